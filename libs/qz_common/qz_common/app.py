@@ -1,0 +1,89 @@
+"""The FastAPI application every service is built from."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qz_common.db import Database
+from qz_common.errors import PROBLEM_JSON, install_problem_handlers, problem_response
+from qz_common.logs import configure_logging
+from qz_common.requests import RequestContextMiddleware
+from qz_common.settings import PlatformSettings, ServiceSettings
+
+_PROBLEM_SCHEMA = {
+    "description": "错误（application/problem+json）",
+    "content": {
+        PROBLEM_JSON: {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "detail": {"type": "string"},
+                    "field": {"type": "string", "nullable": True},
+                    "errors": {"type": "array", "items": {"type": "object"}},
+                    "request_id": {"type": "string"},
+                },
+            }
+        }
+    },
+}
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _PROBLEM_SCHEMA,
+    403: _PROBLEM_SCHEMA,
+    422: _PROBLEM_SCHEMA,
+}
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    database: Database = request.app.state.db
+    async with database.sessionmaker() as session:
+        yield session
+
+
+# Inject with ``session: Session``; commands wrap their work in ``async with session.begin():``.
+Session = Annotated[AsyncSession, Depends(_session)]
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    platform: PlatformSettings,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    version: str = "1.0.0",
+) -> FastAPI:
+    configure_logging(settings.service_name, platform.log_level)
+    database = Database(settings.database_url, echo=settings.database_echo)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await database.dispose()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, responses=COMMON_RESPONSES)
+    app.state.db = database
+    app.state.settings = settings
+    app.state.service_name = settings.service_name
+    app.state.token_secret = platform.token_secret
+    app.add_middleware(RequestContextMiddleware)
+    install_problem_handlers(app)
+
+    @app.get("/healthz", tags=["ops"], summary="存活检查")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": settings.service_name}
+
+    @app.get("/readyz", tags=["ops"], summary="就绪检查（数据库可达）", response_model=None)
+    async def readyz() -> Any:
+        try:
+            await database.ping()
+        except Exception:
+            return problem_response(503, "database_unreachable", "数据库不可达")
+        return {"status": "ready", "service": settings.service_name}
+
+    for router in routers:
+        app.include_router(router)
+    return app

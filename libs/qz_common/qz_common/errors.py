@@ -1,0 +1,201 @@
+"""RFC 9457 ``application/problem+json`` errors with a machine-readable code.
+
+Every error body has ``code`` (stable, English, for machines), ``detail``
+(Chinese, for people), ``field`` (the first offending field, if any) and, for
+validation, ``errors``: every failing field at once.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from qz_common.context import current_request_id
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("qz.errors")
+
+_STATUS_CODES = {
+    400: ("bad_request", "请求无效"),
+    401: ("unauthenticated", "未认证：缺少或无效的身份凭证"),
+    403: ("forbidden", "无权访问该资源"),
+    404: ("not_found", "资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    409: ("conflict", "与资源当前状态冲突"),
+    413: ("payload_too_large", "请求体过大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
+    422: ("validation_failed", "请求数据校验未通过"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试"),
+}
+
+
+class ProblemError(Exception):
+    """Raise anywhere in a request to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        field: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.field = field
+        self.errors = errors
+        self.headers = headers
+        self.extra = extra
+
+
+def problem_body(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:qz:problem:{code}",
+        "title": code,
+        "status": status,
+        "code": code,
+        "detail": detail,
+        "field": field,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    request_id = current_request_id()
+    if request_id:
+        body["request_id"] = request_id
+    return body
+
+
+def problem_response(
+    status: int, code: str, detail: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, code, detail, **kwargs), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+# Chinese messages for pydantic's error types; custom errors carry their own Chinese text.
+_VALIDATION_MESSAGES = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段",
+    "string_type": "应为字符串",
+    "string_too_short": "长度不能少于 {min_length}",
+    "string_too_long": "长度不能超过 {max_length}",
+    "string_pattern_mismatch": "格式不正确",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_max_places": "小数位数不能超过 {decimal_places} 位",
+    "decimal_max_digits": "数字位数过多",
+    "finite_number": "应为有限数字",
+    "bool_type": "应为布尔值 true 或 false",
+    "bool_parsing": "应为布尔值 true 或 false",
+    "date_type": "应为日期 (YYYY-MM-DD)",
+    "date_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期而非时间",
+    "datetime_type": "应为 ISO 8601 日期时间",
+    "datetime_parsing": "日期时间格式不正确，应为 ISO 8601",
+    "datetime_from_date_parsing": "日期时间格式不正确，应为 ISO 8601",
+    "timezone_aware": "日期时间须带时区",
+    "literal_error": "取值不在允许范围内：{expected}",
+    "enum": "取值不在允许范围内：{expected}",
+    "greater_than": "必须大于 {gt}",
+    "greater_than_equal": "不得小于 {ge}",
+    "less_than": "必须小于 {lt}",
+    "less_than_equal": "不得大于 {le}",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多允许 {max_length} 项",
+    "list_type": "应为数组",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "请求体不是合法的 JSON",
+    "uuid_parsing": "应为 UUID",
+    "url_parsing": "应为合法的 URL",
+}
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = list(loc[1:] if loc and loc[0] in ("body", "query", "path", "header", "form") else loc)
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or str(loc[0] if loc else "")
+
+
+def _chinese_message(error: dict[str, Any]) -> str:
+    error_type = error.get("type", "")
+    template = _VALIDATION_MESSAGES.get(error_type)
+    if template is None:
+        message = str(error.get("msg", "取值无效"))
+        return message.removeprefix("Value error, ")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def validation_errors(raw_errors: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"field": _field_path(tuple(e.get("loc", ()))), "code": e.get("type", "invalid"), "detail": _chinese_message(e)}
+        for e in raw_errors
+    ]
+
+
+async def _handle_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status, exc.code, exc.detail, field=exc.field, errors=exc.errors, headers=exc.headers, **exc.extra
+    )
+
+
+async def _handle_validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = validation_errors(list(exc.errors()))
+    detail = "；".join(f"{e['field']}：{e['detail']}" for e in errors)
+    return problem_response(
+        422, "validation_failed", detail, field=errors[0]["field"] if errors else None, errors=errors
+    )
+
+
+async def _handle_http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, detail = _STATUS_CODES.get(exc.status_code, ("http_error", "请求失败"))
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(exc.status_code, code, detail, headers=headers)
+
+
+async def _handle_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, "internal_error", "服务内部错误，请联系管理员并提供 request_id")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _handle_problem)
+    app.add_exception_handler(RequestValidationError, _handle_validation)
+    app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(Exception, _handle_unexpected)

@@ -1,0 +1,41 @@
+"""Offset pagination with a total, the shape every collection endpoint returns."""
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    offset: int
+
+
+def _page_params(
+    limit: Annotated[int, Query(ge=1, le=200, description="每页条数 (1–200)")] = 50,
+    offset: Annotated[int, Query(ge=0, description="跳过的条数")] = 0,
+) -> PageParams:
+    return PageParams(limit=limit, offset=offset)
+
+
+Paging = Annotated[PageParams, Depends(_page_params)]
+
+
+async def fetch_page(session: AsyncSession, stmt: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+    """Rows of ``stmt`` for the page (the statement must have a deterministic ORDER BY) and the total count."""
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = (await session.scalars(stmt.limit(params.limit).offset(params.offset))).all()
+    return list(rows), int(total or 0)

@@ -1,0 +1,65 @@
+"""What this service holds on one person: the citizen's own view (/v1/me) and the cross-bureau dossier."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dogs.api.schemas import AdoptionApplicationOut, ImpoundmentOut, RegistrationOut, VaccinationOut
+from dogs.models import AdoptionApplication, Impoundment, Registration, Vaccination
+from qz_common.app import Session
+from qz_common.identity import Citizen, Reader
+from qz_common.ids import IdNumber
+
+router = APIRouter(tags=["citizens"])
+
+
+class PersonRecords(BaseModel):
+    registrations: list[RegistrationOut]
+    vaccinations: list[VaccinationOut]
+    adoption_applications: list[AdoptionApplicationOut]
+    impoundments: list[ImpoundmentOut]
+
+
+async def records_of(session: AsyncSession, id_number: str, district: str | None = None) -> PersonRecords:
+    """Every record naming the person; a district-bound caller sees its district's records only."""
+
+    async def rows(model: type, column: object, district_column: object | None) -> list[object]:
+        stmt = select(model).where(column == id_number).order_by(model.id)  # type: ignore[attr-defined]
+        if district and district_column is not None:
+            stmt = stmt.where(district_column == district)
+        return list((await session.scalars(stmt)).all())
+
+    return PersonRecords(
+        registrations=[
+            RegistrationOut.model_validate(r)
+            for r in await rows(Registration, Registration.owner_id_number, Registration.district)
+        ],
+        vaccinations=[
+            VaccinationOut.model_validate(r)
+            for r in await rows(Vaccination, Vaccination.owner_id_number, Vaccination.district)
+        ],
+        adoption_applications=[
+            AdoptionApplicationOut.model_validate(r)
+            for r in await rows(AdoptionApplication, AdoptionApplication.applicant_id_number, None)
+        ],
+        impoundments=[
+            ImpoundmentOut.model_validate(r)
+            for r in await rows(Impoundment, Impoundment.owner_id_number, Impoundment.district)
+        ],
+    )
+
+
+@router.get("/v1/me/records", summary="本人的养犬登记、免疫、领养申请和扣押记录（浙里办）")
+async def my_records(citizen: Citizen, session: Session) -> PersonRecords:
+    assert citizen.citizen_id is not None
+    return await records_of(session, citizen.citizen_id)
+
+
+@router.get("/v1/dossiers/citizens/{id_number}", summary="个人档案（供网关跨部门汇总）")
+async def citizen_dossier(
+    id_number: Annotated[IdNumber, "身份证号"], caller: Reader, session: Session
+) -> PersonRecords:
+    return await records_of(session, id_number, caller.district)

@@ -1,0 +1,80 @@
+"""五 公安机关捕捉、扣押大型犬、烈性犬并移交收容(留验)场所."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from dogs.api.common import SHANGHAI, audit, idempotent
+from dogs.api.schemas import ImpoundmentIn, ImpoundmentOut
+from dogs.models import Impoundment
+from dogs.parameters import breeds_book, notice_book
+from dogs.rules.capture import CLAUSE, capture_problems
+from dogs.rules.classification import BreedCatalogue, classify
+from dogs.rules.notice import resolve
+from qz_common.app import Session
+from qz_common.districts import District
+from qz_common.errors import ProblemError
+from qz_common.idempotency import IdempotencyKey
+from qz_common.identity import Reader, Writer, ensure_district, scoped_district
+from qz_common.ids import IdNumber
+from qz_common.pagination import Page, Paging, fetch_page
+
+router = APIRouter(prefix="/v1/impoundments", tags=["impoundments"])
+
+
+@router.post("", status_code=201, summary="登记捕捉、扣押并移交收容场所（五）", response_model=ImpoundmentOut)
+async def record_impoundment(
+    body: ImpoundmentIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    ensure_district(caller, body.district)
+    if body.occurred_at.tzinfo is None or body.handed_over_at.tzinfo is None:
+        raise ProblemError(422, "timezone_required", "捕捉时间和移交时间须带时区", field="occurred_at")
+    day = body.occurred_at.astimezone(SHANGHAI).date()
+    result = classify(
+        body.breed,
+        body.shoulder_height_cm,
+        body.body_length_cm,
+        resolve(notice_book(), day).params,
+        BreedCatalogue.from_params(resolve(breeds_book(), day).params),
+    )
+    problems = capture_problems(result, body.occurred_at, body.handed_over_at)
+    if problems:
+        raise ProblemError(
+            422,
+            "not_within_clause_five",
+            "；".join(problems),
+            field="breed",
+            basis=CLAUSE,
+            reasons=list(result.reasons),
+        )
+
+    async def create() -> ImpoundmentOut:
+        record = Impoundment(**body.model_dump(), large=result.large, fierce=result.fierce)
+        session.add(record)
+        await session.flush()
+        audit.record(session, caller, "create", record)
+        return ImpoundmentOut.model_validate(record)
+
+    async with session.begin():
+        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+
+
+@router.get("", summary="捕捉、扣押记录列表")
+async def list_impoundments(
+    caller: Reader,
+    session: Session,
+    paging: Paging,
+    owner_id_number: Annotated[IdNumber | None, Query()] = None,
+    district: Annotated[District | None, Query()] = None,
+) -> Page[ImpoundmentOut]:
+    stmt = select(Impoundment).order_by(Impoundment.id)
+    if owner_id_number:
+        stmt = stmt.where(Impoundment.owner_id_number == owner_id_number)
+    if scope := scoped_district(caller, district):
+        stmt = stmt.where(Impoundment.district == scope)
+    rows, total = await fetch_page(session, stmt, paging)
+    return Page(items=[ImpoundmentOut.model_validate(r) for r in rows], total=total, **vars(paging))

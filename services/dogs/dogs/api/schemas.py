@@ -1,0 +1,258 @@
+"""Request and response bodies of the dogs API."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dogs.rules.adoption import CHECKLIST
+from dogs.rules.capture import CaptureAction
+from dogs.rules.registration import Channel, ResidenceProof
+from dogs.rules.vaccination import DogSex
+from qz_common.districts import District
+from qz_common.ids import IdNumber
+
+Centimetres = Annotated[Decimal, Field(gt=0, le=300, max_digits=6, decimal_places=1, description="厘米，可带一位小数")]
+Name = Annotated[str, Field(min_length=1, max_length=60)]
+Phone = Annotated[str, Field(pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", description="手机或带区号的固定电话")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ClassifyIn(Strict):
+    breed: Annotated[str, Field(min_length=1, max_length=60)]
+    shoulder_height_cm: Centimetres
+    body_length_cm: Centimetres
+    on: dt.date | None = Field(None, description="按哪一天的规定判断（默认今天，北京时间）")
+
+
+class ClassifyOut(BaseModel):
+    large: bool
+    fierce: bool
+    recognised: bool
+    cross: bool
+    fierce_lineage: list[str]
+    unrecognised_names: list[str]
+    reasons: list[str]
+    basis: list[str]
+    in_force: bool
+    notice: str | None
+    parameter_version: str
+
+
+class WalkingOut(BaseModel):
+    allowed: bool
+    local_time: dt.datetime
+    window: str
+    reason: str
+    basis: list[str]
+    in_force: bool
+    notice: str | None
+
+
+class VaccinationIn(Strict):
+    owner_name: Name
+    owner_phone: Phone
+    owner_id_number: IdNumber | None = None
+    breed: Annotated[str, Field(min_length=1, max_length=60)]
+    address: Annotated[str, Field(min_length=1, max_length=200)]
+    district: District
+    coat_colour: Annotated[str, Field(min_length=1, max_length=30)]
+    sex: DogSex
+    vaccine_name: Annotated[str, Field(min_length=1, max_length=60)]
+    vaccinated_on: dt.date
+    batch_number: Annotated[str, Field(min_length=1, max_length=40)]
+    next_due_on: dt.date
+    immunisation_point: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class VaccinationOut(Out):
+    id: int
+    owner_name: str
+    owner_phone: str
+    owner_id_number: str | None
+    breed: str
+    address: str
+    district: str
+    coat_colour: str
+    sex: str
+    vaccine_name: str
+    vaccinated_on: dt.date
+    batch_number: str
+    next_due_on: dt.date
+    immunisation_point: str
+    created_at: dt.datetime
+
+
+class PhotoOut(Out):
+    id: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    created_at: dt.datetime
+
+
+class RegistrationIn(Strict):
+    channel: Channel
+    owner_id_number: Annotated[str, Field(min_length=1, max_length=18, description="本市身份证号；非本市须另附居住证")]
+    owner_name: Name
+    owner_phone: Phone
+    residence_permit_number: Annotated[str, Field(max_length=40)] | None = None
+    residence_proof_type: ResidenceProof | None = None
+    residence_proof_number: Annotated[str, Field(max_length=60)] | None = None
+    address: Annotated[str, Field(min_length=1, max_length=200)]
+    district: District
+    key_area: bool = Field(description="饲养住所是否在重点管理区")
+    dog_name: Annotated[str, Field(max_length=40)] | None = None
+    breed: Annotated[str, Field(max_length=60)]
+    shoulder_height_cm: Centimetres
+    body_length_cm: Centimetres
+    coat_colour: Annotated[str, Field(min_length=1, max_length=30)]
+    sex: DogSex
+    vaccination_id: int | None = None
+    front_photo_id: str | None = None
+    side_photo_id: str | None = None
+
+
+class RegistrationOut(Out):
+    id: int
+    status: str
+    channel: str
+    owner_id_number: str
+    owner_name: str
+    owner_phone: str
+    residence_permit_number: str | None
+    residence_proof_type: str
+    residence_proof_number: str
+    address: str
+    district: str
+    key_area: bool
+    dog_name: str | None
+    breed: str
+    breed_recognised: bool
+    shoulder_height_cm: Decimal
+    body_length_cm: Decimal
+    coat_colour: str
+    sex: str
+    vaccination_id: int
+    front_photo_id: str
+    side_photo_id: str
+    registration_number: str | None
+    rejection_reasons: list[str] | None
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+
+
+class RejectIn(Strict):
+    reasons: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(min_length=1)]
+
+
+class AddressChangeIn(Strict):
+    owner_id_number: IdNumber
+    address: Annotated[str, Field(min_length=1, max_length=200)]
+    district: District
+    key_area: bool
+    reference: Annotated[str, Field(max_length=100)] | None = Field(None, description="引起变更的事由，如征收协议编号")
+
+
+class AddressChangeOut(BaseModel):
+    owner_id_number: str
+    changed_registration_ids: list[int]
+    flagged: list[str] = Field(description="需人工处理的事项，例如迁入重点管理区的大型犬、烈性犬")
+
+
+class ShelterDogIn(Strict):
+    shelter: Annotated[str, Field(min_length=1, max_length=100)]
+    district: District
+    breed: Annotated[str, Field(min_length=1, max_length=60)]
+    coat_colour: Annotated[str, Field(min_length=1, max_length=30)]
+    sex: DogSex
+    description: Annotated[str, Field(max_length=500)] = ""
+    impoundment_id: int | None = None
+
+
+class ShelterDogOut(Out):
+    id: int
+    shelter: str
+    district: str
+    breed: str
+    coat_colour: str
+    sex: str
+    description: str
+    status: str
+    applications_received: int
+    impoundment_id: int | None
+    offered_at: dt.datetime
+
+
+class AdoptionApplicationIn(Strict):
+    applicant_id_number: IdNumber
+    applicant_name: Name
+    applicant_phone: Phone
+    address: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class AdoptionApplicationOut(Out):
+    id: int
+    dog_id: int
+    queue_position: int
+    applicant_id_number: str
+    applicant_name: str
+    applicant_phone: str
+    address: str
+    status: str
+    checklist: dict[str, bool] | None
+    decision_reasons: list[str] | None
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+class ApproveAdoptionIn(Strict):
+    checklist: dict[Literal[tuple(CHECKLIST)], bool] = Field(  # type: ignore[valid-type]
+        description="《条例》第十三、十四条条件，由审核人员逐项确认: "
+        + "；".join(f"{k}={v}" for k, v in CHECKLIST.items())
+    )
+
+
+class ImpoundmentIn(Strict):
+    action: CaptureAction
+    occurred_at: dt.datetime
+    location: Annotated[str, Field(min_length=1, max_length=200)]
+    district: District
+    police_unit: Annotated[str, Field(min_length=1, max_length=100)]
+    officer_badge: Annotated[str, Field(min_length=1, max_length=20)]
+    breed: Annotated[str, Field(min_length=1, max_length=60)]
+    shoulder_height_cm: Centimetres
+    body_length_cm: Centimetres
+    owner_id_number: IdNumber | None = None
+    registration_id: int | None = None
+    shelter: Annotated[str, Field(min_length=1, max_length=100)]
+    handed_over_at: dt.datetime
+
+
+class ImpoundmentOut(Out):
+    id: int
+    action: str
+    occurred_at: dt.datetime
+    location: str
+    district: str
+    police_unit: str
+    officer_badge: str
+    breed: str
+    shoulder_height_cm: Decimal
+    body_length_cm: Decimal
+    large: bool
+    fierce: bool
+    owner_id_number: str | None
+    registration_id: int | None
+    shelter: str
+    handed_over_at: dt.datetime
+    created_at: dt.datetime

@@ -1,0 +1,68 @@
+"""六 免疫点 records."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from dogs.api.common import audit, get_or_404, idempotent
+from dogs.api.schemas import VaccinationIn, VaccinationOut
+from dogs.models import Vaccination
+from dogs.rules.vaccination import CLAUSE, immunisation_problems
+from qz_common.app import Session
+from qz_common.districts import District
+from qz_common.errors import ProblemError
+from qz_common.idempotency import IdempotencyKey
+from qz_common.identity import Reader, Writer, ensure_district, scoped_district
+from qz_common.ids import IdNumber
+from qz_common.pagination import Page, Paging, fetch_page
+
+router = APIRouter(prefix="/v1/vaccinations", tags=["vaccinations"])
+
+
+@router.post("", status_code=201, summary="录入免疫信息（六）", response_model=VaccinationOut)
+async def create_vaccination(
+    body: VaccinationIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    ensure_district(caller, body.district)
+    problems = immunisation_problems(body.vaccinated_on, body.next_due_on)
+    if problems:
+        errors = [{"field": f, "code": "invalid_immunisation", "detail": d, "basis": CLAUSE} for f, d in problems]
+        raise ProblemError(422, "invalid_immunisation", problems[0][1], field=problems[0][0], errors=errors)
+
+    async def create() -> VaccinationOut:
+        record = Vaccination(**body.model_dump())
+        session.add(record)
+        await session.flush()
+        audit.record(session, caller, "create", record)
+        return VaccinationOut.model_validate(record)
+
+    async with session.begin():
+        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+
+
+@router.get("", summary="免疫记录列表")
+async def list_vaccinations(
+    caller: Reader,
+    session: Session,
+    paging: Paging,
+    owner_id_number: Annotated[IdNumber | None, Query(description="养犬人身份证号")] = None,
+    district: Annotated[District | None, Query()] = None,
+) -> Page[VaccinationOut]:
+    stmt = select(Vaccination).order_by(Vaccination.id)
+    if owner_id_number:
+        stmt = stmt.where(Vaccination.owner_id_number == owner_id_number)
+    if scope := scoped_district(caller, district):
+        stmt = stmt.where(Vaccination.district == scope)
+    rows, total = await fetch_page(session, stmt, paging)
+    return Page(items=[VaccinationOut.model_validate(r) for r in rows], total=total, **vars(paging))
+
+
+@router.get("/{vaccination_id}", summary="免疫记录")
+async def get_vaccination(vaccination_id: int, caller: Reader, session: Session) -> VaccinationOut:
+    record = await get_or_404(session, Vaccination, vaccination_id, "免疫记录")
+    ensure_district(caller, record.district)
+    return VaccinationOut.model_validate(record)

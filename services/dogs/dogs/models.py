@@ -1,0 +1,153 @@
+"""Persistence of the dogs service (its own database)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from qz_common.audit import AuditRecordMixin
+from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
+from qz_common.idempotency import IdempotencyKeyMixin
+
+CM = Numeric(6, 1)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AuditRecord(AuditRecordMixin, Base):
+    __tablename__ = "audit_log"
+
+
+class IdempotencyKey(IdempotencyKeyMixin, Base):
+    __tablename__ = "idempotency_keys"
+
+
+class Vaccination(Base):
+    """A 免疫点 record (六)."""
+
+    __tablename__ = "vaccinations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    owner_name: Mapped[str] = mapped_column(String(60))
+    owner_phone: Mapped[str] = mapped_column(String(20))
+    owner_id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    breed: Mapped[str] = mapped_column(String(60))
+    address: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    coat_colour: Mapped[str] = mapped_column(String(30))
+    sex: Mapped[str] = mapped_column(String(10))
+    vaccine_name: Mapped[str] = mapped_column(String(60))
+    vaccinated_on: Mapped[dt.date] = mapped_column(Date)
+    batch_number: Mapped[str] = mapped_column(String(40))
+    next_due_on: Mapped[dt.date] = mapped_column(Date)
+    immunisation_point: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(30))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Registration(Base):
+    """A 养犬登记 application (三): submitted → approved (number issued) | rejected."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(String(12), default="submitted", index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    owner_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    owner_name: Mapped[str] = mapped_column(String(60))
+    owner_phone: Mapped[str] = mapped_column(String(20))
+    residence_permit_number: Mapped[str | None] = mapped_column(String(40))
+    residence_proof_type: Mapped[str] = mapped_column(String(30))
+    residence_proof_number: Mapped[str] = mapped_column(String(60))
+    address: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    key_area: Mapped[bool] = mapped_column(Boolean)
+    dog_name: Mapped[str | None] = mapped_column(String(40))
+    breed: Mapped[str] = mapped_column(String(60))
+    breed_recognised: Mapped[bool] = mapped_column(Boolean)
+    shoulder_height_cm: Mapped[Decimal] = mapped_column(CM)
+    body_length_cm: Mapped[Decimal] = mapped_column(CM)
+    coat_colour: Mapped[str] = mapped_column(String(30))
+    sex: Mapped[str] = mapped_column(String(10))
+    vaccination_id: Mapped[int] = mapped_column(ForeignKey("vaccinations.id"))
+    front_photo_id: Mapped[str] = mapped_column(ForeignKey("photos.id"))
+    side_photo_id: Mapped[str] = mapped_column(ForeignKey("photos.id"))
+    registration_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    rejection_reasons: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class ShelterDog(Base):
+    """A dog at a 收容场所 offered for adoption (四)."""
+
+    __tablename__ = "shelter_dogs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    shelter: Mapped[str] = mapped_column(String(100))
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    breed: Mapped[str] = mapped_column(String(60))
+    coat_colour: Mapped[str] = mapped_column(String(30))
+    sex: Mapped[str] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(12), default="available", index=True)
+    # Bumped under the row lock by every application: gives strict submission order.
+    applications_received: Mapped[int] = mapped_column(Integer, default=0)
+    impoundment_id: Mapped[int | None] = mapped_column(ForeignKey("impoundments.id"))
+    offered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AdoptionApplication(Base):
+    __tablename__ = "adoption_applications"
+    __table_args__ = (UniqueConstraint("dog_id", "queue_position", name="uq_adoption_dog_position"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    dog_id: Mapped[int] = mapped_column(ForeignKey("shelter_dogs.id"), index=True)
+    queue_position: Mapped[int] = mapped_column(Integer)
+    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(60))
+    applicant_phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="submitted", index=True)
+    checklist: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    decision_reasons: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Impoundment(Base):
+    """A police 捕捉/扣押 of a large or fierce dog, handed to the 收容(留验)场所 (五)."""
+
+    __tablename__ = "impoundments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(10))
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    police_unit: Mapped[str] = mapped_column(String(100))
+    officer_badge: Mapped[str] = mapped_column(String(20))
+    breed: Mapped[str] = mapped_column(String(60))
+    shoulder_height_cm: Mapped[Decimal] = mapped_column(CM)
+    body_length_cm: Mapped[Decimal] = mapped_column(CM)
+    large: Mapped[bool] = mapped_column(Boolean)
+    fierce: Mapped[bool] = mapped_column(Boolean)
+    owner_id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
+    shelter: Mapped[str] = mapped_column(String(100))
+    handed_over_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,26 @@
+"""五 公安机关依法对大型犬、烈性犬进行捕捉或扣押，移交本级犬只收容(留验)场所。"""
+
+import datetime as dt
+import enum
+
+from dogs.rules.classification import Classification
+from dogs.rules.notice import cite
+
+CLAUSE = cite("五")
+
+
+class CaptureAction(enum.StrEnum):
+    CAPTURE = "capture"  # 捕捉
+    SEIZURE = "seizure"  # 扣押
+
+
+def capture_problems(
+    classification: Classification, occurred_at: dt.datetime, handed_over_at: dt.datetime
+) -> list[str]:
+    """Why a police record does not fit 五 (empty when it does)."""
+    problems = []
+    if not (classification.large or classification.fierce):
+        problems.append("该犬只既非大型犬也非烈性犬，不属于本通告第五条捕捉、扣押范围")
+    if handed_over_at < occurred_at:
+        problems.append("移交收容场所的时间早于捕捉或扣押时间")
+    return problems

@@ -1,0 +1,25 @@
+from collections.abc import Iterator
+
+import pytest
+from testkit import DatabaseFactory
+
+
+@pytest.fixture(scope="session")
+def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory.from_environment(tmp_path_factory.mktemp("sqlite"))
+    yield factory
+    factory.drop_all()
+
+
+def pytest_report_header() -> str:
+    import os
+
+    target = os.environ.get("TEST_DATABASE_URL") or "testcontainers PostgreSQL if Docker runs, else SQLite"
+    return f"test database: {target}"
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    """Tests marked ``postgres_only`` prove behaviour under real concurrency; SQLite cannot show it."""
+    if request.node.get_closest_marker("postgres_only") and not request.getfixturevalue("database_factory").is_postgres:
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL or run Docker)")

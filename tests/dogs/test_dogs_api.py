@@ -1,0 +1,287 @@
+"""The dogs API: public contract, materials, state machines, errors, isolation."""
+
+import datetime as dt
+import io
+
+from fastapi.testclient import TestClient
+from testkit import id_number, identity_headers
+
+OWNER = id_number("330802", dt.date(1985, 6, 15))
+VISITOR = id_number("330106", dt.date(1990, 1, 2))
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+
+
+def vaccination(client: TestClient, owner: str = OWNER, **changes: object) -> dict:  # type: ignore[type-arg]
+    body = {
+        "owner_name": "张三",
+        "owner_phone": "13800001234",
+        "owner_id_number": owner,
+        "breed": "金毛",
+        "address": "柯城区荷花街道1号",
+        "district": "柯城区",
+        "coat_colour": "金色",
+        "sex": "male",
+        "vaccine_name": "狂犬病灭活疫苗",
+        "vaccinated_on": (dt.date.today() - dt.timedelta(days=30)).isoformat(),
+        "batch_number": "B2023-01",
+        "next_due_on": (dt.date.today() + dt.timedelta(days=300)).isoformat(),
+        "immunisation_point": "柯城区动物防疫站",
+    } | changes
+    response = client.post("/v1/vaccinations", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def photo(client: TestClient, data: bytes = JPEG) -> str:
+    response = client.post("/v1/photos", files={"file": ("dog.jpg", io.BytesIO(data), "image/jpeg")})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def registration_body(client: TestClient, **changes: object) -> dict:  # type: ignore[type-arg]
+    return {
+        "channel": "window",
+        "owner_id_number": OWNER,
+        "owner_name": "张三",
+        "owner_phone": "13800001234",
+        "residence_proof_type": "property_certificate",
+        "residence_proof_number": "浙(2020)衢州市不动产权第0001234号",
+        "address": "柯城区荷花街道1号",
+        "district": "柯城区",
+        "key_area": True,
+        "breed": "金毛",
+        "shoulder_height_cm": "50.5",
+        "body_length_cm": "70",
+        "coat_colour": "金色",
+        "sex": "male",
+        "vaccination_id": vaccination(client)["id"],
+        "front_photo_id": photo(client),
+        "side_photo_id": photo(client, PNG),
+    } | changes
+
+
+def test_classify_contract(client: TestClient) -> None:
+    r = client.post("/v1/classify", json={"breed": "金毛", "shoulder_height_cm": 56, "body_length_cm": 70})
+    body = r.json()
+    assert (r.status_code, body["large"], body["fierce"]) == (200, True, False)
+    assert "衢执法发〔2023〕3号 一(一)" in body["basis"]
+
+
+def test_classify_before_the_notice_says_so(client: TestClient) -> None:
+    body = client.post(
+        "/v1/classify", json={"breed": "藏獒", "shoulder_height_cm": 50, "body_length_cm": 70, "on": "2023-02-28"}
+    ).json()
+    assert body["fierce"] is True and body["in_force"] is False and "尚未施行" in body["notice"]
+
+
+def test_classify_rejects_bad_measurements(client: TestClient) -> None:
+    r = client.post("/v1/classify", json={"breed": "金毛", "shoulder_height_cm": -1, "body_length_cm": "abc"})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["code"] == "validation_failed"
+    assert {e["field"] for e in body["errors"]} == {"shoulder_height_cm", "body_length_cm"}
+
+
+def test_walking_hours_contract(client: TestClient) -> None:
+    inside = client.get("/v1/walking-hours/check", params={"at": "2023-03-01T10:30:00Z", "key_area": "true"}).json()
+    assert inside["allowed"] is True and inside["basis"] == ["衢执法发〔2023〕3号 二"]
+    outside = client.get("/v1/walking-hours/check", params={"at": "2023-03-01T09:00:00+08:00"}).json()
+    assert outside["allowed"] is False
+
+
+def test_walking_hours_unencoded_plus_offset(client: TestClient) -> None:
+    r = client.get("/v1/walking-hours/check?at=2023-03-01T19:00:00+08:00&key_area=true")
+    assert r.status_code == 200 and r.json()["allowed"] is True
+
+
+def test_walking_hours_bad_datetime(client: TestClient) -> None:
+    r = client.get("/v1/walking-hours/check", params={"at": "yesterday"})
+    assert (r.status_code, r.json()["field"]) == (422, "at")
+
+
+def test_registration_approved_gets_a_number(client: TestClient) -> None:
+    created = client.post("/v1/registrations", json=registration_body(client))
+    assert created.status_code == 201, created.text
+    record = created.json()
+    assert record["status"] == "submitted" and record["registration_number"] is None
+    approved = client.post(f"/v1/registrations/{record['id']}/approve").json()
+    assert approved["status"] == "approved" and approved["registration_number"].startswith("衢犬登330802")
+    again = client.post(f"/v1/registrations/{record['id']}/approve")
+    assert (again.status_code, again.json()["code"]) == (409, "registration_already_decided")
+
+
+def test_registration_rejected_with_reasons(client: TestClient) -> None:
+    record = client.post("/v1/registrations", json=registration_body(client)).json()
+    assert client.post(f"/v1/registrations/{record['id']}/reject", json={"reasons": []}).status_code == 422
+    rejected = client.post(f"/v1/registrations/{record['id']}/reject", json={"reasons": ["住所证明与地址不符"]}).json()
+    assert rejected["status"] == "rejected" and rejected["rejection_reasons"] == ["住所证明与地址不符"]
+
+
+def test_registration_names_every_failing_item(client: TestClient) -> None:
+    body = registration_body(client, owner_id_number=VISITOR, residence_proof_number=None, vaccination_id=99999)
+    body.pop("side_photo_id")
+    r = client.post("/v1/registrations", json=body)
+    assert r.status_code == 422
+    problem = r.json()
+    assert problem["code"] == "registration_materials_invalid"
+    assert {e["code"] for e in problem["errors"]} == {
+        "residence_permit_required",
+        "residence_proof_missing",
+        "vaccination_not_found",
+        "photo_missing",
+    }
+    assert client.get("/v1/registrations").json()["total"] == 0  # nothing written
+
+
+def test_registration_refuses_large_dog_in_key_area(client: TestClient) -> None:
+    r = client.post("/v1/registrations", json=registration_body(client, shoulder_height_cm="55.1"))
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "large_or_fierce_in_key_area"
+    ok = client.post("/v1/registrations", json=registration_body(client, shoulder_height_cm="55.0"))
+    assert ok.status_code == 201
+
+
+def test_registration_is_idempotent(client: TestClient) -> None:
+    body = registration_body(client)
+    first = client.post("/v1/registrations", json=body, headers={"Idempotency-Key": "reg-1"})
+    second = client.post("/v1/registrations", json=body, headers={"Idempotency-Key": "reg-1"})
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json() and second.headers["Idempotent-Replayed"] == "true"
+    assert client.get("/v1/registrations").json()["total"] == 1
+    other = client.post("/v1/registrations", json=body | {"dog_name": "旺财"}, headers={"Idempotency-Key": "reg-1"})
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
+
+
+def test_registration_list_filters_and_paginates(client: TestClient) -> None:
+    for _ in range(3):
+        client.post("/v1/registrations", json=registration_body(client))
+    page = client.get("/v1/registrations", params={"owner_id_number": OWNER, "limit": 2, "offset": 0}).json()
+    assert (page["total"], len(page["items"]), page["limit"]) == (3, 2, 2)
+    assert client.get("/v1/registrations", params={"owner_id_number": VISITOR}).json()["total"] == 0
+    bad = client.get("/v1/registrations", params={"owner_id_number": "123"})
+    assert (bad.status_code, bad.json()["field"]) == (422, "owner_id_number")
+
+
+def test_photo_must_be_jpeg_or_png_and_small(client: TestClient) -> None:
+    gif = client.post("/v1/photos", files={"file": ("x.gif", io.BytesIO(b"GIF89a" + b"\0" * 10), "image/gif")})
+    assert (gif.status_code, gif.json()["code"]) == (415, "photo_type")
+    big = client.post("/v1/photos", files={"file": ("x.jpg", io.BytesIO(JPEG + b"\0" * 70000), "image/jpeg")})
+    assert (big.status_code, big.json()["code"]) == (413, "photo_too_large")
+
+
+def test_vaccination_validation(client: TestClient) -> None:
+    body = {"owner_name": "李四", "owner_phone": "12345", "district": "杭州"}
+    r = client.post("/v1/vaccinations", json=body)
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert r.status_code == 422 and {"owner_phone", "district", "vaccine_name"} <= fields
+    r = client.post(
+        "/v1/vaccinations",
+        json={
+            "owner_name": "李四",
+            "owner_phone": "0570-3012345",
+            "breed": "柴犬",
+            "address": "衢江区1号",
+            "district": "衢江区",
+            "coat_colour": "黄",
+            "sex": "female",
+            "vaccine_name": "狂犬病疫苗",
+            "vaccinated_on": "2023-03-01",
+            "batch_number": "X1",
+            "next_due_on": "2023-03-01",
+            "immunisation_point": "衢江区防疫站",
+        },
+    )
+    assert (r.status_code, r.json()["field"]) == (422, "next_due_on")
+
+
+def test_identity_is_required_and_checked(client: TestClient) -> None:
+    r = client.get("/v1/registrations", headers={"X-Qz-Identity": ""})
+    assert (r.status_code, r.json()["code"]) == (401, "identity_missing")
+    forged = identity_headers("dogs")["X-Qz-Identity"][:-4] + "abcd"
+    assert client.get("/v1/registrations", headers={"X-Qz-Identity": forged}).status_code == 401
+    wrong_audience = identity_headers("science", scopes=["dogs:read"])
+    assert client.get("/v1/registrations", headers=wrong_audience).status_code == 401
+    read_only = identity_headers("dogs", scopes=["dogs:read"])
+    r = client.post(
+        "/v1/classify", json={"breed": "金毛", "shoulder_height_cm": 1, "body_length_cm": 1}, headers=read_only
+    )
+    assert r.status_code == 200
+    r = client.post("/v1/shelter-dogs", json={}, headers=read_only)
+    assert (r.status_code, r.json()["code"]) == (403, "scope_missing")
+
+
+def test_district_bound_client_sees_only_its_district(client: TestClient) -> None:
+    record = client.post("/v1/registrations", json=registration_body(client)).json()
+    qujiang = identity_headers("dogs", district="衢江区")
+    r = client.get(f"/v1/registrations/{record['id']}", headers=qujiang)
+    assert (r.status_code, r.json()["code"]) == (403, "district_forbidden")
+    assert client.get("/v1/registrations", headers=qujiang).json()["total"] == 0
+    r = client.get("/v1/registrations", params={"district": "柯城区"}, headers=qujiang)
+    assert r.status_code == 403
+    kecheng = identity_headers("dogs", district="柯城区")
+    assert client.get("/v1/registrations", headers=kecheng).json()["total"] == 1
+    r = client.post(f"/v1/registrations/{record['id']}/approve", headers=qujiang)
+    assert r.status_code == 403
+
+
+def test_citizen_sees_only_own_records(client: TestClient) -> None:
+    client.post("/v1/registrations", json=registration_body(client))
+    mine = client.get("/v1/me/records", headers=identity_headers("dogs", citizen=OWNER)).json()
+    assert len(mine["registrations"]) == 1 and len(mine["vaccinations"]) == 1
+    theirs = client.get("/v1/me/records", headers=identity_headers("dogs", citizen=VISITOR)).json()
+    assert theirs["registrations"] == []
+    # a citizen token cannot use staff endpoints
+    r = client.get("/v1/registrations", headers=identity_headers("dogs", citizen=VISITOR))
+    assert r.status_code == 403
+    assert client.get("/v1/me/records").status_code == 403  # staff token on a citizen endpoint
+
+
+def test_dossier_lists_everything_on_a_person(client: TestClient) -> None:
+    client.post("/v1/registrations", json=registration_body(client))
+    dossier = client.get(f"/v1/dossiers/citizens/{OWNER}").json()
+    assert len(dossier["registrations"]) == 1 and len(dossier["vaccinations"]) == 1
+    assert client.get("/v1/dossiers/citizens/12345").status_code == 422
+
+
+def test_address_change_moves_approved_registrations(client: TestClient) -> None:
+    record = client.post("/v1/registrations", json=registration_body(client)).json()
+    client.post(f"/v1/registrations/{record['id']}/approve")
+    change = {"owner_id_number": OWNER, "address": "衢江区安置小区3幢", "district": "衢江区", "key_area": False}
+    first = client.post("/v1/address-changes", json=change).json()
+    assert first["changed_registration_ids"] == [record["id"]]
+    again = client.post("/v1/address-changes", json=change).json()
+    assert again["changed_registration_ids"] == []  # repeating the change changes nothing
+    assert client.get(f"/v1/registrations/{record['id']}").json()["district"] == "衢江区"
+
+
+def test_impoundment_only_for_large_or_fierce(client: TestClient) -> None:
+    body = {
+        "action": "seizure",
+        "occurred_at": "2023-04-01T10:00:00+08:00",
+        "location": "柯城区府山街道",
+        "district": "柯城区",
+        "police_unit": "柯城分局府山派出所",
+        "officer_badge": "012345",
+        "breed": "藏獒",
+        "shoulder_height_cm": "60",
+        "body_length_cm": "90",
+        "shelter": "衢州市犬只收容中心",
+        "handed_over_at": "2023-04-01T12:00:00+08:00",
+    }
+    created = client.post("/v1/impoundments", json=body)
+    assert created.status_code == 201 and created.json()["fierce"] and created.json()["large"]
+    small = client.post(
+        "/v1/impoundments", json=body | {"breed": "泰迪", "shoulder_height_cm": "30", "body_length_cm": "40"}
+    )
+    assert (small.status_code, small.json()["code"]) == (422, "not_within_clause_five")
+    early = client.post("/v1/impoundments", json=body | {"handed_over_at": "2023-04-01T09:00:00+08:00"})
+    assert early.status_code == 422
+    assert client.get("/v1/impoundments").json()["total"] == 1
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert client.get("/readyz").json()["status"] == "ready"
+    r = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    assert len(client.get("/healthz").headers["x-request-id"]) == 32
