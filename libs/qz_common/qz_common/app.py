@@ -1,6 +1,6 @@
 """The FastAPI application every service is built from."""
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -55,16 +55,36 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter],
     version: str = "1.0.0",
+    on_startup: Callable[[FastAPI], Awaitable[None]] | None = None,
+    on_shutdown: Callable[[FastAPI], Awaitable[None]] | None = None,
+    health_details: Callable[[FastAPI], dict[str, Any]] | None = None,
+    own_docs: bool = True,
 ) -> FastAPI:
+    """A service app with /healthz, /readyz, problem errors, request ids and JSON logs.
+
+    ``own_docs=False`` leaves /openapi.json and /docs to the caller (the gateway serves a merged document).
+    """
     configure_logging(settings.service_name, platform.log_level)
     database = Database(settings.database_url, echo=settings.database_echo)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if on_startup:
+            await on_startup(app)
         yield
+        if on_shutdown:
+            await on_shutdown(app)
         await database.dispose()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, responses=COMMON_RESPONSES)
+    docs_urls: dict[str, Any] = {} if own_docs else {"openapi_url": None, "docs_url": None, "redoc_url": None}
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        responses=COMMON_RESPONSES,
+        **docs_urls,
+    )
     app.state.db = database
     app.state.settings = settings
     app.state.service_name = settings.service_name
@@ -73,8 +93,8 @@ def create_service_app(
     install_problem_handlers(app)
 
     @app.get("/healthz", tags=["ops"], summary="存活检查")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "service": settings.service_name}
+    async def healthz() -> dict[str, Any]:
+        return {"status": "ok", "service": settings.service_name, **(health_details(app) if health_details else {})}
 
     @app.get("/readyz", tags=["ops"], summary="就绪检查（数据库可达）", response_model=None)
     async def readyz() -> Any:

@@ -1,0 +1,72 @@
+"""The gateway app: the platform's only public entrance."""
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from gateway import dossier, openapi, proxy, relocation
+from gateway.keys import KeyStore
+from gateway.metrics import GatewayMetrics
+from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET, DEV_ADAPTER_CLIENT, GatewaySettings
+from gateway.upstream import Upstreams
+from qz_common.app import create_service_app
+from qz_common.settings import PlatformSettings
+
+
+class NoApiKeysConfigured(RuntimeError):
+    pass
+
+
+def create_app(settings: GatewaySettings | None = None, platform: PlatformSettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    platform = platform or PlatformSettings()
+    metrics = GatewayMetrics()
+
+    async def start(app: FastAPI) -> None:
+        app.state.keys = KeyStore(app.state.db, settings, platform.dev_mode)
+        if not platform.dev_mode and await app.state.keys.active_count() == 0:
+            raise NoApiKeysConfigured(
+                "no API keys configured: create one with `qz-gateway-keys create` (or QZ_DEV_MODE=true locally)"
+            )
+        app.state.upstreams = Upstreams(settings, metrics)
+        limiter: RateLimiter = (
+            RedisRateLimiter(settings.redis_url, settings.rate_limit_per_s, settings.rate_limit_burst)
+            if settings.redis_url
+            else MemoryRateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
+        )
+        app.state.rate_limiter = limiter
+        secrets = {k: v.get_secret_value() for k, v in settings.adapter_assertion_secrets.items()}
+        if platform.dev_mode:
+            secrets.setdefault(DEV_ADAPTER_CLIENT, DEV_ADAPTER_ASSERTION_SECRET)
+        app.state.adapter_secrets = secrets
+        app.state.case_runner = relocation.CaseRunner(app.state.db, app.state.upstreams, platform.token_secret)
+        app.state.retry_task = relocation.start_retry_loop(app.state.case_runner, settings.relocation_retry_s)
+
+    async def stop(app: FastAPI) -> None:
+        await relocation.stop(app.state.retry_task)
+        await app.state.upstreams.close()
+        if isinstance(app.state.rate_limiter, RedisRateLimiter):
+            await app.state.rate_limiter.close()
+
+    def breakers(app: FastAPI) -> dict[str, object]:
+        upstreams = getattr(app.state, "upstreams", None)
+        return {"breakers": upstreams.breaker_states() if upstreams else {}}
+
+    app = create_service_app(
+        settings=settings,
+        platform=platform,
+        title="衢州规则即代码平台网关",
+        description="Routes /api/{service}/..., checks API keys, scopes and districts, aggregates across bureaus.",
+        routers=[openapi.router, dossier.router, relocation.router, proxy.router],
+        on_startup=start,
+        on_shutdown=stop,
+        health_details=breakers,
+        own_docs=False,
+    )
+    app.state.metrics = metrics
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics(request: Request) -> Response:
+        return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

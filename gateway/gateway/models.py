@@ -1,0 +1,70 @@
+"""The gateway's own database: API clients and relocation cases."""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from qz_common.audit import AuditRecordMixin
+from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AuditRecord(AuditRecordMixin, Base):
+    __tablename__ = "audit_log"
+
+
+class ApiClient(Base):
+    """A calling system. Only the SHA-256 of its key is stored; the key itself is shown once, at creation."""
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(80), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(20), default="system")  # system | citizen_adapter
+    scopes: Mapped[list[str]] = mapped_column(JSONDocument)
+    district: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class RelocationCase(Base):
+    """A signed expropriation agreement and the follow-ups it opens in other bureaus."""
+
+    __tablename__ = "relocation_cases"
+    __table_args__ = (UniqueConstraint("client_id", "idempotency_key", name="uq_relocation_client_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(80))
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(12))  # household | enterprise
+    request: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | completed | attention
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    steps: Mapped[list["RelocationStep"]] = relationship(
+        back_populates="case", order_by="RelocationStep.position", lazy="selectin"
+    )
+
+
+class RelocationStep(Base):
+    __tablename__ = "relocation_steps"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("relocation_cases.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(40))
+    service: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | done | failed | skipped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    request: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    result: Mapped[Any] = mapped_column(JSONDocument, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    case: Mapped[RelocationCase] = relationship(back_populates="steps")

@@ -1,0 +1,156 @@
+"""``/api/{service}/...`` and ``/api/v1/me/{service}/...``: authenticated, rate-limited, streamed proxying."""
+
+import os
+import time
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
+
+from gateway.auth import Principal, authenticate, deny, verify_assertion
+from gateway.keys import Client
+from gateway.metrics import route_template
+from gateway.ratelimit import retry_after_header
+from gateway.upstream import UpstreamFailure
+from qz_common.context import current_request_id, current_traceparent
+from qz_common.errors import ProblemError, problem_response
+from qz_common.identity import IDENTITY_HEADER, mint_token
+
+router = APIRouter(include_in_schema=False)
+
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+}
+# Credentials of the outside world never reach a service; the service trusts only the gateway's token.
+_NOT_FORWARDED = _HOP_BY_HOP | {"x-api-key", "x-citizen-assertion", IDENTITY_HEADER.lower(), "content-length"}
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def child_traceparent() -> str:
+    """W3C trace context: keep the caller's trace id (or start one), with a new parent id for this hop."""
+    incoming = current_traceparent()
+    trace_id = incoming.split("-")[1] if incoming else os.urandom(16).hex()
+    flags = incoming.split("-")[3] if incoming else "01"
+    return f"00-{trace_id}-{os.urandom(8).hex()}-{flags}"
+
+
+def identity_token(request: Request, service: str, principal: Principal) -> str:
+    client = principal.client
+    return mint_token(
+        request.app.state.token_secret,
+        audience=service,
+        client_id=client.client_id,
+        scopes=client.scopes,
+        district=client.district,
+        citizen_id=principal.citizen_id,
+    )
+
+
+def upstream_headers(request: Request, service: str, principal: Principal) -> dict[str, str]:
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED}
+    headers["x-request-id"] = current_request_id() or ""
+    headers["traceparent"] = child_traceparent()
+    headers[IDENTITY_HEADER] = identity_token(request, service, principal)
+    if request.client:
+        headers["x-forwarded-for"] = request.client.host
+    return headers
+
+
+async def _limited_stream(request: Request, limit: int) -> AsyncIterator[bytes]:
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise BodyTooLarge
+        yield chunk
+
+
+async def _limited_body(request: Request, limit: int) -> bytes:
+    return b"".join([chunk async for chunk in _limited_stream(request, limit)])
+
+
+async def enforce_rate_limit(request: Request, client: Client) -> None:
+    wait = await request.app.state.rate_limiter.take(client.client_id)
+    if wait is not None:
+        error = deny(request, 429, "rate_limited", "请求过于频繁，请稍后再试", client.client_id)
+        error.headers = {"Retry-After": retry_after_header(wait)}
+        raise error
+
+
+async def forward(request: Request, service: str, path: str, principal: Principal) -> Response:
+    state = request.app.state
+    if service not in state.settings.service_urls:
+        raise ProblemError(404, "unknown_service", f"没有名为 {service} 的服务", field="service")
+    limit = state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProblemError(413, "payload_too_large", f"请求体不得超过 {limit} 字节")
+    method = request.method
+    retryable = method in _SAFE_METHODS or (method == "POST" and "idempotency-key" in request.headers)
+    started = time.perf_counter()
+    status = 500
+    try:
+        # Retries must replay the body, so retryable requests are buffered (still size-limited).
+        content = await _limited_body(request, limit) if retryable else _limited_stream(request, limit)
+        upstream = await state.upstreams.send(
+            service,
+            method,
+            path,
+            query=request.url.query,
+            headers=upstream_headers(request, service, principal),
+            content=content,
+            retryable=retryable,
+        )
+    except BodyTooLarge:
+        status = 413
+        return problem_response(413, "payload_too_large", f"请求体不得超过 {limit} 字节")
+    except UpstreamFailure as failure:
+        status = failure.status
+        headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
+        return problem_response(
+            failure.status, f"upstream_{failure.kind}", failure.detail, service=service, headers=headers
+        )
+    finally:
+        state.metrics.latency.labels(service, route_template(path)).observe(time.perf_counter() - started)
+        state.metrics.requests.labels(service, method, str(status)).inc()
+    status = upstream.status_code
+    headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
+    return StreamingResponse(
+        upstream.aiter_raw(), status_code=status, headers=headers, background=BackgroundTask(upstream.aclose)
+    )
+
+
+@router.api_route("/api/v1/me/{service}/{path:path}", methods=ALL_METHODS)
+async def citizen_proxy(service: str, path: str, request: Request) -> Response:
+    """浙里办 adapter calls, for the signed-in citizen only: ``/api/v1/me/dogs/records`` → dogs ``/v1/me/records``."""
+    client = await authenticate(request)
+    if not client.is_adapter:
+        raise deny(request, 403, "citizen_path_only_for_adapter", "/api/v1/me 仅供浙里办接入方调用", client.client_id)
+    citizen_id = verify_assertion(request, client)
+    await enforce_rate_limit(request, client)
+    return await forward(request, service, f"/v1/me/{path}", Principal(client, citizen_id))
+
+
+@router.api_route("/api/{service}/{path:path}", methods=ALL_METHODS)
+async def service_proxy(service: str, path: str, request: Request) -> Response:
+    client = await authenticate(request)
+    if client.is_adapter:
+        raise deny(request, 403, "adapter_limited_to_me", "浙里办接入方只能访问 /api/v1/me/...", client.client_id)
+    if service in request.app.state.settings.service_urls and not client.may_use(service):
+        raise deny(request, 403, "scope_missing", f"该客户端没有 {service} 的任何权限", client.client_id)
+    await enforce_rate_limit(request, client)
+    return await forward(request, service, f"/{path}", Principal(client))

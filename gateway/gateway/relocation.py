@@ -1,0 +1,261 @@
+"""Relocation cases: signing an expropriation agreement opens the follow-ups in other bureaus.
+
+Steps, each idempotent and recorded in the gateway's own database:
+1. ``sign_agreement`` — expropriation ``POST /v1/agreements`` (Idempotency-Key derived from the case);
+2. household: ``dog_address_change`` per member — dogs ``POST /v1/address-changes``;
+   enterprise: ``clinic_relocation_filing`` — medinsurance ``POST /v1/relocation-filings`` (跨社区移址).
+A failed step stays ``failed`` with its error; it is retried by the background loop and by
+``POST /api/v1/cases/relocation/{id}/retry``. The case shows every step's state.
+"""
+
+import asyncio
+import contextlib
+import logging
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.auth import Principal, authenticate, deny
+from gateway.keys import Client
+from gateway.models import RelocationCase, RelocationStep
+from gateway.proxy import enforce_rate_limit
+from gateway.upstream import UpstreamFailure, Upstreams
+from qz_common.db import Database
+from qz_common.districts import District
+from qz_common.errors import ProblemError
+from qz_common.identity import IDENTITY_HEADER, mint_token
+from qz_common.ids import USCC
+
+router = APIRouter(prefix="/api/v1/cases/relocation", tags=["cross-bureau"])
+log = logging.getLogger("qz.gateway.relocation")
+MAX_ATTEMPTS = 20
+
+
+class RelocationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["household", "enterprise"]
+    agreement: dict[str, Any] = Field(description="expropriation 服务 POST /v1/agreements 的请求体")
+    new_address: Annotated[str, Field(min_length=1, max_length=200)]
+    new_district: District
+    new_address_in_key_area: bool = Field(False, description="新住所是否在养犬重点管理区")
+    operator_uscc: USCC | None = Field(None, description="enterprise：定点医药机构的经营主体")
+    premises_address: Annotated[str, Field(max_length=200)] | None = Field(
+        None, description="enterprise：被征收的经营场所"
+    )
+
+
+def case_view(case: RelocationCase) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "kind": case.kind,
+        "status": case.status,
+        "created_at": case.created_at.isoformat(),
+        "updated_at": case.updated_at.isoformat(),
+        "steps": [
+            {
+                "name": s.name,
+                "service": s.service,
+                "status": s.status,
+                "attempts": s.attempts,
+                "last_error": s.last_error,
+                "result": s.result,
+            }
+            for s in case.steps
+        ],
+    }
+
+
+def _member_ids(agreement: Any) -> list[str]:
+    household = agreement.get("household", {}) if isinstance(agreement, dict) else {}
+    members = household.get("members", []) if isinstance(household, dict) else []
+    return sorted({m["id_number"] for m in members if isinstance(m, dict) and m.get("id_number")})
+
+
+def _caller(case: RelocationCase) -> Principal:
+    c = case.request["caller"]
+    return Principal(Client(c["client_id"], "system", frozenset(c["scopes"]), c["district"]))
+
+
+class CaseRunner:
+    def __init__(self, database: Database, upstreams: Upstreams, token_secret: str) -> None:
+        self.database = database
+        self.upstreams = upstreams
+        self.token_secret = token_secret
+
+    async def _call(self, case: RelocationCase, step: RelocationStep, key: str) -> Any:
+        caller = _caller(case).client
+        token = mint_token(
+            self.token_secret,
+            audience=step.service,
+            client_id=caller.client_id,
+            scopes=caller.scopes,
+            district=caller.district,
+        )
+        path = {"sign_agreement": "/v1/agreements", "dog_address_change": "/v1/address-changes"}.get(
+            step.name, "/v1/relocation-filings"
+        )
+        status, body = await self.upstreams.json(
+            step.service,
+            "POST",
+            path,
+            headers={IDENTITY_HEADER: token, "Idempotency-Key": key},
+            body=step.request,
+            retryable=True,
+        )
+        if status >= 300:
+            detail = body.get("detail") if isinstance(body, dict) else body
+            raise RuntimeError(f"HTTP {status}: {detail}")
+        return body
+
+    def _follow_ups(self, case: RelocationCase, agreement: Any) -> list[RelocationStep]:
+        request = case.request
+        reference = f"征收协议 {agreement.get('id', '')}" if isinstance(agreement, dict) else "征收协议"
+        if case.kind == "household":
+            return [
+                RelocationStep(
+                    name="dog_address_change",
+                    service="dogs",
+                    request={
+                        "owner_id_number": id_number,
+                        "address": request["new_address"],
+                        "district": request["new_district"],
+                        "key_area": request["new_address_in_key_area"],
+                        "reference": reference,
+                    },
+                )
+                for id_number in _member_ids(agreement)
+            ]
+        return [
+            RelocationStep(
+                name="clinic_relocation_filing",
+                service="medinsurance",
+                request={
+                    "operator_uscc": request["operator_uscc"],
+                    "from_address": request["premises_address"],
+                    "to_address": request["new_address"],
+                    "reference": reference,
+                },
+            )
+        ]
+
+    async def advance(self, session: AsyncSession, case: RelocationCase) -> None:
+        """Run every step not yet done, in order; stop at the first failure (later steps depend on it)."""
+        for step in list(case.steps):
+            if step.status == "done":
+                continue
+            step.attempts += 1
+            try:
+                step.result = await self._call(case, step, f"relocation-{case.id}-{step.position}")
+            except (UpstreamFailure, RuntimeError) as exc:
+                step.status, step.last_error = "failed", str(exc)[:500]
+                break
+            step.status, step.last_error = "done", None
+            if step.name == "sign_agreement" and len(case.steps) == 1:
+                for position, follow_up in enumerate(self._follow_ups(case, step.result), start=2):
+                    follow_up.position = position
+                    case.steps.append(follow_up)
+                await session.flush()
+                return await self.advance(session, case)
+        case.status = "completed" if all(s.status == "done" for s in case.steps) else "attention"
+
+    async def retry_failed(self) -> None:
+        async with self.database.sessionmaker() as session, session.begin():
+            cases = (await session.scalars(select(RelocationCase).where(RelocationCase.status == "attention"))).all()
+            for case in cases:
+                if all(s.attempts < MAX_ATTEMPTS for s in case.steps if s.status != "done"):
+                    await self.advance(session, case)
+
+    async def retry_loop(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await self.retry_failed()
+            except Exception:
+                log.exception("relocation retry round failed")
+
+
+async def _authorised(request: Request) -> Client:
+    client = await authenticate(request)
+    if client.is_adapter or not (
+        client.may_use("expropriation") and (client.may_use("dogs") or client.may_use("medinsurance"))
+    ):
+        raise deny(request, 403, "scope_missing", "搬迁联办需要征收及养犬或医保服务的权限", client.client_id)
+    await enforce_rate_limit(request, client)
+    return client
+
+
+@router.post("", status_code=201, summary="签订征收协议并联办后续事项（养犬住所变更、定点机构跨社区移址）")
+async def open_case(
+    body: RelocationIn,
+    request: Request,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128)],
+) -> JSONResponse:
+    client = await _authorised(request)
+    if body.kind == "enterprise" and not (body.operator_uscc and body.premises_address):
+        raise ProblemError(
+            422, "enterprise_fields_required", "企业搬迁须提供 operator_uscc 和 premises_address", field="operator_uscc"
+        )
+    runner: CaseRunner = request.app.state.case_runner
+    async with runner.database.sessionmaker() as session, session.begin():
+        existing = await session.scalar(
+            select(RelocationCase).where(
+                RelocationCase.client_id == client.client_id, RelocationCase.idempotency_key == idempotency_key
+            )
+        )
+        if existing is not None:
+            return JSONResponse(case_view(existing), status_code=200, headers={"Idempotent-Replayed": "true"})
+        payload = body.model_dump(mode="json") | {
+            "caller": {"client_id": client.client_id, "scopes": sorted(client.scopes), "district": client.district}
+        }
+        case = RelocationCase(
+            client_id=client.client_id, idempotency_key=idempotency_key, kind=body.kind, request=payload
+        )
+        case.steps.append(
+            RelocationStep(position=1, name="sign_agreement", service="expropriation", request=body.agreement)
+        )
+        session.add(case)
+        await session.flush()
+        await runner.advance(session, case)
+        await session.flush()
+        return JSONResponse(case_view(case), status_code=201)
+
+
+async def _own_case(session: AsyncSession, client: Client, case_id: int) -> RelocationCase:
+    case = await session.get(RelocationCase, case_id)
+    if case is None or case.client_id != client.client_id:
+        raise ProblemError(404, "not_found", "搬迁联办案件不存在", field="case_id")
+    return case
+
+
+@router.get("/{case_id}", summary="搬迁联办案件及各步骤状态")
+async def get_case(case_id: int, request: Request) -> JSONResponse:
+    client = await _authorised(request)
+    async with request.app.state.case_runner.database.sessionmaker() as session:
+        return JSONResponse(case_view(await _own_case(session, client, case_id)))
+
+
+@router.post("/{case_id}/retry", summary="立即重试失败的步骤")
+async def retry_case(case_id: int, request: Request) -> JSONResponse:
+    client = await _authorised(request)
+    runner: CaseRunner = request.app.state.case_runner
+    async with runner.database.sessionmaker() as session, session.begin():
+        case = await _own_case(session, client, case_id)
+        if case.status != "completed":
+            await runner.advance(session, case)
+            await session.flush()
+        return JSONResponse(case_view(case))
+
+
+def start_retry_loop(runner: CaseRunner, interval_s: float) -> "asyncio.Task[None]":
+    return asyncio.create_task(runner.retry_loop(interval_s))
+
+
+async def stop(task: "asyncio.Task[None]") -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

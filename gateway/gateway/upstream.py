@@ -1,0 +1,129 @@
+"""Calls from the gateway to the services: timeouts, retries, circuit breakers, metrics."""
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Mapping
+from typing import ClassVar
+
+import httpx
+
+from gateway.breaker import BreakerState, CircuitBreaker
+from gateway.metrics import GatewayMetrics
+from gateway.settings import GatewaySettings
+
+_BREAKER_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
+
+
+class UpstreamFailure(Exception):
+    """The service could not answer: ``kind`` is unavailable (503), timeout (504) or error (502)."""
+
+    STATUS: ClassVar[dict[str, int]] = {"unavailable": 503, "timeout": 504, "error": 502}
+    DETAIL: ClassVar[dict[str, str]] = {
+        "unavailable": "服务 {service} 暂不可用（熔断中或无法连接），请稍后再试",
+        "timeout": "服务 {service} 响应超时",
+        "error": "服务 {service} 返回了无效响应",
+    }
+
+    def __init__(self, service: str, kind: str, retry_after: int | None = None) -> None:
+        super().__init__(f"{service}: {kind}")
+        self.service = service
+        self.kind = kind
+        self.retry_after = retry_after
+
+    @property
+    def status(self) -> int:
+        return self.STATUS[self.kind]
+
+    @property
+    def detail(self) -> str:
+        return self.DETAIL[self.kind].format(service=self.service)
+
+
+class Upstreams:
+    def __init__(self, settings: GatewaySettings, metrics: GatewayMetrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.client = httpx.AsyncClient(limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
+        self.breakers = {
+            name: CircuitBreaker(settings.breaker_failure_threshold, settings.breaker_reset_s)
+            for name in settings.service_urls
+        }
+        for name in settings.service_urls:
+            self.metrics.breaker_state.labels(name).set(0)
+
+    def breaker_states(self) -> dict[str, str]:
+        return {name: breaker.state.value for name, breaker in self.breakers.items()}
+
+    def _observe_breaker(self, service: str) -> None:
+        self.metrics.breaker_state.labels(service).set(_BREAKER_GAUGE[self.breakers[service].state])
+
+    async def send(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        query: str = "",
+        headers: Mapping[str, str] | None = None,
+        content: bytes | AsyncIterator[bytes] | None = None,
+        retryable: bool = False,
+        timeout_s: float | None = None,
+    ) -> httpx.Response:
+        """Send and return the response with its body unread (stream it, then ``aclose``)."""
+        breaker = self.breakers[service]
+        url = self.settings.service_urls[service] + path + (f"?{query}" if query else "")
+        timeout = httpx.Timeout(timeout_s or self.settings.timeout_for(service), connect=2.0)
+        attempts = 1 + (self.settings.retry_attempts if retryable else 0)
+        kind = "error"
+        for attempt in range(attempts):
+            if not breaker.allow():
+                self.metrics.upstream_errors.labels(service, "breaker_open").inc()
+                self._observe_breaker(service)
+                raise UpstreamFailure(service, "unavailable", breaker.retry_after())
+            request = self.client.build_request(method, url, headers=headers, content=content, timeout=timeout)
+            try:
+                response = await self.client.send(request, stream=True)
+            except httpx.TimeoutException:
+                kind = "timeout"
+            except httpx.TransportError:
+                kind = "unavailable"
+            else:
+                if response.status_code < 500 or response.status_code in (501,):
+                    breaker.record_success()
+                    self._observe_breaker(service)
+                    return response
+                if attempt + 1 == attempts or response.status_code not in (502, 503, 504):
+                    breaker.record_failure()
+                    self._observe_breaker(service)
+                    self.metrics.upstream_errors.labels(service, f"http_{response.status_code}").inc()
+                    return response  # the service's own problem document passes through
+                await response.aclose()
+                kind = "error"
+            breaker.record_failure()
+            self._observe_breaker(service)
+            self.metrics.upstream_errors.labels(service, kind).inc()
+            if attempt + 1 < attempts:
+                await asyncio.sleep(self.settings.retry_backoff_s * (2**attempt) * (1 + random.random()))
+        raise UpstreamFailure(service, kind, breaker.retry_after() or None)
+
+    async def json(
+        self, service: str, method: str, path: str, *, headers: Mapping[str, str], body: object = None, retryable: bool
+    ) -> tuple[int, object]:
+        """A whole JSON exchange (for dossiers and cases), body read and closed."""
+        content = None
+        send_headers = dict(headers)
+        if body is not None:
+            content = httpx.Request("POST", "http://x", json=body).content
+            send_headers["content-type"] = "application/json"
+        response = await self.send(service, method, path, headers=send_headers, content=content, retryable=retryable)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            raise UpstreamFailure(service, "error") from None
+
+    async def close(self) -> None:
+        await self.client.aclose()
