@@ -71,9 +71,8 @@ def case_view(case: RelocationCase) -> dict[str, Any]:
 
 
 def _member_ids(agreement: Any) -> list[str]:
-    household = agreement.get("household", {}) if isinstance(agreement, dict) else {}
-    members = household.get("members", []) if isinstance(household, dict) else []
-    return sorted({m["id_number"] for m in members if isinstance(m, dict) and m.get("id_number")})
+    """The household members named by expropriation's AgreementOut (``member_id_numbers``)."""
+    return sorted(set(agreement.get("member_id_numbers", []))) if isinstance(agreement, dict) else []
 
 
 def _caller(case: RelocationCase) -> Principal:
