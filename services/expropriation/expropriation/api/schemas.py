@@ -1,0 +1,479 @@
+"""Request and response bodies of the expropriation API.
+
+The quote request maps one to one onto ``rules.types.QuoteInput`` (same field names), so the law-facing code
+and the public contract cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from stdnum.cn import ric
+
+from expropriation.rules.declarations import recognise_area
+from expropriation.rules.quote import MethodOutcome, Quote
+from expropriation.rules.types import (
+    Building,
+    BuildingKind,
+    Exclusion,
+    FlatType,
+    Land,
+    Member,
+    Method,
+    Occupancy,
+    QuoteInput,
+    RuleError,
+    Structure,
+    Use,
+    WorkKind,
+)
+from qz_common.ids import USCC, IdNumber
+from qz_common.money import Yuan
+
+Area = Annotated[Decimal, Field(ge=0, le=100000, max_digits=12, decimal_places=2, description="平方米")]
+Price = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2, description="元")]
+Name = Annotated[str, Field(min_length=1, max_length=60)]
+Height = Annotated[Decimal, Field(ge=0, le=20, max_digits=5, decimal_places=2, description="米")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+def area_str(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01'))}"
+
+
+class MemberIn(Strict):
+    name: Name
+    id_number: IdNumber
+    collective_member: bool
+    exclusion: Exclusion | None = None
+    born_on: dt.date | None = Field(None, validate_default=True, description="出生日期；缺省取身份证号中的出生日期")
+    died_on: dt.date | None = None
+    is_owner: bool = False
+    occupancy: Occupancy = Occupancy.HOUSEHOLD
+    civil_service_left_on: dt.date | None = None
+    housing_reform_rented_only: bool = False
+    counted_in_other_household: bool = False
+
+    @field_validator("born_on")
+    @classmethod
+    def _born(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        id_number = info.data.get("id_number")
+        if id_number is None:
+            return value
+        from_id: dt.date = ric.get_birth_date(id_number)
+        if value is not None and value != from_id:
+            raise ValueError(f"与身份证号中的出生日期 {from_id} 不一致")
+        return from_id
+
+    @field_validator("died_on")
+    @classmethod
+    def _died(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        born = info.data.get("born_on")
+        if value is not None and born is not None and value < born:
+            raise ValueError("死亡日期早于出生日期")
+        return value
+
+    def to_rules(self) -> Member:
+        return Member(**self.model_dump())
+
+
+class BuildingIn(Strict):
+    use: Use
+    structure: Structure
+    legal_area_m2: Area = Field(description="合法建筑面积；缺省按二(三)由证载面积或主管部门核定面积认定")
+    certificate_area_m2: Area | None = Field(None, description="《不动产权证书》/《房屋所有权证》证载面积")
+    authority_area_m2: Area | None = Field(None, description="证书不全或无证的，相关行政主管部门核定的面积")
+    built_year: int = Field(ge=1900, le=2100)
+    kind: BuildingKind = BuildingKind.MAIN
+    land: Land = Land.COLLECTIVE
+    built: bool = True
+    eaves_height_m: Height | None = None
+    clear_height_m: Height | None = None
+    work_kind: WorkKind | None = None
+    work_done_on: dt.date | None = None
+    label: str = Field("", max_length=60)
+    owner_uscc: USCC | None = Field(None, description="非住宅房屋的产权单位统一社会信用代码（如有）")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _recognise(cls, data: Any) -> Any:
+        """二(三): without an explicit legal area, the certificate area, else the authority-certified area."""
+        if isinstance(data, dict) and data.get("legal_area_m2") is None:
+            cert, auth = data.get("certificate_area_m2"), data.get("authority_area_m2")
+            if cert is not None or auth is not None:
+                # a bad value is left for the field validators to report
+                with contextlib.suppress(RuleError, ArithmeticError, ValueError):
+                    data = {
+                        **data,
+                        "legal_area_m2": recognise_area(
+                            Decimal(str(cert)) if cert is not None else None,
+                            Decimal(str(auth)) if auth is not None else None,
+                        ).area_m2,
+                    }
+        return data
+
+    @field_validator("work_done_on")
+    @classmethod
+    def _work(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if (info.data.get("work_kind") is None) != (value is None):
+            raise ValueError("work_kind 与 work_done_on 须同时填写")
+        return value
+
+    def to_rules(self) -> Building:
+        return Building(**self.model_dump(exclude={"owner_uscc", "certificate_area_m2", "authority_area_m2"}))
+
+
+class HouseholdFacts(Strict):
+    """What a household declares and chooses (shared by quotes and stored households)."""
+
+    members: list[MemberIn] = Field(min_length=1, max_length=60)
+    buildings: list[BuildingIn] = Field(min_length=1, max_length=200)
+    agreement_signed_on: dt.date | None = None
+    moves_via_temporary_housing: bool = True
+    vacated_on_time: bool = True
+    expropriator_provides_transit_housing: bool = False
+    voucher_purchase_price: Price | None = None
+    voucher_buys_new_housing: bool = False
+    flat_area_m2: Area | None = None
+    flat_type: FlatType = FlatType.MULTI_STOREY
+    flat_market_price_per_m2: Price | None = None
+    flat_replacement_price_per_m2: Price | None = None
+    delivery_months: int | None = Field(None, ge=0, le=240)
+
+
+class QuoteRequest(HouseholdFacts):
+    district: str = Field(description="柯城区 | 衢江区")
+    pre_announcement_date: dt.date
+    signing_deadline: dt.date
+    valuation_date: dt.date
+    method: Method
+    village_all_signed: bool = False
+    appraised_price_per_m2: Price | None = None
+    market_price_per_m2: Price | None = None
+    early_vacate_rate_per_m2: Price | None = None
+    outside_urban_plan_area: bool = False
+
+    def to_rules(self) -> QuoteInput:
+        data = self.model_dump(exclude={"members", "buildings"})
+        return QuoteInput(
+            members=tuple(m.to_rules() for m in self.members),
+            buildings=tuple(b.to_rules() for b in self.buildings),
+            **data,
+        )
+
+
+class ItemOut(BaseModel):
+    code: str
+    amount: Yuan
+    basis: str
+    kind: str
+    inputs: dict[str, str]
+
+
+class PersonOut(BaseModel):
+    name: str
+    id_number: str
+    counted: bool
+    reason: str
+    basis: str
+
+
+class FindingOut(BaseModel):
+    subject: str
+    decision: str
+    reason: str
+    basis: str
+
+
+class QuoteOut(BaseModel):
+    district: str
+    method: Method
+    parameter_versions: dict[str, str]
+    resettlement_persons: int
+    resettlement_area_m2: str
+    resettlement_area_basis: str
+    resettlement_area_reason: str
+    money_only: bool
+    legal_residential_area_m2: str
+    persons: list[PersonOut]
+    excluded_persons: list[PersonOut]
+    excluded_buildings: list[FindingOut]
+    items: list[ItemOut]
+    total: Yuan
+    cash_total: Yuan
+    voucher_total: Yuan
+    charges_total: Yuan
+    notes: list[str]
+
+    @classmethod
+    def of(cls, q: Quote) -> QuoteOut:
+        persons = [PersonOut(**vars(p)) for p in q.persons]
+        return cls(
+            district=q.district,
+            method=q.method,
+            parameter_versions=q.parameter_versions,
+            resettlement_persons=q.resettlement_persons,
+            resettlement_area_m2=area_str(q.resettlement_area_m2),
+            resettlement_area_basis=q.area.basis,
+            resettlement_area_reason=q.area.reason,
+            money_only=q.area.money_only,
+            legal_residential_area_m2=area_str(q.legal_residential_area_m2),
+            persons=persons,
+            excluded_persons=[p for p in persons if not p.counted],
+            excluded_buildings=[FindingOut(**vars(f)) for f in q.findings],
+            items=[
+                ItemOut(code=i.code, amount=i.amount, basis=i.basis, kind=i.kind, inputs=dict(i.inputs))
+                for i in q.items
+            ],
+            total=q.total,
+            cash_total=q.total_of("cash"),
+            voucher_total=q.total_of("voucher"),
+            charges_total=q.total_of("charge"),
+            notes=list(q.notes),
+        )
+
+
+class RefusalOut(BaseModel):
+    code: str
+    field: str
+    detail: str
+    basis: str
+
+
+def refusal(e: RuleError) -> RefusalOut:
+    codes = {
+        "OutOfScope": "out_of_scope",
+        "OldRulesApply": "old_rules_apply",
+        "MethodNotAvailable": "method_not_available",
+    }
+    return RefusalOut(
+        code=codes.get(type(e).__name__, "rule_violation"), field=e.field, detail=e.message, basis=e.basis
+    )
+
+
+class MethodOutcomeOut(BaseModel):
+    method: Method
+    available: bool
+    quote: QuoteOut | None
+    refusal: RefusalOut | None
+
+    @classmethod
+    def of(cls, o: MethodOutcome) -> MethodOutcomeOut:
+        return cls(
+            method=o.method,
+            available=o.quote is not None,
+            quote=QuoteOut.of(o.quote) if o.quote else None,
+            refusal=refusal(o.error) if o.error else None,
+        )
+
+
+class CompareOut(BaseModel):
+    outcomes: list[MethodOutcomeOut]
+
+
+# --- cases -------------------------------------------------------------------------------------------------------
+
+
+class ProjectIn(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    district: str = Field(description="柯城区 | 衢江区")
+    village: Annotated[str, Field(min_length=1, max_length=60)]
+    pre_announcement_date: dt.date
+    signing_deadline: dt.date
+    handover_deadline: dt.date | None = None
+    valuation_date: dt.date
+    outside_urban_plan_area: bool = False
+    appraised_price_per_m2: Price | None = None
+    market_price_per_m2: Price | None = None
+    early_vacate_rate_per_m2: Price | None = None
+
+    @field_validator("signing_deadline", "valuation_date")
+    @classmethod
+    def _after_pre(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        pre = info.data.get("pre_announcement_date")
+        if pre is not None and value < pre:
+            raise ValueError("早于征收土地预公告日")
+        return value
+
+    @field_validator("handover_deadline")
+    @classmethod
+    def _after_signing(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        deadline = info.data.get("signing_deadline")
+        if value is not None and deadline is not None and value < deadline:
+            raise ValueError("早于签约截止日")
+        return value
+
+
+class ProjectOut(Out):
+    id: int
+    name: str
+    district: str
+    village: str
+    pre_announcement_date: dt.date
+    signing_deadline: dt.date
+    handover_deadline: dt.date | None
+    valuation_date: dt.date
+    outside_urban_plan_area: bool
+    appraised_price_per_m2: Yuan | None
+    market_price_per_m2: Yuan | None
+    early_vacate_rate_per_m2: Yuan | None
+    created_at: dt.datetime
+
+
+class HouseholdIn(HouseholdFacts):
+    ref: Annotated[str, Field(min_length=1, max_length=40, description="花名册户号")]
+    head_name: Name
+    natural_village: str | None = Field(None, max_length=60, description="自然村（缺省为项目所在村）")
+    method: Method = Method.MONETARY
+    appraised_price_per_m2: Price | None = Field(None, description="本户评估价（缺省取项目评估价）")
+
+
+class HouseholdOut(Out):
+    id: int
+    project_id: int
+    ref: str
+    head_name: str
+    district: str
+    natural_village: str
+    method: Method
+    facts: dict[str, Any]
+    created_at: dt.datetime
+
+
+class DeclarationIn(Strict):
+    declared_on: dt.date
+    documents: list[
+        Literal[
+            "户口簿", "不动产权证书", "房屋所有权证", "土地使用权证", "其他有效权属证明", "房屋租赁协议", "房屋抵押协议"
+        ]
+    ] = Field(min_length=1)
+    proofs: list[Literal["certificate", "township_or_land_authority", "building_permit", "other_required"]] = Field(
+        min_length=1
+    )
+    members: list[MemberIn] = Field(min_length=1, max_length=60)
+    buildings: list[BuildingIn] = Field(min_length=1, max_length=200)
+
+
+class DeclarationOut(Out):
+    id: int
+    household_id: int
+    declared_on: dt.date
+    documents: list[str]
+    proofs: list[str]
+    basis: str
+    created_at: dt.datetime
+
+
+class AgreementIn(Strict):
+    household_id: int
+    method: Method
+    signed_on: dt.date
+    handed_over_on: dt.date | None = None
+
+
+class AgreementOut(Out):
+    id: int
+    household_id: int
+    project_id: int
+    district: str
+    method: Method
+    signed_on: dt.date
+    handed_over_on: dt.date | None
+    city_parameter_version: str
+    district_parameter_version: str
+    total: Yuan
+    quote: dict[str, Any]
+    member_id_numbers: list[str]
+    building_owner_usccs: list[str]
+    created_at: dt.datetime
+
+
+class HandoverIn(Strict):
+    handed_over_on: dt.date
+
+
+class DisputeIn(Strict):
+    household_id: int
+    ground: Literal["ownership_dispute", "owner_missing", "owner_undetermined"]
+    detail: str = Field("", max_length=500)
+
+
+class DisputeStepIn(Strict):
+    state: Literal["plan_proposed", "evidence_preserved", "decision_made", "deposited", "resolved"]
+    on: dt.date
+    reference: str = Field("", max_length=120, description="方案/保全/决定/提存文书号")
+    deposit_amount: Price | None = Field(None, description="提存金额（提存时必填）")
+
+
+class DisputeOut(Out):
+    id: int
+    household_id: int
+    ground: str
+    state: str
+    detail: str
+    history: list[dict[str, Any]]
+    deposit_amount: Yuan | None
+    may_take_house: bool
+    basis: str
+    created_at: dt.datetime
+
+
+class PaymentIn(Strict):
+    agreement_id: int
+    item_code: Annotated[str, Field(min_length=1, max_length=60)]
+    amount: Price
+    paid_on: dt.date
+    reference: str = Field("", max_length=120)
+
+
+class PaymentOut(Out):
+    id: int
+    agreement_id: int
+    item_code: str
+    amount: Yuan
+    paid_on: dt.date
+    reference: str
+    created_at: dt.datetime
+
+
+class ClawbackIn(Strict):
+    agreement_id: int
+    found_on: dt.date
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    corrected: HouseholdFacts = Field(description="查实后的申报（据以重算应得金额）")
+
+
+class ClawbackOut(Out):
+    id: int
+    agreement_id: int
+    found_on: dt.date
+    reason: str
+    amount: Yuan
+    by_item: dict[str, str]
+    basis: str
+    created_at: dt.datetime
+
+
+class BatchQuoteOut(BaseModel):
+    project_id: int
+    village_completion: dict[str, bool]
+    quoted: int
+    refused: int
+    total: Yuan
+    households: list[dict[str, Any]]
+
+
+class ImportOut(BaseModel):
+    created: int
+    households: list[str]

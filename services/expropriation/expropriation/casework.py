@@ -1,0 +1,128 @@
+"""From stored cases to rule inputs: the project's own records decide what a stateless quote takes as input
+(village completion 三(四)8, one-household-per-person 三(一)3, on-time hand-over)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from expropriation.api.schemas import HouseholdFacts
+from expropriation.models import Agreement, Household, HouseholdMember, Project
+from expropriation.rules.persons import assign_parents_across_households
+from expropriation.rules.types import Member, Method, QuoteInput
+
+
+def facts_of(household: Household) -> HouseholdFacts:
+    return HouseholdFacts.model_validate(household.facts)
+
+
+def handed_over_in_time(project: Project, agreement: Agreement | None) -> bool | None:
+    """Whether the house was handed over by the project's deadline; None while it has not been handed over."""
+    if agreement is None or agreement.handed_over_on is None:
+        return None
+    return project.handover_deadline is None or agreement.handed_over_on <= project.handover_deadline
+
+
+def village_completion(
+    project: Project, households: Sequence[Household], agreements: dict[int, Agreement]
+) -> dict[str, bool]:
+    """三(四)8 "征收范围内（以自然村为单位）涉及的所有被征收人全部在规定时间内签订协议并交付拆除": per natural village,
+    from the project's own agreements (signed by the deadline and handed over in time)."""
+    status: dict[str, bool] = {}
+    for h in households:
+        a = agreements.get(h.id)
+        ok = a is not None and a.signed_on <= project.signing_deadline and handed_over_in_time(project, a) is True
+        status[h.natural_village] = status.get(h.natural_village, True) and ok
+    return status
+
+
+def counted_elsewhere(roster: Iterable[tuple[int, Sequence[str]]]) -> dict[str, int]:
+    """三(一)3 over a project: 身份证号 → the one household (lowest id) in which the person counts."""
+    households = [
+        (str(hid), [Member(name="", id_number=i, collective_member=True) for i in ids]) for hid, ids in roster
+    ]
+    return {k: int(v) for k, v in assign_parents_across_households(sorted(households, key=lambda h: int(h[0]))).items()}
+
+
+def quote_input(
+    project: Project,
+    household: Household,
+    *,
+    method: Method | None = None,
+    agreement: Agreement | None = None,
+    village_all_signed: bool = False,
+    assignment: dict[str, int] | None = None,
+    facts: HouseholdFacts | None = None,
+) -> QuoteInput:
+    facts = facts or facts_of(household)
+    assignment = assignment or {}
+    members = tuple(
+        dataclasses.replace(
+            m.to_rules(),
+            counted_in_other_household=m.counted_in_other_household
+            or (m.id_number in assignment and assignment[m.id_number] != household.id),
+        )
+        for m in facts.members
+    )
+    vacated = facts.vacated_on_time
+    in_time = handed_over_in_time(project, agreement)
+    if in_time is not None:
+        vacated = in_time
+    data = facts.model_dump(exclude={"members", "buildings", "agreement_signed_on", "vacated_on_time"})
+    appraised: Decimal | None = household.appraised_price_per_m2 or project.appraised_price_per_m2
+    return QuoteInput(
+        district=project.district,
+        pre_announcement_date=project.pre_announcement_date,
+        signing_deadline=project.signing_deadline,
+        valuation_date=project.valuation_date,
+        method=method or (Method(agreement.method) if agreement else Method(household.method)),
+        members=members,
+        buildings=tuple(b.to_rules() for b in facts.buildings),
+        agreement_signed_on=agreement.signed_on if agreement else facts.agreement_signed_on,
+        vacated_on_time=vacated,
+        village_all_signed=village_all_signed,
+        appraised_price_per_m2=appraised,
+        market_price_per_m2=project.market_price_per_m2,
+        early_vacate_rate_per_m2=project.early_vacate_rate_per_m2,
+        outside_urban_plan_area=project.outside_urban_plan_area,
+        **data,
+    )
+
+
+async def project_assignment(session: AsyncSession, project_id: int) -> dict[str, int]:
+    rows = (
+        await session.execute(
+            select(HouseholdMember.household_id, HouseholdMember.id_number)
+            .join(Household, Household.id == HouseholdMember.household_id)
+            .where(Household.project_id == project_id)
+            .order_by(HouseholdMember.household_id, HouseholdMember.id)
+        )
+    ).all()
+    roster: dict[int, list[str]] = {}
+    for hid, id_number in rows:
+        roster.setdefault(hid, []).append(id_number)
+    return counted_elsewhere(roster.items())
+
+
+async def project_records(
+    session: AsyncSession, project: Project
+) -> tuple[list[Household], dict[int, Agreement], dict[str, bool], dict[str, int]]:
+    households = list(
+        (
+            await session.scalars(select(Household).where(Household.project_id == project.id).order_by(Household.id))
+        ).all()
+    )
+    agreements = {
+        a.household_id: a
+        for a in (await session.scalars(select(Agreement).where(Agreement.project_id == project.id))).all()
+    }
+    return (
+        households,
+        agreements,
+        village_completion(project, households, agreements),
+        await project_assignment(session, project.id),
+    )

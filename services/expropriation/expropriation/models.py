@@ -1,0 +1,168 @@
+"""Persistence of the expropriation service (its own database): projects and their cases."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from qz_common.audit import AuditRecordMixin
+from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
+from qz_common.idempotency import IdempotencyKeyMixin
+
+MONEY = Numeric(14, 2)
+AREA = Numeric(12, 2)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AuditRecord(AuditRecordMixin, Base):
+    __tablename__ = "audit_log"
+
+
+class IdempotencyKey(IdempotencyKeyMixin, Base):
+    __tablename__ = "idempotency_keys"
+
+
+class Project(Base):
+    """An expropriation project: one 征收土地预公告 in one village (衢政发〔2023〕2号 二)."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(120))
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    village: Mapped[str] = mapped_column(String(60))
+    pre_announcement_date: Mapped[dt.date] = mapped_column(Date)
+    signing_deadline: Mapped[dt.date] = mapped_column(Date)
+    handover_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    valuation_date: Mapped[dt.date] = mapped_column(Date)
+    outside_urban_plan_area: Mapped[bool] = mapped_column(Boolean)
+    appraised_price_per_m2: Mapped[Decimal | None] = mapped_column(MONEY)
+    market_price_per_m2: Mapped[Decimal | None] = mapped_column(MONEY)
+    early_vacate_rate_per_m2: Mapped[Decimal | None] = mapped_column(MONEY)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Household(Base):
+    """A 被征收人 household on the project roster; ``facts`` is its current declaration (HouseholdFacts)."""
+
+    __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("project_id", "ref", name="uq_households_project_ref"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(40))
+    head_name: Mapped[str] = mapped_column(String(60))
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    natural_village: Mapped[str] = mapped_column(String(60))
+    method: Mapped[str] = mapped_column(String(20))
+    appraised_price_per_m2: Mapped[Decimal | None] = mapped_column(MONEY)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BuildingOwner(Base):
+    """Index of non-residential building owners by 统一社会信用代码 (for enterprise dossiers)."""
+
+    __tablename__ = "building_owners"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+
+
+class HouseholdMember(Base):
+    """Index of the people of a household by 身份证号 (for /v1/me and dossiers)."""
+
+    __tablename__ = "household_members"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+
+
+class Declaration(Base):
+    """二(二) 申报: 户籍、家庭常住人口、被征收房屋及其附属物, with the documents listed."""
+
+    __tablename__ = "declarations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    declared_on: Mapped[dt.date] = mapped_column(Date)
+    documents: Mapped[list[str]] = mapped_column(JSONDocument)
+    proofs: Mapped[list[str]] = mapped_column(JSONDocument)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    basis: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Agreement(Base):
+    """A signed 补偿安置协议 with the quote and the parameter versions it was computed with."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    method: Mapped[str] = mapped_column(String(20))
+    signed_on: Mapped[dt.date] = mapped_column(Date)
+    handed_over_on: Mapped[dt.date | None] = mapped_column(Date)
+    city_parameter_version: Mapped[str] = mapped_column(String(40))
+    district_parameter_version: Mapped[str] = mapped_column(String(40))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    quote: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    total: Mapped[Decimal] = mapped_column(MONEY)
+    member_id_numbers: Mapped[list[str]] = mapped_column(JSONDocument)
+    building_owner_usccs: Mapped[list[str]] = mapped_column(JSONDocument)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Dispute(Base):
+    """二(四): 产权纠纷 / 产权人下落不明 / 无法确定产权人 → 方案、证据保全、补偿决定、提存."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    ground: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(String(500))
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    deposit_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    item_code: Mapped[str] = mapped_column(String(60))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Clawback(Base):
+    """四(一): 弄虚作假骗取的安置资金的收回."""
+
+    __tablename__ = "clawbacks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    found_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    by_item: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    basis: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

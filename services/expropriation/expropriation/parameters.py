@@ -1,0 +1,51 @@
+"""Loads the dated parameter files (file I/O lives here, outside ``rules/``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+from qz_common.params import ParameterBook
+
+from .rules.params import CityParams, DistrictParams, Params
+from .rules.types import District, OutOfScope, basis
+
+PARAMS_DIR = Path(__file__).parent / "params"
+DISTRICT_FILES = {District.KECHENG: "district_kecheng.toml", District.QUJIANG: "district_qujiang.toml"}
+
+
+@cache
+def city_book() -> ParameterBook:
+    return ParameterBook.load(PARAMS_DIR / "expropriation.toml")
+
+
+@cache
+def district_book(district: District) -> ParameterBook:
+    return ParameterBook.load(PARAMS_DIR / DISTRICT_FILES[district])
+
+
+def _district(name: str) -> District:
+    try:
+        return District(name)
+    except ValueError:
+        raise OutOfScope(
+            "district", f"本办法只适用于柯城区、衢江区集体土地房屋征收，不适用于{name}", basis("一(一)")
+        ) from None
+
+
+def params_on(district: str, day: dt.date) -> Params:
+    """The parameters in force on ``day`` for ``district`` (raises RuleNotInForce before 2023-03-01)."""
+    d = _district(district)
+    return Params(
+        city=CityParams.from_set(city_book().at(day)), district=DistrictParams.from_set(district_book(d).at(day))
+    )
+
+
+def params_by_version(district: str, city_version: str, district_version: str) -> Params:
+    """The exact parameter versions stored on a signed agreement, so a re-quote reproduces it."""
+    d = _district(district)
+    return Params(
+        city=CityParams.from_set(city_book().version(city_version)),
+        district=DistrictParams.from_set(district_book(d).version(district_version)),
+    )

@@ -1,0 +1,176 @@
+"""附件 结算价格表 (重置价, 成新率, 阁楼/架空层) and the 三(四)2–5 treatment of each declared part."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from .freeze import freeze_finding
+from .params import CityParams
+from .types import Building, BuildingKind, Finding, Land, RuleError, Structure, Use, basis
+
+STRUCTURE_NAMES: dict[Structure, str] = {
+    Structure.FRAME: "框混结构",
+    Structure.BRICK_CONCRETE: "砖混结构",
+    Structure.BRICK_WOOD: "砖木结构",
+    Structure.OTHER: "其他结构",
+}
+
+
+def replacement_price(city: CityParams, structure: Structure) -> Decimal:
+    """附件 结算价格表 重置价: 框混1400、砖混1200、砖木1000、其他700 元/平方米."""
+    return city.replacement_prices[structure]
+
+
+def depreciation(city: CityParams, age_years: int) -> Decimal:
+    """附件 说明1: "房屋建成当年为100%，建筑年限在3年（含3年）以内的不计算折旧，超过3年的每年按1%折旧，
+    房屋最高折旧率不超过30%（含30%）。"
+
+    Reading (A-01): only the years beyond the third depreciate — age 4 → 1%, age 33 → 30%, capped at 30%.
+    ``depreciation_offset_years = 0`` switches to the other reading (age 4 → 4%).
+    """
+    if age_years < 0:
+        raise RuleError("built_year", "建成年份晚于评估日", basis("附件 说明1"))
+    if age_years <= city.newness_no_depreciation_years:  # 3年（含3年）以内
+        return Decimal("0")
+    raw = city.depreciation_rate_per_year * (age_years - city.depreciation_offset_years)
+    return min(raw, city.depreciation_cap)  # 不超过30%（含30%）
+
+
+def newness_rate(city: CityParams, built_year: int, valuation_date: dt.date) -> Decimal:
+    """附件 说明1 成新率 = 1 − 折旧率, with the age in whole calendar years (建成当年 = 0)."""
+    return Decimal("1") - depreciation(city, valuation_date.year - built_year)
+
+
+def attic_factor(city: CityParams, eaves_height_m: Decimal) -> Decimal:
+    """附件 说明2: "檐口1—1.7米的楼层部分按标准的30%给予补偿，檐口1.7米以上的楼层部分按标准的50%给予补偿".
+
+    Below 1 m nothing (not a floor). Exactly 1.7 m falls in both phrases (以上 includes the number); the
+    parameter ``attic_boundary_in_high_band`` decides (A-05: 50%).
+    """
+    if eaves_height_m < city.attic_low_band_from_m:
+        return Decimal("0")
+    if eaves_height_m == city.attic_low_band_to_m:
+        return city.attic_high_factor if city.attic_boundary_in_high_band else city.attic_low_factor
+    if eaves_height_m < city.attic_low_band_to_m:
+        return city.attic_low_factor
+    return city.attic_high_factor
+
+
+def stilt_factor(city: CityParams, clear_height_m: Decimal) -> Decimal:
+    """附件 说明2: "1.5—2.2米的架空层按标准的50%给予补偿" (both ends included).
+
+    Below 1.5 m nothing; above 2.2 m the full 重置价格 of 三(四)3 (A-06).
+    """
+    if clear_height_m < city.stilt_band_from_m:
+        return Decimal("0")
+    if clear_height_m <= city.stilt_band_to_m:
+        return city.stilt_factor
+    return city.stilt_above_band_factor
+
+
+class Category(StrEnum):
+    RESIDENTIAL = "residential"  # 住宅 main house: legal area, basis of resettlement
+    NON_RESIDENTIAL = "non_residential"  # 三(四)2
+    ATTIC_OR_STILT = "attic_or_stilt"  # 三(四)3, not a basis
+    ANCILLARY = "ancillary"  # 三(四)3, not a basis
+    EXCLUDED = "excluded"  # nothing
+
+
+@dataclass(frozen=True)
+class AssessedBuilding:
+    index: int
+    label: str
+    category: Category
+    area_m2: Decimal
+    price_per_m2: Decimal  # 重置价
+    newness: Decimal  # 成新率 at the valuation date
+    factor: Decimal  # attic/stilt factor, or 1
+    built: bool
+    finding: Finding | None  # why excluded, or a frozen work on a part that stays (二(一))
+
+
+def assess_building(
+    city: CityParams, index: int, b: Building, pre_announcement: dt.date, valuation: dt.date
+) -> AssessedBuilding:
+    """Sort one declared part into the 办法's treatments.
+
+    三(四)1 国有土地 → 按国有土地政策 (flagged, nothing here); 二(一) work from the pre-announcement → 不得予以补偿;
+    三(四)4 擅自加层等改(扩)建 / 未拆旧房 → 不予补偿; 三(四)2 非住宅 → 3 × 重置价; 三(四)3 无证阁楼、架空层 and
+    附属房 → 补偿, 不作为安置依据; otherwise a residential house counted at its legal area.
+    """
+    if b.legal_area_m2 < 0:
+        raise RuleError(f"buildings[{index}].legal_area_m2", "面积不能为负")
+    label = b.label or f"buildings[{index}]"
+    price = replacement_price(city, b.structure)
+    newness = newness_rate(city, b.built_year, valuation)
+
+    def excluded(f: Finding) -> AssessedBuilding:
+        return AssessedBuilding(
+            index, label, Category.EXCLUDED, b.legal_area_m2, price, newness, Decimal("0"), b.built, f
+        )
+
+    if b.land is Land.STATE:
+        return excluded(
+            Finding(label, "out_of_scope", "国有土地房屋按衢州市区国有土地房屋征收与补偿政策执行", basis("三(四)1"))
+        )
+    work_finding: Finding | None = None
+    if b.work_kind is not None and b.work_done_on is not None:
+        work_finding = freeze_finding(label, b.work_kind, b.work_done_on, pre_announcement)
+        if work_finding is not None and work_finding.decision == "not_compensated":
+            return excluded(work_finding)
+    if b.kind is BuildingKind.UNAUTHORISED_EXTENSION:
+        return excluded(
+            Finding(label, "not_compensated", "擅自加层等改（扩）建部分不作为安置依据，不予补偿", basis("三(四)4"))
+        )
+    if b.kind is BuildingKind.OLD_HOUSE_NOT_DEMOLISHED:
+        return excluded(
+            Finding(
+                label,
+                "not_compensated",
+                "已依法取得宅基地建造新房但未拆除的旧房，不作为安置依据，不予补偿",
+                basis("三(四)4"),
+            )
+        )
+    one = Decimal("1")
+    if b.kind is BuildingKind.ATTIC:
+        if b.eaves_height_m is None:
+            raise RuleError(f"buildings[{index}].eaves_height_m", "阁楼须申报檐口高度", basis("附件 说明2"))
+        return AssessedBuilding(
+            index,
+            label,
+            Category.ATTIC_OR_STILT,
+            b.legal_area_m2,
+            price,
+            newness,
+            attic_factor(city, b.eaves_height_m),
+            b.built,
+            work_finding,
+        )
+    if b.kind is BuildingKind.STILT_FLOOR:
+        if b.clear_height_m is None:
+            raise RuleError(f"buildings[{index}].clear_height_m", "架空层须申报层高", basis("附件 说明2"))
+        return AssessedBuilding(
+            index,
+            label,
+            Category.ATTIC_OR_STILT,
+            b.legal_area_m2,
+            price,
+            newness,
+            stilt_factor(city, b.clear_height_m),
+            b.built,
+            work_finding,
+        )
+    if b.kind is BuildingKind.ANCILLARY:
+        return AssessedBuilding(
+            index, label, Category.ANCILLARY, b.legal_area_m2, price, newness, one, b.built, work_finding
+        )
+    if b.use is Use.NON_RESIDENTIAL:
+        return AssessedBuilding(
+            index, label, Category.NON_RESIDENTIAL, b.legal_area_m2, price, newness, one, b.built, work_finding
+        )
+    return AssessedBuilding(
+        index, label, Category.RESIDENTIAL, b.legal_area_m2, price, newness, one, b.built, work_finding
+    )

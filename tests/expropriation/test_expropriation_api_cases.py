@@ -1,0 +1,598 @@
+"""Projects, households, declarations, agreements (re-quote reproduces), village completion from records,
+disputes to 提存, payments, clawbacks, batch quotes, CSV roster import and settlement-sheet export, /v1/me, dossiers."""
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from testkit import id_number, identity_headers
+
+from expropriation.api.projects import ROSTER_COLUMNS
+
+USCC = "91110000600037341L"
+
+
+def project(client: TestClient, **over: Any) -> dict[str, Any]:
+    b = {
+        "name": "某某路工程",
+        "district": "柯城区",
+        "village": "石梁村",
+        "pre_announcement_date": "2023-06-01",
+        "signing_deadline": "2023-09-30",
+        "handover_deadline": "2023-10-31",
+        "valuation_date": "2023-07-01",
+        "appraised_price_per_m2": "3000",
+        "market_price_per_m2": "9000",
+    }
+    b.update(over)
+    r = client.post("/v1/projects", json=b)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def household(
+    client: TestClient, project_id: int, ref: str, seqs: tuple[int, ...] = (1, 2), **over: Any
+) -> dict[str, Any]:
+    b: dict[str, Any] = {
+        "ref": ref,
+        "head_name": f"户主{ref}",
+        "method": "monetary",
+        "members": [{"name": f"成员{s}", "id_number": id_number(sequence=s), "collective_member": True} for s in seqs],
+        "buildings": [
+            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000}
+        ],
+    }
+    b.update(over)
+    r = client.post(f"/v1/projects/{project_id}/households", json=b)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def sign(
+    client: TestClient,
+    household_id: int,
+    signed_on: str = "2023-08-01",
+    handed_over_on: str | None = "2023-08-10",
+    method: str = "monetary",
+) -> Any:
+    return client.post(
+        "/v1/agreements",
+        json={"household_id": household_id, "method": method, "signed_on": signed_on, "handed_over_on": handed_over_on},
+    )
+
+
+def test_project_refuses_other_district_and_old_rules(client: TestClient) -> None:
+    r = client.post(
+        "/v1/projects",
+        json={
+            "name": "x",
+            "district": "江山市",
+            "village": "v",
+            "pre_announcement_date": "2023-06-01",
+            "signing_deadline": "2023-09-30",
+            "valuation_date": "2023-07-01",
+        },
+    )
+    assert r.status_code == 422 and r.json()["code"] == "out_of_scope"
+    r = client.post(
+        "/v1/projects",
+        json={
+            "name": "x",
+            "district": "柯城区",
+            "village": "v",
+            "pre_announcement_date": "2023-02-28",
+            "signing_deadline": "2023-09-30",
+            "valuation_date": "2023-07-01",
+        },
+    )
+    assert r.status_code == 422 and r.json()["field"] == "pre_announcement_date"
+
+
+def test_project_dates_out_of_order_422(client: TestClient) -> None:
+    r = client.post(
+        "/v1/projects",
+        json={
+            "name": "x",
+            "district": "柯城区",
+            "village": "v",
+            "pre_announcement_date": "2023-06-01",
+            "signing_deadline": "2023-05-30",
+            "valuation_date": "2023-07-01",
+        },
+    )
+    assert r.status_code == 422 and r.json()["field"] == "signing_deadline"
+
+
+def test_project_idempotent_and_list(client: TestClient) -> None:
+    p = project(client)
+    h = {"Idempotency-Key": "k1"}
+    b = {
+        "name": "y",
+        "district": "衢江区",
+        "village": "v",
+        "pre_announcement_date": "2023-06-01",
+        "signing_deadline": "2023-09-30",
+        "valuation_date": "2023-07-01",
+    }
+    first = client.post("/v1/projects", json=b, headers=h)
+    again = client.post("/v1/projects", json=b, headers=h)
+    assert first.json()["id"] == again.json()["id"]
+    assert client.get("/v1/projects").json()["total"] == 2
+    scoped = client.get("/v1/projects", headers=identity_headers("expropriation", district="柯城区")).json()
+    assert [x["id"] for x in scoped["items"]] == [p["id"]]
+    assert (
+        client.get(
+            f"/v1/projects/{first.json()['id']}", headers=identity_headers("expropriation", district="柯城区")
+        ).status_code
+        == 403
+    )
+    assert client.get("/v1/projects/999").status_code == 404
+
+
+def test_household_ref_unique(client: TestClient) -> None:
+    p = project(client)
+    household(client, p["id"], "001")
+    r = client.post(
+        f"/v1/projects/{p['id']}/households",
+        json={
+            "ref": "001",
+            "head_name": "x",
+            "members": [{"name": "a", "id_number": id_number(sequence=9), "collective_member": True}],
+            "buildings": [{"use": "residential", "structure": "frame", "legal_area_m2": "10", "built_year": 2000}],
+        },
+    )
+    assert r.status_code == 409
+
+
+def test_household_quote_and_declaration(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"], "001")
+    q = client.get(f"/v1/households/{h['id']}/quote").json()
+    assert q["total"] == "531000.00"
+    decl = {
+        "declared_on": "2023-06-10",
+        "documents": ["户口簿", "不动产权证书"],
+        "proofs": ["certificate"],
+        "members": [{"name": "成员1", "id_number": id_number(sequence=1), "collective_member": True}],
+        "buildings": [
+            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000},
+            {
+                "use": "residential",
+                "structure": "brick_concrete",
+                "legal_area_m2": "30",
+                "built_year": 2023,
+                "work_kind": "extension",
+                "work_done_on": "2023-06-05",
+                "label": "新扩建",
+            },
+        ],
+    }
+    r = client.post(f"/v1/households/{h['id']}/declarations", json=decl)
+    assert r.status_code == 201, r.text
+    assert r.json()["basis"] == "衢政发〔2023〕2号 二(二)"
+    q = client.get(f"/v1/households/{h['id']}/quote").json()
+    assert q["resettlement_persons"] == 1
+    assert q["excluded_buildings"][0]["subject"] == "新扩建"
+    assert q["excluded_buildings"][0]["basis"] == "衢政发〔2023〕2号 二(一)1"
+    assert client.get(f"/v1/households/{h['id']}/declarations").json()["total"] == 1
+    bad = client.post(f"/v1/households/{h['id']}/declarations", json={**decl, "declared_on": "2023-05-01"})
+    assert bad.status_code == 422 and bad.json()["field"] == "declared_on"
+    compare = client.get(f"/v1/households/{h['id']}/compare").json()
+    assert len(compare["outcomes"]) == 4
+
+
+def test_parent_counts_in_one_household_of_project(client: TestClient) -> None:
+    p = project(client)
+    a = household(client, p["id"], "001", seqs=(1, 3))  # child 1 + parent 3
+    b = household(client, p["id"], "002", seqs=(2, 3))  # child 2 + parent 3
+    qa = client.get(f"/v1/households/{a['id']}/quote").json()
+    qb = client.get(f"/v1/households/{b['id']}/quote").json()
+    assert qa["resettlement_persons"] == 2
+    assert qb["resettlement_persons"] == 1
+    assert qb["excluded_persons"][0]["basis"] == "衢政发〔2023〕2号 三(一)3"
+
+
+def test_agreement_requote_reproduces_and_lists_ids(client: TestClient) -> None:
+    p = project(client)
+    h = household(
+        client,
+        p["id"],
+        "001",
+        buildings=[
+            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000},
+            {
+                "use": "non_residential",
+                "structure": "brick_wood",
+                "legal_area_m2": "50",
+                "built_year": 2000,
+                "owner_uscc": USCC,
+            },
+        ],
+    )
+    r = sign(client, h["id"])
+    assert r.status_code == 201, r.text
+    a = r.json()
+    assert a["member_id_numbers"] == [id_number(sequence=1), id_number(sequence=2)]
+    assert a["building_owner_usccs"] == [USCC]
+    assert a["city_parameter_version"] == "2023-03-01"
+    # 531000 + 50 × 1000 × 3 + 9000: the only household of the village signed and handed over in time (三(四)8)
+    assert a["total"] == "690000.00"
+    again = client.get(f"/v1/agreements/{a['id']}/requote").json()
+    assert again["items"] == a["quote"]["items"]
+    assert again["total"] == a["total"]
+    assert sign(client, h["id"]).status_code == 409
+
+
+def test_agreement_dates_checked(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"], "001")
+    assert sign(client, h["id"], signed_on="2023-05-01").json()["field"] == "signed_on"
+    assert (
+        sign(client, h["id"], signed_on="2023-08-01", handed_over_on="2023-07-01").json()["field"] == "handed_over_on"
+    )
+
+
+def test_owner_without_persons_signing_late_must_take_money(client: TestClient) -> None:
+    p = project(client)
+    h = household(
+        client,
+        p["id"],
+        "001",
+        members=[{"name": "外村人", "id_number": id_number(sequence=5), "collective_member": False, "is_owner": True}],
+    )
+    r = sign(client, h["id"], signed_on="2023-10-08", handed_over_on=None, method="property_swap")
+    assert r.status_code == 422
+    assert r.json()["code"] == "method_not_available"
+
+
+def test_village_completion_from_records(client: TestClient) -> None:
+    p = project(client)
+    a = household(client, p["id"], "001", seqs=(1,))
+    b = household(client, p["id"], "002", seqs=(2,))
+    sign(client, a["id"])
+    batch = client.post(f"/v1/projects/{p['id']}/batch-quotes").json()
+    assert batch["village_completion"] == {"石梁村": False}
+    r = sign(client, b["id"], handed_over_on=None)
+    assert r.json()["quote"]["items"][-1]["amount"] == "0.00"
+    agreement_b = r.json()["id"]
+    assert (
+        client.post(f"/v1/agreements/{agreement_b}/handover", json={"handed_over_on": "2023-11-01"}).status_code == 200
+    )
+    late = client.post(f"/v1/projects/{p['id']}/batch-quotes").json()
+    assert late["village_completion"] == {"石梁村": False}  # handed over after 2023-10-31
+    assert (
+        client.post(f"/v1/agreements/{agreement_b}/handover", json={"handed_over_on": "2023-10-30"}).status_code == 409
+    )
+
+
+def test_village_completion_all_in_time(client: TestClient) -> None:
+    p = project(client)
+    a = household(client, p["id"], "001", seqs=(1,))
+    b = household(client, p["id"], "002", seqs=(2,))
+    sign(client, a["id"])
+    sign(client, b["id"], handed_over_on="2023-10-31")
+    batch = client.post(f"/v1/projects/{p['id']}/batch-quotes").json()
+    assert batch["village_completion"] == {"石梁村": True}
+    assert all(h["items"]["village_completion_reward"] == "9000.00" for h in batch["households"])
+    assert batch["quoted"] == 2
+
+
+def test_batch_with_method_and_refusals(client: TestClient) -> None:
+    p = project(client)
+    household(client, p["id"], "001")
+    out = client.post(f"/v1/projects/{p['id']}/batch-quotes", params={"method": "homestead"}).json()
+    assert out["refused"] == 1
+    assert out["households"][0]["refusal"]["field"] == "outside_urban_plan_area"
+
+
+def test_dispute_path_to_deposit(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"], "001")
+    d = client.post("/v1/disputes", json={"household_id": h["id"], "ground": "owner_missing"}).json()
+    assert d["may_take_house"] is False
+    assert sign(client, h["id"]).status_code == 409
+    skip = client.post(f"/v1/disputes/{d['id']}/steps", json={"state": "decision_made", "on": "2023-07-01"})
+    assert skip.status_code == 409
+    for state, on in (
+        ("plan_proposed", "2023-07-01"),
+        ("evidence_preserved", "2023-07-05"),
+        ("decision_made", "2023-07-10"),
+    ):
+        assert client.post(f"/v1/disputes/{d['id']}/steps", json={"state": state, "on": on}).status_code == 200
+    no_amount = client.post(f"/v1/disputes/{d['id']}/steps", json={"state": "deposited", "on": "2023-07-20"})
+    assert no_amount.status_code == 422 and no_amount.json()["field"] == "deposit_amount"
+    back = client.post(
+        f"/v1/disputes/{d['id']}/steps", json={"state": "deposited", "on": "2023-07-01", "deposit_amount": "531000"}
+    )
+    assert back.status_code == 422 and back.json()["field"] == "on"
+    done = client.post(
+        f"/v1/disputes/{d['id']}/steps",
+        json={"state": "deposited", "on": "2023-07-20", "deposit_amount": "531000", "reference": "提存书001"},
+    ).json()
+    assert done["may_take_house"] is True
+    assert done["deposit_amount"] == "531000.00"
+    assert [s["state"] for s in done["history"]] == [
+        "plan_proposed",
+        "evidence_preserved",
+        "decision_made",
+        "deposited",
+    ]
+    assert client.get(f"/v1/disputes/{d['id']}").json()["state"] == "deposited"
+
+
+def test_payments_and_clawback(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"], "001")
+    a = sign(client, h["id"]).json()
+    ok = client.post(
+        "/v1/payments",
+        json={
+            "agreement_id": a["id"],
+            "item_code": "house_monetary_compensation",
+            "amount": "450000",
+            "paid_on": "2023-08-20",
+        },
+    )
+    assert ok.status_code == 201, ok.text
+    over = client.post(
+        "/v1/payments",
+        json={
+            "agreement_id": a["id"],
+            "item_code": "house_monetary_compensation",
+            "amount": "0.01",
+            "paid_on": "2023-08-20",
+        },
+    )
+    assert over.status_code == 422 and over.json()["field"] == "amount"
+    unknown = client.post(
+        "/v1/payments", json={"agreement_id": a["id"], "item_code": "nothing", "amount": "1", "paid_on": "2023-08-20"}
+    )
+    assert unknown.status_code == 422 and unknown.json()["field"] == "item_code"
+    client.post(
+        "/v1/payments",
+        json={"agreement_id": a["id"], "item_code": "early_vacate_reward", "amount": "60000", "paid_on": "2023-08-20"},
+    )
+    assert client.get(f"/v1/agreements/{a['id']}/payments").json()["total"] == 2
+    corrected = {
+        "buildings": [
+            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "100", "built_year": 2000}
+        ],
+        "members": [{"name": "成员1", "id_number": id_number(sequence=1), "collective_member": True}],
+    }
+    c = client.post(
+        "/v1/clawbacks",
+        json={"agreement_id": a["id"], "found_on": "2024-01-10", "reason": "虚报面积", "corrected": corrected},
+    )
+    assert c.status_code == 201, c.text
+    assert c.json()["amount"] == "170000.00"  # 50 m² × 3000 + 50 m² × 400
+    assert c.json()["by_item"] == {"house_monetary_compensation": "150000.00", "early_vacate_reward": "20000.00"}
+    assert c.json()["basis"] == "衢政发〔2023〕2号 四(一)"
+    assert client.get(f"/v1/agreements/{a['id']}/clawbacks").json()["total"] == 1
+    dossier = client.get(f"/v1/dossiers/citizens/{id_number(sequence=1)}").json()
+    assert dossier["credit_flags"][0]["code"] == "expropriation_fraud_clawback"
+
+
+def test_me_household_and_dossiers(client: TestClient) -> None:
+    p = project(client)
+    h = household(
+        client,
+        p["id"],
+        "001",
+        buildings=[
+            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000},
+            {
+                "use": "non_residential",
+                "structure": "frame",
+                "legal_area_m2": "20",
+                "built_year": 2010,
+                "owner_uscc": USCC,
+            },
+        ],
+    )
+    me = client.get("/v1/me/household", headers=identity_headers("expropriation", citizen=id_number(sequence=1))).json()
+    assert len(me) == 1
+    assert me[0]["quote"]["total"] == "615000.00"  # 531000 + 20 × 1400 × 3
+    ids = [x["id_number"] for x in me[0]["quote"]["persons"]]
+    assert ids[0] == id_number(sequence=1) and "*" in ids[1]
+    assert (
+        client.get("/v1/me/household", headers=identity_headers("expropriation", citizen=id_number(sequence=77))).json()
+        == []
+    )
+    assert client.get("/v1/me/household").status_code == 403  # staff token is not a citizen
+    dossier = client.get(f"/v1/dossiers/enterprises/{USCC}").json()
+    assert [x["id"] for x in dossier["households"]] == [h["id"]]
+    other = client.get(
+        f"/v1/dossiers/citizens/{id_number(sequence=1)}", headers=identity_headers("expropriation", district="衢江区")
+    ).json()
+    assert other["households"] == []
+    assert client.get("/v1/dossiers/citizens/123").status_code == 422
+
+
+def roster(*, structure: str = "brick_concrete", third_id: str | None = None) -> str:
+    rows: list[dict[str, Any]] = [
+        {
+            "household_ref": "001",
+            "record": "member",
+            "head_name": "张一",
+            "natural_village": "石梁村",
+            "method": "monetary",
+            "name": "张一",
+            "id_number": id_number(sequence=1),
+            "collective_member": "true",
+            "is_owner": "true",
+        },
+        {
+            "household_ref": "001",
+            "record": "member",
+            "name": "张二",
+            "id_number": id_number(sequence=2),
+            "collective_member": "true",
+        },
+        {
+            "household_ref": "001",
+            "record": "building",
+            "label": "主屋",
+            "use": "residential",
+            "structure": structure,
+            "certificate_area_m2": "150",
+            "built_year": "2000",
+        },
+        {
+            "household_ref": "002",
+            "record": "member",
+            "head_name": "李一",
+            "method": "property_swap",
+            "flat_area_m2": "110",
+            "moves_via_temporary_housing": "false",
+            "name": "李一",
+            "id_number": third_id or id_number(sequence=3),
+            "collective_member": "true",
+            "is_owner": "true",
+        },
+        {
+            "household_ref": "002",
+            "record": "building",
+            "use": "residential",
+            "structure": "frame",
+            "legal_area_m2": "120",
+            "built_year": "2022",
+        },
+        {
+            "household_ref": "002",
+            "record": "building",
+            "use": "residential",
+            "structure": "frame",
+            "legal_area_m2": "30",
+            "built_year": "2022",
+            "kind": "attic",
+            "eaves_height_m": "1.8",
+        },
+        {
+            "household_ref": "002",
+            "record": "building",
+            "use": "non_residential",
+            "structure": "other",
+            "legal_area_m2": "10",
+            "built_year": "2023",
+            "work_kind": "new_build",
+            "work_done_on": "2023-06-02",
+            "label": "预公告后新建棚",
+        },
+    ]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ROSTER_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_roster_import_and_settlement_sheet(client: TestClient) -> None:
+    p = project(client)
+    r = client.post(f"/v1/projects/{p['id']}/roster", files={"file": ("roster.csv", roster().encode(), "text/csv")})
+    assert r.status_code == 201, r.text
+    assert r.json() == {"created": 2, "households": ["001", "002"]}
+    sheet = client.get(f"/v1/projects/{p['id']}/settlement-sheet")
+    assert sheet.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(sheet.text.lstrip("\ufeff"))))
+    assert [x["ref"] for x in rows] == ["001", "002"]
+    assert rows[0]["total"] == "531000.00"
+    assert rows[0]["house_monetary_compensation"] == "450000.00"
+    assert rows[1]["method"] == "property_swap"
+    assert rows[1]["status"] == "quoted", rows[1]["refusal"]
+    assert rows[1]["attic_stilt_compensation"] == "21000.00"  # 30 × 1400 × 0.5
+    assert rows[1]["moving_fee"] == "3000.00"
+    assert rows[0]["legal_residential_area_m2"] == "150.00"  # 二(三): from the certificate area
+    assert rows[1]["non_residential_compensation"] == ""  # 二(一): the shed built after the pre-announcement
+    # the same refs again: nothing imported, every duplicate named
+    again = client.post(f"/v1/projects/{p['id']}/roster", files={"file": ("roster.csv", roster().encode(), "text/csv")})
+    assert again.status_code == 422
+    assert len(again.json()["errors"]) == 2
+
+
+def test_roster_errors_name_rows(client: TestClient) -> None:
+    p = project(client)
+    bad = roster(structure="concrete", third_id="330802198506150000")
+    r = client.post(f"/v1/projects/{p['id']}/roster", files={"file": ("roster.csv", bad.encode(), "text/csv")})
+    assert r.status_code == 422
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert "row 4.buildings[0].structure" in fields
+    assert "row 5.members[0].id_number" in fields
+    assert client.get(f"/v1/projects/{p['id']}/households").json()["total"] == 0
+
+
+@pytest.mark.postgres_only
+def test_concurrent_signing_one_agreement(client: TestClient, expropriation_settings: Any) -> None:
+    import asyncio
+
+    import httpx
+
+    from expropriation.main import create_app
+    from qz_common.settings import PlatformSettings
+
+    p = project(client)
+    h = household(client, p["id"], "001")
+    app = create_app(expropriation_settings, PlatformSettings(dev_mode=True))
+
+    async def run() -> list[int]:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app), base_url="http://t", headers=identity_headers("expropriation")
+        ) as ac:
+            body = {"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
+            rs = await asyncio.gather(*(ac.post("/v1/agreements", json=body) for _ in range(5)))
+            return sorted(r.status_code for r in rs)
+
+    assert asyncio.run(run()) == [201, 409, 409, 409, 409]
+
+
+def test_village_reward_payable_once_village_completes(client: TestClient) -> None:
+    p = project(client)
+    a = household(client, p["id"], "001", seqs=(1,))
+    b = household(client, p["id"], "002", seqs=(2,))
+    first = sign(client, a["id"]).json()
+    assert first["quote"]["items"][-1] == {
+        **first["quote"]["items"][-1],
+        "code": "village_completion_reward",
+        "amount": "0.00",
+    }
+    pay = {
+        "agreement_id": first["id"],
+        "item_code": "village_completion_reward",
+        "amount": "9000",
+        "paid_on": "2023-11-05",
+    }
+    assert client.post("/v1/payments", json=pay).status_code == 422  # the village has not completed yet
+    sign(client, b["id"], handed_over_on="2023-10-20")
+    r = client.post("/v1/payments", json=pay)
+    assert r.status_code == 201, r.text
+    assert client.post("/v1/payments", json={**pay, "amount": "0.01"}).status_code == 422
+    # the signed agreement itself is unchanged and still re-quotes to its own figures
+    assert client.get(f"/v1/agreements/{first['id']}/requote").json()["total"] == first["total"]
+
+
+def test_scopes_and_district_binding_on_commands(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"], "001")
+    read_only = identity_headers("expropriation", scopes=["expropriation:read"])
+    assert (
+        client.post(
+            "/v1/agreements",
+            json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"},
+            headers=read_only,
+        ).status_code
+        == 403
+    )
+    assert client.get(f"/v1/households/{h['id']}", headers=read_only).status_code == 200
+    qujiang = identity_headers("expropriation", district="衢江区")
+    r = client.post(
+        "/v1/agreements",
+        json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"},
+        headers=qujiang,
+    )
+    assert r.status_code == 403 and r.json()["field"] == "household_id"
+    assert client.post(f"/v1/projects/{p['id']}/batch-quotes", headers=qujiang).status_code == 403
+    assert client.get(f"/v1/projects/{p['id']}/settlement-sheet", headers=qujiang).status_code == 403
+    assert client.get("/v1/households/999").status_code == 404
+    assert client.get("/v1/agreements/999").status_code == 404
+    assert client.get("/v1/disputes/999").status_code == 404

@@ -1,0 +1,187 @@
+"""三(一) 安置人口 and 三(二) 安置面积."""
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from expropriation.rules.params import CityParams
+from expropriation.rules.persons import (
+    assess_member,
+    assess_members,
+    assign_parents_across_households,
+    resettlement_area,
+)
+from expropriation.rules.types import Exclusion, Member, Occupancy
+
+PRE = dt.date(2023, 6, 1)
+DEADLINE = dt.date(2023, 9, 30)
+SIGNED = dt.date(2023, 8, 15)
+
+MakeMember = Callable[..., Member]
+
+
+def test_collective_member_counts(member: MakeMember) -> None:
+    d = assess_member(member(), PRE, DEADLINE, SIGNED)
+    assert d.counted is True
+    assert d.basis == "衢政发〔2023〕2号 三(一)1"
+
+
+def test_non_member_not_counted(member: MakeMember) -> None:
+    d = assess_member(member(collective_member=False), PRE, DEADLINE, SIGNED)
+    assert d.counted is False
+    assert "非本村集体经济组织成员" in d.reason
+
+
+@pytest.mark.parametrize(
+    ("exclusion", "clause"),
+    [
+        (Exclusion.AFFILIATED, "三(一)1(1)"),
+        (Exclusion.CIVIL_SERVANT, "三(一)1(2)"),
+        (Exclusion.ALREADY_RESETTLED, "三(一)1(3)"),
+        (Exclusion.HOUSING_REFORM, "三(一)1(4)"),
+        (Exclusion.OTHER_SPECIAL, "三(一)1(5)"),
+    ],
+)
+def test_each_exclusion_with_its_clause(member: MakeMember, exclusion: Exclusion, clause: str) -> None:
+    d = assess_member(member(exclusion=exclusion), PRE, DEADLINE, SIGNED)
+    assert d.counted is False
+    assert d.basis == f"衢政发〔2023〕2号 {clause}"
+
+
+def test_civil_servant_resigned_after_pre_announcement_still_excluded(member: MakeMember) -> None:
+    d = assess_member(
+        member(exclusion=Exclusion.CIVIL_SERVANT, civil_service_left_on=PRE + dt.timedelta(days=1)),
+        PRE,
+        DEADLINE,
+        SIGNED,
+    )
+    assert d.counted is False
+
+
+def test_civil_servant_resigned_on_pre_announcement_day_excluded(member: MakeMember) -> None:
+    d = assess_member(member(exclusion=Exclusion.CIVIL_SERVANT, civil_service_left_on=PRE), PRE, DEADLINE, SIGNED)
+    assert d.counted is False
+
+
+def test_civil_servant_resigned_day_before_pre_announcement_counts(member: MakeMember) -> None:
+    d = assess_member(
+        member(exclusion=Exclusion.CIVIL_SERVANT, civil_service_left_on=PRE - dt.timedelta(days=1)),
+        PRE,
+        DEADLINE,
+        SIGNED,
+    )
+    assert d.counted is True
+
+
+def test_housing_reform_renter_is_not_excluded(member: MakeMember) -> None:
+    d = assess_member(
+        member(exclusion=Exclusion.HOUSING_REFORM, housing_reform_rented_only=True), PRE, DEADLINE, SIGNED
+    )
+    assert d.counted is True
+
+
+@pytest.mark.parametrize("occupancy", [Occupancy.TENANT, Occupancy.BORROWER])
+def test_tenants_and_borrowers_get_nothing(member: MakeMember, occupancy: Occupancy) -> None:
+    d = assess_member(member(occupancy=occupancy), PRE, DEADLINE, SIGNED)
+    assert d.counted is False
+    assert d.basis == "衢政发〔2023〕2号 三(四)5"
+
+
+def test_birth_on_pre_announcement_day_counts(member: MakeMember) -> None:
+    d = assess_member(member(born=PRE), PRE, DEADLINE, SIGNED)
+    assert d.counted is True
+    assert d.basis == "衢政发〔2023〕2号 三(一)2"
+
+
+def test_birth_day_before_deadline_counts(member: MakeMember) -> None:
+    assert assess_member(member(born=DEADLINE - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is True
+
+
+def test_birth_on_deadline_day_does_not_count(member: MakeMember) -> None:
+    d = assess_member(member(born=DEADLINE), PRE, DEADLINE, SIGNED)
+    assert d.counted is False
+    assert d.basis == "衢政发〔2023〕2号 三(一)2"
+
+
+def test_birth_after_deadline_does_not_count(member: MakeMember) -> None:
+    assert assess_member(member(born=DEADLINE + dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is False
+
+
+def test_death_after_signing_counts(member: MakeMember) -> None:
+    d = assess_member(member(died_on=SIGNED + dt.timedelta(days=1)), PRE, DEADLINE, SIGNED)
+    assert d.counted is True
+    assert "协议签订后死亡" in d.reason
+
+
+def test_death_on_signing_day_counts(member: MakeMember) -> None:
+    assert assess_member(member(died_on=SIGNED), PRE, DEADLINE, SIGNED).counted is True
+
+
+def test_death_day_before_signing_does_not_count(member: MakeMember) -> None:
+    d = assess_member(member(died_on=SIGNED - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED)
+    assert d.counted is False
+    assert "尚未签订协议" in d.reason
+
+
+def test_death_in_window_unsigned_does_not_count(member: MakeMember) -> None:
+    assert assess_member(member(died_on=PRE + dt.timedelta(days=5)), PRE, DEADLINE, None).counted is False
+
+
+def test_death_before_pre_announcement_does_not_count(member: MakeMember) -> None:
+    assert assess_member(member(died_on=PRE - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is False
+
+
+def test_death_on_deadline_unsigned_person_alive_through_window_counts(member: MakeMember) -> None:
+    # the window is 预告 … 截止之日前; a death on the deadline day is outside it
+    assert assess_member(member(died_on=DEADLINE), PRE, DEADLINE, None).counted is True
+
+
+def test_death_day_before_deadline_unsigned_does_not_count(member: MakeMember) -> None:
+    assert assess_member(member(died_on=DEADLINE - dt.timedelta(days=1)), PRE, DEADLINE, None).counted is False
+
+
+def test_parent_counted_elsewhere_excluded(member: MakeMember) -> None:
+    d = assess_member(member(counted_in_other_household=True), PRE, DEADLINE, SIGNED)
+    assert d.counted is False
+    assert d.basis == "衢政发〔2023〕2号 三(一)3"
+
+
+def test_same_person_twice_in_household_counts_once(member: MakeMember) -> None:
+    m = member()
+    ds = assess_members([m, m], PRE, DEADLINE, SIGNED)
+    assert [d.counted for d in ds] == [True, False]
+
+
+def test_parents_assigned_to_one_household_only(member: MakeMember) -> None:
+    father, child_a, child_b = member("父"), member("子甲"), member("子乙")
+    out = assign_parents_across_households([("h1", [child_a, father]), ("h2", [child_b, father])])
+    assert out == {father.id_number: "h1"}
+    chosen = assign_parents_across_households(
+        [("h1", [child_a, father]), ("h2", [child_b, father])], {father.id_number: "h2"}
+    )
+    assert chosen == {father.id_number: "h2"}
+
+
+def test_area_one_person(city: CityParams) -> None:
+    assert resettlement_area(city, 1, Decimal("200"), True).area_m2 == Decimal("110")
+
+
+@pytest.mark.parametrize(("persons", "area"), [(2, "160"), (3, "210"), (5, "310")])
+def test_area_each_further_person_50(city: CityParams, persons: int, area: str) -> None:
+    r = resettlement_area(city, persons, Decimal("80"), False)
+    assert r.area_m2 == Decimal(area)
+    assert r.basis == "衢政发〔2023〕2号 三(二)"
+
+
+def test_area_owner_without_persons_on_time_legal_area_up_to_110(city: CityParams) -> None:
+    assert resettlement_area(city, 0, Decimal("90"), True).area_m2 == Decimal("90")
+    assert resettlement_area(city, 0, Decimal("110"), True).area_m2 == Decimal("110")
+    assert resettlement_area(city, 0, Decimal("110.01"), True).area_m2 == Decimal("110")
+
+
+def test_area_owner_without_persons_late_money_only(city: CityParams) -> None:
+    r = resettlement_area(city, 0, Decimal("90"), False)
+    assert r.area_m2 == 0
+    assert r.money_only is True
