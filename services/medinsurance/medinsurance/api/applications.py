@@ -1,0 +1,168 @@
+"""定点申请 following 二(三): 预登记 → 试运行 → 受理 → 评估 → 党组会 → 协议 → 开通刷卡."""
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from medinsurance.api.common import audit, idempotent, in_force, institution_for
+from medinsurance.api.schemas import ApplicationEventIn, ApplicationIn, ApplicationOut, SupplementIn
+from medinsurance.models import Application, Institution
+from medinsurance.rules import application as rules
+from medinsurance.rules.eligibility import InstitutionType
+from medinsurance.rules.refusal import ApplicantRecord, refusal_findings
+from qz_common.app import Session
+from qz_common.audit import snapshot
+from qz_common.errors import ProblemError
+from qz_common.idempotency import IdempotencyKey
+from qz_common.identity import Reader, Writer, scoped_district
+from qz_common.pagination import Page, Paging, fetch_page
+
+router = APIRouter(prefix="/v1", tags=["applications"])
+FIELDS = [f for f in rules.Application.__dataclass_fields__ if f != "state"]
+
+
+def to_rule(row: Application) -> rules.Application:
+    return rules.Application(state=rules.AppState(row.state), **{f: getattr(row, f) for f in FIELDS})
+
+
+def apply_rule(row: Application, app: rules.Application) -> None:
+    values = asdict(app)
+    row.state = app.state.value
+    for f in FIELDS:
+        setattr(row, f, values[f])
+
+
+async def _locked(session: Session, caller: Reader, application_id: int) -> Application:
+    row = await session.get(Application, application_id, with_for_update=True)
+    if row is None:
+        raise ProblemError(404, "not_found", "定点申请不存在", field="application_id")
+    await institution_for(session, caller, row.institution_id)
+    return row
+
+
+async def _refuse_if_recent_fraud(session: Session, row: Application, on: dt.date) -> None:
+    """二(三)2 不予受理 医疗机构(4)/药店(2): "以弄虚作假等不正当手段申请定点,自发现之日起未满3年".
+
+    Decided from this service's own cancelled applications of the institution; other dated records go through
+    /v1/refusal-check.
+    """
+    inst = await session.get(Institution, row.institution_id)
+    assert inst is not None
+    found = list(
+        (
+            await session.scalars(
+                select(Application.cancelled_on).where(
+                    Application.institution_id == row.institution_id, Application.cancelled_on.is_not(None)
+                )
+            )
+        ).all()
+    )
+    pharmacy = inst.kind in (InstitutionType.RETAIL_PHARMACY, InstitutionType.INTERNET_PHARMACY)
+    findings = refusal_findings(
+        ApplicantRecord(fraud_found_on=tuple(d for d in found if d is not None)),
+        on,
+        pharmacy,
+        in_force("refusal", on).params,
+    )
+    if findings:
+        f = findings[0]
+        raise ProblemError(
+            409, "refused", f"不予受理：{f.reason}（至{f.until}）", field="event", basis=f.basis, until=str(f.until)
+        )
+
+
+@router.post("/applications", status_code=201, summary="预登记（开始3个月试运行）", response_model=ApplicationOut)
+async def create_application(
+    body: ApplicationIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def create() -> ApplicationOut:
+        await institution_for(session, caller, body.institution_id)
+        open_app = await session.scalar(
+            select(Application.id).where(
+                Application.institution_id == body.institution_id,
+                Application.state.not_in(["withdrawn", "cancelled", "barred", "open"]),
+            )
+        )
+        if open_app is not None:
+            raise ProblemError(
+                409, "application_open", f"该机构已有进行中的定点申请（{open_app}）", field="institution_id"
+            )
+        start = rules.Application(state=rules.AppState.TRIAL, pre_registered_on=body.pre_registered_on)
+        row = Application(institution_id=body.institution_id)
+        apply_rule(row, start)
+        session.add(row)
+        await session.flush()
+        audit.record(session, caller, "pre_register", row)
+        return ApplicationOut.model_validate(row)
+
+    async with session.begin():
+        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+
+
+@router.post("/applications/{application_id}/events", summary="申请流程事件（受理、补正、评估、审议、签约、开通）")
+async def application_event(
+    application_id: int, body: ApplicationEventIn, caller: Writer, session: Session
+) -> ApplicationOut:
+    async with session.begin():
+        row = await _locked(session, caller, application_id)
+        before = snapshot(row)
+        p = in_force("process", body.on).params
+        if body.event is rules.AppEvent.SUBMIT:
+            await _refuse_if_recent_fraud(session, row, body.on)
+        try:
+            nxt = rules.step(to_rule(row), body.event, body.on, p, score=body.score)
+        except rules.ProcessError as exc:
+            status = 422 if body.event is rules.AppEvent.EVALUATE and body.score is None else 409
+            raise ProblemError(status, "process_rule", str(exc), field="event", basis=exc.basis) from None
+        apply_rule(row, nxt)
+        await session.flush()
+        audit.record(session, caller, body.event.value, row, before=before)
+        return ApplicationOut.model_validate(row)
+
+
+@router.post("/applications/{application_id}/supplements", summary="评估期间补充材料（不计入评估期限）")
+async def add_supplement(application_id: int, body: SupplementIn, caller: Writer, session: Session) -> ApplicationOut:
+    async with session.begin():
+        row = await _locked(session, caller, application_id)
+        before = snapshot(row)
+        try:
+            nxt = rules.extend_for_supplement(
+                to_rule(row), body.first, body.last, in_force("process", body.first).params
+            )
+        except rules.ProcessError as exc:
+            raise ProblemError(409, "process_rule", str(exc), field="first", basis=exc.basis) from None
+        apply_rule(row, nxt)
+        await session.flush()
+        audit.record(session, caller, "supplement", row, before=before)
+        return ApplicationOut.model_validate(row)
+
+
+@router.get("/applications/{application_id}", summary="定点申请详情")
+async def get_application(application_id: int, caller: Reader, session: Session) -> ApplicationOut:
+    row = await session.get(Application, application_id)
+    if row is None:
+        raise ProblemError(404, "not_found", "定点申请不存在", field="application_id")
+    await institution_for(session, caller, row.institution_id)
+    return ApplicationOut.model_validate(row)
+
+
+@router.get("/applications", summary="定点申请列表")
+async def list_applications(
+    caller: Reader,
+    session: Session,
+    paging: Paging,
+    institution_id: int | None = None,
+    state: Annotated[rules.AppState | None, Query()] = None,
+) -> Page[ApplicationOut]:
+    stmt = select(Application).order_by(Application.id)
+    if institution_id is not None:
+        stmt = stmt.where(Application.institution_id == institution_id)
+    if state is not None:
+        stmt = stmt.where(Application.state == state.value)
+    if scope := scoped_district(caller, None):
+        stmt = stmt.join(Institution, Institution.id == Application.institution_id).where(Institution.district == scope)
+    rows, total = await fetch_page(session, stmt, paging)
+    return Page(items=[ApplicationOut.model_validate(r) for r in rows], total=total, **vars(paging))

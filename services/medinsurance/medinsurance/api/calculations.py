@@ -1,0 +1,339 @@
+"""Stateless rule endpoints: grade (附件1 二(四)), penalty (五(五)), evaluation (附件4 表1/表2), refusal (二(三)2)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from medinsurance.api.common import in_force, today
+from medinsurance.api.schemas import (
+    ConsequencesOut,
+    GradeIn,
+    GradeOut,
+    GradeResultOut,
+    PenaltyIn,
+    PenaltyOut,
+    ScoreOut,
+)
+from medinsurance.rules.eligibility import (
+    Employee,
+    InstitutionFacts,
+    InstitutionType,
+    PharmacyFacts,
+    Unmet,
+    WhoMayApply,
+    institution_conditions,
+    pharmacy_conditions,
+    who_may_apply,
+)
+from medinsurance.rules.evaluation import (
+    EvaluationResult,
+    MedicalEvaluation,
+    PharmacyEvaluation,
+    score_medical,
+    score_pharmacy,
+)
+from medinsurance.rules.performance import AssessmentInput, Category, ItemInput, grade_all, score_table
+from medinsurance.rules.refusal import ApplicantRecord, Termination, refusal_findings
+from medinsurance.rules.sanctions import RatioOutOfRange, penalty, ratio_range
+from qz_common.errors import ProblemError
+from qz_common.identity import Reader
+
+router = APIRouter(prefix="/v1", tags=["rules"])
+
+
+class InstitutionFactsIn(BaseModel):
+    kind: InstitutionType
+    operating_since: dt.date
+    qualified_physicians: Annotated[int, Field(ge=0)] = 0
+    massage_staff: Annotated[int, Field(ge=0)] = 0
+    massage_beds: Annotated[int, Field(ge=0)] = 0
+    floor_area_m2: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    beds: Annotated[int, Field(ge=0)] = 0
+    leader_responsible: bool = False
+    insurance_staff: Annotated[int, Field(ge=0)] = 0
+    internal_insurance_department: bool = False
+    rules_in_place: bool = False
+    system_connected: bool = False
+    inventory_managed: bool = False
+    other_conditions_met: bool = True
+
+
+class EmployeeIn(BaseModel):
+    contract_start: dt.date
+    contract_end: dt.date | None = None
+    registered_locally: bool = True
+
+
+class PharmacyFactsIn(BaseModel):
+    has_drug_trading_licence: bool
+    operating_since: dt.date
+    pharmacists: list[EmployeeIn] = []
+    insurance_staff: list[EmployeeIn] = []
+    classified_storage_and_marks: bool = False
+    rules_in_place: bool = False
+    system_connected: bool = False
+    business_scope_medical_only: bool = False
+    total_area_m2: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    non_drug_area_m2: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    inventory_managed: bool = False
+    other_conditions_met: bool = True
+
+
+@router.post("/assessments/grade", summary="绩效考核定级（附件1 二(四)）")
+async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
+    force = in_force("performance", body.on or today())
+    inputs = [AssessmentInput(i.id, i.half_year_score, i.annual_score, i.new_this_year) for i in body.institutions]
+    try:
+        results = grade_all(body.category, inputs, force.params)
+    except ValueError as exc:
+        raise ProblemError(422, "invalid_institutions", str(exc), field="institutions") from None
+    return GradeOut(
+        results=[
+            GradeResultOut(
+                id=r.id,
+                final_score=r.final_score,
+                grade=r.grade.value if r.grade else None,
+                rank=r.rank,
+                consequences=ConsequencesOut(
+                    items=list(r.consequences.items),
+                    min_inspections_per_year=r.consequences.min_inspections_per_year,
+                    fund_preallocation=r.consequences.fund_preallocation,
+                    publication=r.consequences.publication,
+                    settlement_suspended=r.consequences.settlement_suspended,
+                    reassess_after_months=r.consequences.reassess_after_months,
+                ),
+                basis=r.basis,
+            )
+            for r in results
+        ],
+        in_force=force.in_force,
+        notice=force.notice,
+    )
+
+
+@router.post("/violations/penalty", summary="违约金计算（五(五)：核定违规医保费用×违约支付比例）")
+async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
+    p = in_force("sanctions", body.decided_on or today()).params
+    try:
+        allowed = ratio_range(
+            body.tier, p, mitigating=frozenset(body.mitigating), aggravating=frozenset(body.aggravating)
+        )
+        result = penalty(
+            body.tier,
+            body.violation_amount,
+            body.ratio,
+            p,
+            decided_on=body.decided_on,
+            mitigating=frozenset(body.mitigating),
+            aggravating=frozenset(body.aggravating),
+        )
+    except RatioOutOfRange as exc:
+        raise ProblemError(
+            422,
+            "ratio_out_of_range",
+            str(exc),
+            field="ratio",
+            errors=[{"field": "ratio", "code": "ratio_out_of_range", "detail": str(exc)}],
+            allowed_low=str(exc.allowed.low),
+            allowed_high=str(exc.allowed.high),
+        ) from None
+    except ValueError as exc:
+        raise ProblemError(422, "invalid_circumstances", str(exc), field="mitigating") from None
+    return PenaltyOut(
+        penalty=result.amount,
+        ratio=result.ratio,
+        allowed_low=allowed.low,
+        allowed_high=allowed.high,
+        due_on=result.due_on,
+        basis=result.basis,
+    )
+
+
+EvaluationIn = Annotated[MedicalEvaluation | PharmacyEvaluation, Field(discriminator="kind")]
+
+
+@router.post("/evaluations/score", summary="新增定点评估评分（附件4 表1/表2）")
+async def score_evaluation(body: EvaluationIn, _caller: Reader) -> EvaluationResult:
+    p = in_force("evaluation", body.evaluated_on).params
+    try:
+        if isinstance(body, MedicalEvaluation):
+            return score_medical(body, p)
+        return score_pharmacy(body, p)
+    except ValueError as exc:
+        raise ProblemError(422, "evaluation_input_invalid", str(exc), field="parent") from None
+
+
+class TerminationIn(BaseModel):
+    on: dt.date
+    liabilities_fulfilled: bool
+
+
+class RefusalIn(BaseModel):
+    pharmacy: bool
+    on: dt.date
+    non_basic_main_scope: bool = False
+    price_policy_not_followed: bool = False
+    admin_penalty_unfulfilled: bool = False
+    fraud_found_on: list[dt.date] = []
+    terminated_for_violation: list[TerminationIn] = []
+    terminated_for_breach: list[TerminationIn] = []
+    legal_rep_serious_termination_on: list[dt.date] = []
+    legal_rep_on_dishonest_list: bool = False
+    medical_service_penalty_on: list[dt.date] = []
+    irregular_practice_on: list[dt.date] = []
+    same_entity_sanction_on: list[dt.date] = []
+    same_entity_under_investigation: bool = False
+    other_legal_ground: str | None = None
+    annual_assessment_termination_on: list[dt.date] = []
+
+
+class RefusalFindingOut(BaseModel):
+    case: str
+    clause: str
+    reason: str
+    until: dt.date | None
+    basis: str
+
+
+class RefusalOut(BaseModel):
+    refused: bool
+    findings: list[RefusalFindingOut]
+
+
+@router.post("/refusal-check", summary="不予受理情形判定（二(三)2）")
+async def refusal_check(body: RefusalIn, _caller: Reader) -> RefusalOut:
+    p = in_force("refusal", body.on).params
+    record = ApplicantRecord(
+        non_basic_main_scope=body.non_basic_main_scope,
+        price_policy_not_followed=body.price_policy_not_followed,
+        admin_penalty_unfulfilled=body.admin_penalty_unfulfilled,
+        fraud_found_on=tuple(body.fraud_found_on),
+        terminated_for_violation=tuple(
+            Termination(t.on, t.liabilities_fulfilled) for t in body.terminated_for_violation
+        ),
+        terminated_for_breach=tuple(Termination(t.on, t.liabilities_fulfilled) for t in body.terminated_for_breach),
+        legal_rep_serious_termination_on=tuple(body.legal_rep_serious_termination_on),
+        legal_rep_on_dishonest_list=body.legal_rep_on_dishonest_list,
+        medical_service_penalty_on=tuple(body.medical_service_penalty_on),
+        irregular_practice_on=tuple(body.irregular_practice_on),
+        same_entity_sanction_on=tuple(body.same_entity_sanction_on),
+        same_entity_under_investigation=body.same_entity_under_investigation,
+        other_legal_ground=body.other_legal_ground,
+        annual_assessment_termination_on=tuple(body.annual_assessment_termination_on),
+    )
+    findings = refusal_findings(record, body.on, body.pharmacy, p)
+    return RefusalOut(
+        refused=bool(findings),
+        findings=[
+            RefusalFindingOut(case=f.case.value, clause=f.clause, reason=f.reason, until=f.until, basis=f.basis)
+            for f in findings
+        ],
+    )
+
+
+class TableItemIn(BaseModel):
+    units: dict[str, Decimal] = {}
+    deduction: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    met: bool = True
+    change: Literal["increased", "unchanged", "decreased"] = "unchanged"
+    severe: bool = False
+
+
+class TableScoreIn(BaseModel):
+    category: Category
+    on: dt.date | None = None
+    items: dict[str, TableItemIn] = {}
+
+
+class TableItemOut(BaseModel):
+    code: str
+    section: str
+    name: str
+    max: ScoreOut
+    score: ScoreOut
+    basis: str
+
+
+class TableScoreOut(BaseModel):
+    category: str
+    items: list[TableItemOut]
+    total: ScoreOut
+    basis: str
+
+
+@router.post("/assessments/score", summary="绩效考核表逐项评分（综合类/门诊类/零售药店）")
+async def score_assessment_table(body: TableScoreIn, _caller: Reader) -> TableScoreOut:
+    p = in_force("performance", body.on or today()).params
+    try:
+        result = score_table(
+            body.category,
+            {k: ItemInput(v.units, v.deduction, v.met, v.change, v.severe) for k, v in body.items.items()},
+            p,
+        )
+    except ValueError as exc:
+        raise ProblemError(422, "invalid_items", str(exc), field="items") from None
+    return TableScoreOut(
+        category=result.category.value,
+        items=[TableItemOut(**vars(i)) for i in result.items],
+        total=result.total,
+        basis=result.basis,
+    )
+
+
+class UnmetOut(BaseModel):
+    code: str
+    reason: str
+    basis: str
+
+
+class ConditionsOut(BaseModel):
+    route: str
+    route_reason: str
+    route_basis: str
+    conditions_met: bool
+    unmet: list[UnmetOut]
+
+
+class InstitutionConditionsIn(BaseModel):
+    on: dt.date
+    has_practice_licence: bool = True
+    facts: InstitutionFactsIn
+
+
+class PharmacyConditionsIn(BaseModel):
+    on: dt.date
+    facts: PharmacyFactsIn
+
+
+def _conditions_out(route: WhoMayApply, unmet: list[Unmet]) -> ConditionsOut:
+    return ConditionsOut(
+        route=route.route.value,
+        route_reason=route.reason,
+        route_basis=route.basis,
+        conditions_met=not unmet,
+        unmet=[UnmetOut(code=u.code, reason=u.reason, basis=u.basis) for u in unmet],
+    )
+
+
+@router.post("/admission/institution-conditions", summary="医疗机构申请类别与申请条件（二(一)1、2）")
+async def institution_admission(body: InstitutionConditionsIn, _caller: Reader) -> ConditionsOut:
+    p = in_force("admission", body.on).params
+    route = who_may_apply(body.facts.kind, has_practice_licence=body.has_practice_licence)
+    facts = InstitutionFacts(**body.facts.model_dump())
+    return _conditions_out(route, institution_conditions(facts, body.on, p))
+
+
+@router.post("/admission/pharmacy-conditions", summary="零售药店申请条件（二(二)1）")
+async def pharmacy_admission(body: PharmacyConditionsIn, _caller: Reader) -> ConditionsOut:
+    p = in_force("admission", body.on).params
+    f = body.facts
+    route = who_may_apply(InstitutionType.RETAIL_PHARMACY, has_drug_trading_licence=f.has_drug_trading_licence)
+    facts = PharmacyFacts(
+        **f.model_dump(exclude={"pharmacists", "insurance_staff"}),
+        pharmacists=tuple(Employee(**e.model_dump()) for e in f.pharmacists),
+        insurance_staff=tuple(Employee(**e.model_dump()) for e in f.insurance_staff),
+    )
+    return _conditions_out(route, pharmacy_conditions(facts, body.on, p))

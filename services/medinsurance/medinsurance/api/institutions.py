@@ -1,0 +1,57 @@
+"""医药机构 register (with the USCC of the operating entity)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from medinsurance.api.common import audit, idempotent, institution_for
+from medinsurance.api.schemas import InstitutionIn, InstitutionOut
+from medinsurance.models import Institution
+from qz_common.app import Session
+from qz_common.districts import District
+from qz_common.idempotency import IdempotencyKey
+from qz_common.identity import Reader, Writer, ensure_district, scoped_district
+from qz_common.ids import USCC
+from qz_common.pagination import Page, Paging, fetch_page
+
+router = APIRouter(prefix="/v1", tags=["institutions"])
+
+
+@router.post("/institutions", status_code=201, summary="登记医药机构", response_model=InstitutionOut)
+async def create_institution(
+    body: InstitutionIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    ensure_district(caller, body.district)
+
+    async def create() -> InstitutionOut:
+        inst = Institution(**body.model_dump())
+        session.add(inst)
+        await session.flush()
+        audit.record(session, caller, "register", inst)
+        return InstitutionOut.model_validate(inst)
+
+    async with session.begin():
+        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+
+
+@router.get("/institutions", summary="医药机构列表")
+async def list_institutions(
+    caller: Reader,
+    session: Session,
+    paging: Paging,
+    uscc: Annotated[USCC | None, Query()] = None,
+    district: Annotated[District | None, Query()] = None,
+) -> Page[InstitutionOut]:
+    stmt = select(Institution).order_by(Institution.id)
+    if uscc:
+        stmt = stmt.where(Institution.uscc == uscc)
+    if scope := scoped_district(caller, district):
+        stmt = stmt.where(Institution.district == scope)
+    rows, total = await fetch_page(session, stmt, paging)
+    return Page(items=[InstitutionOut.model_validate(r) for r in rows], total=total, **vars(paging))
+
+
+@router.get("/institutions/{institution_id}", summary="医药机构详情")
+async def get_institution(institution_id: int, caller: Reader, session: Session) -> InstitutionOut:
+    return InstitutionOut.model_validate(await institution_for(session, caller, institution_id, field="institution_id"))

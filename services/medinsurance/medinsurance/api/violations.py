@@ -1,0 +1,137 @@
+"""协议处理 decisions (五(三)) with 违约金 (五(五)) and 附件3 circumstances; 中止 applied to the agreement."""
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from medinsurance.api.agreements import apply_rule, to_rule
+from medinsurance.api.common import audit, idempotent, in_force, institution_for
+from medinsurance.api.schemas import ViolationIn, ViolationOut
+from medinsurance.models import Agreement, Institution, Violation
+from medinsurance.rules import agreements as agreement_rules
+from medinsurance.rules.sanctions import (
+    CASES,
+    RatioOutOfRange,
+    check_suspension_days,
+    decide,
+    penalty,
+    tier_of,
+)
+from qz_common.app import Session
+from qz_common.audit import snapshot
+from qz_common.errors import ProblemError
+from qz_common.idempotency import IdempotencyKey
+from qz_common.identity import Reader, Writer, scoped_district
+from qz_common.pagination import Page, Paging, fetch_page
+
+router = APIRouter(prefix="/v1", tags=["violations"])
+
+
+@router.post("/violations", status_code=201, summary="记录协议处理决定", response_model=ViolationOut)
+async def record_violation(
+    body: ViolationIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    if body.case not in CASES:
+        raise ProblemError(422, "unknown_case", f"未知的协议处理情形 {body.case}", field="case")
+    tier = tier_of(body.case)
+    p = in_force("sanctions", body.decided_on).params
+    errors = []
+    try:
+        result = penalty(
+            tier,
+            body.violation_amount,
+            body.ratio,
+            p,
+            decided_on=body.decided_on,
+            mitigating=frozenset(body.mitigating),
+            aggravating=frozenset(body.aggravating),
+        )
+    except RatioOutOfRange as exc:
+        errors.append({"field": "ratio", "code": "ratio_out_of_range", "detail": str(exc)})
+    except ValueError as exc:
+        errors.append({"field": "mitigating", "code": "invalid_circumstances", "detail": str(exc)})
+    if body.suspension_days is not None:
+        try:
+            check_suspension_days(tier, body.suspension_days, p)
+        except ValueError as exc:
+            errors.append({"field": "suspension_days", "code": "suspension_days", "detail": str(exc)})
+    if errors:
+        raise ProblemError(
+            422, "violation_invalid", "；".join(e["detail"] for e in errors), field=errors[0]["field"], errors=errors
+        )
+
+    async def create() -> ViolationOut:
+        inst = await institution_for(session, caller, body.institution_id)
+        agreement = await session.scalar(
+            select(Agreement)
+            .where(Agreement.institution_id == inst.id, Agreement.state.in_(["active", "suspended"]))
+            .order_by(Agreement.id.desc())
+            .with_for_update()
+        )
+        suspending = body.suspension_days is not None
+        if suspending and agreement is None:
+            raise ProblemError(409, "no_agreement", "该机构无有效医保协议，无法中止", field="suspension_days")
+        decision = decide(
+            body.case,
+            p,
+            suspending=suspending,
+            prior_suspensions_this_term=agreement.suspensions_this_term if agreement else 0,
+        )
+        if agreement is not None and suspending:
+            ap = in_force("agreement", body.decided_on).params
+            before = snapshot(agreement)
+            current = agreement_rules.status_on(to_rule(agreement), body.decided_on, ap)
+            try:
+                assert body.suspension_days is not None
+                nxt = agreement_rules.suspend(current, body.decided_on, body.suspension_days, ap)
+            except agreement_rules.AgreementError as exc:
+                raise ProblemError(409, "agreement_rule", str(exc), field="suspension_days") from None
+            apply_rule(agreement, nxt)
+            await session.flush()
+            audit.record(session, caller, "terminate" if decision.escalated else "suspend", agreement, before=before)
+        row = Violation(
+            institution_id=inst.id,
+            agreement_id=agreement.id if agreement else None,
+            case_code=body.case,
+            tier=decision.tier,
+            decided_on=body.decided_on,
+            violation_amount=body.violation_amount,
+            ratio=result.ratio,
+            penalty=result.amount,
+            penalty_due_on=result.due_on,
+            standards=sorted(set(body.standards)),
+            mitigating=sorted(set(body.mitigating)),
+            aggravating=sorted(set(body.aggravating)),
+            suspension_days=body.suspension_days,
+            measures=[m.value for m in decision.measures],
+            escalated=decision.escalated,
+            basis=f"{decision.basis}; {result.basis}",
+        )
+        session.add(row)
+        await session.flush()
+        audit.record(session, caller, "decide", row)
+        return ViolationOut.model_validate(row)
+
+    async with session.begin():
+        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+
+
+@router.get("/violations", summary="协议处理记录列表")
+async def list_violations(
+    caller: Reader, session: Session, paging: Paging, institution_id: int | None = None
+) -> Page[ViolationOut]:
+    stmt = select(Violation).order_by(Violation.id)
+    if institution_id is not None:
+        stmt = stmt.where(Violation.institution_id == institution_id)
+    if scope := scoped_district(caller, None):
+        stmt = stmt.join(Institution, Institution.id == Violation.institution_id).where(Institution.district == scope)
+    rows, total = await fetch_page(session, stmt, paging)
+    return Page(items=[ViolationOut.model_validate(r) for r in rows], total=total, **vars(paging))
+
+
+@router.get("/violations/{violation_id}", summary="协议处理记录详情")
+async def get_violation(violation_id: int, caller: Reader, session: Session) -> ViolationOut:
+    row = await session.get(Violation, violation_id)
+    if row is None:
+        raise ProblemError(404, "not_found", "协议处理记录不存在", field="violation_id")
+    await institution_for(session, caller, row.institution_id)
+    return ViolationOut.model_validate(row)

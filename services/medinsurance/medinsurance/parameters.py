@@ -1,0 +1,50 @@
+"""Loading of the dated parameter files under ``params/`` (file I/O lives here, not in ``rules/``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from qz_common.params import ParameterBook, ParameterSet
+
+PARAMS_DIR = Path(__file__).parent / "params"
+BOOKS = ("admission", "refusal", "process", "evaluation", "sanctions", "conduct", "agreement", "performance")
+
+
+@cache
+def book(name: str) -> ParameterBook:
+    if name not in BOOKS:
+        raise KeyError(f"unknown parameter book {name!r}")
+    return ParameterBook.load(PARAMS_DIR / f"{name}.toml")
+
+
+def params(name: str, day: dt.date) -> ParameterSet:
+    """The version of parameter book ``name`` in force on ``day``."""
+    return book(name).at(day)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The version that applies on a date and whether 衢医保发〔2023〕8号 was in force then.
+
+    六(四) "自2023年2月18日起施行".
+
+    A check dated earlier is answered with the first version, flagged ``in_force=False`` with a notice.
+    """
+
+    params: ParameterSet
+    in_force: bool
+    notice: str | None
+
+
+def resolve(name: str, day: dt.date) -> InForce:
+    b = book(name)
+    if day < b.first_effective:
+        return InForce(
+            b.versions[0],
+            False,
+            f"衢医保发〔2023〕8号 六(四)：本办法自2023年2月18日起施行，{day.isoformat()} 尚未施行",
+        )
+    return InForce(b.at(day), True, None)

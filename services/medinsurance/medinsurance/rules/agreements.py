@@ -1,0 +1,236 @@
+"""Agreement life of 衢医保发〔2023〕8号: 二(三)4 and 附件1 一 (协议变更, 有效期, 中止, 解除, 程序)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from medinsurance.rules.basis import add_months, add_years, basis
+from medinsurance.rules.workdays import EMPTY_TABLE, HolidayTable, WorkdayResult, add_working_days
+from qz_common.params import ParameterSet
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+class AgreementState(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"  # 中止: 中止期间发生的医保费用(不含原在院人员)不予结算
+    TERMINATED = "terminated"  # 解除: 协议关系不再存续
+    EXPIRED = "expired"  # 到期未续签 (未达成一致的,医保协议到期后自动解除)
+
+
+class AgreementError(ValueError):
+    def __init__(self, message: str, clause: str) -> None:
+        super().__init__(f"{message} ({basis(clause)})")
+        self.basis = basis(clause)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    state: AgreementState
+    starts_on: dt.date
+    ends_on: dt.date
+    public_institution: bool = False
+    suspensions_this_term: int = 0
+    suspended_from: dt.date | None = None
+    suspended_until: dt.date | None = None  # last day of the decided 中止期
+    voluntary_suspension: bool = False
+    terminated_on: dt.date | None = None
+    reason: str = ""
+    basis: str = basis("二(三)4")
+
+
+def first_term(signed_on: dt.date) -> Agreement:
+    """二(三)4 "协议期限一般按自然年度签订至当年12月31日"."""
+    return Agreement(AgreementState.ACTIVE, signed_on, dt.date(signed_on.year, 12, 31))
+
+
+def renew(a: Agreement, p: ParameterSet) -> Agreement:
+    """附件1 一(二) "协议有效期原则上为1年…协商一致的,可续签医保协议": the next 1-year term, counters reset."""
+    if a.state is AgreementState.TERMINATED:
+        raise AgreementError("已解除的医保协议不能续签", "附件1 一(二)")
+    start = a.ends_on + ONE_DAY
+    return Agreement(
+        AgreementState.ACTIVE,
+        start,
+        add_years(start, p.integer("term_years")) - ONE_DAY,
+        a.public_institution,
+        basis=basis("附件1 一(二)"),
+    )
+
+
+def suspend(
+    a: Agreement,
+    on: dt.date,
+    days: int,
+    p: ParameterSet,
+    *,
+    voluntary: bool = False,
+    notified_on: dt.date | None = None,
+) -> Agreement:
+    """中止 for ``days`` days from ``on``.
+
+    附件1 一(三)1 "中止时间原则上不得超过180日"; 五(三)5(1) a second 中止 within one term → 解除;
+    附件1 一(三)3 voluntary 中止 "应提前3个月…提出申请" and "公立医疗机构不得主动提出中止或解除医保协议".
+    """
+    if a.state not in (AgreementState.ACTIVE, AgreementState.SUSPENDED):
+        raise AgreementError(f"{a.state} 状态下不可中止", "附件1 一(三)1")
+    if a.state is AgreementState.SUSPENDED and a.suspensions_this_term < 1:  # pragma: no cover - defensive
+        raise AgreementError("协议已中止", "附件1 一(三)1")
+    if not 1 <= days <= p.integer("suspension_max_days"):
+        raise AgreementError("中止时间原则上不得超过180日", "附件1 一(三)1")
+    if voluntary:
+        check_voluntary(a, notified_on or on, on, p)
+    if a.suspensions_this_term + 1 >= p.integer("suspensions_for_termination"):
+        return replace(
+            a,
+            state=AgreementState.TERMINATED,
+            terminated_on=on,
+            reason="医保协议有效期内累计2次及以上被中止医保协议",
+            basis=basis("五(三)5(1)"),
+        )
+    return replace(
+        a,
+        state=AgreementState.SUSPENDED,
+        suspensions_this_term=a.suspensions_this_term + 1,
+        suspended_from=on,
+        suspended_until=on + dt.timedelta(days=days - 1),
+        voluntary_suspension=voluntary,
+        basis=basis("附件1 一(三)1"),
+    )
+
+
+def resume(a: Agreement, on: dt.date, p: ParameterSet) -> Agreement:
+    """附件1 一(三)1 "中止期结束,未超过医保协议有效期的,医保协议可继续履行;
+    超过医保协议有效期的,本协议期医保协议解除"."""
+    current = status_on(a, on, p)
+    if current.state is not AgreementState.SUSPENDED:
+        raise AgreementError(f"{current.state} 状态下不可恢复", "附件1 一(三)1")
+    if on > a.ends_on:
+        return replace(
+            a,
+            state=AgreementState.TERMINATED,
+            terminated_on=a.ends_on,
+            reason="中止期超过医保协议有效期",
+            basis=basis("附件1 一(三)1"),
+        )
+    return replace(
+        a, state=AgreementState.ACTIVE, suspended_from=None, suspended_until=None, basis=basis("附件1 一(三)1")
+    )
+
+
+def status_on(a: Agreement, day: dt.date, p: ParameterSet) -> Agreement:
+    """The agreement as it stands on ``day`` (auto-termination and expiry applied).
+
+    "在医保协议中止超过180日仍未提出继续履行医保协议申请的,原则上医保协议自动解除" (超过 excludes 180: the 181st day).
+    """
+    if a.state is AgreementState.SUSPENDED and a.suspended_from is not None:
+        limit = a.suspended_from + dt.timedelta(days=p.integer("suspension_max_days") - 1)
+        if day > limit:
+            return replace(
+                a,
+                state=AgreementState.TERMINATED,
+                terminated_on=limit + ONE_DAY,
+                reason="中止超过180日仍未提出继续履行申请,医保协议自动解除",
+                basis=basis("附件1 一(三)1"),
+            )
+        if day > a.ends_on:
+            return replace(
+                a,
+                state=AgreementState.TERMINATED,
+                terminated_on=a.ends_on + ONE_DAY,
+                reason="中止期超过医保协议有效期,本协议期医保协议解除",
+                basis=basis("附件1 一(三)1"),
+            )
+    if a.state is AgreementState.ACTIVE and day > a.ends_on:
+        return replace(a, state=AgreementState.EXPIRED, reason="医保协议到期", basis=basis("附件1 一(二)"))
+    return a
+
+
+def terminate(a: Agreement, on: dt.date, reason: str, clause: str) -> Agreement:
+    if a.state is AgreementState.TERMINATED:
+        raise AgreementError("医保协议已解除", clause)
+    return replace(a, state=AgreementState.TERMINATED, terminated_on=on, reason=reason, basis=basis(clause))
+
+
+def check_voluntary(a: Agreement, requested_on: dt.date, effective_on: dt.date, p: ParameterSet) -> None:
+    """附件1 一(三)3 "主动提出中止、解除医保协议或不再续签医保协议的,应提前3个月向经办机构提出申请。公立医疗机构不得主动
+    提出中止或解除医保协议" (reading A-18: the effective date is at least 3 months after the request)."""
+    if a.public_institution:
+        raise AgreementError("公立医疗机构不得主动提出中止或解除医保协议", "附件1 一(三)3")
+    earliest = add_months(requested_on, p.integer("voluntary_notice_months"))
+    if effective_on < earliest:
+        raise AgreementError(f"应提前3个月提出申请(最早生效{earliest})", "附件1 一(三)3")
+
+
+def check_non_renewal_notice(requested_on: dt.date, ends_on: dt.date, p: ParameterSet) -> None:
+    """附件1 一(三)3 "不再续签医保协议的,应提前3个月向经办机构提出申请" (public institutions may decline renewal)."""
+    earliest = add_months(requested_on, p.integer("voluntary_notice_months"))
+    if ends_on < earliest:
+        raise AgreementError(f"应提前3个月提出不再续签申请(协议到期{ends_on})", "附件1 一(三)3")
+
+
+def linked_areas_follow(by_prefecture_level: bool) -> bool:
+    """附件1 一(三)3 "地市级经办机构与定点医药机构中止或解除医保协议,
+    该医药机构在其他统筹区的医保协议也同时中止或解除"."""
+    return by_prefecture_level
+
+
+def major_change_deadline(approved_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
+    """附件1 一(一) 重大信息变更 "应自有关部门批准之日起30个工作日内向统筹地区经办机构提出变更申请"."""
+    return add_working_days(approved_on, p.integer("major_change_working_days"), table)
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    filing_deadline: dt.date
+    preparation_deadline: dt.date
+    new_rates_from: dt.date | None
+    basis: str
+
+
+def grade_change(changed_on: dt.date, p: ParameterSet, accepted_on: dt.date | None = None) -> GradeChange:
+    """附件1 一(一) "在等级发生变化一个月内应向医保经办机构提交备案登记;…六个月内,必须做好调整前相关准备,
+    医保经办机构验收通过后,自次月1日起按新等级标准进行相关医保结算"."""
+    new_from = None
+    if accepted_on is not None:
+        nxt = add_months(dt.date(accepted_on.year, accepted_on.month, 1), 1)
+        new_from = nxt
+    return GradeChange(
+        add_months(changed_on, p.integer("grade_filing_months")),
+        add_months(changed_on, p.integer("grade_preparation_months")),
+        new_from,
+        basis("附件1 一(一)"),
+    )
+
+
+def relocation_needs_approval(*, pharmacy: bool, secondary_or_above: bool, cross_community: bool) -> bool:
+    """附件1 一(一) "二级以下定点医疗机构及定点零售药店跨社区移址的,须事先报备,获得许可后方可移址"."""
+    return cross_community and (pharmacy or not secondary_or_above)
+
+
+TERMINATION_STEPS: tuple[tuple[str, str], ...] = (
+    ("stop_settlement", "暂停联网结算: 暂停医保服务功能,停止联网刷卡结算"),
+    ("decision", "下达处理意见: 下达解除原医保协议的处理意见"),
+    ("final_settlement", "完成日常费用结算: 完成与定点医药机构的日常费用结算,并解除医保协议"),
+    ("liquidation", "清算: 清算年度产生的医疗费用仍须列入清算范围,根据清算结果多退少补"),
+)
+
+
+def payment_deadline(declared_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
+    """四(六) "原则上,应当在定点医药机构申报后30个工作日内拨付符合规定的医保费用"."""
+    return add_working_days(declared_on, p.integer("payment_working_days"), table)
+
+
+def reassessment_due(suspended_on: dt.date, p: ParameterSet) -> dt.date:
+    """附件1 二(四)2 "予以暂停联网结算,整改3个月后再进行考核,考核仍不合格的,予以解除医保协议"."""
+    return add_months(suspended_on, p.integer("reassess_months"))
+
+
+def next_termination_step(done: frozenset[str]) -> str | None:
+    """附件1 一(四) 解除协议办理程序: the steps run in order."""
+    for code, _ in TERMINATION_STEPS:
+        if code not in done:
+            return code
+    return None

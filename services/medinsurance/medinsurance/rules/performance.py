@@ -1,0 +1,286 @@
+"""绩效考核 of 衢医保发〔2023〕8号 附件1 二 and the three 绩效考核标准 tables.
+
+"年度绩效考核最终得分=半年拟评得分*权重比30%+年度总评得分*权重比70%"; grades A/B/C/D per category with the
+percentile conditions of 附件1 二(四); "对于当年新增的定点医药机构,不予考核".
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from medinsurance.rules.basis import basis
+from qz_common.params import ParameterSet
+
+ZERO = Decimal(0)
+
+
+class Category(StrEnum):
+    COMPREHENSIVE = "comprehensive"  # 综合类定点医疗机构 (表3)
+    OUTPATIENT = "outpatient"  # 门诊类定点医疗机构
+    PHARMACY = "pharmacy"  # 定点零售药店
+
+
+TABLE_NAMES = {
+    Category.COMPREHENSIVE: "表3 综合类定点医疗机构绩效考核标准",
+    Category.OUTPATIENT: "门诊类定点医疗机构绩效考核标准",
+    Category.PHARMACY: "定点零售药店绩效考核标准",
+}
+
+
+class Grade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+# ---------------------------------------------------------------- table scoring
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """What a caseworker enters for one table row (only the fields its mode uses)."""
+
+    units: dict[str, Decimal] = field(default_factory=dict)  # mode "deduct": counted units per deduction kind
+    deduction: Decimal = ZERO  # mode "entered": the deduction under the row's rule (诚信记分 etc.)
+    met: bool = True  # mode "met"
+    change: str = "unchanged"  # mode "change": increased | unchanged | decreased
+    severe: bool = False  # 满意度 "如情节严重直接扣完"
+
+
+@dataclass(frozen=True)
+class TableItem:
+    code: str
+    section: str
+    name: str
+    max: Decimal
+    score: Decimal
+    basis: str
+
+
+@dataclass(frozen=True)
+class TableScore:
+    category: Category
+    items: tuple[TableItem, ...]
+    total: Decimal
+    basis: str
+
+
+def table_rows(category: Category, p: ParameterSet) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = p[category.value]
+    return rows
+
+
+def score_table(category: Category, inputs: dict[str, ItemInput], p: ParameterSet) -> TableScore:
+    """Score one half-year or annual assessment on the category's table: each row floors at 0 (扣完为止), caps at max.
+
+    Rows without an input are taken as: no deduction, requirement met, head-count unchanged.
+    """
+    rows = table_rows(category, p)
+    known = {r["code"] for r in rows}
+    unknown = set(inputs) - known
+    if unknown:
+        raise ValueError(f"unknown {category} rows {sorted(unknown)}")
+    items: list[TableItem] = []
+    for row in rows:
+        mx: Decimal = row["max"]
+        inp = inputs.get(row["code"], ItemInput())
+        mode = row["mode"]
+        if mode == "deduct":
+            per_unit: dict[str, Decimal] = row.get("units", {})
+            bad = set(inp.units) - set(per_unit)
+            if bad:
+                raise ValueError(f"{row['code']} has no unit kinds {sorted(bad)}")
+            if any(v < 0 for v in inp.units.values()):
+                raise ValueError(f"{row['code']} units must not be negative")
+            score = mx - sum((inp.units.get(k, ZERO) * v for k, v in per_unit.items()), ZERO)
+        elif mode == "entered":
+            if inp.deduction < 0:
+                raise ValueError(f"{row['code']} deduction must not be negative")
+            score = mx - inp.deduction
+        elif mode == "met":
+            score = mx if inp.met else ZERO
+        elif mode == "change":
+            score = {"increased": mx, "unchanged": p.decimal("change_unchanged_points"), "decreased": ZERO}[inp.change]
+        else:  # pragma: no cover - parameter file error
+            raise ValueError(f"unknown mode {mode}")
+        if row.get("severe_zeroes") and inp.severe:
+            score = ZERO
+        score = max(ZERO, min(score, mx))
+        items.append(
+            TableItem(
+                row["code"],
+                row["section"],
+                row["name"],
+                mx,
+                score,
+                basis(f"附件1 {TABLE_NAMES[category]} {row['code']}"),
+            )
+        )
+    return TableScore(
+        category, tuple(items), sum((i.score for i in items), ZERO), basis(f"附件1 {TABLE_NAMES[category]}")
+    )
+
+
+def whole_steps(excess: Decimal, step: Decimal) -> Decimal:
+    """Units for "每降低/每超过 N 个百分点扣 x 分": whole steps only (reading A-22)."""
+    return Decimal(math.floor(max(ZERO, excess) / step))
+
+
+def started_steps(excess: Decimal, step: Decimal) -> Decimal:
+    """Units for rows saying "(不足N的按照N计)": every started step counts."""
+    return Decimal(math.ceil(max(ZERO, excess) / step))
+
+
+# ---------------------------------------------------------------- final score and grade
+
+
+@dataclass(frozen=True)
+class AssessmentSchedule:
+    half_year_period_end: dt.date
+    half_year_done_by: dt.date
+    annual_period_end: dt.date
+    annual_done_by: dt.date
+    basis: str
+
+
+def assessment_schedule(year: int, p: ParameterSet) -> AssessmentSchedule:
+    """附件1 二(三) "半年拟评,1月1号至6月30为考核时间段…半年拟评在八月底前完成。
+    年度总评,以一个自然年度为考核时间段,考核在次年一季度完成"."""
+    h_end = p.integer("half_year_end_month")
+    h_done = p.integer("half_year_done_by_month")
+    a_done = p.integer("annual_done_by_month")
+    return AssessmentSchedule(
+        dt.date(year, h_end, calendar.monthrange(year, h_end)[1]),
+        dt.date(year, h_done, calendar.monthrange(year, h_done)[1]),
+        dt.date(year, 12, 31),
+        dt.date(year + 1, a_done, calendar.monthrange(year + 1, a_done)[1]),
+        basis("附件1 二(三)"),
+    )
+
+
+def final_score(half_year: Decimal, annual: Decimal, p: ParameterSet) -> Decimal:
+    """附件1 二(三) "年度绩效考核最终得分=半年拟评得分*权重比30%+年度总评得分*权重比70%" (unrounded, reading A-23)."""
+    for s in (half_year, annual):
+        if not ZERO <= s <= 100:
+            raise ValueError("考核得分 must lie in 0–100")
+    return half_year * p.decimal("half_year_weight") + annual * p.decimal("annual_weight")
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    id: str
+    half_year_score: Decimal
+    annual_score: Decimal
+    new_this_year: bool = False
+
+
+@dataclass(frozen=True)
+class Consequences:
+    items: tuple[str, ...]
+    min_inspections_per_year: int | None
+    fund_preallocation: str | None  # "increase" | "decrease"
+    publication: str | None  # "commend" (张榜公布树立正面典型) | "notify" (通报公布)
+    settlement_suspended: bool
+    reassess_after_months: int | None
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    id: str
+    final_score: Decimal | None
+    grade: Grade | None
+    rank: int | None
+    consequences: Consequences
+    basis: str
+
+
+_COMMEND = "减少日常监督检查频次、增加基金预拨、张榜公布树立正面典型"
+
+
+def _consequences(category: Category, grade: Grade, suspended: bool, p: ParameterSet) -> Consequences:
+    reassess = p.integer("reassess_months") if suspended else None
+    suspension_text = ("暂停联网结算,整改3个月后再进行考核,考核仍不合格的,予以解除医保协议,退出医保定点管理",)
+    if grade is Grade.A:
+        return Consequences(
+            (_COMMEND, *suspension_text) if suspended else (_COMMEND,), None, "increase", "commend", suspended, reassess
+        )
+    if category is Category.COMPREHENSIVE:
+        table: dict[Grade, tuple[str, int | None]] = {
+            Grade.B: ("加大日常监督检查频次、减少基金预拨、同时予以通报公布", None),
+            Grade.C: ("加大日常监督检查频次,至少每年检查2次及以上,减少基金预拨、同时予以通报公布", 2),
+            Grade.D: ("加大日常监督检查频次,至少每年检查三次及以上,减少基金预拨、同时予以通报公布", 3),
+        }
+        text, inspections = table[grade]
+        return Consequences((text,), inspections, "decrease", "notify", False, None)
+    if grade is Grade.D:
+        items = (
+            ("根据优胜劣汰、动态管理原则进行管理", *suspension_text)
+            if suspended
+            else ("根据优胜劣汰、动态管理原则进行管理",)
+        )
+        return Consequences(items, None, None, None, suspended, reassess)
+    text2, insp = {
+        Grade.B: ("加大日常监督检查频次,至少每年检查2次及以上,减少基金预拨,同时予以通报公布", 2),
+        Grade.C: ("加大日常监督检查频次,至少每年检查3次及以上,减少基金预拨,同时予以通报公布", 3),
+    }[grade]
+    items2 = (text2, *suspension_text) if suspended else (text2,)
+    return Consequences(items2, insp, "decrease", "notify", suspended, reassess)
+
+
+def grade_all(category: Category, institutions: list[AssessmentInput], p: ParameterSet) -> list[AssessmentResult]:
+    """附件1 二(四) 结果运用: grade every institution of one category in one pooling area.
+
+    综合类: A "90分以上且居前10%", D "70分以下且居后5%", B "80分(含)以上的(除A级外)", C "80分以下的(除D级外)".
+    门诊类/药店: A "90分以上且居前5%", D "70分以下且居后5%"; "将排名末两位的或考核得分低于60分的予以暂停联网结算".
+    Position (reading A-24): rank = 1 + number scoring strictly higher (ties share the better rank); "居前x%" means
+    rank ≤ n × x, "居后x%" means rank-from-bottom ≤ n × x, n = institutions assessed (new ones excluded).
+    """
+    clause = "附件1 二(四)1" if category is Category.COMPREHENSIVE else "附件1 二(四)2"
+    scored = {i.id: final_score(i.half_year_score, i.annual_score, p) for i in institutions if not i.new_this_year}
+    if len(scored) != len([i for i in institutions if not i.new_this_year]):
+        raise ValueError("institution ids must be unique")
+    n = len(scored)
+    values = list(scored.values())
+    if category is Category.COMPREHENSIVE:
+        top_share, bottom_share = p.decimal("comprehensive_a_top_share"), p.decimal("comprehensive_d_bottom_share")
+    else:
+        top_share, bottom_share = p.decimal("outpatient_a_top_share"), p.decimal("outpatient_d_bottom_share")
+    results: list[AssessmentResult] = []
+    for inst in institutions:
+        if inst.new_this_year:
+            results.append(
+                AssessmentResult(
+                    inst.id,
+                    None,
+                    None,
+                    None,
+                    Consequences(("当年新增的定点医药机构,不予考核",), None, None, None, False, None),
+                    basis("附件1 二(四)"),
+                )
+            )
+            continue
+        s = scored[inst.id]
+        rank = 1 + sum(1 for v in values if v > s)
+        rank_bottom = 1 + sum(1 for v in values if v < s)
+        if s >= p.decimal("a_min_score") and rank <= n * top_share:
+            grade = Grade.A
+        elif s <= p.decimal("d_max_score") and rank_bottom <= n * bottom_share:
+            grade = Grade.D
+        elif s >= p.decimal("b_min_score"):
+            grade = Grade.B
+        else:
+            grade = Grade.C
+        suspended = category is not Category.COMPREHENSIVE and (
+            rank_bottom <= p.integer("suspend_bottom_positions") or s < p.decimal("suspend_below_score")
+        )
+        results.append(
+            AssessmentResult(inst.id, s, grade, rank, _consequences(category, grade, suspended, p), basis(clause))
+        )
+    return results

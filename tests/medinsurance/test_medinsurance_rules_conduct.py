@@ -1,0 +1,173 @@
+import datetime as dt
+from decimal import Decimal
+
+from stdnum.cn import ric
+from testkit import id_number
+
+from medinsurance.parameters import params
+from medinsurance.rules.conduct import (
+    DiseaseKind,
+    ProxyGround,
+    ProxyRequest,
+    Relationship,
+    SettlementStatus,
+    age_on,
+    check_dispensing,
+    check_password,
+    check_proxy,
+    emergency_card_deadline,
+    outage_status,
+    price_split,
+)
+
+P = params("conduct", dt.date(2023, 3, 1))
+T0 = dt.datetime(2023, 5, 1, 8, 0)
+H = dt.timedelta(hours=1)
+
+
+PRINCIPAL = id_number("330802", dt.date(1986, 1, 1))
+AGENT = id_number("330802", dt.date(1990, 1, 1))
+
+
+def test_test_identifiers_are_valid():
+    for n in (PRINCIPAL, AGENT, id_number("330803", dt.date(2006, 3, 2))):
+        assert ric.is_valid(n)
+
+
+def test_outage_24h_boundary():
+    assert outage_status(T0, T0 + 24 * H, P).status is SettlementStatus.NORMAL
+    s = outage_status(T0, T0 + 24 * H + dt.timedelta(seconds=1), P)
+    assert s.status is SettlementStatus.SUSPENDED and s.suspended_from == T0 + 24 * H
+    assert outage_status(T0, T0 + 30 * H, P, repaired_at=T0 + 29 * H).status is SettlementStatus.NORMAL
+
+
+def test_outage_temporary_window_48h_then_suspended_again():
+    req = T0 + 26 * H
+    assert outage_status(T0, req + 47 * H, P, window_requested_at=req).status is SettlementStatus.TEMPORARY_WINDOW
+    again = outage_status(T0, req + 48 * H, P, window_requested_at=req)
+    assert again.status is SettlementStatus.SUSPENDED
+    assert again.window_until == req + 48 * H
+    assert (
+        outage_status(T0, req + 50 * H, P, window_requested_at=req, repaired_at=req + 49 * H).status
+        is SettlementStatus.NORMAL
+    )
+
+
+def test_password_policy():
+    assert check_password("Abc123", P).ok
+    assert not check_password("Abc12", P).ok  # 5 chars
+    assert check_password("abc123", P).problems == ("缺少大写字母",)
+    assert not check_password("ABCdef", P).ok
+    assert not check_password("ABC123", P).ok
+
+
+def req(**kw):
+    base = dict(
+        principal_id=PRINCIPAL, agent_id=AGENT, ground=ProxyGround.MOBILITY, relationship=Relationship.CLOSE_RELATIVE
+    )
+    base.update(kw)
+    return ProxyRequest(**base)
+
+
+ON = dt.date(2024, 3, 1)
+
+
+def test_long_term_proxy_allowed_without_expiry():
+    d = check_proxy(req(), ON, P, principal_active_agents=0, agent_active_principals=0)
+    assert d.allowed and d.expires_on is None
+
+
+def test_injury_proxy_three_months():
+    d = check_proxy(req(ground=ProxyGround.INJURY), ON, P, principal_active_agents=0, agent_active_principals=0)
+    assert d.allowed and d.expires_on == dt.date(2024, 6, 1)
+    assert d.drug_scope == "所配药品范围不限"
+
+
+def test_agent_counts_boundaries():
+    assert check_proxy(req(), ON, P, principal_active_agents=2, agent_active_principals=2).allowed
+    assert not check_proxy(req(), ON, P, principal_active_agents=3, agent_active_principals=0).allowed
+    assert not check_proxy(req(), ON, P, principal_active_agents=0, agent_active_principals=3).allowed
+
+
+def test_agent_must_be_adult():
+    minor_birth = id_number("330803", dt.date(2006, 3, 2))  # 18th birthday 2024-03-02
+    adult_birth = id_number("330803", dt.date(2006, 3, 1))
+    assert age_on(minor_birth, ON) == 17
+    assert not check_proxy(
+        req(agent_id=minor_birth), ON, P, principal_active_agents=0, agent_active_principals=0
+    ).allowed
+    assert check_proxy(req(agent_id=adult_birth), ON, P, principal_active_agents=0, agent_active_principals=0).allowed
+
+
+def test_relationship_and_carer():
+    assert not check_proxy(
+        req(relationship=Relationship.OTHER), ON, P, principal_active_agents=0, agent_active_principals=0
+    ).allowed
+    assert not check_proxy(
+        req(relationship=Relationship.CARER), ON, P, principal_active_agents=0, agent_active_principals=0
+    ).allowed
+    ok = check_proxy(
+        req(relationship=Relationship.CARER, carer_special_circumstance=True),
+        ON,
+        P,
+        principal_active_agents=0,
+        agent_active_principals=0,
+    )
+    assert ok.allowed
+
+
+def test_one_change_per_year_except_short_term():
+    assert check_proxy(
+        req(),
+        ON,
+        P,
+        principal_active_agents=0,
+        agent_active_principals=0,
+        is_change=True,
+        principal_changes_this_year=0,
+    ).allowed
+    assert not check_proxy(
+        req(),
+        ON,
+        P,
+        principal_active_agents=0,
+        agent_active_principals=0,
+        is_change=True,
+        principal_changes_this_year=1,
+    ).allowed
+    assert check_proxy(
+        req(ground=ProxyGround.INJURY),
+        ON,
+        P,
+        principal_active_agents=0,
+        agent_active_principals=0,
+        is_change=True,
+        principal_changes_this_year=3,
+    ).allowed
+
+
+def test_self_as_agent_rejected():
+    assert not check_proxy(req(agent_id=PRINCIPAL), ON, P, principal_active_agents=0, agent_active_principals=0).allowed
+
+
+def test_dispensing_limits():
+    assert check_dispensing(DiseaseKind.ACUTE, 7, P).ok
+    assert not check_dispensing(DiseaseKind.ACUTE, 8, P).ok
+    assert check_dispensing(DiseaseKind.CHRONIC, 15, P).ok
+    assert not check_dispensing(DiseaseKind.CHRONIC, 16, P).ok
+    assert check_dispensing(DiseaseKind.MANAGED_SPECIAL_CHRONIC, 84, P).ok
+    assert not check_dispensing(DiseaseKind.MANAGED_SPECIAL_CHRONIC, 85, P).ok
+
+
+def test_emergency_card_two_working_days():
+    # admitted Fri 2024-09-27; 09-29 (Sun) is a 调休 working day; 09-30 Mon
+    assert emergency_card_deadline(dt.date(2024, 9, 27), P).date == dt.date(2024, 9, 30)
+    r = emergency_card_deadline(dt.date(2026, 12, 31), P)
+    assert r.date == dt.date(2027, 1, 4) and r.provisional
+
+
+def test_price_above_standard_not_paid():
+    s = price_split(Decimal("12.50"), Decimal("10.00"), Decimal("3"))
+    assert s.unpaid_excess == Decimal("7.50") and s.payable == Decimal("30.00")
+    below = price_split(Decimal("9"), Decimal("10"), Decimal("2"))
+    assert below.unpaid_excess == Decimal("0.00") and below.payable == Decimal("18.00")

@@ -1,0 +1,116 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from medinsurance.parameters import params
+from medinsurance.rules.sanctions import (
+    AGGRAVATING,
+    CASES,
+    MITIGATING,
+    STANDARDS,
+    Measure,
+    RatioOutOfRange,
+    case_basis,
+    check_suspension_days,
+    decide,
+    penalty,
+    ratio_range,
+    suspension_range,
+    tier_of,
+)
+
+P = params("sanctions", dt.date(2023, 3, 1))
+
+
+def test_every_enumerated_case_has_a_code():
+    counts = {t: sum(1 for c in CASES if tier_of(c) == t) for t in range(1, 6)}
+    assert counts == {1: 5, 2: 5, 3: 24, 4: 3, 5: 17}
+    assert case_basis("T3_24") == "衢医保发〔2023〕8号 五(三)3(24)"
+    assert len(STANDARDS) == 21 and len(MITIGATING) == 6 and len(AGGRAVATING) == 7
+
+
+def test_penalty_is_amount_times_ratio_rounded_to_fen():
+    p = penalty(3, Decimal("12345.67"), Decimal("0.15"), P, decided_on=dt.date(2023, 5, 1))
+    assert p.amount == Decimal("1851.85")  # 1851.8505 → half up
+    assert p.due_on == dt.date(2023, 5, 31)
+    assert "五(五)" in p.basis
+
+
+@pytest.mark.parametrize("ratio", ["0.10", "0.30", "0.2"])
+def test_tier3_range_inclusive(ratio):
+    assert penalty(3, Decimal("1000"), Decimal(ratio), P).amount == Decimal("1000") * Decimal(ratio)
+
+
+@pytest.mark.parametrize("ratio", ["0.0999", "0.3001", "0.5"])
+def test_tier3_outside_range_rejected(ratio):
+    with pytest.raises(RatioOutOfRange):
+        penalty(3, Decimal("1000"), Decimal(ratio), P)
+
+
+@pytest.mark.parametrize("tier", [1, 2, 4, 5])
+def test_other_tiers_allow_no_penalty(tier):
+    assert penalty(tier, Decimal("1000"), Decimal("0"), P).amount == Decimal("0.00")
+    with pytest.raises(RatioOutOfRange):
+        penalty(tier, Decimal("1000"), Decimal("0.1"), P)
+
+
+def test_bad_tier():
+    with pytest.raises(ValueError):
+        ratio_range(6, P)
+
+
+def test_mitigating_and_aggravating_bound_the_ratio():
+    m = ratio_range(3, P, mitigating=frozenset({1}))
+    assert (m.low, m.high) == (Decimal("0.10"), Decimal("0.20"))
+    a = ratio_range(3, P, aggravating=frozenset({2}))
+    assert (a.low, a.high) == (Decimal("0.20"), Decimal("0.30"))
+    both = ratio_range(3, P, mitigating=frozenset({1}), aggravating=frozenset({2}))
+    assert (both.low, both.high) == (Decimal("0.10"), Decimal("0.30"))
+    with pytest.raises(RatioOutOfRange):
+        penalty(3, Decimal("100"), Decimal("0.21"), P, mitigating=frozenset({3}))
+    with pytest.raises(RatioOutOfRange):
+        penalty(3, Decimal("100"), Decimal("0.19"), P, aggravating=frozenset({1}))
+    with pytest.raises(ValueError):
+        ratio_range(3, P, aggravating=frozenset({8}))
+
+
+def test_suspension_ranges():
+    assert suspension_range(3, P).min_days == 30
+    assert suspension_range(4, P).min_days == 60
+    assert suspension_range(1, P) is None
+    check_suspension_days(3, 30, P)
+    check_suspension_days(3, 180, P)
+    check_suspension_days(4, 60, P)
+    for tier, days in ((3, 29), (3, 181), (4, 59), (4, 181)):
+        with pytest.raises(ValueError):
+            check_suspension_days(tier, days, P)
+    with pytest.raises(ValueError):
+        check_suspension_days(5, 60, P)
+
+
+def test_second_suspension_in_term_escalates():
+    first = decide("T3_2", P, suspending=True, prior_suspensions_this_term=0)
+    assert first.tier == 3 and not first.escalated and Measure.PENALTY in first.measures
+    second = decide("T4_1", P, suspending=True, prior_suspensions_this_term=1)
+    assert second.escalated and second.tier == 5
+    assert Measure.TERMINATE_AGREEMENT in second.measures
+    assert "五(三)5(1)" in second.basis
+    with pytest.raises(ValueError):
+        decide("T2_1", P, suspending=True, prior_suspensions_this_term=0)
+    with pytest.raises(ValueError):
+        tier_of("T9_1")
+
+
+def test_negative_amount_rejected():
+    with pytest.raises(ValueError):
+        penalty(3, Decimal("-1"), Decimal("0.1"), P)
+
+
+def test_monitoring_fault_case_thresholds():
+    from medinsurance.rules.sanctions import monitoring_fault_case
+
+    assert monitoring_fault_case(3, 0, P) == "T3_5"
+    assert monitoring_fault_case(2, 0, P) is None
+    assert monitoring_fault_case(0, 2, P) == "T3_5"
+    assert monitoring_fault_case(0, 1, P) is None
