@@ -115,6 +115,7 @@ async def forward(request: Request, service: str, path: str, principal: Principa
             content=content,
             retryable=retryable,
         )
+        status = upstream.status_code
     except BodyTooLarge:
         status = 413
         return problem_response(413, "payload_too_large", f"请求体不得超过 {limit} 字节")
@@ -127,7 +128,6 @@ async def forward(request: Request, service: str, path: str, principal: Principa
     finally:
         state.metrics.latency.labels(service, route_template(path)).observe(time.perf_counter() - started)
         state.metrics.requests.labels(service, method, str(status)).inc()
-    status = upstream.status_code
     headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
     return StreamingResponse(
         upstream.aiter_raw(), status_code=status, headers=headers, background=BackgroundTask(upstream.aclose)

@@ -63,6 +63,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # uvicorn's own access log would print unmasked paths; the request middleware logs requests instead.
     logging.getLogger("uvicorn.access").handlers[:] = []
     logging.getLogger("uvicorn.access").propagate = False
+    # httpx logs every call at INFO; the request middleware already records ours.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -1,0 +1,87 @@
+"""The gateway in front of the four real services, each a separate process on its own database."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from testkit import DatabaseFactory, ServiceProcess
+
+from gateway.main import create_app
+from gateway.settings import GatewaySettings
+from qz_common.settings import PlatformSettings
+
+SERVICES = ("expropriation", "medinsurance", "science", "dogs")
+
+
+@pytest.fixture(scope="session")
+def service_processes(
+    database_factory: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, ServiceProcess]]:
+    logs = tmp_path_factory.mktemp("service-logs")
+    processes = {name: ServiceProcess(name, database_factory.create(name), logs / f"{name}.log") for name in SERVICES}
+    try:
+        for process in processes.values():
+            process.start()
+        yield processes
+    finally:
+        for process in processes.values():
+            process.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway_db(database_factory: DatabaseFactory) -> str:
+    return database_factory.create("gateway")
+
+
+def gateway_settings(gateway_db: str, urls: dict[str, str], **overrides: object) -> GatewaySettings:
+    values: dict[str, object] = {
+        "database_url": gateway_db,
+        "service_urls": urls,
+        "key_cache_s": 0,
+        "rate_limit_per_s": 1000,
+        "rate_limit_burst": 1000,
+        "dossier_deadline_s": 1.5,
+    }
+    values.update(overrides)
+    return GatewaySettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def make_gateway(gateway_db: str, service_processes: dict[str, ServiceProcess]) -> Iterator[Callable[..., TestClient]]:
+    opened: list[TestClient] = []
+
+    def make(urls: dict[str, str] | None = None, dev_mode: bool = True, **overrides: object) -> TestClient:
+        urls = urls or {name: p.url for name, p in service_processes.items()}
+        app = create_app(gateway_settings(gateway_db, urls, **overrides), PlatformSettings(dev_mode=dev_mode))
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield make
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def gateway(make_gateway: Callable[..., TestClient]) -> TestClient:
+    return make_gateway()
+
+
+@pytest.fixture
+def issue_key(gateway_db: str) -> Callable[..., str]:
+    """Create an API client with the real CLI (``python -m gateway.cli create``) and return its key."""
+
+    def issue(client_id: str, scopes: str = "", district: str | None = None, kind: str = "system") -> str:
+        args = [sys.executable, "-m", "gateway.cli", "create", "--client-id", client_id, "--kind", kind]
+        args += ["--scopes", scopes] + (["--district", district] if district else [])
+        out = subprocess.run(
+            args, env={**os.environ, "GATEWAY_DATABASE_URL": gateway_db}, capture_output=True, text=True, check=True
+        )
+        return str(json.loads(out.stdout)["api_key"])
+
+    return issue
