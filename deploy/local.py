@@ -37,7 +37,7 @@ def main() -> int:
         env[f"{name.upper()}_DATABASE_URL"] = os.environ.get(f"{name.upper()}_DATABASE_URL", f"sqlite:///{var}/{name}.db")
         log = (var / "logs" / f"{name}.log").open("ab")
         processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "qz_common.serve", name, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
+            [sys.executable, "-P", "-m", "qz_common.serve", name, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
         )
 
     def stop_all(*_: object) -> None:

@@ -14,7 +14,7 @@ DEFAULT_SERVICE_URLS = {
 DEV_API_KEY = "dev-key"
 DEV_ADAPTER_KEY = "dev-zheliban-key"
 DEV_ADAPTER_CLIENT = "dev-zheliban-adapter"
-DEV_ADAPTER_ASSERTION_SECRET = "dev-zheliban-assertion-secret"
+DEV_ADAPTER_ASSERTION_SECRET = "dev-zheliban-assertion-secret-not-for-production"
 
 
 class GatewaySettings(ServiceSettings):

@@ -37,7 +37,7 @@ def gateway_db(database_factory: DatabaseFactory) -> str:
     return database_factory.create("gateway")
 
 
-def gateway_settings(gateway_db: str, urls: dict[str, str], **overrides: object) -> GatewaySettings:
+def _settings(gateway_db: str, urls: dict[str, str], **overrides: object) -> GatewaySettings:
     values: dict[str, object] = {
         "database_url": gateway_db,
         "service_urls": urls,
@@ -51,12 +51,22 @@ def gateway_settings(gateway_db: str, urls: dict[str, str], **overrides: object)
 
 
 @pytest.fixture
+def settings_for(service_processes: dict[str, ServiceProcess]) -> Callable[..., GatewaySettings]:
+    """Gateway settings on a given database, pointing at the running services."""
+
+    def make(database_url: str, **overrides: object) -> GatewaySettings:
+        return _settings(database_url, {name: p.url for name, p in service_processes.items()}, **overrides)
+
+    return make
+
+
+@pytest.fixture
 def make_gateway(gateway_db: str, service_processes: dict[str, ServiceProcess]) -> Iterator[Callable[..., TestClient]]:
     opened: list[TestClient] = []
 
     def make(urls: dict[str, str] | None = None, dev_mode: bool = True, **overrides: object) -> TestClient:
         urls = urls or {name: p.url for name, p in service_processes.items()}
-        app = create_app(gateway_settings(gateway_db, urls, **overrides), PlatformSettings(dev_mode=dev_mode))
+        app = create_app(_settings(gateway_db, urls, **overrides), PlatformSettings(dev_mode=dev_mode))
         client = TestClient(app, raise_server_exceptions=False)
         client.__enter__()
         opened.append(client)
@@ -77,7 +87,7 @@ def issue_key(gateway_db: str) -> Callable[..., str]:
     """Create an API client with the real CLI (``python -m gateway.cli create``) and return its key."""
 
     def issue(client_id: str, scopes: str = "", district: str | None = None, kind: str = "system") -> str:
-        args = [sys.executable, "-m", "gateway.cli", "create", "--client-id", client_id, "--kind", kind]
+        args = [sys.executable, "-P", "-m", "gateway.cli", "create", "--client-id", client_id, "--kind", kind]
         args += ["--scopes", scopes] + (["--district", district] if district else [])
         out = subprocess.run(
             args, env={**os.environ, "GATEWAY_DATABASE_URL": gateway_db}, capture_output=True, text=True, check=True

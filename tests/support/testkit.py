@@ -163,7 +163,7 @@ class ServiceProcess:
         env = {**os.environ, "QZ_DEV_MODE": "true", f"{self.package.upper()}_DATABASE_URL": self.database_url}
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "qz_common.serve", self.package, "--port", str(self.port)],
+            [sys.executable, "-P", "-m", "qz_common.serve", self.package, "--port", str(self.port)],
             env=env,
             stdout=log,
             stderr=log,
