@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -95,3 +96,13 @@ def issue_key(gateway_db: str) -> Callable[..., str]:
         return str(json.loads(out.stdout)["api_key"])
 
     return issue
+
+
+@pytest.fixture
+def spare_dogs(database_factory: DatabaseFactory, tmp_path: Path) -> Iterator[ServiceProcess]:
+    """A dogs process of this test's own, to stop, hang and restart."""
+    process = ServiceProcess("dogs", database_factory.create("dogs"), tmp_path / "spare-dogs.log").start()
+    yield process
+    if process.process is not None:
+        process.resume()
+    process.stop()

@@ -2,25 +2,14 @@
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
 from fastapi.testclient import TestClient
-from testkit import DatabaseFactory, ServiceProcess, id_number
+from testkit import ServiceProcess, id_number
 
 DEV = {"X-API-Key": "dev-key"}
 PERSON = id_number("330802", dt.date(1988, 8, 8), 31)
 USCC = "91110000600037341L"
-
-
-@pytest.fixture
-def spare_dogs(database_factory: DatabaseFactory, tmp_path) -> Iterator[ServiceProcess]:  # type: ignore[no-untyped-def]
-    """A dogs process of this test's own, to stop, hang and restart."""
-    process = ServiceProcess("dogs", database_factory.create("dogs"), tmp_path / "spare-dogs.log").start()
-    yield process
-    if process.process is not None:
-        process.resume()
-    process.stop()
 
 
 def test_breaker_opens_on_a_stopped_service_and_recovers(

@@ -1,0 +1,187 @@
+"""Relocation cases: one request signs the agreement and opens the follow-ups in other bureaus."""
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+from testkit import ServiceProcess, id_number
+
+DEV = {"X-API-Key": "dev-key"}
+USCC = "91110000600037341L"
+
+
+def post(gateway: TestClient, path: str, body: dict[str, Any], **headers: str) -> dict[str, Any]:
+    r = gateway.post(path, json=body, headers=DEV | headers)
+    assert r.status_code in (200, 201), r.text
+    return dict(r.json())
+
+
+def household_with_dog(gateway: TestClient, owner: str) -> int:
+    project = post(
+        gateway,
+        "/api/expropriation/v1/projects",
+        {
+            "name": f"搬迁联办测试 {uuid.uuid4().hex[:6]}",
+            "district": "柯城区",
+            "village": "石梁村",
+            "pre_announcement_date": "2023-06-01",
+            "signing_deadline": "2023-09-30",
+            "handover_deadline": "2023-10-31",
+            "valuation_date": "2023-07-01",
+            "appraised_price_per_m2": "3000",
+            "market_price_per_m2": "9000",
+        },
+    )
+    household = post(
+        gateway,
+        f"/api/expropriation/v1/projects/{project['id']}/households",
+        {
+            "ref": "H1",
+            "head_name": "户主",
+            "members": [{"name": "户主", "id_number": owner, "collective_member": True}],
+            "buildings": [
+                {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "120", "built_year": 2005}
+            ],
+        },
+    )
+    vaccination = post(
+        gateway,
+        "/api/dogs/v1/vaccinations",
+        {
+            "owner_name": "户主",
+            "owner_phone": "13800001234",
+            "owner_id_number": owner,
+            "breed": "柴犬",
+            "address": "柯城区石梁村1号",
+            "district": "柯城区",
+            "coat_colour": "黄",
+            "sex": "male",
+            "vaccine_name": "狂犬病疫苗",
+            "vaccinated_on": (dt.date.today() - dt.timedelta(days=10)).isoformat(),
+            "batch_number": "B1",
+            "next_due_on": (dt.date.today() + dt.timedelta(days=300)).isoformat(),
+            "immunisation_point": "防疫站",
+        },
+    )
+    photos = [
+        gateway.post("/api/dogs/v1/photos", files={"file": ("d.jpg", b"\xff\xd8\xff" + b"\0" * 50)}, headers=DEV)
+        for _ in range(2)
+    ]
+    registration = post(
+        gateway,
+        "/api/dogs/v1/registrations",
+        {
+            "channel": "window",
+            "owner_id_number": owner,
+            "owner_name": "户主",
+            "owner_phone": "13800001234",
+            "residence_proof_type": "property_certificate",
+            "residence_proof_number": "不动产权第1号",
+            "address": "柯城区石梁村1号",
+            "district": "柯城区",
+            "key_area": False,
+            "breed": "柴犬",
+            "shoulder_height_cm": "40",
+            "body_length_cm": "50",
+            "coat_colour": "黄",
+            "sex": "male",
+            "vaccination_id": vaccination["id"],
+            "front_photo_id": photos[0].json()["id"],
+            "side_photo_id": photos[1].json()["id"],
+        },
+    )
+    post(gateway, f"/api/dogs/v1/registrations/{registration['id']}/approve", {})
+    return int(household["id"])
+
+
+def case_body(household_id: int) -> dict[str, Any]:
+    return {
+        "kind": "household",
+        "agreement": {"household_id": household_id, "method": "monetary", "signed_on": "2023-08-01"},
+        "new_address": "衢江区安置小区3幢101",
+        "new_district": "衢江区",
+    }
+
+
+def test_household_case_moves_the_dogs(gateway: TestClient) -> None:
+    owner = id_number("330802", dt.date(1990, 2, 2), 41)
+    household_id = household_with_dog(gateway, owner)
+    key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+    case = gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key)
+    assert case.status_code == 201, case.text
+    view = case.json()
+    assert view["status"] == "completed"
+    assert [(s["name"], s["status"]) for s in view["steps"]] == [
+        ("sign_agreement", "done"),
+        ("dog_address_change", "done"),
+    ]
+    registrations = gateway.get(f"/api/dogs/v1/registrations?owner_id_number={owner}", headers=DEV).json()
+    assert registrations["items"][0]["district"] == "衢江区"
+    replay = gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key)
+    assert replay.status_code == 200 and replay.json()["id"] == view["id"]
+    assert gateway.get(f"/api/v1/cases/relocation/{view['id']}", headers=DEV).json()["status"] == "completed"
+
+
+def test_failed_step_is_recorded_and_retried(
+    make_gateway: Callable[..., TestClient], spare_dogs: ServiceProcess, service_processes: dict[str, ServiceProcess]
+) -> None:
+    urls = {name: p.url for name, p in service_processes.items()} | {"dogs": spare_dogs.url}
+    gateway = make_gateway(urls, retry_attempts=0, breaker_reset_s=0.1)
+    owner = id_number("330802", dt.date(1991, 3, 3), 42)
+    household_id = household_with_dog(gateway, owner)
+    spare_dogs.stop()
+    key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+    view = gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key).json()
+    assert view["status"] == "attention"
+    steps = {s["name"]: s for s in view["steps"]}
+    assert steps["sign_agreement"]["status"] == "done"
+    assert steps["dog_address_change"]["status"] == "failed" and steps["dog_address_change"]["last_error"]
+    spare_dogs.start()
+    retried = gateway.post(f"/api/v1/cases/relocation/{view['id']}/retry", headers=DEV).json()
+    assert retried["status"] == "completed"
+    assert [s["attempts"] for s in retried["steps"]] == [1, 2]  # the agreement was not signed twice
+
+
+def test_enterprise_case_files_the_clinic_relocation(gateway: TestClient) -> None:
+    premises = f"柯城区石梁村{uuid.uuid4().hex[:6]}号"
+    clinic = post(
+        gateway,
+        "/api/medinsurance/v1/institutions",
+        {
+            "name": "石梁村卫生室",
+            "kind": "primary_care",
+            "uscc": USCC,
+            "district": "柯城区",
+            "address": premises,
+            "community": "石梁社区",
+        },
+    )
+    post(
+        gateway,
+        "/api/medinsurance/v1/agreements",
+        {"institution_id": clinic["id"], "signed_on": dt.date.today().isoformat()},
+    )
+    household_id = household_with_dog(gateway, id_number("330802", dt.date(1992, 4, 4), 43))
+    body = case_body(household_id) | {
+        "kind": "enterprise",
+        "operator_uscc": USCC,
+        "premises_address": premises,
+    }
+    view = gateway.post(
+        "/api/v1/cases/relocation", json=body, headers=DEV | {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+    ).json()
+    assert [(s["name"], s["status"]) for s in view["steps"]] == [
+        ("sign_agreement", "done"),
+        ("clinic_relocation_filing", "done"),
+    ], view
+    assert view["steps"][1]["result"]["filed"], view
+
+
+def test_case_requires_an_idempotency_key_and_scopes(gateway: TestClient, issue_key: Callable[..., str]) -> None:
+    r = gateway.post("/api/v1/cases/relocation", json=case_body(1), headers=DEV)
+    assert (r.status_code, r.json()["field"]) == (422, "Idempotency-Key")
+    dogs_only = {"X-API-Key": issue_key(f"dogs-only-{uuid.uuid4().hex[:6]}", "dogs:*")}
+    r = gateway.post("/api/v1/cases/relocation", json=case_body(1), headers=dogs_only | {"Idempotency-Key": "x"})
+    assert r.status_code == 403
