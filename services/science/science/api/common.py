@@ -1,0 +1,82 @@
+"""Wiring shared by the science routers: audit trail, idempotency, today's date in 衢州, lookups."""
+
+import datetime as dt
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic_core import PydanticCustomError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qz_common.audit import AuditTrail
+from qz_common.errors import ProblemError
+from qz_common.idempotency import IdempotentCreator
+from qz_common.ids import validate_id_number, validate_uscc
+from qz_common.params import RuleNotInForce
+from science.models import AuditRecord, Base, CreditRecordRow, IdempotencyKey
+from science.rules.credit import CreditKind, CreditRecord
+from science.rules.voucher_lifecycle import ApplicantKind, Problem
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+audit = AuditTrail(AuditRecord)
+idempotent = IdempotentCreator(IdempotencyKey)
+M = TypeVar("M", bound=Base)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()
+
+
+async def get_or_404(session: AsyncSession, model: type[M], record_id: object, label: str, *, lock: bool = False) -> M:
+    record = await session.get(model, record_id, with_for_update=lock, populate_existing=lock)
+    if record is None:
+        raise ProblemError(404, "not_found", f"{label}不存在", field="id")
+    return record
+
+
+def holder_or_422(kind: ApplicantKind, holder_id: str, field: str) -> str:
+    """企业 by 统一社会信用代码, 创业者 by 身份证号, validated with python-stdnum."""
+    try:
+        return validate_uscc(holder_id) if kind is ApplicantKind.ENTERPRISE else validate_id_number(holder_id)
+    except PydanticCustomError as exc:
+        raise ProblemError(
+            422,
+            str(exc.type),
+            exc.message(),
+            field=field,
+            errors=[{"field": field, "code": exc.type, "detail": exc.message()}],
+        ) from None
+
+
+def not_in_force(exc: RuleNotInForce) -> ProblemError:
+    return ProblemError(
+        422,
+        "rule_not_in_force",
+        f"{exc.day.isoformat()} 无适用的规定版本（自 {exc.first_effective.isoformat()} 起施行）",
+        field="on",
+    )
+
+
+def problems_422(
+    problems: list[Problem], code: str, detail: str, field_of: dict[str, str] | None = None
+) -> ProblemError:
+    """Business-rule refusals: 422 naming every failing item with its basis."""
+    fields = field_of or {}
+    return ProblemError(
+        422,
+        problems[0].code if len(problems) == 1 else code,
+        detail + "：" + "；".join(p.detail for p in problems),
+        field=fields.get(problems[0].code),
+        errors=[{"field": fields.get(p.code), "code": p.code, "detail": p.detail, "basis": p.basis} for p in problems],
+    )
+
+
+async def credit_records_of(session: AsyncSession, subject_id: str) -> tuple[CreditRecord, ...]:
+    rows = (await session.scalars(select(CreditRecordRow).where(CreditRecordRow.subject_id == subject_id))).all()
+    return tuple(
+        CreditRecord(CreditKind(r.kind), r.decided_on, _years_between(r.decided_on, r.ban_until)) for r in rows
+    )
+
+
+def _years_between(start: dt.date, until: dt.date) -> int:
+    return until.year - start.year

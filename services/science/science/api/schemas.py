@@ -1,0 +1,531 @@
+"""Request and response bodies of the science API."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from qz_common.districts import District
+from qz_common.ids import USCC
+from qz_common.money import Yuan
+from science.rules.credit import CreditKind
+from science.rules.institute_application import AuditItem
+from science.rules.institute_conditions import (
+    AcquisitionMode,
+    ImportantField,
+    IpKind,
+    KeyIndustry,
+    KnowledgeIntensive,
+)
+from science.rules.institute_management import RevocationGround
+from science.rules.policies_2023 import CarrierLevel, IncubatorEvent
+from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel
+from science.rules.voucher_subsidy import AuditPurpose, ServiceType
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="元，字符串，最多两位小数")]
+PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2, description="元，大于0")]
+Area = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="平方米")]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ---- rules -------------------------------------------------------------------------------------------------
+
+
+class IpRightIn(Strict):
+    kind: IpKind
+    obtained_on: dt.date
+    in_declared_field: bool = True
+    mode: AcquisitionMode = AcquisitionMode.OWN_RESEARCH
+
+
+class IncidentIn(Strict):
+    kind: Text
+    occurred_on: dt.date
+
+
+class RelaxationIn(Strict):
+    min_site_m2: Area
+    min_equipment: Money
+
+
+class InstituteEligibilityIn(Strict):
+    applied_on: dt.date | None = Field(None, description="申请日期（默认今天，北京时间）")
+    important_fields: list[ImportantField] = Field(default_factory=list)
+    key_industries: list[KeyIndustry] = Field(default_factory=list)
+    registered_in_quzhou_on: dt.date | None = None
+    independent_legal_person: bool
+    hitech_valid_until: dt.date | None = None
+    has_city_engineering_centre: bool
+    last_year_sales: Money
+    last_year_rd_expense: Money
+    has_independent_rd_unit: bool
+    fulltime_rd_staff: Count
+    enterprise_employees: Count
+    institute_staff: Count
+    qualified_engineers: Count
+    tech_service: bool = False
+    funding_secured: bool
+    site_m2: Area
+    dedicated_equipment_value: Money
+    shared_equipment_value: Money = Decimal(0)
+    ip_rights: list[IpRightIn] = Field(default_factory=list, max_length=2000)
+    has_management_system: bool
+    incidents: list[IncidentIn] = Field(default_factory=list, max_length=200)
+    knowledge_intensive: KnowledgeIntensive | None = None
+    relaxation: RelaxationIn | None = None
+
+
+class ConditionOut(BaseModel):
+    code: str
+    passed: bool
+    detail: str
+    basis: str
+
+
+class EligibilityOut(BaseModel):
+    eligible: bool
+    conditions: list[ConditionOut]
+    parameter_version: str
+
+
+class InstituteNameIn(Strict):
+    trade_name: Annotated[str, Field(min_length=1, max_length=60)]
+    core_direction: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class InstituteNameOut(BaseModel):
+    name: str
+    basis: str
+
+
+class SubsidyIn(Strict):
+    service_type: ServiceType
+    fee: PositiveMoney
+    via_shared_platform: bool = False
+    statutory_testing: bool = Field(False, description="强制检测、法定检测（不纳入支持范围）")
+    audit_purpose: AuditPurpose | None = None
+    on: dt.date | None = Field(None, description="按哪一天的标准（默认今天）")
+
+
+class LineOut(BaseModel):
+    label: str
+    amount: Yuan
+    basis: str
+
+
+class SubsidyOut(BaseModel):
+    subsidy: Yuan
+    supported: bool
+    lines: list[LineOut]
+    basis: list[str]
+    reason: str | None
+    parameter_version: str
+
+
+class RdSubsidyIn(Strict):
+    rd_expense: Money
+    previous_rd_expense: Money
+    revenue: Money
+    year: int = Field(2023, ge=2000, le=2100, description="政策年度（衢政发〔2023〕1号 适用于2023年）")
+
+
+class AwardOut(BaseModel):
+    eligible: bool
+    subsidy: Yuan
+    lines: list[LineOut]
+    basis: list[str]
+    reasons: list[str]
+    parameter_version: str
+
+
+class InternationalBaseIn(Strict):
+    filed_with_province: bool
+    rated_excellent: bool
+    year: int = 2023
+
+
+class OverseasRdIn(Strict):
+    overseas_rd_investment: Money
+    already_awarded: bool = False
+    year: int = 2023
+
+
+class IncubatorIn(Strict):
+    event: IncubatorEvent
+    level: CarrierLevel
+    superior_award: Money | None = None
+    year: int = 2023
+
+
+class TargetOut(BaseModel):
+    metric: str
+    comparator: str
+    value: str
+    unit: str
+
+
+class PolicyItemOut(BaseModel):
+    number: int
+    title: str
+    responsible: list[str]
+    targets: list[TargetOut]
+    measures: list[str]
+    calculator: str | None
+    basis: str
+
+
+# ---- enterprises -----------------------------------------------------------------------------------------
+
+
+class EnterpriseIn(Strict):
+    uscc: USCC
+    name: Name
+    district: District
+    registered_in_quzhou_on: dt.date | None = None
+    hitech_valid_until: dt.date | None = None
+    provincial_tech_sme: bool = False
+    national_tech_sme: bool = False
+    on_four_colour_list: bool = False
+    competition_winner: bool = False
+    incubated: bool = False
+
+
+class EnterprisePatch(Strict):
+    name: Name | None = None
+    hitech_valid_until: dt.date | None = None
+    provincial_tech_sme: bool | None = None
+    national_tech_sme: bool | None = None
+    on_four_colour_list: bool | None = None
+    competition_winner: bool | None = None
+    incubated: bool | None = None
+
+
+class EnterpriseOut(Out):
+    id: int
+    uscc: str
+    name: str
+    district: str
+    registered_in_quzhou_on: dt.date | None
+    hitech_valid_until: dt.date | None
+    provincial_tech_sme: bool
+    national_tech_sme: bool
+    on_four_colour_list: bool
+    competition_winner: bool
+    incubated: bool
+    created_at: dt.datetime
+
+
+# ---- institutes ------------------------------------------------------------------------------------------
+
+
+class AuditReportIn(Strict):
+    year: int = Field(ge=2000, le=2100)
+    items: list[AuditItem] = Field(description="专项审计报告包含的事项")
+
+
+class MaterialsIn(Strict):
+    """43号 二(一) 申请材料."""
+
+    application_form: bool = Field(description="附件1 建设申请书")
+    implementation_plan: bool = Field(description="附件2 建设实施方案")
+    commitment: bool = Field(description="附件3 企业承诺书")
+    audit_reports: list[AuditReportIn] = Field(default_factory=list, max_length=10, description="近三年专项审计报告")
+
+
+class InstituteApplicationIn(Strict):
+    enterprise_uscc: USCC
+    trade_name: Annotated[str, Field(min_length=1, max_length=60)]
+    core_direction: Annotated[str, Field(min_length=1, max_length=100)]
+    materials: MaterialsIn
+    application: InstituteEligibilityIn
+
+
+class InstituteOut(Out):
+    id: int
+    enterprise_uscc: str
+    district: str
+    name: str
+    trade_name: str
+    core_direction: str
+    status: str
+    applied_on: dt.date
+    eligible: bool
+    conditions: list[ConditionOut]
+    tech_service: bool
+    knowledge_intensive: str | None
+    no_violation_certificate: str | None
+    batch: str | None
+    recognised_on: dt.date | None
+    status_reason: str | None
+    status_basis: str | None
+    status_changed_on: dt.date | None
+    parameter_version: str
+    created_at: dt.datetime
+
+
+InstituteAction = Literal["recommend", "pass_review", "fail_review", "publicise", "recognise", "reject"]
+
+
+class InstituteDecisionIn(Strict):
+    action: InstituteAction
+    on: dt.date
+    note: Annotated[str, Field(max_length=300)] | None = None
+    no_violation_certificate: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        None, description="县级科技管理部门开具的无违法证明编号（recommend 时必填）"
+    )
+    batch: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        None, description="认定批次（recognise 时必填）"
+    )
+
+
+class AnnualReportIn(Strict):
+    year: int = Field(ge=2022, le=2100)
+    sales: Money
+    rd_expense: Money
+
+
+class AnnualReportOut(Out):
+    id: int
+    institute_id: int
+    year: int
+    sales: Yuan
+    rd_expense: Yuan
+    meets_standard: bool
+    detail: str
+    outcome: str
+    basis: list[str]
+    created_at: dt.datetime
+
+
+class ChangeIn(Strict):
+    kind: Literal["rename", "restructure", "other"]
+    description: Text
+    changed_on: dt.date
+    reported_on: dt.date
+    new_trade_name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    new_core_direction: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+
+class ChangeOut(Out):
+    id: int
+    institute_id: int
+    kind: str
+    description: str
+    changed_on: dt.date
+    reported_on: dt.date
+    deadline: dt.date
+    on_time: bool
+    new_name: str | None
+    created_at: dt.datetime
+
+
+class UpgradeIn(Strict):
+    on: dt.date
+    provincial_designation: Text
+
+
+class RevokeIn(Strict):
+    ground: RevocationGround
+    decided_on: dt.date
+    reason: Text
+
+
+# ---- vouchers --------------------------------------------------------------------------------------------
+
+
+class CarrierIn(Strict):
+    name: Name
+    uscc: USCC
+    kind: Annotated[str, Field(min_length=1, max_length=40, description="科研院所、高等学校、科技创新服务平台等")]
+    in_quzhou: bool
+    channel: CarrierChannel
+    district: District
+    related_holders: list[Annotated[str, Field(min_length=15, max_length=18)]] = Field(
+        default_factory=list, description="与本载体存在隶属、共建关系的企业（统一社会信用代码）或创业者（身份证号）"
+    )
+
+
+class CarrierPatch(Strict):
+    status: Literal["active", "suspended"] | None = None
+    related_holders: list[Annotated[str, Field(min_length=15, max_length=18)]] | None = None
+
+
+class CarrierOut(Out):
+    id: int
+    name: str
+    uscc: str
+    kind: str
+    in_quzhou: bool
+    channel: str
+    district: str
+    status: str
+    related_holders: list[str]
+    created_at: dt.datetime
+
+
+class PoolIn(Strict):
+    name: Name
+    district: District = "市本级"
+    total: PositiveMoney
+    opens_on: dt.date
+    closes_on: dt.date
+
+    @model_validator(mode="after")
+    def _window(self) -> "PoolIn":
+        if self.closes_on < self.opens_on:
+            raise ValueError("closes_on 不得早于 opens_on")
+        return self
+
+
+class PoolOut(Out):
+    id: int
+    name: str
+    district: str
+    total: Yuan
+    available: Yuan
+    opens_on: dt.date
+    closes_on: dt.date
+    created_at: dt.datetime
+
+
+class MyClaimIn(Strict):
+    """A 创业者's own claim through 浙里办: the holder is the authenticated citizen."""
+
+    pool_id: int
+    holder_name: Name
+    amount: PositiveMoney
+    claimed_on: dt.date | None = Field(None, description="申领日期（默认今天，北京时间）")
+    has_innovation_need: bool = True
+    competition_winner: bool = Field(False, description="在创新创业大赛取得名次")
+    incubated: bool = Field(False, description="孵化器、众创空间在孵")
+
+
+class ClaimIn(Strict):
+    pool_id: int
+    holder_kind: ApplicantKind
+    holder_id: Annotated[str, Field(min_length=15, max_length=18, description="企业统一社会信用代码或创业者身份证号")]
+    holder_name: Name
+    amount: PositiveMoney
+    claimed_on: dt.date | None = Field(None, description="申领日期（默认今天，北京时间）")
+    has_innovation_need: bool = True
+    competition_winner: bool = Field(False, description="创业者：在创新创业大赛取得名次")
+    incubated: bool = Field(False, description="创业者：孵化器、众创空间在孵")
+
+
+class VoucherOut(Out):
+    id: int
+    pool_id: int
+    district: str
+    holder_kind: str
+    holder_id: str
+    holder_name: str
+    face_value: Yuan
+    remaining: Yuan
+    returned: Yuan
+    issued_on: dt.date
+    last_valid_on: dt.date
+    status: str
+    priority_grounds: list[str]
+    created_at: dt.datetime
+
+
+class ExpireIn(Strict):
+    as_of: dt.date
+
+
+class ExpireOut(BaseModel):
+    expired_voucher_ids: list[int]
+    returned: Yuan
+    basis: str
+
+
+class RedemptionIn(Strict):
+    voucher_id: int
+    carrier_id: int
+    service_type: ServiceType
+    fee: PositiveMoney
+    paid_amount: Money
+    via_shared_platform: bool = False
+    statutory_testing: bool = False
+    audit_purpose: AuditPurpose | None = None
+    contract_number: Annotated[str, Field(min_length=1, max_length=120)]
+    contract_sealed_by_both: bool
+    bank_receipt: bool
+    invoice_number: Annotated[str, Field(min_length=1, max_length=120)]
+    service_evidence: bool
+    used_on: dt.date
+    submitted_on: dt.date | None = None
+    funded_by_other_programme: bool = False
+
+
+class RedemptionOut(Out):
+    id: int
+    voucher_id: int
+    carrier_id: int
+    holder_id: str
+    service_type: str
+    fee: Yuan
+    paid_amount: Yuan
+    via_shared_platform: bool
+    contract_number: str
+    invoice_number: str
+    used_on: dt.date
+    submitted_on: dt.date
+    entitlement: Yuan
+    amount: Yuan
+    lines: list[dict[str, Any]]
+    basis: list[str]
+    status: str
+    payment_due: dt.date
+    decision_reasons: list[str] | None
+    paid_on: dt.date | None
+    created_at: dt.datetime
+
+
+class ReasonsIn(Strict):
+    reasons: Annotated[list[Text], Field(min_length=1)]
+
+
+class PayIn(Strict):
+    paid_on: dt.date
+
+
+class CreditIn(Strict):
+    subject_id: Annotated[str, Field(min_length=15, max_length=18)]
+    subject_kind: ApplicantKind
+    kind: CreditKind
+    decided_on: dt.date
+    reason: Text
+    redemption_id: int | None = None
+
+
+class CreditOut(Out):
+    id: int
+    subject_id: str
+    kind: str
+    decided_on: dt.date
+    ban_until: dt.date
+    reason: str
+    basis: str
+    redemption_id: int | None
+    institute_id: int | None
+    created_at: dt.datetime
+
+
+class CreditFlag(BaseModel):
+    code: str
+    detail: str
+    since: dt.date
+    until: dt.date | None
+    basis: str

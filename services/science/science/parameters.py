@@ -1,0 +1,40 @@
+"""Loads the dated parameter files of this service (kept out of ``rules/``, which does no I/O)."""
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+from qz_common.params import ParameterBook
+from science.rules.params import InstituteParams, PolicyParams, VoucherParams
+
+PARAMS_DIR = Path(__file__).resolve().parent / "params"
+
+
+@cache
+def institutes_book() -> ParameterBook:
+    """衢市科发高〔2022〕43号 市级企业研究院."""
+    return ParameterBook.load(PARAMS_DIR / "institutes.toml")
+
+
+@cache
+def vouchers_book() -> ParameterBook:
+    """衢市科发高〔2022〕44号 科技创新券."""
+    return ParameterBook.load(PARAMS_DIR / "vouchers.toml")
+
+
+@cache
+def policies_book() -> ParameterBook:
+    """衢政发〔2023〕1号 items 7–16."""
+    return ParameterBook.load(PARAMS_DIR / "policies.toml")
+
+
+def institute_params(day: dt.date) -> InstituteParams:
+    return InstituteParams.from_params(institutes_book().at(day))
+
+
+def voucher_params(day: dt.date) -> VoucherParams:
+    return VoucherParams.from_params(vouchers_book().at(day))
+
+
+def policy_params(day: dt.date) -> PolicyParams:
+    return PolicyParams.from_params(policies_book().at(day))

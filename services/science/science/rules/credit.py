@@ -1,0 +1,75 @@
+"""Credit records that bar later claims and applications.
+
+- 衢市科发高〔2022〕44号 五(二) 对通过创新券骗取财政资金的……列入科研诚信记录，3年内不再给予科技项目和财政科技资金支持.
+- 衢市科发高〔2022〕43号 三(六) 提供虚假材料和数据的……三年内不得申报各项科技计划项目.
+
+A ban runs from the decision date through the same date three years on, inclusive (AMBIGUITIES.md G-01).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from science.rules.basis import add_years, institutes, vouchers
+
+
+class CreditKind(enum.StrEnum):
+    VOUCHER_FRAUD = "voucher_fraud"  # 44号 五(二)
+    INSTITUTE_FALSE_MATERIALS = "institute_false_materials"  # 43号 三(六)
+
+
+CREDIT_BASIS: dict[CreditKind, str] = {
+    CreditKind.VOUCHER_FRAUD: vouchers("五(二)"),
+    CreditKind.INSTITUTE_FALSE_MATERIALS: institutes("三(六)"),
+}
+CREDIT_SCOPE: dict[CreditKind, str] = {
+    CreditKind.VOUCHER_FRAUD: "3年内不再给予科技项目和财政科技资金支持",
+    CreditKind.INSTITUTE_FALSE_MATERIALS: "三年内不得申报各项科技计划项目",
+}
+
+
+@dataclass(frozen=True)
+class CreditRecord:
+    kind: CreditKind
+    decided_on: dt.date
+    ban_years: int
+
+    @property
+    def ban_until(self) -> dt.date:
+        return add_years(self.decided_on, self.ban_years)
+
+    @property
+    def basis(self) -> str:
+        return CREDIT_BASIS[self.kind]
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.decided_on <= day <= self.ban_until
+
+
+@dataclass(frozen=True)
+class BanFinding:
+    kind: CreditKind
+    since: dt.date
+    until: dt.date
+    detail: str
+    basis: str
+
+
+def active_bans(records: Iterable[CreditRecord], on: dt.date) -> list[BanFinding]:
+    """Every ban in force on ``on``: both kinds bar voucher claims, redemptions and institute applications,
+    since 科技创新券 and 企业研究院认定 are 科技项目/财政科技资金/科技计划项目 alike (AMBIGUITIES.md G-02).
+    """
+    return [
+        BanFinding(
+            r.kind,
+            r.decided_on,
+            r.ban_until,
+            f"{r.decided_on.isoformat()} 起列入科研诚信记录，{CREDIT_SCOPE[r.kind]}（至 {r.ban_until.isoformat()}）",
+            r.basis,
+        )
+        for r in records
+        if r.active_on(on)
+    ]

@@ -1,0 +1,292 @@
+"""衢市科发高〔2022〕44号 二 支持对象, 四 申领与兑现, 五 监督与管理, 六 附则: who, claims, expiry, redemption."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from science.rules.basis import IN_FORCE_FROM, OLD_VOUCHERS_DOC, period_last_day, vouchers
+from science.rules.credit import CreditRecord, active_bans
+from science.rules.params import VoucherParams
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    detail: str
+    basis: str
+
+
+class ApplicantKind(enum.StrEnum):
+    ENTERPRISE = "enterprise"  # 企业 (统一社会信用代码)
+    ENTREPRENEUR = "entrepreneur"  # 创业者 (身份证号)
+
+
+class PriorityGround(enum.StrEnum):
+    """二 优先支持."""
+
+    COMPETITION_WINNER = "competition_winner"  # 在各类创新创业大赛取得名次
+    INCUBATED = "incubated"  # 科技企业孵化器、众创空间在孵企业和创业者
+    PROVINCIAL_TECH_SME = "provincial_tech_sme"  # 二(一) 省科技型中小企业
+    NATIONAL_TECH_SME = "national_tech_sme"  # 二(二) 国家科技型中小企业
+    HITECH = "hitech"  # 二(三) 国家高新技术企业 (证书有效期内)
+    FOUR_COLOUR = "four_colour"  # 二(四) “四色”管理培育库企业
+
+
+PRIORITY_CLAUSE: dict[PriorityGround, str] = {
+    PriorityGround.COMPETITION_WINNER: vouchers("二"),
+    PriorityGround.INCUBATED: vouchers("二"),
+    PriorityGround.PROVINCIAL_TECH_SME: vouchers("二(一)"),
+    PriorityGround.NATIONAL_TECH_SME: vouchers("二(二)"),
+    PriorityGround.HITECH: vouchers("二(三)"),
+    PriorityGround.FOUR_COLOUR: vouchers("二(四)"),
+}
+
+
+@dataclass(frozen=True)
+class ApplicantProfile:
+    kind: ApplicantKind
+    has_innovation_need: bool = True
+    competition_winner: bool = False
+    incubated: bool = False
+    provincial_tech_sme: bool = False  # 取得证书且未被撤销
+    national_tech_sme: bool = False  # 备案并及时年度评价，或取得相应年度入库登记编号
+    hitech_valid_until: dt.date | None = None
+    on_four_colour_list: bool = False
+
+
+def priority_grounds(profile: ApplicantProfile, on: dt.date) -> list[PriorityGround]:
+    """二 优先支持……: the grounds that apply. The 办法 gives priority no mechanism in a first-come pool, so it is
+    reported on the claim and left to the issuing office (AMBIGUITIES.md V-05).
+    """
+    grounds: list[PriorityGround] = []
+    if profile.competition_winner:
+        grounds.append(PriorityGround.COMPETITION_WINNER)
+    if profile.incubated:
+        grounds.append(PriorityGround.INCUBATED)
+    if profile.kind is ApplicantKind.ENTERPRISE:
+        if profile.provincial_tech_sme:
+            grounds.append(PriorityGround.PROVINCIAL_TECH_SME)
+        if profile.national_tech_sme:
+            grounds.append(PriorityGround.NATIONAL_TECH_SME)
+        if profile.hitech_valid_until is not None and profile.hitech_valid_until >= on:
+            grounds.append(PriorityGround.HITECH)
+        if profile.on_four_colour_list:
+            grounds.append(PriorityGround.FOUR_COLOUR)
+    return grounds
+
+
+class CarrierChannel(enum.StrEnum):
+    """一(二) 经当地科技部门注册登记; 三(六) 市外创新载体也可通过……注册成为衢州市级载体."""
+
+    LOCAL_REGISTRATION = "local_registration"
+    SHARED_ZONE = "shared_zone"  # 四省边际共享专区
+    ZHEJIANG_SCI_BRAIN = "zhejiang_sci_brain"  # 浙江科技大脑
+    ZHEJIANG_INSTRUMENT_PLATFORM = "zhejiang_instrument_platform"  # 浙江省大型科研仪器开放共享平台
+
+
+OUT_OF_CITY_CHANNELS = frozenset(
+    {CarrierChannel.SHARED_ZONE, CarrierChannel.ZHEJIANG_SCI_BRAIN, CarrierChannel.ZHEJIANG_INSTRUMENT_PLATFORM}
+)
+
+
+def carrier_registration_problems(in_quzhou: bool, channel: CarrierChannel) -> list[Problem]:
+    """一(二) local carriers register with the local science department; 三(六) out-of-city carriers through the
+    三 named platforms only.
+    """
+    if in_quzhou or channel in OUT_OF_CITY_CHANNELS:
+        return []
+    return [
+        Problem(
+            "carrier_channel",
+            "市外创新载体须通过“四省边际共享专区”“浙江科技大脑”“浙江省大型科研仪器开放共享平台”注册",
+            vouchers("三(六)"),
+        )
+    ]
+
+
+def relation_problems(related_to_carrier: bool) -> list[Problem]:
+    """二 末段 上述企业及创业者与开展科技服务的创新载体无隶属、共建等关联关系."""
+    if not related_to_carrier:
+        return []
+    return [Problem("carrier_related", "使用者与创新载体存在隶属、共建等关联关系，不得使用创新券", vouchers("二"))]
+
+
+def ban_problems(records: Iterable[CreditRecord], on: dt.date) -> list[Problem]:
+    """五(二) 3年内不再给予科技项目和财政科技资金支持 (and 43号 三(六) for false institute materials)."""
+    return [Problem("credit_ban", b.detail, b.basis) for b in active_bans(records, on)]
+
+
+def in_force_problems(on: dt.date) -> list[Problem]:
+    """六 本办法自2023年1月1日起执行."""
+    if on >= IN_FORCE_FROM:
+        return []
+    return [Problem("not_in_force", f"本办法自{IN_FORCE_FROM.isoformat()}起执行", vouchers("六"))]
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    claimed_on: dt.date
+    amount: Decimal
+    pool_available: Decimal  # 定额发放: what is left of the pool now
+    pool_opens_on: dt.date
+    pool_closes_on: dt.date
+    claimed_this_year: Decimal  # face value already claimed by this user in the claim's calendar year
+    profile: ApplicantProfile
+    credit_records: tuple[CreditRecord, ...] = ()
+
+
+def remaining_annual_quota(claimed_this_year: Decimal, p: VoucherParams) -> Decimal:
+    return max(p.annual_claim_cap - claimed_this_year, Decimal(0))
+
+
+def claim_problems(ctx: ClaimContext, p: VoucherParams) -> list[Problem]:
+    """四(二) 创新券实行定额发放、先到先得的原则。可多次申领创新券，单个企业或创业者每年最高申领额度为6万元.
+
+    最高……6万元 includes 60,000 (AMBIGUITIES.md V-03: the face value of every claim of the calendar year counts,
+    expired ones included). A claim is all or nothing: never silently reduced.
+    """
+    problems = in_force_problems(ctx.claimed_on)
+    if ctx.amount <= 0:
+        problems.append(Problem("amount_not_positive", "申领额度须大于0", vouchers("四(二)")))
+    if not ctx.profile.has_innovation_need:
+        problems.append(Problem("no_innovation_need", "创新券支持对象为有创新需求的企业和创业者", vouchers("二")))
+    if not ctx.pool_opens_on <= ctx.claimed_on <= ctx.pool_closes_on:
+        problems.append(
+            Problem(
+                "pool_closed",
+                f"本批次申领期为 {ctx.pool_opens_on.isoformat()} 至 {ctx.pool_closes_on.isoformat()}",
+                vouchers("四(二)"),
+            )
+        )
+    if ctx.amount > ctx.pool_available:
+        problems.append(
+            Problem(
+                "pool_exhausted",
+                f"本批次剩余额度{ctx.pool_available}元，不足申领额度{ctx.amount}元",
+                vouchers("四(二)"),
+            )
+        )
+    quota = remaining_annual_quota(ctx.claimed_this_year, p)
+    if ctx.amount > quota:
+        problems.append(
+            Problem(
+                "annual_cap_exceeded",
+                f"{ctx.claimed_on.year}年已申领{ctx.claimed_this_year}元，每年最高{p.annual_claim_cap}元，"
+                f"尚可申领{quota}元",
+                vouchers("四(二)"),
+            )
+        )
+    problems.extend(ban_problems(ctx.credit_records, ctx.claimed_on))
+    return problems
+
+
+def voucher_last_valid_day(issued_on: dt.date, p: VoucherParams) -> dt.date:
+    """四(二) 创新券有效期一般为3个月，逾期系统自动收回 (through the corresponding day, G-01)."""
+    return period_last_day(issued_on, p.validity_months)
+
+
+def is_expired(issued_on: dt.date, on: dt.date, p: VoucherParams) -> bool:
+    return on > voucher_last_valid_day(issued_on, p)
+
+
+def redemption_deadline(issued_on: dt.date, p: VoucherParams) -> dt.date:
+    """四(四) 于当年度12月31日前在线提交兑付申请，逾期不予受理 (当年度 = the year of issue, V-04)."""
+    return dt.date(issued_on.year, p.redemption_deadline_month, p.redemption_deadline_day)
+
+
+def payment_due(submitted_on: dt.date, p: VoucherParams) -> dt.date:
+    """四(五) 原则上每年4月底前完成上一年度兑付工作: 30 April of the year after submission."""
+    return dt.date(submitted_on.year + 1, p.payment_deadline_month, p.payment_deadline_day)
+
+
+@dataclass(frozen=True)
+class RedemptionMaterials:
+    contract_number: str
+    contract_sealed_by_both: bool  # 1.技术合同……须盖有双方公章
+    bank_receipt: bool  # 2.付款的银行回单
+    invoice_number: str  # 2.发票
+    service_evidence: bool  # 3.相应的服务结果凭证
+    paid_amount: Decimal  # 先行支付全部服务款项
+    fee: Decimal
+
+
+@dataclass(frozen=True)
+class RedemptionContext:
+    submitted_on: dt.date
+    used_on: dt.date  # the day the voucher was used (service contracted)
+    issued_on: dt.date
+    voucher_status: str
+    materials: RedemptionMaterials
+    related_to_carrier: bool
+    carrier_active: bool
+    contract_already_subsidised: bool
+    invoice_already_subsidised: bool
+    credit_records: tuple[CreditRecord, ...] = ()
+    funded_by_other_programme: bool = False
+
+
+def old_rules_problem(used_on: dt.date) -> Problem | None:
+    """六 2022年12月31日前已使用创新券，相关兑付依照《衢州市市本级科技创新券实施办法》(衢市科发高〔2020〕4号)执行."""
+    if used_on >= IN_FORCE_FROM:
+        return None
+    return Problem(
+        "old_rules_apply",
+        f"创新券于 {used_on.isoformat()} 使用（2022年12月31日前），按{OLD_VOUCHERS_DOC}兑付，本系统不予受理",
+        vouchers("六"),
+    )
+
+
+def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Problem]:
+    """四(三)(四), 二 末段, 五(二), 一(一), 六: everything that stops a redemption being accepted."""
+    old = old_rules_problem(ctx.used_on)
+    if old is not None:
+        return [old]
+    problems: list[Problem] = []
+    m = ctx.materials
+    if ctx.voucher_status != "active":
+        problems.append(
+            Problem("voucher_not_active", f"创新券状态为 {ctx.voucher_status}，不能兑现", vouchers("四(二)"))
+        )
+    last_valid = voucher_last_valid_day(ctx.issued_on, p)
+    if ctx.used_on > last_valid or ctx.submitted_on > last_valid:
+        problems.append(
+            Problem("voucher_expired", f"创新券有效期至 {last_valid.isoformat()}，逾期系统自动收回", vouchers("四(二)"))
+        )
+    if ctx.used_on < ctx.issued_on:
+        problems.append(Problem("used_before_issue", "使用日期早于创新券领取日期", vouchers("四(一)")))
+    deadline = redemption_deadline(ctx.issued_on, p)
+    if ctx.submitted_on > deadline:
+        problems.append(
+            Problem(
+                "redemption_deadline_passed",
+                f"须于 {deadline.isoformat()} 前在线提交兑付申请，逾期不予受理",
+                vouchers("四(四)"),
+            )
+        )
+    if not m.contract_sealed_by_both:
+        problems.append(Problem("contract_seals", "技术合同须盖有服务双方公章", vouchers("四(三)1")))
+    if not m.bank_receipt or not m.invoice_number.strip():
+        problems.append(Problem("payment_proof", "须提交付款的银行回单和发票", vouchers("四(三)2")))
+    if not m.service_evidence:
+        problems.append(Problem("service_evidence", "须提交相应的服务结果凭证", vouchers("四(三)3")))
+    if m.paid_amount < m.fee:
+        problems.append(
+            Problem(
+                "not_paid_in_full",
+                f"须先行支付全部服务款项（已付{m.paid_amount}元，费用{m.fee}元）",
+                vouchers("一(三)"),
+            )
+        )
+    if ctx.contract_already_subsidised or ctx.invoice_already_subsidised:
+        problems.append(Problem("already_subsidised", "同一服务合同及其发票只能享受1次创新券补助", vouchers("四(四)")))
+    if ctx.funded_by_other_programme:
+        problems.append(Problem("double_funding", "创新券不与其他科技项目重复资助", vouchers("一(一)")))
+    if not ctx.carrier_active:
+        problems.append(Problem("carrier_not_registered", "服务机构不是已注册的创新载体", vouchers("一(二)")))
+    problems.extend(relation_problems(ctx.related_to_carrier))
+    problems.extend(ban_problems(ctx.credit_records, ctx.submitted_on))
+    return problems

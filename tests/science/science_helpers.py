@@ -1,0 +1,111 @@
+"""Test data for the science API: valid USCCs and request bodies."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from stdnum.cn import uscc as stdnum_uscc
+
+
+def make_uscc(serial: int, area: str = "330802") -> str:
+    """A valid 统一社会信用代码 (check character computed by python-stdnum)."""
+    body = f"91{area}MA{serial:07d}"
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+ENTERPRISE = make_uscc(1)
+CARRIER = make_uscc(900, "330800")
+
+
+def eligibility_body(**changes: Any) -> dict[str, Any]:
+    return {
+        "applied_on": "2023-06-01",
+        "important_fields": ["new_materials"],
+        "key_industries": ["high_tech"],
+        "registered_in_quzhou_on": "2015-03-01",
+        "independent_legal_person": True,
+        "hitech_valid_until": "2024-12-31",
+        "has_city_engineering_centre": True,
+        "last_year_sales": "100000000",
+        "last_year_rd_expense": "5000000",
+        "has_independent_rd_unit": True,
+        "fulltime_rd_staff": 30,
+        "enterprise_employees": 200,
+        "institute_staff": 40,
+        "qualified_engineers": 30,
+        "funding_secured": True,
+        "site_m2": "800",
+        "dedicated_equipment_value": "6000000",
+        "shared_equipment_value": "0",
+        "ip_rights": [{"kind": "invention_patent", "obtained_on": "2022-05-01"}],
+        "has_management_system": True,
+    } | changes
+
+
+def enterprise(client: TestClient, uscc: str = ENTERPRISE, district: str = "柯城区", **changes: Any) -> dict[str, Any]:
+    body = {"uscc": uscc, "name": "衢州元立新材料有限公司", "district": district} | changes
+    response = client.post("/v1/enterprises", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def pool(client: TestClient, total: str = "100000", **changes: Any) -> dict[str, Any]:
+    body = {"name": "2023年第一期", "total": total, "opens_on": "2023-01-01", "closes_on": "2023-12-31"} | changes
+    response = client.post("/v1/voucher-pools", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def claim_body(pool_id: int, amount: str = "10000", holder: str = ENTERPRISE, **changes: Any) -> dict[str, Any]:
+    return {
+        "pool_id": pool_id,
+        "holder_kind": "enterprise",
+        "holder_id": holder,
+        "holder_name": "衢州元立新材料有限公司",
+        "amount": amount,
+        "claimed_on": "2023-03-01",
+    } | changes
+
+
+def carrier(client: TestClient, uscc: str = CARRIER, **changes: Any) -> dict[str, Any]:
+    body = {
+        "name": "衢州学院检测中心",
+        "uscc": uscc,
+        "kind": "科技创新服务平台",
+        "in_quzhou": True,
+        "channel": "local_registration",
+        "district": "市本级",
+    } | changes
+    response = client.post("/v1/carriers", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def redemption_body(voucher_id: int, carrier_id: int, **changes: Any) -> dict[str, Any]:
+    return {
+        "voucher_id": voucher_id,
+        "carrier_id": carrier_id,
+        "service_type": "testing",
+        "fee": "10000",
+        "paid_amount": "10000",
+        "via_shared_platform": False,
+        "contract_number": "HT-2023-001",
+        "contract_sealed_by_both": True,
+        "bank_receipt": True,
+        "invoice_number": "FP-0001",
+        "service_evidence": True,
+        "used_on": "2023-03-10",
+        "submitted_on": "2023-04-01",
+    } | changes
+
+
+ALL_AUDIT_ITEMS = ["rd_staff", "site_area", "equipment_value", "own_ip", "rd_ratio"]
+
+
+def materials_body(**changes: Any) -> dict[str, Any]:
+    """43号 二(一) materials for an application dated in 2023 (audits of 2020–2022)."""
+    return {
+        "application_form": True,
+        "implementation_plan": True,
+        "commitment": True,
+        "audit_reports": [{"year": y, "items": ALL_AUDIT_ITEMS} for y in (2020, 2021, 2022)],
+    } | changes

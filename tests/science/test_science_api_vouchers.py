@@ -1,0 +1,269 @@
+"""Innovation vouchers through the API: pools, claims, cap, expiry, redemption, fraud, dossiers."""
+
+import datetime as dt
+from typing import Any
+
+from fastapi.testclient import TestClient
+from science_helpers import (
+    CARRIER,
+    ENTERPRISE,
+    carrier,
+    claim_body,
+    enterprise,
+    make_uscc,
+    pool,
+    redemption_body,
+)
+from testkit import id_number, identity_headers
+
+
+def claim(client: TestClient, pool_id: int, amount: str = "10000", **changes: Any) -> Any:
+    return client.post("/v1/claims", json=claim_body(pool_id, amount, **changes))
+
+
+def voucher(client: TestClient, amount: str = "10000", **changes: Any) -> dict[str, Any]:
+    enterprise(client, hitech_valid_until="2024-12-31")
+    p = pool(client)
+    r = claim(client, p["id"], amount, **changes)
+    assert r.status_code == 201, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def test_claim_issues_a_three_month_voucher_with_priority_grounds(client: TestClient) -> None:
+    v = voucher(client, claimed_on="2023-11-30")
+    assert v["face_value"] == "10000.00" and v["remaining"] == "10000.00"
+    assert v["issued_on"] == "2023-11-30" and v["last_valid_on"] == "2024-02-29"
+    assert v["priority_grounds"] == ["hitech"]
+    assert client.get(f"/v1/voucher-pools/{v['pool_id']}").json()["available"] == "90000.00"
+
+
+def test_annual_cap_of_60000(client: TestClient) -> None:
+    enterprise(client)
+    p = pool(client, total="500000")
+    assert claim(client, p["id"], "50000").status_code == 201
+    assert claim(client, p["id"], "10000").status_code == 201  # exactly 60,000
+    over = claim(client, p["id"], "0.01")
+    assert (over.status_code, over.json()["code"], over.json()["field"]) == (422, "annual_cap_exceeded", "amount")
+    assert claim(client, p["id"], "10000", claimed_on="2024-01-02").status_code == 422  # pool closed in 2024
+    p2024 = pool(client, name="2024年第一期", opens_on="2024-01-01", closes_on="2024-12-31")
+    assert claim(client, p2024["id"], "60000", claimed_on="2024-01-02").status_code == 201  # a new year
+
+
+def test_pool_cannot_be_overdrawn(client: TestClient) -> None:
+    enterprise(client)
+    p = pool(client, total="15000")
+    assert claim(client, p["id"], "10000").status_code == 201
+    r = claim(client, p["id"], "5000.01")
+    assert (r.status_code, r.json()["code"]) == (422, "pool_exhausted")
+    assert claim(client, p["id"], "5000").status_code == 201
+
+
+def test_claim_refusals(client: TestClient) -> None:
+    p = pool(client)
+    unregistered = claim(client, p["id"])
+    assert (unregistered.status_code, unregistered.json()["code"]) == (422, "enterprise_not_registered")
+    bad = claim(client, p["id"], holder="91330802MA0000001X")
+    assert (bad.status_code, bad.json()["field"]) == (422, "holder_id")
+    before = claim(client, p["id"], claimed_on="2022-12-31")
+    assert (before.status_code, before.json()["code"]) == (422, "not_in_force")
+    assert claim(client, 999).status_code == 404
+
+
+def test_entrepreneur_claims_by_id_number(client: TestClient) -> None:
+    p = pool(client)
+    person = id_number("330802", dt.date(1990, 5, 1))
+    r = claim(client, p["id"], holder_kind="entrepreneur", holder=person, holder_name="张三", incubated=True)
+    assert r.status_code == 201, r.text
+    assert r.json()["priority_grounds"] == ["incubated"]
+    mine = client.get("/v1/me/records", headers=identity_headers("science", citizen=person)).json()
+    assert [v["id"] for v in mine["vouchers"]] == [r.json()["id"]]
+    assert client.get(f"/v1/dossiers/citizens/{person}").json()["vouchers"][0]["holder_id"] == person
+
+
+def test_expiry_returns_unused_value_to_the_pool(client: TestClient) -> None:
+    v = voucher(client, claimed_on="2023-01-15")
+    nothing = client.post("/v1/vouchers/expire", json={"as_of": "2023-04-15"}).json()
+    assert nothing["expired_voucher_ids"] == []  # still valid on its last day
+    swept = client.post("/v1/vouchers/expire", json={"as_of": "2023-04-16"}).json()
+    assert swept["expired_voucher_ids"] == [v["id"]] and swept["returned"] == "10000.00"
+    assert client.get(f"/v1/voucher-pools/{v['pool_id']}").json()["available"] == "100000.00"
+    after = client.get(f"/v1/vouchers/{v['id']}").json()
+    assert (after["status"], after["remaining"], after["returned"]) == ("expired", "0.00", "10000.00")
+
+
+def test_claims_collect_expired_vouchers_of_their_pool_first(client: TestClient) -> None:
+    enterprise(client)
+    other = make_uscc(2)
+    enterprise(client, uscc=other)
+    p = pool(client, total="10000")
+    assert claim(client, p["id"], "10000", claimed_on="2023-01-15").status_code == 201
+    assert claim(client, p["id"], "10000", holder=other, claimed_on="2023-04-15").json()["code"] == "pool_exhausted"
+    assert claim(client, p["id"], "10000", holder=other, claimed_on="2023-04-16").status_code == 201
+
+
+def test_expired_value_still_counts_against_the_annual_cap(client: TestClient) -> None:
+    enterprise(client)
+    p = pool(client, total="500000")
+    assert claim(client, p["id"], "60000", claimed_on="2023-01-15").status_code == 201
+    client.post("/v1/vouchers/expire", json={"as_of": "2023-05-01"})
+    assert claim(client, p["id"], "1", claimed_on="2023-05-01").json()["code"] == "annual_cap_exceeded"
+
+
+def test_redemption_pays_the_subsidy_and_reserves_it(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    r = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], via_shared_platform=True))
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["entitlement"], body["amount"], body["payment_due"]) == ("5000.00", "5000.00", "2024-04-30")
+    assert "衢市科发高〔2022〕44号 三(四)" in body["basis"]
+    assert client.get(f"/v1/vouchers/{v['id']}").json()["remaining"] == "5000.00"
+
+
+def test_redemption_never_pays_more_than_the_remaining_value(client: TestClient) -> None:
+    v = voucher(client, amount="3000")
+    c = carrier(client)
+    body = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"])).json()
+    assert (body["entitlement"], body["amount"]) == ("4000.00", "3000.00")
+    assert client.get(f"/v1/vouchers/{v['id']}").json()["status"] == "used_up"
+    again = client.post(
+        "/v1/redemptions", json=redemption_body(v["id"], c["id"], contract_number="HT-2", invoice_number="FP-2")
+    )
+    assert again.status_code == 422 and {e["code"] for e in again.json()["errors"]} >= {"voucher_not_active"}
+
+
+def test_same_contract_or_invoice_only_once(client: TestClient) -> None:
+    v = voucher(client, amount="50000")
+    c = carrier(client)
+    first = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"]))
+    assert first.status_code == 201
+    same_invoice = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], contract_number="HT-9"))
+    assert (same_invoice.status_code, same_invoice.json()["code"]) == (422, "already_subsidised")
+    rejected = client.post(f"/v1/redemptions/{first.json()['id']}/reject", json={"reasons": ["服务凭证不符"]})
+    assert rejected.json()["status"] == "rejected"
+    assert client.get(f"/v1/vouchers/{v['id']}").json()["remaining"] == "50000.00"
+    assert client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"])).status_code == 201
+
+
+def test_redemption_deadlines(client: TestClient) -> None:
+    v = voucher(client, claimed_on="2023-11-01")
+    c = carrier(client)
+    late = client.post(
+        "/v1/redemptions", json=redemption_body(v["id"], c["id"], used_on="2023-11-02", submitted_on="2024-01-01")
+    )
+    assert late.status_code == 422
+    assert "redemption_deadline_passed" in {e["code"] for e in late.json()["errors"]}
+    on_time = client.post(
+        "/v1/redemptions", json=redemption_body(v["id"], c["id"], used_on="2023-11-02", submitted_on="2023-12-31")
+    )
+    assert on_time.status_code == 201
+
+
+def test_vouchers_used_before_2023_are_refused(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    r = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], used_on="2022-12-31"))
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "old_rules_apply", "used_on")
+    assert "衢市科发高〔2020〕4号" in r.json()["detail"]
+
+
+def test_related_carrier_and_missing_materials_refused(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client, related_holders=[ENTERPRISE])
+    r = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], bank_receipt=False, paid_amount="9000"))
+    assert r.status_code == 422
+    assert {e["code"] for e in r.json()["errors"]} == {"carrier_related", "payment_proof", "not_paid_in_full"}
+
+
+def test_out_of_city_carrier_must_use_a_named_platform(client: TestClient) -> None:
+    r = client.post(
+        "/v1/carriers",
+        json={
+            "name": "杭州某检测公司",
+            "uscc": make_uscc(901, "330100"),
+            "kind": "检测机构",
+            "in_quzhou": False,
+            "channel": "local_registration",
+            "district": "市本级",
+        },
+    )
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "carrier_channel", "channel")
+    assert carrier(client, uscc=make_uscc(902, "330100"), in_quzhou=False, channel="shared_zone")["status"] == "active"
+
+
+def test_approve_and_pay(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    rid = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"])).json()["id"]
+    assert client.post(f"/v1/redemptions/{rid}/pay", json={"paid_on": "2024-04-30"}).status_code == 409
+    assert client.post(f"/v1/redemptions/{rid}/approve").json()["status"] == "approved"
+    paid = client.post(f"/v1/redemptions/{rid}/pay", json={"paid_on": "2024-05-01"}).json()
+    assert paid["status"] == "paid" and "报批延期" in paid["decision_reasons"][0]
+    assert client.post(f"/v1/redemptions/{rid}/approve").status_code == 409
+
+
+def test_fraud_claws_back_and_bars_later_claims(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    rid = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"])).json()["id"]
+    record = client.post(
+        "/v1/credit-records",
+        json={
+            "subject_id": ENTERPRISE,
+            "subject_kind": "enterprise",
+            "kind": "voucher_fraud",
+            "decided_on": "2023-05-10",
+            "reason": "虚开发票骗取创新券",
+            "redemption_id": rid,
+        },
+    )
+    assert record.status_code == 201, record.text
+    assert record.json()["ban_until"] == "2026-05-10" and record.json()["basis"] == "衢市科发高〔2022〕44号 五(二)"
+    assert client.get(f"/v1/redemptions/{rid}").json()["status"] == "clawed_back"
+    refused = claim(client, v["pool_id"], "1000", claimed_on="2023-06-01")
+    assert (refused.status_code, refused.json()["code"]) == (422, "credit_ban")
+    dossier = client.get(f"/v1/dossiers/enterprises/{ENTERPRISE}").json()
+    flag = dossier["credit_flags"][0]
+    assert (flag["code"], flag["since"], flag["until"]) == ("voucher_fraud", "2023-05-10", "2026-05-10")
+    assert dossier["enterprise"]["uscc"] == ENTERPRISE and len(dossier["vouchers"]) == 1
+
+
+def test_carrier_lookups(client: TestClient) -> None:
+    c = carrier(client)
+    assert client.get(f"/v1/carriers/{c['id']}").json()["uscc"] == CARRIER
+    assert client.post("/v1/carriers", json={**c, "id": None}).status_code == 422  # unknown fields refused
+    suspended = client.patch(f"/v1/carriers/{c['id']}", json={"status": "suspended"}).json()
+    assert suspended["status"] == "suspended"
+    assert client.get("/v1/carriers/999").status_code == 404
+
+
+def test_special_audit_needs_its_purpose_at_redemption(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    r = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], service_type="special_audit"))
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "audit_purpose_required", "audit_purpose")
+    ok = client.post(
+        "/v1/redemptions",
+        json=redemption_body(v["id"], c["id"], service_type="special_audit", audit_purpose="project_acceptance"),
+    )
+    assert ok.status_code == 201 and ok.json()["amount"] == "4000.00"
+
+
+def test_statutory_testing_redemption_refused(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    r = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], statutory_testing=True))
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "service_not_supported", "service_type")
+
+
+def test_entrepreneur_claims_through_zheliban(client: TestClient) -> None:
+    p = pool(client)
+    person = id_number("330802", dt.date(1992, 8, 8), sequence=456)
+    headers = identity_headers("science", citizen=person)
+    body = {"pool_id": p["id"], "holder_name": "李四", "amount": "20000", "claimed_on": "2023-03-01"}
+    r = client.post("/v1/me/claims", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    assert (r.json()["holder_id"], r.json()["holder_kind"]) == (person, "entrepreneur")
+    assert client.post("/v1/me/claims", json=body | {"holder_id": "x"}, headers=headers).status_code == 422
+    assert client.post("/v1/me/claims", json=body).status_code == 403  # staff token is not a citizen
+    assert client.get("/v1/me/records", headers=headers).json()["vouchers"][0]["face_value"] == "20000.00"

@@ -1,0 +1,78 @@
+"""44号 四(二) under simultaneous claims: neither the pool nor the 6万 annual cap can be overdrawn (PostgreSQL)."""
+
+import asyncio
+from decimal import Decimal
+
+import httpx
+import pytest
+from science_helpers import claim_body, make_uscc
+from testkit import identity_headers
+
+from qz_common.settings import PlatformSettings
+from science.main import create_app
+from science.settings import ScienceSettings
+
+
+async def _run(settings: ScienceSettings, setup: list[tuple[str, dict]], claims: list[dict]) -> list[httpx.Response]:  # type: ignore[type-arg]
+    app = create_app(settings, PlatformSettings(dev_mode=True))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://science", headers=identity_headers("science")
+    ) as http:
+        for path, body in setup:
+            created = await http.post(path, json=body)
+            assert created.status_code == 201, created.text
+        responses = await asyncio.gather(*(http.post("/v1/claims", json=body) for body in claims))
+    await app.state.db.dispose()
+    return list(responses)
+
+
+async def _get(settings: ScienceSettings, path: str) -> dict:  # type: ignore[type-arg]
+    app = create_app(settings, PlatformSettings(dev_mode=True))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://science", headers=identity_headers("science")
+    ) as http:
+        body = (await http.get(path)).json()
+    await app.state.db.dispose()
+    return body  # type: ignore[no-any-return]
+
+
+POOL = {"name": "2023年第一期", "total": "50000", "opens_on": "2023-01-01", "closes_on": "2023-12-31"}
+
+
+@pytest.mark.postgres_only
+def test_simultaneous_claims_never_overdraw_the_pool(science_settings: ScienceSettings) -> None:
+    """Twenty enterprises claim 5,000 each at once from a 50,000 pool: exactly ten succeed, the pool ends at 0."""
+    holders = [make_uscc(100 + i) for i in range(20)]
+    setup = [("/v1/voucher-pools", POOL)] + [
+        ("/v1/enterprises", {"uscc": h, "name": f"企业{i}", "district": "柯城区"}) for i, h in enumerate(holders)
+    ]
+    responses = asyncio.run(_run(science_settings, setup, [claim_body(1, "5000", holder=h) for h in holders]))
+    ok = [r for r in responses if r.status_code == 201]
+    refused = [r for r in responses if r.status_code != 201]
+    assert len(ok) == 10, [r.text for r in responses]
+    assert {(r.status_code, r.json()["code"]) for r in refused} == {(422, "pool_exhausted")}
+    pool = asyncio.run(_get(science_settings, "/v1/voucher-pools/1"))
+    assert pool["available"] == "0.00"
+    issued = sum(Decimal(r.json()["face_value"]) for r in ok)
+    assert issued == Decimal("50000")
+
+
+@pytest.mark.postgres_only
+def test_simultaneous_claims_never_exceed_the_annual_cap(science_settings: ScienceSettings) -> None:
+    """One enterprise claims 10,000 twenty times at once across two pools: exactly six succeed (60,000)."""
+    holder = make_uscc(200)
+    big = POOL | {"total": "1000000"}
+    setup = [
+        ("/v1/voucher-pools", big),
+        ("/v1/voucher-pools", big | {"name": "2023年第二期"}),
+        ("/v1/enterprises", {"uscc": holder, "name": "企业甲", "district": "柯城区"}),
+    ]
+    claims = [claim_body(1 + i % 2, "10000", holder=holder) for i in range(20)]
+    responses = asyncio.run(_run(science_settings, setup, claims))
+    ok = [r for r in responses if r.status_code == 201]
+    assert len(ok) == 6, [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code != 201} == {"annual_cap_exceeded"}
+    vouchers = asyncio.run(_get(science_settings, f"/v1/vouchers?holder_id={holder}"))
+    assert vouchers["total"] == 6
+    pools = asyncio.run(_get(science_settings, "/v1/voucher-pools"))
+    assert sum(Decimal(p["available"]) for p in pools["items"]) == Decimal("2000000") - Decimal("60000")

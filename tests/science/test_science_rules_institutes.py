@@ -1,0 +1,431 @@
+"""衢市科发高〔2022〕43号 at its boundaries: the nine conditions, naming, management (pure functions)."""
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from science.parameters import institute_params, institutes_book
+from science.rules.institute_application import (
+    ApplicationMaterials,
+    AuditItem,
+    AuditReport,
+    audit_years,
+    missing_materials,
+)
+from science.rules.institute_conditions import (
+    ImportantField,
+    Incident,
+    InstituteApplication,
+    IpKind,
+    IpRight,
+    KeyIndustry,
+    KnowledgeIntensive,
+    Relaxation,
+    evaluate,
+    rd_intensity_met,
+    sales_band,
+)
+from science.rules.institute_management import (
+    AnnualReport,
+    InstituteStatus,
+    NameError_,
+    RevocationGround,
+    change_report,
+    institute_name,
+    monitoring_outcomes,
+    revoke,
+    upgrade_to_provincial,
+)
+from science.rules.params import InstituteParams
+
+ON = dt.date(2023, 6, 1)
+P = institute_params(ON)
+WAN = Decimal(10000)
+
+
+def wan(value: str) -> Decimal:
+    return Decimal(value) * WAN
+
+
+def app(**changes: object) -> InstituteApplication:
+    base = InstituteApplication(
+        applied_on=ON,
+        important_fields=frozenset({ImportantField.NEW_MATERIALS}),
+        key_industries=frozenset({KeyIndustry.HIGH_TECH}),
+        registered_in_quzhou_on=dt.date(2015, 3, 1),
+        independent_legal_person=True,
+        hitech_valid_until=dt.date(2024, 12, 31),
+        has_city_engineering_centre=True,
+        last_year_sales=wan("10000"),
+        last_year_rd_expense=wan("500"),
+        has_independent_rd_unit=True,
+        fulltime_rd_staff=30,
+        enterprise_employees=200,
+        institute_staff=40,
+        qualified_engineers=30,
+        tech_service=False,
+        funding_secured=True,
+        site_m2=Decimal("800"),
+        dedicated_equipment_value=wan("600"),
+        shared_equipment_value=Decimal(0),
+        ip_rights=(IpRight(IpKind.INVENTION_PATENT, dt.date(2022, 5, 1), True),),
+        has_management_system=True,
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def condition(application: InstituteApplication, code: str, p: InstituteParams = P) -> bool:
+    result = evaluate(application, p)
+    found = {c.code: c for c in result.conditions}
+    assert len(found) == 9
+    return found[code].passed
+
+
+def test_a_complete_applicant_is_eligible_and_every_condition_cites_its_clause() -> None:
+    result = evaluate(app(), P)
+    assert result.eligible
+    assert [c.basis for c in result.conditions] == [f"衢市科发高〔2022〕43号 一({n})" for n in "一二三四五六七八九"]
+    assert result.parameter_version == "institutes@2023-01-01"
+
+
+def test_one_failing_condition_fails_the_whole() -> None:
+    result = evaluate(app(has_management_system=False), P)
+    assert not result.eligible
+    assert [c.code for c in result.conditions if not c.passed] == ["management_system"]
+
+
+def test_params_start_2023() -> None:
+    assert institutes_book().first_effective == dt.date(2023, 1, 1)
+
+
+# 一(一) both halves required
+@pytest.mark.parametrize(
+    ("fields", "industries", "ok"),
+    [
+        ({ImportantField.SIGNATURE_CHAIN}, {KeyIndustry.PILLAR}, True),
+        (set(), {KeyIndustry.PILLAR}, False),
+        ({ImportantField.INTERNET_PLUS}, set(), False),
+    ],
+)
+def test_field_needs_important_field_and_key_industry(fields: set, industries: set, ok: bool) -> None:  # type: ignore[type-arg]
+    assert condition(app(important_fields=frozenset(fields), key_industries=frozenset(industries)), "field") is ok
+
+
+# 一(二) 注册1年以上 (以上 includes the anniversary)
+@pytest.mark.parametrize(
+    ("registered", "ok"),
+    [
+        (dt.date(2022, 6, 1), True),  # exactly one year
+        (dt.date(2022, 6, 2), False),  # one day short
+        (dt.date(2022, 5, 31), True),
+    ],
+)
+def test_registration_one_year_boundary(registered: dt.date, ok: bool) -> None:
+    assert condition(app(registered_in_quzhou_on=registered), "registration_hitech") is ok
+
+
+def test_registration_on_a_leap_day_completes_on_28_february() -> None:
+    a = app(registered_in_quzhou_on=dt.date(2020, 2, 29), applied_on=dt.date(2021, 2, 28))
+    assert condition(dataclasses.replace(a, ip_rights=()), "registration_hitech")
+
+
+@pytest.mark.parametrize(
+    ("changes", "ok"),
+    [
+        ({"registered_in_quzhou_on": None}, False),
+        ({"independent_legal_person": False}, False),
+        ({"hitech_valid_until": None}, False),
+        ({"hitech_valid_until": dt.date(2023, 5, 31)}, False),  # expired the day before
+        ({"hitech_valid_until": dt.date(2023, 6, 1)}, True),  # valid through the application day
+    ],
+)
+def test_registration_legal_person_and_hitech(changes: dict, ok: bool) -> None:  # type: ignore[type-arg]
+    assert condition(app(**changes), "registration_hitech") is ok
+
+
+def test_engineering_centre_required() -> None:
+    assert not condition(app(has_city_engineering_centre=False), "engineering_centre")
+
+
+# 一(四) bands: 小于5000万 / 5000万至20000万 / 20000万以上
+@pytest.mark.parametrize(
+    ("sales", "band"),
+    [
+        (wan("4999.99"), 1),
+        (wan("5000"), 2),  # 小于 excludes 5000万
+        (wan("19999.99"), 2),
+        (wan("20000"), 3),  # shared edge, default reading "upper" (I-01)
+        (wan("20000.01"), 3),
+    ],
+)
+def test_sales_band_edges(sales: Decimal, band: int) -> None:
+    assert sales_band(sales, P).number == band
+
+
+def test_shared_edge_reading_is_a_parameter() -> None:
+    middle = dataclasses.replace(P, shared_edge_band="middle")
+    assert sales_band(wan("20000"), middle).number == 2
+    assert sales_band(wan("20000.01"), middle).number == 3
+
+
+@pytest.mark.parametrize(
+    ("sales", "rd", "ok"),
+    [
+        # band 1: ≥5% and ≥100万
+        (wan("2000"), wan("100"), True),
+        (wan("2000"), wan("99.99"), False),  # 5% is met but not 100万
+        (wan("4000"), wan("200"), True),  # exactly 5%
+        (wan("4000"), Decimal("1999999.99"), False),  # just under 5%
+        # band 2: ≥4% and ≥250万
+        (wan("5000"), wan("250"), True),  # 4% = 200万, 250万 binds
+        (wan("5000"), Decimal("2499999.99"), False),
+        (wan("10000"), wan("400"), True),  # exactly 4%
+        (wan("10000"), Decimal("3999999.99"), False),
+        # band 3: ≥3% and ≥700万
+        (wan("20000"), wan("700"), True),  # at the shared edge, band 3: 3% = 600万, 700万 binds
+        (wan("20000"), Decimal("6999999.99"), False),
+        (wan("30000"), wan("900"), True),  # exactly 3%
+        (wan("30000"), Decimal("8999999.99"), False),
+    ],
+)
+def test_rd_intensity_boundaries(sales: Decimal, rd: Decimal, ok: bool) -> None:
+    assert rd_intensity_met(sales, rd, P)[0] is ok
+    assert condition(app(last_year_sales=sales, last_year_rd_expense=rd), "rd_intensity") is ok
+
+
+def test_rd_intensity_at_the_shared_edge_under_the_middle_reading_needs_800_wan() -> None:
+    middle = dataclasses.replace(P, shared_edge_band="middle")
+    assert not rd_intensity_met(wan("20000"), wan("700"), middle)[0]
+    assert rd_intensity_met(wan("20000"), wan("800"), middle)[0]
+
+
+# 一(五) staff
+@pytest.mark.parametrize(
+    ("staff", "employees", "tech_service", "ok"),
+    [
+        (15, 150, False, True),  # 15 people and exactly 10%
+        (14, 100, False, False),  # fewer than 15
+        (15, 151, False, False),  # 15/151 < 10%
+        (20, 200, True, True),  # 技术服务类 needs 20
+        (19, 100, True, False),
+    ],
+)
+def test_staff_count_and_share(staff: int, employees: int, tech_service: bool, ok: bool) -> None:
+    a = app(
+        fulltime_rd_staff=staff,
+        enterprise_employees=employees,
+        tech_service=tech_service,
+        dedicated_equipment_value=wan("600"),
+    )
+    assert condition(a, "staff") is ok
+
+
+@pytest.mark.parametrize(("qualified", "institute", "ok"), [(6, 10, True), (59, 100, False), (60, 100, True)])
+def test_qualified_engineers_sixty_percent(qualified: int, institute: int, ok: bool) -> None:
+    assert condition(app(qualified_engineers=qualified, institute_staff=institute), "staff") is ok
+
+
+def test_staff_needs_an_independent_unit() -> None:
+    assert not condition(app(has_independent_rd_unit=False), "staff")
+
+
+# 一(六) site and equipment
+@pytest.mark.parametrize(("site", "ok"), [("400", True), ("399.99", False)])
+def test_site_400_m2(site: str, ok: bool) -> None:
+    assert condition(app(site_m2=Decimal(site)), "site_equipment") is ok
+
+
+@pytest.mark.parametrize(
+    ("dedicated", "shared", "tech_service", "ok"),
+    [
+        (wan("400"), Decimal(0), False, True),
+        (Decimal("3999999.99"), Decimal(0), False, False),
+        (wan("280"), wan("400"), False, True),  # 280 + 400×30% = 400
+        (wan("280"), Decimal("3999999.99"), False, False),  # shared counts at 30% only
+        (Decimal(0), wan("1000"), False, False),  # 1000万 shared counts as 300万
+        (wan("100"), Decimal(0), True, True),  # 技术服务类 100万
+        (Decimal("999999.99"), Decimal(0), True, False),
+    ],
+)
+def test_equipment_with_shared_at_thirty_percent(
+    dedicated: Decimal, shared: Decimal, tech_service: bool, ok: bool
+) -> None:
+    a = app(
+        dedicated_equipment_value=dedicated,
+        shared_equipment_value=shared,
+        tech_service=tech_service,
+        fulltime_rd_staff=30,
+    )
+    assert condition(a, "site_equipment") is ok
+
+
+def test_relaxation_applies_only_to_knowledge_intensive_and_only_downwards() -> None:
+    small = app(site_m2=Decimal("300"), dedicated_equipment_value=wan("300"))
+    relax = Relaxation(min_site_m2=Decimal("300"), min_equipment=wan("300"))
+    assert not condition(dataclasses.replace(small, relaxation=relax), "site_equipment")  # not knowledge-intensive
+    relaxed = dataclasses.replace(small, relaxation=relax, knowledge_intensive=KnowledgeIntensive.SOFTWARE)
+    assert condition(relaxed, "site_equipment")
+    higher = Relaxation(min_site_m2=Decimal("900"), min_equipment=wan("900"))
+    assert condition(
+        dataclasses.replace(app(), relaxation=higher, knowledge_intensive=KnowledgeIntensive.SOFTWARE), "site_equipment"
+    )
+
+
+def test_relaxation_from_the_parameter_book() -> None:
+    book = dataclasses.replace(P, knowledge_intensive_min_site_m2=Decimal("200"))
+    a = app(site_m2=Decimal("250"), knowledge_intensive=KnowledgeIntensive.BIOMEDICINE)
+    assert condition(a, "site_equipment", book)
+    assert not condition(dataclasses.replace(a, knowledge_intensive=None), "site_equipment", book)
+
+
+def test_funding_must_be_secured() -> None:
+    assert not condition(app(funding_secured=False), "site_equipment")
+
+
+# 一(七) IP
+def ip(kind: IpKind, on: dt.date = dt.date(2022, 1, 1), in_field: bool = True) -> IpRight:
+    return IpRight(kind, on, in_field)
+
+
+@pytest.mark.parametrize(
+    ("rights", "ok"),
+    [
+        ((ip(IpKind.DEFENCE_PATENT),), True),
+        ((ip(IpKind.IC_LAYOUT_DESIGN),), True),
+        ((ip(IpKind.UTILITY_MODEL),) * 6, True),
+        ((ip(IpKind.UTILITY_MODEL),) * 3 + (ip(IpKind.SOFTWARE_COPYRIGHT),) * 2 + (ip(IpKind.DESIGN_PATENT),), True),
+        ((ip(IpKind.UTILITY_MODEL),) * 5, False),
+        ((ip(IpKind.UTILITY_MODEL),) * 5 + (ip(IpKind.TRADEMARK),) * 10, False),  # 不含商标
+        ((ip(IpKind.INVENTION_PATENT, in_field=False),), False),  # 在其申报领域
+        ((ip(IpKind.INVENTION_PATENT, dt.date(2020, 6, 1)),), True),  # exactly three years back
+        ((ip(IpKind.INVENTION_PATENT, dt.date(2020, 5, 31)),), False),
+        ((), False),
+    ],
+)
+def test_ip_counts(rights: tuple[IpRight, ...], ok: bool) -> None:
+    assert condition(app(ip_rights=rights), "intellectual_property") is ok
+
+
+# 一(九) from 1 January of the previous year to the application day
+@pytest.mark.parametrize(
+    ("on", "ok"),
+    [(dt.date(2021, 12, 31), True), (dt.date(2022, 1, 1), False), (dt.date(2023, 6, 1), False)],
+)
+def test_incident_window(on: dt.date, ok: bool) -> None:
+    assert condition(app(incidents=(Incident("重大安全事故", on),)), "no_incidents") is ok
+
+
+def test_incident_after_application_day_is_not_counted() -> None:
+    assert condition(app(incidents=(Incident("税务违法", dt.date(2023, 6, 2)),)), "no_incidents")
+
+
+# 三(七) naming
+def test_institute_name() -> None:
+    assert institute_name("元立", "高性能合金材料") == "衢州市元立高性能合金材料企业研究院"
+    assert institute_name(" 巨化 ", "氟 化工") == "衢州市巨化氟化工企业研究院"
+
+
+@pytest.mark.parametrize(
+    ("trade", "direction"), [("", "材料"), ("元立", " "), ("衢州市元立", "材料"), ("元立", "材料研究院")]
+)
+def test_institute_name_refuses_bad_parts(trade: str, direction: str) -> None:
+    with pytest.raises(NameError_):
+        institute_name(trade, direction)
+
+
+# 三(四) changes within 6 months
+@pytest.mark.parametrize(
+    ("changed", "reported", "ok"),
+    [
+        (dt.date(2023, 1, 15), dt.date(2023, 7, 15), True),
+        (dt.date(2023, 1, 15), dt.date(2023, 7, 16), False),
+        (dt.date(2023, 8, 31), dt.date(2024, 2, 29), True),  # no 31 February: month end
+        (dt.date(2023, 8, 31), dt.date(2024, 3, 1), False),
+    ],
+)
+def test_change_report_six_months(changed: dt.date, reported: dt.date, ok: bool) -> None:
+    result = change_report(changed, reported, P)
+    assert result.on_time is ok and result.basis == "衢市科发高〔2022〕43号 三(四)"
+
+
+def test_change_report_pending_states_deadline() -> None:
+    assert change_report(dt.date(2023, 1, 15), None, P).deadline == dt.date(2023, 7, 15)
+
+
+def test_upgrade_leaves_the_city_list() -> None:
+    assert upgrade_to_provincial(InstituteStatus.RECOGNISED).status is InstituteStatus.UPGRADED
+    assert not upgrade_to_provincial(InstituteStatus.REVOKED).allowed
+
+
+# 三(五) monitoring
+def statuses(*years: tuple[int, bool]) -> list[InstituteStatus]:
+    return [o.status for o in monitoring_outcomes([AnnualReport(y, ok) for y, ok in years], P)]
+
+
+def test_one_year_below_standard_is_a_yellow_warning() -> None:
+    assert statuses((2023, False)) == [InstituteStatus.YELLOW_WARNING]
+
+
+def test_two_consecutive_years_revoke() -> None:
+    assert statuses((2023, False), (2024, False), (2025, True)) == [
+        InstituteStatus.YELLOW_WARNING,
+        InstituteStatus.REVOKED,
+    ]
+
+
+def test_a_good_year_or_a_gap_breaks_the_run() -> None:
+    assert statuses((2023, False), (2024, True), (2025, False)) == [
+        InstituteStatus.YELLOW_WARNING,
+        InstituteStatus.RECOGNISED,
+        InstituteStatus.YELLOW_WARNING,
+    ]
+    assert statuses((2023, False), (2025, False))[-1] is InstituteStatus.YELLOW_WARNING
+
+
+# 三(六) revocation and ban
+def test_false_materials_revoke_and_ban_three_years() -> None:
+    r = revoke(RevocationGround.FALSE_MATERIALS, dt.date(2023, 3, 10), P)
+    assert r.basis == "衢市科发高〔2022〕43号 三(六)1"
+    assert r.ban is not None and r.ban.until == dt.date(2026, 3, 10)
+    assert r.ban.active_on(dt.date(2026, 3, 10)) and not r.ban.active_on(dt.date(2026, 3, 11))
+
+
+@pytest.mark.parametrize(
+    ("ground", "clause"),
+    [
+        (RevocationGround.TERMINATED, "三(六)2"),
+        (RevocationGround.LOST_HITECH, "三(六)2"),
+        (RevocationGround.MAJOR_INCIDENT, "三(六)3"),
+        (RevocationGround.RD_BELOW_STANDARD_TWICE, "三(五)"),
+    ],
+)
+def test_other_revocation_grounds_carry_no_ban(ground: RevocationGround, clause: str) -> None:
+    r = revoke(ground, dt.date(2023, 3, 10), P)
+    assert r.ban is None and r.basis == f"衢市科发高〔2022〕43号 {clause}"
+
+
+# 二(一) materials
+def materials(**changes: object) -> ApplicationMaterials:
+    full = frozenset(AuditItem)
+    base = ApplicationMaterials(True, True, True, tuple(AuditReport(y, full) for y in (2020, 2021, 2022)))
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_complete_materials() -> None:
+    assert audit_years(ON) == [2020, 2021, 2022]
+    assert missing_materials(materials(), ON) == []
+
+
+def test_missing_materials_are_each_named() -> None:
+    partial = (AuditReport(2021, frozenset(AuditItem)), AuditReport(2022, frozenset({AuditItem.RD_STAFF})))
+    found = missing_materials(materials(commitment=False, audit_reports=partial), ON)
+    assert [m.code for m in found] == ["commitment", "audit_report", "audit_report_items"]
+    assert "2020" in found[1].detail and "rd_ratio" in found[2].detail
+    assert {m.basis for m in found} == {"衢市科发高〔2022〕43号 二(一)"}
+
+
+def test_ratio_display_never_rounds_a_failure_up() -> None:
+    ok, detail = rd_intensity_met(wan("4000"), Decimal("1999999.99"), P)
+    assert not ok and "占比4.99%" in detail
