@@ -29,6 +29,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
                 "no API keys configured: create one with `qz-gateway-keys create` (or QZ_DEV_MODE=true locally)"
             )
         app.state.upstreams = Upstreams(settings, metrics)
+        app.state.token_cache = {}
         limiter: RateLimiter = (
             RedisRateLimiter(settings.redis_url, settings.rate_limit_per_s, settings.rate_limit_burst)
             if settings.redis_url

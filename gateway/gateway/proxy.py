@@ -15,7 +15,7 @@ from gateway.ratelimit import retry_after_header
 from gateway.upstream import UpstreamFailure
 from qz_common.context import current_request_id, current_traceparent
 from qz_common.errors import ProblemError, problem_response
-from qz_common.identity import IDENTITY_HEADER, mint_token
+from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,6 +33,7 @@ _HOP_BY_HOP = {
 # Credentials of the outside world never reach a service; the service trusts only the gateway's token.
 _NOT_FORWARDED = _HOP_BY_HOP | {"x-api-key", "x-citizen-assertion", IDENTITY_HEADER.lower(), "content-length"}
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_BUFFERED_RESPONSE_BYTES = 256 * 1024
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -49,8 +50,14 @@ def child_traceparent() -> str:
 
 
 def identity_token(request: Request, service: str, principal: Principal) -> str:
+    """The signed identity for the service; reused for half its 60-second life to keep signing off the hot path."""
+    cache: dict[tuple[str, Principal], tuple[str, float]] = request.app.state.token_cache
+    now = time.monotonic()
+    cached = cache.get((service, principal))
+    if cached is not None and cached[1] > now:
+        return cached[0]
     client = principal.client
-    return mint_token(
+    token = mint_token(
         request.app.state.token_secret,
         audience=service,
         client_id=client.client_id,
@@ -58,6 +65,10 @@ def identity_token(request: Request, service: str, principal: Principal) -> str:
         district=client.district,
         citizen_id=principal.citizen_id,
     )
+    if len(cache) > 10_000:
+        cache.clear()
+    cache[(service, principal)] = (token, now + TOKEN_LIFETIME.total_seconds() / 2)
+    return token
 
 
 def upstream_headers(request: Request, service: str, principal: Principal) -> dict[str, str]:
@@ -129,6 +140,15 @@ async def forward(request: Request, service: str, path: str, principal: Principa
         state.metrics.latency.labels(service, route_template(path)).observe(time.perf_counter() - started)
         state.metrics.requests.labels(service, method, str(status)).inc()
     headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
+    length = upstream.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) <= _BUFFERED_RESPONSE_BYTES:
+        # Small answers (nearly all JSON) are cheaper to pass on whole than to stream.
+        try:
+            body = await upstream.aread()
+        finally:
+            await upstream.aclose()
+        headers.pop("content-length", None)
+        return Response(body, status_code=status, headers=headers)
     return StreamingResponse(
         upstream.aiter_raw(), status_code=status, headers=headers, background=BackgroundTask(upstream.aclose)
     )
