@@ -34,11 +34,13 @@ def main() -> int:
     env = {**os.environ, "QZ_DEV_MODE": os.environ.get("QZ_DEV_MODE", "true")}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     for name, port in DEPLOYABLES.items():
-        env[f"{name.upper()}_DATABASE_URL"] = os.environ.get(f"{name.upper()}_DATABASE_URL", f"sqlite:///{var}/{name}.db")
-        log = (var / "logs" / f"{name}.log").open("ab")
-        processes[name] = subprocess.Popen(
-            [sys.executable, "-P", "-m", "qz_common.serve", name, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
+        env[f"{name.upper()}_DATABASE_URL"] = os.environ.get(
+            f"{name.upper()}_DATABASE_URL", f"sqlite:///{var}/{name}.db"
         )
+        log = (var / "logs" / f"{name}.log").open("ab")
+        # -P: the repository root must not shadow the installed packages (gateway/ is both a folder and a package).
+        command = [sys.executable, "-P", "-m", "qz_common.serve", name, "--port", str(port)]
+        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
 
     def stop_all(*_: object) -> None:
         for process in processes.values():
