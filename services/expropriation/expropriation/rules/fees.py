@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from qz_common.periods import add_months
+
 from .params import CityParams
 from .types import FlatType, Method, RuleError, basis
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The corresponding day ``months`` later (the month's last day when it has no such day)."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

@@ -19,10 +19,11 @@ from medinsurance.api.schemas import (
     ViolationOut,
 )
 from medinsurance.models import Agreement, Institution, ProxyAuthorisation, Violation
-from medinsurance.rules.basis import add_years, basis
+from medinsurance.rules.basis import basis
 from qz_common.app import Session
 from qz_common.identity import Citizen, Reader
 from qz_common.ids import USCC, IdNumber
+from qz_common.periods import add_years
 
 router = APIRouter(tags=["dossiers"])
 

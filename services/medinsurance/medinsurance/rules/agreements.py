@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from medinsurance.rules.basis import add_months, add_years, basis
+from medinsurance.rules.basis import basis
 from medinsurance.rules.workdays import EMPTY_TABLE, HolidayTable, WorkdayResult, add_working_days
 from qz_common.params import ParameterSet
+from qz_common.periods import add_months, add_years
 
 ONE_DAY = dt.timedelta(days=1)
 

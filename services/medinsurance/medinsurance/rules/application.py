@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from medinsurance.rules.basis import add_months, add_years, basis
+from medinsurance.rules.basis import basis
 from medinsurance.rules.workdays import EMPTY_TABLE, HolidayTable, add_working_days, working_days_between
 from qz_common.params import ParameterSet
+from qz_common.periods import add_months, add_years
 
 ONE_DAY = dt.timedelta(days=1)
 

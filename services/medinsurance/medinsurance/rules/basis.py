@@ -6,8 +6,9 @@ Every result of this service carries a ``basis``: the document number of
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+
+from qz_common.periods import add_months
 
 DOC = "衢医保发〔2023〕8号"
 IN_FORCE_FROM = dt.date(2023, 2, 18)
@@ -16,18 +17,6 @@ IN_FORCE_FROM = dt.date(2023, 2, 18)
 def basis(clause: str) -> str:
     """The basis string for a clause of 衢医保发〔2023〕8号, e.g. ``basis("二(三)2")``."""
     return f"{DOC} {clause}"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The corresponding day ``months`` later (民法典 第二百零二条: no corresponding day → last day of month)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    return add_months(day, 12 * years)
 
 
 def period_complete(start: dt.date, on: dt.date, months: int) -> bool:

@@ -9,10 +9,11 @@ from enum import StrEnum
 
 from stdnum.cn import ric
 
-from medinsurance.rules.basis import add_months, add_years, basis
+from medinsurance.rules.basis import basis
 from medinsurance.rules.workdays import EMPTY_TABLE, HolidayTable, WorkdayResult, add_working_days
 from qz_common.money import to_fen
 from qz_common.params import ParameterSet
+from qz_common.periods import add_months, add_years
 
 # ---------------------------------------------------------------- video monitoring outage
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from medinsurance.rules.basis import add_months, basis, period_complete
+from medinsurance.rules.basis import basis, period_complete
 from qz_common.params import ParameterSet
+from qz_common.periods import add_months
 
 
 class InstitutionType(StrEnum):

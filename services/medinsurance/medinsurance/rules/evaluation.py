@@ -15,8 +15,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from medinsurance.rules.basis import add_months, basis, period_complete
+from medinsurance.rules.basis import basis, period_complete
 from qz_common.params import ParameterSet
+from qz_common.periods import add_months
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from medinsurance.rules.basis import add_years, basis
+from medinsurance.rules.basis import basis
 from qz_common.params import ParameterSet
+from qz_common.periods import add_years
 
 ONE_DAY = dt.timedelta(days=1)
 

@@ -6,8 +6,9 @@ from any figure back to the sentence of 衢市科发高〔2022〕43号, 44号 or
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+
+from qz_common.periods import add_months
 
 INSTITUTES_DOC = "衢市科发高〔2022〕43号"
 VOUCHERS_DOC = "衢市科发高〔2022〕44号"
@@ -31,21 +32,6 @@ def vouchers(clause: str) -> str:
 def policies(clause: str) -> str:
     """``衢政发〔2023〕1号 二13``: items 7–16 sit under 二、科技创新政策."""
     return f"{POLICIES_DOC} {clause}"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The corresponding day ``months`` later.
-
-    民法典 第二百零二条: 按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日.
-    """
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    return add_months(day, 12 * years)
 
 
 def period_last_day(start: dt.date, months: int) -> dt.date:

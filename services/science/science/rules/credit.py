@@ -13,7 +13,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from science.rules.basis import add_years, institutes, vouchers
+from qz_common.periods import add_years
+from science.rules.basis import institutes, vouchers
 
 
 class CreditKind(enum.StrEnum):

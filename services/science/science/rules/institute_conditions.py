@@ -11,7 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from science.rules.basis import add_years, institutes
+from qz_common.periods import add_years
+from science.rules.basis import institutes
 from science.rules.params import InstituteParams
 
 WAN = Decimal("10000")

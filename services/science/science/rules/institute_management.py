@@ -8,7 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from science.rules.basis import add_months, add_years, institutes
+from qz_common.periods import add_months, add_years
+from science.rules.basis import institutes
 from science.rules.params import InstituteParams
 
 NAME_PREFIX = "衢州市"
