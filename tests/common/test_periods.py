@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+
 from qz_common.periods import add_months, add_years
 
 

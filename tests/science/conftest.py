@@ -1,6 +1,4 @@
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,10 +8,6 @@ from qz_common.settings import PlatformSettings
 from science.main import create_app
 from science.models import Base
 from science.settings import ScienceSettings
-
-# science_helpers.py (test data shared by the science API tests) sits next to this file; with
-# --import-mode=importlib the test directory is not on sys.path by itself.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
-from science_helpers import ENTERPRISE, eligibility_body, enterprise, make_uscc, materials_body
+from science_testdata import ENTERPRISE, eligibility_body, enterprise, make_uscc, materials_body
 from testkit import identity_headers
 
 

@@ -1,7 +1,7 @@
 """The public contract of the science calculators, and the platform's error conventions."""
 
 from fastapi.testclient import TestClient
-from science_helpers import eligibility_body
+from science_testdata import eligibility_body
 from testkit import id_number, identity_headers
 
 

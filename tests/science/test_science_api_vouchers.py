@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
-from science_helpers import (
+from science_testdata import (
     CARRIER,
     ENTERPRISE,
     carrier,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from science_helpers import claim_body, make_uscc
+from science_testdata import claim_body, make_uscc
 from testkit import identity_headers
 
 from qz_common.settings import PlatformSettings
