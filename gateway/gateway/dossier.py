@@ -9,10 +9,11 @@ import asyncio
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from gateway.auth import Principal, authenticate, deny
+from gateway.keys import Client
 from gateway.proxy import enforce_rate_limit, upstream_headers
 from gateway.upstream import UpstreamFailure
 from qz_common.ids import USCC, IdNumber
@@ -50,16 +51,22 @@ async def _fetch(request: Request, principal: Principal, service: str, path: str
     return source
 
 
-async def _dossier(request: Request, sources: tuple[str, ...], path: str, subject: dict[str, str]) -> JSONResponse:
+async def _dossier_client(request: Request) -> Client:
+    """Dependency: authenticate before the path is validated."""
     client = await authenticate(request)
     if client.is_adapter:
         raise deny(request, 403, "adapter_limited_to_me", "浙里办接入方只能访问 /api/v1/me/...", client.client_id)
+    await enforce_rate_limit(request, client)
+    return client
+
+
+async def _dossier(
+    request: Request, client: Client, sources: tuple[str, ...], path: str, subject: dict[str, str]
+) -> JSONResponse:
     missing = [s for s in sources if not client.may_use(s)]
     if missing:
-        raise deny(
-            request, 403, "scope_missing", f"汇总档案需要以下服务的读取权限：{'、'.join(missing)}", client.client_id
-        )
-    await enforce_rate_limit(request, client)
+        detail = f"汇总档案需要以下服务的读取权限：{'、'.join(missing)}"
+        raise deny(request, 403, "scope_missing", detail, client.client_id)
     principal = Principal(client)
     results = await asyncio.gather(*(_fetch(request, principal, s, path) for s in sources))
     complete = all(r["status"] == "ok" for r in results)
@@ -82,13 +89,19 @@ async def _dossier(request: Request, sources: tuple[str, ...], path: str, subjec
 
 @router.get("/citizens/{id_number}/dossier", summary="个人跨部门档案（养犬、征收、医保代配药）")
 async def citizen_dossier(
-    id_number: Annotated[IdNumber, Path(description="身份证号")], request: Request
+    id_number: Annotated[IdNumber, Path(description="身份证号")],
+    request: Request,
+    client: Annotated[Client, Depends(_dossier_client)],
 ) -> JSONResponse:
-    return await _dossier(request, CITIZEN_SOURCES, f"/v1/dossiers/citizens/{id_number}", {"id_number": id_number})
+    return await _dossier(
+        request, client, CITIZEN_SOURCES, f"/v1/dossiers/citizens/{id_number}", {"id_number": id_number}
+    )
 
 
 @router.get("/enterprises/{uscc}/dossier", summary="企业跨部门档案（科技、医保定点、征收非住宅）及信用标记")
 async def enterprise_dossier(
-    uscc: Annotated[USCC, Path(description="统一社会信用代码")], request: Request
+    uscc: Annotated[USCC, Path(description="统一社会信用代码")],
+    request: Request,
+    client: Annotated[Client, Depends(_dossier_client)],
 ) -> JSONResponse:
-    return await _dossier(request, ENTERPRISE_SOURCES, f"/v1/dossiers/enterprises/{uscc}", {"uscc": uscc})
+    return await _dossier(request, client, ENTERPRISE_SOURCES, f"/v1/dossiers/enterprises/{uscc}", {"uscc": uscc})

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -179,6 +179,7 @@ class CaseRunner:
 
 
 async def _authorised(request: Request) -> Client:
+    """Dependency: authenticated before the body is validated, so strangers learn nothing from a 422."""
     client = await authenticate(request)
     if client.is_adapter or not (
         client.may_use("expropriation") and (client.may_use("dogs") or client.may_use("medinsurance"))
@@ -192,9 +193,9 @@ async def _authorised(request: Request) -> Client:
 async def open_case(
     body: RelocationIn,
     request: Request,
+    client: Annotated[Client, Depends(_authorised)],
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128)],
 ) -> JSONResponse:
-    client = await _authorised(request)
     if body.kind == "enterprise" and not (body.operator_uscc and body.premises_address):
         raise ProblemError(
             422, "enterprise_fields_required", "企业搬迁须提供 operator_uscc 和 premises_address", field="operator_uscc"
@@ -232,15 +233,13 @@ async def _own_case(session: AsyncSession, client: Client, case_id: int) -> Relo
 
 
 @router.get("/{case_id}", summary="搬迁联办案件及各步骤状态")
-async def get_case(case_id: int, request: Request) -> JSONResponse:
-    client = await _authorised(request)
+async def get_case(case_id: int, request: Request, client: Annotated[Client, Depends(_authorised)]) -> JSONResponse:
     async with request.app.state.case_runner.database.sessionmaker() as session:
         return JSONResponse(case_view(await _own_case(session, client, case_id)))
 
 
 @router.post("/{case_id}/retry", summary="立即重试失败的步骤")
-async def retry_case(case_id: int, request: Request) -> JSONResponse:
-    client = await _authorised(request)
+async def retry_case(case_id: int, request: Request, client: Annotated[Client, Depends(_authorised)]) -> JSONResponse:
     runner: CaseRunner = request.app.state.case_runner
     async with runner.database.sessionmaker() as session, session.begin():
         case = await _own_case(session, client, case_id)
