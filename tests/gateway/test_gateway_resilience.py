@@ -92,3 +92,26 @@ def test_stopped_source_is_unavailable(
     body = gateway.get(f"/api/v1/citizens/{PERSON}/dossier", headers=DEV).json()
     assert {s["service"]: s["status"] for s in body["sources"]}["dogs"] == "unavailable"
     assert body["complete"] is False
+
+
+def _unavailable_count(gateway: TestClient) -> float:
+    for line in gateway.get("/metrics").text.splitlines():
+        if line.startswith('gateway_upstream_errors_total{kind="unavailable",service="dogs"}'):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def test_only_idempotent_requests_are_retried(
+    make_gateway: Callable[..., TestClient], spare_dogs: ServiceProcess, service_processes: dict[str, ServiceProcess]
+) -> None:
+    urls = {name: p.url for name, p in service_processes.items()} | {"dogs": spare_dogs.url}
+    gateway = make_gateway(urls, retry_attempts=2, retry_backoff_s=0.01, breaker_failure_threshold=100)
+    spare_dogs.stop()
+    body = {"breed": "金毛", "shoulder_height_cm": 50, "body_length_cm": 60}
+
+    gateway.get("/api/dogs/healthz", headers=DEV)
+    assert _unavailable_count(gateway) == 3  # a GET: one try and two retries
+    gateway.post("/api/dogs/v1/classify", json=body, headers=DEV)
+    assert _unavailable_count(gateway) == 4  # a POST without Idempotency-Key: never repeated
+    gateway.post("/api/dogs/v1/shelter-dogs", json=body, headers=DEV | {"Idempotency-Key": "k1"})
+    assert _unavailable_count(gateway) == 7  # a create carrying Idempotency-Key is safe to repeat
