@@ -45,7 +45,7 @@ async def authenticate(request: Request) -> Client:
     key = request.headers.get(API_KEY_HEADER)
     if not key:
         raise deny(request, 401, "api_key_missing", "缺少 X-API-Key")
-    client = await request.app.state.keys.lookup(key)
+    client: Client | None = await request.app.state.keys.lookup(key)
     if client is None:
         raise deny(request, 401, "api_key_invalid", "X-API-Key 无效或已吊销")
     return client

@@ -47,11 +47,11 @@ async def _run(args: argparse.Namespace, settings: GatewaySettings) -> object:
                 session.add(client)
                 return {"client_id": args.client_id, "api_key": key, "scopes": client.scopes, "district": args.district}
             if args.command == "revoke":
-                client = await session.scalar(select(ApiClient).where(ApiClient.client_id == args.client_id))
-                if client is None:
+                revoked = await session.scalar(select(ApiClient).where(ApiClient.client_id == args.client_id))
+                if revoked is None:
                     raise SystemExit(f"no client {args.client_id!r}")
-                client.revoked_at = utcnow()
-                return {"client_id": args.client_id, "revoked_at": client.revoked_at.isoformat()}
+                revoked.revoked_at = utcnow()
+                return {"client_id": args.client_id, "revoked_at": revoked.revoked_at.isoformat()}
             rows = (await session.scalars(select(ApiClient).order_by(ApiClient.client_id))).all()
             return [
                 {

@@ -10,7 +10,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from gateway.models import ApiClient
 from gateway.settings import (
@@ -81,5 +81,5 @@ class KeyStore:
 
     async def active_count(self) -> int:
         async with self.database.sessionmaker() as session:
-            rows = await session.scalars(select(ApiClient.id).where(ApiClient.revoked_at.is_(None)))
-            return len(rows.all())
+            count = await session.scalar(select(func.count()).where(ApiClient.revoked_at.is_(None)))
+            return int(count or 0)

@@ -33,6 +33,12 @@ from qz_common.ids import USCC
 router = APIRouter(prefix="/api/v1/cases/relocation", tags=["cross-bureau"])
 log = logging.getLogger("qz.gateway.relocation")
 MAX_ATTEMPTS = 20
+# Where each kind of step is sent (all are POSTs carrying the step's Idempotency-Key).
+STEP_PATHS = {
+    "sign_agreement": "/v1/agreements",
+    "dog_address_change": "/v1/address-changes",
+    "clinic_relocation_filing": "/v1/relocation-filings",
+}
 
 
 class RelocationIn(BaseModel):
@@ -95,9 +101,7 @@ class CaseRunner:
             scopes=caller.scopes,
             district=caller.district,
         )
-        path = {"sign_agreement": "/v1/agreements", "dog_address_change": "/v1/address-changes"}.get(
-            step.name, "/v1/relocation-filings"
-        )
+        path = STEP_PATHS[step.name]
         status, body = await self.upstreams.json(
             step.service,
             "POST",

@@ -1,6 +1,7 @@
 """Calls from the gateway to the services: timeouts, retries, circuit breakers, metrics."""
 
 import asyncio
+import json
 import random
 from collections.abc import AsyncIterator, Mapping
 from typing import ClassVar
@@ -88,7 +89,7 @@ class Upstreams:
             except httpx.TransportError:
                 kind = "unavailable"
             else:
-                if response.status_code < 500 or response.status_code in (501,):
+                if response.status_code < 500:
                     breaker.record_success()
                     self._observe_breaker(service)
                     return response
@@ -113,7 +114,7 @@ class Upstreams:
         content = None
         send_headers = dict(headers)
         if body is not None:
-            content = httpx.Request("POST", "http://x", json=body).content
+            content = json.dumps(body, ensure_ascii=False).encode()
             send_headers["content-type"] = "application/json"
         response = await self.send(service, method, path, headers=send_headers, content=content, retryable=retryable)
         try:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dogs.api.schemas import AdoptionApplicationOut, ImpoundmentOut, RegistrationOut, VaccinationOut
-from dogs.models import AdoptionApplication, Impoundment, Registration, Vaccination
+from dogs.models import AdoptionApplication, Impoundment, Registration, ShelterDog, Vaccination
 from qz_common.app import Session
 from qz_common.identity import Citizen, Reader
 from qz_common.ids import IdNumber
@@ -25,30 +25,25 @@ class PersonRecords(BaseModel):
 
 async def records_of(session: AsyncSession, id_number: str, district: str | None = None) -> PersonRecords:
     """Every record naming the person; a district-bound caller sees its district's records only."""
-
-    async def rows(model: type, column: object, district_column: object | None) -> list[object]:
-        stmt = select(model).where(column == id_number).order_by(model.id)  # type: ignore[attr-defined]
-        if district and district_column is not None:
-            stmt = stmt.where(district_column == district)
-        return list((await session.scalars(stmt)).all())
-
+    registrations = select(Registration).where(Registration.owner_id_number == id_number).order_by(Registration.id)
+    vaccinations = select(Vaccination).where(Vaccination.owner_id_number == id_number).order_by(Vaccination.id)
+    impoundments = select(Impoundment).where(Impoundment.owner_id_number == id_number).order_by(Impoundment.id)
+    applications = (
+        select(AdoptionApplication)
+        .join(ShelterDog)
+        .where(AdoptionApplication.applicant_id_number == id_number)
+        .order_by(AdoptionApplication.id)
+    )
+    if district:
+        registrations = registrations.where(Registration.district == district)
+        vaccinations = vaccinations.where(Vaccination.district == district)
+        impoundments = impoundments.where(Impoundment.district == district)
+        applications = applications.where(ShelterDog.district == district)
     return PersonRecords(
-        registrations=[
-            RegistrationOut.model_validate(r)
-            for r in await rows(Registration, Registration.owner_id_number, Registration.district)
-        ],
-        vaccinations=[
-            VaccinationOut.model_validate(r)
-            for r in await rows(Vaccination, Vaccination.owner_id_number, Vaccination.district)
-        ],
-        adoption_applications=[
-            AdoptionApplicationOut.model_validate(r)
-            for r in await rows(AdoptionApplication, AdoptionApplication.applicant_id_number, None)
-        ],
-        impoundments=[
-            ImpoundmentOut.model_validate(r)
-            for r in await rows(Impoundment, Impoundment.owner_id_number, Impoundment.district)
-        ],
+        registrations=[RegistrationOut.model_validate(r) for r in await session.scalars(registrations)],
+        vaccinations=[VaccinationOut.model_validate(r) for r in await session.scalars(vaccinations)],
+        adoption_applications=[AdoptionApplicationOut.model_validate(r) for r in await session.scalars(applications)],
+        impoundments=[ImpoundmentOut.model_validate(r) for r in await session.scalars(impoundments)],
     )
 
 
