@@ -2,18 +2,20 @@
 
 Each service's ``migrations/env.py`` is three lines calling :func:`run_env`;
 :func:`upgrade` applies a service's history programmatically (dev runner, tests,
-container start).
+container start); the ``create_*``/``drop_*`` operations build the platform tables
+(audit log, idempotency keys) that every service's first revision needs.
 """
 
 import asyncio
 
-from alembic import command, context
+import sqlalchemy as sa
+from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from qz_common.db import async_url
+from qz_common.db import BigId, JSONDocument, UTCDateTime, async_url
 
 
 def alembic_config(package: str, database_url: str) -> Config:
@@ -58,3 +60,51 @@ def run_env(metadata: MetaData, default_url: str) -> None:
             context.run_migrations()
         return
     asyncio.run(_run_online(url, metadata))
+
+
+# The tables every service's first revision creates from AuditRecordMixin and IdempotencyKeyMixin,
+# written out (not derived from the mixins) so the history stays frozen if the mixins change: a later
+# change to these tables is a new revision in each service, like any other schema change.
+
+
+def create_audit_log() -> None:
+    op.create_table(
+        "audit_log",
+        sa.Column("id", BigId, autoincrement=True, nullable=False),
+        sa.Column("occurred_at", UTCDateTime(), nullable=False),
+        sa.Column("actor", sa.String(length=120), nullable=False),
+        sa.Column("request_id", sa.String(length=128), nullable=True),
+        sa.Column("action", sa.String(length=60), nullable=False),
+        sa.Column("entity", sa.String(length=60), nullable=False),
+        sa.Column("entity_id", sa.String(length=64), nullable=False),
+        sa.Column("before", JSONDocument, nullable=True),
+        sa.Column("after", JSONDocument, nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    for column in ("entity", "entity_id", "occurred_at"):
+        op.create_index(f"ix_audit_log_{column}", "audit_log", [column])
+
+
+def drop_audit_log() -> None:
+    for column in ("occurred_at", "entity_id", "entity"):
+        op.drop_index(f"ix_audit_log_{column}", table_name="audit_log")
+    op.drop_table("audit_log")
+
+
+def create_idempotency_keys() -> None:
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("id", BigId, autoincrement=True, nullable=False),
+        sa.Column("client_id", sa.String(length=120), nullable=False),
+        sa.Column("key", sa.String(length=128), nullable=False),
+        sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("response_body", JSONDocument, nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("client_id", "key", name="uq_idempotency_keys_client_key"),
+    )
+
+
+def drop_idempotency_keys() -> None:
+    op.drop_table("idempotency_keys")

@@ -12,6 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import qz_common.db
+from qz_common.migrations import create_audit_log, drop_audit_log
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -37,27 +38,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("client_id"),
         sa.UniqueConstraint("key_hash"),
     )
-    op.create_table(
-        "audit_log",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
-        sa.Column("occurred_at", qz_common.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("actor", sa.String(length=120), nullable=False),
-        sa.Column("request_id", sa.String(length=128), nullable=True),
-        sa.Column("action", sa.String(length=60), nullable=False),
-        sa.Column("entity", sa.String(length=60), nullable=False),
-        sa.Column("entity_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "before", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
-        ),
-        sa.Column(
-            "after", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_log_entity"), ["entity"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_log_entity_id"), ["entity_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_log_occurred_at"), ["occurred_at"], unique=False)
+    create_audit_log()
 
     op.create_table(
         "relocation_cases",
@@ -107,10 +88,5 @@ def downgrade() -> None:
 
     op.drop_table("relocation_steps")
     op.drop_table("relocation_cases")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_log_occurred_at"))
-        batch_op.drop_index(batch_op.f("ix_audit_log_entity_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_log_entity"))
-
-    op.drop_table("audit_log")
+    drop_audit_log()
     op.drop_table("api_clients")

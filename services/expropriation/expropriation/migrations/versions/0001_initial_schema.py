@@ -12,6 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import qz_common.db
+from qz_common.migrations import create_audit_log, create_idempotency_keys, drop_audit_log, drop_idempotency_keys
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -20,44 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "audit_log",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
-        sa.Column("occurred_at", qz_common.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("actor", sa.String(length=120), nullable=False),
-        sa.Column("request_id", sa.String(length=128), nullable=True),
-        sa.Column("action", sa.String(length=60), nullable=False),
-        sa.Column("entity", sa.String(length=60), nullable=False),
-        sa.Column("entity_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "before", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
-        ),
-        sa.Column(
-            "after", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_log_entity"), ["entity"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_log_entity_id"), ["entity_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_log_occurred_at"), ["occurred_at"], unique=False)
+    create_audit_log()
 
-    op.create_table(
-        "idempotency_keys",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
-        sa.Column("client_id", sa.String(length=120), nullable=False),
-        sa.Column("key", sa.String(length=128), nullable=False),
-        sa.Column("request_hash", sa.String(length=64), nullable=False),
-        sa.Column("status_code", sa.Integer(), nullable=True),
-        sa.Column(
-            "response_body",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
-        sa.Column("created_at", qz_common.db.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("client_id", "key", name="uq_idempotency_keys_client_key"),
-    )
+    create_idempotency_keys()
     op.create_table(
         "projects",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
@@ -310,11 +276,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_projects_district"))
 
     op.drop_table("projects")
-    op.drop_table("idempotency_keys")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_log_occurred_at"))
-        batch_op.drop_index(batch_op.f("ix_audit_log_entity_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_log_entity"))
-
-    op.drop_table("audit_log")
+    drop_idempotency_keys()
+    drop_audit_log()
     # ### end Alembic commands ###
