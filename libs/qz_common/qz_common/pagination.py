@@ -1,5 +1,6 @@
 """Offset pagination with a total, the shape every collection endpoint returns."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -34,8 +35,10 @@ def _page_params(
 Paging = Annotated[PageParams, Depends(_page_params)]
 
 
-async def fetch_page(session: AsyncSession, stmt: Select[Any], params: PageParams) -> tuple[list[Any], int]:
-    """Rows of ``stmt`` for the page (the statement must have a deterministic ORDER BY) and the total count."""
+async def fetch_page(
+    session: AsyncSession, stmt: Select[Any], params: PageParams, convert: Callable[[Any], T]
+) -> Page[T]:
+    """One page of ``stmt`` (which must have a deterministic ORDER BY), each row converted, with the total count."""
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = (await session.scalars(stmt.limit(params.limit).offset(params.offset))).all()
-    return list(rows), int(total or 0)
+    return Page(items=[convert(row) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset)

@@ -62,8 +62,7 @@ async def list_dogs(
         stmt = stmt.where(ShelterDog.status == status)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(ShelterDog.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[ShelterDogOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, ShelterDogOut.model_validate)
 
 
 @router.post(
@@ -123,8 +122,7 @@ async def list_applications(
         stmt = stmt.where(AdoptionApplication.applicant_id_number == applicant_id_number)
     if scope := scoped_district(caller, district):
         stmt = stmt.join(ShelterDog).where(ShelterDog.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[AdoptionApplicationOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, AdoptionApplicationOut.model_validate)
 
 
 @router.post("/adoption-applications/{application_id}/approve", summary="审核通过领养（须逐项确认条件）")

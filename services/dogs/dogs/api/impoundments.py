@@ -76,5 +76,4 @@ async def list_impoundments(
         stmt = stmt.where(Impoundment.owner_id_number == owner_id_number)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Impoundment.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[ImpoundmentOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, ImpoundmentOut.model_validate)

@@ -113,8 +113,7 @@ async def list_registrations(
         stmt = stmt.where(Registration.status == status)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Registration.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[RegistrationOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, RegistrationOut.model_validate)
 
 
 @router.get("/registrations/{registration_id}", summary="养犬登记")

@@ -57,8 +57,7 @@ async def list_vaccinations(
         stmt = stmt.where(Vaccination.owner_id_number == owner_id_number)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Vaccination.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[VaccinationOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, VaccinationOut.model_validate)
 
 
 @router.get("/{vaccination_id}", summary="免疫记录")

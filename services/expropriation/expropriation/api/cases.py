@@ -305,8 +305,7 @@ async def list_payments(agreement_id: int, caller: Reader, session: Session, pag
     agreement = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, agreement.district)
     stmt = select(Payment).where(Payment.agreement_id == agreement_id).order_by(Payment.id)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[PaymentOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, PaymentOut.model_validate)
 
 
 def clawback_out(c: Clawback) -> ClawbackOut:
@@ -348,8 +347,7 @@ async def list_clawbacks(agreement_id: int, caller: Reader, session: Session, pa
     agreement = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, agreement.district)
     stmt = select(Clawback).where(Clawback.agreement_id == agreement_id).order_by(Clawback.id)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[clawback_out(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, clawback_out)
 
 
 __all__ = ["Caller", "requote", "router"]

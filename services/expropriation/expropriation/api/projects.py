@@ -110,8 +110,7 @@ async def list_projects(
     stmt = select(Project).order_by(Project.id)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Project.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[ProjectOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, ProjectOut.model_validate)
 
 
 @router.get("/projects/{project_id}", summary="征收项目")
@@ -181,8 +180,7 @@ async def list_households(project_id: int, caller: Reader, session: Session, pag
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)
     stmt = select(Household).where(Household.project_id == project_id).order_by(Household.id)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[HouseholdOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, HouseholdOut.model_validate)
 
 
 async def _household(session: AsyncSession, caller: Caller, household_id: int) -> tuple[Household, Project]:
@@ -252,8 +250,7 @@ async def list_declarations(
 ) -> Page[DeclarationOut]:
     await _household(session, caller, household_id)
     stmt = select(Declaration).where(Declaration.household_id == household_id).order_by(Declaration.id)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[DeclarationOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, DeclarationOut.model_validate)
 
 
 async def _household_input(

@@ -120,5 +120,4 @@ async def list_agreements(
         stmt = stmt.where(Agreement.institution_id == institution_id)
     if scope := scoped_district(caller, None):
         stmt = stmt.join(Institution, Institution.id == Agreement.institution_id).where(Institution.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[AgreementOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, AgreementOut.model_validate)

@@ -164,5 +164,4 @@ async def list_applications(
         stmt = stmt.where(Application.state == state.value)
     if scope := scoped_district(caller, None):
         stmt = stmt.join(Institution, Institution.id == Application.institution_id).where(Institution.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[ApplicationOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, ApplicationOut.model_validate)

@@ -48,8 +48,7 @@ async def list_institutions(
         stmt = stmt.where(Institution.uscc == uscc)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Institution.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[InstitutionOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, InstitutionOut.model_validate)
 
 
 @router.get("/institutions/{institution_id}", summary="医药机构详情")

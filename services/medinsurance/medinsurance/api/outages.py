@@ -129,6 +129,5 @@ async def list_outages(
         stmt = stmt.where(Outage.institution_id == institution_id)
     if scope := scoped_district(caller, None):
         stmt = stmt.join(Institution, Institution.id == Outage.institution_id).where(Institution.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
     now = _now()
-    return Page(items=[view(r, now) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, lambda row: view(row, now))

@@ -159,5 +159,4 @@ async def list_proxies(
         stmt = stmt.where(
             or_(ProxyAuthorisation.principal_id_number == id_number, ProxyAuthorisation.agent_id_number == id_number)
         )
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[ProxyOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, ProxyOut.model_validate)

@@ -124,8 +124,7 @@ async def list_violations(
         stmt = stmt.where(Violation.institution_id == institution_id)
     if scope := scoped_district(caller, None):
         stmt = stmt.join(Institution, Institution.id == Violation.institution_id).where(Institution.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[ViolationOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, ViolationOut.model_validate)
 
 
 @router.get("/violations/{violation_id}", summary="协议处理记录详情")

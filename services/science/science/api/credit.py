@@ -77,5 +77,4 @@ async def list_credit_records(
     stmt = select(CreditRecordRow).order_by(CreditRecordRow.id)
     if subject_id:
         stmt = stmt.where(CreditRecordRow.subject_id == subject_id.upper())
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[CreditOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, CreditOut.model_validate)

@@ -56,8 +56,7 @@ async def list_enterprises(
     stmt = select(Enterprise).order_by(Enterprise.id)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Enterprise.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[EnterpriseOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, EnterpriseOut.model_validate)
 
 
 @router.get("/enterprises/{uscc}", summary="企业详情")

@@ -158,8 +158,7 @@ async def list_institutes(
         stmt = stmt.where(Institute.enterprise_uscc == enterprise_uscc.upper())
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Institute.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[InstituteOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, InstituteOut.model_validate)
 
 
 @router.get("/institutes/{institute_id}", summary="企业研究院详情")

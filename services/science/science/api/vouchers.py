@@ -139,8 +139,7 @@ async def list_carriers(
     stmt = select(Carrier).order_by(Carrier.id)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Carrier.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[CarrierOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, CarrierOut.model_validate)
 
 
 @router.get("/carriers/{carrier_id}", summary="创新载体详情")
@@ -191,8 +190,7 @@ async def list_pools(
     stmt = select(VoucherPool).order_by(VoucherPool.id)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(VoucherPool.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[PoolOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, PoolOut.model_validate)
 
 
 @router.get("/voucher-pools/{pool_id}", summary="创新券批次详情（剩余额度）")
@@ -395,8 +393,7 @@ async def list_vouchers(
         stmt = stmt.where(Voucher.status == status)
     if scope := scoped_district(caller, district):
         stmt = stmt.where(Voucher.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[VoucherOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, VoucherOut.model_validate)
 
 
 @router.get("/vouchers/{voucher_id}", summary="创新券详情")
@@ -550,8 +547,7 @@ async def list_redemptions(
         stmt = stmt.where(Redemption.status == status)
     if scope := scoped_district(caller, district):
         stmt = stmt.join(Voucher, Voucher.id == Redemption.voucher_id).where(Voucher.district == scope)
-    rows, total = await fetch_page(session, stmt, paging)
-    return Page(items=[RedemptionOut.model_validate(r) for r in rows], total=total, **vars(paging))
+    return await fetch_page(session, stmt, paging, RedemptionOut.model_validate)
 
 
 @router.get("/redemptions/{redemption_id}", summary="兑付申请详情")
