@@ -78,7 +78,7 @@ def household(member: Callable[..., Member], house: Callable[..., Building]) -> 
     return _q
 
 
-# --- API fixtures (phase 2) ----------------------------------------------------------------------------------------
+# --- API fixtures ---------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
