@@ -7,12 +7,16 @@ built, and an error anywhere rolls everything back (no half-written records).
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, TypeDecorator, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from qz_common.errors import ProblemError
+
+Record = TypeVar("Record")
 
 
 def async_url(url: str) -> str:
@@ -79,3 +83,16 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+async def get_or_404(
+    session: AsyncSession, model: type[Record], record_id: object, label: str, *, lock: bool = False
+) -> Record:
+    """The record, or a 404 problem naming what was missing (``label``, e.g. 养犬登记).
+
+    ``lock`` takes the row lock (SELECT … FOR UPDATE) and refreshes an instance already in the session.
+    """
+    record = await session.get(model, record_id, with_for_update=lock, populate_existing=lock)
+    if record is None:
+        raise ProblemError(404, "not_found", f"{label}不存在", field="id")
+    return record

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlalchemy import select, update
 
-from dogs.api.common import audit, get_or_404, idempotent
+from dogs.api.common import audit, idempotent
 from dogs.api.schemas import (
     AdoptionApplicationIn,
     AdoptionApplicationOut,
@@ -18,7 +18,7 @@ from dogs.models import AdoptionApplication, ShelterDog
 from dogs.rules.adoption import CHECKLIST, CLAUSE, QueuedApplication, earlier_open_applications, missing_checklist_items
 from qz_common.app import Session
 from qz_common.audit import snapshot
-from qz_common.db import utcnow
+from qz_common.db import get_or_404, utcnow
 from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey

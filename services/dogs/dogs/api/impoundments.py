@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import SHANGHAI, audit, idempotent
+from dogs.api.common import audit, idempotent
 from dogs.api.schemas import ImpoundmentIn, ImpoundmentOut
 from dogs.models import Impoundment
 from dogs.parameters import breeds_book, notice_book
@@ -13,6 +13,7 @@ from dogs.rules.capture import CLAUSE, capture_problems
 from dogs.rules.classification import BreedCatalogue, classify
 from dogs.rules.notice import resolve
 from qz_common.app import Session
+from qz_common.clock import in_quzhou
 from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
@@ -33,7 +34,7 @@ async def record_impoundment(
     ensure_district(caller, body.district)
     if body.occurred_at.tzinfo is None or body.handed_over_at.tzinfo is None:
         raise ProblemError(422, "timezone_required", "捕捉时间和移交时间须带时区", field="occurred_at")
-    day = body.occurred_at.astimezone(SHANGHAI).date()
+    day = in_quzhou(body.occurred_at).date()
     result = classify(
         body.breed,
         body.shoulder_height_cm,

@@ -8,11 +8,12 @@ import anyio
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.params import File
 
-from dogs.api.common import audit, get_or_404
+from dogs.api.common import audit
 from dogs.api.schemas import PhotoOut
 from dogs.models import Photo
 from dogs.rules.registration import CLAUSE
 from qz_common.app import Session
+from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader, Writer
 

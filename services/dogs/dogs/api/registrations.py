@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.api.common import audit, get_or_404, idempotent, today
+from dogs.api.common import audit, idempotent
 from dogs.api.schemas import AddressChangeIn, AddressChangeOut, RegistrationIn, RegistrationOut, RejectIn
 from dogs.models import Photo, Registration, Vaccination
 from dogs.parameters import breeds_book, notice_book
@@ -22,7 +22,8 @@ from dogs.rules.registration import (
 )
 from qz_common.app import Session
 from qz_common.audit import snapshot
-from qz_common.db import utcnow
+from qz_common.clock import today
+from qz_common.db import get_or_404, utcnow
 from qz_common.districts import DISTRICT_CODES, District
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from dogs.api.common import SHANGHAI, today
 from dogs.api.schemas import ClassifyIn, ClassifyOut, WalkingOut
 from dogs.parameters import breeds_book, notice_book
 from dogs.rules.classification import BreedCatalogue, classify
 from dogs.rules.notice import resolve
 from dogs.rules.walking_hours import check_walking
+from qz_common.clock import in_quzhou, today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 
@@ -62,7 +62,7 @@ async def walking_hours(
     key_area: Annotated[bool, Query(description="是否在重点管理区")] = True,
 ) -> WalkingOut:
     instant = _parse_instant(at)
-    local_day = (instant.replace(tzinfo=SHANGHAI) if instant.tzinfo is None else instant.astimezone(SHANGHAI)).date()
+    local_day = in_quzhou(instant).date()
     notice = resolve(notice_book(), local_day)
     result = check_walking(instant, key_area, notice.params)
     return WalkingOut(

@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import audit, get_or_404, idempotent
+from dogs.api.common import audit, idempotent
 from dogs.api.schemas import VaccinationIn, VaccinationOut
 from dogs.models import Vaccination
 from dogs.rules.vaccination import CLAUSE, immunisation_problems
 from qz_common.app import Session
+from qz_common.db import get_or_404
 from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey

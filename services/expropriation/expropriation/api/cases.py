@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expropriation.api.common import audit, checked, get_or_404, idempotent, load_params, load_params_version
+from expropriation.api.common import audit, checked, idempotent, load_params, load_params_version
 from expropriation.api.schemas import (
     AgreementIn,
     AgreementOut,
@@ -35,6 +35,7 @@ from expropriation.rules.quote import quote
 from expropriation.rules.types import QuoteInput, RuleError, basis
 from qz_common.app import Session
 from qz_common.audit import jsonable, snapshot
+from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Caller, Reader, Writer, ensure_district

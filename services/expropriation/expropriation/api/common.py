@@ -5,10 +5,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from expropriation.api.schemas import refusal
-from expropriation.models import AuditRecord, Base, IdempotencyKey
+from expropriation.models import AuditRecord, IdempotencyKey
 from expropriation.parameters import params_by_version, params_on
 from expropriation.rules.params import Params
 from expropriation.rules.types import RuleError, basis
@@ -19,15 +17,7 @@ from qz_common.params import RuleNotInForce
 
 audit = AuditTrail(AuditRecord)
 idempotent = IdempotentCreator(IdempotencyKey)
-M = TypeVar("M", bound=Base)
 T = TypeVar("T")
-
-
-async def get_or_404(session: AsyncSession, model: type[M], record_id: object, label: str, *, lock: bool = False) -> M:
-    record = await session.get(model, record_id, with_for_update=lock)
-    if record is None:
-        raise ProblemError(404, "not_found", f"{label}不存在", field="id")
-    return record
 
 
 def rule_problem(e: RuleError, prefix: str = "") -> ProblemError:

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from expropriation.api.common import (
     audit,
     checked,
-    get_or_404,
     idempotent,
     load_params,
     rule_problem,
@@ -46,6 +45,7 @@ from expropriation.rules.scope import check_scope
 from expropriation.rules.types import Method, RuleError, basis
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.db import get_or_404
 from qz_common.districts import District
 from qz_common.errors import ProblemError, validation_errors
 from qz_common.idempotency import IdempotencyKey

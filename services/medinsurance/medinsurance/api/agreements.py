@@ -6,12 +6,13 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from medinsurance.api.common import audit, idempotent, in_force, institution_for, today
+from medinsurance.api.common import audit, idempotent, in_force, institution_for
 from medinsurance.api.schemas import AgreementEventIn, AgreementIn, AgreementOut
 from medinsurance.models import Agreement, Institution
 from medinsurance.rules import agreements as rules
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from medinsurance.api.common import in_force, today
+from medinsurance.api.common import in_force
 from medinsurance.api.schemas import (
     ConsequencesOut,
     GradeIn,
@@ -38,6 +38,7 @@ from medinsurance.rules.evaluation import (
 from medinsurance.rules.performance import AssessmentInput, Category, ItemInput, grade_all, score_table
 from medinsurance.rules.refusal import ApplicantRecord, Termination, refusal_findings
 from medinsurance.rules.sanctions import RatioOutOfRange, penalty, ratio_range
+from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 

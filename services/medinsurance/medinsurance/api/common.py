@@ -1,37 +1,22 @@
 """Wiring shared by the medinsurance routers: audit trail, idempotency, today's date in 衢州, parameter resolution."""
 
 import datetime as dt
-from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from medinsurance.models import AuditRecord, Base, IdempotencyKey, Institution
+from medinsurance.models import AuditRecord, IdempotencyKey, Institution
 from medinsurance.parameters import InForce, resolve
 from qz_common.audit import AuditTrail
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotentCreator
 from qz_common.identity import Caller, ensure_district
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 audit = AuditTrail(AuditRecord)
 idempotent = IdempotentCreator(IdempotencyKey)
-M = TypeVar("M", bound=Base)
-
-
-def today() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()
 
 
 def in_force(book: str, day: dt.date) -> InForce:
     return resolve(book, day)
-
-
-async def get_or_404(session: AsyncSession, model: type[M], record_id: object, label: str, *, lock: bool = False) -> M:
-    record = await session.get(model, record_id, with_for_update=lock)
-    if record is None:
-        raise ProblemError(404, "not_found", f"{label}不存在", field="id")
-    return record
 
 
 async def institution_for(

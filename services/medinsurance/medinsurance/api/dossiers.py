@@ -8,7 +8,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from medinsurance.api.agreements import current
-from medinsurance.api.common import today
 from medinsurance.api.schemas import (
     AgreementOut,
     CreditFlag,
@@ -21,6 +20,7 @@ from medinsurance.api.schemas import (
 from medinsurance.models import Agreement, Institution, ProxyAuthorisation, Violation
 from medinsurance.rules.basis import basis
 from qz_common.app import Session
+from qz_common.clock import today
 from qz_common.identity import Citizen, Reader
 from qz_common.ids import USCC, IdNumber
 from qz_common.periods import add_years

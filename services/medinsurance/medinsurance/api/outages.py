@@ -5,12 +5,13 @@ import datetime as dt
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from medinsurance.api.common import SHANGHAI, audit, idempotent, in_force, institution_for
+from medinsurance.api.common import audit, idempotent, in_force, institution_for
 from medinsurance.api.schemas import OutageIn, OutageOut, RepairIn, WindowIn
 from medinsurance.models import Institution, Outage
 from medinsurance.rules.conduct import outage_status
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.clock import in_quzhou
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
@@ -19,19 +20,15 @@ from qz_common.pagination import Page, Paging, fetch_page
 router = APIRouter(prefix="/v1", tags=["outages"])
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
-
-
 def view(row: Outage, at: dt.datetime) -> OutageOut:
-    at = _aware(at)
-    p = in_force("conduct", at.astimezone(SHANGHAI).date()).params
+    at = in_quzhou(at)
+    p = in_force("conduct", at.date()).params
     s = outage_status(
-        _aware(row.failed_at),
+        in_quzhou(row.failed_at),
         at,
         p,
-        repaired_at=_aware(row.repaired_at) if row.repaired_at else None,
-        window_requested_at=_aware(row.window_requested_at) if row.window_requested_at else None,
+        repaired_at=in_quzhou(row.repaired_at) if row.repaired_at else None,
+        window_requested_at=in_quzhou(row.window_requested_at) if row.window_requested_at else None,
     )
     return OutageOut(
         id=row.id,
@@ -57,11 +54,11 @@ async def report_outage(
 ) -> object:
     async def create() -> OutageOut:
         await institution_for(session, caller, body.institution_id)
-        row = Outage(institution_id=body.institution_id, failed_at=_aware(body.failed_at))
+        row = Outage(institution_id=body.institution_id, failed_at=in_quzhou(body.failed_at))
         session.add(row)
         await session.flush()
         audit.record(session, caller, "report", row)
-        return view(row, max(_aware(body.failed_at), _now()))
+        return view(row, max(in_quzhou(body.failed_at), _now()))
 
     async with session.begin():
         return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
@@ -89,7 +86,7 @@ async def request_window(outage_id: int, body: WindowIn, caller: Writer, session
                 409, "not_suspended", "未正常运行超过24小时被暂停结算后方可申请临时开通", field="requested_at"
             )
         before = snapshot(row)
-        row.window_requested_at = _aware(body.requested_at)
+        row.window_requested_at = in_quzhou(body.requested_at)
         row.window_reason = body.reason
         await session.flush()
         audit.record(session, caller, "temporary_window", row, before=before)
@@ -102,10 +99,10 @@ async def repair(outage_id: int, body: RepairIn, caller: Writer, session: Sessio
         row = await _locked(session, caller, outage_id)
         if row.repaired_at is not None:
             raise ProblemError(409, "outage_repaired", "故障已修复")
-        if _aware(body.repaired_at) < _aware(row.failed_at):
+        if in_quzhou(body.repaired_at) < in_quzhou(row.failed_at):
             raise ProblemError(422, "repair_before_failure", "修复时间早于故障时间", field="repaired_at")
         before = snapshot(row)
-        row.repaired_at = _aware(body.repaired_at)
+        row.repaired_at = in_quzhou(body.repaired_at)
         await session.flush()
         audit.record(session, caller, "repair", row, before=before)
         return view(row, body.repaired_at)

@@ -1,8 +1,6 @@
 """Wiring shared by the science routers: audit trail, idempotency, today's date in 衢州, lookups."""
 
 import datetime as dt
-from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic_core import PydanticCustomError
 from sqlalchemy import select
@@ -13,25 +11,12 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotentCreator
 from qz_common.ids import validate_id_number, validate_uscc
 from qz_common.params import RuleNotInForce
-from science.models import AuditRecord, Base, CreditRecordRow, IdempotencyKey
+from science.models import AuditRecord, CreditRecordRow, IdempotencyKey
 from science.rules.credit import CreditKind, CreditRecord
 from science.rules.voucher_lifecycle import ApplicantKind, Problem
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 audit = AuditTrail(AuditRecord)
 idempotent = IdempotentCreator(IdempotencyKey)
-M = TypeVar("M", bound=Base)
-
-
-def today() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()
-
-
-async def get_or_404(session: AsyncSession, model: type[M], record_id: object, label: str, *, lock: bool = False) -> M:
-    record = await session.get(model, record_id, with_for_update=lock, populate_existing=lock)
-    if record is None:
-        raise ProblemError(404, "not_found", f"{label}不存在", field="id")
-    return record
 
 
 def holder_or_422(kind: ApplicantKind, holder_id: str, field: str) -> str:

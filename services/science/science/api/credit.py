@@ -7,11 +7,12 @@ from sqlalchemy import select
 
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer
 from qz_common.pagination import Page, Paging, fetch_page
-from science.api.common import audit, get_or_404, holder_or_422, idempotent
+from science.api.common import audit, holder_or_422, idempotent
 from science.api.schemas import CreditIn, CreditOut
 from science.api.vouchers import release
 from science.models import CreditRecordRow, Redemption

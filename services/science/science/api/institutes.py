@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.db import get_or_404
 from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.pagination import Page, Paging, fetch_page
-from science.api.common import audit, credit_records_of, get_or_404, idempotent, problems_422
+from science.api.common import audit, credit_records_of, idempotent, problems_422
 from science.api.enterprises import enterprise_or_404
 from science.api.rules import evaluate_application, to_application
 from science.api.schemas import (

@@ -5,10 +5,11 @@ from collections.abc import Iterable
 
 from fastapi import APIRouter
 
+from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 from qz_common.params import RuleNotInForce
-from science.api.common import not_in_force, today
+from science.api.common import not_in_force
 from science.api.schemas import (
     AwardOut,
     ConditionOut,

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.clock import today
+from qz_common.db import get_or_404
 from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
@@ -24,11 +26,9 @@ from qz_common.pagination import Page, Paging, fetch_page
 from science.api.common import (
     audit,
     credit_records_of,
-    get_or_404,
     holder_or_422,
     idempotent,
     problems_422,
-    today,
 )
 from science.api.schemas import (
     CarrierIn,
