@@ -394,6 +394,7 @@ _MEMBER = (
     "is_owner",
     "died_on",
     "occupancy",
+    "civil_service_exit",
     "civil_service_left_on",
     "housing_reform_rented_only",
 )
@@ -426,6 +427,26 @@ _HOUSEHOLD = (
     "appraised_price_per_m2",
 )
 ROSTER_COLUMNS = ("household_ref", "record", *_HOUSEHOLD, *_MEMBER, *_BUILDING)
+# Yes/no columns: a CSV cell is text, so these words are read as booleans here; anything else reaches the model as
+# text and is refused there (the JSON API itself takes only true/false).
+_FLAG_COLUMNS = frozenset(
+    {
+        "collective_member",
+        "is_owner",
+        "housing_reform_rented_only",
+        "built",
+        "moves_via_temporary_housing",
+        "expropriator_provides_transit_housing",
+    }
+)
+_FLAG_WORDS = {"true": True, "false": False, "是": True, "否": False}
+
+
+def _cell(column: str, raw: str) -> str | bool:
+    value = raw.strip()
+    if column in _FLAG_COLUMNS:
+        return _FLAG_WORDS.get(value.lower(), value)
+    return value
 
 
 def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
@@ -445,13 +466,13 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
         g = groups.setdefault(ref, {"ref": ref, "members": [], "buildings": [], "_lines": {}})
         for key in _HOUSEHOLD:
             if row.get(key) and key not in g:
-                g[key] = row[key].strip()
+                g[key] = _cell(key, row[key])
         record = (row.get("record") or "").strip()
         if record == "member":
-            g["members"].append({k: row[k].strip() for k in _MEMBER if row.get(k)})
+            g["members"].append({k: _cell(k, row[k]) for k in _MEMBER if row.get(k)})
             g["_lines"][("members", len(g["members"]) - 1)] = line
         elif record == "building":
-            g["buildings"].append({k: row[k].strip() for k in _BUILDING if row.get(k)})
+            g["buildings"].append({k: _cell(k, row[k]) for k in _BUILDING if row.get(k)})
             g["_lines"][("buildings", len(g["buildings"]) - 1)] = line
         else:
             errors.append(
