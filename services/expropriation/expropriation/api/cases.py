@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expropriation.api.common import audit, checked, idempotent, load_params, load_params_version
+from expropriation.api.common import PathId, audit, checked, idempotent, load_params, load_params_version
 from expropriation.api.schemas import (
     AgreementIn,
     AgreementOut,
@@ -50,7 +50,7 @@ def request_of(inp: QuoteInput) -> dict[str, Any]:
 
 
 def requote(agreement: Agreement, request: dict[str, Any] | None = None) -> QuoteOut:
-    body = QuoteRequest.model_validate(request or agreement.facts)
+    body = QuoteRequest.model_validate(agreement.facts if request is None else request)
     params = load_params_version(
         agreement.district, agreement.city_parameter_version, agreement.district_parameter_version
     )
@@ -132,21 +132,21 @@ async def sign_agreement(
 
 
 @router.get("/agreements/{agreement_id}", summary="补偿安置协议")
-async def get_agreement(agreement_id: int, caller: Reader, session: Session) -> AgreementOut:
+async def get_agreement(agreement_id: PathId, caller: Reader, session: Session) -> AgreementOut:
     record = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, record.district)
     return agreement_out(record)
 
 
 @router.get("/agreements/{agreement_id}/requote", summary="按协议所存参数版本重算（应与签约时一致）")
-async def requote_agreement(agreement_id: int, caller: Reader, session: Session) -> QuoteOut:
+async def requote_agreement(agreement_id: PathId, caller: Reader, session: Session) -> QuoteOut:
     record = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, record.district)
     return requote(record)
 
 
 @router.post("/agreements/{agreement_id}/handover", summary="登记腾空交付房屋")
-async def hand_over(agreement_id: int, body: HandoverIn, caller: Writer, session: Session) -> AgreementOut:
+async def hand_over(agreement_id: PathId, body: HandoverIn, caller: Writer, session: Session) -> AgreementOut:
     async with session.begin():
         record = await get_or_404(session, Agreement, agreement_id, "协议", lock=True)
         ensure_district(caller, record.district)
@@ -208,7 +208,7 @@ async def open_dispute(
 
 
 @router.post("/disputes/{dispute_id}/steps", summary="争议程序推进：方案→证据保全→补偿决定→提存")
-async def dispute_step(dispute_id: int, body: DisputeStepIn, caller: Writer, session: Session) -> DisputeOut:
+async def dispute_step(dispute_id: PathId, body: DisputeStepIn, caller: Writer, session: Session) -> DisputeOut:
     async with session.begin():
         record = await get_or_404(session, Dispute, dispute_id, "争议", lock=True)
         ensure_district(caller, record.district)
@@ -236,7 +236,7 @@ async def dispute_step(dispute_id: int, body: DisputeStepIn, caller: Writer, ses
 
 
 @router.get("/disputes/{dispute_id}", summary="产权争议")
-async def get_dispute(dispute_id: int, caller: Reader, session: Session) -> DisputeOut:
+async def get_dispute(dispute_id: PathId, caller: Reader, session: Session) -> DisputeOut:
     record = await get_or_404(session, Dispute, dispute_id, "争议")
     ensure_district(caller, record.district)
     return dispute_out(record)
@@ -302,7 +302,7 @@ async def record_payment(
 
 
 @router.get("/agreements/{agreement_id}/payments", summary="协议的支付记录")
-async def list_payments(agreement_id: int, caller: Reader, session: Session, paging: Paging) -> Page[PaymentOut]:
+async def list_payments(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[PaymentOut]:
     agreement = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, agreement.district)
     stmt = select(Payment).where(Payment.agreement_id == agreement_id).order_by(Payment.id)
@@ -344,7 +344,7 @@ async def record_clawback(
 
 
 @router.get("/agreements/{agreement_id}/clawbacks", summary="协议的收回记录")
-async def list_clawbacks(agreement_id: int, caller: Reader, session: Session, paging: Paging) -> Page[ClawbackOut]:
+async def list_clawbacks(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[ClawbackOut]:
     agreement = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, agreement.district)
     stmt = select(Clawback).where(Clawback.agreement_id == agreement_id).order_by(Clawback.id)

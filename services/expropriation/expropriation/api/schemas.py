@@ -553,3 +553,40 @@ class BatchQuoteOut(BaseModel):
 class ImportOut(BaseModel):
     created: int
     households: list[str]
+
+
+# --- 房票 (三(三)2) ---------------------------------------------------------------------------------------------------
+
+
+class VoucherIssueIn(Strict):
+    issued_on: PastDate = Field(description="出票日（三(三)2(2) 有效期自出票之日起计算）")
+
+
+class VoucherUseIn(Strict):
+    used_on: PastDate
+    purchase_price: Annotated[Price, Field(gt=0, description="所购商品房价格")]
+    reference: str = Field("", max_length=120, description="购房合同号")
+
+
+class VoucherConvertIn(Strict):
+    converted_on: PastDate
+
+
+class VoucherOut(Out):
+    id: int
+    agreement_id: int
+    household_id: int
+    district: str
+    face_value: Yuan
+    issued_on: dt.date
+    expires_on: dt.date = Field(description="有效期最后一日（含）")
+    state: str
+    remaining_value: Yuan
+    used_on: dt.date | None
+    purchase_price: Yuan | None
+    purchase_reference: str
+    converted_on: dt.date | None
+    converted_value: Yuan | None
+    conversion_cash: Yuan | None
+    basis: str = "衢政发〔2023〕2号 三(三)2"
+    created_at: dt.datetime
