@@ -378,3 +378,26 @@ def test_voucher_only_under_a_voucher_agreement(client: TestClient) -> None:
     before_signing = voucher_agreement(client, ref="002")
     r = client.post(f"/v1/agreements/{before_signing['id']}/voucher", json={"issued_on": "2023-07-31"})
     refused(r, "issued_on")
+
+
+def test_agreement_with_appraised_items_requotes_identically(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"], appraised_items=[{"kind": "attachment", "label": "围墙", "amount": "5000"}])
+    a = client.post(
+        "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
+    ).json()
+    # monetary default 531,000 (150 × 3000 + 18,000 + 3,000 + 60,000) + the appraised 5,000
+    assert a["total"] == "536000.00"
+    assert client.get(f"/v1/agreements/{a['id']}/requote").json()["total"] == "536000.00"
+
+
+def test_signing_for_a_tenants_only_household_refused(client: TestClient) -> None:
+    p = project(client)
+    tenant = {"name": "租户", "id_number": id_number(sequence=7), "collective_member": True, "occupancy": "tenant"}
+    h = household(client, p["id"], members=[tenant])
+    r = client.post("/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"})
+    assert refused(r, "members")["code"] == "not_entitled"
+    again = client.post(
+        "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
+    )
+    assert again.json()["code"] == "not_entitled"  # nothing was stored by the refused signing (not 409)
