@@ -401,3 +401,17 @@ def test_signing_for_a_tenants_only_household_refused(client: TestClient) -> Non
         "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
     )
     assert again.json()["code"] == "not_entitled"  # nothing was stored by the refused signing (not 409)
+
+
+def test_payment_and_clawback_not_before_the_agreement(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"])
+    a = client.post(
+        "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
+    ).json()
+    pay = {"agreement_id": a["id"], "item_code": "moving_fee", "amount": "100", "paid_on": "2023-07-31"}
+    refused(client.post("/v1/payments", json=pay), "paid_on")
+    assert client.post("/v1/payments", json=pay | {"paid_on": "2023-08-01"}).status_code == 201
+    corrected = {"members": h["facts"]["members"], "buildings": h["facts"]["buildings"]}
+    claw = {"agreement_id": a["id"], "found_on": "2023-07-31", "reason": "虚报", "corrected": corrected}
+    refused(client.post("/v1/clawbacks", json=claw), "found_on")

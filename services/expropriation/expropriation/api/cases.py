@@ -278,6 +278,8 @@ async def record_payment(
     async def create() -> PaymentOut:
         agreement = await get_or_404(session, Agreement, body.agreement_id, "协议", lock=True)
         ensure_district(caller, agreement.district, field="agreement_id")
+        if body.paid_on < agreement.signed_on:
+            raise ProblemError(422, "paid_before_signing", "支付日早于协议签订日", field="paid_on")
         items = _agreement_items(agreement)
         if body.item_code == "village_completion_reward":
             items[body.item_code] = await _village_reward_due(session, agreement)
@@ -320,6 +322,8 @@ async def record_clawback(
     async def create() -> ClawbackOut:
         agreement = await get_or_404(session, Agreement, body.agreement_id, "协议", lock=True)
         ensure_district(caller, agreement.district, field="agreement_id")
+        if body.found_on < agreement.signed_on:
+            raise ProblemError(422, "found_before_signing", "查实日早于协议签订日", field="found_on")
         # only what the finding corrects overrides the facts stored at signing
         corrected = {**agreement.facts, **body.corrected.model_dump(mode="json", exclude_unset=True)}
         corrected["agreement_signed_on"] = agreement.signed_on.isoformat()
