@@ -5,69 +5,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from expropriation_kit import household, project, quote_body, sign
 from fastapi.testclient import TestClient
 from testkit import id_number, identity_headers
 
 from expropriation.api.projects import ROSTER_COLUMNS
 from qz_common.clock import today
 from qz_common.periods import add_months
-
-
-def quote_body(**over: Any) -> dict[str, Any]:
-    b: dict[str, Any] = {
-        "district": "柯城区",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
-        "valuation_date": "2023-07-01",
-        "method": "monetary",
-        "members": [
-            {"name": "张一", "id_number": id_number(sequence=1), "collective_member": True},
-            {"name": "张二", "id_number": id_number(sequence=2), "collective_member": True},
-        ],
-        "buildings": [
-            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000}
-        ],
-        "appraised_price_per_m2": "3000",
-        "market_price_per_m2": "9000",
-    }
-    b.update(over)
-    return b
-
-
-def project(client: TestClient, **over: Any) -> dict[str, Any]:
-    b = {
-        "name": "某某路工程",
-        "district": "柯城区",
-        "village": "石梁村",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
-        "handover_deadline": "2023-10-31",
-        "valuation_date": "2023-07-01",
-        "appraised_price_per_m2": "3000",
-        "market_price_per_m2": "9000",
-    }
-    b.update(over)
-    r = client.post("/v1/projects", json=b)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def household(client: TestClient, project_id: int, ref: str = "001", **over: Any) -> dict[str, Any]:
-    b: dict[str, Any] = {
-        "ref": ref,
-        "head_name": f"户主{ref}",
-        "method": "monetary",
-        "members": [
-            {"name": f"成员{s}", "id_number": id_number(sequence=s), "collective_member": True} for s in (1, 2)
-        ],
-        "buildings": [
-            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000}
-        ],
-    }
-    b.update(over)
-    r = client.post(f"/v1/projects/{project_id}/households", json=b)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
 
 
 def member(**over: Any) -> dict[str, Any]:
@@ -161,11 +105,8 @@ def test_year_9999_is_a_422_not_a_500(client: TestClient, field: str) -> None:
 
 def test_voucher_issue_day_near_year_9999_is_a_422(client: TestClient) -> None:
     p = project(client)
-    h = household(client, p["id"])
-    a = client.post(
-        "/v1/agreements",
-        json={"household_id": h["id"], "method": "house_voucher", "signed_on": "2023-08-01"},
-    ).json()
+    h = household(client, p["id"], "001")
+    a = sign(client, h["id"], method="house_voucher").json()
     refused(client.post(f"/v1/agreements/{a['id']}/voucher", json={"issued_on": "9999-12-31"}), "issued_on")
 
 
@@ -185,12 +126,13 @@ def test_body_ids_are_bounded(client: TestClient) -> None:
     refused(r, "agreement_id")
 
 
+def signed_monetary(client: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    h = household(client, project(client)["id"], "001")
+    return h, dict(sign(client, h["id"]).json())
+
+
 def test_payment_of_zero_refused(client: TestClient) -> None:
-    p = project(client)
-    h = household(client, p["id"])
-    a = client.post(
-        "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
-    ).json()
+    _, a = signed_monetary(client)
     body = {"agreement_id": a["id"], "item_code": "moving_fee", "amount": "0", "paid_on": "2023-08-20"}
     refused(client.post("/v1/payments", json=body), "amount")
     # 三(四)7 moving fee due 3,000 (one move): 2,000 + 1,000 = 3,000 is the most that may be paid
@@ -263,7 +205,7 @@ def test_retired_official_needs_the_way_of_leaving(client: TestClient) -> None:
 
 def test_explicit_zero_household_appraisal_is_not_the_projects(client: TestClient) -> None:
     p = project(client)
-    h = household(client, p["id"], appraised_price_per_m2="0")
+    h = household(client, p["id"], "001", appraised_price_per_m2="0")
     q = client.get(f"/v1/households/{h['id']}/quote").json()
     item = next(i for i in q["items"] if i["code"] == "house_monetary_compensation")
     assert item["amount"] == "0.00"  # 150 × 0, not 150 × 3000 (the project's)
@@ -271,7 +213,7 @@ def test_explicit_zero_household_appraisal_is_not_the_projects(client: TestClien
 
 def test_appraised_items_in_the_settlement_sheet(client: TestClient) -> None:
     p = project(client)
-    household(client, p["id"], appraised_items=[{"kind": "decoration", "label": "装修", "amount": "12345.60"}])
+    household(client, p["id"], "001", appraised_items=[{"kind": "decoration", "label": "装修", "amount": "12345.60"}])
     sheet = client.get(f"/v1/projects/{p['id']}/settlement-sheet").text
     header, row = sheet.lstrip("\ufeff").splitlines()[:2]
     assert "decoration_compensation" in header.split(",")
@@ -306,12 +248,9 @@ def test_roster_flags_accept_words_and_refuse_others(client: TestClient) -> None
 # --- 房票 validity (三(三)2(2)) ------------------------------------------------------------------------------
 
 
-def voucher_agreement(client: TestClient, **facts: Any) -> dict[str, Any]:
-    p = project(client)
-    h = household(client, p["id"], method="house_voucher", **facts)
-    r = client.post(
-        "/v1/agreements", json={"household_id": h["id"], "method": "house_voucher", "signed_on": "2023-08-01"}
-    )
+def voucher_agreement(client: TestClient, ref: str = "001") -> dict[str, Any]:
+    h = household(client, project(client)["id"], ref, method="house_voucher")
+    r = sign(client, h["id"], method="house_voucher")
     assert r.status_code == 201, r.text
     return dict(r.json())
 
@@ -368,47 +307,36 @@ def test_voucher_used_twice_refused(client: TestClient) -> None:
 
 
 def test_voucher_only_under_a_voucher_agreement(client: TestClient) -> None:
-    p = project(client)
-    h = household(client, p["id"])
-    a = client.post(
-        "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
-    ).json()
+    _, a = signed_monetary(client)
     r = client.post(f"/v1/agreements/{a['id']}/voucher", json={"issued_on": "2023-08-10"})
     assert r.status_code == 409 and r.json()["code"] == "not_a_voucher_agreement"
-    before_signing = voucher_agreement(client, ref="002")
+    before_signing = voucher_agreement(client, "002")
     r = client.post(f"/v1/agreements/{before_signing['id']}/voucher", json={"issued_on": "2023-07-31"})
     refused(r, "issued_on")
 
 
 def test_agreement_with_appraised_items_requotes_identically(client: TestClient) -> None:
     p = project(client)
-    h = household(client, p["id"], appraised_items=[{"kind": "attachment", "label": "围墙", "amount": "5000"}])
-    a = client.post(
-        "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
-    ).json()
-    # monetary default 531,000 (150 × 3000 + 18,000 + 3,000 + 60,000) + the appraised 5,000
-    assert a["total"] == "536000.00"
-    assert client.get(f"/v1/agreements/{a['id']}/requote").json()["total"] == "536000.00"
+    h = household(client, p["id"], "001", appraised_items=[{"kind": "attachment", "label": "围墙", "amount": "5000"}])
+    a = sign(client, h["id"], method="monetary").json()
+    # 150 × 3000 + 18,000 + 3,000 + 60,000 = 531,000; the village's only household signed and handed over in time
+    # → + 150 × 60 = 9,000 (三(四)8); + the appraised 5,000 → 545,000
+    assert a["total"] == "545000.00"
+    assert client.get(f"/v1/agreements/{a['id']}/requote").json()["total"] == "545000.00"
 
 
 def test_signing_for_a_tenants_only_household_refused(client: TestClient) -> None:
     p = project(client)
     tenant = {"name": "租户", "id_number": id_number(sequence=7), "collective_member": True, "occupancy": "tenant"}
-    h = household(client, p["id"], members=[tenant])
-    r = client.post("/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"})
+    h = household(client, p["id"], "001", members=[tenant])
+    r = sign(client, h["id"], method="monetary")
     assert refused(r, "members")["code"] == "not_entitled"
-    again = client.post(
-        "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
-    )
+    again = sign(client, h["id"], method="monetary")
     assert again.json()["code"] == "not_entitled"  # nothing was stored by the refused signing (not 409)
 
 
 def test_payment_and_clawback_not_before_the_agreement(client: TestClient) -> None:
-    p = project(client)
-    h = household(client, p["id"])
-    a = client.post(
-        "/v1/agreements", json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"}
-    ).json()
+    h, a = signed_monetary(client)
     pay = {"agreement_id": a["id"], "item_code": "moving_fee", "amount": "100", "paid_on": "2023-07-31"}
     refused(client.post("/v1/payments", json=pay), "paid_on")
     assert client.post("/v1/payments", json=pay | {"paid_on": "2023-08-01"}).status_code == 201

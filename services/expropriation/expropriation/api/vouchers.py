@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from expropriation.api.common import PathId, audit, checked, idempotent, load_params_version
 from expropriation.api.schemas import VoucherConvertIn, VoucherIssueIn, VoucherOut, VoucherUseIn
@@ -21,7 +22,7 @@ from qz_common.audit import snapshot
 from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
-from qz_common.identity import Reader, Writer, ensure_district
+from qz_common.identity import Caller, Reader, Writer, ensure_district
 from qz_common.money import to_fen
 
 router = APIRouter(prefix="/v1", tags=["vouchers"])
@@ -103,14 +104,24 @@ async def get_voucher(voucher_id: PathId, caller: Reader, session: Session) -> V
     return VoucherOut.model_validate(record)
 
 
+async def _voucher_for_update(session: AsyncSession, caller: Caller, voucher_id: int) -> tuple[HouseVoucher, Agreement]:
+    record = await get_or_404(session, HouseVoucher, voucher_id, "房票", lock=True)
+    ensure_district(caller, record.district)
+    return record, await get_or_404(session, Agreement, record.agreement_id, "协议")
+
+
+async def _changed(session: AsyncSession, caller: Caller, action: str, record: HouseVoucher, before: Any) -> VoucherOut:
+    await session.flush()
+    audit.record(session, caller, action, record, before=before)
+    return VoucherOut.model_validate(record)
+
+
 @router.post("/vouchers/{voucher_id}/use", summary="使用房票购买商品房（三(三)2(1)(4)）")
 async def use_voucher(voucher_id: PathId, body: VoucherUseIn, caller: Writer, session: Session) -> VoucherOut:
     async with session.begin():
-        record = await get_or_404(session, HouseVoucher, voucher_id, "房票", lock=True)
-        ensure_district(caller, record.district)
+        record, agreement = await _voucher_for_update(session, caller, voucher_id)
         if record.state != "issued":
             raise ProblemError(409, "voucher_not_usable", f"房票状态为 {record.state}，不能再用于购房")
-        agreement = await get_or_404(session, Agreement, record.agreement_id, "协议")
         _usable(record, agreement, body.used_on, "used_on")
         before = snapshot(record)
         # 三(三)2(4): above the voucher value the household pays the difference itself; below it the rest stays
@@ -121,21 +132,17 @@ async def use_voucher(voucher_id: PathId, body: VoucherUseIn, caller: Writer, se
         record.purchase_price = body.purchase_price
         record.purchase_reference = body.reference
         record.remaining_value = record.face_value - used
-        await session.flush()
-        audit.record(session, caller, "use", record, before=before)
-        return VoucherOut.model_validate(record)
+        return await _changed(session, caller, "use", record, before)
 
 
 @router.post("/vouchers/{voucher_id}/convert", summary="房票剩余价值调整为货币补偿（三(三)2(4)）")
 async def convert_voucher(voucher_id: PathId, body: VoucherConvertIn, caller: Writer, session: Session) -> VoucherOut:
     async with session.begin():
-        record = await get_or_404(session, HouseVoucher, voucher_id, "房票", lock=True)
-        ensure_district(caller, record.district)
+        record, agreement = await _voucher_for_update(session, caller, voucher_id)
         if record.state == "converted" or record.remaining_value <= 0:
             raise ProblemError(409, "nothing_to_convert", "房票没有可调整为货币补偿的剩余价值")
         if record.used_on is not None and body.converted_on < record.used_on:
             raise ProblemError(422, "converted_before_use", "调整日早于购房日", field="converted_on")
-        agreement = await get_or_404(session, Agreement, record.agreement_id, "协议")
         _usable(record, agreement, body.converted_on, "converted_on")
         item = _voucher_item(agreement)
         inputs = dict(item["inputs"])
@@ -154,6 +161,4 @@ async def convert_voucher(voucher_id: PathId, body: VoucherConvertIn, caller: Wr
         record.converted_value = record.remaining_value
         record.conversion_cash = to_fen(cash)
         record.remaining_value = Decimal("0")
-        await session.flush()
-        audit.record(session, caller, "convert", record, before=before)
-        return VoucherOut.model_validate(record)
+        return await _changed(session, caller, "convert", record, before)
