@@ -287,12 +287,17 @@ def test_voucher_usable_on_its_issue_day_and_last_day_only(client: TestClient) -
     assert on_issue_day.status_code == 200, on_issue_day.text
     # 三(三)2(4): purchase 1,000,000 below the value 1,248,000 → 248,000 remains, convertible to money
     assert on_issue_day.json()["remaining_value"] == "248000.00"
+    pay = {"agreement_id": a["id"], "item_code": "voucher_remainder_cash", "amount": "1", "paid_on": "2025-09-01"}
+    refused(client.post("/v1/payments", json=pay), "item_code")  # nothing converted yet, nothing payable
     expired = client.post(f"/v1/vouchers/{v['id']}/convert", json={"converted_on": "2025-08-11"})
     assert refused(expired, "converted_on")["code"] == "voucher_expired"
     last_day = client.post(f"/v1/vouchers/{v['id']}/convert", json={"converted_on": "2025-08-10"})
     assert last_day.status_code == 200, last_day.text
     assert last_day.json()["conversion_cash"] == "248000.00"  # at face value
     assert last_day.json()["state"] == "converted"
+    # the converted 248,000 is now payable, and no more
+    assert client.post("/v1/payments", json=pay | {"amount": "248000"}).status_code == 201
+    refused(client.post("/v1/payments", json=pay | {"amount": "0.01"}), "amount")
     assert client.post(f"/v1/vouchers/{v['id']}/convert", json={"converted_on": "2025-08-10"}).status_code == 409
 
 

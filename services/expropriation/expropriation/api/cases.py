@@ -28,7 +28,7 @@ from expropriation.api.schemas import (
     QuoteRequest,
 )
 from expropriation.casework import facts_of, project_records, quote_input
-from expropriation.models import Agreement, Clawback, Dispute, Household, Payment, Project
+from expropriation.models import Agreement, Clawback, Dispute, Household, HouseVoucher, Payment, Project
 from expropriation.rules.clawback import clawback
 from expropriation.rules.declarations import DisputeState, advance_dispute, may_take_house
 from expropriation.rules.quote import quote
@@ -271,6 +271,13 @@ async def _village_reward_due(session: AsyncSession, agreement: Agreement) -> De
     return sum((i.amount for i in due.items if i.code == "village_completion_reward"), Decimal("0"))
 
 
+async def _voucher_conversion_due(session: AsyncSession, agreement: Agreement) -> Decimal:
+    """三(三)2(4): the unused value of the agreement's 房票, once converted to money, is payable with the remainder the
+    agreement itself may already carry (A-39)."""
+    cash = await session.scalar(select(HouseVoucher.conversion_cash).where(HouseVoucher.agreement_id == agreement.id))
+    return cash if cash is not None else Decimal("0")
+
+
 @router.post("/payments", status_code=201, response_model=PaymentOut, summary="登记支付")
 async def record_payment(
     body: PaymentIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
@@ -283,6 +290,10 @@ async def record_payment(
         items = _agreement_items(agreement)
         if body.item_code == "village_completion_reward":
             items[body.item_code] = await _village_reward_due(session, agreement)
+        if body.item_code == "voucher_remainder_cash":
+            items[body.item_code] = items.get(body.item_code, Decimal("0")) + await _voucher_conversion_due(
+                session, agreement
+            )
         if items.get(body.item_code, Decimal("0")) <= 0:
             raise ProblemError(422, "item_not_payable", f"协议中没有应付项目 {body.item_code}", field="item_code")
         paid = (await _paid(session, agreement.id)).get(body.item_code, Decimal("0"))
