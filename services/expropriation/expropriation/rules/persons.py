@@ -148,10 +148,7 @@ class ResettlementArea:
 
 
 def resettlement_area(
-    city: CityParams,
-    persons: int,
-    legal_residential_area_m2: Decimal,
-    signed_and_vacated_on_time: bool,
+    city: CityParams, persons: int, legal_residential_area_m2: Decimal, signed_and_vacated_on_time: bool
 ) -> ResettlementArea:
     """三(二) 安置面积.
 
