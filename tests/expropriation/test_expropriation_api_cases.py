@@ -6,61 +6,13 @@ import io
 from typing import Any
 
 import pytest
+from expropriation_kit import household, project, sign
 from fastapi.testclient import TestClient
 from testkit import id_number, identity_headers
 
 from expropriation.api.projects import ROSTER_COLUMNS
 
 USCC = "91110000600037341L"
-
-
-def project(client: TestClient, **over: Any) -> dict[str, Any]:
-    b = {
-        "name": "某某路工程",
-        "district": "柯城区",
-        "village": "石梁村",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
-        "handover_deadline": "2023-10-31",
-        "valuation_date": "2023-07-01",
-        "appraised_price_per_m2": "3000",
-        "market_price_per_m2": "9000",
-    }
-    b.update(over)
-    r = client.post("/v1/projects", json=b)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def household(
-    client: TestClient, project_id: int, ref: str, seqs: tuple[int, ...] = (1, 2), **over: Any
-) -> dict[str, Any]:
-    b: dict[str, Any] = {
-        "ref": ref,
-        "head_name": f"户主{ref}",
-        "method": "monetary",
-        "members": [{"name": f"成员{s}", "id_number": id_number(sequence=s), "collective_member": True} for s in seqs],
-        "buildings": [
-            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000}
-        ],
-    }
-    b.update(over)
-    r = client.post(f"/v1/projects/{project_id}/households", json=b)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def sign(
-    client: TestClient,
-    household_id: int,
-    signed_on: str = "2023-08-01",
-    handed_over_on: str | None = "2023-08-10",
-    method: str = "monetary",
-) -> Any:
-    return client.post(
-        "/v1/agreements",
-        json={"household_id": household_id, "method": method, "signed_on": signed_on, "handed_over_on": handed_over_on},
-    )
 
 
 def test_project_refuses_other_district_and_old_rules(client: TestClient) -> None:

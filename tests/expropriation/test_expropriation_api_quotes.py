@@ -3,35 +3,11 @@
 from typing import Any
 
 import pytest
+from expropriation_kit import quote_body as body
 from fastapi.testclient import TestClient
 from testkit import id_number
 
 from qz_common.identity import IDENTITY_HEADER
-
-
-def body(**over: Any) -> dict[str, Any]:
-    b: dict[str, Any] = {
-        "district": "柯城区",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
-        "valuation_date": "2023-07-01",
-        "method": "monetary",
-        "members": [
-            {"name": "张一", "id_number": id_number(sequence=1), "collective_member": True, "exclusion": None},
-            {"name": "张二", "id_number": id_number(sequence=2), "collective_member": True},
-        ],
-        "agreement_signed_on": None,
-        "buildings": [
-            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000}
-        ],
-        "moves_via_temporary_housing": True,
-        "village_all_signed": False,
-        "appraised_price_per_m2": "3000",
-        "market_price_per_m2": "9000",
-        "flat_area_m2": "160",
-    }
-    b.update(over)
-    return b
 
 
 def test_quote_monetary_contract(client: TestClient) -> None:

@@ -13,7 +13,7 @@ from expropriation.rules.persons import (
     assign_parents_across_households,
     resettlement_area,
 )
-from expropriation.rules.types import Exclusion, Member, Occupancy
+from expropriation.rules.types import CivilServiceExit, Exclusion, Member, Occupancy
 
 PRE = dt.date(2023, 6, 1)
 DEADLINE = dt.date(2023, 9, 30)
@@ -52,7 +52,11 @@ def test_each_exclusion_with_its_clause(member: MakeMember, exclusion: Exclusion
 
 def test_civil_servant_resigned_after_pre_announcement_still_excluded(member: MakeMember) -> None:
     d = assess_member(
-        member(exclusion=Exclusion.CIVIL_SERVANT, civil_service_left_on=PRE + dt.timedelta(days=1)),
+        member(
+            exclusion=Exclusion.CIVIL_SERVANT,
+            civil_service_exit=CivilServiceExit.RESIGNED,
+            civil_service_left_on=PRE + dt.timedelta(days=1),
+        ),
         PRE,
         DEADLINE,
         SIGNED,
@@ -61,13 +65,24 @@ def test_civil_servant_resigned_after_pre_announcement_still_excluded(member: Ma
 
 
 def test_civil_servant_resigned_on_pre_announcement_day_excluded(member: MakeMember) -> None:
-    d = assess_member(member(exclusion=Exclusion.CIVIL_SERVANT, civil_service_left_on=PRE), PRE, DEADLINE, SIGNED)
+    d = assess_member(
+        member(
+            exclusion=Exclusion.CIVIL_SERVANT, civil_service_exit=CivilServiceExit.RESIGNED, civil_service_left_on=PRE
+        ),
+        PRE,
+        DEADLINE,
+        SIGNED,
+    )
     assert d.counted is False
 
 
 def test_civil_servant_resigned_day_before_pre_announcement_counts(member: MakeMember) -> None:
     d = assess_member(
-        member(exclusion=Exclusion.CIVIL_SERVANT, civil_service_left_on=PRE - dt.timedelta(days=1)),
+        member(
+            exclusion=Exclusion.CIVIL_SERVANT,
+            civil_service_exit=CivilServiceExit.RESIGNED,
+            civil_service_left_on=PRE - dt.timedelta(days=1),
+        ),
         PRE,
         DEADLINE,
         SIGNED,

@@ -72,8 +72,15 @@ def quote_input(
     in_time = handed_over_in_time(project, agreement)
     if in_time is not None:
         vacated = in_time
-    data = facts.model_dump(exclude={"members", "buildings", "agreement_signed_on", "vacated_on_time"})
-    appraised: Decimal | None = household.appraised_price_per_m2 or project.appraised_price_per_m2
+    data = facts.model_dump(
+        exclude={"members", "buildings", "appraised_items", "agreement_signed_on", "vacated_on_time"}
+    )
+    # the household's own appraisal, even an explicit 0, wins; only a missing one falls back to the project's
+    appraised: Decimal | None = (
+        household.appraised_price_per_m2
+        if household.appraised_price_per_m2 is not None
+        else project.appraised_price_per_m2
+    )
     return QuoteInput(
         district=project.district,
         pre_announcement_date=project.pre_announcement_date,
@@ -82,6 +89,7 @@ def quote_input(
         method=method or (Method(agreement.method) if agreement else Method(household.method)),
         members=members,
         buildings=tuple(b.to_rules() for b in facts.buildings),
+        appraised_items=tuple(a.to_rules() for a in facts.appraised_items),
         agreement_signed_on=agreement.signed_on if agreement else facts.agreement_signed_on,
         vacated_on_time=vacated,
         village_all_signed=village_all_signed,

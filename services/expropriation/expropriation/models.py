@@ -123,6 +123,30 @@ class Agreement(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class HouseVoucher(Base):
+    """三(三)2 房票 issued under a signed agreement: usable from its issue day to ``expires_on`` (三(三)2(2) 最长不超过
+    24个月, A-13); used to buy a flat (三(三)2(1)) and/or its unused value converted to money (三(三)2(4))."""
+
+    __tablename__ = "house_vouchers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), unique=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    face_value: Mapped[Decimal] = mapped_column(MONEY)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20))  # issued | used | converted
+    remaining_value: Mapped[Decimal] = mapped_column(MONEY)
+    used_on: Mapped[dt.date | None] = mapped_column(Date)
+    purchase_price: Mapped[Decimal | None] = mapped_column(MONEY)
+    purchase_reference: Mapped[str] = mapped_column(String(120), default="")
+    converted_on: Mapped[dt.date | None] = mapped_column(Date)
+    converted_value: Mapped[Decimal | None] = mapped_column(MONEY)
+    conversion_cash: Mapped[Decimal | None] = mapped_column(MONEY)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Dispute(Base):
     """二(四): 产权纠纷 / 产权人下落不明 / 无法确定产权人 → 方案、证据保全、补偿决定、提存."""
 

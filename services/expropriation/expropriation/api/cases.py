@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expropriation.api.common import audit, checked, idempotent, load_params, load_params_version
+from expropriation.api.common import PathId, audit, checked, idempotent, load_params, load_params_version
 from expropriation.api.schemas import (
     AgreementIn,
     AgreementOut,
@@ -28,7 +28,7 @@ from expropriation.api.schemas import (
     QuoteRequest,
 )
 from expropriation.casework import facts_of, project_records, quote_input
-from expropriation.models import Agreement, Clawback, Dispute, Household, Payment, Project
+from expropriation.models import Agreement, Clawback, Dispute, Household, HouseVoucher, Payment, Project
 from expropriation.rules.clawback import clawback
 from expropriation.rules.declarations import DisputeState, advance_dispute, may_take_house
 from expropriation.rules.quote import quote
@@ -50,7 +50,7 @@ def request_of(inp: QuoteInput) -> dict[str, Any]:
 
 
 def requote(agreement: Agreement, request: dict[str, Any] | None = None) -> QuoteOut:
-    body = QuoteRequest.model_validate(request or agreement.facts)
+    body = QuoteRequest.model_validate(agreement.facts if request is None else request)
     params = load_params_version(
         agreement.district, agreement.city_parameter_version, agreement.district_parameter_version
     )
@@ -132,21 +132,21 @@ async def sign_agreement(
 
 
 @router.get("/agreements/{agreement_id}", summary="补偿安置协议")
-async def get_agreement(agreement_id: int, caller: Reader, session: Session) -> AgreementOut:
+async def get_agreement(agreement_id: PathId, caller: Reader, session: Session) -> AgreementOut:
     record = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, record.district)
     return agreement_out(record)
 
 
 @router.get("/agreements/{agreement_id}/requote", summary="按协议所存参数版本重算（应与签约时一致）")
-async def requote_agreement(agreement_id: int, caller: Reader, session: Session) -> QuoteOut:
+async def requote_agreement(agreement_id: PathId, caller: Reader, session: Session) -> QuoteOut:
     record = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, record.district)
     return requote(record)
 
 
 @router.post("/agreements/{agreement_id}/handover", summary="登记腾空交付房屋")
-async def hand_over(agreement_id: int, body: HandoverIn, caller: Writer, session: Session) -> AgreementOut:
+async def hand_over(agreement_id: PathId, body: HandoverIn, caller: Writer, session: Session) -> AgreementOut:
     async with session.begin():
         record = await get_or_404(session, Agreement, agreement_id, "协议", lock=True)
         ensure_district(caller, record.district)
@@ -208,7 +208,7 @@ async def open_dispute(
 
 
 @router.post("/disputes/{dispute_id}/steps", summary="争议程序推进：方案→证据保全→补偿决定→提存")
-async def dispute_step(dispute_id: int, body: DisputeStepIn, caller: Writer, session: Session) -> DisputeOut:
+async def dispute_step(dispute_id: PathId, body: DisputeStepIn, caller: Writer, session: Session) -> DisputeOut:
     async with session.begin():
         record = await get_or_404(session, Dispute, dispute_id, "争议", lock=True)
         ensure_district(caller, record.district)
@@ -236,7 +236,7 @@ async def dispute_step(dispute_id: int, body: DisputeStepIn, caller: Writer, ses
 
 
 @router.get("/disputes/{dispute_id}", summary="产权争议")
-async def get_dispute(dispute_id: int, caller: Reader, session: Session) -> DisputeOut:
+async def get_dispute(dispute_id: PathId, caller: Reader, session: Session) -> DisputeOut:
     record = await get_or_404(session, Dispute, dispute_id, "争议")
     ensure_district(caller, record.district)
     return dispute_out(record)
@@ -271,6 +271,13 @@ async def _village_reward_due(session: AsyncSession, agreement: Agreement) -> De
     return sum((i.amount for i in due.items if i.code == "village_completion_reward"), Decimal("0"))
 
 
+async def _voucher_conversion_due(session: AsyncSession, agreement: Agreement) -> Decimal:
+    """三(三)2(4): the unused value of the agreement's 房票, once converted to money, is payable with the remainder the
+    agreement itself may already carry (A-39)."""
+    cash = await session.scalar(select(HouseVoucher.conversion_cash).where(HouseVoucher.agreement_id == agreement.id))
+    return cash if cash is not None else Decimal("0")
+
+
 @router.post("/payments", status_code=201, response_model=PaymentOut, summary="登记支付")
 async def record_payment(
     body: PaymentIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
@@ -278,9 +285,15 @@ async def record_payment(
     async def create() -> PaymentOut:
         agreement = await get_or_404(session, Agreement, body.agreement_id, "协议", lock=True)
         ensure_district(caller, agreement.district, field="agreement_id")
+        if body.paid_on < agreement.signed_on:
+            raise ProblemError(422, "paid_before_signing", "支付日早于协议签订日", field="paid_on")
         items = _agreement_items(agreement)
         if body.item_code == "village_completion_reward":
             items[body.item_code] = await _village_reward_due(session, agreement)
+        if body.item_code == "voucher_remainder_cash":
+            items[body.item_code] = items.get(body.item_code, Decimal("0")) + await _voucher_conversion_due(
+                session, agreement
+            )
         if items.get(body.item_code, Decimal("0")) <= 0:
             raise ProblemError(422, "item_not_payable", f"协议中没有应付项目 {body.item_code}", field="item_code")
         paid = (await _paid(session, agreement.id)).get(body.item_code, Decimal("0"))
@@ -302,7 +315,7 @@ async def record_payment(
 
 
 @router.get("/agreements/{agreement_id}/payments", summary="协议的支付记录")
-async def list_payments(agreement_id: int, caller: Reader, session: Session, paging: Paging) -> Page[PaymentOut]:
+async def list_payments(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[PaymentOut]:
     agreement = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, agreement.district)
     stmt = select(Payment).where(Payment.agreement_id == agreement_id).order_by(Payment.id)
@@ -320,6 +333,8 @@ async def record_clawback(
     async def create() -> ClawbackOut:
         agreement = await get_or_404(session, Agreement, body.agreement_id, "协议", lock=True)
         ensure_district(caller, agreement.district, field="agreement_id")
+        if body.found_on < agreement.signed_on:
+            raise ProblemError(422, "found_before_signing", "查实日早于协议签订日", field="found_on")
         # only what the finding corrects overrides the facts stored at signing
         corrected = {**agreement.facts, **body.corrected.model_dump(mode="json", exclude_unset=True)}
         corrected["agreement_signed_on"] = agreement.signed_on.isoformat()
@@ -344,7 +359,7 @@ async def record_clawback(
 
 
 @router.get("/agreements/{agreement_id}/clawbacks", summary="协议的收回记录")
-async def list_clawbacks(agreement_id: int, caller: Reader, session: Session, paging: Paging) -> Page[ClawbackOut]:
+async def list_clawbacks(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[ClawbackOut]:
     agreement = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, agreement.district)
     stmt = select(Clawback).where(Clawback.agreement_id == agreement_id).order_by(Clawback.id)

@@ -11,9 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expropriation.api.cases import agreement_out, dispute_out
-from expropriation.api.schemas import AgreementOut, DisputeOut, HouseholdOut, QuoteOut, RefusalOut, refusal
+from expropriation.api.schemas import AgreementOut, DisputeOut, HouseholdOut, QuoteOut, RefusalOut, VoucherOut, refusal
 from expropriation.casework import project_records, quote_input
-from expropriation.models import Agreement, BuildingOwner, Clawback, Dispute, Household, HouseholdMember, Project
+from expropriation.models import (
+    Agreement,
+    BuildingOwner,
+    Clawback,
+    Dispute,
+    Household,
+    HouseholdMember,
+    HouseVoucher,
+    Project,
+)
 from expropriation.parameters import params_on
 from expropriation.rules.quote import quote
 from expropriation.rules.types import RuleError
@@ -36,6 +45,7 @@ class MyHousehold(BaseModel):
     quote: QuoteOut | None
     refusal: RefusalOut | None
     agreement: AgreementOut | None
+    voucher: VoucherOut | None = None  # 房票 with its last valid day (expires_on), once issued
 
 
 class CreditFlag(BaseModel):
@@ -91,6 +101,7 @@ async def my_household(citizen: Citizen, session: Session) -> list[MyHousehold]:
         if a_out is not None:
             a_out.member_id_numbers = [i if i == me else _mask(i) for i in a_out.member_id_numbers]
             a_out.quote = q.model_dump(mode="json") if q else {}
+        voucher = await session.scalar(select(HouseVoucher).where(HouseVoucher.household_id == h.id))
         out.append(
             MyHousehold(
                 household_id=h.id,
@@ -103,6 +114,7 @@ async def my_household(citizen: Citizen, session: Session) -> list[MyHousehold]:
                 quote=q,
                 refusal=refused,
                 agreement=a_out,
+                voucher=VoucherOut.model_validate(voucher) if voucher else None,
             )
         )
     return out

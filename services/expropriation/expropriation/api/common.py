@@ -3,9 +3,11 @@
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from expropriation.api.schemas import refusal
+from fastapi import Path
+
+from expropriation.api.schemas import MAX_ID, refusal
 from expropriation.models import AuditRecord, IdempotencyKey
 from expropriation.parameters import params_by_version, params_on
 from expropriation.rules.params import Params
@@ -15,6 +17,8 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotentCreator
 from qz_common.params import RuleNotInForce
 
+# Path ids are BIGINT keys: beyond 64 bits (or below 1) is a 422 naming the parameter, never a database error.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 audit = AuditTrail(AuditRecord)
 idempotent = IdempotentCreator(IdempotencyKey)
 T = TypeVar("T")

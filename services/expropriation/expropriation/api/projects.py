@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expropriation.api.common import (
+    PathId,
     audit,
     checked,
     idempotent,
@@ -68,6 +69,9 @@ ITEM_CODES = (
     "non_residential_compensation",
     "attic_stilt_compensation",
     "ancillary_compensation",
+    "decoration_compensation",
+    "attachment_compensation",
+    "temporary_building_compensation",
     "temporary_resettlement_fee",
     "moving_fee",
     "early_vacate_reward",
@@ -114,7 +118,7 @@ async def list_projects(
 
 
 @router.get("/projects/{project_id}", summary="征收项目")
-async def get_project(project_id: int, caller: Reader, session: Session) -> ProjectOut:
+async def get_project(project_id: PathId, caller: Reader, session: Session) -> ProjectOut:
     record = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, record.district)
     return ProjectOut.model_validate(record)
@@ -157,7 +161,7 @@ async def _ref_free(session: AsyncSession, project_id: int, ref: str) -> bool:
     "/projects/{project_id}/households", status_code=201, response_model=HouseholdOut, summary="登记被征收户（花名册）"
 )
 async def create_household(
-    project_id: int, body: HouseholdIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+    project_id: PathId, body: HouseholdIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> HouseholdOut:
         project = await get_or_404(session, Project, project_id, "征收项目")
@@ -176,7 +180,7 @@ async def create_household(
 
 
 @router.get("/projects/{project_id}/households", summary="项目被征收户列表")
-async def list_households(project_id: int, caller: Reader, session: Session, paging: Paging) -> Page[HouseholdOut]:
+async def list_households(project_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[HouseholdOut]:
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)
     stmt = select(Household).where(Household.project_id == project_id).order_by(Household.id)
@@ -191,7 +195,7 @@ async def _household(session: AsyncSession, caller: Caller, household_id: int) -
 
 
 @router.get("/households/{household_id}", summary="被征收户")
-async def get_household(household_id: int, caller: Reader, session: Session) -> HouseholdOut:
+async def get_household(household_id: PathId, caller: Reader, session: Session) -> HouseholdOut:
     household, _ = await _household(session, caller, household_id)
     return HouseholdOut.model_validate(household)
 
@@ -203,7 +207,7 @@ async def get_household(household_id: int, caller: Reader, session: Session) -> 
     summary="申报户籍、家庭常住人口、房屋及附属物（二(二)）",
 )
 async def declare(
-    household_id: int, body: DeclarationIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+    household_id: PathId, body: DeclarationIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     if not has_valid_proof(set(body.proofs)):
         raise ProblemError(422, "proof_missing", "须提供房屋证件或有效凭证之一", field="proofs", basis=basis("二(三)"))
@@ -246,7 +250,7 @@ async def declare(
 
 @router.get("/households/{household_id}/declarations", summary="申报记录")
 async def list_declarations(
-    household_id: int, caller: Reader, session: Session, paging: Paging
+    household_id: PathId, caller: Reader, session: Session, paging: Paging
 ) -> Page[DeclarationOut]:
     await _household(session, caller, household_id)
     stmt = select(Declaration).where(Declaration.household_id == household_id).order_by(Declaration.id)
@@ -274,14 +278,14 @@ async def _household_input(
 
 @router.get("/households/{household_id}/quote", summary="按项目记录测算本户（奖励依项目签约交房记录）")
 async def household_quote(
-    household_id: int, caller: Reader, session: Session, method: Annotated[Method | None, Query()] = None
+    household_id: PathId, caller: Reader, session: Session, method: Annotated[Method | None, Query()] = None
 ) -> QuoteOut:
     inp, params = await _household_input(session, caller, household_id, method)
     return QuoteOut.of(checked(lambda: quote(inp, params)))
 
 
 @router.get("/households/{household_id}/compare", summary="本户四种安置方式对比")
-async def household_compare(household_id: int, caller: Reader, session: Session) -> CompareOut:
+async def household_compare(household_id: PathId, caller: Reader, session: Session) -> CompareOut:
     inp, params = await _household_input(session, caller, household_id, None)
     return CompareOut(outcomes=[MethodOutcomeOut.of(o) for o in checked(lambda: compare_methods(inp, params))])
 
@@ -340,7 +344,7 @@ async def batch(session: AsyncSession, project: Project, method: Method | None) 
 
 @router.post("/projects/{project_id}/batch-quotes", summary="整个项目逐户测算（批量）")
 async def batch_quote(
-    project_id: int,
+    project_id: PathId,
     caller: Reader,
     session: Session,
     method: Annotated[Method | None, Query(description="统一按某一安置方式测算")] = None,
@@ -351,7 +355,7 @@ async def batch_quote(
 
 
 @router.get("/projects/{project_id}/settlement-sheet", summary="结算清单导出（CSV，一户一行、一项一列）")
-async def settlement_sheet(project_id: int, caller: Reader, session: Session) -> Response:
+async def settlement_sheet(project_id: PathId, caller: Reader, session: Session) -> Response:
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)
     result = await batch(session, project, None)
@@ -394,6 +398,7 @@ _MEMBER = (
     "is_owner",
     "died_on",
     "occupancy",
+    "civil_service_exit",
     "civil_service_left_on",
     "housing_reform_rented_only",
 )
@@ -426,6 +431,26 @@ _HOUSEHOLD = (
     "appraised_price_per_m2",
 )
 ROSTER_COLUMNS = ("household_ref", "record", *_HOUSEHOLD, *_MEMBER, *_BUILDING)
+# Yes/no columns: a CSV cell is text, so these words are read as booleans here; anything else reaches the model as
+# text and is refused there (the JSON API itself takes only true/false).
+_FLAG_COLUMNS = frozenset(
+    {
+        "collective_member",
+        "is_owner",
+        "housing_reform_rented_only",
+        "built",
+        "moves_via_temporary_housing",
+        "expropriator_provides_transit_housing",
+    }
+)
+_FLAG_WORDS = {"true": True, "false": False, "是": True, "否": False}
+
+
+def _cell(column: str, raw: str) -> str | bool:
+    value = raw.strip()
+    if column in _FLAG_COLUMNS:
+        return _FLAG_WORDS.get(value.lower(), value)
+    return value
 
 
 def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
@@ -445,13 +470,13 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
         g = groups.setdefault(ref, {"ref": ref, "members": [], "buildings": [], "_lines": {}})
         for key in _HOUSEHOLD:
             if row.get(key) and key not in g:
-                g[key] = row[key].strip()
+                g[key] = _cell(key, row[key])
         record = (row.get("record") or "").strip()
         if record == "member":
-            g["members"].append({k: row[k].strip() for k in _MEMBER if row.get(k)})
+            g["members"].append({k: _cell(k, row[k]) for k in _MEMBER if row.get(k)})
             g["_lines"][("members", len(g["members"]) - 1)] = line
         elif record == "building":
-            g["buildings"].append({k: row[k].strip() for k in _BUILDING if row.get(k)})
+            g["buildings"].append({k: _cell(k, row[k]) for k in _BUILDING if row.get(k)})
             g["_lines"][("buildings", len(g["buildings"]) - 1)] = line
         else:
             errors.append(
@@ -475,7 +500,7 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
 
 @router.post("/projects/{project_id}/roster", status_code=201, summary="导入项目花名册（CSV）")
 async def import_roster(
-    project_id: int, file: UploadFile, request: Request, caller: Writer, session: Session
+    project_id: PathId, file: UploadFile, request: Request, caller: Writer, session: Session
 ) -> ImportOut:
     raw = await file.read(request.app.state.settings.max_csv_bytes + 1)
     if len(raw) > request.app.state.settings.max_csv_bytes:

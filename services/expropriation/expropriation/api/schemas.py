@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from stdnum.cn import ric
 
 from expropriation.rules.declarations import recognise_area
 from expropriation.rules.quote import MethodOutcome, Quote
 from expropriation.rules.types import (
+    AppraisedItem,
+    AppraisedKind,
     Building,
     BuildingKind,
+    CivilServiceExit,
     Exclusion,
     FlatType,
     Land,
@@ -31,13 +44,45 @@ from expropriation.rules.types import (
     Use,
     WorkKind,
 )
+from qz_common.clock import today
 from qz_common.ids import USCC, IdNumber
 from qz_common.money import Yuan
+from qz_common.periods import add_months
 
 Area = Annotated[Decimal, Field(ge=0, le=100000, max_digits=12, decimal_places=2, description="平方米")]
 Price = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2, description="元")]
 Name = Annotated[str, Field(min_length=1, max_length=60)]
 Height = Annotated[Decimal, Field(ge=0, le=20, max_digits=5, decimal_places=2, description="米")]
+# JSON true/false only: "yes", "1" or "true" as a string are refused, not guessed (the CSV roster converts its cells).
+Flag = StrictBool
+# Body ids: a BIGINT key, so an id beyond 64 bits is a 422, never a database error.
+MAX_ID = 2**63 - 1
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# How far ahead a 征收土地预公告 may be dated (a planned announcement), and any other date of a project or quote.
+ANNOUNCEMENT_HORIZON_MONTHS = 12
+PLANNING_HORIZON_MONTHS = 120
+
+
+def _not_after_today(value: dt.date) -> dt.date:
+    """Deaths, works, signatures, hand-overs, decisions and payments are facts: they cannot lie in the future."""
+    if value > today():
+        raise ValueError(f"{value} 晚于今天（{today()}），该日期须为已发生的事实")
+    return value
+
+
+def _within(months: int) -> Callable[[dt.date], dt.date]:
+    def check(value: dt.date) -> dt.date:
+        limit = add_months(today(), months)
+        if value > limit:
+            raise ValueError(f"{value} 晚于 {limit}，超出合理范围")
+        return value
+
+    return check
+
+
+PastDate = Annotated[dt.date, AfterValidator(_not_after_today)]
+AnnouncementDate = Annotated[dt.date, AfterValidator(_within(ANNOUNCEMENT_HORIZON_MONTHS))]
+PlanDate = Annotated[dt.date, AfterValidator(_within(PLANNING_HORIZON_MONTHS))]
 
 
 class Strict(BaseModel):
@@ -55,15 +100,18 @@ def area_str(value: Decimal) -> str:
 class MemberIn(Strict):
     name: Name
     id_number: IdNumber
-    collective_member: bool
+    collective_member: Flag
     exclusion: Exclusion | None = None
     born_on: dt.date | None = Field(None, validate_default=True, description="出生日期；缺省取身份证号中的出生日期")
-    died_on: dt.date | None = None
-    is_owner: bool = False
+    died_on: PastDate | None = None
+    is_owner: Flag = Field(False, description="拥有被征收房屋所有权（无安置人口的户须有产权人，三(二)）")
     occupancy: Occupancy = Occupancy.HOUSEHOLD
-    civil_service_left_on: dt.date | None = None
-    housing_reform_rented_only: bool = False
-    counted_in_other_household: bool = False
+    civil_service_exit: CivilServiceExit | None = Field(
+        None, description="在编人员离开编制的方式：retired 离退休 | resigned 辞职 | dismissed 辞退（三(一)1(2)）"
+    )
+    civil_service_left_on: PastDate | None = Field(None, description="辞职、辞退的日期")
+    housing_reform_rented_only: Flag = False
+    counted_in_other_household: Flag = False
 
     @field_validator("born_on")
     @classmethod
@@ -97,11 +145,11 @@ class BuildingIn(Strict):
     built_year: int = Field(ge=1900, le=2100)
     kind: BuildingKind = BuildingKind.MAIN
     land: Land = Land.COLLECTIVE
-    built: bool = True
-    eaves_height_m: Height | None = None
-    clear_height_m: Height | None = None
+    built: Flag = Field(True, description="false：审批面积中未建部分（三(三)3(2) 未建部分面积不计价值）")
+    eaves_height_m: Height | None = Field(None, description="檐口高度（只用于阁楼）")
+    clear_height_m: Height | None = Field(None, description="层高（只用于架空层）")
     work_kind: WorkKind | None = None
-    work_done_on: dt.date | None = None
+    work_done_on: PastDate | None = None
     label: str = Field("", max_length=60)
     owner_uscc: USCC | None = Field(None, description="非住宅房屋的产权单位统一社会信用代码（如有）")
 
@@ -123,15 +171,38 @@ class BuildingIn(Strict):
                     }
         return data
 
-    @field_validator("work_done_on")
+    @field_validator("certificate_area_m2", "authority_area_m2")
     @classmethod
-    def _work(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        if (info.data.get("work_kind") is None) != (value is None):
+    def _one_legal_area(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        """二(三): the certificate (else the authority) decides the legal area; a different declared area is a
+        conflict to resolve, not a choice of the larger (A-36)."""
+        legal = info.data.get("legal_area_m2")
+        if value is None or legal is None or value == legal:
+            return value
+        if info.field_name == "authority_area_m2" and info.data.get("certificate_area_m2") is not None:
+            return value  # with a certificate, the authority's figure is not the basis
+        raise ValueError(f"与申报的合法建筑面积 {legal} 不一致：以证载（或主管部门核定）面积为准，请更正后再申报")
+
+    @model_validator(mode="after")
+    def _work_with_its_day(self) -> BuildingIn:
+        if (self.work_kind is None) != (self.work_done_on is None):
             raise ValueError("work_kind 与 work_done_on 须同时填写")
-        return value
+        return self
 
     def to_rules(self) -> Building:
         return Building(**self.model_dump(exclude={"owner_uscc", "certificate_area_m2", "authority_area_m2"}))
+
+
+class AppraisedItemIn(Strict):
+    """三(四)3: 装修、其他附属物（构筑物）、临时建筑, at the amount appraised under the state-land standard."""
+
+    kind: AppraisedKind
+    label: Name
+    amount: Price = Field(description="评估机构按国有土地上房屋征收补偿标准评估的金额")
+    made_on: PastDate | None = Field(None, description="建造或装修日期（征收土地预公告后的不予补偿，二(一)）")
+
+    def to_rules(self) -> AppraisedItem:
+        return AppraisedItem(**self.model_dump())
 
 
 class HouseholdFacts(Strict):
@@ -139,12 +210,13 @@ class HouseholdFacts(Strict):
 
     members: list[MemberIn] = Field(min_length=1, max_length=60)
     buildings: list[BuildingIn] = Field(min_length=1, max_length=200)
-    agreement_signed_on: dt.date | None = None
-    moves_via_temporary_housing: bool = True
-    vacated_on_time: bool = True
-    expropriator_provides_transit_housing: bool = False
+    appraised_items: list[AppraisedItemIn] = Field(default_factory=list, max_length=200)
+    agreement_signed_on: PastDate | None = None
+    moves_via_temporary_housing: Flag = True
+    vacated_on_time: Flag = True
+    expropriator_provides_transit_housing: Flag = False
     voucher_purchase_price: Price | None = None
-    voucher_buys_new_housing: bool = False
+    voucher_buys_new_housing: Flag = False
     flat_area_m2: Area | None = None
     flat_type: FlatType = FlatType.MULTI_STOREY
     flat_market_price_per_m2: Price | None = None
@@ -154,21 +226,22 @@ class HouseholdFacts(Strict):
 
 class QuoteRequest(HouseholdFacts):
     district: str = Field(description="柯城区 | 衢江区")
-    pre_announcement_date: dt.date
-    signing_deadline: dt.date
-    valuation_date: dt.date
+    pre_announcement_date: AnnouncementDate
+    signing_deadline: PlanDate
+    valuation_date: PlanDate
     method: Method
-    village_all_signed: bool = False
+    village_all_signed: Flag = False
     appraised_price_per_m2: Price | None = None
     market_price_per_m2: Price | None = None
     early_vacate_rate_per_m2: Price | None = None
-    outside_urban_plan_area: bool = False
+    outside_urban_plan_area: Flag = False
 
     def to_rules(self) -> QuoteInput:
-        data = self.model_dump(exclude={"members", "buildings"})
+        data = self.model_dump(exclude={"members", "buildings", "appraised_items"})
         return QuoteInput(
             members=tuple(m.to_rules() for m in self.members),
             buildings=tuple(b.to_rules() for b in self.buildings),
+            appraised_items=tuple(a.to_rules() for a in self.appraised_items),
             **data,
         )
 
@@ -206,6 +279,7 @@ class QuoteOut(BaseModel):
     resettlement_area_reason: str
     money_only: bool
     legal_residential_area_m2: str
+    built_residential_area_m2: str = Field("", description="已建成的合法住宅面积（按平方米计付的各项以此为准）")
     persons: list[PersonOut]
     excluded_persons: list[PersonOut]
     excluded_buildings: list[FindingOut]
@@ -229,6 +303,7 @@ class QuoteOut(BaseModel):
             resettlement_area_reason=q.area.reason,
             money_only=q.area.money_only,
             legal_residential_area_m2=area_str(q.legal_residential_area_m2),
+            built_residential_area_m2=area_str(q.built_residential_area_m2),
             persons=persons,
             excluded_persons=[p for p in persons if not p.counted],
             excluded_buildings=[FindingOut(**vars(f)) for f in q.findings],
@@ -256,6 +331,7 @@ def refusal(e: RuleError) -> RefusalOut:
         "OutOfScope": "out_of_scope",
         "OldRulesApply": "old_rules_apply",
         "MethodNotAvailable": "method_not_available",
+        "NotEntitled": "not_entitled",
     }
     return RefusalOut(
         code=codes.get(type(e).__name__, "rule_violation"), field=e.field, detail=e.message, basis=e.basis
@@ -289,11 +365,11 @@ class ProjectIn(Strict):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     district: str = Field(description="柯城区 | 衢江区")
     village: Annotated[str, Field(min_length=1, max_length=60)]
-    pre_announcement_date: dt.date
-    signing_deadline: dt.date
-    handover_deadline: dt.date | None = None
-    valuation_date: dt.date
-    outside_urban_plan_area: bool = False
+    pre_announcement_date: AnnouncementDate
+    signing_deadline: PlanDate
+    handover_deadline: PlanDate | None = None
+    valuation_date: PlanDate
+    outside_urban_plan_area: Flag = False
     appraised_price_per_m2: Price | None = None
     market_price_per_m2: Price | None = None
     early_vacate_rate_per_m2: Price | None = None
@@ -352,7 +428,7 @@ class HouseholdOut(Out):
 
 
 class DeclarationIn(Strict):
-    declared_on: dt.date
+    declared_on: PastDate
     documents: list[
         Literal[
             "户口簿", "不动产权证书", "房屋所有权证", "土地使用权证", "其他有效权属证明", "房屋租赁协议", "房屋抵押协议"
@@ -376,10 +452,10 @@ class DeclarationOut(Out):
 
 
 class AgreementIn(Strict):
-    household_id: int
+    household_id: RecordId
     method: Method
-    signed_on: dt.date
-    handed_over_on: dt.date | None = None
+    signed_on: PastDate
+    handed_over_on: PastDate | None = None
 
 
 class AgreementOut(Out):
@@ -400,18 +476,18 @@ class AgreementOut(Out):
 
 
 class HandoverIn(Strict):
-    handed_over_on: dt.date
+    handed_over_on: PastDate
 
 
 class DisputeIn(Strict):
-    household_id: int
+    household_id: RecordId
     ground: Literal["ownership_dispute", "owner_missing", "owner_undetermined"]
     detail: str = Field("", max_length=500)
 
 
 class DisputeStepIn(Strict):
     state: Literal["plan_proposed", "evidence_preserved", "decision_made", "deposited", "resolved"]
-    on: dt.date
+    on: PastDate
     reference: str = Field("", max_length=120, description="方案/保全/决定/提存文书号")
     deposit_amount: Price | None = Field(None, description="提存金额（提存时必填）")
 
@@ -430,10 +506,10 @@ class DisputeOut(Out):
 
 
 class PaymentIn(Strict):
-    agreement_id: int
+    agreement_id: RecordId
     item_code: Annotated[str, Field(min_length=1, max_length=60)]
-    amount: Price
-    paid_on: dt.date
+    amount: Annotated[Price, Field(gt=0)]
+    paid_on: PastDate
     reference: str = Field("", max_length=120)
 
 
@@ -448,8 +524,8 @@ class PaymentOut(Out):
 
 
 class ClawbackIn(Strict):
-    agreement_id: int
-    found_on: dt.date
+    agreement_id: RecordId
+    found_on: PastDate
     reason: Annotated[str, Field(min_length=1, max_length=500)]
     corrected: HouseholdFacts = Field(description="查实后的申报（据以重算应得金额）")
 
@@ -477,3 +553,40 @@ class BatchQuoteOut(BaseModel):
 class ImportOut(BaseModel):
     created: int
     households: list[str]
+
+
+# --- 房票 (三(三)2) ---------------------------------------------------------------------------------------------------
+
+
+class VoucherIssueIn(Strict):
+    issued_on: PastDate = Field(description="出票日（三(三)2(2) 有效期自出票之日起计算）")
+
+
+class VoucherUseIn(Strict):
+    used_on: PastDate
+    purchase_price: Annotated[Price, Field(gt=0, description="所购商品房价格")]
+    reference: str = Field("", max_length=120, description="购房合同号")
+
+
+class VoucherConvertIn(Strict):
+    converted_on: PastDate
+
+
+class VoucherOut(Out):
+    id: int
+    agreement_id: int
+    household_id: int
+    district: str
+    face_value: Yuan
+    issued_on: dt.date
+    expires_on: dt.date = Field(description="有效期最后一日（含）")
+    state: str
+    remaining_value: Yuan
+    used_on: dt.date | None
+    purchase_price: Yuan | None
+    purchase_reference: str
+    converted_on: dt.date | None
+    converted_value: Yuan | None
+    conversion_cash: Yuan | None
+    basis: str = "衢政发〔2023〕2号 三(三)2"
+    created_at: dt.datetime

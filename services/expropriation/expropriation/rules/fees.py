@@ -28,6 +28,23 @@ def voucher_valid_on(city: CityParams, issued_on: dt.date, day: dt.date) -> bool
     return issued_on <= day <= voucher_last_valid_day(city, issued_on)
 
 
+def voucher_remainder_cash(
+    city: CityParams, remainder: Decimal, voucher_price_per_m2: Decimal, appraised_price_per_m2: Decimal | None
+) -> Decimal:
+    """三(三)2(4): "可以将房票剩余价值调整为货币补偿，按货币补偿安置标准结算" (unrounded).
+
+    A-10: at face value (``voucher_remainder_reading = "face_value"``), or turned back into m² at the voucher
+    price and paid at the appraised price per m² (``"area_at_monetary_standard"``).
+    """
+    if city.voucher_remainder_reading == "face_value":
+        return remainder
+    if appraised_price_per_m2 is None:
+        raise RuleError(
+            "appraised_price_per_m2", "房票剩余价值按货币补偿安置标准结算，须有评估价格", basis("三(三)2(4)")
+        )
+    return remainder / voucher_price_per_m2 * appraised_price_per_m2
+
+
 @dataclass(frozen=True)
 class TemporaryFee:
     monthly: Decimal

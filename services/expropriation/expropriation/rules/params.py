@@ -114,6 +114,7 @@ class DistrictParams:
     district: str
     division_code: str
     early_vacate_rate_per_m2: Decimal
+    early_vacate_rate_supplied: bool
     voucher_new_housing_reward_rate: Decimal
     voucher_new_housing_reward_supplied: bool
     homestead_available: bool
@@ -126,6 +127,7 @@ class DistrictParams:
             district=str(p["district"]),
             division_code=str(p["division_code"]),
             early_vacate_rate_per_m2=p.decimal("early_vacate_rate_per_m2"),
+            early_vacate_rate_supplied=bool(p["early_vacate_rate_supplied"]),
             voucher_new_housing_reward_rate=p.decimal("voucher_new_housing_reward_rate"),
             voucher_new_housing_reward_supplied=bool(p["voucher_new_housing_reward_supplied"]),
             homestead_available=bool(p["homestead_available"]),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .params import CityParams
-from .types import Exclusion, Member, Occupancy, basis
+from .types import CivilServiceExit, Exclusion, Member, Occupancy, RuleError, basis
 
 EXCLUSION_CLAUSES: dict[Exclusion, tuple[str, str]] = {
     Exclusion.AFFILIATED: ("三(一)1(1)", "挂靠在本村的外来人员"),
@@ -64,11 +64,17 @@ def assess_member(
         return no("非本村集体经济组织成员", "三(一)1")
     if m.exclusion is not None:
         clause, text = EXCLUSION_CLAUSES[m.exclusion]
-        if m.exclusion is Exclusion.CIVIL_SERVANT and m.civil_service_left_on is not None:
-            if m.civil_service_left_on < pre_announcement_date:
-                pass  # A-03: left before the pre-announcement → no longer 在编, not excluded
-            else:
-                return no(f"{text}：于{m.civil_service_left_on}辞职或被辞退，在征收土地预告发布后", clause)
+        if m.exclusion is Exclusion.CIVIL_SERVANT and m.civil_service_exit in (
+            CivilServiceExit.RESIGNED,
+            CivilServiceExit.DISMISSED,
+        ):
+            left_on = m.civil_service_left_on
+            if left_on is None:
+                raise RuleError("civil_service_left_on", "辞职、辞退人员须填写离开编制的日期", basis(clause))
+            if left_on >= pre_announcement_date:
+                how = "辞职" if m.civil_service_exit is CivilServiceExit.RESIGNED else "被辞退"
+                return no(f"{text}：于{left_on}{how}，在征收土地预告发布后", clause)
+            # A-03: resigned or dismissed before the pre-announcement → no longer 在编, not excluded
         elif m.exclusion is Exclusion.HOUSING_REFORM and m.housing_reform_rented_only:
             pass  # 租住的除外
         else:
@@ -95,8 +101,11 @@ def assess_members(
     """三(一) for every member; a person (by 身份证号) declared twice in one household counts once."""
     seen: set[str] = set()
     out: list[PersonDecision] = []
-    for m in members:
-        d = assess_member(m, pre_announcement_date, signing_deadline, agreement_signed_on)
+    for i, m in enumerate(members):
+        try:
+            d = assess_member(m, pre_announcement_date, signing_deadline, agreement_signed_on)
+        except RuleError as e:
+            raise RuleError(f"members[{i}].{e.field}", e.message, e.basis) from None
         if d.counted and m.id_number in seen:
             d = PersonDecision(m.name, m.id_number, False, "同一人在本户重复申报", basis("三(一)3"))
         if d.counted:
@@ -143,20 +152,29 @@ def resettlement_area(
 ) -> ResettlementArea:
     """三(二) 安置面积.
 
-    "以一户一人110平方米（建筑面积）为保障，每增加一个安置人口按每人50平方米（建筑面积）增加安置面积。"
+    "征收住宅房屋的安置面积，以一户一人110平方米（建筑面积）为保障，每增加一个安置人口按每人50平方米（建筑面积）增加
+    安置面积。"
     "被征收人为非本村集体经济组织成员（或属于不列入安置人口的情形），且拥有被征收住宅房屋所有权的，原则上只享受货币
     补偿安置。其中在规定期限内签约，且按期腾空交付房屋的，可按被征收住宅房屋合法建筑面积，给予不高于110平方米的安置面积。"
-    A household with no 安置人口 is taken to be such an owner (A-11).
+
+    Only a household whose 住宅 is expropriated has an 安置面积: with no legal residential area (only
+    non-residential, attic, ancillary or excluded parts) there is none, and money only (A-31). A household with no
+    安置人口 is quoted only when one of its members owns the house (the quote checks it, A-11, A-33).
     """
+    clause = basis("三(二)")
+    if legal_residential_area_m2 <= 0:
+        return ResettlementArea(
+            Decimal("0"), True, "无被征收住宅房屋合法建筑面积：安置面积只适用于征收住宅房屋，只享受货币补偿", clause
+        )
     if persons >= 1:
         area = city.base_area_m2 + city.area_per_additional_person_m2 * (persons - 1)
-        return ResettlementArea(area, False, f"{persons}个安置人口：110 + 50 × {persons - 1}", basis("三(二)"))
+        return ResettlementArea(area, False, f"{persons}个安置人口：110 + 50 × {persons - 1}", clause)
     if signed_and_vacated_on_time:
         area = min(legal_residential_area_m2, city.non_member_owner_area_cap_m2)
         return ResettlementArea(
             area,
             False,
             "无安置人口的产权人，规定期限内签约并按期腾空交付：按合法建筑面积，不高于110平方米",
-            basis("三(二)"),
+            clause,
         )
-    return ResettlementArea(Decimal("0"), True, "无安置人口的产权人，原则上只享受货币补偿安置", basis("三(二)"))
+    return ResettlementArea(Decimal("0"), True, "无安置人口的产权人，原则上只享受货币补偿安置", clause)

@@ -44,6 +44,10 @@ class MethodNotAvailable(RuleError):
     """The chosen 安置方式 is not open to this household."""
 
 
+class NotEntitled(RuleError):
+    """The declared household is not the 被征收人 of the house (三(二), 三(四)5): nothing is quoted for it."""
+
+
 class District(StrEnum):
     KECHENG = "柯城区"
     QUJIANG = "衢江区"
@@ -92,6 +96,14 @@ class Exclusion(StrEnum):
     OTHER_SPECIAL = "other_special"  # (5) 其他特殊人员 (district-defined)
 
 
+class CivilServiceExit(StrEnum):
+    """三(一)1(2) "含离退休人员和征收土地预告发布后辞职、辞退人员": how an 在编人员 left."""
+
+    RETIRED = "retired"  # 离退休: excluded whenever they retired
+    RESIGNED = "resigned"  # 辞职: excluded when on/after the pre-announcement
+    DISMISSED = "dismissed"  # 辞退: excluded when on/after the pre-announcement
+
+
 class Occupancy(StrEnum):
     HOUSEHOLD = "household"
     TENANT = "tenant"  # 承租人 三(四)5
@@ -126,7 +138,8 @@ class Member:
     died_on: dt.date | None = None
     is_owner: bool = False
     occupancy: Occupancy = Occupancy.HOUSEHOLD
-    # 三(一)1(2): for civil_servant, the day the person resigned or was dismissed, if any.
+    # 三(一)1(2): for civil_servant, how (离退休 / 辞职 / 辞退) and when the person left the 编制, if they did.
+    civil_service_exit: CivilServiceExit | None = None
     civil_service_left_on: dt.date | None = None
     # 三(一)1(4) "租住的除外": the housing_reform exclusion does not apply to renters of 保障房.
     housing_reform_rented_only: bool = False
@@ -150,6 +163,24 @@ class Building:
     work_kind: WorkKind | None = None  # 二(一): work declared on this part ...
     work_done_on: dt.date | None = None  # ... and the day it was done
     label: str = ""
+
+
+class AppraisedKind(StrEnum):
+    """三(四)3 second paragraph: compensated by the state-land standard (not in the 办法), at the appraised amount."""
+
+    DECORATION = "decoration"  # 装修
+    ATTACHMENT = "attachment"  # 其他附属物（构筑物）
+    TEMPORARY_BUILDING = "temporary_building"  # 临时建筑
+
+
+@dataclass(frozen=True)
+class AppraisedItem:
+    """One 装修 / 附属物 / 临时建筑 item with the amount the appraiser supplied under the state-land standard."""
+
+    kind: AppraisedKind
+    label: str
+    amount: Decimal
+    made_on: dt.date | None = None  # when it was made or fitted (二(一): from the pre-announcement, not compensated)
 
 
 @dataclass(frozen=True)
@@ -180,6 +211,8 @@ class QuoteInput:
     delivery_months: int | None = None
     # 宅基地
     outside_urban_plan_area: bool = False
+    # 三(四)3 装修、其他附属物（构筑物）、临时建筑
+    appraised_items: tuple[AppraisedItem, ...] = ()
 
 
 @dataclass(frozen=True)

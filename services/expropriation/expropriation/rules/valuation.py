@@ -103,6 +103,20 @@ def assess_building(
     """
     if b.legal_area_m2 < 0:
         raise RuleError(f"buildings[{index}].legal_area_m2", "面积不能为负")
+    if b.eaves_height_m is not None and b.kind is not BuildingKind.ATTIC:
+        # A-32: 说明2 prices floors by eaves height only as 无证阁楼 (三(四)3); a height sent for another part would be
+        # silently ignored, so it is refused and the part must be declared as an attic to be priced that way.
+        raise RuleError(
+            f"buildings[{index}].eaves_height_m",
+            "檐口高度只用于无证阁楼（附件 说明2）；檐口低矮的楼层部分应申报为阁楼（kind=attic）",
+            basis("附件 说明2"),
+        )
+    if b.clear_height_m is not None and b.kind is not BuildingKind.STILT_FLOOR:
+        raise RuleError(
+            f"buildings[{index}].clear_height_m",
+            "层高只用于无证架空层（附件 说明2）；架空层应申报为 kind=stilt_floor",
+            basis("附件 说明2"),
+        )
     label = b.label or f"buildings[{index}]"
     price = replacement_price(city, b.structure)
     newness = newness_rate(city, b.built_year, valuation)
