@@ -17,6 +17,8 @@ from qz_common.money import Yuan
 Score = Annotated[Decimal, Field(ge=0, le=100), PlainSerializer(float, return_type=float, when_used="json")]
 ScoreOut = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+# Row ids fit a BIGINT: anything larger is a 422, never a database overflow.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Strict(BaseModel):
@@ -158,8 +160,9 @@ class ApplicationOut(Out):
 
 
 class AgreementIn(Strict):
-    institution_id: int
+    institution_id: RowId
     signed_on: dt.date
+    pooling_area: District | None = Field(None, description="签订协议的统筹区（默认机构所在区县）")
 
 
 class AgreementEventIn(Strict):
@@ -170,11 +173,25 @@ class AgreementEventIn(Strict):
     requested_on: dt.date | None = Field(None, description="主动申请的提出日期（提前3个月）")
     reason: Annotated[str, Field(max_length=200)] | None = None
     clause: Annotated[str, Field(max_length=40)] | None = None
+    by_prefecture_office: bool = Field(
+        False, description="地市级经办机构中止或解除：该机构在其他统筹区的医保协议同时中止或解除（附件1 一(三)3）"
+    )
+
+
+class TerminationStepIn(Strict):
+    step: Literal["stop_settlement", "decision", "final_settlement", "liquidation"]
+    on: dt.date
+
+
+class TerminationStepOut(BaseModel):
+    step: str
+    on: dt.date
 
 
 class AgreementOut(Out):
     id: int
     institution_id: int
+    pooling_area: str
     state: str
     starts_on: dt.date
     ends_on: dt.date
@@ -185,7 +202,12 @@ class AgreementOut(Out):
     voluntary_suspension: bool
     terminated_on: dt.date | None
     reason: str
+    termination_steps: list[TerminationStepOut] | None
     basis: str
+
+
+class AgreementEventOut(AgreementOut):
+    linked: list[AgreementOut] = Field(description="随地市级中止、解除的其他统筹区医保协议")
 
 
 # ---------------------------------------------------------------- violations
@@ -200,7 +222,8 @@ class ViolationIn(Strict):
     standards: list[Annotated[int, Field(ge=1, le=21)]] = []
     mitigating: list[int] = []
     aggravating: list[int] = []
-    suspension_days: Annotated[int, Field(ge=1)] | None = None
+    suspension_days: Annotated[int, Field(ge=1, le=366)] | None = None
+    terminate_agreement: bool = Field(False, description="第四档情形选择解除医保协议（第五档一律解除）")
 
 
 class ViolationOut(Out):

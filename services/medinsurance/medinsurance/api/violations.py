@@ -8,9 +8,13 @@ from medinsurance.api.common import audit, idempotent, in_force, institution_for
 from medinsurance.api.schemas import ViolationIn, ViolationOut
 from medinsurance.models import Agreement, Institution, Violation
 from medinsurance.rules import agreements as agreement_rules
+from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.sanctions import (
     CASES,
     RatioOutOfRange,
+    case_applies,
+    case_basis,
+    case_clause,
     check_suspension_days,
     decide,
     penalty,
@@ -35,6 +39,16 @@ async def record_violation(
     tier = tier_of(body.case)
     p = in_force("sanctions", body.decided_on).params
     errors = []
+    if body.terminate_agreement and tier != 4:
+        errors.append(
+            {
+                "field": "terminate_agreement",
+                "code": "terminate_choice",
+                "detail": "仅第四档情形可选择解除医保协议（第五档一律解除）",
+            }
+        )
+    if body.terminate_agreement and body.suspension_days is not None:
+        errors.append({"field": "suspension_days", "code": "suspend_or_terminate", "detail": "中止与解除只可择一"})
     try:
         result = penalty(
             tier,
@@ -61,6 +75,12 @@ async def record_violation(
 
     async def create() -> ViolationOut:
         inst = await institution_for(session, caller, body.institution_id)
+        pharmacy = inst.kind in (InstitutionType.RETAIL_PHARMACY, InstitutionType.INTERNET_PHARMACY)
+        if not case_applies(body.case, pharmacy=pharmacy):
+            kind = "定点医疗机构" if pharmacy else "定点零售药店"
+            raise ProblemError(
+                422, "case_not_applicable", f"{body.case} 仅适用于{kind}（{case_basis(body.case)}）", field="case"
+            )
         agreement = await session.scalar(
             select(Agreement)
             .where(Agreement.institution_id == inst.id, Agreement.state.in_(["active", "suspended"]))
@@ -88,6 +108,20 @@ async def record_violation(
             apply_rule(agreement, nxt)
             await session.flush()
             audit.record(session, caller, "terminate" if decision.escalated else "suspend", agreement, before=before)
+        elif agreement is not None and (tier == 5 or body.terminate_agreement):
+            # 五(三)4/5 "解除医保协议": the decision ends the agreement (not its expiry); its 不予受理 bar follows.
+            ap = in_force("agreement", body.decided_on).params
+            before = snapshot(agreement)
+            current = agreement_rules.status_on(to_rule(agreement), body.decided_on, ap)
+            try:
+                nxt = agreement_rules.terminate(
+                    current, body.decided_on, f"协议处理 {body.case}：{CASES[body.case]}", case_clause(body.case)
+                )
+            except agreement_rules.AgreementError as exc:
+                raise ProblemError(409, "agreement_rule", str(exc), field="decided_on") from None
+            apply_rule(agreement, nxt)
+            await session.flush()
+            audit.record(session, caller, "terminate", agreement, before=before)
         row = Violation(
             institution_id=inst.id,
             agreement_id=agreement.id if agreement else None,
