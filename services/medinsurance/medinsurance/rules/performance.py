@@ -103,7 +103,7 @@ def _raw_score(row: dict[str, Any], inp: ItemInput, p: ParameterSet) -> Decimal:
 
 
 def _spread_over_group(maxima: list[Decimal], raw: list[Decimal]) -> list[Decimal]:
-    """"如果涉多个项目时,则累计计算扣分,扣完为止" (reading A-62): the deductions of the group's rows add up and stop at
+    """ "如果涉多个项目时,则累计计算扣分,扣完为止" (reading A-62): the deductions of the group's rows add up and stop at
     the group's total. Each row first loses its own deduction; what exceeds a row's points is taken from the rows
     of the group in table order, so the group scores max(0, Σ max − Σ deductions)."""
     scores = [max(ZERO, min(r, m)) for m, r in zip(maxima, raw, strict=True)]
