@@ -105,6 +105,7 @@ async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
                     publication=r.consequences.publication,
                     settlement_suspended=r.consequences.settlement_suspended,
                     reassess_after_months=r.consequences.reassess_after_months,
+                    caseworker_review=r.consequences.caseworker_review,
                 ),
                 basis=r.basis,
             )

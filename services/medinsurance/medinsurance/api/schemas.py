@@ -52,6 +52,7 @@ class ConsequencesOut(BaseModel):
     publication: str | None
     settlement_suspended: bool
     reassess_after_months: int | None
+    caseworker_review: str | None = Field(None, description="并列跨越排名末两位界线：由经办机构决定是否暂停联网结算")
 
 
 class GradeResultOut(BaseModel):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -217,6 +218,7 @@ class Consequences:
     publication: str | None  # "commend" (张榜公布树立正面典型) | "notify" (通报公布)
     settlement_suspended: bool
     reassess_after_months: int | None
+    caseworker_review: str | None = None  # a tie across the 排名末两位 boundary, left to the caseworker (A-25)
 
 
 @dataclass(frozen=True)
@@ -271,15 +273,18 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
     rank ≤ n × x, "居后x%" means rank-from-bottom ≤ n × x, n = institutions assessed (new ones excluded).
     """
     clause = "附件1 二(四)1" if category is Category.COMPREHENSIVE else "附件1 二(四)2"
-    scored = {i.id: final_score(i.half_year_score, i.annual_score, p) for i in institutions if not i.new_this_year}
-    if len(scored) != len([i for i in institutions if not i.new_this_year]):
+    assessed = [i for i in institutions if not i.new_this_year]
+    ids = [i.id for i in institutions]
+    if len(set(ids)) != len(ids):
         raise ValueError("institution ids must be unique")
+    scored = {i.id: final_score(i.half_year_score, i.annual_score, p) for i in assessed}
     n = len(scored)
-    values = list(scored.values())
+    ordered = sorted(scored.values())  # O(n log n); every position below is a binary search
     if category is Category.COMPREHENSIVE:
         top_share, bottom_share = p.decimal("comprehensive_a_top_share"), p.decimal("comprehensive_d_bottom_share")
     else:
         top_share, bottom_share = p.decimal("outpatient_a_top_share"), p.decimal("outpatient_d_bottom_share")
+    bottom_positions = p.integer("suspend_bottom_positions")
     results: list[AssessmentResult] = []
     for inst in institutions:
         if inst.new_this_year:
@@ -295,8 +300,10 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
             )
             continue
         s = scored[inst.id]
-        rank = 1 + sum(1 for v in values if v > s)
-        rank_bottom = 1 + sum(1 for v in values if v < s)
+        lower = bisect_left(ordered, s)  # institutions scoring strictly lower
+        at_or_below = bisect_right(ordered, s)
+        rank = 1 + (n - at_or_below)
+        rank_bottom = 1 + lower
         if s >= p.decimal("a_min_score") and rank <= n * top_share:
             grade = Grade.A
         elif s <= p.decimal("d_max_score") and rank_bottom <= n * bottom_share:
@@ -305,10 +312,18 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
             grade = Grade.B
         else:
             grade = Grade.C
-        suspended = category is not Category.COMPREHENSIVE and (
-            rank_bottom <= p.integer("suspend_bottom_positions") or s < p.decimal("suspend_below_score")
-        )
-        results.append(
-            AssessmentResult(inst.id, s, grade, rank, _consequences(category, grade, suspended, p), basis(clause))
-        )
+        review = None
+        suspended = False
+        if category is not Category.COMPREHENSIVE:
+            # Reading A-25: "排名末两位" suspends only institutions whose whole tie lies within the last two places;
+            # a tie reaching across that boundary goes to the caseworker; "低于60分" suspends on its own.
+            suspended = s < p.decimal("suspend_below_score") or at_or_below <= bottom_positions
+            if not suspended and rank_bottom <= bottom_positions:
+                review = (
+                    f"与其他{at_or_below - lower - 1}家机构并列,并列跨越排名末两位界线,是否暂停联网结算由经办机构决定"
+                )
+        consequences = _consequences(category, grade, suspended, p)
+        if review is not None:
+            consequences = replace(consequences, caseworker_review=review)
+        results.append(AssessmentResult(inst.id, s, grade, rank, consequences, basis(clause)))
     return results
