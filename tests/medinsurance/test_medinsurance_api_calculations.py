@@ -39,7 +39,7 @@ def test_grade_validation(client):
     assert r2.status_code == 422
     dup = {"id": "x", "half_year_score": 80, "annual_score": 80}
     r3 = client.post("/v1/assessments/grade", json={"category": "outpatient", "institutions": [dup, dup]})
-    assert r3.status_code == 422 and r3.json()["field"] == "institutions"
+    assert r3.status_code == 422 and r3.json()["field"] == "institutions.1.id"
 
 
 def test_penalty_contract(client):

@@ -12,7 +12,8 @@ from medinsurance.api.schemas import (
     AgreementEventOut,
     AgreementIn,
     AgreementOut,
-    RowId,
+    PathId,
+    QueryId,
     TerminationStepIn,
 )
 from medinsurance.models import Agreement, Institution
@@ -116,7 +117,7 @@ async def linked_agreements(session: Session, row: Agreement) -> list[Agreement]
     "/agreements/{agreement_id}/events", summary="协议中止、恢复、解除、续签（地市级中止、解除及于其他统筹区）"
 )
 async def agreement_event(
-    agreement_id: RowId, body: AgreementEventIn, caller: Writer, session: Session
+    agreement_id: PathId, body: AgreementEventIn, caller: Writer, session: Session
 ) -> AgreementEventOut:
     if body.by_prefecture_office:
         if body.event not in ("suspend", "terminate"):
@@ -162,7 +163,7 @@ async def agreement_event(
 
 @router.post("/agreements/{agreement_id}/termination-steps", summary="解除协议办理程序（附件1 一(四)）")
 async def termination_step(
-    agreement_id: RowId, body: TerminationStepIn, caller: Writer, session: Session
+    agreement_id: PathId, body: TerminationStepIn, caller: Writer, session: Session
 ) -> AgreementOut:
     async with session.begin():
         row = await session.get(Agreement, agreement_id, with_for_update=True)
@@ -185,7 +186,7 @@ async def termination_step(
 
 
 @router.get("/agreements/{agreement_id}", summary="医保协议详情（含自动解除、到期）")
-async def get_agreement(agreement_id: RowId, caller: Reader, session: Session) -> AgreementOut:
+async def get_agreement(agreement_id: PathId, caller: Reader, session: Session) -> AgreementOut:
     row = await session.get(Agreement, agreement_id)
     if row is None:
         raise ProblemError(404, "not_found", "医保协议不存在", field="agreement_id")
@@ -204,7 +205,7 @@ async def get_agreement(agreement_id: RowId, caller: Reader, session: Session) -
 
 @router.get("/agreements", summary="医保协议列表")
 async def list_agreements(
-    caller: Reader, session: Session, paging: Paging, institution_id: int | None = None
+    caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
 ) -> Page[AgreementOut]:
     stmt = select(Agreement).order_by(Agreement.id)
     if institution_id is not None:

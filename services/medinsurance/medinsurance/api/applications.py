@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from medinsurance.api.common import audit, idempotent, in_force, institution_for
-from medinsurance.api.schemas import ApplicationEventIn, ApplicationIn, ApplicationOut, SupplementIn
+from medinsurance.api.common import audit, idempotent, in_force, institution_for, not_in_future
+from medinsurance.api.schemas import ApplicationEventIn, ApplicationIn, ApplicationOut, PathId, QueryId, SupplementIn
 from medinsurance.models import Agreement, Application, Institution
 from medinsurance.rules import application as rules
 from medinsurance.rules.eligibility import InstitutionType
@@ -129,8 +129,9 @@ async def create_application(
 
 @router.post("/applications/{application_id}/events", summary="申请流程事件（受理、补正、评估、审议、签约、开通）")
 async def application_event(
-    application_id: int, body: ApplicationEventIn, caller: Writer, session: Session
+    application_id: PathId, body: ApplicationEventIn, caller: Writer, session: Session
 ) -> ApplicationOut:
+    not_in_future(body.on, "on")
     async with session.begin():
         row = await _locked(session, caller, application_id)
         before = snapshot(row)
@@ -149,7 +150,9 @@ async def application_event(
 
 
 @router.post("/applications/{application_id}/supplements", summary="评估期间补充材料（不计入评估期限）")
-async def add_supplement(application_id: int, body: SupplementIn, caller: Writer, session: Session) -> ApplicationOut:
+async def add_supplement(
+    application_id: PathId, body: SupplementIn, caller: Writer, session: Session
+) -> ApplicationOut:
     async with session.begin():
         row = await _locked(session, caller, application_id)
         before = snapshot(row)
@@ -166,7 +169,7 @@ async def add_supplement(application_id: int, body: SupplementIn, caller: Writer
 
 
 @router.get("/applications/{application_id}", summary="定点申请详情")
-async def get_application(application_id: int, caller: Reader, session: Session) -> ApplicationOut:
+async def get_application(application_id: PathId, caller: Reader, session: Session) -> ApplicationOut:
     row = await session.get(Application, application_id)
     if row is None:
         raise ProblemError(404, "not_found", "定点申请不存在", field="application_id")
@@ -179,7 +182,7 @@ async def list_applications(
     caller: Reader,
     session: Session,
     paging: Paging,
-    institution_id: int | None = None,
+    institution_id: QueryId = None,
     state: Annotated[rules.AppState | None, Query()] = None,
 ) -> Page[ApplicationOut]:
     stmt = select(Application).order_by(Application.id)

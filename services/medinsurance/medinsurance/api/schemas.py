@@ -4,9 +4,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from medinsurance.rules.application import AppEvent
+from medinsurance.rules.basis import Day, Moment
 from medinsurance.rules.conduct import ProxyGround, Relationship
 from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.performance import Category
@@ -14,11 +16,15 @@ from qz_common.districts import District
 from qz_common.ids import USCC, IdNumber
 from qz_common.money import Yuan
 
+MAX_ROW_ID = 2**63 - 1
+
 Score = Annotated[Decimal, Field(ge=0, le=100), PlainSerializer(float, return_type=float, when_used="json")]
 ScoreOut = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 # Row ids fit a BIGINT: anything larger is a 422, never a database overflow.
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 
 
 class Strict(BaseModel):
@@ -42,7 +48,7 @@ class GradeInstitutionIn(Strict):
 class GradeIn(Strict):
     category: Category
     institutions: Annotated[list[GradeInstitutionIn], Field(min_length=1, max_length=5000)]
-    on: dt.date | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")
+    on: Day | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")
 
 
 class ConsequencesOut(BaseModel):
@@ -76,7 +82,7 @@ class PenaltyIn(Strict):
     ratio: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
     mitigating: list[int] = []
     aggravating: list[int] = []
-    decided_on: dt.date | None = None
+    decided_on: Day | None = None
 
 
 class PenaltyOut(BaseModel):
@@ -120,19 +126,19 @@ class InstitutionOut(Out):
 
 
 class ApplicationIn(Strict):
-    institution_id: int
-    pre_registered_on: dt.date
+    institution_id: RowId
+    pre_registered_on: Day
 
 
 class ApplicationEventIn(Strict):
     event: AppEvent
-    on: dt.date
+    on: Day
     score: Annotated[Decimal, Field(ge=0, le=100)] | None = None
 
 
 class SupplementIn(Strict):
-    first: dt.date
-    last: dt.date
+    first: Day
+    last: Day
 
 
 class ApplicationOut(Out):
@@ -162,16 +168,16 @@ class ApplicationOut(Out):
 
 class AgreementIn(Strict):
     institution_id: RowId
-    signed_on: dt.date
+    signed_on: Day
     pooling_area: District | None = Field(None, description="签订协议的统筹区（默认机构所在区县）")
 
 
 class AgreementEventIn(Strict):
     event: Literal["suspend", "resume", "terminate", "renew"]
-    on: dt.date
-    days: Annotated[int, Field(ge=1)] | None = None
+    on: Day
+    days: Annotated[int, Field(ge=1, le=366)] | None = None
     voluntary: bool = False
-    requested_on: dt.date | None = Field(None, description="主动申请的提出日期（提前3个月）")
+    requested_on: Day | None = Field(None, description="主动申请的提出日期（提前3个月）")
     reason: Annotated[str, Field(max_length=200)] | None = None
     clause: Annotated[str, Field(max_length=40)] | None = None
     by_prefecture_office: bool = Field(
@@ -181,7 +187,7 @@ class AgreementEventIn(Strict):
 
 class TerminationStepIn(Strict):
     step: Literal["stop_settlement", "decision", "final_settlement", "liquidation"]
-    on: dt.date
+    on: Day
 
 
 class TerminationStepOut(BaseModel):
@@ -215,9 +221,9 @@ class AgreementEventOut(AgreementOut):
 
 
 class ViolationIn(Strict):
-    institution_id: int
+    institution_id: RowId
     case: Annotated[str, Field(pattern=r"^T[1-5]_\d{1,2}$")]
-    decided_on: dt.date
+    decided_on: Day
     violation_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
     ratio: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)] = Decimal(0)
     standards: list[Annotated[int, Field(ge=1, le=21)]] = []
@@ -251,19 +257,24 @@ class ViolationOut(Out):
 
 
 class ProxyIn(Strict):
+    institution_id: RowId | None = Field(
+        None, description="办理委托的定点医药机构（委托随其所在区县）；缺省时为登记客户端所在区县"
+    )
     principal_id_number: IdNumber
     agent_id_number: IdNumber
     ground: ProxyGround
     relationship: Relationship
-    starts_on: dt.date
+    starts_on: Day
     agent_full_capacity: bool = True
     stable_chronic_special_or_mental: bool = True
     carer_special_circumstance: bool = False
-    replaces_id: int | None = Field(None, description="变更代理人时被替换的委托")
+    replaces_id: RowId | None = Field(None, description="变更代理人时被替换的委托")
 
 
 class ProxyOut(Out):
     id: int
+    institution_id: int | None
+    district: str | None
     principal_id_number: str
     agent_id_number: str
     ground: str
@@ -278,24 +289,24 @@ class ProxyOut(Out):
 
 
 class RevokeIn(Strict):
-    on: dt.date
+    on: Day
 
 
 # ---------------------------------------------------------------- outages
 
 
 class OutageIn(Strict):
-    institution_id: int
-    failed_at: dt.datetime
+    institution_id: RowId
+    failed_at: Moment
 
 
 class WindowIn(Strict):
-    requested_at: dt.datetime
+    requested_at: Moment
     reason: Annotated[str, Field(min_length=1, max_length=300)]
 
 
 class RepairIn(Strict):
-    repaired_at: dt.datetime
+    repaired_at: Moment
 
 
 class OutageOut(BaseModel):

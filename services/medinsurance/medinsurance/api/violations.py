@@ -4,8 +4,8 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from medinsurance.api.agreements import apply_rule, to_rule
-from medinsurance.api.common import audit, idempotent, in_force, institution_for
-from medinsurance.api.schemas import ViolationIn, ViolationOut
+from medinsurance.api.common import audit, idempotent, in_force, institution_for, not_in_future
+from medinsurance.api.schemas import PathId, QueryId, ViolationIn, ViolationOut
 from medinsurance.models import Agreement, Institution, Violation
 from medinsurance.rules import agreements as agreement_rules
 from medinsurance.rules.eligibility import InstitutionType
@@ -36,6 +36,7 @@ async def record_violation(
 ) -> object:
     if body.case not in CASES:
         raise ProblemError(422, "unknown_case", f"未知的协议处理情形 {body.case}", field="case")
+    not_in_future(body.decided_on, "decided_on")
     tier = tier_of(body.case)
     p = in_force("sanctions", body.decided_on).params
     errors = []
@@ -151,7 +152,7 @@ async def record_violation(
 
 @router.get("/violations", summary="协议处理记录列表")
 async def list_violations(
-    caller: Reader, session: Session, paging: Paging, institution_id: int | None = None
+    caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
 ) -> Page[ViolationOut]:
     stmt = select(Violation).order_by(Violation.id)
     if institution_id is not None:
@@ -162,7 +163,7 @@ async def list_violations(
 
 
 @router.get("/violations/{violation_id}", summary="协议处理记录详情")
-async def get_violation(violation_id: int, caller: Reader, session: Session) -> ViolationOut:
+async def get_violation(violation_id: PathId, caller: Reader, session: Session) -> ViolationOut:
     row = await session.get(Violation, violation_id)
     if row is None:
         raise ProblemError(404, "not_found", "协议处理记录不存在", field="violation_id")
