@@ -10,7 +10,6 @@ from medinsurance.rules.agreements import (
     check_voluntary,
     first_term,
     grade_change,
-    linked_areas_follow,
     major_change_deadline,
     next_termination_step,
     relocation_needs_approval,
@@ -96,12 +95,11 @@ def test_grade_change_schedule():
     assert grade_change(D(2023, 12, 10), P, accepted_on=D(2023, 12, 31)).new_rates_from == D(2024, 1, 1)
 
 
-def test_relocation_and_linked_areas():
+def test_relocation_needs_approval():
     assert relocation_needs_approval(pharmacy=True, secondary_or_above=False, cross_community=True)
     assert relocation_needs_approval(pharmacy=False, secondary_or_above=False, cross_community=True)
     assert not relocation_needs_approval(pharmacy=False, secondary_or_above=True, cross_community=True)
     assert not relocation_needs_approval(pharmacy=True, secondary_or_above=False, cross_community=False)
-    assert linked_areas_follow(True) and not linked_areas_follow(False)
 
 
 def test_termination_and_procedure_order():

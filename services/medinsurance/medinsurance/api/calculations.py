@@ -21,6 +21,7 @@ from medinsurance.api.schemas import (
 )
 from medinsurance.rules.basis import Day
 from medinsurance.rules.eligibility import (
+    ApplicationRoute,
     Employee,
     InstitutionFacts,
     InstitutionType,
@@ -321,6 +322,9 @@ class ConditionsOut(BaseModel):
 class InstitutionConditionsIn(Strict):
     on: Day
     has_practice_licence: bool = True
+    physical_parent_designated: bool = Field(
+        False, description="互联网医院：所依托的实体医疗机构是否已为定点医疗机构（二(一)1）"
+    )
     facts: InstitutionFactsIn
 
 
@@ -334,7 +338,8 @@ def _conditions_out(route: WhoMayApply, unmet: list[Unmet]) -> ConditionsOut:
         route=route.route.value,
         route_reason=route.reason,
         route_basis=route.basis,
-        conditions_met=not unmet,
+        # a route that does not lead to designation cannot have its conditions met
+        conditions_met=route.route is not ApplicationRoute.NOT_ELIGIBLE and not unmet,
         unmet=[UnmetOut(code=u.code, reason=u.reason, basis=u.basis) for u in unmet],
     )
 
@@ -342,7 +347,11 @@ def _conditions_out(route: WhoMayApply, unmet: list[Unmet]) -> ConditionsOut:
 @router.post("/admission/institution-conditions", summary="医疗机构申请类别与申请条件（二(一)1、2）")
 async def institution_admission(body: InstitutionConditionsIn, _caller: Reader) -> ConditionsOut:
     p = in_force("admission", body.on).params
-    route = who_may_apply(body.facts.kind, has_practice_licence=body.has_practice_licence)
+    route = who_may_apply(
+        body.facts.kind,
+        has_practice_licence=body.has_practice_licence,
+        physical_parent_designated=body.physical_parent_designated,
+    )
     facts = InstitutionFacts(**body.facts.model_dump())
     return _conditions_out(route, institution_conditions(facts, body.on, p))
 

@@ -209,12 +209,6 @@ def check_non_renewal_notice(requested_on: dt.date, ends_on: dt.date, p: Paramet
         raise AgreementError(f"应提前3个月提出不再续签申请(协议到期{ends_on})", "附件1 一(三)3")
 
 
-def linked_areas_follow(by_prefecture_level: bool) -> bool:
-    """附件1 一(三)3 "地市级经办机构与定点医药机构中止或解除医保协议,
-    该医药机构在其他统筹区的医保协议也同时中止或解除"."""
-    return by_prefecture_level
-
-
 def major_change_deadline(approved_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
     """附件1 一(一) 重大信息变更 "应自有关部门批准之日起30个工作日内向统筹地区经办机构提出变更申请"."""
     return add_working_days(approved_on, p.integer("major_change_working_days"), table)
