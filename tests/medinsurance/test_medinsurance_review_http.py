@@ -177,3 +177,21 @@ def test_prefecture_flag_only_for_city_clients_and_suspend_or_terminate(client):
         json={"event": "resume", "on": "2024-05-01", "by_prefecture_office": True},
     )
     assert resume.status_code == 422
+
+
+def test_decision_names_its_agreement_when_several_areas(client):
+    home, away = linked_setup(client)
+    body = {"institution_id": home["institution_id"], "case": "T3_1", "decided_on": "2024-05-01"}
+    body |= {"violation_amount": "1000.00", "ratio": "0.10", "suspension_days": 30}
+    unnamed = client.post("/v1/violations", json=body)
+    assert unnamed.status_code == 422 and unnamed.json()["field"] == "agreement_id"
+    named = client.post("/v1/violations", json={**body, "agreement_id": away["id"]})
+    assert named.status_code == 201 and named.json()["agreement_id"] == away["id"]
+    assert client.get(f"/v1/agreements/{away['id']}").json()["suspended_from"] == "2024-05-01"
+    assert client.get(f"/v1/agreements/{home['id']}").json()["suspended_from"] is None
+
+
+def test_deadline_late_in_2099_answers(client):
+    # the last accepted date: 30 working days later falls in 2100, provisional, never a 5xx
+    r = calc(client, "payment-deadline", {"declared_on": "2099-12-31"})
+    assert r["deadline"] > "2100-01-01" and r["provisional"] is True

@@ -1,6 +1,7 @@
 """Calculators for the dated duties of 衢医保发〔2023〕8号 a caseworker or an institution looks up: 拨付 and
 变更 deadlines in 工作日, 补办 of a card, 配药量, passwords, price excess, 不再续签 notice, 等级变化, the calendar."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
@@ -21,7 +22,7 @@ Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), max_digits=14, decima
 
 
 class DeadlineOut(BaseModel):
-    deadline: Day
+    deadline: dt.date
     provisional: bool = Field(description="期间含尚未公布放假安排的年份（按周一至周五及固定日期法定节假日计）")
     basis: str
 
@@ -141,9 +142,9 @@ class GradeChangeIn(Strict):
 
 
 class GradeChangeOut(BaseModel):
-    filing_deadline: Day
-    preparation_deadline: Day
-    new_rates_from: Day | None
+    filing_deadline: dt.date
+    preparation_deadline: dt.date
+    new_rates_from: dt.date | None
     basis: str
 
 
@@ -159,7 +160,7 @@ async def grade_change(body: GradeChangeIn, _caller: Reader) -> GradeChangeOut:
 
 
 class DayOut(BaseModel):
-    day: Day
+    day: dt.date
     working: bool
     provisional: bool
     source: str = Field(description="chinesecalendar | operator | statutory-fixed | mon-fri")

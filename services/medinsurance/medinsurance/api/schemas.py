@@ -222,6 +222,7 @@ class AgreementEventOut(AgreementOut):
 
 class ViolationIn(Strict):
     institution_id: RowId
+    agreement_id: RowId | None = Field(None, description="所涉医保协议（机构在多个统筹区有协议时必填）")
     case: Annotated[str, Field(pattern=r"^T[1-5]_\d{1,2}$")]
     decided_on: Day
     violation_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]

@@ -82,12 +82,31 @@ async def record_violation(
             raise ProblemError(
                 422, "case_not_applicable", f"{body.case} 仅适用于{kind}（{case_basis(body.case)}）", field="case"
             )
-        agreement = await session.scalar(
-            select(Agreement)
-            .where(Agreement.institution_id == inst.id, Agreement.state.in_(["active", "suspended"]))
-            .order_by(Agreement.id.desc())
-            .with_for_update()
+        live = list(
+            (
+                await session.scalars(
+                    select(Agreement)
+                    .where(Agreement.institution_id == inst.id, Agreement.state.in_(["active", "suspended"]))
+                    .order_by(Agreement.id)
+                    .with_for_update()
+                )
+            ).all()
         )
+        if body.agreement_id is not None:
+            agreement = next((a for a in live if a.id == body.agreement_id), None)
+            if agreement is None:
+                raise ProblemError(
+                    409, "no_agreement", f"该机构无有效医保协议{body.agreement_id}", field="agreement_id"
+                )
+        elif len(live) > 1:
+            raise ProblemError(
+                422,
+                "agreement_required",
+                f"该机构在多个统筹区有有效医保协议（{', '.join(str(a.id) for a in live)}），须指明 agreement_id",
+                field="agreement_id",
+            )
+        else:
+            agreement = live[0] if live else None
         suspending = body.suspension_days is not None
         if suspending and agreement is None:
             raise ProblemError(409, "no_agreement", "该机构无有效医保协议，无法中止", field="suspension_days")
