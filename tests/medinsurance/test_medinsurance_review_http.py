@@ -4,12 +4,8 @@ Working days by hand on the State Council schedules: 2023 中秋/国庆 09-29..1
 2024 国庆 10-01..10-07 off, 09-29 (Sun) and 10-12 (Sat) working.
 """
 
-import datetime as dt
-
-from testkit import id_number, identity_headers
-
-USCC = "91110000600037341L"
-REP = id_number("330802", dt.date(1986, 5, 1), 11)
+from medinsurance_testdata import institution
+from testkit import identity_headers
 
 
 def calc(client, name, body):
@@ -21,22 +17,22 @@ def calc(client, name, body):
 def test_payment_within_thirty_working_days(client):
     # declared Fri 2023-09-01: 09-04..08 (5), 11..15 (10), 18..22 (15), 25..28 (19), 10-07 Sat (20), 10-08 Sun (21),
     # 10-09..13 (26), 10-16..19 (30)
-    r = calc(client, "payment-deadline", {"declared_on": "2023-09-01"})
+    r = calc(client, "deadline", {"duty": "payment", "start": "2023-09-01"})
     assert r == {"deadline": "2023-10-19", "provisional": False, "basis": "衢医保发〔2023〕8号 四(六)"}
 
 
 def test_change_request_within_thirty_working_days(client):
     # approved Fri 2024-09-20: 09-23..27 (5), 09-29 Sun (6), 09-30 (7), 10-08..11 (11), 10-12 Sat (12), 10-14..18 (17),
     # 10-21..25 (22), 10-28..31 (26), 11-01 (27), 11-04, 05, 06 (30)
-    r = calc(client, "change-deadline", {"approved_on": "2024-09-20"})
+    r = calc(client, "deadline", {"duty": "major_change", "start": "2024-09-20"})
     assert r["deadline"] == "2024-11-06" and "附件1 一(一)" in r["basis"]
 
 
 def test_card_within_two_working_days(client):
     # admitted Fri 2024-09-27: 09-29 (Sun, 调休 working) is day 1, Mon 09-30 day 2
-    assert calc(client, "card-deadline", {"admitted_on": "2024-09-27"})["deadline"] == "2024-09-30"
+    assert calc(client, "deadline", {"duty": "emergency_card", "start": "2024-09-27"})["deadline"] == "2024-09-30"
     # Fri 2027-04-30: 05-01 劳动节 (fixed by date), 05-02 Sun, Mon 05-03 (1), Tue 05-04 (2); no 2027 schedule yet
-    later = calc(client, "card-deadline", {"admitted_on": "2027-04-30"})
+    later = calc(client, "deadline", {"duty": "emergency_card", "start": "2027-04-30"})
     assert later["deadline"] == "2027-05-04" and later["provisional"] is True
 
 
@@ -110,16 +106,7 @@ def test_internet_hospital_route(client):
 
 
 def linked_setup(client):
-    body = {
-        "name": "柯城康复诊所",
-        "kind": "primary_care",
-        "uscc": USCC,
-        "district": "柯城区",
-        "address": "柯城区荷花街道1号",
-        "community": "荷花社区",
-        "legal_rep_id_number": REP,
-    }
-    inst = client.post("/v1/institutions", json=body).json()
+    inst = institution(client)
     home = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2024-01-10"}).json()
     away = client.post(
         "/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2024-02-01", "pooling_area": "江山市"}
@@ -193,5 +180,5 @@ def test_decision_names_its_agreement_when_several_areas(client):
 
 def test_deadline_late_in_2099_answers(client):
     # the last accepted date: 30 working days later falls in 2100, provisional, never a 5xx
-    r = calc(client, "payment-deadline", {"declared_on": "2099-12-31"})
+    r = calc(client, "deadline", {"duty": "payment", "start": "2099-12-31"})
     assert r["deadline"] > "2100-01-01" and r["provisional"] is True

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from medinsurance_testdata import MEDICAL, USCC, institution
 from testkit import id_number, identity_headers
 
 from medinsurance.main import create_app
@@ -17,48 +18,9 @@ from medinsurance.rules.performance import AssessmentInput, Category, grade_all
 from qz_common.clock import today
 from qz_common.settings import PlatformSettings
 
-USCC = "91110000600037341L"
 PRINCIPAL = id_number("330802", dt.date(1988, 1, 1), 21)
 AGENT = id_number("330802", dt.date(1990, 1, 1), 31)
 P = params("performance", dt.date(2024, 3, 1))
-# a 表1 evaluation: one evaluator, every 基础指标 met
-MEDICAL = {
-    "kind": "medical_institution",
-    "evaluated_on": "2023-06-01",
-    "accepted_on": "2023-05-15",
-    "basic": {
-        k: True
-        for k in (
-            "operating_time",
-            "physician_and_premises",
-            "insurance_management",
-            "rules",
-            "information_system",
-            "base_database",
-            "practice_scope",
-            "price_policy",
-            "credit",
-            "other_refusal",
-        )
-    },
-    "licences": [{"approved_on": "2021-06-01", "uscc": USCC}],
-    "sheets": [{"management_quality": "2"}],
-}
-
-
-def institution(client, district="柯城区", **kw):
-    body = {
-        "name": "柯城康复诊所",
-        "kind": "primary_care",
-        "uscc": USCC,
-        "district": district,
-        "address": f"{district}荷花街道1号",
-        "community": "荷花社区",
-        **kw,
-    }
-    r = client.post("/v1/institutions", json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 # ---------------------------------------------------------------- evaluations (二(三)3, 附件4)

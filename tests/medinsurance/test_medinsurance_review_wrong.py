@@ -8,19 +8,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from testkit import id_number
+from medinsurance_testdata import institution
 
 from medinsurance.parameters import params
-from medinsurance.rules.agreements import (
-    AgreementError,
-    AgreementState,
-    first_term,
-    renew,
-    resume,
-    status_on,
-    suspend,
-    terminate,
-)
+from medinsurance.rules import agreements as ag
 from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, step, waiting_bar
 from medinsurance.rules.performance import Category, ItemInput, score_table
 from medinsurance.rules.sanctions import case_applies, penalty
@@ -30,24 +21,6 @@ PROCESS = params("process", D(2023, 3, 1))
 AGREEMENT = params("agreement", D(2023, 3, 1))
 SANCTIONS = params("sanctions", D(2023, 3, 1))
 PERFORMANCE = params("performance", D(2023, 3, 1))
-USCC = "91110000600037341L"
-REP = id_number("330802", dt.date(1986, 5, 1), 11)
-
-
-def institution(client, **kw):
-    body = {
-        "name": "柯城康复诊所",
-        "kind": "primary_care",
-        "uscc": USCC,
-        "district": "柯城区",
-        "address": "柯城区荷花街道1号",
-        "community": "荷花社区",
-        "legal_rep_id_number": REP,
-        **kw,
-    }
-    r = client.post("/v1/institutions", json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def application(client, inst, pre="2023-03-01"):
@@ -172,21 +145,23 @@ def test_case_against_wrong_kind_refused_over_http(client):
 
 def test_renewal_cannot_erase_a_running_suspension():
     # 90 days from 2023-11-01: 30 (Nov) + 31 (Dec) + 29 → last day 2024-01-29, past the 2023-12-31 term end
-    running = suspend(first_term(D(2023, 1, 1)), D(2023, 11, 1), 90, AGREEMENT)
+    running = ag.suspend(ag.first_term(D(2023, 1, 1)), D(2023, 11, 1), 90, AGREEMENT)
     assert running.suspended_until == D(2024, 1, 29)
-    with pytest.raises(AgreementError, match="中止期间不能续签"):
-        renew(status_on(running, D(2023, 12, 1), AGREEMENT), D(2023, 12, 1), AGREEMENT)
-    ended = status_on(running, D(2024, 1, 1), AGREEMENT)
-    assert ended.state is AgreementState.TERMINATED and ended.terminated_on == D(2024, 1, 1)
-    with pytest.raises(AgreementError):
-        renew(ended, D(2024, 1, 1), AGREEMENT)
+    with pytest.raises(ag.AgreementError, match="中止期间不能续签"):
+        ag.renew(ag.status_on(running, D(2023, 12, 1), AGREEMENT), D(2023, 12, 1), AGREEMENT)
+    ended = ag.status_on(running, D(2024, 1, 1), AGREEMENT)
+    assert ended.state is ag.AgreementState.TERMINATED and ended.terminated_on == D(2024, 1, 1)
+    with pytest.raises(ag.AgreementError):
+        ag.renew(ended, D(2024, 1, 1), AGREEMENT)
 
 
 def test_renewal_honours_its_date():
-    resumed = resume(suspend(first_term(D(2023, 1, 1)), D(2023, 6, 1), 30, AGREEMENT), D(2023, 7, 1), AGREEMENT)
-    with pytest.raises(AgreementError, match="早于"):
-        renew(resumed, D(2023, 6, 30), AGREEMENT)  # before the resumption
-    renewed = renew(resumed, D(2023, 12, 1), AGREEMENT)
+    resumed = ag.resume(
+        ag.suspend(ag.first_term(D(2023, 1, 1)), D(2023, 6, 1), 30, AGREEMENT), D(2023, 7, 1), AGREEMENT
+    )
+    with pytest.raises(ag.AgreementError, match="早于"):
+        ag.renew(resumed, D(2023, 6, 30), AGREEMENT)  # before the resumption
+    renewed = ag.renew(resumed, D(2023, 12, 1), AGREEMENT)
     assert (renewed.starts_on, renewed.ends_on, renewed.last_event_on) == (
         D(2024, 1, 1),
         D(2024, 12, 31),
@@ -312,5 +287,5 @@ def test_group_stops_at_its_total():
 
 
 def test_terminate_records_decision_date():
-    t = terminate(first_term(D(2023, 1, 1)), D(2023, 4, 1), "x", "五(三)5(2)")
+    t = ag.terminate(ag.first_term(D(2023, 1, 1)), D(2023, 4, 1), "x", "五(三)5(2)")
     assert t.last_event_on == D(2023, 4, 1)

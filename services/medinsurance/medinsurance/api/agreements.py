@@ -79,6 +79,14 @@ async def sign_agreement(
         return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
 
 
+async def _locked(session: Session, caller: Writer, agreement_id: int) -> Agreement:
+    row = await session.get(Agreement, agreement_id, with_for_update=True)
+    if row is None:
+        raise ProblemError(404, "not_found", "医保协议不存在", field="agreement_id")
+    await institution_for(session, caller, row.institution_id)
+    return row
+
+
 def _apply_event(row: Agreement, body: AgreementEventIn, p: ParameterSet) -> rules.Agreement:
     a = rules.status_on(to_rule(row), body.on, p)
     if body.event == "suspend":
@@ -132,10 +140,7 @@ async def agreement_event(
                 field="by_prefecture_office",
             )
     async with session.begin():
-        row = await session.get(Agreement, agreement_id, with_for_update=True)
-        if row is None:
-            raise ProblemError(404, "not_found", "医保协议不存在", field="agreement_id")
-        await institution_for(session, caller, row.institution_id)
+        row = await _locked(session, caller, agreement_id)
         p = in_force("agreement", body.on).params
         rows = [row, *(await linked_agreements(session, row))] if body.by_prefecture_office else [row]
         for target in rows:
@@ -166,10 +171,7 @@ async def termination_step(
     agreement_id: PathId, body: TerminationStepIn, caller: Writer, session: Session
 ) -> AgreementOut:
     async with session.begin():
-        row = await session.get(Agreement, agreement_id, with_for_update=True)
-        if row is None:
-            raise ProblemError(404, "not_found", "医保协议不存在", field="agreement_id")
-        await institution_for(session, caller, row.institution_id)
+        row = await _locked(session, caller, agreement_id)
         before = snapshot(row)
         done = tuple(
             rules.TerminationStep(s["step"], dt.date.fromisoformat(s["on"])) for s in row.termination_steps or []

@@ -2,7 +2,9 @@
 变更 deadlines in 工作日, 补办 of a card, 配药量, passwords, price excess, 不再续签 notice, 等级变化, the calendar."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -15,6 +17,7 @@ from medinsurance.rules.basis import Day, basis
 from medinsurance.rules.workdays import WorkdayResult, day_kind
 from qz_common.identity import Reader
 from qz_common.money import Yuan
+from qz_common.params import ParameterSet
 
 router = APIRouter(prefix="/v1/calculators", tags=["calculators"])
 
@@ -27,38 +30,33 @@ class DeadlineOut(BaseModel):
     basis: str
 
 
-def _deadline(result: WorkdayResult, clause: str) -> DeadlineOut:
+class Duty(StrEnum):
+    PAYMENT = "payment"  # 四(六) 申报后30个工作日内拨付
+    MAJOR_CHANGE = "major_change"  # 附件1 一(一) 批准之日起30个工作日内提出变更申请
+    EMERGENCY_CARD = "emergency_card"  # 附件2 二(十四) 两个工作日内补办
+
+
+DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet], WorkdayResult]]] = {
+    Duty.PAYMENT: ("agreement", "四(六)", agreements.payment_deadline),
+    Duty.MAJOR_CHANGE: ("agreement", "附件1 一(一)", agreements.major_change_deadline),
+    Duty.EMERGENCY_CARD: ("conduct", "附件2 二(十四)", conduct.emergency_card_deadline),
+}
+
+
+class DeadlineIn(Strict):
+    duty: Duty
+    start: Day = Field(
+        description="起算日（不计入）：payment 申报之日；major_change 有关部门批准之日；emergency_card 办理住院之日"
+    )
+
+
+@router.post(
+    "/deadline", summary="工作日期限：拨付（四(六)）、重大信息变更申请（附件1 一(一)）、补办医保凭证（附件2 二(十四)）"
+)
+async def deadline(body: DeadlineIn, _caller: Reader) -> DeadlineOut:
+    book, clause, rule = DUTIES[body.duty]
+    result = rule(body.start, in_force(book, body.start).params)
     return DeadlineOut(deadline=result.date, provisional=result.provisional, basis=basis(clause))
-
-
-class PaymentIn(Strict):
-    declared_on: Day
-
-
-@router.post("/payment-deadline", summary="医保费用拨付期限（四(六) 申报后30个工作日内）")
-async def payment_deadline(body: PaymentIn, _caller: Reader) -> DeadlineOut:
-    p = in_force("agreement", body.declared_on).params
-    return _deadline(agreements.payment_deadline(body.declared_on, p), "四(六)")
-
-
-class ChangeIn(Strict):
-    approved_on: Day = Field(description="有关部门批准重大信息变更之日")
-
-
-@router.post("/change-deadline", summary="重大信息变更申请期限（附件1 一(一) 批准之日起30个工作日内）")
-async def change_deadline(body: ChangeIn, _caller: Reader) -> DeadlineOut:
-    p = in_force("agreement", body.approved_on).params
-    return _deadline(agreements.major_change_deadline(body.approved_on, p), "附件1 一(一)")
-
-
-class CardIn(Strict):
-    admitted_on: Day = Field(description="因急诊等原因未出示社会保障卡或医保电子凭证而办理住院之日")
-
-
-@router.post("/card-deadline", summary="补办社会保障卡/医保电子凭证期限（附件2 二(十四) 两个工作日内）")
-async def card_deadline(body: CardIn, _caller: Reader) -> DeadlineOut:
-    p = in_force("conduct", body.admitted_on).params
-    return _deadline(conduct.emergency_card_deadline(body.admitted_on, p), "附件2 二(十四)")
 
 
 class DispensingIn(Strict):
