@@ -206,7 +206,7 @@ class RefusalIn(Strict):
     irregular_practice_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
     same_entity_sanction_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
     same_entity_under_investigation: bool = False
-    other_legal_ground: str | None = None
+    other_legal_ground: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     annual_assessment_termination_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
 
 

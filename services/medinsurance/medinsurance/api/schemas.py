@@ -24,6 +24,8 @@ Text = Annotated[str, Field(min_length=1, max_length=200)]
 # Row ids fit a BIGINT: anything larger is a 422, never a database overflow.
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+# 附件3 二/三 circumstance numbers (unknown numbers are refused by the rule, naming them)
+Circumstances = Annotated[list[Annotated[int, Field(ge=1, le=99)]], Field(max_length=20)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 
 
@@ -80,8 +82,8 @@ class PenaltyIn(Strict):
     tier: Annotated[int, Field(ge=1, le=5)]
     violation_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
     ratio: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
-    mitigating: list[int] = []
-    aggravating: list[int] = []
+    mitigating: Circumstances = []
+    aggravating: Circumstances = []
     decided_on: Day | None = None
 
 
@@ -227,9 +229,9 @@ class ViolationIn(Strict):
     decided_on: Day
     violation_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
     ratio: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)] = Decimal(0)
-    standards: list[Annotated[int, Field(ge=1, le=21)]] = []
-    mitigating: list[int] = []
-    aggravating: list[int] = []
+    standards: Annotated[list[Annotated[int, Field(ge=1, le=21)]], Field(max_length=21)] = []
+    mitigating: Circumstances = []
+    aggravating: Circumstances = []
     suspension_days: Annotated[int, Field(ge=1, le=366)] | None = None
     terminate_agreement: bool = Field(False, description="第四档情形选择解除医保协议（第五档一律解除）")
 
