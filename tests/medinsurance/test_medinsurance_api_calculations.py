@@ -1,3 +1,4 @@
+from medinsurance_testdata import MEDICAL
 from testkit import identity_headers
 
 CITIZEN = {"X-Qz-Identity": ""}
@@ -39,7 +40,7 @@ def test_grade_validation(client):
     assert r2.status_code == 422
     dup = {"id": "x", "half_year_score": 80, "annual_score": 80}
     r3 = client.post("/v1/assessments/grade", json={"category": "outpatient", "institutions": [dup, dup]})
-    assert r3.status_code == 422 and r3.json()["field"] == "institutions"
+    assert r3.status_code == 422 and r3.json()["field"] == "institutions.1.id"
 
 
 def test_penalty_contract(client):
@@ -70,37 +71,6 @@ def test_auth_errors(client):
     no_scope = identity_headers("medinsurance", scopes=[])
     body = {"tier": 3, "violation_amount": "1", "ratio": "0.1"}
     assert client.post("/v1/violations/penalty", json=body, headers=no_scope).status_code == 403
-
-
-MEDICAL = {
-    "kind": "medical_institution",
-    "evaluated_on": "2023-06-01",
-    "accepted_on": "2023-05-15",
-    "basic": {
-        k: True
-        for k in [
-            "operating_time",
-            "physician_and_premises",
-            "insurance_management",
-            "rules",
-            "information_system",
-            "base_database",
-            "practice_scope",
-            "price_policy",
-            "credit",
-            "other_refusal",
-        ]
-    },
-    "licences": [{"approved_on": "2021-06-01", "uscc": "91110000600037341L"}],
-    "sheets": [
-        {
-            "management_quality": "2",
-            "premises": {"owned": True, "area_m2": "500", "comfort": "2"},
-            "intermediate_physicians": 3,
-            "practice_subjects": 4,
-        }
-    ],
-}
 
 
 def test_evaluation_score_medical(client):

@@ -3,31 +3,14 @@ import datetime as dt
 
 import httpx
 import pytest
+from medinsurance_testdata import REP, USCC, institution
 from testkit import id_number, identity_headers
 
 from medinsurance.main import create_app
 from qz_common.settings import PlatformSettings
 
-USCC = "91110000600037341L"
-REP = id_number("330802", dt.date(1986, 5, 1), 11)
 PRINCIPAL = id_number("330802", dt.date(1988, 1, 1), 21)
 AGENT = id_number("330802", dt.date(1990, 1, 1), 31)
-
-
-def institution(client, **kw):
-    body = {
-        "name": "柯城康复诊所",
-        "kind": "primary_care",
-        "uscc": USCC,
-        "district": "柯城区",
-        "address": "柯城区荷花街道1号",
-        "community": "荷花社区",
-        "legal_rep_id_number": REP,
-    }
-    body.update(kw)
-    r = client.post("/v1/institutions", json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def test_institution_create_validation_and_idempotency(client):

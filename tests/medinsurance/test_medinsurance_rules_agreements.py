@@ -10,7 +10,6 @@ from medinsurance.rules.agreements import (
     check_voluntary,
     first_term,
     grade_change,
-    linked_areas_follow,
     major_change_deadline,
     next_termination_step,
     relocation_needs_approval,
@@ -28,7 +27,7 @@ P = params("agreement", D(2023, 3, 1))
 def test_first_term_to_31_december_and_renewal_one_year():
     a = first_term(D(2023, 8, 20))
     assert a.ends_on == D(2023, 12, 31)
-    r = renew(a, P)
+    r = renew(a, D(2023, 12, 1), P)
     assert (r.starts_on, r.ends_on) == (D(2024, 1, 1), D(2024, 12, 31))
     assert status_on(a, D(2024, 1, 1), P).state is AgreementState.EXPIRED
     assert status_on(a, D(2023, 12, 31), P).state is AgreementState.ACTIVE
@@ -62,7 +61,7 @@ def test_second_suspension_in_term_terminates():
     t = suspend(r, D(2023, 5, 1), 30, P)
     assert t.state is AgreementState.TERMINATED
     assert "五(三)5(1)" in t.basis
-    fresh = renew(r, P)
+    fresh = renew(r, D(2023, 12, 1), P)
     assert suspend(fresh, D(2024, 2, 1), 30, P).state is AgreementState.SUSPENDED
 
 
@@ -96,12 +95,11 @@ def test_grade_change_schedule():
     assert grade_change(D(2023, 12, 10), P, accepted_on=D(2023, 12, 31)).new_rates_from == D(2024, 1, 1)
 
 
-def test_relocation_and_linked_areas():
+def test_relocation_needs_approval():
     assert relocation_needs_approval(pharmacy=True, secondary_or_above=False, cross_community=True)
     assert relocation_needs_approval(pharmacy=False, secondary_or_above=False, cross_community=True)
     assert not relocation_needs_approval(pharmacy=False, secondary_or_above=True, cross_community=True)
     assert not relocation_needs_approval(pharmacy=True, secondary_or_above=False, cross_community=False)
-    assert linked_areas_follow(True) and not linked_areas_follow(False)
 
 
 def test_termination_and_procedure_order():
@@ -110,7 +108,7 @@ def test_termination_and_procedure_order():
     with pytest.raises(AgreementError):
         terminate(t, D(2023, 4, 2), "x", "五(三)5(7)")
     with pytest.raises(AgreementError):
-        renew(t, P)
+        renew(t, D(2023, 5, 1), P)
     assert next_termination_step(frozenset()) == "stop_settlement"
     assert next_termination_step(frozenset({"stop_settlement", "decision"})) == "final_settlement"
     assert next_termination_step(frozenset({"stop_settlement", "decision", "final_settlement", "liquidation"})) is None
@@ -135,7 +133,8 @@ def test_resume_requires_suspension_and_renew_after_expiry():
     with pytest.raises(AgreementError):
         resume(a, D(2023, 2, 1), P)
     expired = status_on(a, D(2024, 1, 1), P)
-    assert renew(expired, P).state is AgreementState.ACTIVE
+    with pytest.raises(AgreementError, match="到期"):  # reading A-60: a lapsed agreement is signed anew
+        renew(expired, D(2024, 1, 1), P)
     t = terminate(a, D(2023, 3, 1), "x", "五(三)5(2)")
     with pytest.raises(AgreementError):
         suspend(t, D(2023, 3, 2), 30, P)

@@ -67,7 +67,7 @@ def test_supplement_lapse_means_withdrawn_and_three_month_wait():
 def test_supplement_deadline_into_2027_is_provisional():
     app = replace(submitted(), submitted_on=D(2026, 12, 20))
     a = step(app, AppEvent.REQUEST_SUPPLEMENT, D(2026, 12, 28), P)
-    assert a.supplement_deadline == D(2027, 1, 4)  # 29, 30, 31, 2027-01-01 (Mon–Fri), 01-04
+    assert a.supplement_deadline == D(2027, 1, 5)  # 29, 30, 31, (2027-01-01 元旦), 01-04, 01-05
     assert a.provisional
 
 

@@ -163,7 +163,8 @@ def test_emergency_card_two_working_days():
     # admitted Fri 2024-09-27; 09-29 (Sun) is a 调休 working day; 09-30 Mon
     assert emergency_card_deadline(dt.date(2024, 9, 27), P).date == dt.date(2024, 9, 30)
     r = emergency_card_deadline(dt.date(2026, 12, 31), P)
-    assert r.date == dt.date(2027, 1, 4) and r.provisional
+    # 2027-01-01 元旦 (fixed by date, A-01), 01-02/03 weekend, then Mon 01-04 (1) and Tue 01-05 (2)
+    assert r.date == dt.date(2027, 1, 5) and r.provisional
 
 
 def test_price_above_standard_not_paid():

@@ -158,7 +158,7 @@ def test_operating_time_bands_and_licence_history():
     same = [Licence(approved_on=D(2018, 1, 1), uscc=USCC), Licence(approved_on=D(2022, 1, 1), uscc=USCC)]
     assert operating_since(same) == D(2018, 1, 1)
     changed = [
-        Licence(approved_on=D(2018, 1, 1), uscc="91330800MA2DXXXX0X"),
+        Licence(approved_on=D(2018, 1, 1), uscc="91330800MA2DC0000B"),
         Licence(approved_on=D(2022, 1, 1), uscc=USCC),
     ]
     assert operating_since(changed) == D(2022, 1, 1)

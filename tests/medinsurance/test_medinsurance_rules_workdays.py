@@ -28,11 +28,13 @@ def test_start_day_not_counted():
 
 def test_2027_does_not_crash_and_is_provisional():
     r = add_working_days(D(2026, 12, 30), 5)
-    # 2026-12-31 (Thu) working per the published schedule; then Mon–Fri in 2027: 01-01, 01-04, 01-05, 01-06
-    assert r.date == D(2027, 1, 6)
+    # 2026-12-31 (Thu) working per the published schedule; 2027-01-01 元旦 is fixed by date;
+    # then Mon–Fri: 01-04, 01-05, 01-06, 01-07
+    assert r.date == D(2027, 1, 7)
     assert r.provisional
     kind = day_kind(D(2027, 1, 1))
-    assert kind.provisional and kind.source == "mon-fri" and kind.working
+    assert not kind.provisional and kind.source == "statutory-fixed" and not kind.working
+    assert day_kind(D(2027, 1, 4)).provisional and day_kind(D(2027, 1, 4)).source == "mon-fri"
 
 
 def test_deadline_inside_2026_is_not_provisional():
@@ -59,4 +61,4 @@ def test_working_days_between_inclusive():
     assert working_days_between(D(2023, 3, 6), D(2023, 3, 10)) == (5, False)
     assert working_days_between(D(2023, 3, 11), D(2023, 3, 12)) == (0, False)
     count, provisional = working_days_between(D(2026, 12, 31), D(2027, 1, 4))
-    assert count == 3 and provisional
+    assert count == 2 and provisional  # 12-31 and 01-04; 01-01 元旦, 01-02/03 weekend

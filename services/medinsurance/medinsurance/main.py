@@ -6,6 +6,7 @@ from medinsurance.api import (
     agreements,
     applications,
     calculations,
+    calculators,
     dossiers,
     institutions,
     outages,
@@ -26,6 +27,7 @@ def create_app(settings: MedinsuranceSettings | None = None, platform: PlatformS
         description="衢医保发〔2023〕8号：定点申请、评估、医保协议、协议处理、代配药、视频监控、绩效考核。",
         routers=[
             calculations.router,
+            calculators.router,
             institutions.router,
             applications.router,
             agreements.router,

@@ -69,17 +69,23 @@ class Application(Base):
     agreement_end: Mapped[dt.date | None] = mapped_column(Date)
     cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_event_on: Mapped[dt.date | None] = mapped_column(Date)
     basis: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Agreement(Base):
-    """A 医保协议 (二(三)4, 附件1 一): active → suspended → active | terminated | expired."""
+    """A 医保协议 (二(三)4, 附件1 一): active → suspended → active | terminated | expired.
+
+    One institution may hold agreements in several 统筹区 (``pooling_area``); a 中止 or 解除 by the 地市级经办机构
+    reaches all of them (附件1 一(三)3).
+    """
 
     __tablename__ = "agreements"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    pooling_area: Mapped[str] = mapped_column(String(10), index=True)
     state: Mapped[str] = mapped_column(String(16), index=True)
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
@@ -90,6 +96,8 @@ class Agreement(Base):
     voluntary_suspension: Mapped[bool] = mapped_column(Boolean, default=False)
     terminated_on: Mapped[dt.date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    last_event_on: Mapped[dt.date | None] = mapped_column(Date)
+    termination_steps: Mapped[list[dict[str, str]] | None] = mapped_column(JSONDocument)
     basis: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -125,6 +133,8 @@ class ProxyAuthorisation(Base):
     __tablename__ = "proxy_authorisations"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    district: Mapped[str | None] = mapped_column(String(10), index=True)
     principal_id_number: Mapped[str] = mapped_column(String(18), index=True)
     agent_id_number: Mapped[str] = mapped_column(String(18), index=True)
     ground: Mapped[str] = mapped_column(String(24))

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from medinsurance.api.common import audit, idempotent, in_force, institution_for
-from medinsurance.api.schemas import ApplicationEventIn, ApplicationIn, ApplicationOut, SupplementIn
-from medinsurance.models import Application, Institution
+from medinsurance.api.common import audit, idempotent, in_force, institution_for, not_in_future
+from medinsurance.api.schemas import ApplicationEventIn, ApplicationIn, ApplicationOut, PathId, QueryId, SupplementIn
+from medinsurance.models import Agreement, Application, Institution
 from medinsurance.rules import application as rules
 from medinsurance.rules.eligibility import InstitutionType
-from medinsurance.rules.refusal import ApplicantRecord, refusal_findings
+from medinsurance.rules.refusal import ApplicantRecord, Termination, refusal_findings
 from qz_common.app import Session
 from qz_common.audit import snapshot
 from qz_common.errors import ProblemError
@@ -21,6 +21,8 @@ from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.pagination import Page, Paging, fetch_page
 
 router = APIRouter(prefix="/v1", tags=["applications"])
+SANCTION_CLAUSE = "五(三)"  # agreements ended by a 协议处理 decision carry it in their basis
+VOLUNTARY_TERMINATION = "五(三)5(10)"  # 主动提出解除医保协议且经办机构同意的: no sanction
 FIELDS = [f for f in rules.Application.__dataclass_fields__ if f != "state"]
 
 
@@ -43,26 +45,44 @@ async def _locked(session: Session, caller: Reader, application_id: int) -> Appl
     return row
 
 
-async def _refuse_if_recent_fraud(session: Session, row: Application, on: dt.date) -> None:
-    """二(三)2 不予受理 医疗机构(4)/药店(2): "以弄虚作假等不正当手段申请定点,自发现之日起未满3年".
+async def _refuse_if_barred(session: Session, institution_id: int, on: dt.date) -> None:
+    """Bars checked when an application is submitted (申请 = 提交正式的定点申请书, reading A-59).
 
-    Decided from this service's own cancelled applications of the institution; other dated records go through
-    /v1/refusal-check.
-    """
-    inst = await session.get(Institution, row.institution_id)
+    They bind the operating entity (its 统一社会信用代码), whichever application or institution row it uses:
+    二(三)2 不予受理 医疗机构(4)/药店(2) "以弄虚作假等不正当手段申请定点,自发现之日起未满3年" (from the cancelled
+    applications held here; other dated records go through /v1/refusal-check), 二(三)2 "须3个月后方可再次申请"
+    and 二(三)3 "1年内不得再次申请"."""
+    inst = await session.get(Institution, institution_id)
     assert inst is not None
-    found = list(
-        (
+    history = [
+        to_rule(r)
+        for r in (
             await session.scalars(
-                select(Application.cancelled_on).where(
-                    Application.institution_id == row.institution_id, Application.cancelled_on.is_not(None)
-                )
+                select(Application)
+                .join(Institution, Institution.id == Application.institution_id)
+                .where(Institution.uscc == inst.uscc)
             )
         ).all()
-    )
+    ]
+    terminated = (
+        await session.scalars(
+            select(Agreement.terminated_on)
+            .join(Institution, Institution.id == Agreement.institution_id)
+            .where(
+                Institution.uscc == inst.uscc,
+                Agreement.state == "terminated",
+                Agreement.basis.like(f"%{SANCTION_CLAUSE}%"),
+                Agreement.basis.not_like(f"%{VOLUNTARY_TERMINATION}%"),
+            )
+        )
+    ).all()
     pharmacy = inst.kind in (InstitutionType.RETAIL_PHARMACY, InstitutionType.INTERNET_PHARMACY)
     findings = refusal_findings(
-        ApplicantRecord(fraud_found_on=tuple(d for d in found if d is not None)),
+        ApplicantRecord(
+            fraud_found_on=tuple(a.cancelled_on for a in history if a.cancelled_on is not None),
+            # Reading A-53: the shortest window (1 year, 严重违反医保协议约定); /v1/refusal-check weighs the rest.
+            terminated_for_breach=tuple(Termination(on, True) for on in terminated if on is not None),
+        ),
         on,
         pharmacy,
         in_force("refusal", on).params,
@@ -70,7 +90,12 @@ async def _refuse_if_recent_fraud(session: Session, row: Application, on: dt.dat
     if findings:
         f = findings[0]
         raise ProblemError(
-            409, "refused", f"不予受理：{f.reason}（至{f.until}）", field="event", basis=f.basis, until=str(f.until)
+            409, "refused", f"不予受理：{f.reason}（至{f.until}）", field="on", basis=f.basis, until=str(f.until)
+        )
+    bar = rules.waiting_bar(history, on)
+    if bar is not None:
+        raise ProblemError(
+            409, "waiting_period", f"不予受理：{bar.reason}", field="on", basis=bar.basis, until=str(bar.until)
         )
 
 
@@ -104,14 +129,15 @@ async def create_application(
 
 @router.post("/applications/{application_id}/events", summary="申请流程事件（受理、补正、评估、审议、签约、开通）")
 async def application_event(
-    application_id: int, body: ApplicationEventIn, caller: Writer, session: Session
+    application_id: PathId, body: ApplicationEventIn, caller: Writer, session: Session
 ) -> ApplicationOut:
+    not_in_future(body.on, "on")
     async with session.begin():
         row = await _locked(session, caller, application_id)
         before = snapshot(row)
         p = in_force("process", body.on).params
         if body.event is rules.AppEvent.SUBMIT:
-            await _refuse_if_recent_fraud(session, row, body.on)
+            await _refuse_if_barred(session, row.institution_id, body.on)
         try:
             nxt = rules.step(to_rule(row), body.event, body.on, p, score=body.score)
         except rules.ProcessError as exc:
@@ -124,7 +150,9 @@ async def application_event(
 
 
 @router.post("/applications/{application_id}/supplements", summary="评估期间补充材料（不计入评估期限）")
-async def add_supplement(application_id: int, body: SupplementIn, caller: Writer, session: Session) -> ApplicationOut:
+async def add_supplement(
+    application_id: PathId, body: SupplementIn, caller: Writer, session: Session
+) -> ApplicationOut:
     async with session.begin():
         row = await _locked(session, caller, application_id)
         before = snapshot(row)
@@ -141,7 +169,7 @@ async def add_supplement(application_id: int, body: SupplementIn, caller: Writer
 
 
 @router.get("/applications/{application_id}", summary="定点申请详情")
-async def get_application(application_id: int, caller: Reader, session: Session) -> ApplicationOut:
+async def get_application(application_id: PathId, caller: Reader, session: Session) -> ApplicationOut:
     row = await session.get(Application, application_id)
     if row is None:
         raise ProblemError(404, "not_found", "定点申请不存在", field="application_id")
@@ -154,7 +182,7 @@ async def list_applications(
     caller: Reader,
     session: Session,
     paging: Paging,
-    institution_id: int | None = None,
+    institution_id: QueryId = None,
     state: Annotated[rules.AppState | None, Query()] = None,
 ) -> Page[ApplicationOut]:
     stmt = select(Application).order_by(Application.id)

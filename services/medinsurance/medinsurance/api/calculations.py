@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from medinsurance.api.common import in_force
@@ -16,8 +17,11 @@ from medinsurance.api.schemas import (
     PenaltyIn,
     PenaltyOut,
     ScoreOut,
+    Strict,
 )
+from medinsurance.rules.basis import Day
 from medinsurance.rules.eligibility import (
+    ApplicationRoute,
     Employee,
     InstitutionFacts,
     InstitutionType,
@@ -32,6 +36,7 @@ from medinsurance.rules.evaluation import (
     EvaluationResult,
     MedicalEvaluation,
     PharmacyEvaluation,
+    implausible,
     score_medical,
     score_pharmacy,
 )
@@ -43,11 +48,13 @@ from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 
 router = APIRouter(prefix="/v1", tags=["rules"])
+MAX_RECORDS = 100  # dated records per list: far above any real applicant, small enough to answer at once
+MAX_UNITS = 100_000  # counted units per deduction kind (percentage points, incidents, steps)
 
 
-class InstitutionFactsIn(BaseModel):
+class InstitutionFactsIn(Strict):
     kind: InstitutionType
-    operating_since: dt.date
+    operating_since: Day
     qualified_physicians: Annotated[int, Field(ge=0)] = 0
     massage_staff: Annotated[int, Field(ge=0)] = 0
     massage_beds: Annotated[int, Field(ge=0)] = 0
@@ -62,17 +69,17 @@ class InstitutionFactsIn(BaseModel):
     other_conditions_met: bool = True
 
 
-class EmployeeIn(BaseModel):
-    contract_start: dt.date
-    contract_end: dt.date | None = None
+class EmployeeIn(Strict):
+    contract_start: Day
+    contract_end: Day | None = None
     registered_locally: bool = True
 
 
-class PharmacyFactsIn(BaseModel):
+class PharmacyFactsIn(Strict):
     has_drug_trading_licence: bool
-    operating_since: dt.date
-    pharmacists: list[EmployeeIn] = []
-    insurance_staff: list[EmployeeIn] = []
+    operating_since: Day
+    pharmacists: list[EmployeeIn] = Field(default_factory=list, max_length=MAX_RECORDS)
+    insurance_staff: list[EmployeeIn] = Field(default_factory=list, max_length=MAX_RECORDS)
     classified_storage_and_marks: bool = False
     rules_in_place: bool = False
     system_connected: bool = False
@@ -83,8 +90,12 @@ class PharmacyFactsIn(BaseModel):
     other_conditions_met: bool = True
 
 
-@router.post("/assessments/grade", summary="绩效考核定级（附件1 二(四)）")
-async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
+def _grade(body: GradeIn) -> GradeOut:
+    seen: set[str] = set()
+    for k, inst in enumerate(body.institutions):
+        if inst.id in seen:
+            raise ProblemError(422, "duplicate_institution", f"机构 {inst.id} 重复出现", field=f"institutions.{k}.id")
+        seen.add(inst.id)
     force = in_force("performance", body.on or today())
     inputs = [AssessmentInput(i.id, i.half_year_score, i.annual_score, i.new_this_year) for i in body.institutions]
     try:
@@ -98,14 +109,7 @@ async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
                 final_score=r.final_score,
                 grade=r.grade.value if r.grade else None,
                 rank=r.rank,
-                consequences=ConsequencesOut(
-                    items=list(r.consequences.items),
-                    min_inspections_per_year=r.consequences.min_inspections_per_year,
-                    fund_preallocation=r.consequences.fund_preallocation,
-                    publication=r.consequences.publication,
-                    settlement_suspended=r.consequences.settlement_suspended,
-                    reassess_after_months=r.consequences.reassess_after_months,
-                ),
+                consequences=ConsequencesOut(**vars(r.consequences)),
                 basis=r.basis,
             )
             for r in results
@@ -113,6 +117,12 @@ async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
         in_force=force.in_force,
         notice=force.notice,
     )
+
+
+@router.post("/assessments/grade", summary="绩效考核定级（附件1 二(四)）")
+async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
+    # A pool of thousands is ranked in a worker thread so other requests keep being served meanwhile.
+    return await run_in_threadpool(_grade, body)
 
 
 @router.post("/violations/penalty", summary="违约金计算（五(五)：核定违规医保费用×违约支付比例）")
@@ -158,6 +168,15 @@ EvaluationIn = Annotated[MedicalEvaluation | PharmacyEvaluation, Field(discrimin
 
 @router.post("/evaluations/score", summary="新增定点评估评分（附件4 表1/表2）")
 async def score_evaluation(body: EvaluationIn, _caller: Reader) -> EvaluationResult:
+    problems = implausible(body, today())
+    if problems:
+        raise ProblemError(
+            422,
+            "evaluation_implausible",
+            "；".join(x.detail for x in problems),
+            field=problems[0].field,
+            errors=[{"field": x.field, "code": "implausible", "detail": x.detail} for x in problems],
+        )
     p = in_force("evaluation", body.evaluated_on).params
     try:
         if isinstance(body, MedicalEvaluation):
@@ -167,28 +186,28 @@ async def score_evaluation(body: EvaluationIn, _caller: Reader) -> EvaluationRes
         raise ProblemError(422, "evaluation_input_invalid", str(exc), field="parent") from None
 
 
-class TerminationIn(BaseModel):
-    on: dt.date
+class TerminationIn(Strict):
+    on: Day
     liabilities_fulfilled: bool
 
 
-class RefusalIn(BaseModel):
+class RefusalIn(Strict):
     pharmacy: bool
-    on: dt.date
+    on: Day
     non_basic_main_scope: bool = False
     price_policy_not_followed: bool = False
     admin_penalty_unfulfilled: bool = False
-    fraud_found_on: list[dt.date] = []
-    terminated_for_violation: list[TerminationIn] = []
-    terminated_for_breach: list[TerminationIn] = []
-    legal_rep_serious_termination_on: list[dt.date] = []
+    fraud_found_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
+    terminated_for_violation: list[TerminationIn] = Field(default_factory=list, max_length=MAX_RECORDS)
+    terminated_for_breach: list[TerminationIn] = Field(default_factory=list, max_length=MAX_RECORDS)
+    legal_rep_serious_termination_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
     legal_rep_on_dishonest_list: bool = False
-    medical_service_penalty_on: list[dt.date] = []
-    irregular_practice_on: list[dt.date] = []
-    same_entity_sanction_on: list[dt.date] = []
+    medical_service_penalty_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
+    irregular_practice_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
+    same_entity_sanction_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
     same_entity_under_investigation: bool = False
-    other_legal_ground: str | None = None
-    annual_assessment_termination_on: list[dt.date] = []
+    other_legal_ground: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    annual_assessment_termination_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
 
 
 class RefusalFindingOut(BaseModel):
@@ -235,18 +254,20 @@ async def refusal_check(body: RefusalIn, _caller: Reader) -> RefusalOut:
     )
 
 
-class TableItemIn(BaseModel):
-    units: dict[str, Decimal] = {}
-    deduction: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+class TableItemIn(Strict):
+    units: dict[str, Annotated[Decimal, Field(ge=0, le=MAX_UNITS)]] = Field(default_factory=dict, max_length=10)
+    deduction: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(0)
     met: bool = True
     change: Literal["increased", "unchanged", "decreased"] = "unchanged"
     severe: bool = False
 
 
-class TableScoreIn(BaseModel):
+class TableScoreIn(Strict):
     category: Category
-    on: dt.date | None = None
-    items: dict[str, TableItemIn] = {}
+    on: Day | None = None
+    items: dict[str, TableItemIn] = Field(
+        default_factory=dict, max_length=40, description="行代码 → 录入（未知行代码 422）"
+    )
 
 
 class TableItemOut(BaseModel):
@@ -298,14 +319,17 @@ class ConditionsOut(BaseModel):
     unmet: list[UnmetOut]
 
 
-class InstitutionConditionsIn(BaseModel):
-    on: dt.date
+class InstitutionConditionsIn(Strict):
+    on: Day
     has_practice_licence: bool = True
+    physical_parent_designated: bool = Field(
+        False, description="互联网医院：所依托的实体医疗机构是否已为定点医疗机构（二(一)1）"
+    )
     facts: InstitutionFactsIn
 
 
-class PharmacyConditionsIn(BaseModel):
-    on: dt.date
+class PharmacyConditionsIn(Strict):
+    on: Day
     facts: PharmacyFactsIn
 
 
@@ -314,7 +338,8 @@ def _conditions_out(route: WhoMayApply, unmet: list[Unmet]) -> ConditionsOut:
         route=route.route.value,
         route_reason=route.reason,
         route_basis=route.basis,
-        conditions_met=not unmet,
+        # a route that does not lead to designation cannot have its conditions met
+        conditions_met=route.route is not ApplicationRoute.NOT_ELIGIBLE and not unmet,
         unmet=[UnmetOut(code=u.code, reason=u.reason, basis=u.basis) for u in unmet],
     )
 
@@ -322,7 +347,11 @@ def _conditions_out(route: WhoMayApply, unmet: list[Unmet]) -> ConditionsOut:
 @router.post("/admission/institution-conditions", summary="医疗机构申请类别与申请条件（二(一)1、2）")
 async def institution_admission(body: InstitutionConditionsIn, _caller: Reader) -> ConditionsOut:
     p = in_force("admission", body.on).params
-    route = who_may_apply(body.facts.kind, has_practice_licence=body.has_practice_licence)
+    route = who_may_apply(
+        body.facts.kind,
+        has_practice_licence=body.has_practice_licence,
+        physical_parent_designated=body.physical_parent_designated,
+    )
     facts = InstitutionFacts(**body.facts.model_dump())
     return _conditions_out(route, institution_conditions(facts, body.on, p))
 

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from medinsurance.models import AuditRecord, IdempotencyKey, Institution
 from medinsurance.parameters import InForce, resolve
 from qz_common.audit import AuditTrail
+from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotentCreator
 from qz_common.identity import Caller, ensure_district
@@ -27,3 +28,10 @@ async def institution_for(
         raise ProblemError(404, "not_found", "医药机构不存在", field=field)
     ensure_district(caller, inst.district)
     return inst
+
+
+def not_in_future(day: dt.date, field: str) -> None:
+    """Decisions and evaluations are recorded after they are made: a date after today (衢州) is a typing error."""
+    now = today()
+    if day > now:
+        raise ProblemError(422, "date_in_future", f"日期 {day} 晚于今天 {now}，决定须在作出后登记", field=field)

@@ -28,15 +28,18 @@ from qz_common.periods import add_years
 router = APIRouter(tags=["dossiers"])
 
 
-async def _proxies(session: AsyncSession, id_number: str) -> list[ProxyOut]:
-    rows = await session.scalars(
+async def _proxies(session: AsyncSession, id_number: str, district: str | None = None) -> list[ProxyOut]:
+    """The person's 代配药 authorisations, as principal or agent; those of ``district`` only when given."""
+    stmt = (
         select(ProxyAuthorisation)
         .where(
             or_(ProxyAuthorisation.principal_id_number == id_number, ProxyAuthorisation.agent_id_number == id_number)
         )
         .order_by(ProxyAuthorisation.id)
     )
-    return [ProxyOut.model_validate(r) for r in rows.all()]
+    if district is not None:
+        stmt = stmt.where(ProxyAuthorisation.district == district)
+    return [ProxyOut.model_validate(r) for r in (await session.scalars(stmt)).all()]
 
 
 @router.get("/v1/me/proxy-authorisations", summary="本人作为委托人或代理人的代配药委托（浙里办）")
@@ -54,7 +57,8 @@ async def citizen_dossier(
         stmt = stmt.where(Institution.district == caller.district)
     institutions = [InstitutionOut.model_validate(r) for r in (await session.scalars(stmt)).all()]
     return PersonDossier(
-        proxy_authorisations=await _proxies(session, id_number), institutions_as_legal_rep=institutions
+        proxy_authorisations=await _proxies(session, id_number, caller.district),
+        institutions_as_legal_rep=institutions,
     )
 
 

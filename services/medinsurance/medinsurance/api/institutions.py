@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from medinsurance.api.common import audit, idempotent, institution_for
-from medinsurance.api.schemas import InstitutionIn, InstitutionOut
+from medinsurance.api.schemas import InstitutionIn, InstitutionOut, PathId
 from medinsurance.models import Institution
 from qz_common.app import Session
 from qz_common.districts import District
@@ -52,5 +52,5 @@ async def list_institutions(
 
 
 @router.get("/institutions/{institution_id}", summary="医药机构详情")
-async def get_institution(institution_id: int, caller: Reader, session: Session) -> InstitutionOut:
+async def get_institution(institution_id: PathId, caller: Reader, session: Session) -> InstitutionOut:
     return InstitutionOut.model_validate(await institution_for(session, caller, institution_id, field="institution_id"))

@@ -1,13 +1,15 @@
 """视频监控 outages (附件2 一(二)5): automatic suspension after 24 h, 48 h temporary window on written request."""
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from medinsurance.api.common import audit, idempotent, in_force, institution_for
-from medinsurance.api.schemas import OutageIn, OutageOut, RepairIn, WindowIn
+from medinsurance.api.schemas import OutageIn, OutageOut, PathId, QueryId, RepairIn, WindowIn
 from medinsurance.models import Institution, Outage
+from medinsurance.rules.basis import Moment
 from medinsurance.rules.conduct import outage_status
 from qz_common.app import Session
 from qz_common.audit import snapshot
@@ -73,7 +75,7 @@ async def _locked(session: Session, caller: Writer, outage_id: int) -> Outage:
 
 
 @router.post("/outages/{outage_id}/window", summary="书面申请临时开通48小时医保结算")
-async def request_window(outage_id: int, body: WindowIn, caller: Writer, session: Session) -> OutageOut:
+async def request_window(outage_id: PathId, body: WindowIn, caller: Writer, session: Session) -> OutageOut:
     async with session.begin():
         row = await _locked(session, caller, outage_id)
         if row.repaired_at is not None:
@@ -94,7 +96,7 @@ async def request_window(outage_id: int, body: WindowIn, caller: Writer, session
 
 
 @router.post("/outages/{outage_id}/repair", summary="登记故障修复")
-async def repair(outage_id: int, body: RepairIn, caller: Writer, session: Session) -> OutageOut:
+async def repair(outage_id: PathId, body: RepairIn, caller: Writer, session: Session) -> OutageOut:
     async with session.begin():
         row = await _locked(session, caller, outage_id)
         if row.repaired_at is not None:
@@ -109,7 +111,9 @@ async def repair(outage_id: int, body: RepairIn, caller: Writer, session: Sessio
 
 
 @router.get("/outages/{outage_id}", summary="故障及结算状态（at 默认现在）")
-async def get_outage(outage_id: int, caller: Reader, session: Session, at: dt.datetime | None = None) -> OutageOut:
+async def get_outage(
+    outage_id: PathId, caller: Reader, session: Session, at: Annotated[Moment | None, Query()] = None
+) -> OutageOut:
     row = await session.get(Outage, outage_id)
     if row is None:
         raise ProblemError(404, "not_found", "故障记录不存在", field="outage_id")
@@ -119,7 +123,7 @@ async def get_outage(outage_id: int, caller: Reader, session: Session, at: dt.da
 
 @router.get("/outages", summary="故障列表")
 async def list_outages(
-    caller: Reader, session: Session, paging: Paging, institution_id: int | None = None
+    caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
 ) -> Page[OutageOut]:
     stmt = select(Outage).order_by(Outage.id)
     if institution_id is not None:

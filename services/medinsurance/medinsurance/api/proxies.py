@@ -8,15 +8,15 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from medinsurance.api.common import audit, idempotent, in_force
-from medinsurance.api.schemas import ProxyIn, ProxyOut, RevokeIn
+from medinsurance.api.common import audit, idempotent, in_force, institution_for
+from medinsurance.api.schemas import PathId, ProxyIn, ProxyOut, RevokeIn
 from medinsurance.models import PersonLock, ProxyAuthorisation
 from medinsurance.rules.conduct import LONG_TERM, ProxyRequest, check_proxy, proxy_year_bounds
 from qz_common.app import Session
 from qz_common.audit import snapshot
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
-from qz_common.identity import Reader, Writer
+from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import IdNumber
 from qz_common.pagination import Page, Paging, fetch_page
 
@@ -45,6 +45,9 @@ async def create_proxy(
     p = in_force("conduct", body.starts_on).params
 
     async def create() -> ProxyOut:
+        district = caller.district
+        if body.institution_id is not None:
+            district = (await institution_for(session, caller, body.institution_id)).district
         await lock_people(session, body.principal_id_number, body.agent_id_number)
         replaced = None
         if body.replaces_id is not None:
@@ -111,6 +114,8 @@ async def create_proxy(
             await session.flush()
             audit.record(session, caller, "replace", replaced, before=before)
         row = ProxyAuthorisation(
+            institution_id=body.institution_id,
+            district=district,
             principal_id_number=body.principal_id_number,
             agent_id_number=body.agent_id_number,
             ground=body.ground.value,
@@ -132,11 +137,12 @@ async def create_proxy(
 
 
 @router.post("/proxy-authorisations/{proxy_id}/revoke", summary="撤销代配药委托")
-async def revoke_proxy(proxy_id: int, body: RevokeIn, caller: Writer, session: Session) -> ProxyOut:
+async def revoke_proxy(proxy_id: PathId, body: RevokeIn, caller: Writer, session: Session) -> ProxyOut:
     async with session.begin():
         row = await session.get(ProxyAuthorisation, proxy_id, with_for_update=True)
         if row is None:
             raise ProblemError(404, "not_found", "代配药委托不存在", field="proxy_id")
+        ensure_district(caller, row.district)
         if row.status != "active":
             raise ProblemError(409, "proxy_not_active", "该委托已失效")
         before = snapshot(row)
@@ -149,7 +155,7 @@ async def revoke_proxy(proxy_id: int, body: RevokeIn, caller: Writer, session: S
 
 @router.get("/proxy-authorisations", summary="代配药委托列表")
 async def list_proxies(
-    _caller: Reader,
+    caller: Reader,
     session: Session,
     paging: Paging,
     id_number: Annotated[IdNumber | None, Query(description="委托人或代理人身份证号")] = None,
@@ -159,4 +165,6 @@ async def list_proxies(
         stmt = stmt.where(
             or_(ProxyAuthorisation.principal_id_number == id_number, ProxyAuthorisation.agent_id_number == id_number)
         )
+    if scope := scoped_district(caller, None):
+        stmt = stmt.where(ProxyAuthorisation.district == scope)
     return await fetch_page(session, stmt, paging, ProxyOut.model_validate)

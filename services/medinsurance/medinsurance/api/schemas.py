@@ -4,9 +4,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from medinsurance.rules.application import AppEvent
+from medinsurance.rules.basis import Day, Moment
 from medinsurance.rules.conduct import ProxyGround, Relationship
 from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.performance import Category
@@ -14,9 +16,17 @@ from qz_common.districts import District
 from qz_common.ids import USCC, IdNumber
 from qz_common.money import Yuan
 
+MAX_ROW_ID = 2**63 - 1
+
 Score = Annotated[Decimal, Field(ge=0, le=100), PlainSerializer(float, return_type=float, when_used="json")]
 ScoreOut = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+# Row ids fit a BIGINT: anything larger is a 422, never a database overflow.
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+# 附件3 二/三 circumstance numbers (unknown numbers are refused by the rule, naming them)
+Circumstances = Annotated[list[Annotated[int, Field(ge=1, le=99)]], Field(max_length=20)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 
 
 class Strict(BaseModel):
@@ -40,7 +50,7 @@ class GradeInstitutionIn(Strict):
 class GradeIn(Strict):
     category: Category
     institutions: Annotated[list[GradeInstitutionIn], Field(min_length=1, max_length=5000)]
-    on: dt.date | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")
+    on: Day | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")
 
 
 class ConsequencesOut(BaseModel):
@@ -50,6 +60,7 @@ class ConsequencesOut(BaseModel):
     publication: str | None
     settlement_suspended: bool
     reassess_after_months: int | None
+    caseworker_review: str | None = Field(None, description="并列跨越排名末两位界线：由经办机构决定是否暂停联网结算")
 
 
 class GradeResultOut(BaseModel):
@@ -71,9 +82,9 @@ class PenaltyIn(Strict):
     tier: Annotated[int, Field(ge=1, le=5)]
     violation_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
     ratio: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
-    mitigating: list[int] = []
-    aggravating: list[int] = []
-    decided_on: dt.date | None = None
+    mitigating: Circumstances = []
+    aggravating: Circumstances = []
+    decided_on: Day | None = None
 
 
 class PenaltyOut(BaseModel):
@@ -117,19 +128,19 @@ class InstitutionOut(Out):
 
 
 class ApplicationIn(Strict):
-    institution_id: int
-    pre_registered_on: dt.date
+    institution_id: RowId
+    pre_registered_on: Day
 
 
 class ApplicationEventIn(Strict):
     event: AppEvent
-    on: dt.date
+    on: Day
     score: Annotated[Decimal, Field(ge=0, le=100)] | None = None
 
 
 class SupplementIn(Strict):
-    first: dt.date
-    last: dt.date
+    first: Day
+    last: Day
 
 
 class ApplicationOut(Out):
@@ -158,23 +169,38 @@ class ApplicationOut(Out):
 
 
 class AgreementIn(Strict):
-    institution_id: int
-    signed_on: dt.date
+    institution_id: RowId
+    signed_on: Day
+    pooling_area: District | None = Field(None, description="签订协议的统筹区（默认机构所在区县）")
 
 
 class AgreementEventIn(Strict):
     event: Literal["suspend", "resume", "terminate", "renew"]
-    on: dt.date
-    days: Annotated[int, Field(ge=1)] | None = None
+    on: Day
+    days: Annotated[int, Field(ge=1, le=366)] | None = None
     voluntary: bool = False
-    requested_on: dt.date | None = Field(None, description="主动申请的提出日期（提前3个月）")
+    requested_on: Day | None = Field(None, description="主动申请的提出日期（提前3个月）")
     reason: Annotated[str, Field(max_length=200)] | None = None
     clause: Annotated[str, Field(max_length=40)] | None = None
+    by_prefecture_office: bool = Field(
+        False, description="地市级经办机构中止或解除：该机构在其他统筹区的医保协议同时中止或解除（附件1 一(三)3）"
+    )
+
+
+class TerminationStepIn(Strict):
+    step: Literal["stop_settlement", "decision", "final_settlement", "liquidation"]
+    on: Day
+
+
+class TerminationStepOut(BaseModel):
+    step: str
+    on: dt.date
 
 
 class AgreementOut(Out):
     id: int
     institution_id: int
+    pooling_area: str
     state: str
     starts_on: dt.date
     ends_on: dt.date
@@ -185,22 +211,29 @@ class AgreementOut(Out):
     voluntary_suspension: bool
     terminated_on: dt.date | None
     reason: str
+    termination_steps: list[TerminationStepOut] | None
     basis: str
+
+
+class AgreementEventOut(AgreementOut):
+    linked: list[AgreementOut] = Field(description="随地市级中止、解除的其他统筹区医保协议")
 
 
 # ---------------------------------------------------------------- violations
 
 
 class ViolationIn(Strict):
-    institution_id: int
+    institution_id: RowId
+    agreement_id: RowId | None = Field(None, description="所涉医保协议（机构在多个统筹区有协议时必填）")
     case: Annotated[str, Field(pattern=r"^T[1-5]_\d{1,2}$")]
-    decided_on: dt.date
+    decided_on: Day
     violation_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
     ratio: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)] = Decimal(0)
-    standards: list[Annotated[int, Field(ge=1, le=21)]] = []
-    mitigating: list[int] = []
-    aggravating: list[int] = []
-    suspension_days: Annotated[int, Field(ge=1)] | None = None
+    standards: Annotated[list[Annotated[int, Field(ge=1, le=21)]], Field(max_length=21)] = []
+    mitigating: Circumstances = []
+    aggravating: Circumstances = []
+    suspension_days: Annotated[int, Field(ge=1, le=366)] | None = None
+    terminate_agreement: bool = Field(False, description="第四档情形选择解除医保协议（第五档一律解除）")
 
 
 class ViolationOut(Out):
@@ -227,19 +260,24 @@ class ViolationOut(Out):
 
 
 class ProxyIn(Strict):
+    institution_id: RowId | None = Field(
+        None, description="办理委托的定点医药机构（委托随其所在区县）；缺省时为登记客户端所在区县"
+    )
     principal_id_number: IdNumber
     agent_id_number: IdNumber
     ground: ProxyGround
     relationship: Relationship
-    starts_on: dt.date
+    starts_on: Day
     agent_full_capacity: bool = True
     stable_chronic_special_or_mental: bool = True
     carer_special_circumstance: bool = False
-    replaces_id: int | None = Field(None, description="变更代理人时被替换的委托")
+    replaces_id: RowId | None = Field(None, description="变更代理人时被替换的委托")
 
 
 class ProxyOut(Out):
     id: int
+    institution_id: int | None
+    district: str | None
     principal_id_number: str
     agent_id_number: str
     ground: str
@@ -254,24 +292,24 @@ class ProxyOut(Out):
 
 
 class RevokeIn(Strict):
-    on: dt.date
+    on: Day
 
 
 # ---------------------------------------------------------------- outages
 
 
 class OutageIn(Strict):
-    institution_id: int
-    failed_at: dt.datetime
+    institution_id: RowId
+    failed_at: Moment
 
 
 class WindowIn(Strict):
-    requested_at: dt.datetime
+    requested_at: Moment
     reason: Annotated[str, Field(min_length=1, max_length=300)]
 
 
 class RepairIn(Strict):
-    repaired_at: dt.datetime
+    repaired_at: Moment
 
 
 class OutageOut(BaseModel):

@@ -4,13 +4,17 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from medinsurance.api.agreements import apply_rule, to_rule
-from medinsurance.api.common import audit, idempotent, in_force, institution_for
-from medinsurance.api.schemas import ViolationIn, ViolationOut
+from medinsurance.api.common import audit, idempotent, in_force, institution_for, not_in_future
+from medinsurance.api.schemas import PathId, QueryId, ViolationIn, ViolationOut
 from medinsurance.models import Agreement, Institution, Violation
 from medinsurance.rules import agreements as agreement_rules
+from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.sanctions import (
     CASES,
     RatioOutOfRange,
+    case_applies,
+    case_basis,
+    case_clause,
     check_suspension_days,
     decide,
     penalty,
@@ -32,9 +36,20 @@ async def record_violation(
 ) -> object:
     if body.case not in CASES:
         raise ProblemError(422, "unknown_case", f"未知的协议处理情形 {body.case}", field="case")
+    not_in_future(body.decided_on, "decided_on")
     tier = tier_of(body.case)
     p = in_force("sanctions", body.decided_on).params
     errors = []
+    if body.terminate_agreement and tier != 4:
+        errors.append(
+            {
+                "field": "terminate_agreement",
+                "code": "terminate_choice",
+                "detail": "仅第四档情形可选择解除医保协议（第五档一律解除）",
+            }
+        )
+    if body.terminate_agreement and body.suspension_days is not None:
+        errors.append({"field": "suspension_days", "code": "suspend_or_terminate", "detail": "中止与解除只可择一"})
     try:
         result = penalty(
             tier,
@@ -61,12 +76,37 @@ async def record_violation(
 
     async def create() -> ViolationOut:
         inst = await institution_for(session, caller, body.institution_id)
-        agreement = await session.scalar(
-            select(Agreement)
-            .where(Agreement.institution_id == inst.id, Agreement.state.in_(["active", "suspended"]))
-            .order_by(Agreement.id.desc())
-            .with_for_update()
+        pharmacy = inst.kind in (InstitutionType.RETAIL_PHARMACY, InstitutionType.INTERNET_PHARMACY)
+        if not case_applies(body.case, pharmacy=pharmacy):
+            kind = "定点医疗机构" if pharmacy else "定点零售药店"
+            raise ProblemError(
+                422, "case_not_applicable", f"{body.case} 仅适用于{kind}（{case_basis(body.case)}）", field="case"
+            )
+        live = list(
+            (
+                await session.scalars(
+                    select(Agreement)
+                    .where(Agreement.institution_id == inst.id, Agreement.state.in_(["active", "suspended"]))
+                    .order_by(Agreement.id)
+                    .with_for_update()
+                )
+            ).all()
         )
+        if body.agreement_id is not None:
+            agreement = next((a for a in live if a.id == body.agreement_id), None)
+            if agreement is None:
+                raise ProblemError(
+                    409, "no_agreement", f"该机构无有效医保协议{body.agreement_id}", field="agreement_id"
+                )
+        elif len(live) > 1:
+            raise ProblemError(
+                422,
+                "agreement_required",
+                f"该机构在多个统筹区有有效医保协议（{', '.join(str(a.id) for a in live)}），须指明 agreement_id",
+                field="agreement_id",
+            )
+        else:
+            agreement = live[0] if live else None
         suspending = body.suspension_days is not None
         if suspending and agreement is None:
             raise ProblemError(409, "no_agreement", "该机构无有效医保协议，无法中止", field="suspension_days")
@@ -88,6 +128,20 @@ async def record_violation(
             apply_rule(agreement, nxt)
             await session.flush()
             audit.record(session, caller, "terminate" if decision.escalated else "suspend", agreement, before=before)
+        elif agreement is not None and (tier == 5 or body.terminate_agreement):
+            # 五(三)4/5 "解除医保协议": the decision ends the agreement (not its expiry); its 不予受理 bar follows.
+            ap = in_force("agreement", body.decided_on).params
+            before = snapshot(agreement)
+            current = agreement_rules.status_on(to_rule(agreement), body.decided_on, ap)
+            try:
+                nxt = agreement_rules.terminate(
+                    current, body.decided_on, f"协议处理 {body.case}：{CASES[body.case]}", case_clause(body.case)
+                )
+            except agreement_rules.AgreementError as exc:
+                raise ProblemError(409, "agreement_rule", str(exc), field="decided_on") from None
+            apply_rule(agreement, nxt)
+            await session.flush()
+            audit.record(session, caller, "terminate", agreement, before=before)
         row = Violation(
             institution_id=inst.id,
             agreement_id=agreement.id if agreement else None,
@@ -117,7 +171,7 @@ async def record_violation(
 
 @router.get("/violations", summary="协议处理记录列表")
 async def list_violations(
-    caller: Reader, session: Session, paging: Paging, institution_id: int | None = None
+    caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
 ) -> Page[ViolationOut]:
     stmt = select(Violation).order_by(Violation.id)
     if institution_id is not None:
@@ -128,7 +182,7 @@ async def list_violations(
 
 
 @router.get("/violations/{violation_id}", summary="协议处理记录详情")
-async def get_violation(violation_id: int, caller: Reader, session: Session) -> ViolationOut:
+async def get_violation(violation_id: PathId, caller: Reader, session: Session) -> ViolationOut:
     row = await session.get(Violation, violation_id)
     if row is None:
         raise ProblemError(404, "not_found", "协议处理记录不存在", field="violation_id")

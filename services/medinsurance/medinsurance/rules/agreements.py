@@ -39,24 +39,47 @@ class Agreement:
     voluntary_suspension: bool = False
     terminated_on: dt.date | None = None
     reason: str = ""
+    last_event_on: dt.date | None = None  # date of the latest event: the next one may not precede it
     basis: str = basis("二(三)4")
+
+
+def check_order(a: Agreement, on: dt.date) -> None:
+    """Events of one agreement happen in date order, none before the signature (or the renewal)."""
+    previous = a.last_event_on or a.starts_on
+    if on < previous:
+        raise AgreementError(f"日期 {on} 早于医保协议上一事件日期 {previous}", "附件1 一")
 
 
 def first_term(signed_on: dt.date) -> Agreement:
     """二(三)4 "协议期限一般按自然年度签订至当年12月31日"."""
-    return Agreement(AgreementState.ACTIVE, signed_on, dt.date(signed_on.year, 12, 31))
+    return Agreement(AgreementState.ACTIVE, signed_on, dt.date(signed_on.year, 12, 31), last_event_on=signed_on)
 
 
-def renew(a: Agreement, p: ParameterSet) -> Agreement:
-    """附件1 一(二) "协议有效期原则上为1年…协商一致的,可续签医保协议": the next 1-year term, counters reset."""
+def renew(a: Agreement, on: dt.date, p: ParameterSet) -> Agreement:
+    """附件1 一(二) "协议有效期原则上为1年…协商一致的,可续签医保协议;未达成一致的,医保协议到期后自动解除".
+
+    ``a`` is the agreement as it stands on ``on`` (``status_on``). Reading A-60: a renewal agreed on ``on`` within
+    the term starts the next 1-year term the day after the term ends (counters reset); after the end the agreement
+    has lapsed and a new one must be signed; a running 中止 is never renewed away: it must first end (恢复) within
+    the term, and one running past the term end ends this term's agreement (附件1 一(三)1).
+    """
+    check_order(a, on)
     if a.state is AgreementState.TERMINATED:
         raise AgreementError("已解除的医保协议不能续签", "附件1 一(二)")
+    if a.state is AgreementState.SUSPENDED:
+        raise AgreementError(
+            "医保协议中止期间不能续签:中止期结束未超过有效期的先恢复履行,超过有效期的本协议期医保协议解除",
+            "附件1 一(三)1",
+        )
+    if a.state is AgreementState.EXPIRED or on > a.ends_on:
+        raise AgreementError(f"医保协议已于{a.ends_on}到期,未续签的到期后自动解除,须重新签订", "附件1 一(二)")
     start = a.ends_on + ONE_DAY
     return Agreement(
         AgreementState.ACTIVE,
         start,
         add_years(start, p.integer("term_years")) - ONE_DAY,
         a.public_institution,
+        last_event_on=on,
         basis=basis("附件1 一(二)"),
     )
 
@@ -75,6 +98,7 @@ def suspend(
     附件1 一(三)1 "中止时间原则上不得超过180日"; 五(三)5(1) a second 中止 within one term → 解除;
     附件1 一(三)3 voluntary 中止 "应提前3个月…提出申请" and "公立医疗机构不得主动提出中止或解除医保协议".
     """
+    check_order(a, on)
     if a.state not in (AgreementState.ACTIVE, AgreementState.SUSPENDED):
         raise AgreementError(f"{a.state} 状态下不可中止", "附件1 一(三)1")
     if a.state is AgreementState.SUSPENDED and a.suspensions_this_term < 1:  # pragma: no cover - defensive
@@ -89,6 +113,7 @@ def suspend(
             state=AgreementState.TERMINATED,
             terminated_on=on,
             reason="医保协议有效期内累计2次及以上被中止医保协议",
+            last_event_on=on,
             basis=basis("五(三)5(1)"),
         )
     return replace(
@@ -98,6 +123,7 @@ def suspend(
         suspended_from=on,
         suspended_until=on + dt.timedelta(days=days - 1),
         voluntary_suspension=voluntary,
+        last_event_on=on,
         basis=basis("附件1 一(三)1"),
     )
 
@@ -105,6 +131,7 @@ def suspend(
 def resume(a: Agreement, on: dt.date, p: ParameterSet) -> Agreement:
     """附件1 一(三)1 "中止期结束,未超过医保协议有效期的,医保协议可继续履行;
     超过医保协议有效期的,本协议期医保协议解除"."""
+    check_order(a, on)
     current = status_on(a, on, p)
     if current.state is not AgreementState.SUSPENDED:
         raise AgreementError(f"{current.state} 状态下不可恢复", "附件1 一(三)1")
@@ -114,10 +141,16 @@ def resume(a: Agreement, on: dt.date, p: ParameterSet) -> Agreement:
             state=AgreementState.TERMINATED,
             terminated_on=a.ends_on,
             reason="中止期超过医保协议有效期",
+            last_event_on=on,
             basis=basis("附件1 一(三)1"),
         )
     return replace(
-        a, state=AgreementState.ACTIVE, suspended_from=None, suspended_until=None, basis=basis("附件1 一(三)1")
+        a,
+        state=AgreementState.ACTIVE,
+        suspended_from=None,
+        suspended_until=None,
+        last_event_on=on,
+        basis=basis("附件1 一(三)1"),
     )
 
 
@@ -150,9 +183,13 @@ def status_on(a: Agreement, day: dt.date, p: ParameterSet) -> Agreement:
 
 
 def terminate(a: Agreement, on: dt.date, reason: str, clause: str) -> Agreement:
+    """附件1 一(三)2 解除: "协议关系不再存续" — also for an agreement past its end (the decision stands)."""
+    check_order(a, on)
     if a.state is AgreementState.TERMINATED:
         raise AgreementError("医保协议已解除", clause)
-    return replace(a, state=AgreementState.TERMINATED, terminated_on=on, reason=reason, basis=basis(clause))
+    return replace(
+        a, state=AgreementState.TERMINATED, terminated_on=on, reason=reason, last_event_on=on, basis=basis(clause)
+    )
 
 
 def check_voluntary(a: Agreement, requested_on: dt.date, effective_on: dt.date, p: ParameterSet) -> None:
@@ -170,12 +207,6 @@ def check_non_renewal_notice(requested_on: dt.date, ends_on: dt.date, p: Paramet
     earliest = add_months(requested_on, p.integer("voluntary_notice_months"))
     if ends_on < earliest:
         raise AgreementError(f"应提前3个月提出不再续签申请(协议到期{ends_on})", "附件1 一(三)3")
-
-
-def linked_areas_follow(by_prefecture_level: bool) -> bool:
-    """附件1 一(三)3 "地市级经办机构与定点医药机构中止或解除医保协议,
-    该医药机构在其他统筹区的医保协议也同时中止或解除"."""
-    return by_prefecture_level
 
 
 def major_change_deadline(approved_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
@@ -235,3 +266,28 @@ def next_termination_step(done: frozenset[str]) -> str | None:
         if code not in done:
             return code
     return None
+
+
+@dataclass(frozen=True)
+class TerminationStep:
+    step: str
+    on: dt.date
+
+
+def record_termination_step(
+    a: Agreement, done: tuple[TerminationStep, ...], step: str, on: dt.date
+) -> tuple[TerminationStep, ...]:
+    """附件1 一(四) "定点医药机构出现上述解除协议情形的,经办机构按以下程序办理": 暂停联网结算 → 下达处理意见 →
+    完成日常费用结算 → 清算. Reading A-61: the steps are recorded on an agreement whose 解除 is decided, in order,
+    each dated no earlier than the 解除 decision and the previous step."""
+    if a.state is not AgreementState.TERMINATED:
+        raise AgreementError("仅已作出解除决定的医保协议办理解除程序", "附件1 一(四)")
+    expected = next_termination_step(frozenset(s.step for s in done))
+    if expected is None:
+        raise AgreementError("解除协议办理程序已完成", "附件1 一(四)")
+    if step != expected:
+        raise AgreementError(f"解除协议办理程序须按顺序进行,下一步为 {expected}", "附件1 一(四)")
+    previous = max([s.on for s in done], default=a.terminated_on or on)
+    if on < previous:
+        raise AgreementError(f"日期 {on} 早于上一步骤日期 {previous}", "附件1 一(四)")
+    return (*done, TerminationStep(step, on))

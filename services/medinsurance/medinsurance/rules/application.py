@@ -7,6 +7,7 @@ the clause's window, and returns the next ``Application`` (or raises ``ProcessEr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -73,6 +74,7 @@ class Application:
     agreement_end: dt.date | None = None
     cancelled_on: dt.date | None = None  # 虚假材料一经核实 (also the 发现之日 of 不予受理 医疗机构(4)/药店(2))
     provisional: bool = False  # a 工作日 deadline was counted without a published holiday schedule
+    last_event_on: dt.date | None = None  # date of the latest step: the next one may not precede it
     basis: str = basis("二(三)1")
 
 
@@ -100,7 +102,25 @@ def step(
     score: Decimal | None = None,
     table: HolidayTable = EMPTY_TABLE,
 ) -> Application:
-    """Apply ``event`` on ``on`` to ``app`` under 二(三) and return the new state."""
+    """Apply ``event`` on ``on`` to ``app`` under 二(三) and return the new state.
+
+    二(三) orders the steps (预登记 → 受理 → 评估 → 审议 → 签约 → 开通): no step may be dated before the previous one.
+    """
+    previous = app.last_event_on or app.pre_registered_on
+    if on < previous:
+        raise ProcessError(f"{event.value} 日期 {on} 早于上一步骤日期 {previous}", "二(三)")
+    return replace(_step(app, event, on, p, score=score, table=table), last_event_on=on)
+
+
+def _step(
+    app: Application,
+    event: AppEvent,
+    on: dt.date,
+    p: ParameterSet,
+    *,
+    score: Decimal | None,
+    table: HolidayTable,
+) -> Application:
     s = app.state
     if event is AppEvent.FRAUD_FOUND:
         if s in (
@@ -137,7 +157,8 @@ def step(
             basis=basis("二(三)2"),
         )
     if event is AppEvent.REQUEST_SUPPLEMENT:
-        if s is not AppState.SUBMITTED:
+        # "材料不齐或不符合条件的,应一次性告知": one 补正 notice per application (a new submission starts afresh).
+        if s is not AppState.SUBMITTED or app.supplement_notice_on is not None:
             raise ProcessError("材料不齐应一次性告知,只可告知一次", "二(三)2")
         deadline = add_working_days(on, p.integer("supplement_working_days"), table)
         return replace(
@@ -244,7 +265,7 @@ def extend_for_supplement(
     """
     if app.state is not AppState.ACCEPTED or app.accepted_on is None:
         raise ProcessError("仅评估期间的补充材料时间可不计入评估期限", "二(三)3")
-    if first < app.accepted_on or last < first:
+    if first < max(app.accepted_on, app.last_event_on or app.accepted_on) or last < first:
         raise ProcessError("补充材料时间须在受理之后", "二(三)3")
     days, provisional = working_days_between(first, last, table)
     excluded = app.excluded_working_days + days
@@ -254,5 +275,35 @@ def extend_for_supplement(
         excluded_working_days=excluded,
         evaluation_deadline=deadline.date,
         provisional=app.provisional or provisional or deadline.provisional,
+        last_event_on=first,
         basis=basis("二(三)3"),
     )
+
+
+@dataclass(frozen=True)
+class WaitingBar:
+    """A window in which the operating entity may not apply again, ending on ``until`` (inclusive)."""
+
+    until: dt.date
+    reason: str
+    basis: str
+
+
+def waiting_bar(history: Iterable[Application], on: dt.date) -> WaitingBar | None:
+    """The waiting periods of 二(三)2 "逾期不补正的视作放弃申请,须3个月后方可再次申请" and 二(三)3 "评估仍不合格的,
+    1年内不得再次申请" bind the institution (its 统一社会信用代码), not one application: ``history`` holds every
+    application of the entity; the bar that ends last applies (reading A-59)."""
+    bars: list[WaitingBar] = []
+    for app in history:
+        if app.state is AppState.WITHDRAWN and app.reapply_from is not None and on < app.reapply_from:
+            until = app.reapply_from - ONE_DAY
+            bars.append(
+                WaitingBar(
+                    until, f"逾期不补正视作放弃申请,须3个月后方可再次申请(最早{app.reapply_from})", basis("二(三)2")
+                )
+            )
+        if app.state is AppState.BARRED and app.barred_until is not None and on <= app.barred_until:
+            bars.append(
+                WaitingBar(app.barred_until, f"评估仍不合格,1年内不得再次申请(至{app.barred_until})", basis("二(三)3"))
+            )
+    return max(bars, key=lambda b: b.until, default=None)

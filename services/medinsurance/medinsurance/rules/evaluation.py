@@ -9,13 +9,15 @@ and the total are the evaluators' average; "评估分数85分(含)以上的为�
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from medinsurance.rules.basis import basis, period_complete
+from medinsurance.rules.basis import Day, basis, period_complete
+from qz_common.ids import USCC
 from qz_common.params import ParameterSet
 from qz_common.periods import add_months
 
@@ -24,7 +26,11 @@ CENT = Decimal("0.01")
 T1 = "附件4 表1"
 T2 = "附件4 表2"
 
-NonNeg = Annotated[int, Field(ge=0)]
+NonNeg = Annotated[int, Field(ge=0, le=10_000)]
+# Input bounds (not law): an 评估小组 is a handful of experts; an institution's licence and penalty history is short.
+MAX_EVALUATORS = 30
+MAX_LICENCES = 50
+MAX_PENALTIES = 200
 
 
 class _Frozen(BaseModel):
@@ -114,13 +120,13 @@ class Inventory(_Frozen):
 class PenaltyRecord(_Frozen):
     """与医疗行为相关的行政处罚记录."""
 
-    on: dt.date
+    on: Day
     warning: bool  # 警告、通报批评类
 
 
 class Licence(_Frozen):
-    approved_on: dt.date
-    uscc: str
+    approved_on: Day
+    uscc: USCC
 
 
 class Subjects(_Frozen):
@@ -155,17 +161,17 @@ class MedicalSheet(_Frozen):
 
 class MedicalEvaluation(_Frozen):
     kind: Literal["medical_institution"] = "medical_institution"
-    evaluated_on: dt.date
-    accepted_on: dt.date
+    evaluated_on: Day
+    accepted_on: Day
     basic: dict[MedicalBasic, bool]
-    licences: list[Licence] = Field(min_length=1)
+    licences: list[Licence] = Field(min_length=1, max_length=MAX_LICENCES)
     standardised_village: bool = False  # 规范化村级医疗机构
     village_clinic: bool = False  # 规范化村卫生室 (area full at 60㎡)
     community_station: bool = False  # 社区卫生服务站 (area full at 150㎡)
     secondary_or_above: bool = False  # 二级及以上医疗机构 (场所布局 not applied)
     parent: Subjects | None = None
-    penalties: list[PenaltyRecord] = []
-    sheets: list[MedicalSheet] = Field(min_length=1)
+    penalties: list[PenaltyRecord] = Field(default_factory=list, max_length=MAX_PENALTIES)
+    sheets: list[MedicalSheet] = Field(min_length=1, max_length=MAX_EVALUATORS)
 
 
 class PharmacySheet(_Frozen):
@@ -193,12 +199,12 @@ class PharmacySheet(_Frozen):
 
 class PharmacyEvaluation(_Frozen):
     kind: Literal["retail_pharmacy"] = "retail_pharmacy"
-    evaluated_on: dt.date
-    accepted_on: dt.date
+    evaluated_on: Day
+    accepted_on: Day
     basic: dict[PharmacyBasic, bool]
-    licences: list[Licence] = Field(min_length=1)
-    penalties: list[PenaltyRecord] = []
-    sheets: list[PharmacySheet] = Field(min_length=1)
+    licences: list[Licence] = Field(min_length=1, max_length=MAX_LICENCES)
+    penalties: list[PenaltyRecord] = Field(default_factory=list, max_length=MAX_PENALTIES)
+    sheets: list[PharmacySheet] = Field(min_length=1, max_length=MAX_EVALUATORS)
 
 
 class ItemScore(_Frozen):
@@ -218,6 +224,31 @@ class EvaluationResult(_Frozen):
     qualified: bool
     evaluator_totals: list[Decimal]
     basis: str
+
+
+@dataclass(frozen=True)
+class Implausible:
+    field: str
+    detail: str
+
+
+def implausible(ev: MedicalEvaluation | PharmacyEvaluation, today: dt.date) -> list[Implausible]:
+    """Dates that cannot be true of an evaluation: 二(三)3 evaluates "自受理申请材料之日起", so not before the
+    acceptance; the result is recorded after the fact, so not in the future; a licence counted for 经营时间
+    (表1 item 6 / 表2 item 5) was approved by the evaluation date."""
+    found: list[Implausible] = []
+    if ev.evaluated_on < ev.accepted_on:
+        found.append(Implausible("evaluated_on", f"评估日期 {ev.evaluated_on} 早于受理日期 {ev.accepted_on}"))
+    if ev.evaluated_on > today:
+        found.append(Implausible("evaluated_on", f"评估日期 {ev.evaluated_on} 晚于今天 {today}"))
+    for k, lic in enumerate(ev.licences):
+        if lic.approved_on > ev.evaluated_on:
+            found.append(
+                Implausible(
+                    f"licences.{k}.approved_on", f"许可证批准日期 {lic.approved_on} 晚于评估日期 {ev.evaluated_on}"
+                )
+            )
+    return found
 
 
 def _clamp(value: Decimal, maximum: Decimal) -> Decimal:

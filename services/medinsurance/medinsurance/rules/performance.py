@@ -9,7 +9,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,7 @@ from medinsurance.rules.basis import basis
 from qz_common.params import ParameterSet
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 
 
 class Category(StrEnum):
@@ -77,8 +79,46 @@ def table_rows(category: Category, p: ParameterSet) -> list[dict[str, Any]]:
     return rows
 
 
+def _raw_score(row: dict[str, Any], inp: ItemInput, p: ParameterSet) -> Decimal:
+    """The row's points under its own rule, before 扣完为止 (may fall below 0)."""
+    mx: Decimal = row["max"]
+    mode = row["mode"]
+    if mode == "deduct":
+        per_unit: dict[str, Decimal] = row.get("units", {})
+        bad = set(inp.units) - set(per_unit)
+        if bad:
+            raise ValueError(f"{row['code']} has no unit kinds {sorted(bad)}")
+        if any(v < 0 for v in inp.units.values()):
+            raise ValueError(f"{row['code']} units must not be negative")
+        rounding = started_steps if row.get("started_steps") else whole_steps
+        return mx - sum((rounding(inp.units.get(k, ZERO), ONE) * v for k, v in per_unit.items()), ZERO)
+    if mode == "entered":
+        if inp.deduction < 0:
+            raise ValueError(f"{row['code']} deduction must not be negative")
+        return mx - inp.deduction
+    if mode == "met":
+        return mx if inp.met else ZERO
+    if mode == "change":
+        return {"increased": mx, "unchanged": p.decimal("change_unchanged_points"), "decreased": ZERO}[inp.change]
+    raise ValueError(f"unknown mode {mode}")  # pragma: no cover - parameter file error
+
+
+def _spread_over_group(maxima: list[Decimal], raw: list[Decimal]) -> list[Decimal]:
+    """ "如果涉多个项目时,则累计计算扣分,扣完为止" (reading A-62): the deductions of the group's rows add up and stop at
+    the group's total. Each row first loses its own deduction; what exceeds a row's points is taken from the rows
+    of the group in table order, so the group scores max(0, Σ max − Σ deductions)."""
+    scores = [max(ZERO, min(r, m)) for m, r in zip(maxima, raw, strict=True)]
+    overflow = sum((max(ZERO, -r) for r in raw), ZERO)
+    for k, score in enumerate(scores):
+        taken = min(score, overflow)
+        scores[k] = score - taken
+        overflow -= taken
+    return scores
+
+
 def score_table(category: Category, inputs: dict[str, ItemInput], p: ParameterSet) -> TableScore:
-    """Score one half-year or annual assessment on the category's table: each row floors at 0 (扣完为止), caps at max.
+    """Score one half-year or annual assessment on the category's table: each row floors at 0 (扣完为止), caps at max;
+    the rows of a 工作完成情况 group share their floor (``_spread_over_group``).
 
     Rows without an input are taken as: no deduction, requirement met, head-count unchanged.
     """
@@ -87,42 +127,31 @@ def score_table(category: Category, inputs: dict[str, ItemInput], p: ParameterSe
     unknown = set(inputs) - known
     if unknown:
         raise ValueError(f"unknown {category} rows {sorted(unknown)}")
-    items: list[TableItem] = []
+    raw: list[Decimal] = []
     for row in rows:
-        mx: Decimal = row["max"]
         inp = inputs.get(row["code"], ItemInput())
-        mode = row["mode"]
-        if mode == "deduct":
-            per_unit: dict[str, Decimal] = row.get("units", {})
-            bad = set(inp.units) - set(per_unit)
-            if bad:
-                raise ValueError(f"{row['code']} has no unit kinds {sorted(bad)}")
-            if any(v < 0 for v in inp.units.values()):
-                raise ValueError(f"{row['code']} units must not be negative")
-            score = mx - sum((inp.units.get(k, ZERO) * v for k, v in per_unit.items()), ZERO)
-        elif mode == "entered":
-            if inp.deduction < 0:
-                raise ValueError(f"{row['code']} deduction must not be negative")
-            score = mx - inp.deduction
-        elif mode == "met":
-            score = mx if inp.met else ZERO
-        elif mode == "change":
-            score = {"increased": mx, "unchanged": p.decimal("change_unchanged_points"), "decreased": ZERO}[inp.change]
-        else:  # pragma: no cover - parameter file error
-            raise ValueError(f"unknown mode {mode}")
+        score = _raw_score(row, inp, p)
         if row.get("severe_zeroes") and inp.severe:
             score = ZERO
-        score = max(ZERO, min(score, mx))
-        items.append(
-            TableItem(
-                row["code"],
-                row["section"],
-                row["name"],
-                mx,
-                score,
-                basis(f"附件1 {TABLE_NAMES[category]} {row['code']}"),
-            )
+        raw.append(score)
+    scores = [max(ZERO, min(r, row["max"])) for row, r in zip(rows, raw, strict=True)]
+    cumulative: list[str] = p["cumulative_deduction_sections"]
+    for section in cumulative:
+        members = [k for k, row in enumerate(rows) if row["section"] == section]
+        spread = _spread_over_group([rows[k]["max"] for k in members], [raw[k] for k in members])
+        for k, score in zip(members, spread, strict=True):
+            scores[k] = score
+    items = [
+        TableItem(
+            row["code"],
+            row["section"],
+            row["name"],
+            row["max"],
+            score,
+            basis(f"附件1 {TABLE_NAMES[category]} {row['code']}"),
         )
+        for row, score in zip(rows, scores, strict=True)
+    ]
     return TableScore(
         category, tuple(items), sum((i.score for i in items), ZERO), basis(f"附件1 {TABLE_NAMES[category]}")
     )
@@ -189,6 +218,7 @@ class Consequences:
     publication: str | None  # "commend" (张榜公布树立正面典型) | "notify" (通报公布)
     settlement_suspended: bool
     reassess_after_months: int | None
+    caseworker_review: str | None = None  # a tie across the 排名末两位 boundary, left to the caseworker (A-25)
 
 
 @dataclass(frozen=True)
@@ -243,15 +273,18 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
     rank ≤ n × x, "居后x%" means rank-from-bottom ≤ n × x, n = institutions assessed (new ones excluded).
     """
     clause = "附件1 二(四)1" if category is Category.COMPREHENSIVE else "附件1 二(四)2"
-    scored = {i.id: final_score(i.half_year_score, i.annual_score, p) for i in institutions if not i.new_this_year}
-    if len(scored) != len([i for i in institutions if not i.new_this_year]):
+    assessed = [i for i in institutions if not i.new_this_year]
+    ids = [i.id for i in institutions]
+    if len(set(ids)) != len(ids):
         raise ValueError("institution ids must be unique")
+    scored = {i.id: final_score(i.half_year_score, i.annual_score, p) for i in assessed}
     n = len(scored)
-    values = list(scored.values())
+    ordered = sorted(scored.values())  # O(n log n); every position below is a binary search
     if category is Category.COMPREHENSIVE:
         top_share, bottom_share = p.decimal("comprehensive_a_top_share"), p.decimal("comprehensive_d_bottom_share")
     else:
         top_share, bottom_share = p.decimal("outpatient_a_top_share"), p.decimal("outpatient_d_bottom_share")
+    bottom_positions = p.integer("suspend_bottom_positions")
     results: list[AssessmentResult] = []
     for inst in institutions:
         if inst.new_this_year:
@@ -267,8 +300,10 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
             )
             continue
         s = scored[inst.id]
-        rank = 1 + sum(1 for v in values if v > s)
-        rank_bottom = 1 + sum(1 for v in values if v < s)
+        lower = bisect_left(ordered, s)  # institutions scoring strictly lower
+        at_or_below = bisect_right(ordered, s)
+        rank = 1 + (n - at_or_below)
+        rank_bottom = 1 + lower
         if s >= p.decimal("a_min_score") and rank <= n * top_share:
             grade = Grade.A
         elif s <= p.decimal("d_max_score") and rank_bottom <= n * bottom_share:
@@ -277,10 +312,18 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
             grade = Grade.B
         else:
             grade = Grade.C
-        suspended = category is not Category.COMPREHENSIVE and (
-            rank_bottom <= p.integer("suspend_bottom_positions") or s < p.decimal("suspend_below_score")
-        )
-        results.append(
-            AssessmentResult(inst.id, s, grade, rank, _consequences(category, grade, suspended, p), basis(clause))
-        )
+        review = None
+        suspended = False
+        if category is not Category.COMPREHENSIVE:
+            # Reading A-25: "排名末两位" suspends only institutions whose whole tie lies within the last two places;
+            # a tie reaching across that boundary goes to the caseworker; "低于60分" suspends on its own.
+            suspended = s < p.decimal("suspend_below_score") or at_or_below <= bottom_positions
+            if not suspended and rank_bottom <= bottom_positions:
+                review = (
+                    f"与其他{at_or_below - lower - 1}家机构并列,并列跨越排名末两位界线,是否暂停联网结算由经办机构决定"
+                )
+        consequences = _consequences(category, grade, suspended, p)
+        if review is not None:
+            consequences = replace(consequences, caseworker_review=review)
+        results.append(AssessmentResult(inst.id, s, grade, rank, consequences, basis(clause)))
     return results

@@ -107,16 +107,28 @@ CASES: dict[str, str] = {
 }
 
 
+# 五(三)3: items (13)–(21) name "定点医疗机构", items (12), (22), (23) name "定点零售药店".
+MEDICAL_ONLY = frozenset(f"T3_{item}" for item in range(13, 22))
+PHARMACY_ONLY = frozenset({"T3_12", "T3_22", "T3_23"})
+
+
+def case_applies(case: str, *, pharmacy: bool) -> bool:
+    """Whether ``case`` can be recorded against a pharmacy (``pharmacy``) or a medical institution."""
+    return case not in (MEDICAL_ONLY if pharmacy else PHARMACY_ONLY)
+
+
 def tier_of(case: str) -> int:
     if case not in CASES:
         raise ValueError(f"unknown 协议处理 case {case!r}")
     return int(case[1])
 
 
+def case_clause(case: str) -> str:
+    return f"五(三){tier_of(case)}({case.split('_')[1]})"
+
+
 def case_basis(case: str) -> str:
-    tier = tier_of(case)
-    item = case.split("_")[1]
-    return basis(f"五(三){tier}({item})")
+    return basis(case_clause(case))
 
 
 # 附件3 一: the 21 认定标准
@@ -234,8 +246,10 @@ def penalty(
     allowed = ratio_range(tier, p, mitigating=mitigating, aggravating=aggravating)
     if not allowed.low <= ratio <= allowed.high:
         raise RatioOutOfRange(ratio, allowed)
-    due = decided_on + dt.timedelta(days=p.integer("payment_due_days")) if decided_on is not None else None
-    return Penalty(to_fen(violation_amount * ratio), ratio, due, basis("五(五)"))
+    amount = to_fen(violation_amount * ratio)
+    # Only a 违约金 to pay has a payment date ("原则上应在30日内完成缴款").
+    due = decided_on + dt.timedelta(days=p.integer("payment_due_days")) if decided_on and amount > 0 else None
+    return Penalty(amount, ratio, due, basis("五(五)"))
 
 
 @dataclass(frozen=True)

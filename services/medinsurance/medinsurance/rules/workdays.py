@@ -4,7 +4,8 @@ Deadlines of 衢医保发〔2023〕8号 counted in 工作日 (二(三)2 "5个工
 工作日", 附件1 一(一) "30个工作日内", 附件2 二(十四) "两个工作日内补办") follow the State Council holiday
 schedule. ``chinesecalendar`` holds it through 2026 and raises NotImplementedError beyond; for later years an
 operator may supply the published schedule (``HolidayTable``); where none is published we count Monday–Friday
-and mark the result provisional. The calendar is never allowed to crash a deadline.
+less the holidays fixed by date in 《全国年节及纪念日放假办法》 (国务院令第795号, from 2025), and mark every other day
+provisional (reading A-01). The calendar is never allowed to crash a deadline.
 """
 
 from __future__ import annotations
@@ -35,10 +36,15 @@ class HolidayTable:
 class DayKind:
     working: bool
     provisional: bool
-    source: str  # "chinesecalendar" | "operator" | "mon-fri"
+    source: str  # "chinesecalendar" | "operator" | "statutory-fixed" | "mon-fri"
 
 
 EMPTY_TABLE = HolidayTable()
+
+# 《全国年节及纪念日放假办法》第二条: the holidays on fixed Gregorian dates (元旦 1月1日, 劳动节 5月1日、2日,
+# 国庆节 10月1日、2日、3日). The lunar ones (春节, 清明, 端午, 中秋) and the 调休 swaps are known only from the
+# State Council's yearly schedule.
+FIXED_DATE_HOLIDAYS: frozenset[tuple[int, int]] = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 def day_kind(day: dt.date, table: HolidayTable = EMPTY_TABLE) -> DayKind:
@@ -53,6 +59,8 @@ def day_kind(day: dt.date, table: HolidayTable = EMPTY_TABLE) -> DayKind:
     try:
         return DayKind(bool(chinese_calendar.is_workday(day)), False, "chinesecalendar")
     except NotImplementedError:
+        if (day.month, day.day) in FIXED_DATE_HOLIDAYS:
+            return DayKind(False, False, "statutory-fixed")
         return DayKind(day.weekday() < 5, True, "mon-fri")
 
 

@@ -1,0 +1,170 @@
+"""Calculators for the dated duties of 衢医保发〔2023〕8号 a caseworker or an institution looks up: 拨付 and
+变更 deadlines in 工作日, 补办 of a card, 配药量, passwords, price excess, 不再续签 notice, 等级变化, the calendar."""
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
+
+from medinsurance.api.common import in_force
+from medinsurance.api.schemas import Strict
+from medinsurance.rules import agreements, conduct
+from medinsurance.rules.basis import Day, basis
+from medinsurance.rules.workdays import WorkdayResult, day_kind
+from qz_common.identity import Reader
+from qz_common.money import Yuan
+from qz_common.params import ParameterSet
+
+router = APIRouter(prefix="/v1/calculators", tags=["calculators"])
+
+Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), max_digits=14, decimal_places=4)]
+
+
+class DeadlineOut(BaseModel):
+    deadline: dt.date
+    provisional: bool = Field(description="期间含尚未公布放假安排的年份（按周一至周五及固定日期法定节假日计）")
+    basis: str
+
+
+class Duty(StrEnum):
+    PAYMENT = "payment"  # 四(六) 申报后30个工作日内拨付
+    MAJOR_CHANGE = "major_change"  # 附件1 一(一) 批准之日起30个工作日内提出变更申请
+    EMERGENCY_CARD = "emergency_card"  # 附件2 二(十四) 两个工作日内补办
+
+
+DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet], WorkdayResult]]] = {
+    Duty.PAYMENT: ("agreement", "四(六)", agreements.payment_deadline),
+    Duty.MAJOR_CHANGE: ("agreement", "附件1 一(一)", agreements.major_change_deadline),
+    Duty.EMERGENCY_CARD: ("conduct", "附件2 二(十四)", conduct.emergency_card_deadline),
+}
+
+
+class DeadlineIn(Strict):
+    duty: Duty
+    start: Day = Field(
+        description="起算日（不计入）：payment 申报之日；major_change 有关部门批准之日；emergency_card 办理住院之日"
+    )
+
+
+@router.post(
+    "/deadline", summary="工作日期限：拨付（四(六)）、重大信息变更申请（附件1 一(一)）、补办医保凭证（附件2 二(十四)）"
+)
+async def deadline(body: DeadlineIn, _caller: Reader) -> DeadlineOut:
+    book, clause, rule = DUTIES[body.duty]
+    result = rule(body.start, in_force(book, body.start).params)
+    return DeadlineOut(deadline=result.date, provisional=result.provisional, basis=basis(clause))
+
+
+class DispensingIn(Strict):
+    on: Day
+    disease: conduct.DiseaseKind
+    days: Annotated[int, Field(ge=1, le=3650, description="单次配药天数")]
+
+
+class DispensingOut(BaseModel):
+    allowed: bool
+    max_days: int
+    basis: str
+
+
+@router.post("/dispensing", summary="单次配药量（附件2 二(五)）")
+async def dispensing(body: DispensingIn, _caller: Reader) -> DispensingOut:
+    check = conduct.check_dispensing(body.disease, body.days, in_force("conduct", body.on).params)
+    return DispensingOut(allowed=check.ok, max_days=check.max_days, basis=check.basis)
+
+
+class PasswordIn(Strict):
+    on: Day
+    password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class PasswordOut(BaseModel):
+    strong_enough: bool
+    problems: list[str]
+    basis: str
+
+
+@router.post("/password", summary="医保系统账号密码强度（附件2 一(一)3）")
+async def password(body: PasswordIn, _caller: Reader) -> PasswordOut:
+    check = conduct.check_password(body.password, in_force("conduct", body.on).params)
+    return PasswordOut(strong_enough=check.ok, problems=list(check.problems), basis=check.basis)
+
+
+class PriceIn(Strict):
+    unit_price: Amount
+    payment_standard: Amount = Field(description="药品支付价格（支付标准）")
+    quantity: Amount
+
+
+class PriceOut(BaseModel):
+    payable: Yuan
+    unpaid_excess: Yuan
+    basis: str
+
+
+@router.post("/price-excess", summary="高于药品支付价格的超额部分不予支付（附件2 二(六)）")
+async def price_excess(body: PriceIn, _caller: Reader) -> PriceOut:
+    split = conduct.price_split(body.unit_price, body.payment_standard, body.quantity)
+    return PriceOut(payable=split.payable, unpaid_excess=split.unpaid_excess, basis=split.basis)
+
+
+class NonRenewalIn(Strict):
+    requested_on: Day = Field(description="提出不再续签申请之日")
+    ends_on: Day = Field(description="医保协议到期日")
+
+
+class NonRenewalOut(BaseModel):
+    in_time: bool
+    detail: str
+    basis: str
+
+
+@router.post("/non-renewal-notice", summary="不再续签医保协议须提前3个月申请（附件1 一(三)3）")
+async def non_renewal_notice(body: NonRenewalIn, _caller: Reader) -> NonRenewalOut:
+    try:
+        agreements.check_non_renewal_notice(
+            body.requested_on, body.ends_on, in_force("agreement", body.requested_on).params
+        )
+    except agreements.AgreementError as exc:
+        return NonRenewalOut(in_time=False, detail=str(exc), basis=exc.basis)
+    return NonRenewalOut(in_time=True, detail="已提前3个月提出", basis=basis("附件1 一(三)3"))
+
+
+class GradeChangeIn(Strict):
+    changed_on: Day = Field(description="医疗机构等级发生变化之日")
+    accepted_on: Day | None = Field(None, description="医保经办机构验收通过之日（如已验收）")
+
+
+class GradeChangeOut(BaseModel):
+    filing_deadline: dt.date
+    preparation_deadline: dt.date
+    new_rates_from: dt.date | None
+    basis: str
+
+
+@router.post("/grade-change", summary="医疗机构等级变化：备案、准备及新等级结算起始日（附件1 一(一)）")
+async def grade_change(body: GradeChangeIn, _caller: Reader) -> GradeChangeOut:
+    g = agreements.grade_change(body.changed_on, in_force("agreement", body.changed_on).params, body.accepted_on)
+    return GradeChangeOut(
+        filing_deadline=g.filing_deadline,
+        preparation_deadline=g.preparation_deadline,
+        new_rates_from=g.new_rates_from,
+        basis=g.basis,
+    )
+
+
+class DayOut(BaseModel):
+    day: dt.date
+    working: bool
+    provisional: bool
+    source: str = Field(description="chinesecalendar | operator | statutory-fixed | mon-fri")
+
+
+@router.get("/calendar/{day}", summary="工作日查询：是否工作日、是否暂定（未公布放假安排的年份）")
+async def calendar_day(day: Annotated[Day, Path()], _caller: Reader) -> DayOut:
+    kind = day_kind(day)
+    return DayOut(day=day, working=kind.working, provisional=kind.provisional, source=kind.source)

@@ -1,0 +1,59 @@
+"""Test data for the medinsurance API: an operating entity, its clinic, and a 表1 evaluation body."""
+
+import datetime as dt
+from typing import Any
+
+from fastapi.testclient import TestClient
+from testkit import id_number
+
+USCC = "91110000600037341L"
+REP = id_number("330802", dt.date(1986, 5, 1), 11)
+
+
+def institution(client: TestClient, **changes: Any) -> dict[str, Any]:
+    """Register a 柯城区 clinic of the entity ``USCC`` (fields overridable) and return it."""
+    district = changes.get("district", "柯城区")
+    body = {
+        "name": "柯城康复诊所",
+        "kind": "primary_care",
+        "uscc": USCC,
+        "district": district,
+        "address": f"{district}荷花街道1号",
+        "community": "荷花社区",
+        "legal_rep_id_number": REP,
+        **changes,
+    }
+    r = client.post("/v1/institutions", json=body)
+    assert r.status_code == 201, r.text
+    result: dict[str, Any] = r.json()
+    return result
+
+
+MEDICAL_BASIC = (
+    "operating_time",
+    "physician_and_premises",
+    "insurance_management",
+    "rules",
+    "information_system",
+    "base_database",
+    "practice_scope",
+    "price_policy",
+    "credit",
+    "other_refusal",
+)
+# 表1 evaluation with every 基础指标 met, owned premises of 500㎡ and full marks from one evaluator
+MEDICAL: dict[str, Any] = {
+    "kind": "medical_institution",
+    "evaluated_on": "2023-06-01",
+    "accepted_on": "2023-05-15",
+    "basic": dict.fromkeys(MEDICAL_BASIC, True),
+    "licences": [{"approved_on": "2021-06-01", "uscc": USCC}],
+    "sheets": [
+        {
+            "management_quality": "2",
+            "premises": {"owned": True, "area_m2": "500", "comfort": "2"},
+            "intermediate_physicians": 3,
+            "practice_subjects": 4,
+        }
+    ],
+}
