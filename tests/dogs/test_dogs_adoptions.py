@@ -4,7 +4,6 @@ import asyncio
 import datetime as dt
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from testkit import id_number, identity_headers
 
@@ -70,7 +69,6 @@ def test_unknown_dog_is_404(client: TestClient) -> None:
     assert (r.status_code, r.json()["code"]) == (404, "not_found")
 
 
-@pytest.mark.postgres_only
 def test_simultaneous_applications_get_a_strict_order(dogs_settings: DogsSettings) -> None:
     """Twenty applications for one dog at the same instant: positions 1..20, once each, in time order."""
 
