@@ -1,64 +1,10 @@
 """The dogs API: public contract, materials, state machines, errors, isolation."""
 
-import datetime as dt
 import io
 
+from dogs_testdata import JPEG, OWNER, VISITOR, registration_body
 from fastapi.testclient import TestClient
-from testkit import id_number, identity_headers
-
-OWNER = id_number("330802", dt.date(1985, 6, 15))
-VISITOR = id_number("330106", dt.date(1990, 1, 2))
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-
-
-def vaccination(client: TestClient, owner: str = OWNER, **changes: object) -> dict:  # type: ignore[type-arg]
-    body = {
-        "owner_name": "张三",
-        "owner_phone": "13800001234",
-        "owner_id_number": owner,
-        "breed": "金毛",
-        "address": "柯城区荷花街道1号",
-        "district": "柯城区",
-        "coat_colour": "金色",
-        "sex": "male",
-        "vaccine_name": "狂犬病灭活疫苗",
-        "vaccinated_on": (dt.date.today() - dt.timedelta(days=30)).isoformat(),
-        "batch_number": "B2023-01",
-        "next_due_on": (dt.date.today() + dt.timedelta(days=300)).isoformat(),
-        "immunisation_point": "柯城区动物防疫站",
-    } | changes
-    response = client.post("/v1/vaccinations", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def photo(client: TestClient, data: bytes = JPEG) -> str:
-    response = client.post("/v1/photos", files={"file": ("dog.jpg", io.BytesIO(data), "image/jpeg")})
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
-
-
-def registration_body(client: TestClient, **changes: object) -> dict:  # type: ignore[type-arg]
-    return {
-        "channel": "window",
-        "owner_id_number": OWNER,
-        "owner_name": "张三",
-        "owner_phone": "13800001234",
-        "residence_proof_type": "property_certificate",
-        "residence_proof_number": "浙(2020)衢州市不动产权第0001234号",
-        "address": "柯城区荷花街道1号",
-        "district": "柯城区",
-        "key_area": True,
-        "breed": "金毛",
-        "shoulder_height_cm": "50.5",
-        "body_length_cm": "70",
-        "coat_colour": "金色",
-        "sex": "male",
-        "vaccination_id": vaccination(client)["id"],
-        "front_photo_id": photo(client),
-        "side_photo_id": photo(client, PNG),
-    } | changes
+from testkit import identity_headers
 
 
 def test_classify_contract(client: TestClient) -> None:
