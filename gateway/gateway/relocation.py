@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,7 @@ from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.identity import IDENTITY_HEADER, Caller, mint_token
 from qz_common.ids import USCC
+from qz_common.inputs import StrictInput
 
 router = APIRouter(prefix="/api/v1/cases/relocation", tags=["cross-bureau"])
 log = logging.getLogger("qz.gateway.relocation")
@@ -48,9 +49,7 @@ STEP_PATHS = {
 }
 
 
-class RelocationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RelocationIn(StrictInput):
     kind: Literal["household", "enterprise"]
     agreement: dict[str, Any] = Field(description="expropriation 服务 POST /v1/agreements 的请求体")
     new_address: Annotated[str, Field(min_length=1, max_length=200)]

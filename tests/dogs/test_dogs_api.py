@@ -2,7 +2,7 @@
 
 import io
 
-from dogs_testdata import JPEG, OWNER, VISITOR, registration_body
+from dogs_testdata import JPEG, OWNER, VISITOR, registration_body, vaccination_body
 from fastapi.testclient import TestClient
 from testkit import identity_headers
 
@@ -138,6 +138,16 @@ def test_vaccination_validation(client: TestClient) -> None:
         },
     )
     assert (r.status_code, r.json()["field"]) == (422, "next_due_on")
+
+
+def test_text_with_control_characters_and_unknown_fields_are_refused(client: TestClient) -> None:
+    """NUL cannot even be stored by PostgreSQL; a misspelt field must not read as its default."""
+    r = client.post("/v1/vaccinations", json=vaccination_body(owner_name="张\x00三"))
+    assert (r.status_code, r.json()["field"]) == (422, "owner_name")
+    assert r.json()["errors"][0]["code"] == "control_character"
+    r = client.post("/v1/vaccinations", json=vaccination_body(batch_numbr="B1"))
+    assert (r.status_code, r.json()["field"], r.json()["errors"][0]["code"]) == (422, "batch_numbr", "extra_forbidden")
+    assert client.get("/v1/vaccinations").json()["total"] == 0
 
 
 def test_identity_is_required_and_checked(client: TestClient) -> None:

@@ -263,3 +263,17 @@ def test_case_requires_an_idempotency_key_and_scopes(gateway: TestClient, issue_
     dogs_only = {"X-API-Key": issue_key(f"dogs-only-{uuid.uuid4().hex[:6]}", "dogs:*")}
     r = gateway.post("/api/v1/cases/relocation", json=case_body(1), headers=dogs_only | {"Idempotency-Key": "x"})
     assert r.status_code == 403
+
+
+def test_case_body_refuses_control_characters_anywhere(gateway: TestClient) -> None:
+    key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+    body = case_body(1) | {"new_address": "衢江区\x00安置小区"}
+    r = gateway.post("/api/v1/cases/relocation", json=body, headers=DEV | key)
+    assert (r.status_code, r.json()["field"], r.json()["errors"][0]["code"]) == (
+        422,
+        "new_address",
+        "control_character",
+    )
+    body = case_body(1) | {"agreement": {"household_id": 1, "method": "monetary\x1b[2J", "signed_on": "2023-08-01"}}
+    r = gateway.post("/api/v1/cases/relocation", json=body, headers=DEV | key)
+    assert (r.status_code, r.json()["field"]) == (422, "agreement")

@@ -32,6 +32,7 @@ from expropriation.rules.types import (
     WorkKind,
 )
 from qz_common.ids import USCC, IdNumber
+from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 
 Area = Annotated[Decimal, Field(ge=0, le=100000, max_digits=12, decimal_places=2, description="平方米")]
@@ -40,8 +41,8 @@ Name = Annotated[str, Field(min_length=1, max_length=60)]
 Height = Annotated[Decimal, Field(ge=0, le=20, max_digits=5, decimal_places=2, description="米")]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
+    """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
 
 class Out(BaseModel):

@@ -12,6 +12,7 @@ from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.performance import Category
 from qz_common.districts import District
 from qz_common.ids import USCC, IdNumber
+from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 
 Score = Annotated[Decimal, Field(ge=0, le=100), PlainSerializer(float, return_type=float, when_used="json")]
@@ -19,8 +20,8 @@ ScoreOut = Annotated[Decimal, PlainSerializer(float, return_type=float, when_use
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
+    """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
 
 class Out(BaseModel):
