@@ -2,7 +2,7 @@
 
 import io
 
-from dogs_testdata import JPEG, OWNER, VISITOR, registration_body, vaccination_body
+from dogs_testdata import IMPOUNDMENT, JPEG, OWNER, VISITOR, registration_body, vaccination_body
 from fastapi.testclient import TestClient
 from testkit import identity_headers
 
@@ -211,19 +211,7 @@ def test_address_change_moves_approved_registrations(client: TestClient) -> None
 
 
 def test_impoundment_only_for_large_or_fierce(client: TestClient) -> None:
-    body = {
-        "action": "seizure",
-        "occurred_at": "2023-04-01T10:00:00+08:00",
-        "location": "柯城区府山街道",
-        "district": "柯城区",
-        "police_unit": "柯城分局府山派出所",
-        "officer_badge": "012345",
-        "breed": "藏獒",
-        "shoulder_height_cm": "60",
-        "body_length_cm": "90",
-        "shelter": "衢州市犬只收容中心",
-        "handed_over_at": "2023-04-01T12:00:00+08:00",
-    }
+    body = IMPOUNDMENT
     created = client.post("/v1/impoundments", json=body)
     assert created.status_code == 201 and created.json()["fierce"] and created.json()["large"]
     small = client.post(

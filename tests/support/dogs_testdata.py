@@ -63,3 +63,36 @@ def registration_body(client: TestClient, **changes: object) -> dict[str, Any]:
         "front_photo_id": photo(client),
         "side_photo_id": photo(client, PNG),
     } | changes
+
+
+SHELTER_DOG = {
+    "shelter": "衢州市犬只收容中心",
+    "district": "柯城区",
+    "breed": "中华田园犬",
+    "coat_colour": "黄",
+    "sex": "female",
+}
+
+
+def applicant(n: int) -> dict[str, str]:
+    return {
+        "applicant_id_number": id_number("330802", dt.date(1986, 1, 1) + dt.timedelta(days=n), 100 + n),
+        "applicant_name": f"申请人{n}",
+        "applicant_phone": "13900000000",
+        "address": "柯城区某街道",
+    }
+
+
+IMPOUNDMENT = {
+    "action": "seizure",
+    "occurred_at": "2023-04-01T10:00:00+08:00",
+    "location": "柯城区府山街道",
+    "district": "柯城区",
+    "police_unit": "柯城分局府山派出所",
+    "officer_badge": "012345",
+    "breed": "藏獒",
+    "shoulder_height_cm": "60",
+    "body_length_cm": "90",
+    "shelter": "衢州市犬只收容中心",
+    "handed_over_at": "2023-04-01T12:00:00+08:00",
+}
