@@ -8,8 +8,10 @@ A failed step stays ``failed`` with its error; it is retried by the background l
 ``POST /api/v1/cases/relocation/{id}/retry``. The case shows every step's state.
 
 Opening a case is idempotent per (client, Idempotency-Key): a repeat gets the case (201, ``Idempotent-Replayed``),
-the same key with another body a 422. The case, each step's outcome and each change of the case's status are
-written to the gateway's audit log in the transaction that makes them.
+the same key with another body a 422. An agreement the expropriation bureau refuses (a 4xx: no such household,
+already signed, …) opens no case: the refusal is the answer, and the key stays free for the corrected request.
+The case, each step's outcome and each change of the case's status are written to the gateway's audit log in the
+transaction that makes them.
 """
 
 import asyncio
@@ -59,6 +61,35 @@ class RelocationIn(StrictInput):
     premises_address: Annotated[str, Field(max_length=200)] | None = Field(
         None, description="enterprise：被征收的经营场所"
     )
+
+
+class StepRefused(RuntimeError):
+    """The bureau refused the step's request (a 4xx other than 408/429): sending it again cannot help."""
+
+    def __init__(self, status: int, problem: Any) -> None:
+        detail = problem.get("detail") if isinstance(problem, dict) else problem
+        super().__init__(f"HTTP {status}: {detail}")
+        self.status = status
+        self.problem = problem if isinstance(problem, dict) else {}
+
+    def as_problem(self, within: str) -> ProblemError:
+        """The bureau's answer, its fields named inside the request member ``within`` (e.g. ``agreement``)."""
+
+        def inside(field: Any) -> str:
+            return f"{within}.{field}" if field else within
+
+        errors = [
+            {**error, "field": inside(error.get("field"))}
+            for error in self.problem.get("errors", [])
+            if isinstance(error, dict)
+        ]
+        return ProblemError(
+            self.status,
+            str(self.problem.get("code", "step_refused")),
+            str(self.problem.get("detail", "相关部门未受理")),
+            field=inside(self.problem.get("field")),
+            errors=errors or None,
+        )
 
 
 def case_view(case: RelocationCase) -> dict[str, Any]:
@@ -134,6 +165,8 @@ class CaseRunner:
             body=step.request,
             retryable=True,
         )
+        if 400 <= status < 500 and status not in (408, 429):
+            raise StepRefused(status, body)
         if status >= 300:
             detail = body.get("detail") if isinstance(body, dict) else body
             raise RuntimeError(f"HTTP {status}: {detail}")
@@ -170,8 +203,11 @@ class CaseRunner:
             )
         ]
 
-    async def advance(self, session: AsyncSession, case: RelocationCase) -> None:
-        """Run every step not yet done, in order; stop at the first failure (later steps depend on it)."""
+    async def advance(self, session: AsyncSession, case: RelocationCase, *, opening: bool = False) -> None:
+        """Run every step not yet done, in order; stop at the first failure (later steps depend on it).
+
+        ``opening``: a refused agreement is raised (StepRefused) instead of recorded, so no case is opened.
+        """
         actor = _actor(_caller(case).client)
         before = snapshot(case)
         for step in list(case.steps):
@@ -181,6 +217,8 @@ class CaseRunner:
             try:
                 step.result = await self._call(case, step, f"relocation-{case.id}-{step.position}")
             except (UpstreamFailure, RuntimeError) as exc:
+                if opening and isinstance(exc, StepRefused) and step.name == "sign_agreement":
+                    raise
                 step.status, step.last_error = "failed", str(exc)[:500]
                 await _audit_step(session, actor, step)
                 break
@@ -271,7 +309,10 @@ async def open_case(
                 raise
             return _replay(existing, opened)
         audit.record(session, _actor(client), "open", case)
-        await runner.advance(session, case)
+        try:
+            await runner.advance(session, case, opening=True)
+        except StepRefused as refused:
+            raise refused.as_problem("agreement") from None
         await session.flush()
         return JSONResponse(case_view(case), status_code=201)
 

@@ -82,7 +82,7 @@ def test_an_adoption_application_for_another_districts_dog_is_403_before_409(cli
     from_kecheng = client.post(f"/v1/shelter-dogs/{dog['id']}/applications", json=applicant(2), headers=KECHENG)
     assert (from_kecheng.status_code, from_kecheng.json()["code"]) == (409, "dog_not_available")
     missing = client.post("/v1/shelter-dogs/999999/applications", json=applicant(2), headers=QUJIANG)
-    assert missing.status_code == 404
+    assert (missing.status_code, missing.json()["field"]) == (404, "dog_id")
 
 
 def test_an_impoundment_cites_only_a_registration_of_its_district(client: TestClient) -> None:

@@ -170,6 +170,19 @@ def test_same_key_with_another_body_is_refused(gateway: TestClient) -> None:
     assert reused.json()["field"] == "Idempotency-Key"
 
 
+def test_a_refused_agreement_opens_no_case_and_leaves_the_key_free(gateway: TestClient) -> None:
+    """Expropriation refuses the agreement (no such household): that refusal is the answer, and nothing is kept."""
+    household_id = household_with_dog(gateway, id_number("330802", dt.date(1990, 7, 7), 46))
+    key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+    refused = gateway.post("/api/v1/cases/relocation", json=case_body(999_999), headers=DEV | key)
+    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    assert refused.json()["field"].startswith("agreement.")
+    corrected = gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key)
+    assert corrected.status_code == 201, corrected.text
+    assert "Idempotent-Replayed" not in corrected.headers
+    assert [s["status"] for s in corrected.json()["steps"]] == ["done", "done"]
+
+
 def test_twenty_simultaneous_opens_with_one_key_make_one_case(gateway: TestClient) -> None:
     """One case whose steps ran once; every answer is that case, none a 5xx."""
     household_id = household_with_dog(gateway, id_number("330802", dt.date(1990, 6, 6), 45))

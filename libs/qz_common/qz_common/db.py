@@ -131,13 +131,19 @@ def utcnow() -> dt.datetime:
 
 
 async def get_or_404(
-    session: AsyncSession, model: type[Record], record_id: object, label: str, *, lock: bool = False
+    session: AsyncSession,
+    model: type[Record],
+    record_id: object,
+    label: str,
+    *,
+    lock: bool = False,
+    field: str = "id",
 ) -> Record:
-    """The record, or a 404 problem naming what was missing (``label``, e.g. 养犬登记).
+    """The record, or a 404 problem naming what was missing (``label``, e.g. 养犬登记) and the ``field`` that named it.
 
     ``lock`` takes the row lock (SELECT … FOR UPDATE) and refreshes an instance already in the session.
     """
     record = await session.get(model, record_id, with_for_update=lock, populate_existing=lock)
     if record is None:
-        raise ProblemError(404, "not_found", f"{label}不存在", field="id")
+        raise ProblemError(404, "not_found", f"{label}不存在", field=field)
     return record

@@ -83,7 +83,7 @@ async def apply_for_adoption(
 ) -> object:
     async def create() -> AdoptionApplicationOut:
         # District first: another district's dog is a 403 whatever its state.
-        dog = await get_or_404(session, ShelterDog, dog_id, "犬只")
+        dog = await get_or_404(session, ShelterDog, dog_id, "犬只", field="dog_id")
         ensure_district(caller, dog.district, field="dog_id")
         # The UPDATE takes the dog's row lock (PostgreSQL; SQLite serialises whole commands), so concurrent
         # applications are serialised: queue position and submission time follow one order.
