@@ -13,7 +13,6 @@ itself) keep a plain deferred ``BEGIN`` and, in WAL mode, never wait for a write
 """
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, BigInteger, Connection, DateTime, Dialect, Engine, Integer, TypeDecorator, event, text
@@ -87,11 +86,6 @@ class Database:
             )
         else:
             self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
-
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """FastAPI dependency: a session closed after the request."""
-        async with self.sessionmaker() as session:
-            yield session
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
