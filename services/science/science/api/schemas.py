@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from qz_common.districts import District
 from qz_common.ids import USCC
+from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 from science.rules.credit import CreditKind
 from science.rules.institute_application import AuditItem
@@ -31,8 +32,8 @@ Name = Annotated[str, Field(min_length=1, max_length=120)]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
+    """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
 
 class Out(BaseModel):
