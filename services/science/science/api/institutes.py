@@ -41,6 +41,7 @@ from science.rules.institute_management import (
     change_report,
     institute_name,
     monitoring_outcomes,
+    monitoring_verdict,
     revoke,
     upgrade_to_provincial,
 )
@@ -240,9 +241,11 @@ async def annual_report(
             )
         ).all()
         history = [AnnualReport(r.year, r.meets_standard) for r in earlier] + [AnnualReport(body.year, meets)]
+        # The whole series decides, in year order, whatever order the reports arrive in (三(五), I-09).
+        verdict = monitoring_verdict(history, params)
+        assert verdict is not None
         outcomes = {o.year: o for o in monitoring_outcomes(history, params)}
-        outcome = outcomes.get(body.year)
-        status = outcome.status if outcome else InstituteStatus.REVOKED
+        outcome = outcomes.get(body.year, verdict)  # a year after the revoking pair: already revoked
         report = InstituteAnnualReport(
             institute_id=institute.id,
             year=body.year,
@@ -250,18 +253,17 @@ async def annual_report(
             rd_expense=body.rd_expense,
             meets_standard=meets,
             detail=detail,
-            outcome=status.value,
+            outcome=outcome.status.value,
             basis=[cite("三(五)"), cite("一(四)")],
         )
         session.add(report)
-        latest = max(history, key=lambda r: r.year).year == body.year
-        if latest and institute.status != status.value:
+        if institute.status != verdict.status.value:
             before = snapshot(institute)
-            institute.status = status.value
-            institute.status_basis = cite("三(五)")
-            institute.status_reason = outcome.detail if outcome else "连续两年研发投入不达标，取消资格"
+            institute.status = verdict.status.value
+            institute.status_basis = verdict.basis
+            institute.status_reason = f"{verdict.year}年度：{verdict.detail}"
             await session.flush()
-            audit.record(session, caller, f"monitoring_{status.value}", institute, before=before)
+            audit.record(session, caller, f"monitoring_{verdict.status.value}", institute, before=before)
         await session.flush()
         audit.record(session, caller, "annual_report", report)
         return AnnualReportOut.model_validate(report)

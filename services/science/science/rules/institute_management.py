@@ -125,6 +125,18 @@ def monitoring_outcomes(reports: Sequence[AnnualReport], p: InstituteParams) -> 
     return outcomes
 
 
+def monitoring_verdict(reports: Sequence[AnnualReport], p: InstituteParams) -> MonitoringOutcome | None:
+    """三(五) status from the whole series of years, whatever order the reports were filed in.
+
+    Two consecutive missed years revoke, and a compliant year filed afterwards for a later year does not undo that
+    verdict (AMBIGUITIES.md I-09); without a revocation the latest year decides (a compliant year clears a warning).
+    """
+    outcomes = monitoring_outcomes(reports, p)
+    if not outcomes:
+        return None
+    return outcomes[-1]
+
+
 class RevocationGround(enum.StrEnum):
     FALSE_MATERIALS = "false_materials"  # 三(六)1 提供虚假材料和数据的
     TERMINATED = "terminated"  # 三(六)2 主办企业被依法终止

@@ -32,6 +32,7 @@ class InstituteParams:
     min_equipment: Decimal
     min_equipment_tech_service: Decimal
     shared_equipment_rate: Decimal
+    shared_equipment_max_share: Decimal
     knowledge_intensive_min_site_m2: Decimal
     knowledge_intensive_min_equipment: Decimal
     knowledge_intensive_min_equipment_tech_service: Decimal
@@ -67,6 +68,7 @@ class InstituteParams:
             min_equipment=p.decimal("min_equipment"),
             min_equipment_tech_service=p.decimal("min_equipment_tech_service"),
             shared_equipment_rate=p.decimal("shared_equipment_rate"),
+            shared_equipment_max_share=p.decimal("shared_equipment_max_share"),
             knowledge_intensive_min_site_m2=p.decimal("knowledge_intensive_min_site_m2"),
             knowledge_intensive_min_equipment=p.decimal("knowledge_intensive_min_equipment"),
             knowledge_intensive_min_equipment_tech_service=p.decimal("knowledge_intensive_min_equipment_tech_service"),

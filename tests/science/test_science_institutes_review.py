@@ -1,0 +1,139 @@
+"""Research institutes (衢市科发高〔2022〕43号) after the clause-by-clause review: monitoring from the whole series
+of years, shared equipment capped at 30%, stored enterprise facts, revocation only with its grounds shown,
+events on the institute, implausible staff counts."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from science_testdata import ENTERPRISE, eligibility_body, enterprise, materials_body
+
+from science.api.rules import to_application
+from science.api.schemas import InstituteEligibilityIn
+from science.parameters import institute_params
+from science.rules.institute_conditions import check_site_and_equipment, counted_equipment_value
+from science.rules.institute_management import AnnualReport, InstituteStatus, monitoring_verdict
+
+P = institute_params(dt.date(2023, 6, 1))
+D = Decimal
+
+# Sales of 1亿 sit in band 2 of 一(四) (5000万至20000万): 4% × 100,000,000 = 4,000,000 ≥ 250万, so 400万 meets the
+# standard and 100 yuan misses it.
+MEETS = {"sales": "100000000", "rd_expense": "4000000"}
+MISSES = {"sales": "100000000", "rd_expense": "100"}
+
+
+def apply(client: TestClient, **changes: Any) -> Any:
+    body = {
+        "enterprise_uscc": ENTERPRISE,
+        "trade_name": "元立",
+        "core_direction": "高性能合金材料",
+        "materials": materials_body(),
+        "application": eligibility_body(),
+    } | changes
+    return client.post("/v1/institutes", json=body)
+
+
+def recognised(client: TestClient, **enterprise_fields: Any) -> dict[str, Any]:
+    facts = {"registered_in_quzhou_on": "2015-03-01", "hitech_valid_until": "2024-12-31"} | enterprise_fields
+    enterprise(client, **facts)
+    response = apply(client)
+    assert response.status_code == 201, response.text
+    institute = response.json()
+    steps = [
+        {"action": "recommend", "on": "2023-06-10", "no_violation_certificate": "柯科证〔2023〕12号"},
+        {"action": "pass_review", "on": "2023-07-01"},
+        {"action": "publicise", "on": "2023-07-05"},
+        {"action": "recognise", "on": "2023-07-20", "batch": "2023年第一批"},
+    ]
+    for step in steps:
+        r = client.post(f"/v1/institutes/{institute['id']}/decisions", json=step)
+        assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def report(client: TestClient, institute_id: int, year: int, figures: dict[str, str]) -> Any:
+    return client.post(f"/v1/institutes/{institute_id}/annual-reports", json={"year": year, **figures})
+
+
+def status_of(client: TestClient, institute_id: int) -> str:
+    return str(client.get(f"/v1/institutes/{institute_id}").json()["status"])
+
+
+# ---- 三(五) 连续两年不达标的取消资格: the whole series, in year order ---------------------------------------------
+
+
+def verdict(*years: tuple[int, bool]) -> InstituteStatus | None:
+    result = monitoring_verdict([AnnualReport(year, meets) for year, meets in years], P)
+    return None if result is None else result.status
+
+
+def test_two_consecutive_misses_revoke_in_whatever_order_they_were_filed() -> None:
+    # 2023 and 2024 both missed: 连续两年 → 取消, filed 2024 first or 2023 first.
+    assert verdict((2024, False), (2023, False)) is InstituteStatus.REVOKED
+    assert verdict((2023, False), (2024, False)) is InstituteStatus.REVOKED
+    # 2023 and 2025 missed with 2024 unreported: not consecutive, the latest year (2025) is a yellow warning.
+    assert verdict((2025, False), (2023, False)) is InstituteStatus.YELLOW_WARNING
+
+
+def test_a_later_compliant_year_does_not_undo_an_earlier_pair() -> None:
+    # 2025 met the standard, but 2023 and 2024 were both missed: the pair revoked the institute.
+    assert verdict((2025, True), (2023, False), (2024, False)) is InstituteStatus.REVOKED
+    # A compliant year between two misses breaks the run: latest (2025) missed once → yellow.
+    assert verdict((2023, False), (2025, False), (2024, True)) is InstituteStatus.YELLOW_WARNING
+    assert verdict() is None
+
+
+def test_api_revokes_when_the_missing_year_of_a_pair_arrives_last(client: TestClient) -> None:
+    institute = recognised(client)
+    iid = institute["id"]
+    assert report(client, iid, 2025, MEETS).json()["outcome"] == "recognised"
+    assert report(client, iid, 2023, MISSES).json()["outcome"] == "yellow_warning"
+    assert status_of(client, iid) == "recognised"  # the latest year (2025) met the standard
+    late = report(client, iid, 2024, MISSES)
+    assert late.status_code == 201, late.text
+    assert late.json()["outcome"] == "revoked"  # 2023 + 2024 missed: 连续两年
+    after = client.get(f"/v1/institutes/{iid}").json()
+    assert after["status"] == "revoked" and after["status_basis"] == "衢市科发高〔2022〕43号 三(五)"
+    assert "2024" in after["status_reason"]
+    # Revoked: no longer monitored.
+    assert report(client, iid, 2026, MEETS).status_code == 409
+
+
+# ---- 一(六) 科研生产共用的设备原值不超过科研设备原值总额的30% ------------------------------------------------------
+
+
+def equipment_passes(dedicated: str, shared: str) -> bool:
+    """一(六) as the eligibility endpoint sees it (the API's own mapping of the request body)."""
+    body = InstituteEligibilityIn.model_validate(
+        eligibility_body(dedicated_equipment_value=dedicated, shared_equipment_value=shared)
+    )
+    return check_site_and_equipment(to_application(body), P).passed
+
+
+@pytest.mark.parametrize(
+    ("dedicated", "shared", "counted", "passes"),
+    [
+        # 280万 dedicated: the shared part may be at most 30% of the total, so ≤ 280万 × 30/70 = 120万.
+        # 400万 shared × 30% = 120万 is exactly the cap: 280 + 120 = 400万 → met (以上 includes 400万).
+        ("2800000", "4000000", "4000000", True),
+        # 1000万 shared × 30% = 300万, capped at 120万: 280 + 120 = 400万 (before the review: 580万).
+        ("2800000", "10000000", "4000000", True),
+        # 279.999999万 dedicated: cap 2,799,999.99 × 3/7 = 1,199,999.9957…, total 3,999,999.9857… < 400万.
+        ("2799999.99", "10000000", None, False),
+        # No dedicated equipment at all: nothing shared can be counted (before the review: 2000万 × 30% = 600万, met).
+        ("0", "20000000", "0", False),
+        # 100万 dedicated, 100万 shared: 30万 is within the cap 100 × 3/7 = 42.857…万 → 130万, short of 400万.
+        ("1000000", "1000000", "1300000", False),
+    ],
+)
+def test_shared_equipment_counts_at_30_percent_and_at_most_30_percent_of_the_total(
+    dedicated: str, shared: str, counted: str | None, passes: bool
+) -> None:
+    value = counted_equipment_value(D(dedicated), D(shared), P)
+    if counted is not None:
+        assert value == D(counted)
+    assert (value >= P.min_equipment) is passes
+    assert equipment_passes(dedicated, shared) is passes
