@@ -137,3 +137,101 @@ def test_shared_equipment_counts_at_30_percent_and_at_most_30_percent_of_the_tot
         assert value == D(counted)
     assert (value >= P.min_equipment) is passes
     assert equipment_passes(dedicated, shared) is passes
+
+
+# ---- 一(二): recognition judges the facts the service holds ---------------------------------------------------
+
+
+def test_application_contradicting_the_enterprise_record_is_refused(client: TestClient) -> None:
+    # The record says registered 2023-01-10 (not yet 1年 on 2023-06-01) and 高新 valid to 2023-05-31 (lapsed).
+    enterprise(client, registered_in_quzhou_on="2023-01-10", hitech_valid_until="2023-05-31")
+    r = apply(client)  # the request claims 2015-03-01 and 2024-12-31
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "contradicts_enterprise_record"
+    assert [e["field"] for e in r.json()["errors"]] == [
+        "application.registered_in_quzhou_on",
+        "application.hitech_valid_until",
+    ]
+    assert all(e["basis"] == "衢市科发高〔2022〕43号 一(二)" for e in r.json()["errors"])
+    # Stating the record's facts, the application is judged on them: 一(二) fails twice (注册未满1年, 证书已到期).
+    honest = apply(
+        client,
+        application=eligibility_body(registered_in_quzhou_on="2023-01-10", hitech_valid_until="2023-05-31"),
+    )
+    assert (honest.status_code, honest.json()["code"]) == (422, "conditions_not_met")
+    assert honest.json()["field"] == "application.registration_hitech"
+    assert client.get("/v1/institutes").json()["total"] == 0
+
+
+def test_application_matching_the_record_is_accepted(client: TestClient) -> None:
+    enterprise(client, registered_in_quzhou_on="2015-03-01", hitech_valid_until="2024-12-31")
+    assert apply(client).status_code == 201
+
+
+# ---- 三(六) revocation: only a recognised institute, with its grounds shown -----------------------------------
+
+
+def revoke(client: TestClient, institute_id: int, ground: str, decided_on: str = "2024-03-01") -> Any:
+    body = {"ground": ground, "decided_on": decided_on, "reason": "复核"}
+    return client.post(f"/v1/institutes/{institute_id}/revoke", json=body)
+
+
+def test_only_a_recognised_institute_can_be_revoked(client: TestClient) -> None:
+    enterprise(client)
+    applied = apply(client).json()
+    r = revoke(client, applied["id"], "terminated")
+    assert (r.status_code, r.json()["code"]) == (409, "institute_not_recognised")
+    assert status_of(client, applied["id"]) == "applied"
+
+
+def test_revocation_cannot_precede_recognition(client: TestClient) -> None:
+    institute = recognised(client)  # recognised 2023-07-20
+    r = revoke(client, institute["id"], "terminated", decided_on="2023-07-19")
+    assert (r.status_code, r.json()["field"]) == (422, "decided_on")
+    assert revoke(client, institute["id"], "terminated", decided_on="2023-07-20").status_code == 200
+
+
+def test_rd_below_standard_twice_needs_the_reports_that_show_it(client: TestClient) -> None:
+    institute = recognised(client)
+    iid = institute["id"]
+    none = revoke(client, iid, "rd_below_standard_twice")
+    assert (none.status_code, none.json()["code"], none.json()["field"]) == (422, "ground_not_shown", "ground")
+    report(client, iid, 2023, MISSES)  # one missed year: a yellow warning, not 连续两年
+    once = revoke(client, iid, "rd_below_standard_twice")
+    assert (once.status_code, once.json()["code"]) == (422, "ground_not_shown")
+    assert "2023" in once.json()["detail"]
+    assert status_of(client, iid) == "yellow_warning"
+
+
+def test_lost_hitech_needs_the_record_to_show_it(client: TestClient) -> None:
+    institute = recognised(client)  # the record: 高新 valid to 2024-12-31
+    still_valid = revoke(client, institute["id"], "lost_hitech", decided_on="2024-12-31")
+    assert (still_valid.status_code, still_valid.json()["code"]) == (422, "ground_not_shown")
+    lapsed = revoke(client, institute["id"], "lost_hitech", decided_on="2025-01-01")
+    assert lapsed.status_code == 200, lapsed.text
+    assert lapsed.json()["status_basis"] == "衢市科发高〔2022〕43号 三(六)2"
+
+
+# ---- 一(五) counts that cannot exceed their totals ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"fulltime_rd_staff": 201, "enterprise_employees": 200}, "fulltime_rd_staff"),
+        ({"institute_staff": 201, "enterprise_employees": 200}, "institute_staff"),
+        ({"qualified_engineers": 41, "institute_staff": 40}, "qualified_engineers"),
+    ],
+)
+def test_a_part_cannot_exceed_its_total(client: TestClient, changes: dict[str, int], field: str) -> None:
+    r = client.post("/v1/research-institutes/eligibility", json=eligibility_body(**changes))
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "count_exceeds_total", field)
+    enterprise(client)
+    applied = apply(client, application=eligibility_body(**changes))
+    assert (applied.status_code, applied.json()["field"]) == (422, f"application.{field}")
+
+
+def test_a_part_equal_to_its_total_is_plausible(client: TestClient) -> None:
+    # Every employee in R&D, every institute member qualified: implausible perhaps, but not impossible.
+    body = eligibility_body(fulltime_rd_staff=40, institute_staff=40, enterprise_employees=40, qualified_engineers=40)
+    assert client.post("/v1/research-institutes/eligibility", json=body).status_code == 200

@@ -28,16 +28,17 @@ from science.api.schemas import (
     RevokeIn,
     UpgradeIn,
 )
-from science.models import CreditRecordRow, Institute, InstituteAnnualReport, InstituteChange
+from science.models import CreditRecordRow, Enterprise, Institute, InstituteAnnualReport, InstituteChange
 from science.parameters import institute_params
 from science.rules.basis import institutes as cite
 from science.rules.credit import CreditKind
 from science.rules.institute_application import ApplicationMaterials, AuditReport, missing_materials
-from science.rules.institute_conditions import rd_intensity_met
+from science.rules.institute_conditions import InstituteApplication, rd_intensity_met
 from science.rules.institute_management import (
     AnnualReport,
     InstituteStatus,
     NameError_,
+    RevocationGround,
     change_report,
     institute_name,
     monitoring_outcomes,
@@ -63,15 +64,49 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+# 43号 一(二) facts the bureau already holds on the enterprise record: (attribute, label).
+STORED_FACTS = (
+    ("registered_in_quzhou_on", "在衢注册日期"),
+    ("hitech_valid_until", "国家高新技术企业证书有效期"),
+)
+
+
+def refuse_contradicted_facts(enterprise: Enterprise, application: InstituteApplication) -> None:
+    """An application is judged on the facts the service holds, not only on what the request says: where the
+    enterprise record has a registration date or a 高新 validity, the application must state the same (422 naming
+    each contradiction; the record is corrected through PATCH /v1/enterprises/{uscc}, which is audited)."""
+    errors = []
+    for attribute, label in STORED_FACTS:
+        held, stated = getattr(enterprise, attribute), getattr(application, attribute)
+        if held is not None and held != stated:
+            errors.append(
+                {
+                    "field": f"application.{attribute}",
+                    "code": "contradicts_enterprise_record",
+                    "detail": f"{label}与企业登记信息不符（登记为 {held.isoformat()}，申请为 {stated or '未填'}）",
+                    "basis": cite("一(二)"),
+                }
+            )
+    if errors:
+        raise ProblemError(
+            422,
+            "contradicts_enterprise_record",
+            "申请与企业登记信息不符：" + "；".join(e["detail"] for e in errors),
+            field=errors[0]["field"],
+            errors=errors,
+        )
+
+
 @router.post("/institutes", status_code=201, summary="申报市级企业研究院（43号 二(一)）", response_model=InstituteOut)
 async def apply(
     body: InstituteApplicationIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
-    application = to_application(body.application)
+    application = to_application(body.application, "application.")
 
     async def create() -> InstituteOut:
         enterprise = await enterprise_or_404(session, body.enterprise_uscc, lock=True)
         ensure_district(caller, enterprise.district)
+        refuse_contradicted_facts(enterprise, application)
         try:
             name = institute_name(body.trade_name, body.core_direction)
         except NameError_ as exc:
@@ -355,12 +390,49 @@ async def upgrade(institute_id: int, body: UpgradeIn, caller: Writer, session: S
         return InstituteOut.model_validate(institute)
 
 
+async def refuse_unshown_ground(session: Session, institute: Institute, body: RevokeIn) -> None:
+    """Grounds the service can check against its own records must be shown by them (三(五), 三(六)2): two consecutive
+    missed years in the annual reports, or an enterprise record whose 高新 validity has ended by the decision."""
+    if body.ground is RevocationGround.RD_BELOW_STANDARD_TWICE:
+        reports = (
+            await session.scalars(
+                select(InstituteAnnualReport).where(InstituteAnnualReport.institute_id == institute.id)
+            )
+        ).all()
+        params = institute_params(institute.recognised_on or institute.applied_on)
+        verdict = monitoring_verdict([AnnualReport(r.year, r.meets_standard) for r in reports], params)
+        if verdict is None or verdict.status is not InstituteStatus.REVOKED:
+            years = "、".join(str(r.year) for r in sorted(reports, key=lambda r: r.year) if not r.meets_standard)
+            raise ProblemError(
+                422,
+                "ground_not_shown",
+                f"年报未显示连续两年研发投入不达标（不达标年度：{years or '无'}）",
+                field="ground",
+            )
+    if body.ground is RevocationGround.LOST_HITECH:
+        enterprise = await enterprise_or_404(session, institute.enterprise_uscc)
+        valid_until = enterprise.hitech_valid_until
+        if valid_until is not None and valid_until >= body.decided_on:
+            raise ProblemError(
+                422,
+                "ground_not_shown",
+                f"企业登记的国家高新技术企业证书有效期至 {valid_until.isoformat()}，{body.decided_on.isoformat()} 仍有效",
+                field="ground",
+            )
+
+
 @router.post("/institutes/{institute_id}/revoke", summary="取消企业研究院资格（43号 三(六)）")
 async def revoke_institute(institute_id: int, body: RevokeIn, caller: Writer, session: Session) -> InstituteOut:
     async with session.begin():
         institute = await _locked(session, caller, institute_id)
-        if institute.status in ("revoked", "rejected", "upgraded"):
-            raise ProblemError(409, "institute_closed", f"研究院当前状态为 {institute.status}")
+        if institute.status not in MANAGED:
+            raise ProblemError(
+                409, "institute_not_recognised", f"研究院当前状态为 {institute.status}，仅可取消已认定的研究院资格"
+            )
+        assert institute.recognised_on is not None
+        if body.decided_on < institute.recognised_on:
+            raise ProblemError(422, "decided_before_recognition", "取消日期早于认定日期", field="decided_on")
+        await refuse_unshown_ground(session, institute, body)
         decision = revoke(body.ground, body.decided_on, institute_params(body.decided_on))
         before = snapshot(institute)
         institute.status = InstituteStatus.REVOKED.value

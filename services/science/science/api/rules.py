@@ -44,7 +44,32 @@ from science.rules.voucher_subsidy import ServiceRequest, subsidy
 router = APIRouter(prefix="/v1", tags=["rules"])
 
 
-def to_application(body: InstituteEligibilityIn) -> InstituteApplication:
+# Counts that are parts of a total (43号 一(五)): a part larger than its whole is a typing error, not a fact.
+COUNT_PARTS = (
+    ("fulltime_rd_staff", "专职研发人员", "enterprise_employees", "企业当年职工总数"),
+    ("institute_staff", "研发机构职工总数", "enterprise_employees", "企业当年职工总数"),
+    ("qualified_engineers", "专科以上学历或中级以上职称的工程技术人员", "institute_staff", "研发机构职工总数"),
+)
+
+
+def refuse_implausible_counts(body: InstituteEligibilityIn, prefix: str = "") -> None:
+    """422 naming every count that exceeds the total it is part of."""
+    errors = [
+        {
+            "field": prefix + part,
+            "code": "count_exceeds_total",
+            "detail": f"{part_label}{getattr(body, part)}人超过{whole_label}{getattr(body, whole)}人",
+        }
+        for part, part_label, whole, whole_label in COUNT_PARTS
+        if getattr(body, part) > getattr(body, whole)
+    ]
+    if errors:
+        detail = "人数不合理：" + "；".join(e["detail"] for e in errors)
+        raise ProblemError(422, "count_exceeds_total", detail, field=errors[0]["field"], errors=errors)
+
+
+def to_application(body: InstituteEligibilityIn, prefix: str = "") -> InstituteApplication:
+    refuse_implausible_counts(body, prefix)
     return InstituteApplication(
         applied_on=body.applied_on or today(),
         important_fields=frozenset(body.important_fields),
