@@ -416,7 +416,8 @@ async def refuse_unshown_ground(session: Session, institute: Institute, body: Re
             raise ProblemError(
                 422,
                 "ground_not_shown",
-                f"企业登记的国家高新技术企业证书有效期至 {valid_until.isoformat()}，{body.decided_on.isoformat()} 仍有效",
+                f"企业登记的国家高新技术企业证书有效期至 {valid_until.isoformat()}，"
+                f"{body.decided_on.isoformat()} 仍有效",
                 field="ground",
             )
 
