@@ -12,17 +12,18 @@ from qz_common.idempotency import IdempotentCreator
 from qz_common.ids import validate_id_number, validate_uscc
 from qz_common.params import RuleNotInForce
 from science.models import AuditRecord, CreditRecordRow, IdempotencyKey
-from science.rules.credit import CreditKind, CreditRecord
+from science.rules.credit import CreditKind, CreditRecord, CreditSubject
 from science.rules.voucher_lifecycle import ApplicantKind, Problem
 
 audit = AuditTrail(AuditRecord)
 idempotent = IdempotentCreator(IdempotencyKey)
 
 
-def holder_or_422(kind: ApplicantKind, holder_id: str, field: str) -> str:
-    """企业 by 统一社会信用代码, 创业者 by 身份证号, validated with python-stdnum."""
+def holder_or_422(kind: ApplicantKind | CreditSubject, holder_id: str, field: str) -> str:
+    """企业 and 创新载体 by 统一社会信用代码, 创业者 by 身份证号, validated with python-stdnum."""
+    by_id_number = kind in (ApplicantKind.ENTREPRENEUR, CreditSubject.ENTREPRENEUR)
     try:
-        return validate_uscc(holder_id) if kind is ApplicantKind.ENTERPRISE else validate_id_number(holder_id)
+        return validate_id_number(holder_id) if by_id_number else validate_uscc(holder_id)
     except PydanticCustomError as exc:
         raise ProblemError(
             422,
@@ -59,7 +60,7 @@ def problems_422(
 async def credit_records_of(session: AsyncSession, subject_id: str) -> tuple[CreditRecord, ...]:
     rows = (await session.scalars(select(CreditRecordRow).where(CreditRecordRow.subject_id == subject_id))).all()
     return tuple(
-        CreditRecord(CreditKind(r.kind), r.decided_on, _years_between(r.decided_on, r.ban_until)) for r in rows
+        CreditRecord(CreditKind(r.kind), r.decided_on, _years_between(r.decided_on, r.ban_until), r.id) for r in rows
     )
 
 

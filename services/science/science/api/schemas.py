@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from qz_common.districts import District
 from qz_common.ids import USCC
 from qz_common.money import Yuan
-from science.rules.credit import CreditKind
+from science.rules.credit import CreditKind, CreditSubject
 from science.rules.institute_application import AuditItem
 from science.rules.institute_conditions import (
     AcquisitionMode,
@@ -503,7 +503,7 @@ class PayIn(Strict):
 
 class CreditIn(Strict):
     subject_id: Annotated[str, Field(min_length=15, max_length=18)]
-    subject_kind: ApplicantKind
+    subject_kind: CreditSubject
     kind: CreditKind
     decided_on: dt.date
     reason: Text

@@ -57,6 +57,7 @@ from science.rules.voucher_lifecycle import (
     Problem,
     RedemptionContext,
     RedemptionMaterials,
+    carrier_ban_problems,
     carrier_registration_problems,
     claim_problems,
     in_force_problems,
@@ -93,6 +94,7 @@ REDEMPTION_FIELDS = {
     "carrier_not_registered": "carrier_id",
     "carrier_related": "carrier_id",
     "credit_ban": "voucher_id",
+    "carrier_credit_ban": "carrier_id",
     "voucher_exhausted": "voucher_id",
     "service_not_supported": "service_type",
     "audit_purpose_required": "audit_purpose",
@@ -449,6 +451,7 @@ async def submit_redemption(
             invoice_already_subsidised="invoice" in used,
             credit_records=await credit_records_of(session, voucher.holder_id),
             funded_by_other_programme=body.funded_by_other_programme,
+            carrier_credit_records=await credit_records_of(session, carrier.uscc),
         )
         problems = redemption_problems(context, params)
         result = subsidy(
@@ -619,6 +622,10 @@ async def pay_redemption(redemption_id: int, body: PayIn, caller: Writer, sessio
             raise ProblemError(409, "redemption_not_approved", f"兑付申请当前状态为 {redemption.status}，须先评审通过")
         if body.paid_on < redemption.submitted_on:
             raise ProblemError(422, "paid_before_submission", "兑付日期早于申请日期", field="paid_on")
+        carrier = await get_or_404(session, Carrier, redemption.carrier_id, "创新载体")
+        banned = carrier_ban_problems(await credit_records_of(session, carrier.uscc), body.paid_on)
+        if banned:
+            raise problems_422(banned, "carrier_credit_ban", "不予兑付", {"carrier_credit_ban": "paid_on"})
         before = snapshot(redemption)
         redemption.status, redemption.paid_on = "paid", body.paid_on
         if body.paid_on > redemption.payment_due:

@@ -227,6 +227,7 @@ class RedemptionContext:
     invoice_already_subsidised: bool
     credit_records: tuple[CreditRecord, ...] = ()
     funded_by_other_programme: bool = False
+    carrier_credit_records: tuple[CreditRecord, ...] = ()
 
 
 def old_rules_problem(used_on: dt.date) -> Problem | None:
@@ -289,4 +290,14 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
         problems.append(Problem("carrier_not_registered", "服务机构不是已注册的创新载体", vouchers("一(二)")))
     problems.extend(relation_problems(ctx.related_to_carrier))
     problems.extend(ban_problems(ctx.credit_records, ctx.submitted_on))
+    problems.extend(carrier_ban_problems(ctx.carrier_credit_records, ctx.submitted_on))
     return problems
+
+
+def carrier_ban_problems(records: Iterable[CreditRecord], on: dt.date) -> list[Problem]:
+    """五(二) 对通过创新券骗取财政资金的……创新载体……3年内不再给予科技项目和财政科技资金支持: a voucher redeemed with a
+    carrier is 财政科技资金 paid to it, so no redemption to a carrier under such a record is accepted or paid."""
+    return [
+        Problem("carrier_credit_ban", f"创新载体{b.detail}，不得接收创新券兑付", b.basis)
+        for b in active_bans(records, on)
+    ]
