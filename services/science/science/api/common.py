@@ -12,7 +12,10 @@ from qz_common.idempotency import IdempotentCreator
 from qz_common.ids import validate_id_number, validate_uscc
 from qz_common.params import RuleNotInForce
 from science.models import AuditRecord, CreditRecordRow, IdempotencyKey
+from science.parameters import policy_params
 from science.rules.credit import CreditKind, CreditRecord, CreditSubject
+from science.rules.params import PolicyParams
+from science.rules.policies_2023 import in_force
 from science.rules.voucher_lifecycle import ApplicantKind, Problem
 
 audit = AuditTrail(AuditRecord)
@@ -41,6 +44,15 @@ def not_in_force(exc: RuleNotInForce) -> ProblemError:
         f"{exc.day.isoformat()} 无适用的规定版本（自 {exc.first_effective.isoformat()} 起施行）",
         field="on",
     )
+
+
+def policy_in_force_on(day: dt.date) -> PolicyParams | None:
+    """衢政发〔2023〕1号 figures when its items apply on ``day`` (2023, P-03), else None."""
+    try:
+        params = policy_params(day)
+    except RuleNotInForce:
+        return None
+    return params if in_force(day, params) else None
 
 
 def problems_422(

@@ -9,15 +9,17 @@ from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 from qz_common.params import RuleNotInForce
-from science.api.common import not_in_force
+from science.api.common import not_in_force, policy_in_force_on
 from science.api.schemas import (
     AwardOut,
     ConditionOut,
     EligibilityOut,
     IncubatorIn,
+    InnovationCentreIn,
     InstituteEligibilityIn,
     InstituteNameIn,
     InstituteNameOut,
+    InsuranceCompensationIn,
     InternationalBaseIn,
     LineOut,
     OverseasRdIn,
@@ -26,6 +28,8 @@ from science.api.schemas import (
     SubsidyIn,
     SubsidyOut,
     TargetOut,
+    TechTransferIn,
+    TechTransferOut,
 )
 from science.parameters import institute_params, policy_params, voucher_params
 from science.rules import policies_2023 as pol
@@ -141,6 +145,7 @@ async def voucher_subsidy(body: SubsidyIn, _caller: Reader) -> SubsidyOut:
             body.service_type, body.fee, body.via_shared_platform, body.statutory_testing, body.audit_purpose
         ),
         params,
+        policy_in_force_on(day),
     )
     return SubsidyOut(
         subsidy=result.subsidy,
@@ -202,6 +207,33 @@ async def overseas_rd(body: OverseasRdIn, _caller: Reader) -> AwardOut:
 async def incubator(body: IncubatorIn, _caller: Reader) -> AwardOut:
     params = _policy_params(body.year)
     return award_out(pol.incubator_award(body.event, body.level, params, body.superior_award), params)
+
+
+@router.post("/policies/insurance-compensation", summary="创新券保费兑付补偿（衢政发〔2023〕1号 二8，80%）")
+async def insurance_compensation(body: InsuranceCompensationIn, _caller: Reader) -> AwardOut:
+    params = _policy_params(body.year)
+    return award_out(pol.insurance_compensation(body.premium, params), params)
+
+
+@router.post(
+    "/policies/innovation-centre-city-minimum", summary="市财政补助不低于省财政补助的2倍（衢政发〔2023〕1号 二10）"
+)
+async def innovation_centre(body: InnovationCentreIn, _caller: Reader) -> AwardOut:
+    params = _policy_params(body.year)
+    return award_out(pol.innovation_centre_city_minimum(body.provincial_funding, params, body.city_funding), params)
+
+
+@router.post("/policies/tech-transfer-income", summary="技术转让所得免征、减半（衢政发〔2023〕1号 二12）")
+async def tech_transfer(body: TechTransferIn, _caller: Reader) -> TechTransferOut:
+    params = _policy_params(body.year)
+    split = pol.tech_transfer_income_split(body.income, params)
+    return TechTransferOut(
+        exempt=split.exempt,
+        halved=split.halved,
+        taxable_base=split.taxable_base,
+        basis=split.basis,
+        parameter_version=params.version,
+    )
 
 
 def _item_out(item: pol.PolicyItem) -> PolicyItemOut:

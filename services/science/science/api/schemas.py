@@ -133,11 +133,14 @@ class SubsidyOut(BaseModel):
     parameter_version: str
 
 
+PolicyYear = Annotated[int, Field(ge=2000, le=2100, description="政策年度（衢政发〔2023〕1号 适用于2023年）")]
+
+
 class RdSubsidyIn(Strict):
     rd_expense: Money
     previous_rd_expense: Money
     revenue: Money
-    year: int = Field(2023, ge=2000, le=2100, description="政策年度（衢政发〔2023〕1号 适用于2023年）")
+    year: PolicyYear = 2023
 
 
 class AwardOut(BaseModel):
@@ -152,20 +155,50 @@ class AwardOut(BaseModel):
 class InternationalBaseIn(Strict):
     filed_with_province: bool
     rated_excellent: bool
-    year: int = 2023
+    year: PolicyYear = 2023
 
 
 class OverseasRdIn(Strict):
     overseas_rd_investment: Money
     already_awarded: bool = False
-    year: int = 2023
+    year: PolicyYear = 2023
 
 
 class IncubatorIn(Strict):
     event: IncubatorEvent
     level: CarrierLevel
     superior_award: Money | None = None
-    year: int = 2023
+    year: PolicyYear = 2023
+
+
+class InsuranceCompensationIn(Strict):
+    """衢政发〔2023〕1号 二8 科技成果先用后转保险: 企业实际投保费用."""
+
+    premium: PositiveMoney
+    year: PolicyYear = 2023
+
+
+class InnovationCentreIn(Strict):
+    """衢政发〔2023〕1号 二10 省高端化学品技术创新中心."""
+
+    provincial_funding: PositiveMoney = Field(description="省财政补助经费")
+    city_funding: Money | None = Field(None, description="拟安排的市财政合计补助经费（可选，判断是否达到下限）")
+    year: PolicyYear = 2023
+
+
+class TechTransferIn(Strict):
+    """衢政发〔2023〕1号 二12 符合条件的居民企业技术转让所得."""
+
+    income: Money
+    year: PolicyYear = 2023
+
+
+class TechTransferOut(BaseModel):
+    exempt: Yuan = Field(description="不超过500万元的部分，免征企业所得税")
+    halved: Yuan = Field(description="超过500万元的部分，减半征收")
+    taxable_base: Yuan = Field(description="减半后计入应纳税所得的部分")
+    basis: str
+    parameter_version: str
 
 
 class TargetOut(BaseModel):

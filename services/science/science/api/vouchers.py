@@ -28,6 +28,7 @@ from science.api.common import (
     credit_records_of,
     holder_or_422,
     idempotent,
+    policy_in_force_on,
     problems_422,
 )
 from science.api.schemas import (
@@ -459,6 +460,7 @@ async def submit_redemption(
                 body.service_type, body.fee, body.via_shared_platform, body.statutory_testing, body.audit_purpose
             ),
             params,
+            policy_in_force_on(body.used_on),
         )
         if not result.supported:
             problems = [*problems, _problem("service_not_supported", result.reason or "", result.basis[0])]
