@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from science_testdata import ENTERPRISE, eligibility_body, enterprise, materials_body
 
+from qz_common import clock
 from science.api.rules import to_application
 from science.api.schemas import InstituteEligibilityIn
 from science.parameters import institute_params
@@ -36,10 +37,10 @@ def apply(client: TestClient, **changes: Any) -> Any:
     return client.post("/v1/institutes", json=body)
 
 
-def recognised(client: TestClient, **enterprise_fields: Any) -> dict[str, Any]:
-    facts = {"registered_in_quzhou_on": "2015-03-01", "hitech_valid_until": "2024-12-31"} | enterprise_fields
-    enterprise(client, **facts)
-    response = apply(client)
+def recognised(client: TestClient, hitech_valid_until: str = "2024-12-31") -> dict[str, Any]:
+    """A recognised institute whose enterprise record and application agree (registered 2015, 高新 as given)."""
+    enterprise(client, registered_in_quzhou_on="2015-03-01", hitech_valid_until=hitech_valid_until)
+    response = apply(client, application=eligibility_body(hitech_valid_until=hitech_valid_until))
     assert response.status_code == 201, response.text
     institute = response.json()
     steps = [
@@ -235,3 +236,53 @@ def test_a_part_equal_to_its_total_is_plausible(client: TestClient) -> None:
     # Every employee in R&D, every institute member qualified: implausible perhaps, but not impossible.
     body = eligibility_body(fulltime_rd_staff=40, institute_staff=40, enterprise_employees=40, qualified_engineers=40)
     assert client.post("/v1/research-institutes/eligibility", json=body).status_code == 200
+
+
+# ---- 三(六)2 losing 高新 status opens a review, an event on the institute -------------------------------------
+
+
+def events(client: TestClient, institute_id: int) -> list[dict[str, Any]]:
+    response = client.get(f"/v1/institutes/{institute_id}/events")
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_losing_hitech_status_opens_a_review(client: TestClient) -> None:
+    today = clock.today()  # the service's own clock (衢州 local date)
+    valid = (today + dt.timedelta(days=400)).isoformat()
+    ended = (today - dt.timedelta(days=30)).isoformat()
+    institute = recognised(client, hitech_valid_until=valid)
+    iid = institute["id"]
+    # Renewing or extending the certificate is no loss.
+    later = (today + dt.timedelta(days=800)).isoformat()
+    assert client.patch(f"/v1/enterprises/{ENTERPRISE}", json={"hitech_valid_until": later}).status_code == 200
+    assert events(client, iid) == []
+    # The record now says the certificate ended 30 days ago: lost the day after, a review is due.
+    assert client.patch(f"/v1/enterprises/{ENTERPRISE}", json={"hitech_valid_until": ended}).status_code == 200
+    [event] = events(client, iid)
+    lost_on = (today - dt.timedelta(days=29)).isoformat()
+    assert (event["kind"], event["occurred_on"], event["basis"]) == (
+        "hitech_lost_review",
+        lost_on,
+        "衢市科发高〔2022〕43号 三(六)2",
+    )
+    assert ended in event["detail"]
+    # A review, not a revocation: the institute stands until someone decides, and the record now shows the ground.
+    assert status_of(client, iid) == "recognised"
+    decided = client.post(
+        f"/v1/institutes/{iid}/revoke",
+        json={"ground": "lost_hitech", "decided_on": today.isoformat(), "reason": "复核：失去高新技术企业资格"},
+    )
+    assert decided.status_code == 200, decided.text
+    # Already lost: clearing the date again opens nothing new (the institute is no longer managed, either).
+    assert client.patch(f"/v1/enterprises/{ENTERPRISE}", json={"hitech_valid_until": None}).status_code == 200
+    assert len(events(client, iid)) == 1
+
+
+def test_withdrawn_hitech_status_is_lost_today(client: TestClient) -> None:
+    valid = (clock.today() + dt.timedelta(days=400)).isoformat()
+    institute = recognised(client, hitech_valid_until=valid)
+    assert client.patch(f"/v1/enterprises/{ENTERPRISE}", json={"hitech_valid_until": None}).status_code == 200
+    [event] = events(client, institute["id"])
+    assert event["occurred_on"] == clock.today().isoformat()
+    assert "资格被取消" in event["detail"]

@@ -100,3 +100,51 @@ def test_carrier_records_name_a_registered_carrier_and_voucher_fraud(client: Tes
     mismatch = fraud_record(client, CARRIER, "2023-05-10", redemption_id=rid)
     assert (mismatch.status_code, mismatch.json()["code"]) == (422, "subject_mismatch")
     assert client.get(f"/v1/credit-records?subject_id={CARRIER}").json()["total"] == 0
+
+
+# ---- 二(四) “四色”管理培育库每季度更新一次，由属地科技管理部门在季末25日前进行更新 ----
+
+
+def four_colour(client: TestClient, year: int, quarter: int, listed: bool, updated_on: str) -> Any:
+    body = {"year": year, "quarter": quarter, "listed": listed, "updated_on": updated_on}
+    return client.post(f"/v1/enterprises/{ENTERPRISE}/four-colour-updates", json=body)
+
+
+def test_four_colour_list_is_updated_quarterly_by_the_25th(client: TestClient) -> None:
+    enterprise(client)
+    # Q2 ends in June: due 25 June, that day included.
+    q2 = four_colour(client, 2023, 2, True, "2023-06-25")
+    assert q2.status_code == 201, q2.text
+    assert (q2.json()["quarter"], q2.json()["due_on"], q2.json()["on_time"]) == ("2023Q2", "2023-06-25", True)
+    assert q2.json()["basis"] == "衢市科发高〔2022〕44号 二(四)"
+    assert client.get(f"/v1/enterprises/{ENTERPRISE}").json()["on_four_colour_list"] is True
+    p = pool(client)
+    claimed = client.post("/v1/claims", json=claim_body(p["id"], claimed_on="2023-07-01")).json()
+    assert "four_colour" in claimed["priority_grounds"]
+    # Q3: due 25 September; updated the 26th, late, and the enterprise leaves the list.
+    q3 = four_colour(client, 2023, 3, False, "2023-09-26")
+    assert (q3.json()["due_on"], q3.json()["on_time"]) == ("2023-09-25", False)
+    assert client.get(f"/v1/enterprises/{ENTERPRISE}").json()["on_four_colour_list"] is False
+    # A late entry for Q1 is history: the list stands as the latest quarter (Q3) left it.
+    q1 = four_colour(client, 2023, 1, True, "2023-04-02")
+    assert (q1.status_code, q1.json()["due_on"], q1.json()["on_time"]) == (201, "2023-03-25", False)
+    assert client.get(f"/v1/enterprises/{ENTERPRISE}").json()["on_four_colour_list"] is False
+    history = client.get(f"/v1/enterprises/{ENTERPRISE}/four-colour-updates").json()
+    assert [h["quarter"] for h in history] == ["2023Q1", "2023Q2", "2023Q3"]
+    again = four_colour(client, 2023, 2, False, "2023-06-20")
+    assert (again.status_code, again.json()["code"]) == (409, "quarter_recorded")
+
+
+def test_four_colour_update_refusals(client: TestClient) -> None:
+    enterprise(client)
+    assert four_colour(client, 2022, 4, True, "2022-12-20").json()["field"] == "year"  # before 44号 (2023-01-01)
+    assert four_colour(client, 2023, 5, True, "2023-12-20").json()["field"] == "quarter"
+    early = four_colour(client, 2023, 3, True, "2023-06-30")  # Q3 begins 1 July
+    assert (early.status_code, early.json()["code"], early.json()["field"]) == (
+        422,
+        "update_before_quarter",
+        "updated_on",
+    )
+    future = four_colour(client, 2100, 1, True, "2100-01-02")
+    assert (future.status_code, future.json()["errors"][0]["code"]) == (422, "date_in_future")
+    assert client.get(f"/v1/enterprises/{ENTERPRISE}/four-colour-updates").json() == []

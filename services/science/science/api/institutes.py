@@ -15,7 +15,7 @@ from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.pagination import Page, Paging, fetch_page
 from science.api.common import audit, credit_records_of, idempotent, problems_422
-from science.api.enterprises import enterprise_or_404
+from science.api.enterprises import MANAGED_STATUSES, enterprise_or_404
 from science.api.rules import evaluate_application, to_application
 from science.api.schemas import (
     AnnualReportIn,
@@ -24,11 +24,19 @@ from science.api.schemas import (
     ChangeOut,
     InstituteApplicationIn,
     InstituteDecisionIn,
+    InstituteEventOut,
     InstituteOut,
     RevokeIn,
     UpgradeIn,
 )
-from science.models import CreditRecordRow, Enterprise, Institute, InstituteAnnualReport, InstituteChange
+from science.models import (
+    CreditRecordRow,
+    Enterprise,
+    Institute,
+    InstituteAnnualReport,
+    InstituteChange,
+    InstituteEvent,
+)
 from science.parameters import institute_params
 from science.rules.basis import institutes as cite
 from science.rules.credit import CreditKind
@@ -51,7 +59,7 @@ from science.rules.voucher_lifecycle import ban_problems
 router = APIRouter(prefix="/v1", tags=["institutes"])
 
 LIVE = ("applied", "recommended", "reviewed", "publicised", "recognised", "yellow_warning")
-MANAGED = ("recognised", "yellow_warning")
+MANAGED = MANAGED_STATUSES
 # 二 申报及认定程序: (from, action) → (to, clause)
 TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("applied", "recommend"): ("recommended", "二(二)"),
@@ -319,6 +327,18 @@ async def list_reports(institute_id: int, caller: Reader, session: Session) -> l
         .order_by(InstituteAnnualReport.year)
     )
     return [AnnualReportOut.model_validate(r) for r in rows]
+
+
+@router.get("/institutes/{institute_id}/events", summary="研究院事件（失去高新技术企业资格待复核等，43号 三(六)）")
+async def list_events(institute_id: int, caller: Reader, session: Session) -> list[InstituteEventOut]:
+    institute = await get_or_404(session, Institute, institute_id, "企业研究院")
+    ensure_district(caller, institute.district)
+    rows = await session.scalars(
+        select(InstituteEvent)
+        .where(InstituteEvent.institute_id == institute_id)
+        .order_by(InstituteEvent.occurred_on, InstituteEvent.id)
+    )
+    return [InstituteEventOut.model_validate(r) for r in rows]
 
 
 @router.post(

@@ -4,8 +4,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
+from qz_common.clock import today
 from qz_common.districts import District
 from qz_common.ids import USCC
 from qz_common.money import Yuan
@@ -23,9 +25,30 @@ from science.rules.policies_2023 import CarrierLevel, IncubatorEvent
 from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel
 from science.rules.voucher_subsidy import AuditPurpose, ServiceType
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="元，字符串，最多两位小数")]
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """ "-0" and "-0.00" are zero: stored and shown as 0, never as a negative sign on nothing."""
+    return abs(value) if value == 0 else value
+
+
+def _not_in_future(day: dt.date) -> dt.date:
+    """Dates of things that have happened (a service used, a decision taken) cannot lie after today in 衢州."""
+    now = today()
+    if day > now:
+        raise PydanticCustomError("date_in_future", "日期不能晚于今天（{today}）", {"today": now.isoformat()})
+    return day
+
+
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, description="元，字符串，最多两位小数"),
+    AfterValidator(_unsigned_zero),
+]
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2, description="元，大于0")]
-Area = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="平方米")]
+Area = Annotated[
+    Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="平方米"), AfterValidator(_unsigned_zero)
+]
+PastDate = Annotated[dt.date, AfterValidator(_not_in_future)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
@@ -259,6 +282,27 @@ class EnterpriseOut(Out):
     created_at: dt.datetime
 
 
+class FourColourUpdateIn(Strict):
+    """44号 二(四) one enterprise's entry in the quarterly update of the “四色”管理培育库."""
+
+    year: int = Field(ge=2023, le=2100)
+    quarter: int = Field(ge=1, le=4)
+    listed: bool = Field(description="本季度是否列入培育库")
+    updated_on: PastDate = Field(description="属地科技管理部门更新日期")
+
+
+class FourColourUpdateOut(Out):
+    id: int
+    enterprise_uscc: str
+    quarter: str
+    listed: bool
+    updated_on: dt.date
+    due_on: dt.date
+    on_time: bool
+    basis: str
+    created_at: dt.datetime
+
+
 # ---- institutes ------------------------------------------------------------------------------------------
 
 
@@ -348,6 +392,16 @@ class ChangeIn(Strict):
     reported_on: dt.date
     new_trade_name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
     new_core_direction: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+
+class InstituteEventOut(Out):
+    id: int
+    institute_id: int
+    kind: str
+    occurred_on: dt.date
+    detail: str
+    basis: str
+    created_at: dt.datetime
 
 
 class ChangeOut(Out):

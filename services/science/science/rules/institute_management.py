@@ -155,6 +155,35 @@ REVOCATION_CLAUSE: dict[RevocationGround, str] = {
 
 
 @dataclass(frozen=True)
+class ReviewTrigger:
+    occurred_on: dt.date
+    detail: str
+    basis: str
+
+
+def hitech_loss_review(
+    valid_until_before: dt.date | None, valid_until_after: dt.date | None, on: dt.date
+) -> ReviewTrigger | None:
+    """三(六)2 主办企业……失去高新技术企业资格的 (取消其企业研究院资格).
+
+    A change of the enterprise record that ends a 高新 status still valid on ``on`` opens a review of the institute;
+    it does not revoke by itself (the revocation is a decision, I-14). Lost on the day after the new validity, or on
+    ``on`` when the qualification was withdrawn.
+    """
+    was_valid = valid_until_before is not None and valid_until_before >= on
+    still_valid = valid_until_after is not None and valid_until_after >= on
+    if not was_valid or still_valid:
+        return None
+    if valid_until_after is None:
+        lost_on, shown = on, "资格被取消"
+    else:
+        lost_on, shown = valid_until_after + dt.timedelta(days=1), f"证书有效期至 {valid_until_after.isoformat()}"
+    return ReviewTrigger(
+        lost_on, f"主办企业失去国家高新技术企业资格（{shown}），须复核企业研究院资格", institutes("三(六)2")
+    )
+
+
+@dataclass(frozen=True)
 class Ban:
     """A bar on applying for science programmes or funds: from ``start`` through ``until`` inclusive."""
 

@@ -100,6 +100,7 @@ class VoucherParams:
     payment_deadline_month: int
     payment_deadline_day: int
     fraud_ban_years: int
+    four_colour_due_day: int
 
     @classmethod
     def from_params(cls, p: ParameterSet) -> VoucherParams:
@@ -119,6 +120,7 @@ class VoucherParams:
             payment_deadline_month=p.integer("payment_deadline_month"),
             payment_deadline_day=p.integer("payment_deadline_day"),
             fraud_ban_years=p.integer("fraud_ban_years"),
+            four_colour_due_day=p.integer("four_colour_due_day"),
         )
 
 

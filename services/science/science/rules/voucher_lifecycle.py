@@ -79,6 +79,35 @@ def priority_grounds(profile: ApplicantProfile, on: dt.date) -> list[PriorityGro
     return grounds
 
 
+FOUR_COLOUR_BASIS = vouchers("二(四)")
+
+
+def quarter_starts_on(year: int, quarter: int) -> dt.date:
+    return dt.date(year, 3 * quarter - 2, 1)
+
+
+def four_colour_due_on(year: int, quarter: int, p: VoucherParams) -> dt.date:
+    """二(四) “四色”管理培育库每季度更新一次，由属地科技管理部门在季末25日前进行更新: the 25th of the quarter's last
+    month, that day included (前 read as "by", as in V-04; AMBIGUITIES.md V-14)."""
+    return dt.date(year, 3 * quarter, p.four_colour_due_day)
+
+
+def four_colour_update_problems(year: int, quarter: int, updated_on: dt.date) -> list[Problem]:
+    """An update belongs to its quarter: not for a quarter before the 办法 took effect (六), not made before the
+    quarter began."""
+    starts_on = quarter_starts_on(year, quarter)
+    problems = in_force_problems(starts_on)
+    if updated_on < starts_on:
+        problems.append(
+            Problem(
+                "update_before_quarter",
+                f"{year}年第{quarter}季度的更新不能早于该季度开始（{starts_on.isoformat()}）",
+                FOUR_COLOUR_BASIS,
+            )
+        )
+    return problems
+
+
 class CarrierChannel(enum.StrEnum):
     """一(二) 经当地科技部门注册登记; 三(六) 市外创新载体也可通过……注册成为衢州市级载体."""
 
