@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from science_testdata import CARRIER, ENTERPRISE, carrier, claim_body, enterprise, make_uscc, pool, redemption_body
+from testkit import identity_headers
 
 OTHER_CARRIER = make_uscc(901, "330800")
 
@@ -148,3 +149,73 @@ def test_four_colour_update_refusals(client: TestClient) -> None:
     future = four_colour(client, 2100, 1, True, "2100-01-02")
     assert (future.status_code, future.json()["errors"][0]["code"]) == (422, "date_in_future")
     assert client.get(f"/v1/enterprises/{ENTERPRISE}/four-colour-updates").json() == []
+
+
+# ---- plausibility: a redemption follows the use it pays for, and pays no more than was paid ------------------
+
+
+def test_paid_amount_cannot_exceed_the_fee(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    # 四(三)2 付款的银行回单和发票: 10,000.01 paid on a 10,000 fee is not a payment of that fee.
+    r = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], paid_amount="10000.01"))
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "paid_more_than_fee", "paid_amount")
+    assert (
+        client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], paid_amount="10000")).status_code == 201
+    )
+
+
+def test_redemption_cannot_precede_the_use(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    body = redemption_body(v["id"], c["id"], used_on="2023-03-10")
+    early = client.post("/v1/redemptions", json=body | {"submitted_on": "2023-03-09"})
+    assert (early.status_code, early.json()["code"], early.json()["field"]) == (
+        422,
+        "submitted_before_use",
+        "submitted_on",
+    )
+    assert client.post("/v1/redemptions", json=body | {"submitted_on": "2023-03-10"}).status_code == 201  # same day
+
+
+def test_dates_of_past_events_cannot_lie_in_the_future(client: TestClient) -> None:
+    v = voucher(client)
+    c = carrier(client)
+    future = "2100-01-01"
+    for field in ("used_on", "submitted_on"):
+        r = client.post("/v1/redemptions", json=redemption_body(v["id"], c["id"], **{field: future}))
+        assert (r.status_code, r.json()["field"], r.json()["errors"][0]["code"]) == (422, field, "date_in_future")
+    claim = client.post("/v1/claims", json=claim_body(v["pool_id"], claimed_on=future))
+    assert (claim.status_code, claim.json()["field"]) == (422, "claimed_on")
+    expire = client.post("/v1/vouchers/expire", json={"as_of": future})
+    assert (expire.status_code, expire.json()["field"]) == (422, "as_of")
+    credit = fraud_record(client, CARRIER, future)
+    assert (credit.status_code, credit.json()["field"]) == (422, "decided_on")
+    assert client.get("/v1/redemptions").json()["total"] == 0
+
+
+def test_claim_dated_outside_its_pool_year_is_refused_and_opens_no_year(client: TestClient) -> None:
+    enterprise(client)
+    p = pool(client, total="500000")  # 2023
+    outside = client.post("/v1/claims", json=claim_body(p["id"], "60000", claimed_on="2024-01-02"))
+    assert (outside.status_code, outside.json()["code"], outside.json()["field"]) == (422, "pool_closed", "claimed_on")
+    # Nothing was counted for 2024: a 2024 pool still gives the full 60,000 (四(二) 每年最高6万元).
+    p2024 = pool(client, name="2024年第一期", opens_on="2024-01-01", closes_on="2024-12-31")
+    assert client.post("/v1/claims", json=claim_body(p2024["id"], "60000", claimed_on="2024-01-02")).status_code == 201
+
+
+def test_expiry_job_touches_only_the_callers_pools(client: TestClient) -> None:
+    enterprise(client)
+    city = pool(client)  # 市本级
+    kecheng = pool(client, name="柯城区2023年第一期", district="柯城区")
+    for p in (city, kecheng):
+        assert client.post("/v1/claims", json=claim_body(p["id"], "1000", claimed_on="2023-03-01")).status_code == 201
+    # Both vouchers lapse after 2023-06-01. A 柯城区 caller collects only 柯城区's.
+    kecheng_staff = identity_headers("science", district="柯城区")
+    r = client.post("/v1/vouchers/expire", json={"as_of": "2023-07-01"}, headers=kecheng_staff)
+    assert r.status_code == 200, r.text
+    assert r.json()["returned"] == "1000.00" and len(r.json()["expired_voucher_ids"]) == 1
+    assert client.get(f"/v1/voucher-pools/{city['id']}").json()["available"] == "99000.00"
+    assert client.get(f"/v1/voucher-pools/{kecheng['id']}").json()["available"] == "100000.00"
+    everything = client.post("/v1/vouchers/expire", json={"as_of": "2023-07-01"}).json()
+    assert everything["returned"] == "1000.00"  # the city's, left alone before

@@ -67,14 +67,14 @@ class Out(BaseModel):
 
 class IpRightIn(Strict):
     kind: IpKind
-    obtained_on: dt.date
+    obtained_on: PastDate
     in_declared_field: bool = True
     mode: AcquisitionMode = AcquisitionMode.OWN_RESEARCH
 
 
 class IncidentIn(Strict):
     kind: Text
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 class RelaxationIn(Strict):
@@ -356,7 +356,7 @@ InstituteAction = Literal["recommend", "pass_review", "fail_review", "publicise"
 
 class InstituteDecisionIn(Strict):
     action: InstituteAction
-    on: dt.date
+    on: PastDate
     note: Annotated[str, Field(max_length=300)] | None = None
     no_violation_certificate: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
         None, description="县级科技管理部门开具的无违法证明编号（recommend 时必填）"
@@ -388,8 +388,8 @@ class AnnualReportOut(Out):
 class ChangeIn(Strict):
     kind: Literal["rename", "restructure", "other"]
     description: Text
-    changed_on: dt.date
-    reported_on: dt.date
+    changed_on: PastDate
+    reported_on: PastDate
     new_trade_name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
     new_core_direction: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
@@ -418,13 +418,13 @@ class ChangeOut(Out):
 
 
 class UpgradeIn(Strict):
-    on: dt.date
+    on: PastDate
     provincial_designation: Text
 
 
 class RevokeIn(Strict):
     ground: RevocationGround
-    decided_on: dt.date
+    decided_on: PastDate
     reason: Text
 
 
@@ -492,7 +492,7 @@ class MyClaimIn(Strict):
     pool_id: int
     holder_name: Name
     amount: PositiveMoney
-    claimed_on: dt.date | None = Field(None, description="申领日期（默认今天，北京时间）")
+    claimed_on: PastDate | None = Field(None, description="申领日期（默认今天，北京时间）")
     has_innovation_need: bool = True
     competition_winner: bool = Field(False, description="在创新创业大赛取得名次")
     incubated: bool = Field(False, description="孵化器、众创空间在孵")
@@ -504,7 +504,7 @@ class ClaimIn(Strict):
     holder_id: Annotated[str, Field(min_length=15, max_length=18, description="企业统一社会信用代码或创业者身份证号")]
     holder_name: Name
     amount: PositiveMoney
-    claimed_on: dt.date | None = Field(None, description="申领日期（默认今天，北京时间）")
+    claimed_on: PastDate | None = Field(None, description="申领日期（默认今天，北京时间）")
     has_innovation_need: bool = True
     competition_winner: bool = Field(False, description="创业者：在创新创业大赛取得名次")
     incubated: bool = Field(False, description="创业者：孵化器、众创空间在孵")
@@ -528,7 +528,7 @@ class VoucherOut(Out):
 
 
 class ExpireIn(Strict):
-    as_of: dt.date
+    as_of: PastDate = Field(description="收回截至哪一天（不得晚于今天）")
 
 
 class ExpireOut(BaseModel):
@@ -551,8 +551,8 @@ class RedemptionIn(Strict):
     bank_receipt: bool
     invoice_number: Annotated[str, Field(min_length=1, max_length=120)]
     service_evidence: bool
-    used_on: dt.date
-    submitted_on: dt.date | None = None
+    used_on: PastDate = Field(description="使用创新券（服务发生）日期")
+    submitted_on: PastDate | None = Field(None, description="提交兑付申请日期（默认今天）")
     funded_by_other_programme: bool = False
 
 
@@ -585,14 +585,14 @@ class ReasonsIn(Strict):
 
 
 class PayIn(Strict):
-    paid_on: dt.date
+    paid_on: PastDate
 
 
 class CreditIn(Strict):
     subject_id: Annotated[str, Field(min_length=15, max_length=18)]
     subject_kind: CreditSubject
     kind: CreditKind
-    decided_on: dt.date
+    decided_on: PastDate
     reason: Text
     redemption_id: int | None = None
 

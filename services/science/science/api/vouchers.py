@@ -90,6 +90,8 @@ REDEMPTION_FIELDS = {
     "payment_proof": "bank_receipt",
     "service_evidence": "service_evidence",
     "not_paid_in_full": "paid_amount",
+    "paid_more_than_fee": "paid_amount",
+    "submitted_before_use": "submitted_on",
     "already_subsidised": "contract_number",
     "double_funding": "funded_by_other_programme",
     "carrier_not_registered": "carrier_id",
@@ -240,20 +242,15 @@ async def expire_pool_vouchers(
 @router.post("/vouchers/expire", summary="到期创新券自动收回（44号 四(二)，定时任务）")
 async def expire_vouchers(body: ExpireIn, caller: Writer, session: Session) -> ExpireOut:
     async with session.begin():
-        pool_ids = (
-            await session.scalars(
-                select(Voucher.pool_id)
-                .where(Voucher.status == "active", Voucher.last_valid_on < body.as_of)
-                .distinct()
-                .order_by(Voucher.pool_id)
-            )
-        ).all()
+        # Only the pools this caller manages: a district-bound caller never locks or touches another district's.
+        stale = select(Voucher.pool_id).where(Voucher.status == "active", Voucher.last_valid_on < body.as_of)
+        if caller.district is not None:
+            stale = stale.where(Voucher.district == caller.district)
+        pool_ids = (await session.scalars(stale.distinct().order_by(Voucher.pool_id))).all()
         all_ids: list[int] = []
         total = Decimal("0.00")
         for pool_id in pool_ids:
             pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", lock=True)
-            if caller.district is not None and pool.district != caller.district:
-                continue
             ids, returned = await expire_pool_vouchers(session, caller, pool, body.as_of)
             all_ids += ids
             total += returned
@@ -313,7 +310,10 @@ async def _claim(session: AsyncSession, caller: Caller, body: ClaimIn, idempoten
             ensure_district(caller, pool.district)
         profile = await _profile(session, body, holder_id)
         await expire_pool_vouchers(session, caller, pool, claimed_on)
-        quota = await _quota_row(session, holder_id, claimed_on.year)
+        # The holder's year is opened only for a claim dated inside the pool's window: a claim dated in a year the
+        # pool does not cover is refused (pool_closed) without leaving a quota row for that year behind.
+        in_window = pool.opens_on <= claimed_on <= pool.closes_on
+        quota = await _quota_row(session, holder_id, claimed_on.year) if in_window else None
         problems = claim_problems(
             ClaimContext(
                 claimed_on=claimed_on,
@@ -321,7 +321,7 @@ async def _claim(session: AsyncSession, caller: Caller, body: ClaimIn, idempoten
                 pool_available=pool.available,
                 pool_opens_on=pool.opens_on,
                 pool_closes_on=pool.closes_on,
-                claimed_this_year=quota.claimed,
+                claimed_this_year=quota.claimed if quota else Decimal("0.00"),
                 profile=profile,
                 credit_records=await credit_records_of(session, holder_id),
             ),
@@ -329,6 +329,7 @@ async def _claim(session: AsyncSession, caller: Caller, body: ClaimIn, idempoten
         )
         if problems:
             raise problems_422(problems, "claim_refused", "申领未通过", CLAIM_FIELDS)
+        assert quota is not None  # in the window, or claim_problems refused it (pool_closed)
         pool_before, quota_before = snapshot(pool), snapshot(quota)
         pool.available -= body.amount
         quota.claimed += body.amount

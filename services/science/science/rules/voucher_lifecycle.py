@@ -288,6 +288,12 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
         )
     if ctx.used_on < ctx.issued_on:
         problems.append(Problem("used_before_issue", "使用日期早于创新券领取日期", vouchers("四(一)")))
+    if ctx.submitted_on < ctx.used_on:
+        problems.append(
+            Problem(
+                "submitted_before_use", "兑付申请日期早于服务使用日期：须先使用、支付后申请兑现", vouchers("一(三)")
+            )
+        )
     deadline = redemption_deadline(ctx.issued_on, p)
     if ctx.submitted_on > deadline:
         problems.append(
@@ -303,6 +309,14 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
         problems.append(Problem("payment_proof", "须提交付款的银行回单和发票", vouchers("四(三)2")))
     if not m.service_evidence:
         problems.append(Problem("service_evidence", "须提交相应的服务结果凭证", vouchers("四(三)3")))
+    if m.paid_amount > m.fee:
+        problems.append(
+            Problem(
+                "paid_more_than_fee",
+                f"已付金额{m.paid_amount}元超过服务费用{m.fee}元（付款回单与发票应一致）",
+                vouchers("四(三)2"),
+            )
+        )
     if m.paid_amount < m.fee:
         problems.append(
             Problem(
