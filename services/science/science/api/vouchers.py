@@ -61,6 +61,7 @@ from science.rules.voucher_lifecycle import (
     carrier_ban_problems,
     carrier_registration_problems,
     claim_problems,
+    document_key,
     in_force_problems,
     payment_due,
     priority_grounds,
@@ -86,6 +87,7 @@ REDEMPTION_FIELDS = {
     "voucher_expired": "used_on",
     "used_before_issue": "used_on",
     "redemption_deadline_passed": "submitted_on",
+    "contract_missing": "contract_number",
     "contract_seals": "contract_sealed_by_both",
     "payment_proof": "bank_receipt",
     "service_evidence": "service_evidence",
@@ -421,8 +423,8 @@ async def submit_redemption(
         ensure_district(caller, voucher.district)
         carrier = await get_or_404(session, Carrier, body.carrier_id, "创新载体")
         params = voucher_params(max(voucher.issued_on, dt.date(2023, 1, 1)))
-        contract_key = f"{carrier.uscc}/{body.contract_number.strip()}"
-        invoice_key = body.invoice_number.strip().upper()
+        contract_key = f"{carrier.uscc}/{document_key(body.contract_number)}"
+        invoice_key = document_key(body.invoice_number)
         used = set(
             (
                 await session.scalars(
@@ -493,7 +495,7 @@ async def submit_redemption(
             paid_amount=body.paid_amount,
             via_shared_platform=body.via_shared_platform,
             contract_number=body.contract_number.strip(),
-            invoice_number=invoice_key,
+            invoice_number=body.invoice_number.strip(),
             used_on=body.used_on,
             submitted_on=submitted_on,
             entitlement=result.subsidy,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -259,6 +260,16 @@ class RedemptionContext:
     carrier_credit_records: tuple[CreditRecord, ...] = ()
 
 
+def document_key(number: str) -> str:
+    """四(四) 同一服务合同及其发票只能享受1次创新券补助: a contract or invoice number, whatever its spelling.
+
+    Full-width and half-width forms are one (NFKC: "ＨＴ－２０２３" is "HT-2023"), case is ignored and every
+    whitespace character (ideographic spaces included) is dropped, so "ht 2023-001" and "ＨＴ２０２３－００１" cannot be
+    subsidised twice as "HT2023-001" (AMBIGUITIES.md V-10).
+    """
+    return "".join(unicodedata.normalize("NFKC", number).upper().split())
+
+
 def old_rules_problem(used_on: dt.date) -> Problem | None:
     """六 2022年12月31日前已使用创新券，相关兑付依照《衢州市市本级科技创新券实施办法》(衢市科发高〔2020〕4号)执行."""
     if used_on >= IN_FORCE_FROM:
@@ -303,9 +314,11 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
                 vouchers("四(四)"),
             )
         )
+    if not document_key(m.contract_number):
+        problems.append(Problem("contract_missing", "须提交服务双方签订的技术合同（合同编号）", vouchers("四(三)1")))
     if not m.contract_sealed_by_both:
         problems.append(Problem("contract_seals", "技术合同须盖有服务双方公章", vouchers("四(三)1")))
-    if not m.bank_receipt or not m.invoice_number.strip():
+    if not m.bank_receipt or not document_key(m.invoice_number):
         problems.append(Problem("payment_proof", "须提交付款的银行回单和发票", vouchers("四(三)2")))
     if not m.service_evidence:
         problems.append(Problem("service_evidence", "须提交相应的服务结果凭证", vouchers("四(三)3")))
