@@ -1,7 +1,10 @@
 """Wiring shared by the science routers: audit trail, idempotency, today's date in 衢州, lookups."""
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
+from fastapi import Path
 from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,12 +16,15 @@ from qz_common.ids import validate_id_number, validate_uscc
 from qz_common.params import RuleNotInForce
 from science.models import AuditRecord, CreditRecordRow, IdempotencyKey
 from science.parameters import policy_params
+from science.rules.basis import INSTITUTES_DOC, POLICIES_DOC, VOUCHERS_DOC
 from science.rules.credit import CreditKind, CreditRecord, CreditSubject
 from science.rules.params import PolicyParams
 from science.rules.policies_2023 import in_force
 from science.rules.voucher_lifecycle import ApplicantKind, Problem
 
 audit = AuditTrail(AuditRecord)
+# A record's id in a path, as the database stores it (BIGINT): larger numbers name nothing (422, not a 5xx).
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 idempotent = IdempotentCreator(IdempotencyKey)
 
 
@@ -37,13 +43,32 @@ def holder_or_422(kind: ApplicantKind | CreditSubject, holder_id: str, field: st
         ) from None
 
 
-def not_in_force(exc: RuleNotInForce) -> ProblemError:
+# The parameter books (params/*.toml) by the document whose figures they hold.
+DOCUMENT_OF_BOOK = {"institutes": INSTITUTES_DOC, "vouchers": VOUCHERS_DOC, "policies": POLICIES_DOC}
+
+
+def not_in_force(exc: RuleNotInForce, field: str = "on") -> ProblemError:
+    """A date before a rule took effect: 422 naming the rule and the day it took effect."""
+    rule = DOCUMENT_OF_BOOK.get(exc.book, exc.book)
     return ProblemError(
         422,
         "rule_not_in_force",
-        f"{exc.day.isoformat()} 无适用的规定版本（自 {exc.first_effective.isoformat()} 起施行）",
-        field="on",
+        f"{rule} 自 {exc.first_effective.isoformat()} 起施行，不适用于 {exc.day.isoformat()}",
+        field=field,
+        rule=rule,
+        in_force_from=exc.first_effective.isoformat(),
     )
+
+
+Params = TypeVar("Params")
+
+
+def params_on(load: Callable[[dt.date], Params], day: dt.date, field: str) -> Params:
+    """The parameters of a rule on ``day``, or 422 ``rule_not_in_force`` naming ``field``."""
+    try:
+        return load(day)
+    except RuleNotInForce as exc:
+        raise not_in_force(exc, field) from None
 
 
 def policy_in_force_on(day: dt.date) -> PolicyParams | None:

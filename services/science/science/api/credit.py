@@ -12,7 +12,7 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer
 from qz_common.pagination import Page, Paging, fetch_page
-from science.api.common import audit, holder_or_422, idempotent
+from science.api.common import audit, holder_or_422, idempotent, params_on
 from science.api.schemas import CreditIn, CreditOut
 from science.api.vouchers import release
 from science.models import Carrier, CreditRecordRow, Redemption
@@ -30,9 +30,9 @@ async def create_credit_record(
 ) -> object:
     subject_id = holder_or_422(body.subject_kind, body.subject_id, "subject_id")
     years = (
-        voucher_params(body.decided_on).fraud_ban_years
+        params_on(voucher_params, body.decided_on, "decided_on").fraud_ban_years
         if body.kind is CreditKind.VOUCHER_FRAUD
-        else institute_params(body.decided_on).false_materials_ban_years
+        else params_on(institute_params, body.decided_on, "decided_on").false_materials_ban_years
     )
     record = CreditRecord(body.kind, body.decided_on, years)
 

@@ -14,7 +14,7 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.pagination import Page, Paging, fetch_page
-from science.api.common import audit, credit_records_of, idempotent, problems_422
+from science.api.common import PathId, audit, credit_records_of, idempotent, params_on, problems_422
 from science.api.enterprises import MANAGED_STATUSES, enterprise_or_404
 from science.api.rules import evaluate_application, to_application
 from science.api.schemas import (
@@ -147,7 +147,7 @@ async def apply(
                     for m in missing
                 ],
             )
-        result = evaluate_application(application)
+        result = evaluate_application(application, "application.applied_on")
         if not result.eligible:
             failing = [c for c in result.conditions if not c.passed]
             raise ProblemError(
@@ -207,7 +207,7 @@ async def list_institutes(
 
 
 @router.get("/institutes/{institute_id}", summary="企业研究院详情")
-async def get_institute(institute_id: int, caller: Reader, session: Session) -> InstituteOut:
+async def get_institute(institute_id: PathId, caller: Reader, session: Session) -> InstituteOut:
     institute = await get_or_404(session, Institute, institute_id, "企业研究院")
     ensure_district(caller, institute.district)
     return InstituteOut.model_validate(institute)
@@ -220,7 +220,7 @@ async def _locked(session: Session, caller: Writer, institute_id: int) -> Instit
 
 
 @router.post("/institutes/{institute_id}/decisions", summary="推荐、评审、公示、认定（43号 二(二)–(四)）")
-async def decide(institute_id: int, body: InstituteDecisionIn, caller: Writer, session: Session) -> InstituteOut:
+async def decide(institute_id: PathId, body: InstituteDecisionIn, caller: Writer, session: Session) -> InstituteOut:
     async with session.begin():
         institute = await _locked(session, caller, institute_id)
         step = TRANSITIONS.get((institute.status, body.action))
@@ -263,7 +263,7 @@ async def decide(institute_id: int, body: InstituteDecisionIn, caller: Writer, s
     response_model=AnnualReportOut,
 )
 async def annual_report(
-    institute_id: int, body: AnnualReportIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+    institute_id: PathId, body: AnnualReportIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> AnnualReportOut:
         institute = await _locked(session, caller, institute_id)
@@ -318,7 +318,7 @@ async def annual_report(
 
 
 @router.get("/institutes/{institute_id}/annual-reports", summary="年报与监测结果")
-async def list_reports(institute_id: int, caller: Reader, session: Session) -> list[AnnualReportOut]:
+async def list_reports(institute_id: PathId, caller: Reader, session: Session) -> list[AnnualReportOut]:
     institute = await get_or_404(session, Institute, institute_id, "企业研究院")
     ensure_district(caller, institute.district)
     rows = await session.scalars(
@@ -330,7 +330,7 @@ async def list_reports(institute_id: int, caller: Reader, session: Session) -> l
 
 
 @router.get("/institutes/{institute_id}/events", summary="研究院事件（失去高新技术企业资格待复核等，43号 三(六)）")
-async def list_events(institute_id: int, caller: Reader, session: Session) -> list[InstituteEventOut]:
+async def list_events(institute_id: PathId, caller: Reader, session: Session) -> list[InstituteEventOut]:
     institute = await get_or_404(session, Institute, institute_id, "企业研究院")
     ensure_district(caller, institute.district)
     rows = await session.scalars(
@@ -348,7 +348,7 @@ async def list_events(institute_id: int, caller: Reader, session: Session) -> li
     response_model=ChangeOut,
 )
 async def report_change(
-    institute_id: int, body: ChangeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+    institute_id: PathId, body: ChangeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> ChangeOut:
         institute = await _locked(session, caller, institute_id)
@@ -356,7 +356,9 @@ async def report_change(
             raise ProblemError(409, "institute_not_managed", f"研究院当前状态为 {institute.status}")
         if body.reported_on < body.changed_on:
             raise ProblemError(422, "reported_before_change", "申报日期早于变更日期", field="reported_on")
-        result = change_report(body.changed_on, body.reported_on, institute_params(body.changed_on))
+        result = change_report(
+            body.changed_on, body.reported_on, params_on(institute_params, body.changed_on, "changed_on")
+        )
         new_name = None
         if body.new_trade_name or body.new_core_direction:
             try:
@@ -394,7 +396,7 @@ async def report_change(
 
 
 @router.post("/institutes/{institute_id}/upgrade", summary="升级为省级企业研发机构，退出市级序列（43号 三(四)）")
-async def upgrade(institute_id: int, body: UpgradeIn, caller: Writer, session: Session) -> InstituteOut:
+async def upgrade(institute_id: PathId, body: UpgradeIn, caller: Writer, session: Session) -> InstituteOut:
     async with session.begin():
         institute = await _locked(session, caller, institute_id)
         if institute.status not in MANAGED:
@@ -443,7 +445,7 @@ async def refuse_unshown_ground(session: Session, institute: Institute, body: Re
 
 
 @router.post("/institutes/{institute_id}/revoke", summary="取消企业研究院资格（43号 三(六)）")
-async def revoke_institute(institute_id: int, body: RevokeIn, caller: Writer, session: Session) -> InstituteOut:
+async def revoke_institute(institute_id: PathId, body: RevokeIn, caller: Writer, session: Session) -> InstituteOut:
     async with session.begin():
         institute = await _locked(session, caller, institute_id)
         if institute.status not in MANAGED:
@@ -454,7 +456,7 @@ async def revoke_institute(institute_id: int, body: RevokeIn, caller: Writer, se
         if body.decided_on < institute.recognised_on:
             raise ProblemError(422, "decided_before_recognition", "取消日期早于认定日期", field="decided_on")
         await refuse_unshown_ground(session, institute, body)
-        decision = revoke(body.ground, body.decided_on, institute_params(body.decided_on))
+        decision = revoke(body.ground, body.decided_on, params_on(institute_params, body.decided_on, "decided_on"))
         before = snapshot(institute)
         institute.status = InstituteStatus.REVOKED.value
         institute.status_basis = decision.basis

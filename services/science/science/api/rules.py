@@ -9,7 +9,7 @@ from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 from qz_common.params import RuleNotInForce
-from science.api.common import not_in_force, policy_in_force_on
+from science.api.common import params_on, policy_in_force_on
 from science.api.schemas import (
     AwardOut,
     ConditionOut,
@@ -102,12 +102,8 @@ def to_application(body: InstituteEligibilityIn, prefix: str = "") -> InstituteA
     )
 
 
-def evaluate_application(application: InstituteApplication) -> EligibilityResult:
-    try:
-        params = institute_params(application.applied_on)
-    except RuleNotInForce as exc:
-        raise not_in_force(exc) from None
-    return evaluate(application, params)
+def evaluate_application(application: InstituteApplication, field: str = "applied_on") -> EligibilityResult:
+    return evaluate(application, params_on(institute_params, application.applied_on, field))
 
 
 def eligibility_out(result: EligibilityResult) -> EligibilityOut:
@@ -136,10 +132,7 @@ async def name_institute(body: InstituteNameIn, _caller: Reader) -> InstituteNam
 @router.post("/vouchers/subsidy", summary="创新券补助额（44号 三，按服务类型）")
 async def voucher_subsidy(body: SubsidyIn, _caller: Reader) -> SubsidyOut:
     day = body.on or today()
-    try:
-        params = voucher_params(day)
-    except RuleNotInForce as exc:
-        raise not_in_force(exc) from None
+    params = params_on(voucher_params, day, "on")
     result = subsidy(
         ServiceRequest(
             body.service_type, body.fee, body.via_shared_platform, body.statutory_testing, body.audit_purpose

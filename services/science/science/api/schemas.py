@@ -49,6 +49,8 @@ Area = Annotated[
     Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="平方米"), AfterValidator(_unsigned_zero)
 ]
 PastDate = Annotated[dt.date, AfterValidator(_not_in_future)]
+# A record's id as the database stores it (BIGINT): larger numbers name nothing and are refused before any query.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
@@ -489,7 +491,7 @@ class PoolOut(Out):
 class MyClaimIn(Strict):
     """A 创业者's own claim through 浙里办: the holder is the authenticated citizen."""
 
-    pool_id: int
+    pool_id: RecordId
     holder_name: Name
     amount: PositiveMoney
     claimed_on: PastDate | None = Field(None, description="申领日期（默认今天，北京时间）")
@@ -499,7 +501,7 @@ class MyClaimIn(Strict):
 
 
 class ClaimIn(Strict):
-    pool_id: int
+    pool_id: RecordId
     holder_kind: ApplicantKind
     holder_id: Annotated[str, Field(min_length=15, max_length=18, description="企业统一社会信用代码或创业者身份证号")]
     holder_name: Name
@@ -538,8 +540,8 @@ class ExpireOut(BaseModel):
 
 
 class RedemptionIn(Strict):
-    voucher_id: int
-    carrier_id: int
+    voucher_id: RecordId
+    carrier_id: RecordId
     service_type: ServiceType
     fee: PositiveMoney
     paid_amount: Money
@@ -594,7 +596,7 @@ class CreditIn(Strict):
     kind: CreditKind
     decided_on: PastDate
     reason: Text
-    redemption_id: int | None = None
+    redemption_id: RecordId | None = None
 
 
 class CreditOut(Out):

@@ -24,6 +24,7 @@ from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Caller, Citizen, Reader, Writer, ensure_district, scoped_district
 from qz_common.pagination import Page, Paging, fetch_page
 from science.api.common import (
+    PathId,
     audit,
     credit_records_of,
     holder_or_422,
@@ -49,6 +50,7 @@ from science.api.schemas import (
 )
 from science.models import AnnualQuota, Carrier, Enterprise, Redemption, SubsidisedDocument, Voucher, VoucherPool
 from science.parameters import voucher_params
+from science.rules.basis import IN_FORCE_FROM
 from science.rules.basis import vouchers as cite
 from science.rules.params import VoucherParams
 from science.rules.voucher_lifecycle import (
@@ -150,14 +152,14 @@ async def list_carriers(
 
 
 @router.get("/carriers/{carrier_id}", summary="创新载体详情")
-async def get_carrier(carrier_id: int, caller: Reader, session: Session) -> CarrierOut:
+async def get_carrier(carrier_id: PathId, caller: Reader, session: Session) -> CarrierOut:
     carrier = await get_or_404(session, Carrier, carrier_id, "创新载体")
     ensure_district(caller, carrier.district)
     return CarrierOut.model_validate(carrier)
 
 
 @router.patch("/carriers/{carrier_id}", summary="暂停载体或更新隶属、共建关系")
-async def patch_carrier(carrier_id: int, body: CarrierPatch, caller: Writer, session: Session) -> CarrierOut:
+async def patch_carrier(carrier_id: PathId, body: CarrierPatch, caller: Writer, session: Session) -> CarrierOut:
     async with session.begin():
         carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", lock=True)
         ensure_district(caller, carrier.district)
@@ -201,7 +203,7 @@ async def list_pools(
 
 
 @router.get("/voucher-pools/{pool_id}", summary="创新券批次详情（剩余额度）")
-async def get_pool(pool_id: int, caller: Reader, session: Session) -> PoolOut:
+async def get_pool(pool_id: PathId, caller: Reader, session: Session) -> PoolOut:
     pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次")
     ensure_district(caller, pool.district)
     return PoolOut.model_validate(pool)
@@ -386,7 +388,7 @@ async def list_vouchers(
     session: Session,
     paging: Paging,
     holder_id: Annotated[str | None, Query(max_length=18)] = None,
-    pool_id: int | None = None,
+    pool_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     status: Annotated[str | None, Query(max_length=12)] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[VoucherOut]:
@@ -403,7 +405,7 @@ async def list_vouchers(
 
 
 @router.get("/vouchers/{voucher_id}", summary="创新券详情")
-async def get_voucher(voucher_id: int, caller: Reader, session: Session) -> VoucherOut:
+async def get_voucher(voucher_id: PathId, caller: Reader, session: Session) -> VoucherOut:
     voucher = await get_or_404(session, Voucher, voucher_id, "创新券")
     ensure_district(caller, voucher.district)
     return VoucherOut.model_validate(voucher)
@@ -422,7 +424,7 @@ async def submit_redemption(
         voucher = await get_or_404(session, Voucher, body.voucher_id, "创新券", lock=True)
         ensure_district(caller, voucher.district)
         carrier = await get_or_404(session, Carrier, body.carrier_id, "创新载体")
-        params = voucher_params(max(voucher.issued_on, dt.date(2023, 1, 1)))
+        params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM))
         contract_key = f"{carrier.uscc}/{document_key(body.contract_number)}"
         invoice_key = document_key(body.invoice_number)
         used = set(
@@ -559,7 +561,7 @@ async def list_redemptions(
 
 
 @router.get("/redemptions/{redemption_id}", summary="兑付申请详情")
-async def get_redemption(redemption_id: int, caller: Reader, session: Session) -> RedemptionOut:
+async def get_redemption(redemption_id: PathId, caller: Reader, session: Session) -> RedemptionOut:
     redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请")
     voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券")
     ensure_district(caller, voucher.district)
@@ -593,7 +595,7 @@ async def _locked_redemption(session: AsyncSession, caller: Caller, redemption_i
 
 
 @router.post("/redemptions/{redemption_id}/approve", summary="专家评审通过（44号 四(五)）")
-async def approve_redemption(redemption_id: int, caller: Writer, session: Session) -> RedemptionOut:
+async def approve_redemption(redemption_id: PathId, caller: Writer, session: Session) -> RedemptionOut:
     async with session.begin():
         redemption = await _locked_redemption(session, caller, redemption_id)
         if redemption.status != "submitted":
@@ -606,7 +608,7 @@ async def approve_redemption(redemption_id: int, caller: Writer, session: Sessio
 
 
 @router.post("/redemptions/{redemption_id}/reject", summary="专家评审不予兑付")
-async def reject_redemption(redemption_id: int, body: ReasonsIn, caller: Writer, session: Session) -> RedemptionOut:
+async def reject_redemption(redemption_id: PathId, body: ReasonsIn, caller: Writer, session: Session) -> RedemptionOut:
     async with session.begin():
         redemption = await _locked_redemption(session, caller, redemption_id)
         if redemption.status not in ("submitted", "approved"):
@@ -620,7 +622,7 @@ async def reject_redemption(redemption_id: int, body: ReasonsIn, caller: Writer,
 
 
 @router.post("/redemptions/{redemption_id}/pay", summary="兑付到账（原则上次年4月底前，44号 四(五)）")
-async def pay_redemption(redemption_id: int, body: PayIn, caller: Writer, session: Session) -> RedemptionOut:
+async def pay_redemption(redemption_id: PathId, body: PayIn, caller: Writer, session: Session) -> RedemptionOut:
     async with session.begin():
         redemption = await _locked_redemption(session, caller, redemption_id)
         if redemption.status != "approved":
