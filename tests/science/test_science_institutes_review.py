@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from science_testdata import ENTERPRISE, eligibility_body, enterprise, materials_body
+from science_testdata import ENTERPRISE, eligibility_body, enterprise, institute_application, recognise
 
 from qz_common import clock
 from science.api.rules import to_application
@@ -27,14 +27,7 @@ MISSES = {"sales": "100000000", "rd_expense": "100"}
 
 
 def apply(client: TestClient, **changes: Any) -> Any:
-    body = {
-        "enterprise_uscc": ENTERPRISE,
-        "trade_name": "元立",
-        "core_direction": "高性能合金材料",
-        "materials": materials_body(),
-        "application": eligibility_body(),
-    } | changes
-    return client.post("/v1/institutes", json=body)
+    return client.post("/v1/institutes", json=institute_application(**changes))
 
 
 def recognised(client: TestClient, hitech_valid_until: str = "2024-12-31") -> dict[str, Any]:
@@ -42,17 +35,7 @@ def recognised(client: TestClient, hitech_valid_until: str = "2024-12-31") -> di
     enterprise(client, registered_in_quzhou_on="2015-03-01", hitech_valid_until=hitech_valid_until)
     response = apply(client, application=eligibility_body(hitech_valid_until=hitech_valid_until))
     assert response.status_code == 201, response.text
-    institute = response.json()
-    steps = [
-        {"action": "recommend", "on": "2023-06-10", "no_violation_certificate": "柯科证〔2023〕12号"},
-        {"action": "pass_review", "on": "2023-07-01"},
-        {"action": "publicise", "on": "2023-07-05"},
-        {"action": "recognise", "on": "2023-07-20", "batch": "2023年第一批"},
-    ]
-    for step in steps:
-        r = client.post(f"/v1/institutes/{institute['id']}/decisions", json=step)
-        assert r.status_code == 200, r.text
-    return r.json()  # type: ignore[no-any-return]
+    return recognise(client, response.json()["id"])
 
 
 def report(client: TestClient, institute_id: int, year: int, figures: dict[str, str]) -> Any:
