@@ -94,8 +94,8 @@ def test_migration_normalises_stored_numbers(database_factory: DatabaseFactory) 
         await engine.dispose()
         return found
 
-    insert = "INSERT INTO subsidised_documents (id, kind, number, redemption_id) VALUES (:id, :kind, :number, :id)"
-    asyncio.run(run([(insert, {"id": i, "kind": k, "number": n}) for i, k, n in rows]))
+    insert = "INSERT INTO subsidised_documents (id, kind, number, redemption_id) VALUES (:id, :kind, :number, :rid)"
+    asyncio.run(run([(insert, {"id": i, "kind": k, "number": n, "rid": 100 + i}) for i, k, n in rows]))
     upgrade("science", url)
     assert asyncio.run(run([])) == [
         (1, "contract", f"{CARRIER}/HT-001"),
