@@ -208,9 +208,13 @@ async def list_institutes(
 
 @router.get("/institutes/{institute_id}", summary="企业研究院详情")
 async def get_institute(institute_id: PathId, caller: Reader, session: Session) -> InstituteOut:
+    return InstituteOut.model_validate(await _readable(session, caller, institute_id))
+
+
+async def _readable(session: Session, caller: Reader, institute_id: int) -> Institute:
     institute = await get_or_404(session, Institute, institute_id, "企业研究院")
     ensure_district(caller, institute.district)
-    return InstituteOut.model_validate(institute)
+    return institute
 
 
 async def _locked(session: Session, caller: Writer, institute_id: int) -> Institute:
@@ -319,8 +323,7 @@ async def annual_report(
 
 @router.get("/institutes/{institute_id}/annual-reports", summary="年报与监测结果")
 async def list_reports(institute_id: PathId, caller: Reader, session: Session) -> list[AnnualReportOut]:
-    institute = await get_or_404(session, Institute, institute_id, "企业研究院")
-    ensure_district(caller, institute.district)
+    await _readable(session, caller, institute_id)
     rows = await session.scalars(
         select(InstituteAnnualReport)
         .where(InstituteAnnualReport.institute_id == institute_id)
@@ -331,8 +334,7 @@ async def list_reports(institute_id: PathId, caller: Reader, session: Session) -
 
 @router.get("/institutes/{institute_id}/events", summary="研究院事件（失去高新技术企业资格待复核等，43号 三(六)）")
 async def list_events(institute_id: PathId, caller: Reader, session: Session) -> list[InstituteEventOut]:
-    institute = await get_or_404(session, Institute, institute_id, "企业研究院")
-    ensure_district(caller, institute.district)
+    await _readable(session, caller, institute_id)
     rows = await session.scalars(
         select(InstituteEvent)
         .where(InstituteEvent.institute_id == institute_id)
