@@ -15,7 +15,12 @@ from science.api.rules import to_application
 from science.api.schemas import InstituteEligibilityIn
 from science.parameters import institute_params
 from science.rules.institute_conditions import check_site_and_equipment, counted_equipment_value
-from science.rules.institute_management import AnnualReport, InstituteStatus, monitoring_verdict
+from science.rules.institute_management import (
+    AnnualReport,
+    InstituteStatus,
+    hitech_loss_review,
+    monitoring_verdict,
+)
 
 P = institute_params(dt.date(2023, 6, 1))
 D = Decimal
@@ -269,3 +274,19 @@ def test_withdrawn_hitech_status_is_lost_today(client: TestClient) -> None:
     [event] = events(client, institute["id"])
     assert event["occurred_on"] == clock.today().isoformat()
     assert "资格被取消" in event["detail"]
+
+
+def test_hitech_loss_review_edges() -> None:
+    today = dt.date(2023, 6, 1)
+    valid = dt.date(2023, 12, 31)
+    # 有效期至 1 June: still valid today (the last valid day is inside), nothing lost yet.
+    assert hitech_loss_review(valid, today, today) is None
+    # 有效期至 31 May: lost on 1 June, the day after.
+    ended = hitech_loss_review(valid, dt.date(2023, 5, 31), today)
+    assert ended is not None and ended.occurred_on == today and ended.basis == "衢市科发高〔2022〕43号 三(六)2"
+    # Withdrawn (no validity any more): lost today.
+    withdrawn = hitech_loss_review(valid, None, today)
+    assert withdrawn is not None and withdrawn.occurred_on == today
+    # Not valid before either (lapsed 31 May, or never 高新): no new loss.
+    assert hitech_loss_review(dt.date(2023, 5, 31), None, today) is None
+    assert hitech_loss_review(None, None, today) is None
