@@ -20,6 +20,6 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(autouse=True)
 def _postgres_only(request: pytest.FixtureRequest) -> None:
-    """Tests marked ``postgres_only`` prove behaviour under real concurrency; SQLite cannot show it."""
+    """Tests marked ``postgres_only`` concern a PostgreSQL feature itself (concurrency proofs run on both backends)."""
     if request.node.get_closest_marker("postgres_only") and not request.getfixturevalue("database_factory").is_postgres:
         pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL or run Docker)")

@@ -6,6 +6,12 @@ Steps, each idempotent and recorded in the gateway's own database:
    enterprise: ``clinic_relocation_filing`` — medinsurance ``POST /v1/relocation-filings`` (跨社区移址).
 A failed step stays ``failed`` with its error; it is retried by the background loop and by
 ``POST /api/v1/cases/relocation/{id}/retry``. The case shows every step's state.
+
+Opening a case is idempotent per (client, Idempotency-Key): a repeat gets the case (201, ``Idempotent-Replayed``),
+the same key with another body a 422. An agreement the expropriation bureau refuses (a 4xx: no such household,
+already signed, …) opens no case: the refusal is the answer, and the key stays free for the corrected request.
+The case, each step's outcome and each change of the case's status are written to the gateway's audit log in the
+transaction that makes them.
 """
 
 import asyncio
@@ -15,24 +21,28 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth import Principal, authenticate, deny
 from gateway.keys import Client
-from gateway.models import RelocationCase, RelocationStep
+from gateway.models import AuditRecord, RelocationCase, RelocationStep
 from gateway.proxy import enforce_rate_limit
 from gateway.upstream import UpstreamFailure, Upstreams
+from qz_common.audit import AuditTrail, snapshot
 from qz_common.db import Database
 from qz_common.districts import District
 from qz_common.errors import ProblemError
-from qz_common.identity import IDENTITY_HEADER, mint_token
+from qz_common.identity import IDENTITY_HEADER, Caller, mint_token
 from qz_common.ids import USCC
+from qz_common.inputs import StrictInput
 
 router = APIRouter(prefix="/api/v1/cases/relocation", tags=["cross-bureau"])
 log = logging.getLogger("qz.gateway.relocation")
 MAX_ATTEMPTS = 20
+audit = AuditTrail(AuditRecord)
 # Where each kind of step is sent (all are POSTs carrying the step's Idempotency-Key).
 STEP_PATHS = {
     "sign_agreement": "/v1/agreements",
@@ -41,9 +51,7 @@ STEP_PATHS = {
 }
 
 
-class RelocationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RelocationIn(StrictInput):
     kind: Literal["household", "enterprise"]
     agreement: dict[str, Any] = Field(description="expropriation 服务 POST /v1/agreements 的请求体")
     new_address: Annotated[str, Field(min_length=1, max_length=200)]
@@ -53,6 +61,35 @@ class RelocationIn(BaseModel):
     premises_address: Annotated[str, Field(max_length=200)] | None = Field(
         None, description="enterprise：被征收的经营场所"
     )
+
+
+class StepRefused(RuntimeError):
+    """The bureau refused the step's request (a 4xx other than 408/429): sending it again cannot help."""
+
+    def __init__(self, status: int, problem: Any) -> None:
+        detail = problem.get("detail") if isinstance(problem, dict) else problem
+        super().__init__(f"HTTP {status}: {detail}")
+        self.status = status
+        self.problem = problem if isinstance(problem, dict) else {}
+
+    def as_problem(self, within: str) -> ProblemError:
+        """The bureau's answer, its fields named inside the request member ``within`` (e.g. ``agreement``)."""
+
+        def inside(field: Any) -> str:
+            return f"{within}.{field}" if field else within
+
+        errors = [
+            {**error, "field": inside(error.get("field"))}
+            for error in self.problem.get("errors", [])
+            if isinstance(error, dict)
+        ]
+        return ProblemError(
+            self.status,
+            str(self.problem.get("code", "step_refused")),
+            str(self.problem.get("detail", "相关部门未受理")),
+            field=inside(self.problem.get("field")),
+            errors=errors or None,
+        )
 
 
 def case_view(case: RelocationCase) -> dict[str, Any]:
@@ -86,6 +123,24 @@ def _caller(case: RelocationCase) -> Principal:
     return Principal(Client(c["client_id"], "system", frozenset(c["scopes"]), c["district"]))
 
 
+def _actor(client: Client) -> Caller:
+    """The audit log's actor: the client that opened the case (also for the background retries done for it)."""
+    return Caller(client.client_id, client.scopes, client.district)
+
+
+def _body_of(case: RelocationCase) -> dict[str, Any]:
+    """The request body the case was opened with (the stored request less the caller)."""
+    return {name: value for name, value in case.request.items() if name != "caller"}
+
+
+def _replay(case: RelocationCase, body: dict[str, Any]) -> JSONResponse:
+    if _body_of(case) != body:
+        raise ProblemError(
+            422, "idempotency_key_reused", "该 Idempotency-Key 已用于内容不同的请求", field="Idempotency-Key"
+        )
+    return JSONResponse(case_view(case), status_code=201, headers={"Idempotent-Replayed": "true"})
+
+
 class CaseRunner:
     def __init__(self, database: Database, upstreams: Upstreams, token_secret: str) -> None:
         self.database = database
@@ -110,6 +165,8 @@ class CaseRunner:
             body=step.request,
             retryable=True,
         )
+        if 400 <= status < 500 and status not in (408, 429):
+            raise StepRefused(status, body)
         if status >= 300:
             detail = body.get("detail") if isinstance(body, dict) else body
             raise RuntimeError(f"HTTP {status}: {detail}")
@@ -146,8 +203,13 @@ class CaseRunner:
             )
         ]
 
-    async def advance(self, session: AsyncSession, case: RelocationCase) -> None:
-        """Run every step not yet done, in order; stop at the first failure (later steps depend on it)."""
+    async def advance(self, session: AsyncSession, case: RelocationCase, *, opening: bool = False) -> None:
+        """Run every step not yet done, in order; stop at the first failure (later steps depend on it).
+
+        ``opening``: a refused agreement is raised (StepRefused) instead of recorded, so no case is opened.
+        """
+        actor = _actor(_caller(case).client)
+        before = snapshot(case)
         for step in list(case.steps):
             if step.status == "done":
                 continue
@@ -155,9 +217,13 @@ class CaseRunner:
             try:
                 step.result = await self._call(case, step, f"relocation-{case.id}-{step.position}")
             except (UpstreamFailure, RuntimeError) as exc:
+                if opening and isinstance(exc, StepRefused) and step.name == "sign_agreement":
+                    raise
                 step.status, step.last_error = "failed", str(exc)[:500]
+                await _audit_step(session, actor, step)
                 break
             step.status, step.last_error = "done", None
+            await _audit_step(session, actor, step)
             if step.name == "sign_agreement" and len(case.steps) == 1:
                 for position, follow_up in enumerate(self._follow_ups(case, step.result), start=2):
                     follow_up.position = position
@@ -165,6 +231,9 @@ class CaseRunner:
                 await session.flush()
                 return await self.advance(session, case)
         case.status = "completed" if all(s.status == "done" for s in case.steps) else "attention"
+        if case.status != before["status"]:
+            await session.flush()
+            audit.record(session, actor, case.status, case, before=before)
 
     async def retry_failed(self) -> None:
         async with self.database.sessionmaker() as session, session.begin():
@@ -180,6 +249,11 @@ class CaseRunner:
                 await self.retry_failed()
             except Exception:
                 log.exception("relocation retry round failed")
+
+
+async def _audit_step(session: AsyncSession, actor: Caller, step: RelocationStep) -> None:
+    await session.flush()
+    audit.record(session, actor, f"step_{step.status}", step)
 
 
 async def _authorised(request: Request) -> Client:
@@ -205,15 +279,19 @@ async def open_case(
             422, "enterprise_fields_required", "企业搬迁须提供 operator_uscc 和 premises_address", field="operator_uscc"
         )
     runner: CaseRunner = request.app.state.case_runner
-    async with runner.database.sessionmaker() as session, session.begin():
-        existing = await session.scalar(
+    opened = body.model_dump(mode="json")
+
+    async def keyed_case(session: AsyncSession) -> RelocationCase | None:
+        return await session.scalar(
             select(RelocationCase).where(
                 RelocationCase.client_id == client.client_id, RelocationCase.idempotency_key == idempotency_key
             )
         )
-        if existing is not None:
-            return JSONResponse(case_view(existing), status_code=200, headers={"Idempotent-Replayed": "true"})
-        payload = body.model_dump(mode="json") | {
+
+    async with runner.database.sessionmaker() as session, session.begin():
+        if (existing := await keyed_case(session)) is not None:
+            return _replay(existing, opened)
+        payload = opened | {
             "caller": {"client_id": client.client_id, "scopes": sorted(client.scopes), "district": client.district}
         }
         case = RelocationCase(
@@ -222,9 +300,19 @@ async def open_case(
         case.steps.append(
             RelocationStep(position=1, name="sign_agreement", service="expropriation", request=body.agreement)
         )
-        session.add(case)
-        await session.flush()
-        await runner.advance(session, case)
+        try:
+            # On PostgreSQL a simultaneous open with the same key waits here, on the unique key, for the first.
+            async with session.begin_nested():
+                session.add(case)
+        except IntegrityError:
+            if (existing := await keyed_case(session)) is None:  # pragma: no cover - the first vanished meanwhile
+                raise
+            return _replay(existing, opened)
+        audit.record(session, _actor(client), "open", case)
+        try:
+            await runner.advance(session, case, opening=True)
+        except StepRefused as refused:
+            raise refused.as_problem("agreement") from None
         await session.flush()
         return JSONResponse(case_view(case), status_code=201)
 
@@ -248,6 +336,7 @@ async def retry_case(case_id: int, request: Request, client: Annotated[Client, D
     async with runner.database.sessionmaker() as session, session.begin():
         case = await _own_case(session, client, case_id)
         if case.status != "completed":
+            audit.record(session, _actor(client), "retry", case)
             await runner.advance(session, case)
             await session.flush()
         return JSONResponse(case_view(case))

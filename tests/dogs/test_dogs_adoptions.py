@@ -4,32 +4,16 @@ import asyncio
 import datetime as dt
 
 import httpx
-import pytest
+from dogs_testdata import SHELTER_DOG, applicant
 from fastapi.testclient import TestClient
-from testkit import id_number, identity_headers
+from testkit import identity_headers
 
 from dogs.main import create_app
 from dogs.rules.adoption import CHECKLIST
 from dogs.settings import DogsSettings
 from qz_common.settings import PlatformSettings
 
-SHELTER_DOG = {
-    "shelter": "衢州市犬只收容中心",
-    "district": "柯城区",
-    "breed": "中华田园犬",
-    "coat_colour": "黄",
-    "sex": "female",
-}
 ALL_CONFIRMED = {"checklist": dict.fromkeys(CHECKLIST, True)}
-
-
-def applicant(n: int) -> dict[str, str]:
-    return {
-        "applicant_id_number": id_number("330802", dt.date(1986, 1, 1) + dt.timedelta(days=n), 100 + n),
-        "applicant_name": f"申请人{n}",
-        "applicant_phone": "13900000000",
-        "address": "柯城区某街道",
-    }
 
 
 def apply(client: TestClient, dog: dict[str, object], n: int) -> dict[str, object]:
@@ -70,7 +54,6 @@ def test_unknown_dog_is_404(client: TestClient) -> None:
     assert (r.status_code, r.json()["code"]) == (404, "not_found")
 
 
-@pytest.mark.postgres_only
 def test_simultaneous_applications_get_a_strict_order(dogs_settings: DogsSettings) -> None:
     """Twenty applications for one dog at the same instant: positions 1..20, once each, in time order."""
 

@@ -1,64 +1,10 @@
 """The dogs API: public contract, materials, state machines, errors, isolation."""
 
-import datetime as dt
 import io
 
+from dogs_testdata import IMPOUNDMENT, JPEG, OWNER, VISITOR, registration_body, vaccination_body
 from fastapi.testclient import TestClient
-from testkit import id_number, identity_headers
-
-OWNER = id_number("330802", dt.date(1985, 6, 15))
-VISITOR = id_number("330106", dt.date(1990, 1, 2))
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-
-
-def vaccination(client: TestClient, owner: str = OWNER, **changes: object) -> dict:  # type: ignore[type-arg]
-    body = {
-        "owner_name": "张三",
-        "owner_phone": "13800001234",
-        "owner_id_number": owner,
-        "breed": "金毛",
-        "address": "柯城区荷花街道1号",
-        "district": "柯城区",
-        "coat_colour": "金色",
-        "sex": "male",
-        "vaccine_name": "狂犬病灭活疫苗",
-        "vaccinated_on": (dt.date.today() - dt.timedelta(days=30)).isoformat(),
-        "batch_number": "B2023-01",
-        "next_due_on": (dt.date.today() + dt.timedelta(days=300)).isoformat(),
-        "immunisation_point": "柯城区动物防疫站",
-    } | changes
-    response = client.post("/v1/vaccinations", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def photo(client: TestClient, data: bytes = JPEG) -> str:
-    response = client.post("/v1/photos", files={"file": ("dog.jpg", io.BytesIO(data), "image/jpeg")})
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
-
-
-def registration_body(client: TestClient, **changes: object) -> dict:  # type: ignore[type-arg]
-    return {
-        "channel": "window",
-        "owner_id_number": OWNER,
-        "owner_name": "张三",
-        "owner_phone": "13800001234",
-        "residence_proof_type": "property_certificate",
-        "residence_proof_number": "浙(2020)衢州市不动产权第0001234号",
-        "address": "柯城区荷花街道1号",
-        "district": "柯城区",
-        "key_area": True,
-        "breed": "金毛",
-        "shoulder_height_cm": "50.5",
-        "body_length_cm": "70",
-        "coat_colour": "金色",
-        "sex": "male",
-        "vaccination_id": vaccination(client)["id"],
-        "front_photo_id": photo(client),
-        "side_photo_id": photo(client, PNG),
-    } | changes
+from testkit import identity_headers
 
 
 def test_classify_contract(client: TestClient) -> None:
@@ -194,6 +140,16 @@ def test_vaccination_validation(client: TestClient) -> None:
     assert (r.status_code, r.json()["field"]) == (422, "next_due_on")
 
 
+def test_text_with_control_characters_and_unknown_fields_are_refused(client: TestClient) -> None:
+    """NUL cannot even be stored by PostgreSQL; a misspelt field must not read as its default."""
+    r = client.post("/v1/vaccinations", json=vaccination_body(owner_name="张\x00三"))
+    assert (r.status_code, r.json()["field"]) == (422, "owner_name")
+    assert r.json()["errors"][0]["code"] == "control_character"
+    r = client.post("/v1/vaccinations", json=vaccination_body(batch_numbr="B1"))
+    assert (r.status_code, r.json()["field"], r.json()["errors"][0]["code"]) == (422, "batch_numbr", "extra_forbidden")
+    assert client.get("/v1/vaccinations").json()["total"] == 0
+
+
 def test_identity_is_required_and_checked(client: TestClient) -> None:
     r = client.get("/v1/registrations", headers={"X-Qz-Identity": ""})
     assert (r.status_code, r.json()["code"]) == (401, "identity_missing")
@@ -255,19 +211,7 @@ def test_address_change_moves_approved_registrations(client: TestClient) -> None
 
 
 def test_impoundment_only_for_large_or_fierce(client: TestClient) -> None:
-    body = {
-        "action": "seizure",
-        "occurred_at": "2023-04-01T10:00:00+08:00",
-        "location": "柯城区府山街道",
-        "district": "柯城区",
-        "police_unit": "柯城分局府山派出所",
-        "officer_badge": "012345",
-        "breed": "藏獒",
-        "shoulder_height_cm": "60",
-        "body_length_cm": "90",
-        "shelter": "衢州市犬只收容中心",
-        "handed_over_at": "2023-04-01T12:00:00+08:00",
-    }
+    body = IMPOUNDMENT
     created = client.post("/v1/impoundments", json=body)
     assert created.status_code == 201 and created.json()["fierce"] and created.json()["large"]
     small = client.post(

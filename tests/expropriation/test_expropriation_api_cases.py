@@ -5,7 +5,6 @@ import csv
 import io
 from typing import Any
 
-import pytest
 from expropriation_kit import household, project, sign
 from fastapi.testclient import TestClient
 from testkit import id_number, identity_headers
@@ -474,7 +473,6 @@ def test_roster_errors_name_rows(client: TestClient) -> None:
     assert client.get(f"/v1/projects/{p['id']}/households").json()["total"] == 0
 
 
-@pytest.mark.postgres_only
 def test_concurrent_signing_one_agreement(client: TestClient, expropriation_settings: Any) -> None:
     import asyncio
 

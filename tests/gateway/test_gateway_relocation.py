@@ -1,12 +1,18 @@
 """Relocation cases: one request signs the agreement and opens the follow-ups in other bureaus."""
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from testkit import ServiceProcess, id_number
+
+from gateway.models import AuditRecord
+from qz_common.db import Database
 
 DEV = {"X-API-Key": "dev-key"}
 USCC = "91110000600037341L"
@@ -105,7 +111,29 @@ def case_body(household_id: int) -> dict[str, Any]:
     }
 
 
-def test_household_case_moves_the_dogs(gateway: TestClient) -> None:
+def audit_trail(gateway_db: str, case_id: int) -> list[tuple[str, str]]:
+    """(entity, action) of the gateway's audit rows about one case and its steps, in order."""
+
+    async def rows() -> list[AuditRecord]:
+        database = Database(gateway_db)
+        async with database.sessionmaker() as session:
+            found = await session.scalars(
+                select(AuditRecord)
+                .where(AuditRecord.entity.in_(["relocation_cases", "relocation_steps"]))
+                .order_by(AuditRecord.id)
+            )
+            records = list(found)
+        await database.dispose()
+        return records
+
+    def about_case(row: AuditRecord) -> bool:
+        after = row.after or {}
+        return after.get("case_id" if row.entity == "relocation_steps" else "id") == case_id
+
+    return [(row.entity, row.action) for row in asyncio.run(rows()) if about_case(row)]
+
+
+def test_household_case_moves_the_dogs(gateway: TestClient, gateway_db: str) -> None:
     owner = id_number("330802", dt.date(1990, 2, 2), 41)
     household_id = household_with_dog(gateway, owner)
     key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
@@ -120,12 +148,66 @@ def test_household_case_moves_the_dogs(gateway: TestClient) -> None:
     registrations = gateway.get(f"/api/dogs/v1/registrations?owner_id_number={owner}", headers=DEV).json()
     assert registrations["items"][0]["district"] == "衢江区"
     replay = gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key)
-    assert replay.status_code == 200 and replay.json()["id"] == view["id"]
+    assert (replay.status_code, replay.json()["id"]) == (201, view["id"])
+    assert replay.headers["Idempotent-Replayed"] == "true"
     assert gateway.get(f"/api/v1/cases/relocation/{view['id']}", headers=DEV).json()["status"] == "completed"
+    assert audit_trail(gateway_db, view["id"]) == [
+        ("relocation_cases", "open"),
+        ("relocation_steps", "step_done"),
+        ("relocation_steps", "step_done"),
+        ("relocation_cases", "completed"),
+    ]
+
+
+def test_same_key_with_another_body_is_refused(gateway: TestClient) -> None:
+    household_id = household_with_dog(gateway, id_number("330802", dt.date(1990, 5, 5), 44))
+    key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+    first = gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key)
+    assert first.status_code == 201, first.text
+    moved_elsewhere = case_body(household_id) | {"new_address": "柯城区安置小区1幢1号", "new_district": "柯城区"}
+    reused = gateway.post("/api/v1/cases/relocation", json=moved_elsewhere, headers=DEV | key)
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
+    assert reused.json()["field"] == "Idempotency-Key"
+
+
+def test_a_refused_agreement_opens_no_case_and_leaves_the_key_free(gateway: TestClient) -> None:
+    """Expropriation refuses the agreement (no such household): that refusal is the answer, and nothing is kept."""
+    household_id = household_with_dog(gateway, id_number("330802", dt.date(1990, 7, 7), 46))
+    key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+    refused = gateway.post("/api/v1/cases/relocation", json=case_body(999_999), headers=DEV | key)
+    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    assert refused.json()["field"].startswith("agreement.")
+    corrected = gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key)
+    assert corrected.status_code == 201, corrected.text
+    assert "Idempotent-Replayed" not in corrected.headers
+    assert [s["status"] for s in corrected.json()["steps"]] == ["done", "done"]
+
+
+def test_twenty_simultaneous_opens_with_one_key_make_one_case(gateway: TestClient) -> None:
+    """One case whose steps ran once; every answer is that case, none a 5xx."""
+    household_id = household_with_dog(gateway, id_number("330802", dt.date(1990, 6, 6), 45))
+    key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+
+    def open_case(_: int) -> Any:
+        return gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:  # the TestClient runs them concurrently on the app's loop
+        responses = list(pool.map(open_case, range(20)))
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses if r.status_code != 201]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses) == 19
+    case = gateway.get(f"/api/v1/cases/relocation/{responses[0].json()['id']}", headers=DEV).json()
+    assert [(s["name"], s["status"], s["attempts"]) for s in case["steps"]] == [
+        ("sign_agreement", "done", 1),
+        ("dog_address_change", "done", 1),
+    ]
 
 
 def test_failed_step_is_recorded_and_retried(
-    make_gateway: Callable[..., TestClient], spare_dogs: ServiceProcess, service_processes: dict[str, ServiceProcess]
+    make_gateway: Callable[..., TestClient],
+    spare_dogs: ServiceProcess,
+    service_processes: dict[str, ServiceProcess],
+    gateway_db: str,
 ) -> None:
     urls = {name: p.url for name, p in service_processes.items()} | {"dogs": spare_dogs.url}
     gateway = make_gateway(urls, retry_attempts=0, breaker_reset_s=0.1)
@@ -142,6 +224,15 @@ def test_failed_step_is_recorded_and_retried(
     retried = gateway.post(f"/api/v1/cases/relocation/{view['id']}/retry", headers=DEV).json()
     assert retried["status"] == "completed"
     assert [s["attempts"] for s in retried["steps"]] == [1, 2]  # the agreement was not signed twice
+    assert audit_trail(gateway_db, view["id"]) == [
+        ("relocation_cases", "open"),
+        ("relocation_steps", "step_done"),
+        ("relocation_steps", "step_failed"),
+        ("relocation_cases", "attention"),
+        ("relocation_cases", "retry"),
+        ("relocation_steps", "step_done"),
+        ("relocation_cases", "completed"),
+    ]
 
 
 def test_enterprise_case_files_the_clinic_relocation(gateway: TestClient) -> None:
@@ -185,3 +276,17 @@ def test_case_requires_an_idempotency_key_and_scopes(gateway: TestClient, issue_
     dogs_only = {"X-API-Key": issue_key(f"dogs-only-{uuid.uuid4().hex[:6]}", "dogs:*")}
     r = gateway.post("/api/v1/cases/relocation", json=case_body(1), headers=dogs_only | {"Idempotency-Key": "x"})
     assert r.status_code == 403
+
+
+def test_case_body_refuses_control_characters_anywhere(gateway: TestClient) -> None:
+    key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+    body = case_body(1) | {"new_address": "衢江区\x00安置小区"}
+    r = gateway.post("/api/v1/cases/relocation", json=body, headers=DEV | key)
+    assert (r.status_code, r.json()["field"], r.json()["errors"][0]["code"]) == (
+        422,
+        "new_address",
+        "control_character",
+    )
+    body = case_body(1) | {"agreement": {"household_id": 1, "method": "monetary\x1b[2J", "signed_on": "2023-08-01"}}
+    r = gateway.post("/api/v1/cases/relocation", json=body, headers=DEV | key)
+    assert (r.status_code, r.json()["field"]) == (422, "agreement")

@@ -2,7 +2,6 @@ import asyncio
 import datetime as dt
 
 import httpx
-import pytest
 from medinsurance_testdata import REP, USCC, institution
 from testkit import id_number, identity_headers
 
@@ -270,7 +269,6 @@ def test_enterprise_dossier_flags_termination(client):
     assert flags[0]["code"] == "agreement_terminated" and flags[0]["until"] == "2024-05-31"
 
 
-@pytest.mark.postgres_only
 def test_concurrent_proxies_for_one_agent_stop_at_three(medinsurance_settings):
     principals = [id_number("330802", dt.date(1987, 2, 1), 60 + i) for i in range(6)]
     base = {"agent_id_number": AGENT, "ground": "mobility", "relationship": "close_relative", "starts_on": "2024-03-01"}
@@ -292,7 +290,6 @@ def test_concurrent_proxies_for_one_agent_stop_at_three(medinsurance_settings):
     assert sorted(r.status_code for r in responses) == [201, 201, 201, 422, 422, 422]
 
 
-@pytest.mark.postgres_only
 def test_concurrent_suspensions_escalate_exactly_once(medinsurance_settings):
     async def scenario():
         app = create_app(medinsurance_settings, PlatformSettings(dev_mode=True))

@@ -3,34 +3,25 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
-from science_testdata import ENTERPRISE, eligibility_body, enterprise, make_uscc, materials_body
+from science_testdata import (
+    ENTERPRISE,
+    eligibility_body,
+    enterprise,
+    institute_application,
+    make_uscc,
+    materials_body,
+    recognise,
+)
 from testkit import identity_headers
 
 
 def apply(client: TestClient, **changes: Any) -> Any:
-    body = {
-        "enterprise_uscc": ENTERPRISE,
-        "trade_name": "元立",
-        "core_direction": "高性能合金材料",
-        "materials": materials_body(),
-        "application": eligibility_body(),
-    } | changes
-    return client.post("/v1/institutes", json=body)
+    return client.post("/v1/institutes", json=institute_application(**changes))
 
 
 def recognised(client: TestClient) -> dict[str, Any]:
     enterprise(client)
-    institute = apply(client).json()
-    steps = [
-        {"action": "recommend", "on": "2023-06-10", "no_violation_certificate": "柯科证〔2023〕12号"},
-        {"action": "pass_review", "on": "2023-07-01"},
-        {"action": "publicise", "on": "2023-07-05"},
-        {"action": "recognise", "on": "2023-07-20", "batch": "2023年第一批"},
-    ]
-    for step in steps:
-        r = client.post(f"/v1/institutes/{institute['id']}/decisions", json=step)
-        assert r.status_code == 200, r.text
-    return r.json()  # type: ignore[no-any-return]
+    return recognise(client, apply(client).json()["id"])
 
 
 def test_application_generates_the_name_and_stores_conditions(client: TestClient) -> None:

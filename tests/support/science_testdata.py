@@ -109,3 +109,28 @@ def materials_body(**changes: Any) -> dict[str, Any]:
         "commitment": True,
         "audit_reports": [{"year": y, "items": ALL_AUDIT_ITEMS} for y in (2020, 2021, 2022)],
     } | changes
+
+
+def institute_application(**changes: Any) -> dict[str, Any]:
+    """POST /v1/institutes body: the enterprise ENTERPRISE applying in 2023 with complete materials."""
+    return {
+        "enterprise_uscc": ENTERPRISE,
+        "trade_name": "元立",
+        "core_direction": "高性能合金材料",
+        "materials": materials_body(),
+        "application": eligibility_body(),
+    } | changes
+
+
+def recognise(client: TestClient, institute_id: int) -> dict[str, Any]:
+    """43号 二(二)–(四): county recommendation, expert review, public notice, recognition (June–July 2023)."""
+    steps = [
+        {"action": "recommend", "on": "2023-06-10", "no_violation_certificate": "柯科证〔2023〕12号"},
+        {"action": "pass_review", "on": "2023-07-01"},
+        {"action": "publicise", "on": "2023-07-05"},
+        {"action": "recognise", "on": "2023-07-20", "batch": "2023年第一批"},
+    ]
+    for step in steps:
+        response = client.post(f"/v1/institutes/{institute_id}/decisions", json=step)
+        assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]

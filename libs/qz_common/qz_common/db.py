@@ -3,16 +3,23 @@
 Each command runs in one transaction: routers open it with
 ``async with session.begin():`` so the commit happens before the response is
 built, and an error anywhere rolls everything back (no half-written records).
+
+Commands check, then write (a quota's remainder, a queue position, "not signed yet"). PostgreSQL
+serialises them with the row locks they take (SELECT … FOR UPDATE); SQLite has no row locks and
+ignores FOR UPDATE, so there a command's transaction starts with ``BEGIN IMMEDIATE``: it takes the
+database's one write lock before its first read, and the next command waits for the commit
+(``busy_timeout``) instead of checking stale figures. Reads (transactions the session begins by
+itself) keep a plain deferred ``BEGIN`` and, in WAL mode, never wait for a writer.
 """
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, TypeDecorator, event, text
+from sqlalchemy import JSON, BigInteger, Connection, DateTime, Dialect, Engine, Integer, TypeDecorator, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, SessionTransactionOrigin
 
 from qz_common.errors import ProblemError
 
@@ -26,12 +33,41 @@ def async_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False) if driver else url
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+# Execution option of the engine that command transactions use on SQLite.
+_WRITE_LOCK_FIRST = "qz_sqlite_begin_immediate"
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy's recipe for real transactions on sqlite3/aiosqlite ("Enabling Non-Legacy SQLite
+    # Transactional Modes"): the driver's legacy mode would BEGIN only at the first INSERT/UPDATE/DELETE,
+    # so a command's checks would read outside its transaction, and SAVEPOINTs would escape it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # How long a command waits for the one before it to commit.
+    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(_WRITE_LOCK_FIRST, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class _CommandsTakeTheWriteLock(Session):
+    """Routes transactions opened with ``session.begin()`` (commands) to the engine that BEGINs IMMEDIATE."""
+
+    def __init__(self, *args: Any, command_engine: Engine, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.command_engine = command_engine
+
+    def get_bind(self, mapper: Any = None, **kw: Any) -> Engine | Connection:
+        bind = super().get_bind(mapper, **kw)
+        transaction = self.get_transaction()
+        if transaction is not None and transaction.origin is SessionTransactionOrigin.BEGIN:
+            return self.command_engine
+        return bind
 
 
 class Database:
@@ -40,13 +76,16 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, pool_pre_ping=not self.is_sqlite)
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
-
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """FastAPI dependency: a session closed after the request."""
-        async with self.sessionmaker() as session:
-            yield session
+            event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
+            self.sessionmaker = async_sessionmaker(
+                self.engine,
+                expire_on_commit=False,
+                sync_session_class=_CommandsTakeTheWriteLock,
+                command_engine=self.engine.sync_engine.execution_options(**{_WRITE_LOCK_FIRST: True}),
+            )
+        else:
+            self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -86,13 +125,19 @@ def utcnow() -> dt.datetime:
 
 
 async def get_or_404(
-    session: AsyncSession, model: type[Record], record_id: object, label: str, *, lock: bool = False
+    session: AsyncSession,
+    model: type[Record],
+    record_id: object,
+    label: str,
+    *,
+    lock: bool = False,
+    field: str = "id",
 ) -> Record:
-    """The record, or a 404 problem naming what was missing (``label``, e.g. 养犬登记).
+    """The record, or a 404 problem naming what was missing (``label``, e.g. 养犬登记) and the ``field`` that named it.
 
     ``lock`` takes the row lock (SELECT … FOR UPDATE) and refreshes an instance already in the session.
     """
     record = await session.get(model, record_id, with_for_update=lock, populate_existing=lock)
     if record is None:
-        raise ProblemError(404, "not_found", f"{label}不存在", field="id")
+        raise ProblemError(404, "not_found", f"{label}不存在", field=field)
     return record

@@ -1,9 +1,13 @@
 """Idempotent creation with the ``Idempotency-Key`` header.
 
 The key is claimed (a row inserted) at the start of the create's transaction,
-inside a savepoint. A concurrent request with the same key blocks on the unique
-index until the first commits, then replays the first response; if the first
-rolled back, the second proceeds. A key reused with a different body is a 422.
+inside a savepoint, and stored with the response in the same commit. A
+concurrent request with the same key waits for the first to finish (on
+PostgreSQL it blocks on the unique index; on SQLite the create's transaction
+waits for the write lock, see qz_common.db), then replays the first response
+with its status. A create refused by a rule rolls back with its claim, so the
+key stays free for the corrected request. A key reused with a different body
+is a 422.
 """
 
 import datetime as dt

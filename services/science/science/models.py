@@ -232,3 +232,38 @@ class CreditRecordRow(Base):
     redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"))
     institute_id: Mapped[int | None] = mapped_column(ForeignKey("institutes.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InstituteEvent(Base):
+    """Something that happened to an institute's standing after recognition, kept in order (e.g. the host enterprise
+    lost its 高新 status: 43号 三(六)2 calls for a review)."""
+
+    __tablename__ = "institute_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    institute_id: Mapped[int] = mapped_column(ForeignKey("institutes.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    detail: Mapped[str] = mapped_column(String(300))
+    basis: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FourColourUpdate(Base):
+    """44号 二(四) “四色”管理培育库每季度更新一次，由属地科技管理部门在季末25日前进行更新.
+
+    One enterprise's entry per quarter.
+    """
+
+    __tablename__ = "four_colour_updates"
+    __table_args__ = (UniqueConstraint("enterprise_uscc", "quarter", name="uq_four_colour_quarter"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    enterprise_uscc: Mapped[str] = mapped_column(ForeignKey("enterprises.uscc"), index=True)
+    quarter: Mapped[str] = mapped_column(String(6))  # "2023Q2"
+    listed: Mapped[bool] = mapped_column(Boolean)
+    updated_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    on_time: Mapped[bool] = mapped_column(Boolean)
+    basis: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

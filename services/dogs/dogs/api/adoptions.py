@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlalchemy import select, update
 
-from dogs.api.common import audit, idempotent
+from dogs.api.common import audit, cited, idempotent
 from dogs.api.schemas import (
     AdoptionApplicationIn,
     AdoptionApplicationOut,
@@ -14,7 +14,7 @@ from dogs.api.schemas import (
     ShelterDogIn,
     ShelterDogOut,
 )
-from dogs.models import AdoptionApplication, ShelterDog
+from dogs.models import AdoptionApplication, Impoundment, ShelterDog
 from dogs.rules.adoption import CHECKLIST, CLAUSE, QueuedApplication, earlier_open_applications, missing_checklist_items
 from qz_common.app import Session
 from qz_common.audit import snapshot
@@ -39,6 +39,9 @@ async def offer_dog(
     ensure_district(caller, body.district)
 
     async def create() -> ShelterDogOut:
+        await cited(
+            session, caller, Impoundment, body.impoundment_id, field="impoundment_id", label="扣押记录", required=True
+        )
         dog = ShelterDog(**body.model_dump())
         session.add(dog)
         await session.flush()
@@ -79,7 +82,10 @@ async def apply_for_adoption(
     idempotency_key: IdempotencyKey = None,
 ) -> object:
     async def create() -> AdoptionApplicationOut:
-        # The UPDATE takes the dog's row lock first (a write lock on SQLite), so concurrent
+        # District first: another district's dog is a 403 whatever its state.
+        dog = await get_or_404(session, ShelterDog, dog_id, "犬只", field="dog_id")
+        ensure_district(caller, dog.district, field="dog_id")
+        # The UPDATE takes the dog's row lock (PostgreSQL; SQLite serialises whole commands), so concurrent
         # applications are serialised: queue position and submission time follow one order.
         position = await session.scalar(
             update(ShelterDog)
@@ -88,10 +94,8 @@ async def apply_for_adoption(
             .returning(ShelterDog.applications_received)
         )
         if position is None:
-            dog = await get_or_404(session, ShelterDog, dog_id, "犬只")
+            await session.refresh(dog)
             raise ProblemError(409, "dog_not_available", f"该犬只当前不可领养（{dog.status}）", field="dog_id")
-        dog = await get_or_404(session, ShelterDog, dog_id, "犬只")
-        ensure_district(caller, dog.district)
         application = AdoptionApplication(
             dog_id=dog_id, queue_position=position, submitted_at=utcnow(), **body.model_dump()
         )

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import audit, idempotent
+from dogs.api.common import audit, cited, idempotent, refuse_future
 from dogs.api.schemas import ImpoundmentIn, ImpoundmentOut
-from dogs.models import Impoundment
+from dogs.models import Impoundment, Registration
 from dogs.parameters import breeds_book, notice_book
 from dogs.rules.capture import CLAUSE, capture_problems
 from dogs.rules.classification import BreedCatalogue, classify
@@ -34,6 +34,7 @@ async def record_impoundment(
     ensure_district(caller, body.district)
     if body.occurred_at.tzinfo is None or body.handed_over_at.tzinfo is None:
         raise ProblemError(422, "timezone_required", "捕捉时间和移交时间须带时区", field="occurred_at")
+    refuse_future(occurred_at=body.occurred_at, handed_over_at=body.handed_over_at)
     day = in_quzhou(body.occurred_at).date()
     result = classify(
         body.breed,
@@ -43,17 +44,26 @@ async def record_impoundment(
         BreedCatalogue.from_params(resolve(breeds_book(), day).params),
     )
     problems = capture_problems(result, body.occurred_at, body.handed_over_at)
-    if problems:
-        raise ProblemError(
-            422,
-            "not_within_clause_five",
-            "；".join(problems),
-            field="breed",
-            basis=CLAUSE,
-            reasons=list(result.reasons),
-        )
 
     async def create() -> ImpoundmentOut:
+        await cited(
+            session,
+            caller,
+            Registration,
+            body.registration_id,
+            field="registration_id",
+            label="养犬登记",
+            required=True,
+        )
+        if problems:
+            raise ProblemError(
+                422,
+                "not_within_clause_five",
+                "；".join(problems),
+                field="breed",
+                basis=CLAUSE,
+                reasons=list(result.reasons),
+            )
         record = Impoundment(**body.model_dump(), large=result.large, fierce=result.fierce)
         session.add(record)
         await session.flush()

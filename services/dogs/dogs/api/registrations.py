@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.api.common import audit, idempotent
+from dogs.api.common import audit, cited, idempotent
 from dogs.api.schemas import AddressChangeIn, AddressChangeOut, RegistrationIn, RegistrationOut, RejectIn
 from dogs.models import Photo, Registration, Vaccination
 from dogs.parameters import breeds_book, notice_book
@@ -34,8 +34,8 @@ from qz_common.pagination import Page, Paging, fetch_page
 router = APIRouter(prefix="/v1", tags=["registrations"])
 
 
-async def _vaccination(session: AsyncSession, vaccination_id: int | None) -> VaccinationOnFile | None:
-    record = await session.get(Vaccination, vaccination_id) if vaccination_id is not None else None
+async def _vaccination(session: AsyncSession, caller: Caller, vaccination_id: int | None) -> VaccinationOnFile | None:
+    record = await cited(session, caller, Vaccination, vaccination_id, field="vaccination_id", label="免疫记录")
     if record is None:
         return None
     return VaccinationOnFile(record.owner_id_number, record.vaccine_name, record.vaccinated_on, record.next_due_on)
@@ -73,7 +73,7 @@ async def submit_registration(
             residence_permit_number=body.residence_permit_number,
             residence_proof_type=body.residence_proof_type,
             residence_proof_number=body.residence_proof_number,
-            vaccination=await _vaccination(session, body.vaccination_id),
+            vaccination=await _vaccination(session, caller, body.vaccination_id),
             breed=body.breed,
             front_photo=await _photo(session, body.front_photo_id),
             side_photo=await _photo(session, body.side_photo_id),
@@ -174,8 +174,10 @@ async def change_owner_address(body: AddressChangeIn, caller: Writer, session: S
                 .with_for_update()
             )
         ).all()
+        # District first, before anything changes: every registration of the owner must be the caller's to move.
         for record in rows:
-            ensure_district(caller, record.district)
+            ensure_district(caller, record.district, field="owner_id_number")
+        for record in rows:
             if (record.address, record.district, record.key_area) == (body.address, body.district, body.key_area):
                 continue
             before = snapshot(record)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import audit, idempotent
+from dogs.api.common import audit, idempotent, refuse_future
 from dogs.api.schemas import VaccinationIn, VaccinationOut
 from dogs.models import Vaccination
 from dogs.rules.vaccination import CLAUSE, immunisation_problems
@@ -29,6 +29,7 @@ async def create_vaccination(
     idempotency_key: IdempotencyKey = None,
 ) -> object:
     ensure_district(caller, body.district)
+    refuse_future(vaccinated_on=body.vaccinated_on)
     problems = immunisation_problems(body.vaccinated_on, body.next_due_on)
     if problems:
         errors = [{"field": f, "code": "invalid_immunisation", "detail": d, "basis": CLAUSE} for f, d in problems]

@@ -46,6 +46,7 @@ from expropriation.rules.types import (
 )
 from qz_common.clock import today
 from qz_common.ids import USCC, IdNumber
+from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 from qz_common.periods import add_months
 
@@ -85,8 +86,8 @@ AnnouncementDate = Annotated[dt.date, AfterValidator(_within(ANNOUNCEMENT_HORIZO
 PlanDate = Annotated[dt.date, AfterValidator(_within(PLANNING_HORIZON_MONTHS))]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
+    """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
 
 class Out(BaseModel):

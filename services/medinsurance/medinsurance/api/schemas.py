@@ -14,6 +14,7 @@ from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.performance import Category
 from qz_common.districts import District
 from qz_common.ids import USCC, IdNumber
+from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 
 MAX_ROW_ID = 2**63 - 1
@@ -29,8 +30,8 @@ Circumstances = Annotated[list[Annotated[int, Field(ge=1, le=99)]], Field(max_le
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
+    """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
 
 class Out(BaseModel):

@@ -14,10 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from medinsurance.rules.basis import Day, basis, period_complete
 from qz_common.ids import USCC
+from qz_common.inputs import StrictInput
 from qz_common.params import ParameterSet
 from qz_common.periods import add_months
 
@@ -33,8 +34,10 @@ MAX_LICENCES = 50
 MAX_PENALTIES = 200
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Frozen(StrictInput):
+    """The facts a caseworker submits: exactly understood or refused (qz_common.inputs), and immutable."""
+
+    model_config = ConfigDict(frozen=True)
 
 
 class MedicalBasic(StrEnum):

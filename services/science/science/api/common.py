@@ -1,7 +1,10 @@
 """Wiring shared by the science routers: audit trail, idempotency, today's date in 衢州, lookups."""
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
+from fastapi import Path
 from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,17 +15,24 @@ from qz_common.idempotency import IdempotentCreator
 from qz_common.ids import validate_id_number, validate_uscc
 from qz_common.params import RuleNotInForce
 from science.models import AuditRecord, CreditRecordRow, IdempotencyKey
-from science.rules.credit import CreditKind, CreditRecord
+from science.parameters import policy_params
+from science.rules.basis import INSTITUTES_DOC, POLICIES_DOC, VOUCHERS_DOC
+from science.rules.credit import CreditKind, CreditRecord, CreditSubject
+from science.rules.params import PolicyParams
+from science.rules.policies_2023 import in_force
 from science.rules.voucher_lifecycle import ApplicantKind, Problem
 
 audit = AuditTrail(AuditRecord)
+# A record's id in a path, as the database stores it (BIGINT): larger numbers name nothing (422, not a 5xx).
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 idempotent = IdempotentCreator(IdempotencyKey)
 
 
-def holder_or_422(kind: ApplicantKind, holder_id: str, field: str) -> str:
-    """企业 by 统一社会信用代码, 创业者 by 身份证号, validated with python-stdnum."""
+def holder_or_422(kind: ApplicantKind | CreditSubject, holder_id: str, field: str) -> str:
+    """企业 and 创新载体 by 统一社会信用代码, 创业者 by 身份证号, validated with python-stdnum."""
+    by_id_number = kind in (ApplicantKind.ENTREPRENEUR, CreditSubject.ENTREPRENEUR)
     try:
-        return validate_uscc(holder_id) if kind is ApplicantKind.ENTERPRISE else validate_id_number(holder_id)
+        return validate_id_number(holder_id) if by_id_number else validate_uscc(holder_id)
     except PydanticCustomError as exc:
         raise ProblemError(
             422,
@@ -33,13 +43,41 @@ def holder_or_422(kind: ApplicantKind, holder_id: str, field: str) -> str:
         ) from None
 
 
-def not_in_force(exc: RuleNotInForce) -> ProblemError:
+# The parameter books (params/*.toml) by the document whose figures they hold.
+DOCUMENT_OF_BOOK = {"institutes": INSTITUTES_DOC, "vouchers": VOUCHERS_DOC, "policies": POLICIES_DOC}
+
+
+def not_in_force(exc: RuleNotInForce, field: str = "on") -> ProblemError:
+    """A date before a rule took effect: 422 naming the rule and the day it took effect."""
+    rule = DOCUMENT_OF_BOOK.get(exc.book, exc.book)
     return ProblemError(
         422,
         "rule_not_in_force",
-        f"{exc.day.isoformat()} 无适用的规定版本（自 {exc.first_effective.isoformat()} 起施行）",
-        field="on",
+        f"{rule} 自 {exc.first_effective.isoformat()} 起施行，不适用于 {exc.day.isoformat()}",
+        field=field,
+        rule=rule,
+        in_force_from=exc.first_effective.isoformat(),
     )
+
+
+Params = TypeVar("Params")
+
+
+def params_on(load: Callable[[dt.date], Params], day: dt.date, field: str) -> Params:
+    """The parameters of a rule on ``day``, or 422 ``rule_not_in_force`` naming ``field``."""
+    try:
+        return load(day)
+    except RuleNotInForce as exc:
+        raise not_in_force(exc, field) from None
+
+
+def policy_in_force_on(day: dt.date) -> PolicyParams | None:
+    """衢政发〔2023〕1号 figures when its items apply on ``day`` (2023, P-03), else None."""
+    try:
+        params = policy_params(day)
+    except RuleNotInForce:
+        return None
+    return params if in_force(day, params) else None
 
 
 def problems_422(
@@ -59,7 +97,7 @@ def problems_422(
 async def credit_records_of(session: AsyncSession, subject_id: str) -> tuple[CreditRecord, ...]:
     rows = (await session.scalars(select(CreditRecordRow).where(CreditRecordRow.subject_id == subject_id))).all()
     return tuple(
-        CreditRecord(CreditKind(r.kind), r.decided_on, _years_between(r.decided_on, r.ban_until)) for r in rows
+        CreditRecord(CreditKind(r.kind), r.decided_on, _years_between(r.decided_on, r.ban_until), r.id) for r in rows
     )
 
 

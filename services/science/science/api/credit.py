@@ -12,12 +12,12 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer
 from qz_common.pagination import Page, Paging, fetch_page
-from science.api.common import audit, holder_or_422, idempotent
+from science.api.common import audit, holder_or_422, idempotent, params_on
 from science.api.schemas import CreditIn, CreditOut
 from science.api.vouchers import release
-from science.models import CreditRecordRow, Redemption
+from science.models import Carrier, CreditRecordRow, Redemption
 from science.parameters import institute_params, voucher_params
-from science.rules.credit import CREDIT_BASIS, CreditKind, CreditRecord
+from science.rules.credit import CREDIT_BASIS, CreditKind, CreditRecord, CreditSubject
 
 router = APIRouter(prefix="/v1", tags=["credit"])
 
@@ -30,16 +30,27 @@ async def create_credit_record(
 ) -> object:
     subject_id = holder_or_422(body.subject_kind, body.subject_id, "subject_id")
     years = (
-        voucher_params(body.decided_on).fraud_ban_years
+        params_on(voucher_params, body.decided_on, "decided_on").fraud_ban_years
         if body.kind is CreditKind.VOUCHER_FRAUD
-        else institute_params(body.decided_on).false_materials_ban_years
+        else params_on(institute_params, body.decided_on, "decided_on").false_materials_ban_years
     )
     record = CreditRecord(body.kind, body.decided_on, years)
 
     async def create() -> CreditOut:
+        carrier = None
+        if body.subject_kind is CreditSubject.CARRIER:
+            carrier = await session.scalar(select(Carrier).where(Carrier.uscc == subject_id))
+            if carrier is None:
+                raise ProblemError(
+                    422, "carrier_not_registered", "该统一社会信用代码不是已注册的创新载体", field="subject_id"
+                )
+            if body.kind is not CreditKind.VOUCHER_FRAUD:
+                detail = "创新载体只适用创新券骗取财政资金记录（44号 五(二)）"
+                raise ProblemError(422, "kind_not_for_carrier", detail, field="kind")
         if body.redemption_id is not None:
             redemption = await get_or_404(session, Redemption, body.redemption_id, "兑付申请", lock=True)
-            if redemption.holder_id != subject_id:
+            concerned = redemption.carrier_id == carrier.id if carrier else redemption.holder_id == subject_id
+            if not concerned:
                 raise ProblemError(422, "subject_mismatch", "兑付申请不属于该主体", field="redemption_id")
             if redemption.status in ("submitted", "approved", "paid"):
                 before = snapshot(redemption)

@@ -14,8 +14,8 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.pagination import Page, Paging, fetch_page
-from science.api.common import audit, credit_records_of, idempotent, problems_422
-from science.api.enterprises import enterprise_or_404
+from science.api.common import PathId, audit, credit_records_of, idempotent, params_on, problems_422
+from science.api.enterprises import MANAGED_STATUSES, enterprise_or_404
 from science.api.rules import evaluate_application, to_application
 from science.api.schemas import (
     AnnualReportIn,
@@ -24,23 +24,33 @@ from science.api.schemas import (
     ChangeOut,
     InstituteApplicationIn,
     InstituteDecisionIn,
+    InstituteEventOut,
     InstituteOut,
     RevokeIn,
     UpgradeIn,
 )
-from science.models import CreditRecordRow, Institute, InstituteAnnualReport, InstituteChange
+from science.models import (
+    CreditRecordRow,
+    Enterprise,
+    Institute,
+    InstituteAnnualReport,
+    InstituteChange,
+    InstituteEvent,
+)
 from science.parameters import institute_params
 from science.rules.basis import institutes as cite
 from science.rules.credit import CreditKind
 from science.rules.institute_application import ApplicationMaterials, AuditReport, missing_materials
-from science.rules.institute_conditions import rd_intensity_met
+from science.rules.institute_conditions import InstituteApplication, rd_intensity_met
 from science.rules.institute_management import (
     AnnualReport,
     InstituteStatus,
     NameError_,
+    RevocationGround,
     change_report,
     institute_name,
     monitoring_outcomes,
+    monitoring_verdict,
     revoke,
     upgrade_to_provincial,
 )
@@ -49,7 +59,7 @@ from science.rules.voucher_lifecycle import ban_problems
 router = APIRouter(prefix="/v1", tags=["institutes"])
 
 LIVE = ("applied", "recommended", "reviewed", "publicised", "recognised", "yellow_warning")
-MANAGED = ("recognised", "yellow_warning")
+MANAGED = MANAGED_STATUSES
 # 二 申报及认定程序: (from, action) → (to, clause)
 TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("applied", "recommend"): ("recommended", "二(二)"),
@@ -62,15 +72,49 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+# 43号 一(二) facts the bureau already holds on the enterprise record: (attribute, label).
+STORED_FACTS = (
+    ("registered_in_quzhou_on", "在衢注册日期"),
+    ("hitech_valid_until", "国家高新技术企业证书有效期"),
+)
+
+
+def refuse_contradicted_facts(enterprise: Enterprise, application: InstituteApplication) -> None:
+    """An application is judged on the facts the service holds, not only on what the request says: where the
+    enterprise record has a registration date or a 高新 validity, the application must state the same (422 naming
+    each contradiction; the record is corrected through PATCH /v1/enterprises/{uscc}, which is audited)."""
+    errors = []
+    for attribute, label in STORED_FACTS:
+        held, stated = getattr(enterprise, attribute), getattr(application, attribute)
+        if held is not None and held != stated:
+            errors.append(
+                {
+                    "field": f"application.{attribute}",
+                    "code": "contradicts_enterprise_record",
+                    "detail": f"{label}与企业登记信息不符（登记为 {held.isoformat()}，申请为 {stated or '未填'}）",
+                    "basis": cite("一(二)"),
+                }
+            )
+    if errors:
+        raise ProblemError(
+            422,
+            "contradicts_enterprise_record",
+            "申请与企业登记信息不符：" + "；".join(e["detail"] for e in errors),
+            field=errors[0]["field"],
+            errors=errors,
+        )
+
+
 @router.post("/institutes", status_code=201, summary="申报市级企业研究院（43号 二(一)）", response_model=InstituteOut)
 async def apply(
     body: InstituteApplicationIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
-    application = to_application(body.application)
+    application = to_application(body.application, "application.")
 
     async def create() -> InstituteOut:
         enterprise = await enterprise_or_404(session, body.enterprise_uscc, lock=True)
         ensure_district(caller, enterprise.district)
+        refuse_contradicted_facts(enterprise, application)
         try:
             name = institute_name(body.trade_name, body.core_direction)
         except NameError_ as exc:
@@ -103,7 +147,7 @@ async def apply(
                     for m in missing
                 ],
             )
-        result = evaluate_application(application)
+        result = evaluate_application(application, "application.applied_on")
         if not result.eligible:
             failing = [c for c in result.conditions if not c.passed]
             raise ProblemError(
@@ -163,10 +207,14 @@ async def list_institutes(
 
 
 @router.get("/institutes/{institute_id}", summary="企业研究院详情")
-async def get_institute(institute_id: int, caller: Reader, session: Session) -> InstituteOut:
+async def get_institute(institute_id: PathId, caller: Reader, session: Session) -> InstituteOut:
+    return InstituteOut.model_validate(await _readable(session, caller, institute_id))
+
+
+async def _readable(session: Session, caller: Reader, institute_id: int) -> Institute:
     institute = await get_or_404(session, Institute, institute_id, "企业研究院")
     ensure_district(caller, institute.district)
-    return InstituteOut.model_validate(institute)
+    return institute
 
 
 async def _locked(session: Session, caller: Writer, institute_id: int) -> Institute:
@@ -176,7 +224,7 @@ async def _locked(session: Session, caller: Writer, institute_id: int) -> Instit
 
 
 @router.post("/institutes/{institute_id}/decisions", summary="推荐、评审、公示、认定（43号 二(二)–(四)）")
-async def decide(institute_id: int, body: InstituteDecisionIn, caller: Writer, session: Session) -> InstituteOut:
+async def decide(institute_id: PathId, body: InstituteDecisionIn, caller: Writer, session: Session) -> InstituteOut:
     async with session.begin():
         institute = await _locked(session, caller, institute_id)
         step = TRANSITIONS.get((institute.status, body.action))
@@ -219,7 +267,7 @@ async def decide(institute_id: int, body: InstituteDecisionIn, caller: Writer, s
     response_model=AnnualReportOut,
 )
 async def annual_report(
-    institute_id: int, body: AnnualReportIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+    institute_id: PathId, body: AnnualReportIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> AnnualReportOut:
         institute = await _locked(session, caller, institute_id)
@@ -240,9 +288,11 @@ async def annual_report(
             )
         ).all()
         history = [AnnualReport(r.year, r.meets_standard) for r in earlier] + [AnnualReport(body.year, meets)]
+        # The whole series decides, in year order, whatever order the reports arrive in (三(五), I-09).
+        verdict = monitoring_verdict(history, params)
+        assert verdict is not None
         outcomes = {o.year: o for o in monitoring_outcomes(history, params)}
-        outcome = outcomes.get(body.year)
-        status = outcome.status if outcome else InstituteStatus.REVOKED
+        outcome = outcomes.get(body.year, verdict)  # a year after the revoking pair: already revoked
         report = InstituteAnnualReport(
             institute_id=institute.id,
             year=body.year,
@@ -250,18 +300,17 @@ async def annual_report(
             rd_expense=body.rd_expense,
             meets_standard=meets,
             detail=detail,
-            outcome=status.value,
+            outcome=outcome.status.value,
             basis=[cite("三(五)"), cite("一(四)")],
         )
         session.add(report)
-        latest = max(history, key=lambda r: r.year).year == body.year
-        if latest and institute.status != status.value:
+        if institute.status != verdict.status.value:
             before = snapshot(institute)
-            institute.status = status.value
-            institute.status_basis = cite("三(五)")
-            institute.status_reason = outcome.detail if outcome else "连续两年研发投入不达标，取消资格"
+            institute.status = verdict.status.value
+            institute.status_basis = verdict.basis
+            institute.status_reason = f"{verdict.year}年度：{verdict.detail}"
             await session.flush()
-            audit.record(session, caller, f"monitoring_{status.value}", institute, before=before)
+            audit.record(session, caller, f"monitoring_{verdict.status.value}", institute, before=before)
         await session.flush()
         audit.record(session, caller, "annual_report", report)
         return AnnualReportOut.model_validate(report)
@@ -273,15 +322,25 @@ async def annual_report(
 
 
 @router.get("/institutes/{institute_id}/annual-reports", summary="年报与监测结果")
-async def list_reports(institute_id: int, caller: Reader, session: Session) -> list[AnnualReportOut]:
-    institute = await get_or_404(session, Institute, institute_id, "企业研究院")
-    ensure_district(caller, institute.district)
+async def list_reports(institute_id: PathId, caller: Reader, session: Session) -> list[AnnualReportOut]:
+    await _readable(session, caller, institute_id)
     rows = await session.scalars(
         select(InstituteAnnualReport)
         .where(InstituteAnnualReport.institute_id == institute_id)
         .order_by(InstituteAnnualReport.year)
     )
     return [AnnualReportOut.model_validate(r) for r in rows]
+
+
+@router.get("/institutes/{institute_id}/events", summary="研究院事件（失去高新技术企业资格待复核等，43号 三(六)）")
+async def list_events(institute_id: PathId, caller: Reader, session: Session) -> list[InstituteEventOut]:
+    await _readable(session, caller, institute_id)
+    rows = await session.scalars(
+        select(InstituteEvent)
+        .where(InstituteEvent.institute_id == institute_id)
+        .order_by(InstituteEvent.occurred_on, InstituteEvent.id)
+    )
+    return [InstituteEventOut.model_validate(r) for r in rows]
 
 
 @router.post(
@@ -291,7 +350,7 @@ async def list_reports(institute_id: int, caller: Reader, session: Session) -> l
     response_model=ChangeOut,
 )
 async def report_change(
-    institute_id: int, body: ChangeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+    institute_id: PathId, body: ChangeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> ChangeOut:
         institute = await _locked(session, caller, institute_id)
@@ -299,7 +358,9 @@ async def report_change(
             raise ProblemError(409, "institute_not_managed", f"研究院当前状态为 {institute.status}")
         if body.reported_on < body.changed_on:
             raise ProblemError(422, "reported_before_change", "申报日期早于变更日期", field="reported_on")
-        result = change_report(body.changed_on, body.reported_on, institute_params(body.changed_on))
+        result = change_report(
+            body.changed_on, body.reported_on, params_on(institute_params, body.changed_on, "changed_on")
+        )
         new_name = None
         if body.new_trade_name or body.new_core_direction:
             try:
@@ -337,7 +398,7 @@ async def report_change(
 
 
 @router.post("/institutes/{institute_id}/upgrade", summary="升级为省级企业研发机构，退出市级序列（43号 三(四)）")
-async def upgrade(institute_id: int, body: UpgradeIn, caller: Writer, session: Session) -> InstituteOut:
+async def upgrade(institute_id: PathId, body: UpgradeIn, caller: Writer, session: Session) -> InstituteOut:
     async with session.begin():
         institute = await _locked(session, caller, institute_id)
         if institute.status not in MANAGED:
@@ -353,13 +414,51 @@ async def upgrade(institute_id: int, body: UpgradeIn, caller: Writer, session: S
         return InstituteOut.model_validate(institute)
 
 
+async def refuse_unshown_ground(session: Session, institute: Institute, body: RevokeIn) -> None:
+    """Grounds the service can check against its own records must be shown by them (三(五), 三(六)2): two consecutive
+    missed years in the annual reports, or an enterprise record whose 高新 validity has ended by the decision."""
+    if body.ground is RevocationGround.RD_BELOW_STANDARD_TWICE:
+        reports = (
+            await session.scalars(
+                select(InstituteAnnualReport).where(InstituteAnnualReport.institute_id == institute.id)
+            )
+        ).all()
+        params = institute_params(institute.recognised_on or institute.applied_on)
+        verdict = monitoring_verdict([AnnualReport(r.year, r.meets_standard) for r in reports], params)
+        if verdict is None or verdict.status is not InstituteStatus.REVOKED:
+            years = "、".join(str(r.year) for r in sorted(reports, key=lambda r: r.year) if not r.meets_standard)
+            raise ProblemError(
+                422,
+                "ground_not_shown",
+                f"年报未显示连续两年研发投入不达标（不达标年度：{years or '无'}）",
+                field="ground",
+            )
+    if body.ground is RevocationGround.LOST_HITECH:
+        enterprise = await enterprise_or_404(session, institute.enterprise_uscc)
+        valid_until = enterprise.hitech_valid_until
+        if valid_until is not None and valid_until >= body.decided_on:
+            raise ProblemError(
+                422,
+                "ground_not_shown",
+                f"企业登记的国家高新技术企业证书有效期至 {valid_until.isoformat()}，"
+                f"{body.decided_on.isoformat()} 仍有效",
+                field="ground",
+            )
+
+
 @router.post("/institutes/{institute_id}/revoke", summary="取消企业研究院资格（43号 三(六)）")
-async def revoke_institute(institute_id: int, body: RevokeIn, caller: Writer, session: Session) -> InstituteOut:
+async def revoke_institute(institute_id: PathId, body: RevokeIn, caller: Writer, session: Session) -> InstituteOut:
     async with session.begin():
         institute = await _locked(session, caller, institute_id)
-        if institute.status in ("revoked", "rejected", "upgraded"):
-            raise ProblemError(409, "institute_closed", f"研究院当前状态为 {institute.status}")
-        decision = revoke(body.ground, body.decided_on, institute_params(body.decided_on))
+        if institute.status not in MANAGED:
+            raise ProblemError(
+                409, "institute_not_recognised", f"研究院当前状态为 {institute.status}，仅可取消已认定的研究院资格"
+            )
+        assert institute.recognised_on is not None
+        if body.decided_on < institute.recognised_on:
+            raise ProblemError(422, "decided_before_recognition", "取消日期早于认定日期", field="decided_on")
+        await refuse_unshown_ground(session, institute, body)
+        decision = revoke(body.ground, body.decided_on, params_on(institute_params, body.decided_on, "decided_on"))
         before = snapshot(institute)
         institute.status = InstituteStatus.REVOKED.value
         institute.status_basis = decision.basis

@@ -9,15 +9,17 @@ from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 from qz_common.params import RuleNotInForce
-from science.api.common import not_in_force
+from science.api.common import params_on, policy_in_force_on
 from science.api.schemas import (
     AwardOut,
     ConditionOut,
     EligibilityOut,
     IncubatorIn,
+    InnovationCentreIn,
     InstituteEligibilityIn,
     InstituteNameIn,
     InstituteNameOut,
+    InsuranceCompensationIn,
     InternationalBaseIn,
     LineOut,
     OverseasRdIn,
@@ -26,6 +28,8 @@ from science.api.schemas import (
     SubsidyIn,
     SubsidyOut,
     TargetOut,
+    TechTransferIn,
+    TechTransferOut,
 )
 from science.parameters import institute_params, policy_params, voucher_params
 from science.rules import policies_2023 as pol
@@ -44,7 +48,32 @@ from science.rules.voucher_subsidy import ServiceRequest, subsidy
 router = APIRouter(prefix="/v1", tags=["rules"])
 
 
-def to_application(body: InstituteEligibilityIn) -> InstituteApplication:
+# Counts that are parts of a total (43号 一(五)): a part larger than its whole is a typing error, not a fact.
+COUNT_PARTS = (
+    ("fulltime_rd_staff", "专职研发人员", "enterprise_employees", "企业当年职工总数"),
+    ("institute_staff", "研发机构职工总数", "enterprise_employees", "企业当年职工总数"),
+    ("qualified_engineers", "专科以上学历或中级以上职称的工程技术人员", "institute_staff", "研发机构职工总数"),
+)
+
+
+def refuse_implausible_counts(body: InstituteEligibilityIn, prefix: str = "") -> None:
+    """422 naming every count that exceeds the total it is part of."""
+    errors = [
+        {
+            "field": prefix + part,
+            "code": "count_exceeds_total",
+            "detail": f"{part_label}{getattr(body, part)}人超过{whole_label}{getattr(body, whole)}人",
+        }
+        for part, part_label, whole, whole_label in COUNT_PARTS
+        if getattr(body, part) > getattr(body, whole)
+    ]
+    if errors:
+        detail = "人数不合理：" + "；".join(e["detail"] for e in errors)
+        raise ProblemError(422, "count_exceeds_total", detail, field=errors[0]["field"], errors=errors)
+
+
+def to_application(body: InstituteEligibilityIn, prefix: str = "") -> InstituteApplication:
+    refuse_implausible_counts(body, prefix)
     return InstituteApplication(
         applied_on=body.applied_on or today(),
         important_fields=frozenset(body.important_fields),
@@ -73,12 +102,8 @@ def to_application(body: InstituteEligibilityIn) -> InstituteApplication:
     )
 
 
-def evaluate_application(application: InstituteApplication) -> EligibilityResult:
-    try:
-        params = institute_params(application.applied_on)
-    except RuleNotInForce as exc:
-        raise not_in_force(exc) from None
-    return evaluate(application, params)
+def evaluate_application(application: InstituteApplication, field: str = "applied_on") -> EligibilityResult:
+    return evaluate(application, params_on(institute_params, application.applied_on, field))
 
 
 def eligibility_out(result: EligibilityResult) -> EligibilityOut:
@@ -107,15 +132,13 @@ async def name_institute(body: InstituteNameIn, _caller: Reader) -> InstituteNam
 @router.post("/vouchers/subsidy", summary="创新券补助额（44号 三，按服务类型）")
 async def voucher_subsidy(body: SubsidyIn, _caller: Reader) -> SubsidyOut:
     day = body.on or today()
-    try:
-        params = voucher_params(day)
-    except RuleNotInForce as exc:
-        raise not_in_force(exc) from None
+    params = params_on(voucher_params, day, "on")
     result = subsidy(
         ServiceRequest(
             body.service_type, body.fee, body.via_shared_platform, body.statutory_testing, body.audit_purpose
         ),
         params,
+        policy_in_force_on(day),
     )
     return SubsidyOut(
         subsidy=result.subsidy,
@@ -177,6 +200,33 @@ async def overseas_rd(body: OverseasRdIn, _caller: Reader) -> AwardOut:
 async def incubator(body: IncubatorIn, _caller: Reader) -> AwardOut:
     params = _policy_params(body.year)
     return award_out(pol.incubator_award(body.event, body.level, params, body.superior_award), params)
+
+
+@router.post("/policies/insurance-compensation", summary="创新券保费兑付补偿（衢政发〔2023〕1号 二8，80%）")
+async def insurance_compensation(body: InsuranceCompensationIn, _caller: Reader) -> AwardOut:
+    params = _policy_params(body.year)
+    return award_out(pol.insurance_compensation(body.premium, params), params)
+
+
+@router.post(
+    "/policies/innovation-centre-city-minimum", summary="市财政补助不低于省财政补助的2倍（衢政发〔2023〕1号 二10）"
+)
+async def innovation_centre(body: InnovationCentreIn, _caller: Reader) -> AwardOut:
+    params = _policy_params(body.year)
+    return award_out(pol.innovation_centre_city_minimum(body.provincial_funding, params, body.city_funding), params)
+
+
+@router.post("/policies/tech-transfer-income", summary="技术转让所得免征、减半（衢政发〔2023〕1号 二12）")
+async def tech_transfer(body: TechTransferIn, _caller: Reader) -> TechTransferOut:
+    params = _policy_params(body.year)
+    split = pol.tech_transfer_income_split(body.income, params)
+    return TechTransferOut(
+        exempt=split.exempt,
+        halved=split.halved,
+        taxable_base=split.taxable_base,
+        basis=split.basis,
+        parameter_version=params.version,
+    )
 
 
 def _item_out(item: pol.PolicyItem) -> PolicyItemOut:

@@ -4,12 +4,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
+from qz_common.clock import today
 from qz_common.districts import District
 from qz_common.ids import USCC
+from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
-from science.rules.credit import CreditKind
+from science.rules.credit import CreditKind, CreditSubject
 from science.rules.institute_application import AuditItem
 from science.rules.institute_conditions import (
     AcquisitionMode,
@@ -23,16 +26,39 @@ from science.rules.policies_2023 import CarrierLevel, IncubatorEvent
 from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel
 from science.rules.voucher_subsidy import AuditPurpose, ServiceType
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="元，字符串，最多两位小数")]
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """ "-0" and "-0.00" are zero: stored and shown as 0, never as a negative sign on nothing."""
+    return abs(value) if value == 0 else value
+
+
+def _not_in_future(day: dt.date) -> dt.date:
+    """Dates of things that have happened (a service used, a decision taken) cannot lie after today in 衢州."""
+    now = today()
+    if day > now:
+        raise PydanticCustomError("date_in_future", "日期不能晚于今天（{today}）", {"today": now.isoformat()})
+    return day
+
+
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, description="元，字符串，最多两位小数"),
+    AfterValidator(_unsigned_zero),
+]
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2, description="元，大于0")]
-Area = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="平方米")]
+Area = Annotated[
+    Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="平方米"), AfterValidator(_unsigned_zero)
+]
+PastDate = Annotated[dt.date, AfterValidator(_not_in_future)]
+# A record's id as the database stores it (BIGINT): larger numbers name nothing and are refused before any query.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
+    """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
 
 class Out(BaseModel):
@@ -44,14 +70,14 @@ class Out(BaseModel):
 
 class IpRightIn(Strict):
     kind: IpKind
-    obtained_on: dt.date
+    obtained_on: PastDate
     in_declared_field: bool = True
     mode: AcquisitionMode = AcquisitionMode.OWN_RESEARCH
 
 
 class IncidentIn(Strict):
     kind: Text
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 class RelaxationIn(Strict):
@@ -133,11 +159,14 @@ class SubsidyOut(BaseModel):
     parameter_version: str
 
 
+PolicyYear = Annotated[int, Field(ge=2000, le=2100, description="政策年度（衢政发〔2023〕1号 适用于2023年）")]
+
+
 class RdSubsidyIn(Strict):
     rd_expense: Money
     previous_rd_expense: Money
     revenue: Money
-    year: int = Field(2023, ge=2000, le=2100, description="政策年度（衢政发〔2023〕1号 适用于2023年）")
+    year: PolicyYear = 2023
 
 
 class AwardOut(BaseModel):
@@ -152,20 +181,50 @@ class AwardOut(BaseModel):
 class InternationalBaseIn(Strict):
     filed_with_province: bool
     rated_excellent: bool
-    year: int = 2023
+    year: PolicyYear = 2023
 
 
 class OverseasRdIn(Strict):
     overseas_rd_investment: Money
     already_awarded: bool = False
-    year: int = 2023
+    year: PolicyYear = 2023
 
 
 class IncubatorIn(Strict):
     event: IncubatorEvent
     level: CarrierLevel
     superior_award: Money | None = None
-    year: int = 2023
+    year: PolicyYear = 2023
+
+
+class InsuranceCompensationIn(Strict):
+    """衢政发〔2023〕1号 二8 科技成果先用后转保险: 企业实际投保费用."""
+
+    premium: PositiveMoney
+    year: PolicyYear = 2023
+
+
+class InnovationCentreIn(Strict):
+    """衢政发〔2023〕1号 二10 省高端化学品技术创新中心."""
+
+    provincial_funding: PositiveMoney = Field(description="省财政补助经费")
+    city_funding: Money | None = Field(None, description="拟安排的市财政合计补助经费（可选，判断是否达到下限）")
+    year: PolicyYear = 2023
+
+
+class TechTransferIn(Strict):
+    """衢政发〔2023〕1号 二12 符合条件的居民企业技术转让所得."""
+
+    income: Money
+    year: PolicyYear = 2023
+
+
+class TechTransferOut(BaseModel):
+    exempt: Yuan = Field(description="不超过500万元的部分，免征企业所得税")
+    halved: Yuan = Field(description="超过500万元的部分，减半征收")
+    taxable_base: Yuan = Field(description="减半后计入应纳税所得的部分")
+    basis: str
+    parameter_version: str
 
 
 class TargetOut(BaseModel):
@@ -226,6 +285,27 @@ class EnterpriseOut(Out):
     created_at: dt.datetime
 
 
+class FourColourUpdateIn(Strict):
+    """44号 二(四) one enterprise's entry in the quarterly update of the “四色”管理培育库."""
+
+    year: int = Field(ge=2023, le=2100)
+    quarter: int = Field(ge=1, le=4)
+    listed: bool = Field(description="本季度是否列入培育库")
+    updated_on: PastDate = Field(description="属地科技管理部门更新日期")
+
+
+class FourColourUpdateOut(Out):
+    id: int
+    enterprise_uscc: str
+    quarter: str
+    listed: bool
+    updated_on: dt.date
+    due_on: dt.date
+    on_time: bool
+    basis: str
+    created_at: dt.datetime
+
+
 # ---- institutes ------------------------------------------------------------------------------------------
 
 
@@ -279,7 +359,7 @@ InstituteAction = Literal["recommend", "pass_review", "fail_review", "publicise"
 
 class InstituteDecisionIn(Strict):
     action: InstituteAction
-    on: dt.date
+    on: PastDate
     note: Annotated[str, Field(max_length=300)] | None = None
     no_violation_certificate: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
         None, description="县级科技管理部门开具的无违法证明编号（recommend 时必填）"
@@ -311,10 +391,20 @@ class AnnualReportOut(Out):
 class ChangeIn(Strict):
     kind: Literal["rename", "restructure", "other"]
     description: Text
-    changed_on: dt.date
-    reported_on: dt.date
+    changed_on: PastDate
+    reported_on: PastDate
     new_trade_name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
     new_core_direction: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+
+class InstituteEventOut(Out):
+    id: int
+    institute_id: int
+    kind: str
+    occurred_on: dt.date
+    detail: str
+    basis: str
+    created_at: dt.datetime
 
 
 class ChangeOut(Out):
@@ -331,13 +421,13 @@ class ChangeOut(Out):
 
 
 class UpgradeIn(Strict):
-    on: dt.date
+    on: PastDate
     provincial_designation: Text
 
 
 class RevokeIn(Strict):
     ground: RevocationGround
-    decided_on: dt.date
+    decided_on: PastDate
     reason: Text
 
 
@@ -402,22 +492,22 @@ class PoolOut(Out):
 class MyClaimIn(Strict):
     """A 创业者's own claim through 浙里办: the holder is the authenticated citizen."""
 
-    pool_id: int
+    pool_id: RecordId
     holder_name: Name
     amount: PositiveMoney
-    claimed_on: dt.date | None = Field(None, description="申领日期（默认今天，北京时间）")
+    claimed_on: PastDate | None = Field(None, description="申领日期（默认今天，北京时间）")
     has_innovation_need: bool = True
     competition_winner: bool = Field(False, description="在创新创业大赛取得名次")
     incubated: bool = Field(False, description="孵化器、众创空间在孵")
 
 
 class ClaimIn(Strict):
-    pool_id: int
+    pool_id: RecordId
     holder_kind: ApplicantKind
     holder_id: Annotated[str, Field(min_length=15, max_length=18, description="企业统一社会信用代码或创业者身份证号")]
     holder_name: Name
     amount: PositiveMoney
-    claimed_on: dt.date | None = Field(None, description="申领日期（默认今天，北京时间）")
+    claimed_on: PastDate | None = Field(None, description="申领日期（默认今天，北京时间）")
     has_innovation_need: bool = True
     competition_winner: bool = Field(False, description="创业者：在创新创业大赛取得名次")
     incubated: bool = Field(False, description="创业者：孵化器、众创空间在孵")
@@ -441,7 +531,7 @@ class VoucherOut(Out):
 
 
 class ExpireIn(Strict):
-    as_of: dt.date
+    as_of: PastDate = Field(description="收回截至哪一天（不得晚于今天）")
 
 
 class ExpireOut(BaseModel):
@@ -451,8 +541,8 @@ class ExpireOut(BaseModel):
 
 
 class RedemptionIn(Strict):
-    voucher_id: int
-    carrier_id: int
+    voucher_id: RecordId
+    carrier_id: RecordId
     service_type: ServiceType
     fee: PositiveMoney
     paid_amount: Money
@@ -464,8 +554,8 @@ class RedemptionIn(Strict):
     bank_receipt: bool
     invoice_number: Annotated[str, Field(min_length=1, max_length=120)]
     service_evidence: bool
-    used_on: dt.date
-    submitted_on: dt.date | None = None
+    used_on: PastDate = Field(description="使用创新券（服务发生）日期")
+    submitted_on: PastDate | None = Field(None, description="提交兑付申请日期（默认今天）")
     funded_by_other_programme: bool = False
 
 
@@ -498,16 +588,16 @@ class ReasonsIn(Strict):
 
 
 class PayIn(Strict):
-    paid_on: dt.date
+    paid_on: PastDate
 
 
 class CreditIn(Strict):
     subject_id: Annotated[str, Field(min_length=15, max_length=18)]
-    subject_kind: ApplicantKind
+    subject_kind: CreditSubject
     kind: CreditKind
-    decided_on: dt.date
+    decided_on: PastDate
     reason: Text
-    redemption_id: int | None = None
+    redemption_id: RecordId | None = None
 
 
 class CreditOut(Out):

@@ -24,10 +24,12 @@ from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Caller, Citizen, Reader, Writer, ensure_district, scoped_district
 from qz_common.pagination import Page, Paging, fetch_page
 from science.api.common import (
+    PathId,
     audit,
     credit_records_of,
     holder_or_422,
     idempotent,
+    policy_in_force_on,
     problems_422,
 )
 from science.api.schemas import (
@@ -48,6 +50,7 @@ from science.api.schemas import (
 )
 from science.models import AnnualQuota, Carrier, Enterprise, Redemption, SubsidisedDocument, Voucher, VoucherPool
 from science.parameters import voucher_params
+from science.rules.basis import IN_FORCE_FROM
 from science.rules.basis import vouchers as cite
 from science.rules.params import VoucherParams
 from science.rules.voucher_lifecycle import (
@@ -57,8 +60,10 @@ from science.rules.voucher_lifecycle import (
     Problem,
     RedemptionContext,
     RedemptionMaterials,
+    carrier_ban_problems,
     carrier_registration_problems,
     claim_problems,
+    document_key,
     in_force_problems,
     payment_due,
     priority_grounds,
@@ -84,15 +89,19 @@ REDEMPTION_FIELDS = {
     "voucher_expired": "used_on",
     "used_before_issue": "used_on",
     "redemption_deadline_passed": "submitted_on",
+    "contract_missing": "contract_number",
     "contract_seals": "contract_sealed_by_both",
     "payment_proof": "bank_receipt",
     "service_evidence": "service_evidence",
     "not_paid_in_full": "paid_amount",
+    "paid_more_than_fee": "paid_amount",
+    "submitted_before_use": "submitted_on",
     "already_subsidised": "contract_number",
     "double_funding": "funded_by_other_programme",
     "carrier_not_registered": "carrier_id",
     "carrier_related": "carrier_id",
     "credit_ban": "voucher_id",
+    "carrier_credit_ban": "carrier_id",
     "voucher_exhausted": "voucher_id",
     "service_not_supported": "service_type",
     "audit_purpose_required": "audit_purpose",
@@ -143,14 +152,14 @@ async def list_carriers(
 
 
 @router.get("/carriers/{carrier_id}", summary="创新载体详情")
-async def get_carrier(carrier_id: int, caller: Reader, session: Session) -> CarrierOut:
+async def get_carrier(carrier_id: PathId, caller: Reader, session: Session) -> CarrierOut:
     carrier = await get_or_404(session, Carrier, carrier_id, "创新载体")
     ensure_district(caller, carrier.district)
     return CarrierOut.model_validate(carrier)
 
 
 @router.patch("/carriers/{carrier_id}", summary="暂停载体或更新隶属、共建关系")
-async def patch_carrier(carrier_id: int, body: CarrierPatch, caller: Writer, session: Session) -> CarrierOut:
+async def patch_carrier(carrier_id: PathId, body: CarrierPatch, caller: Writer, session: Session) -> CarrierOut:
     async with session.begin():
         carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", lock=True)
         ensure_district(caller, carrier.district)
@@ -194,7 +203,7 @@ async def list_pools(
 
 
 @router.get("/voucher-pools/{pool_id}", summary="创新券批次详情（剩余额度）")
-async def get_pool(pool_id: int, caller: Reader, session: Session) -> PoolOut:
+async def get_pool(pool_id: PathId, caller: Reader, session: Session) -> PoolOut:
     pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次")
     ensure_district(caller, pool.district)
     return PoolOut.model_validate(pool)
@@ -237,20 +246,15 @@ async def expire_pool_vouchers(
 @router.post("/vouchers/expire", summary="到期创新券自动收回（44号 四(二)，定时任务）")
 async def expire_vouchers(body: ExpireIn, caller: Writer, session: Session) -> ExpireOut:
     async with session.begin():
-        pool_ids = (
-            await session.scalars(
-                select(Voucher.pool_id)
-                .where(Voucher.status == "active", Voucher.last_valid_on < body.as_of)
-                .distinct()
-                .order_by(Voucher.pool_id)
-            )
-        ).all()
+        # Only the pools this caller manages: a district-bound caller never locks or touches another district's.
+        stale = select(Voucher.pool_id).where(Voucher.status == "active", Voucher.last_valid_on < body.as_of)
+        if caller.district is not None:
+            stale = stale.where(Voucher.district == caller.district)
+        pool_ids = (await session.scalars(stale.distinct().order_by(Voucher.pool_id))).all()
         all_ids: list[int] = []
         total = Decimal("0.00")
         for pool_id in pool_ids:
             pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", lock=True)
-            if caller.district is not None and pool.district != caller.district:
-                continue
             ids, returned = await expire_pool_vouchers(session, caller, pool, body.as_of)
             all_ids += ids
             total += returned
@@ -310,7 +314,10 @@ async def _claim(session: AsyncSession, caller: Caller, body: ClaimIn, idempoten
             ensure_district(caller, pool.district)
         profile = await _profile(session, body, holder_id)
         await expire_pool_vouchers(session, caller, pool, claimed_on)
-        quota = await _quota_row(session, holder_id, claimed_on.year)
+        # The holder's year is opened only for a claim dated inside the pool's window: a claim dated in a year the
+        # pool does not cover is refused (pool_closed) without leaving a quota row for that year behind.
+        in_window = pool.opens_on <= claimed_on <= pool.closes_on
+        quota = await _quota_row(session, holder_id, claimed_on.year) if in_window else None
         problems = claim_problems(
             ClaimContext(
                 claimed_on=claimed_on,
@@ -318,7 +325,7 @@ async def _claim(session: AsyncSession, caller: Caller, body: ClaimIn, idempoten
                 pool_available=pool.available,
                 pool_opens_on=pool.opens_on,
                 pool_closes_on=pool.closes_on,
-                claimed_this_year=quota.claimed,
+                claimed_this_year=quota.claimed if quota else Decimal("0.00"),
                 profile=profile,
                 credit_records=await credit_records_of(session, holder_id),
             ),
@@ -326,6 +333,7 @@ async def _claim(session: AsyncSession, caller: Caller, body: ClaimIn, idempoten
         )
         if problems:
             raise problems_422(problems, "claim_refused", "申领未通过", CLAIM_FIELDS)
+        assert quota is not None  # in the window, or claim_problems refused it (pool_closed)
         pool_before, quota_before = snapshot(pool), snapshot(quota)
         pool.available -= body.amount
         quota.claimed += body.amount
@@ -380,7 +388,7 @@ async def list_vouchers(
     session: Session,
     paging: Paging,
     holder_id: Annotated[str | None, Query(max_length=18)] = None,
-    pool_id: int | None = None,
+    pool_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     status: Annotated[str | None, Query(max_length=12)] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[VoucherOut]:
@@ -397,7 +405,7 @@ async def list_vouchers(
 
 
 @router.get("/vouchers/{voucher_id}", summary="创新券详情")
-async def get_voucher(voucher_id: int, caller: Reader, session: Session) -> VoucherOut:
+async def get_voucher(voucher_id: PathId, caller: Reader, session: Session) -> VoucherOut:
     voucher = await get_or_404(session, Voucher, voucher_id, "创新券")
     ensure_district(caller, voucher.district)
     return VoucherOut.model_validate(voucher)
@@ -416,9 +424,9 @@ async def submit_redemption(
         voucher = await get_or_404(session, Voucher, body.voucher_id, "创新券", lock=True)
         ensure_district(caller, voucher.district)
         carrier = await get_or_404(session, Carrier, body.carrier_id, "创新载体")
-        params = voucher_params(max(voucher.issued_on, dt.date(2023, 1, 1)))
-        contract_key = f"{carrier.uscc}/{body.contract_number.strip()}"
-        invoice_key = body.invoice_number.strip().upper()
+        params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM))
+        contract_key = f"{carrier.uscc}/{document_key(body.contract_number)}"
+        invoice_key = document_key(body.invoice_number)
         used = set(
             (
                 await session.scalars(
@@ -449,6 +457,7 @@ async def submit_redemption(
             invoice_already_subsidised="invoice" in used,
             credit_records=await credit_records_of(session, voucher.holder_id),
             funded_by_other_programme=body.funded_by_other_programme,
+            carrier_credit_records=await credit_records_of(session, carrier.uscc),
         )
         problems = redemption_problems(context, params)
         result = subsidy(
@@ -456,6 +465,7 @@ async def submit_redemption(
                 body.service_type, body.fee, body.via_shared_platform, body.statutory_testing, body.audit_purpose
             ),
             params,
+            policy_in_force_on(body.used_on),
         )
         if not result.supported:
             problems = [*problems, _problem("service_not_supported", result.reason or "", result.basis[0])]
@@ -487,7 +497,7 @@ async def submit_redemption(
             paid_amount=body.paid_amount,
             via_shared_platform=body.via_shared_platform,
             contract_number=body.contract_number.strip(),
-            invoice_number=invoice_key,
+            invoice_number=body.invoice_number.strip(),
             used_on=body.used_on,
             submitted_on=submitted_on,
             entitlement=result.subsidy,
@@ -551,7 +561,7 @@ async def list_redemptions(
 
 
 @router.get("/redemptions/{redemption_id}", summary="兑付申请详情")
-async def get_redemption(redemption_id: int, caller: Reader, session: Session) -> RedemptionOut:
+async def get_redemption(redemption_id: PathId, caller: Reader, session: Session) -> RedemptionOut:
     redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请")
     voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券")
     ensure_district(caller, voucher.district)
@@ -585,7 +595,7 @@ async def _locked_redemption(session: AsyncSession, caller: Caller, redemption_i
 
 
 @router.post("/redemptions/{redemption_id}/approve", summary="专家评审通过（44号 四(五)）")
-async def approve_redemption(redemption_id: int, caller: Writer, session: Session) -> RedemptionOut:
+async def approve_redemption(redemption_id: PathId, caller: Writer, session: Session) -> RedemptionOut:
     async with session.begin():
         redemption = await _locked_redemption(session, caller, redemption_id)
         if redemption.status != "submitted":
@@ -598,7 +608,7 @@ async def approve_redemption(redemption_id: int, caller: Writer, session: Sessio
 
 
 @router.post("/redemptions/{redemption_id}/reject", summary="专家评审不予兑付")
-async def reject_redemption(redemption_id: int, body: ReasonsIn, caller: Writer, session: Session) -> RedemptionOut:
+async def reject_redemption(redemption_id: PathId, body: ReasonsIn, caller: Writer, session: Session) -> RedemptionOut:
     async with session.begin():
         redemption = await _locked_redemption(session, caller, redemption_id)
         if redemption.status not in ("submitted", "approved"):
@@ -612,13 +622,17 @@ async def reject_redemption(redemption_id: int, body: ReasonsIn, caller: Writer,
 
 
 @router.post("/redemptions/{redemption_id}/pay", summary="兑付到账（原则上次年4月底前，44号 四(五)）")
-async def pay_redemption(redemption_id: int, body: PayIn, caller: Writer, session: Session) -> RedemptionOut:
+async def pay_redemption(redemption_id: PathId, body: PayIn, caller: Writer, session: Session) -> RedemptionOut:
     async with session.begin():
         redemption = await _locked_redemption(session, caller, redemption_id)
         if redemption.status != "approved":
             raise ProblemError(409, "redemption_not_approved", f"兑付申请当前状态为 {redemption.status}，须先评审通过")
         if body.paid_on < redemption.submitted_on:
             raise ProblemError(422, "paid_before_submission", "兑付日期早于申请日期", field="paid_on")
+        carrier = await get_or_404(session, Carrier, redemption.carrier_id, "创新载体")
+        banned = carrier_ban_problems(await credit_records_of(session, carrier.uscc), body.paid_on)
+        if banned:
+            raise problems_422(banned, "carrier_credit_ban", "不予兑付", {"carrier_credit_ban": "paid_on"})
         before = snapshot(redemption)
         redemption.status, redemption.paid_on = "paid", body.paid_on
         if body.paid_on > redemption.payment_due:

@@ -32,11 +32,20 @@ CREDIT_SCOPE: dict[CreditKind, str] = {
 }
 
 
+class CreditSubject(enum.StrEnum):
+    """五(二) 对通过创新券骗取财政资金的企业、创新载体、创业者: whom a record names."""
+
+    ENTERPRISE = "enterprise"  # 企业 (统一社会信用代码)
+    ENTREPRENEUR = "entrepreneur"  # 创业者 (身份证号)
+    CARRIER = "carrier"  # 创新载体 (统一社会信用代码), excluded from receiving vouchers as the user is from using them
+
+
 @dataclass(frozen=True)
 class CreditRecord:
     kind: CreditKind
     decided_on: dt.date
     ban_years: int
+    record_id: int | None = None  # the stored 科研诚信记录, named in refusals
 
     @property
     def ban_until(self) -> dt.date:
@@ -68,9 +77,14 @@ def active_bans(records: Iterable[CreditRecord], on: dt.date) -> list[BanFinding
             r.kind,
             r.decided_on,
             r.ban_until,
-            f"{r.decided_on.isoformat()} 起列入科研诚信记录，{CREDIT_SCOPE[r.kind]}（至 {r.ban_until.isoformat()}）",
+            f"{r.decided_on.isoformat()} 起列入科研诚信记录{_number(r)}，"
+            f"{CREDIT_SCOPE[r.kind]}（至 {r.ban_until.isoformat()}）",
             r.basis,
         )
         for r in records
         if r.active_on(on)
     ]
+
+
+def _number(record: CreditRecord) -> str:
+    return f"（第{record.record_id}号）" if record.record_id is not None else ""

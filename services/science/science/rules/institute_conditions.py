@@ -308,9 +308,21 @@ def check_staff(app: InstituteApplication, p: InstituteParams) -> ConditionResul
     return ConditionResult("staff", not problems, detail, institutes("一(五)"))
 
 
+def counted_shared_equipment(dedicated: Decimal, shared: Decimal, p: InstituteParams) -> Decimal:
+    """一(六) 科研生产共用的设备原值不超过科研设备原值总额的30%(科研生产共用的设备原值按30%比例计入科研设备原值).
+
+    Shared equipment is counted at 30% of its value, and what is counted may not exceed 30% of the total it is part
+    of: counted ≤ 30% × (dedicated + counted), i.e. counted ≤ dedicated × 30% / 70% (AMBIGUITIES.md I-03). A firm
+    whose research equipment is mostly shared with production cannot reach 400万 on shared equipment alone.
+    """
+    at_rate = shared * p.shared_equipment_rate
+    cap = dedicated * p.shared_equipment_max_share / (1 - p.shared_equipment_max_share)
+    return min(at_rate, cap)
+
+
 def counted_equipment_value(dedicated: Decimal, shared: Decimal, p: InstituteParams) -> Decimal:
-    """一(六) 科研生产共用的设备原值按30%比例计入科研设备原值 (AMBIGUITIES.md I-03)."""
-    return dedicated + shared * p.shared_equipment_rate
+    """一(六) 科研设备原值总额 as counted: dedicated equipment plus the counted share of shared equipment."""
+    return dedicated + counted_shared_equipment(dedicated, shared, p)
 
 
 def site_and_equipment_thresholds(app: InstituteApplication, p: InstituteParams) -> tuple[Decimal, Decimal, str]:
@@ -350,11 +362,17 @@ def check_site_and_equipment(app: InstituteApplication, p: InstituteParams) -> C
         problems.append(f"研发场地{app.site_m2.normalize():f}平方米，不足{min_site.normalize():f}平方米")
     if counted < min_equipment:
         problems.append(f"计入的科研设备原值{_wan(counted)}，不足{_wan(min_equipment)}")
+    shared_counted = counted_shared_equipment(app.dedicated_equipment_value, app.shared_equipment_value, p)
     detail = (
         f"研发场地{app.site_m2.normalize():f}平方米；科研设备原值计入{_wan(counted)}"
         f"（专用{_wan(app.dedicated_equipment_value)}＋共用{_wan(app.shared_equipment_value)}×"
         f"{_pct(p.shared_equipment_rate)}）"
     )
+    if shared_counted < app.shared_equipment_value * p.shared_equipment_rate:
+        detail += (
+            f"；共用设备计入部分以不超过科研设备原值总额的{_pct(p.shared_equipment_max_share)}为限，"
+            f"计入{_wan(shared_counted.quantize(Decimal('0.01'), rounding=ROUND_DOWN))}"
+        )
     if problems:
         detail = "；".join(problems) + "。" + detail
     return ConditionResult("site_equipment", not problems, detail + note, institutes("一(六)"))

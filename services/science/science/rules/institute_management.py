@@ -125,6 +125,18 @@ def monitoring_outcomes(reports: Sequence[AnnualReport], p: InstituteParams) -> 
     return outcomes
 
 
+def monitoring_verdict(reports: Sequence[AnnualReport], p: InstituteParams) -> MonitoringOutcome | None:
+    """三(五) status from the whole series of years, whatever order the reports were filed in.
+
+    Two consecutive missed years revoke, and a compliant year filed afterwards for a later year does not undo that
+    verdict (AMBIGUITIES.md I-09); without a revocation the latest year decides (a compliant year clears a warning).
+    """
+    outcomes = monitoring_outcomes(reports, p)
+    if not outcomes:
+        return None
+    return outcomes[-1]
+
+
 class RevocationGround(enum.StrEnum):
     FALSE_MATERIALS = "false_materials"  # 三(六)1 提供虚假材料和数据的
     TERMINATED = "terminated"  # 三(六)2 主办企业被依法终止
@@ -140,6 +152,35 @@ REVOCATION_CLAUSE: dict[RevocationGround, str] = {
     RevocationGround.MAJOR_INCIDENT: institutes("三(六)3"),
     RevocationGround.RD_BELOW_STANDARD_TWICE: institutes("三(五)"),
 }
+
+
+@dataclass(frozen=True)
+class ReviewTrigger:
+    occurred_on: dt.date
+    detail: str
+    basis: str
+
+
+def hitech_loss_review(
+    valid_until_before: dt.date | None, valid_until_after: dt.date | None, on: dt.date
+) -> ReviewTrigger | None:
+    """三(六)2 主办企业……失去高新技术企业资格的 (取消其企业研究院资格).
+
+    A change of the enterprise record that ends a 高新 status still valid on ``on`` opens a review of the institute;
+    it does not revoke by itself (the revocation is a decision, I-14). Lost on the day after the new validity, or on
+    ``on`` when the qualification was withdrawn.
+    """
+    was_valid = valid_until_before is not None and valid_until_before >= on
+    still_valid = valid_until_after is not None and valid_until_after >= on
+    if not was_valid or still_valid:
+        return None
+    if valid_until_after is None:
+        lost_on, shown = on, "资格被取消"
+    else:
+        lost_on, shown = valid_until_after + dt.timedelta(days=1), f"证书有效期至 {valid_until_after.isoformat()}"
+    return ReviewTrigger(
+        lost_on, f"主办企业失去国家高新技术企业资格（{shown}），须复核企业研究院资格", institutes("三(六)2")
+    )
 
 
 @dataclass(frozen=True)

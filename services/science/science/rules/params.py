@@ -32,6 +32,7 @@ class InstituteParams:
     min_equipment: Decimal
     min_equipment_tech_service: Decimal
     shared_equipment_rate: Decimal
+    shared_equipment_max_share: Decimal
     knowledge_intensive_min_site_m2: Decimal
     knowledge_intensive_min_equipment: Decimal
     knowledge_intensive_min_equipment_tech_service: Decimal
@@ -67,6 +68,7 @@ class InstituteParams:
             min_equipment=p.decimal("min_equipment"),
             min_equipment_tech_service=p.decimal("min_equipment_tech_service"),
             shared_equipment_rate=p.decimal("shared_equipment_rate"),
+            shared_equipment_max_share=p.decimal("shared_equipment_max_share"),
             knowledge_intensive_min_site_m2=p.decimal("knowledge_intensive_min_site_m2"),
             knowledge_intensive_min_equipment=p.decimal("knowledge_intensive_min_equipment"),
             knowledge_intensive_min_equipment_tech_service=p.decimal("knowledge_intensive_min_equipment_tech_service"),
@@ -98,6 +100,7 @@ class VoucherParams:
     payment_deadline_month: int
     payment_deadline_day: int
     fraud_ban_years: int
+    four_colour_due_day: int
 
     @classmethod
     def from_params(cls, p: ParameterSet) -> VoucherParams:
@@ -117,6 +120,7 @@ class VoucherParams:
             payment_deadline_month=p.integer("payment_deadline_month"),
             payment_deadline_day=p.integer("payment_deadline_day"),
             fraud_ban_years=p.integer("fraud_ban_years"),
+            four_colour_due_day=p.integer("four_colour_due_day"),
         )
 
 

@@ -183,17 +183,26 @@ def incubator_award(
 def insurance_compensation(premium: Decimal, p: PolicyParams) -> Award:
     """8 支持创新券给予保费兑付补偿，补偿额为企业实际投保费用的80% (科技成果先用后转保险)."""
     basis = item(8)
-    amount = to_fen(premium * p.insurance_compensation_rate)
-    return Award(True, amount, (Line(f"实际投保费用{to_fen(premium)}元×80%", amount, basis),), (basis,))
+    rate = p.insurance_compensation_rate
+    amount = to_fen(premium * rate)
+    label = f"实际投保费用{to_fen(premium)}元×{(rate * 100).normalize():f}%"
+    return Award(True, amount, (Line(label, amount, basis),), (basis,))
 
 
-def innovation_centre_city_minimum(provincial_funding: Decimal, p: PolicyParams) -> Award:
-    """10 市财政合计补助经费不低于省财政补助经费的2倍 (省高端化学品技术创新中心): the city's minimum."""
+def innovation_centre_city_minimum(
+    provincial_funding: Decimal, p: PolicyParams, city_funding: Decimal | None = None
+) -> Award:
+    """10 市财政合计补助经费不低于省财政补助经费的2倍 (省高端化学品技术创新中心): the city's minimum, and whether a
+    planned city funding reaches it (不低于 includes the minimum itself).
+    """
     basis = item(10)
-    amount = to_fen(provincial_funding * p.innovation_centre_city_multiple)
-    return Award(
-        True, amount, (Line(f"省财政补助{to_fen(provincial_funding)}元×2倍（下限）", amount, basis),), (basis,)
-    )
+    multiple = p.innovation_centre_city_multiple
+    amount = to_fen(provincial_funding * multiple)
+    line = Line(f"省财政补助{to_fen(provincial_funding)}元×{multiple.normalize():f}倍（下限）", amount, basis)
+    if city_funding is not None and city_funding < amount:
+        reason = f"市财政合计补助{to_fen(city_funding)}元，低于省财政补助的{multiple.normalize():f}倍（{amount}元）"
+        return Award(False, amount, (line,), (basis,), (reason,))
+    return Award(True, amount, (line,), (basis,))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -77,6 +78,35 @@ def priority_grounds(profile: ApplicantProfile, on: dt.date) -> list[PriorityGro
         if profile.on_four_colour_list:
             grounds.append(PriorityGround.FOUR_COLOUR)
     return grounds
+
+
+FOUR_COLOUR_BASIS = vouchers("二(四)")
+
+
+def quarter_starts_on(year: int, quarter: int) -> dt.date:
+    return dt.date(year, 3 * quarter - 2, 1)
+
+
+def four_colour_due_on(year: int, quarter: int, p: VoucherParams) -> dt.date:
+    """二(四) “四色”管理培育库每季度更新一次，由属地科技管理部门在季末25日前进行更新: the 25th of the quarter's last
+    month, that day included (前 read as "by", as in V-04; AMBIGUITIES.md V-14)."""
+    return dt.date(year, 3 * quarter, p.four_colour_due_day)
+
+
+def four_colour_update_problems(year: int, quarter: int, updated_on: dt.date) -> list[Problem]:
+    """An update belongs to its quarter: not for a quarter before the 办法 took effect (六), not made before the
+    quarter began."""
+    starts_on = quarter_starts_on(year, quarter)
+    problems = in_force_problems(starts_on)
+    if updated_on < starts_on:
+        problems.append(
+            Problem(
+                "update_before_quarter",
+                f"{year}年第{quarter}季度的更新不能早于该季度开始（{starts_on.isoformat()}）",
+                FOUR_COLOUR_BASIS,
+            )
+        )
+    return problems
 
 
 class CarrierChannel(enum.StrEnum):
@@ -227,6 +257,17 @@ class RedemptionContext:
     invoice_already_subsidised: bool
     credit_records: tuple[CreditRecord, ...] = ()
     funded_by_other_programme: bool = False
+    carrier_credit_records: tuple[CreditRecord, ...] = ()
+
+
+def document_key(number: str) -> str:
+    """四(四) 同一服务合同及其发票只能享受1次创新券补助: a contract or invoice number, whatever its spelling.
+
+    Full-width and half-width forms are one (NFKC: "ＨＴ－２０２３" is "HT-2023"), case is ignored and every
+    whitespace character (ideographic spaces included) is dropped, so "ht 2023-001" and "ＨＴ２０２３－００１" cannot be
+    subsidised twice as "HT2023-001" (AMBIGUITIES.md V-10).
+    """
+    return "".join(unicodedata.normalize("NFKC", number).upper().split())
 
 
 def old_rules_problem(used_on: dt.date) -> Problem | None:
@@ -258,6 +299,12 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
         )
     if ctx.used_on < ctx.issued_on:
         problems.append(Problem("used_before_issue", "使用日期早于创新券领取日期", vouchers("四(一)")))
+    if ctx.submitted_on < ctx.used_on:
+        problems.append(
+            Problem(
+                "submitted_before_use", "兑付申请日期早于服务使用日期：须先使用、支付后申请兑现", vouchers("一(三)")
+            )
+        )
     deadline = redemption_deadline(ctx.issued_on, p)
     if ctx.submitted_on > deadline:
         problems.append(
@@ -267,12 +314,22 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
                 vouchers("四(四)"),
             )
         )
+    if not document_key(m.contract_number):
+        problems.append(Problem("contract_missing", "须提交服务双方签订的技术合同（合同编号）", vouchers("四(三)1")))
     if not m.contract_sealed_by_both:
         problems.append(Problem("contract_seals", "技术合同须盖有服务双方公章", vouchers("四(三)1")))
-    if not m.bank_receipt or not m.invoice_number.strip():
+    if not m.bank_receipt or not document_key(m.invoice_number):
         problems.append(Problem("payment_proof", "须提交付款的银行回单和发票", vouchers("四(三)2")))
     if not m.service_evidence:
         problems.append(Problem("service_evidence", "须提交相应的服务结果凭证", vouchers("四(三)3")))
+    if m.paid_amount > m.fee:
+        problems.append(
+            Problem(
+                "paid_more_than_fee",
+                f"已付金额{m.paid_amount}元超过服务费用{m.fee}元（付款回单与发票应一致）",
+                vouchers("四(三)2"),
+            )
+        )
     if m.paid_amount < m.fee:
         problems.append(
             Problem(
@@ -289,4 +346,14 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
         problems.append(Problem("carrier_not_registered", "服务机构不是已注册的创新载体", vouchers("一(二)")))
     problems.extend(relation_problems(ctx.related_to_carrier))
     problems.extend(ban_problems(ctx.credit_records, ctx.submitted_on))
+    problems.extend(carrier_ban_problems(ctx.carrier_credit_records, ctx.submitted_on))
     return problems
+
+
+def carrier_ban_problems(records: Iterable[CreditRecord], on: dt.date) -> list[Problem]:
+    """五(二) 对通过创新券骗取财政资金的……创新载体……3年内不再给予科技项目和财政科技资金支持: a voucher redeemed with a
+    carrier is 财政科技资金 paid to it, so no redemption to a carrier under such a record is accepted or paid."""
+    return [
+        Problem("carrier_credit_ban", f"创新载体{b.detail}，不得接收创新券兑付", b.basis)
+        for b in active_bans(records, on)
+    ]

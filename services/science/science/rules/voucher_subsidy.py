@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from qz_common.money import to_fen
-from science.rules.basis import vouchers
-from science.rules.params import VoucherParams
+from science.rules.basis import policies, vouchers
+from science.rules.params import PolicyParams, VoucherParams
+from science.rules.policies_2023 import insurance_compensation
 
 
 class ServiceType(enum.StrEnum):
@@ -17,6 +18,7 @@ class ServiceType(enum.StrEnum):
     SPECIAL_AUDIT = "special_audit"  # 三(三) 专项审计费
     TESTING = "testing"  # 三(四) 检验检测
     FINANCIAL_CONSULTING = "financial_consulting"  # 三(五) 财务咨询费
+    INSURANCE_PREMIUM = "insurance_premium"  # 衢政发〔2023〕1号 二8 科技成果先用后转保险，创新券给予保费兑付补偿
 
 
 class AuditPurpose(enum.StrEnum):
@@ -36,6 +38,7 @@ CLAUSE: dict[ServiceType, str] = {
     ServiceType.SPECIAL_AUDIT: vouchers("三(三)"),
     ServiceType.TESTING: vouchers("三(四)"),
     ServiceType.FINANCIAL_CONSULTING: vouchers("三(五)"),
+    ServiceType.INSURANCE_PREMIUM: policies("二8"),
 }
 
 
@@ -68,18 +71,26 @@ def _refused(request: ServiceRequest, reason: str, basis: str) -> SubsidyResult:
     return SubsidyResult(False, Decimal("0.00"), (), (basis,), reason)
 
 
-def subsidy(request: ServiceRequest, p: VoucherParams) -> SubsidyResult:
+def subsidy(request: ServiceRequest, p: VoucherParams, policy: PolicyParams | None = None) -> SubsidyResult:
     """三(一)–(五): the voucher entitlement for a fee, before the voucher's remaining value caps it.
 
     - 委托开发、技术咨询、专项审计费: 按实际发生服务费用的40%给予补助.
     - 检验检测 40%; 通过“四省边际共享专区”平台购买……按实际发生服务费用的50%; 强制检测和法定检测不纳入.
     - 财务咨询费 5000元以内全额抵扣，超过5000元部分按……50%给予补助 (AMBIGUITIES.md V-01).
+    - 衢政发〔2023〕1号 二8 支持创新券给予保费兑付补偿，补偿额为企业实际投保费用的80%: ``policy`` is that policy's
+      figures when it is in force on the day of the service, else None (P-05).
     Each line is rounded once, to 分, half up.
     """
     if request.fee <= 0:
         raise ValueError("fee must be positive")
     kind = request.service_type
     basis = CLAUSE[kind]
+    if kind is ServiceType.INSURANCE_PREMIUM:
+        if policy is None:
+            return _refused(request, "创新券保费兑付补偿（衢政发〔2023〕1号 二8）仅适用于2023年", basis)
+        award = insurance_compensation(request.fee, policy)
+        premium_lines = tuple(SubsidyLine(line.label, line.amount, line.basis) for line in award.lines)
+        return SubsidyResult(True, award.amount, premium_lines, award.basis)
     if kind is ServiceType.TESTING and request.statutory_testing:
         return _refused(request, "按照法律法规或者强制性标准要求开展的强制检测和法定检测不纳入创新券支持范围", basis)
     if kind is ServiceType.SPECIAL_AUDIT and request.audit_purpose is AuditPurpose.OTHER:

@@ -1,0 +1,53 @@
+"""The strict base of every request body: what a client sends is either exactly understood or refused.
+
+- Unknown fields are refused (``extra_forbidden``): a misspelt flag must not silently read as its default.
+- Text anywhere in the body (fields, list items, object keys and values) refuses control characters (NUL, which
+  PostgreSQL cannot store, escape sequences, DEL, C1 controls) and lone surrogates, which no database encoding
+  accepts: a 422 ``control_character`` naming the field. Tab, line feed and carriage return stay allowed, as in
+  XML 1.0, so free text (reasons, descriptions) may span lines.
+- A negative zero (``-0``, ``-0.00``) is read as zero, so a ratio or an amount never comes back as ``-0.00``.
+
+Services declare ``class Strict(StrictInput)`` in their ``api/schemas.py`` and derive every request model from it.
+"""
+
+import math
+import re
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+# Unicode's control characters (category Cc) but tab, line feed and carriage return; and the surrogates (Cs).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _refuse_controls(text: str) -> str:
+    if found := _CONTROL.search(text):
+        raise PydanticCustomError(
+            "control_character", "不得包含控制字符（{character}）", {"character": f"U+{ord(found.group()):04X}"}
+        )
+    return text
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return _refuse_controls(value)
+    if isinstance(value, Decimal):
+        return value.copy_abs() if value.is_zero() and value.is_signed() else value
+    if isinstance(value, float):
+        return 0.0 if value == 0 and math.copysign(1, value) < 0 else value
+    if isinstance(value, list | tuple | set | frozenset):
+        return type(value)(_cleaned(item) for item in value)
+    if isinstance(value, dict):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    return value  # nested models clean their own fields; other types carry no text
+
+
+class StrictInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_control_characters_and_negative_zero(cls, value: Any) -> Any:
+        return _cleaned(value)

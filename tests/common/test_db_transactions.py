@@ -1,0 +1,100 @@
+"""qz_common.db: commands (``async with session.begin()``) are serialised on every backend; reads never wait.
+
+PostgreSQL serialises them with the row lock of SELECT … FOR UPDATE; SQLite, which ignores FOR UPDATE, with the
+write lock each command takes in its BEGIN IMMEDIATE.
+"""
+
+import asyncio
+
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select, update
+from testkit import DatabaseFactory
+
+from qz_common.db import Database
+
+metadata = MetaData()
+counter = Table("counter", metadata, Column("id", Integer, primary_key=True), Column("n", Integer, nullable=False))
+
+
+def _database(database_factory: DatabaseFactory) -> Database:
+    return Database(database_factory.create("platform", migrate=False))
+
+
+async def _prepare(database: Database) -> None:
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+        await conn.execute(insert(counter).values(id=1, n=0))
+
+
+async def _read(database: Database) -> int:
+    async with database.sessionmaker() as session:
+        return int(await session.scalar(select(counter.c.n).where(counter.c.id == 1)) or 0)
+
+
+def test_check_then_write_commands_do_not_lose_updates(database_factory: DatabaseFactory) -> None:
+    """Twenty commands each read the counter, yield to the others, then write it plus one: it ends at 20."""
+    database = _database(database_factory)
+
+    async def increment() -> None:
+        async with database.sessionmaker() as session, session.begin():
+            n = await session.scalar(select(counter.c.n).where(counter.c.id == 1).with_for_update())
+            await asyncio.sleep(0.01)  # every other command gets its chance to read the same figure
+            await session.execute(update(counter).where(counter.c.id == 1).values(n=int(n or 0) + 1))
+
+    async def scenario() -> int:
+        await _prepare(database)
+        await asyncio.gather(*(increment() for _ in range(20)))
+        total = await _read(database)
+        await database.dispose()
+        return total
+
+    assert asyncio.run(scenario()) == 20
+
+
+def test_reads_do_not_wait_for_a_command_in_progress(database_factory: DatabaseFactory) -> None:
+    """While a command holds its lock (written, not committed), a read answers with the last committed figure."""
+    database = _database(database_factory)
+
+    async def scenario() -> tuple[int, int]:
+        await _prepare(database)
+        written, read_done = asyncio.Event(), asyncio.Event()
+        seen: list[int] = []
+
+        async def command() -> None:
+            async with database.sessionmaker() as session, session.begin():
+                await session.scalar(select(counter.c.n).where(counter.c.id == 1).with_for_update())
+                await session.execute(update(counter).where(counter.c.id == 1).values(n=1))
+                written.set()
+                # a read that waited for this commit would never set read_done: the wait would time out
+                await asyncio.wait_for(read_done.wait(), timeout=10)
+
+        async def reader() -> None:
+            await written.wait()
+            seen.append(await _read(database))
+            read_done.set()
+
+        await asyncio.gather(command(), reader())
+        after = await _read(database)
+        await database.dispose()
+        return seen[0], after
+
+    assert asyncio.run(scenario()) == (0, 1)
+
+
+def test_a_savepoint_rolls_back_with_its_transaction(database_factory: DatabaseFactory) -> None:
+    """What a released SAVEPOINT wrote is undone when the enclosing command fails (no half-written records)."""
+    database = _database(database_factory)
+
+    async def scenario() -> int:
+        await _prepare(database)
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                async with session.begin_nested():
+                    await session.execute(update(counter).where(counter.c.id == 1).values(n=7))
+                raise RuntimeError("the command fails after its savepoint")
+        except RuntimeError:
+            pass
+        n = await _read(database)
+        await database.dispose()
+        return n
+
+    assert asyncio.run(scenario()) == 0
