@@ -34,18 +34,26 @@ def _district(name: str) -> District:
         ) from None
 
 
+# Building a version's typed parameters reads and converts every entry of the book: once per version, not per quote
+# (the books are read once per process, so a version's figures never change while it runs).
+@cache
+def _city_params(version: str) -> CityParams:
+    return CityParams.from_set(city_book().version(version))
+
+
+@cache
+def _district_params(district: District, version: str) -> DistrictParams:
+    return DistrictParams.from_set(district_book(district).version(version))
+
+
 def params_on(district: str, day: dt.date) -> Params:
     """The parameters in force on ``day`` for ``district`` (raises RuleNotInForce before 2023-03-01)."""
     d = _district(district)
     return Params(
-        city=CityParams.from_set(city_book().at(day)), district=DistrictParams.from_set(district_book(d).at(day))
+        city=_city_params(city_book().at(day).version), district=_district_params(d, district_book(d).at(day).version)
     )
 
 
 def params_by_version(district: str, city_version: str, district_version: str) -> Params:
     """The exact parameter versions stored on a signed agreement, so a re-quote reproduces it."""
-    d = _district(district)
-    return Params(
-        city=CityParams.from_set(city_book().version(city_version)),
-        district=DistrictParams.from_set(district_book(d).version(district_version)),
-    )
+    return Params(city=_city_params(city_version), district=_district_params(_district(district), district_version))
