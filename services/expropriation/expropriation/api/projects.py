@@ -45,6 +45,7 @@ from expropriation.rules.scope import check_scope
 from expropriation.rules.types import Method, RuleError, basis
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.contract import file_response
 from qz_common.db import get_or_404
 from qz_common.districts import District
 from qz_common.errors import ProblemError, validation_errors
@@ -350,7 +351,12 @@ async def batch_quote(
     return await batch(session, project, method)
 
 
-@router.get("/projects/{project_id}/settlement-sheet", summary="结算清单导出（CSV，一户一行、一项一列）")
+@router.get(
+    "/projects/{project_id}/settlement-sheet",
+    summary="结算清单导出（CSV，一户一行、一项一列）",
+    response_class=Response,
+    responses=file_response("结算清单（UTF-8 带 BOM 的 CSV）", "text/csv"),
+)
 async def settlement_sheet(project_id: int, caller: Reader, session: Session) -> Response:
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)

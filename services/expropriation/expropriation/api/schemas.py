@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from stdnum.cn import ric
 
+from expropriation.api.examples import QUOTE_REQUEST
 from expropriation.rules.declarations import recognise_area
 from expropriation.rules.quote import MethodOutcome, Quote
 from expropriation.rules.types import (
@@ -153,6 +154,8 @@ class HouseholdFacts(Strict):
 
 
 class QuoteRequest(HouseholdFacts):
+    model_config = ConfigDict(json_schema_extra={"examples": [QUOTE_REQUEST]})
+
     district: str = Field(description="柯城区 | 衢江区")
     pre_announcement_date: dt.date
     signing_deadline: dt.date

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from medinsurance.api.examples import GRADE_REQUEST
 from medinsurance.rules.application import AppEvent
 from medinsurance.rules.conduct import ProxyGround, Relationship
 from medinsurance.rules.eligibility import InstitutionType
@@ -38,6 +39,8 @@ class GradeInstitutionIn(Strict):
 
 
 class GradeIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [GRADE_REQUEST]})
+
     category: Category
     institutions: Annotated[list[GradeInstitutionIn], Field(min_length=1, max_length=5000)]
     on: dt.date | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")
