@@ -16,7 +16,7 @@ router.include_router(offline_docs_router("/openapi.json", "衢州规则即代�
 _CACHE_S = 60.0
 
 
-CITIZEN_SECURITY = [{"ApiKey": [], "CitizenAssertion": []}]
+CITIZEN_SECURITY: list[dict[str, list[str]]] = [{"ApiKey": [], "CitizenAssertion": []}]
 SECURITY_SCHEMES = {
     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "接入方的 API Key"},
     "CitizenAssertion": {
