@@ -2,6 +2,8 @@
 
 from fastapi.testclient import TestClient
 
+from expropriation.api.examples import QUOTE_REQUEST
+
 DEV = {"X-API-Key": "dev-key"}
 
 
@@ -52,3 +54,12 @@ def test_parameter_errors(gateway: TestClient) -> None:
     bad_day = gateway.get("/api/science/v1/parameters/vouchers.validity_months?on=2023-02-30", headers=DEV)
     assert (bad_day.status_code, bad_day.json()["field"]) == (422, "on")
     assert gateway.get("/api/science/v1/parameters").status_code == 401
+
+
+def test_computed_answers_name_the_parameter_versions_used(gateway: TestClient) -> None:
+    quote = gateway.post("/api/expropriation/v1/quotes", json=QUOTE_REQUEST, headers=DEV)
+    assert quote.status_code == 200
+    used = dict(pair.split("=") for pair in quote.headers["x-parameter-versions"].split(","))
+    assert used == {"expropriation": "2023-03-01@2023-03-01", "district_kecheng": "kecheng-2023-03-01@2023-03-01"}
+    listing = gateway.get("/api/expropriation/v1/parameters", headers=DEV)
+    assert "x-parameter-versions" not in listing.headers

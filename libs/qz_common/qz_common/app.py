@@ -13,7 +13,7 @@ from qz_common.db import Database
 from qz_common.docs import offline_docs_router
 from qz_common.errors import install_problem_handlers, problem_response
 from qz_common.logs import configure_logging
-from qz_common.parameter_api import parameters_router
+from qz_common.parameter_api import ParameterVersionsMiddleware, parameters_router
 from qz_common.requests import RequestContextMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
 
@@ -73,6 +73,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.service_name = settings.service_name
     app.state.token_secret = platform.token_secret
+    app.add_middleware(ParameterVersionsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
     install_contract(app)

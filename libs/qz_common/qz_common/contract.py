@@ -101,6 +101,22 @@ def document_errors(document: dict[str, Any], statuses: Callable[[str, str], set
     return document
 
 
+PARAMETER_VERSIONS = {
+    "description": "计算所用的参数版本：参数簿=版本@生效日期，逗号分隔（仅当答复使用了参数时出现），据此可复现该结果",
+    "schema": {"type": "string", "examples": ["expropriation=2023-03-01@2023-03-01"]},
+}
+
+
+def document_versions_header(document: dict[str, Any]) -> dict[str, Any]:
+    """Every successful answer may carry ``X-Parameter-Versions`` (see parameter_api)."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            for code, response in operation.get("responses", {}).items() if isinstance(operation, dict) else ():
+                if str(code).startswith("2"):
+                    response.setdefault("headers", {})["X-Parameter-Versions"] = PARAMETER_VERSIONS
+    return document
+
+
 def service_errors(path: str, method: str) -> set[int]:
     codes = {401, 403, 422}
     if "{" in path:
@@ -122,7 +138,7 @@ def install_contract(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
-            app.openapi_schema = document_errors(document, service_errors)
+            app.openapi_schema = document_versions_header(document_errors(document, service_errors))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
