@@ -83,8 +83,8 @@ def test_citizen_routes_at_their_real_paths_with_the_assertion_scheme(document: 
         "name": "X-Citizen-Assertion",
         "description": schemes["CitizenAssertion"]["description"],
     }
-    me = document["paths"]["/api/v1/me/expropriation/household"]["get"]
-    assert me["security"] == [{"ApiKey": [], "CitizenAssertion": []}]
+    for path in ("/api/v1/me/expropriation/household", "/api/v1/me/dossier"):
+        assert document["paths"][path]["get"]["security"] == [{"ApiKey": [], "CitizenAssertion": []}], path
     assert "/api/v1/me/dogs/records" in document["paths"]
     assert not [p for p in document["paths"] if re.match(r"/api/[a-z]+/v1/me/", p)], "no citizen route at a staff path"
 
