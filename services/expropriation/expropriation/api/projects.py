@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -37,6 +37,9 @@ from expropriation.api.schemas import (
     area_str,
 )
 from expropriation.casework import project_assignment, project_records, quote_input
+from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, XLSX_MEDIA_TYPE, attachment, negotiate
+from expropriation.exchange.roster import roster_text
+from expropriation.exchange.settlement import QUOTE_FORMATS, SHEET_FORMATS, household_pdf, settlement_xlsx
 from expropriation.models import Agreement, BuildingOwner, Declaration, Household, HouseholdMember, Project
 from expropriation.rules.declarations import has_valid_proof
 from expropriation.rules.params import Params
@@ -45,6 +48,7 @@ from expropriation.rules.scope import check_scope
 from expropriation.rules.types import Method, RuleError, basis
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.clock import today
 from qz_common.contract import file_response
 from qz_common.db import get_or_404
 from qz_common.districts import District
@@ -273,12 +277,27 @@ async def _household_input(
     return inp, load_params(project.district, project.valuation_date)
 
 
-@router.get("/households/{household_id}/quote", summary="按项目记录测算本户（奖励依项目签约交房记录）")
+@router.get(
+    "/households/{household_id}/quote",
+    summary="按项目记录测算本户（奖励依项目签约交房记录）；?format=pdf 或 Accept: application/pdf 得可打印结算单",
+    response_model=QuoteOut,
+    responses=file_response("可打印的本户结算单（PDF）", PDF_MEDIA_TYPE),
+)
 async def household_quote(
-    household_id: int, caller: Reader, session: Session, method: Annotated[Method | None, Query()] = None
-) -> QuoteOut:
+    household_id: int,
+    request: Request,
+    caller: Reader,
+    session: Session,
+    method: Annotated[Method | None, Query()] = None,
+    format: Annotated[Literal["json", "pdf"] | None, Query(description="json（默认）或 pdf；也可用 Accept 头")] = None,
+) -> Any:
     inp, params = await _household_input(session, caller, household_id, method)
-    return QuoteOut.of(checked(lambda: quote(inp, params)))
+    answer = QuoteOut.of(checked(lambda: quote(inp, params)))
+    if negotiate(request, format, QUOTE_FORMATS) == "pdf":
+        household, project = await _household(session, caller, household_id)
+        sheet = household_pdf(project, household, answer, printed_on=today())
+        return attachment(sheet, PDF_MEDIA_TYPE, f"settlement-{project.id}-{household.ref}.pdf")
+    return answer
 
 
 @router.get("/households/{household_id}/compare", summary="本户四种安置方式对比")
@@ -331,6 +350,7 @@ async def batch(session: AsyncSession, project: Project, method: Method | None) 
                 "resettlement_area_m2": area_str(q.resettlement_area_m2),
                 "legal_residential_area_m2": area_str(q.legal_residential_area_m2),
                 "items": {i.code: yuan_str(i.amount) for i in q.items},
+                "bases": {i.code: i.basis for i in q.items},
                 "total": yuan_str(q.total),
             }
         rows.append(row)
@@ -353,14 +373,23 @@ async def batch_quote(
 
 @router.get(
     "/projects/{project_id}/settlement-sheet",
-    summary="结算清单导出（CSV，一户一行、一项一列）",
+    summary="结算清单导出（CSV 或 XLSX，一户一行、一项一列；?format= 或 Accept 选择）",
     response_class=Response,
-    responses=file_response("结算清单（UTF-8 带 BOM 的 CSV）", "text/csv"),
+    responses=file_response("结算清单（UTF-8 带 BOM 的 CSV，或 XLSX）", *SHEET_FORMATS.values()),
 )
-async def settlement_sheet(project_id: int, caller: Reader, session: Session) -> Response:
+async def settlement_sheet(
+    project_id: int,
+    request: Request,
+    caller: Reader,
+    session: Session,
+    format: Annotated[Literal["csv", "xlsx"] | None, Query(description="csv（默认）或 xlsx；也可用 Accept 头")] = None,
+) -> Response:
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)
     result = await batch(session, project, None)
+    if negotiate(request, format, SHEET_FORMATS) == "xlsx":
+        xlsx = settlement_xlsx(project, result, ITEM_CODES)
+        return attachment(xlsx, XLSX_MEDIA_TYPE, f"settlement-{project_id}.xlsx")
     out = io.StringIO()
     columns = [
         "ref",
@@ -479,18 +508,18 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
     return households, errors
 
 
-@router.post("/projects/{project_id}/roster", status_code=201, summary="导入项目花名册（CSV）")
+@router.post(
+    "/projects/{project_id}/roster",
+    status_code=201,
+    summary="导入项目花名册（CSV：UTF-8 或 GB18030/GBK；或 XLSX；模板见 /v1/roster-template）",
+)
 async def import_roster(
     project_id: int, file: UploadFile, request: Request, caller: Writer, session: Session
 ) -> ImportOut:
     raw = await file.read(request.app.state.settings.max_csv_bytes + 1)
     if len(raw) > request.app.state.settings.max_csv_bytes:
         raise ProblemError(413, "payload_too_large", "花名册文件过大", field="file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProblemError(422, "encoding", "花名册须为 UTF-8 编码的 CSV", field="file") from None
-    households, errors = parse_roster(text)
+    households, errors = parse_roster(roster_text(raw))  # UTF-8 (BOM or not), GB18030/GBK or XLSX
     async with session.begin():
         project = await get_or_404(session, Project, project_id, "征收项目")
         ensure_district(caller, project.district)
