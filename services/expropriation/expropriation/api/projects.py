@@ -38,7 +38,7 @@ from expropriation.api.schemas import (
 )
 from expropriation.casework import project_assignment, project_records, quote_input
 from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, XLSX_MEDIA_TYPE, attachment, negotiate
-from expropriation.exchange.roster import roster_text
+from expropriation.exchange.roster import EXPLANATION_MARK, roster_text
 from expropriation.exchange.settlement import QUOTE_FORMATS, SHEET_FORMATS, household_pdf, settlement_xlsx
 from expropriation.models import Agreement, BuildingOwner, Declaration, Household, HouseholdMember, Project
 from expropriation.rules.declarations import has_valid_proof
@@ -472,8 +472,11 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
         return [], [{"field": c, "code": "missing_column", "detail": "缺少列"} for c in missing]
     groups: dict[str, dict[str, Any]] = {}
     errors: list[dict[str, str]] = []
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num  # the row number the caseworker sees in the file
         ref = (row.get("household_ref") or "").strip()
+        if ref.startswith(EXPLANATION_MARK) or not any(isinstance(v, str) and v.strip() for v in row.values()):
+            continue  # the template's explanation row, and empty rows
         if not ref:
             errors.append({"field": f"row {line}.household_ref", "code": "missing", "detail": "缺少户号"})
             continue

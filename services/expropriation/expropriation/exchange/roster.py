@@ -1,8 +1,8 @@
 """Roster files as caseworkers save them: UTF-8 (with or without BOM), GB18030/GBK, or XLSX.
 
-Whatever arrives is turned into the canonical roster CSV that ``parse_roster`` reads: Chinese headers become
-the column names, the template's explanation row is dropped, 是/否 become true/false, dates such as 2023/6/2 or
-2023年6月2日 become 2023-06-02, and every cell stays text (a 户号 ``007`` keeps its zeros).
+Whatever arrives is turned into the canonical roster CSV that ``parse_roster`` reads (which skips the
+template's explanation row and blank rows): Chinese headers become the column names, 是/否 become true/false,
+dates such as 2023/6/2 or 2023年6月2日 become 2023-06-02, and every cell stays text (户号 ``007`` keeps its zeros).
 """
 
 import csv
@@ -127,10 +127,8 @@ def roster_text(raw: bytes) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    for row in rows[1:]:
-        if not any(cell.strip() for cell in row) or row[0].strip().startswith(EXPLANATION_MARK):
-            continue
-        writer.writerow([_normalise(cell) for cell in row])
+    # Every row is kept (blank ones and the explanation row too), so errors name the caseworker's row numbers.
+    writer.writerows([_normalise(cell) for cell in row] for row in rows[1:])
     return out.getvalue()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pylopdf_fonts_zh_cn
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -150,8 +151,11 @@ def household_pdf(project: Project, household: Household, quote: QuoteOut, print
     ):
         pdf.multi_cell(0, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    widths = (8, 58, 16, 32, 66)
-    with pdf.table(col_widths=widths, text_align=("CENTER", "LEFT", "CENTER", "RIGHT", "LEFT"), line_height=6) as table:
+    widths = (11, 55, 16, 32, 66)
+    # One regular face is embedded: headings are set off by shading, not bold.
+    headings = FontFace(emphasis="", fill_color=(230, 230, 230))
+    alignment = ("CENTER", "LEFT", "CENTER", "RIGHT", "LEFT")
+    with pdf.table(col_widths=widths, text_align=alignment, line_height=6, headings_style=headings) as table:
         table.row(["序号", "补偿安置项目", "类别", "金额(元)", "依据"])
         for number, item in enumerate(quote.items, start=1):
             table.row(
