@@ -71,8 +71,14 @@ def test_every_error_is_the_shared_problem(document: dict[str, Any]) -> None:
 
 
 def test_files_are_declared_with_their_media_type(document: dict[str, Any]) -> None:
-    sheet = document["paths"]["/api/expropriation/v1/projects/{project_id}/settlement-sheet"]["get"]
-    assert set(sheet["responses"]["200"]["content"]) == {"text/csv"}
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    paths = document["paths"]
+    for path, media_types in (
+        ("/api/expropriation/v1/projects/{project_id}/settlement-sheet", {"text/csv", xlsx}),
+        ("/api/expropriation/v1/roster-template", {"text/csv", xlsx}),
+        ("/api/expropriation/v1/households/{household_id}/quote", {"application/json", "application/pdf"}),
+    ):
+        assert set(paths[path]["get"]["responses"]["200"]["content"]) == media_types, path
 
 
 def test_citizen_routes_at_their_real_paths_with_the_assertion_scheme(document: dict[str, Any]) -> None:
