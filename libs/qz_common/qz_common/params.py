@@ -58,7 +58,7 @@ def _as_decimal_if_numeric(value: Any) -> Any:
 CONSULTED: ContextVar[dict[str, ParameterSet] | None] = ContextVar("qz_parameters_consulted", default=None)
 
 
-def _consulted(version: ParameterSet) -> ParameterSet:
+def note_consulted(version: ParameterSet) -> ParameterSet:
     consulted = CONSULTED.get()
     if consulted is not None:
         consulted[version.book] = version
@@ -139,11 +139,11 @@ class ParameterBook:
         in_force = [v for v in self.versions if v.effective_from <= day]
         if not in_force:
             raise RuleNotInForce(self.name, day, self.first_effective)
-        return _consulted(in_force[-1])
+        return note_consulted(in_force[-1])
 
     def version(self, version_id: str) -> ParameterSet:
         """A stored version by id, so a signed agreement can be re-quoted exactly."""
         for v in self.versions:
             if v.version == version_id:
-                return _consulted(v)
+                return note_consulted(v)
         raise KeyError(f"{self.name} has no version {version_id!r}")

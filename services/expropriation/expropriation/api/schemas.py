@@ -34,6 +34,7 @@ from expropriation.rules.types import (
 )
 from qz_common.ids import USCC, IdNumber
 from qz_common.money import Yuan
+from qz_common.scenario import ScenarioParameters
 
 Area = Annotated[Decimal, Field(ge=0, le=100000, max_digits=12, decimal_places=2, description="平方米")]
 Price = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2, description="元")]
@@ -166,9 +167,10 @@ class QuoteRequest(HouseholdFacts):
     market_price_per_m2: Price | None = None
     early_vacate_rate_per_m2: Price | None = None
     outside_urban_plan_area: bool = False
+    parameters: ScenarioParameters = None
 
     def to_rules(self) -> QuoteInput:
-        data = self.model_dump(exclude={"members", "buildings"})
+        data = self.model_dump(exclude={"members", "buildings", "parameters"})
         return QuoteInput(
             members=tuple(m.to_rules() for m in self.members),
             buildings=tuple(b.to_rules() for b in self.buildings),
@@ -218,6 +220,7 @@ class QuoteOut(BaseModel):
     voucher_total: Yuan
     charges_total: Yuan
     notes: list[str]
+    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数测算")
 
     @classmethod
     def of(cls, q: Quote) -> QuoteOut:
@@ -283,6 +286,7 @@ class MethodOutcomeOut(BaseModel):
 
 class CompareOut(BaseModel):
     outcomes: list[MethodOutcomeOut]
+    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数测算")
 
 
 # --- cases -------------------------------------------------------------------------------------------------------
