@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -37,6 +38,7 @@ from expropriation.api.schemas import (
     area_str,
 )
 from expropriation.casework import project_assignment, project_records, quote_input
+from expropriation.exchange.jobs import JobOut, household_count, start_batch_job
 from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, XLSX_MEDIA_TYPE, attachment, negotiate
 from expropriation.exchange.roster import EXPLANATION_MARK, roster_text
 from expropriation.exchange.settlement import QUOTE_FORMATS, SHEET_FORMATS, household_pdf, settlement_xlsx
@@ -309,7 +311,12 @@ async def household_compare(household_id: int, caller: Reader, session: Session)
 # --- batch and settlement sheet ------------------------------------------------------------------------------------
 
 
-async def batch(session: AsyncSession, project: Project, method: Method | None) -> BatchQuoteOut:
+async def batch(
+    session: AsyncSession,
+    project: Project,
+    method: Method | None,
+    progress: Callable[[int], Awaitable[None]] | None = None,
+) -> BatchQuoteOut:
     households, agreements, villages, assignment = await project_records(session, project)
     params = load_params(project.district, project.valuation_date)
     rows: list[dict[str, Any]] = []
@@ -354,20 +361,31 @@ async def batch(session: AsyncSession, project: Project, method: Method | None) 
                 "total": yuan_str(q.total),
             }
         rows.append(row)
+        if progress is not None:
+            await progress(len(rows))
     return BatchQuoteOut(
         project_id=project.id, village_completion=villages, quoted=quoted, refused=refused, total=grand, households=rows
     )
 
 
-@router.post("/projects/{project_id}/batch-quotes", summary="整个项目逐户测算（批量）")
+@router.post(
+    "/projects/{project_id}/batch-quotes",
+    summary="整个项目逐户测算（批量）；户数超过阈值时返回 202 与任务（见 /v1/jobs/{job_id}）",
+    response_model=BatchQuoteOut,
+    responses={202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"}},
+)
 async def batch_quote(
     project_id: int,
+    request: Request,
     caller: Reader,
     session: Session,
     method: Annotated[Method | None, Query(description="统一按某一安置方式测算")] = None,
-) -> BatchQuoteOut:
+) -> Any:
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)
+    total = await household_count(session, project)
+    if total > request.app.state.settings.batch_job_threshold:
+        return await start_batch_job(request, session, caller, project, method, total, batch)
     return await batch(session, project, method)
 
 
