@@ -1,12 +1,12 @@
 """Files caseworkers use: rosters in GBK/UTF-8/XLSX, the template, XLSX settlement sheets, PDF 结算单 (issue 14)."""
 
-import csv
 import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from expropriation_files import new_project, roster_csv, roster_rows
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from testkit import id_number
@@ -16,17 +16,6 @@ from expropriation.exchange.amount_words import amount_in_words
 from expropriation.exchange.roster import COLUMNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PROJECT = {
-    "name": "某某路工程",
-    "district": "柯城区",
-    "village": "石梁村",
-    "pre_announcement_date": "2023-06-01",
-    "signing_deadline": "2023-09-30",
-    "handover_deadline": "2023-10-31",
-    "valuation_date": "2023-07-01",
-    "appraised_price_per_m2": "3000",
-    "market_price_per_m2": "9000",
-}
 
 
 @pytest.mark.parametrize(
@@ -48,12 +37,6 @@ def test_amount_in_words(amount: str, words: str) -> None:
     assert amount_in_words(Decimal(amount)) == words
 
 
-def project(client: TestClient) -> int:
-    r = client.post("/v1/projects", json=PROJECT)
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
-
-
 def caseworker_rows() -> list[list[Any]]:
     """Household 007 as a caseworker types it: Chinese headers, the explanation row, 是/否, 2023/6/2 dates.
 
@@ -71,17 +54,7 @@ def caseworker_rows() -> list[list[Any]]:
         | {"structure": "other", "legal_area_m2": "10", "built_year": "2023", "work_kind": "new_build"}
         | {"work_done_on": "2023/6/2"},
     ]
-    return [
-        [header for header, _ in COLUMNS.values()],
-        ["说明：" + COLUMNS["household_ref"][1], *(note for _, note in list(COLUMNS.values())[1:])],
-        *([row.get(column, "") for column in COLUMNS] for row in people),
-    ]
-
-
-def csv_bytes(rows: list[list[Any]], encoding: str) -> bytes:
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode(encoding)
+    return roster_rows(people)
 
 
 def imported(client: TestClient, project_id: int, name: str, content: bytes, media_type: str) -> dict[str, Any]:
@@ -99,12 +72,12 @@ def test_template_covers_every_roster_column() -> None:
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gbk", "gb18030"])
 def test_roster_csv_in_every_encoding_excel_saves(client: TestClient, encoding: str) -> None:
-    content = csv_bytes(caseworker_rows(), encoding)
+    content = roster_csv(caseworker_rows(), encoding)
     if encoding == "gbk":
         content.decode("gbk")  # really GBK: not valid UTF-8
         with pytest.raises(UnicodeDecodeError):
             content.decode("utf-8")
-    household = imported(client, project(client), "花名册.csv", content, "text/csv")
+    household = imported(client, new_project(client), "花名册.csv", content, "text/csv")
     members = household["facts"]["members"]
     assert [m["collective_member"] for m in members] == [True, True]
     assert [m["is_owner"] for m in members] == [True, False]
@@ -121,18 +94,18 @@ def test_roster_xlsx_with_text_and_date_cells(client: TestClient) -> None:
     sheet.cell(row=5, column=list(COLUMNS).index("built_year") + 1).value = 2000  # a number cell
     content = io.BytesIO()
     workbook.save(content)
-    household = imported(client, project(client), "花名册.xlsx", content.getvalue(), XLSX)
+    household = imported(client, new_project(client), "花名册.xlsx", content.getvalue(), XLSX)
     assert household["facts"]["buildings"][1]["work_done_on"] == "2023-06-02"
     assert household["facts"]["buildings"][0]["built_year"] == 2000
 
 
 def test_roster_errors(client: TestClient) -> None:
-    project_id = project(client)
+    project_id = new_project(client)
     garbage = client.post(f"/v1/projects/{project_id}/roster", files={"file": ("x.xlsx", b"PK\x03\x04oops", XLSX)})
     assert (garbage.status_code, garbage.json()["code"], garbage.json()["field"]) == (422, "xlsx_invalid", "file")
     rows = caseworker_rows()
     rows[3][list(COLUMNS).index("collective_member")] = "也许"
-    r = client.post(f"/v1/projects/{project_id}/roster", files={"file": ("a.csv", csv_bytes(rows, "gbk"), "text/csv")})
+    r = client.post(f"/v1/projects/{project_id}/roster", files={"file": ("a.csv", roster_csv(rows, "gbk"), "text/csv")})
     assert r.status_code == 422 and "row 4.members[1].collective_member" in {e["field"] for e in r.json()["errors"]}
     assert client.get(f"/v1/projects/{project_id}/households").json()["total"] == 0
 
@@ -147,15 +120,15 @@ def test_template_downloads_and_imports_as_it_is(client: TestClient) -> None:
     assert str(sheet["A2"].value).startswith("说明")
     assert sheet["A3"].value == "007" and sheet["A3"].number_format == "@"
     # the example rows of the template are a valid roster
-    imported(client, project(client), "roster-template.xlsx", r.content, XLSX)
+    imported(client, new_project(client), "roster-template.xlsx", r.content, XLSX)
     as_csv = client.get("/v1/roster-template", headers={"Accept": "text/csv"})
     assert as_csv.headers["content-type"].startswith("text/csv") and as_csv.content.startswith(b"\xef\xbb\xbf")
     assert as_csv.content.decode("utf-8-sig").splitlines()[0].startswith("户号,记录类型")
 
 
 def test_settlement_sheet_as_xlsx(client: TestClient) -> None:
-    project_id = project(client)
-    imported(client, project_id, "花名册.csv", csv_bytes(caseworker_rows(), "gbk"), "text/csv")
+    project_id = new_project(client)
+    imported(client, project_id, "花名册.csv", roster_csv(caseworker_rows(), "gbk"), "text/csv")
     for request in ({"params": {"format": "xlsx"}}, {"headers": {"Accept": XLSX}}):
         r = client.get(f"/v1/projects/{project_id}/settlement-sheet", **request)  # type: ignore[arg-type]
         assert r.status_code == 200 and r.headers["content-type"] == XLSX
@@ -178,8 +151,8 @@ def test_settlement_sheet_as_xlsx(client: TestClient) -> None:
 
 
 def test_household_settlement_pdf(client: TestClient) -> None:
-    project_id = project(client)
-    household = imported(client, project_id, "花名册.csv", csv_bytes(caseworker_rows(), "gbk"), "text/csv")
+    project_id = new_project(client)
+    household = imported(client, project_id, "花名册.csv", roster_csv(caseworker_rows(), "gbk"), "text/csv")
     url = f"/v1/households/{household['id']}/quote"
     for request in ({"params": {"format": "pdf"}}, {"headers": {"Accept": "application/pdf"}}):
         r = client.get(url, **request)  # type: ignore[arg-type]

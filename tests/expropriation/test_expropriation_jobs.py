@@ -1,28 +1,15 @@
 """Batch quotes above the threshold run as jobs: 202, a Location, and a job resource with done/total/errors."""
 
-import csv
-import io
 from collections.abc import Iterator
 
 import pytest
+from expropriation_files import new_project, roster_csv, roster_rows
 from fastapi.testclient import TestClient
 from testkit import id_number, identity_headers
 
-from expropriation.exchange.roster import COLUMNS
 from expropriation.main import create_app
 from expropriation.settings import ExpropriationSettings
 from qz_common.settings import PlatformSettings
-
-PROJECT = {
-    "name": "某某路工程",
-    "district": "柯城区",
-    "village": "石梁村",
-    "pre_announcement_date": "2023-06-01",
-    "signing_deadline": "2023-09-30",
-    "valuation_date": "2023-07-01",
-    "appraised_price_per_m2": "3000",
-    "market_price_per_m2": "9000",
-}
 
 
 @pytest.fixture
@@ -35,20 +22,18 @@ def small_threshold(expropriation_settings: ExpropriationSettings) -> Iterator[T
 
 
 def two_households(client: TestClient) -> int:
-    project_id = int(client.post("/v1/projects", json=PROJECT).json()["id"])
-    rows = []
+    project_id = new_project(client)
+    records: list[dict[str, str]] = []
     for ref, sequence in (("001", 1), ("002", 2)):
-        rows += [
+        records += [
             {"household_ref": ref, "record": "member", "head_name": f"户主{ref}", "name": f"户主{ref}"}
             | {"id_number": id_number(sequence=sequence), "collective_member": "是", "is_owner": "是"},
             {"household_ref": ref, "record": "building", "use": "residential", "structure": "brick_concrete"}
             | {"legal_area_m2": "150", "built_year": "2000"},
         ]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
-    writer.writeheader()
-    writer.writerows(rows)
-    r = client.post(f"/v1/projects/{project_id}/roster", files={"file": ("r.csv", out.getvalue().encode(), "text/csv")})
+    r = client.post(
+        f"/v1/projects/{project_id}/roster", files={"file": ("r.csv", roster_csv(roster_rows(records)), "text/csv")}
+    )
     assert r.status_code == 201, r.text
     return project_id
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from expropriation_files import PROJECT
 from fastapi.testclient import TestClient
 
 from expropriation.api.examples import QUOTE_REQUEST
@@ -57,14 +58,6 @@ def test_only_declared_numeric_parameters_can_be_overridden(client: TestClient) 
 
 
 def test_stored_records_never_take_overrides(client: TestClient) -> None:
-    project = {
-        "name": "某某路工程",
-        "district": "柯城区",
-        "village": "石梁村",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
-        "valuation_date": "2023-07-01",
-        "parameters": {"expropriation.base_area_m2": "120"},
-    }
+    project = PROJECT | {"parameters": {"expropriation.base_area_m2": "120"}}
     r = client.post("/v1/projects", json=project)
     assert (r.status_code, r.json()["field"]) == (422, "parameters")
