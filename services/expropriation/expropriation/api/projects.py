@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -38,7 +38,7 @@ from expropriation.api.schemas import (
     area_str,
 )
 from expropriation.casework import project_assignment, project_records, quote_input
-from expropriation.exchange.jobs import JobOut, household_count, start_batch_job
+from expropriation.exchange.jobs import JobOut, batch_quote_work, household_count, roster_import_work, start_job
 from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, XLSX_MEDIA_TYPE, attachment, negotiate
 from expropriation.exchange.roster import EXPLANATION_MARK, roster_text
 from expropriation.exchange.settlement import QUOTE_FORMATS, SHEET_FORMATS, household_pdf, settlement_xlsx
@@ -385,7 +385,8 @@ async def batch_quote(
     ensure_district(caller, project.district)
     total = await household_count(session, project)
     if total > request.app.state.settings.batch_job_threshold:
-        return await start_batch_job(request, session, caller, project, method, total, batch)
+        work = batch_quote_work(batch, project.id, method)
+        return await start_job(request, session, caller, project, "batch_quote", total, work)
     return await batch(session, project, method)
 
 
@@ -529,41 +530,60 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
     return households, errors
 
 
+async def store_roster(
+    session: AsyncSession,
+    caller: Caller,
+    project: Project,
+    households: Sequence[HouseholdIn],
+    errors: list[dict[str, str]],
+    progress: Callable[[int], Awaitable[None]] | None = None,
+) -> ImportOut:
+    """Inside the caller's transaction: every household of the roster, or (422 naming every error) none."""
+    for h in households:
+        if not await _ref_free(session, project.id, h.ref):
+            errors.append(
+                {"field": f"household {h.ref}.household_ref", "code": "duplicate", "detail": "户号已在本项目登记"}
+            )
+    if errors:
+        raise ProblemError(
+            422,
+            "roster_invalid",
+            f"花名册有 {len(errors)} 处错误，未导入任何记录",
+            field=errors[0]["field"],
+            errors=errors,
+        )
+    for count, h in enumerate(households, start=1):
+        record = _new_household(project, h)
+        session.add(record)
+        await session.flush()
+        _index_people(session, record, h)
+        audit.record(session, caller, "import", record)
+        if progress is not None:
+            await progress(count)
+    return ImportOut(created=len(households), households=[h.ref for h in households])
+
+
 @router.post(
     "/projects/{project_id}/roster",
     status_code=201,
-    summary="导入项目花名册（CSV：UTF-8 或 GB18030/GBK；或 XLSX；模板见 /v1/roster-template）",
+    summary="导入项目花名册（UTF-8 或 GB18030/GBK 的 CSV，或 XLSX；模板见 /v1/roster-template）；户数过多时转为任务",
+    response_model=ImportOut,
+    responses={202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"}},
 )
-async def import_roster(
-    project_id: int, file: UploadFile, request: Request, caller: Writer, session: Session
-) -> ImportOut:
+async def import_roster(project_id: int, file: UploadFile, request: Request, caller: Writer, session: Session) -> Any:
     raw = await file.read(request.app.state.settings.max_csv_bytes + 1)
     if len(raw) > request.app.state.settings.max_csv_bytes:
         raise ProblemError(413, "payload_too_large", "花名册文件过大", field="file")
     households, errors = parse_roster(roster_text(raw))  # UTF-8 (BOM or not), GB18030/GBK or XLSX
+    if not errors and len(households) > request.app.state.settings.batch_job_threshold:
+        project = await get_or_404(session, Project, project_id, "征收项目")
+        ensure_district(caller, project.district)
+        work = roster_import_work(store_roster, caller, project_id, households, request.app.state.db)
+        return await start_job(request, session, caller, project, "roster_import", len(households), work)
     async with session.begin():
         project = await get_or_404(session, Project, project_id, "征收项目")
         ensure_district(caller, project.district)
-        for h in households:
-            if not await _ref_free(session, project_id, h.ref):
-                errors.append(
-                    {"field": f"household {h.ref}.household_ref", "code": "duplicate", "detail": "户号已在本项目登记"}
-                )
-        if errors:
-            raise ProblemError(
-                422,
-                "roster_invalid",
-                f"花名册有 {len(errors)} 处错误，未导入任何记录",
-                field=errors[0]["field"],
-                errors=errors,
-            )
-        for h in households:
-            record = _new_household(project, h)
-            session.add(record)
-            await session.flush()
-            _index_people(session, record, h)
-            audit.record(session, caller, "import", record)
-    return ImportOut(created=len(households), households=[h.ref for h in households])
+        return await store_roster(session, caller, project, households, errors)
 
 
 __all__ = ["ITEM_CODES", "ROSTER_COLUMNS", "batch", "parse_roster", "project_assignment", "router"]
