@@ -41,6 +41,7 @@ from medinsurance.rules.sanctions import RatioOutOfRange, penalty, ratio_range
 from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
+from qz_common.scenario import with_overrides
 
 router = APIRouter(prefix="/v1", tags=["rules"])
 
@@ -88,7 +89,7 @@ async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
     force = in_force("performance", body.on or today())
     inputs = [AssessmentInput(i.id, i.half_year_score, i.annual_score, i.new_this_year) for i in body.institutions]
     try:
-        results = grade_all(body.category, inputs, force.params)
+        results = grade_all(body.category, inputs, with_overrides([force.params], body.parameters)[0])
     except ValueError as exc:
         raise ProblemError(422, "invalid_institutions", str(exc), field="institutions") from None
     return GradeOut(
@@ -112,6 +113,7 @@ async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
         ],
         in_force=force.in_force,
         notice=force.notice,
+        scenario=body.parameters,
     )
 
 

@@ -14,6 +14,7 @@ from medinsurance.rules.performance import Category
 from qz_common.districts import District
 from qz_common.ids import USCC, IdNumber
 from qz_common.money import Yuan
+from qz_common.scenario import ScenarioParameters
 
 Score = Annotated[Decimal, Field(ge=0, le=100), PlainSerializer(float, return_type=float, when_used="json")]
 ScoreOut = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
@@ -44,6 +45,7 @@ class GradeIn(Strict):
     category: Category
     institutions: Annotated[list[GradeInstitutionIn], Field(min_length=1, max_length=5000)]
     on: dt.date | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")
+    parameters: ScenarioParameters = None
 
 
 class ConsequencesOut(BaseModel):
@@ -68,6 +70,7 @@ class GradeOut(BaseModel):
     results: list[GradeResultOut]
     in_force: bool
     notice: str | None
+    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数")
 
 
 class PenaltyIn(Strict):
