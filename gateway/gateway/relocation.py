@@ -167,11 +167,31 @@ class CaseRunner:
         case.status = "completed" if all(s.status == "done" for s in case.steps) else "attention"
 
     async def retry_failed(self) -> None:
+        """One round over the cases needing attention, each in its own transaction."""
+        last_id = 0
+        while (case_id := await self._retry_next(last_id)) is not None:
+            last_id = case_id
+
+    async def _retry_next(self, after_id: int) -> int | None:
+        """Claim the next case needing attention and advance it; its id, or None when none is left.
+
+        With several gateway replicas the claim is the case row's lock, held while its steps run
+        (``FOR UPDATE SKIP LOCKED``): other replicas skip the case, so no step is sent twice, and once the
+        lock is released a completed case no longer matches. SQLite (one host) ignores the clause.
+        """
         async with self.database.sessionmaker() as session, session.begin():
-            cases = (await session.scalars(select(RelocationCase).where(RelocationCase.status == "attention"))).all()
-            for case in cases:
-                if all(s.attempts < MAX_ATTEMPTS for s in case.steps if s.status != "done"):
-                    await self.advance(session, case)
+            case = await session.scalar(
+                select(RelocationCase)
+                .where(RelocationCase.status == "attention", RelocationCase.id > after_id)
+                .order_by(RelocationCase.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if case is None:
+                return None
+            if all(s.attempts < MAX_ATTEMPTS for s in case.steps if s.status != "done"):
+                await self.advance(session, case)
+            return case.id
 
     async def retry_loop(self, interval_s: float) -> None:
         while True:
@@ -246,6 +266,8 @@ async def get_case(case_id: int, request: Request, client: Annotated[Client, Dep
 async def retry_case(case_id: int, request: Request, client: Annotated[Client, Depends(_authorised)]) -> JSONResponse:
     runner: CaseRunner = request.app.state.case_runner
     async with runner.database.sessionmaker() as session, session.begin():
+        # Claimed like the background rounds claim (waiting for one in progress), so no step is sent twice.
+        await session.get(RelocationCase, case_id, with_for_update=True)
         case = await _own_case(session, client, case_id)
         if case.status != "completed":
             await runner.advance(session, case)

@@ -1,0 +1,72 @@
+"""Three gateway replicas on one PostgreSQL database: each relocation step is claimed, never sent twice."""
+
+import datetime as dt
+import importlib.util
+import json
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from testkit import ServiceProcess, id_number
+
+pytestmark = pytest.mark.postgres_only
+
+# The case fixtures of the relocation tests (a household with a registered dog), loaded rather than copied.
+_spec = importlib.util.spec_from_file_location(
+    "relocation_cases", Path(__file__).with_name("test_gateway_relocation.py")
+)
+assert _spec is not None and _spec.loader is not None
+relocation_cases = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(relocation_cases)
+DEV = relocation_cases.DEV
+
+
+def test_three_replicas_retry_each_failed_step_exactly_once(
+    make_gateway: Callable[..., TestClient],
+    spare_dogs: ServiceProcess,
+    service_processes: dict[str, ServiceProcess],
+    gateway_db: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    urls = {name: p.url for name, p in service_processes.items()} | {"dogs": spare_dogs.url}
+    gateway = make_gateway(urls, retry_attempts=0, breaker_reset_s=0.1)
+    owners = [id_number("330802", dt.date(1993, 5, 5), 50 + i) for i in range(3)]
+    households = [relocation_cases.household_with_dog(gateway, owner) for owner in owners]
+    spare_dogs.stop()  # the dogs bureau fails ...
+    case_ids = []
+    for household_id in households:
+        key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
+        view = gateway.post(
+            "/api/v1/cases/relocation", json=relocation_cases.case_body(household_id), headers=DEV | key
+        )
+        assert view.json()["status"] == "attention", view.text
+        case_ids.append(view.json()["id"])
+
+    monkeypatch.setenv("GATEWAY_SERVICE_URLS", json.dumps(urls))
+    monkeypatch.setenv("GATEWAY_RELOCATION_RETRY_S", "0.05")
+    monkeypatch.setenv("GATEWAY_BREAKER_RESET_S", "0.05")
+    replicas = [ServiceProcess("gateway", gateway_db, tmp_path / f"gateway-{i}.log") for i in range(3)]
+    try:
+        for replica in replicas:
+            replica.start()
+        time.sleep(0.3)  # rounds of all three replicas fail against the stopped service
+        spare_dogs.start()  # ... and recovers
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            views = [gateway.get(f"/api/v1/cases/relocation/{case_id}", headers=DEV).json() for case_id in case_ids]
+            if all(v["status"] == "completed" for v in views):
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)  # later rounds of every replica find nothing left to send
+    finally:
+        for replica in replicas:
+            replica.stop()
+
+    assert [v["status"] for v in views] == ["completed"] * 3, views
+    # Every request that reached the recovered dogs service is in its access log: one per step, no more.
+    sends = [line for line in spare_dogs.log().splitlines() if '"path": "/v1/address-changes"' in line]
+    assert len(sends) == len(case_ids), sends
