@@ -12,6 +12,7 @@ from qz_common.errors import PROBLEM_JSON, install_problem_handlers, problem_res
 from qz_common.logs import configure_logging
 from qz_common.requests import RequestContextMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
+from qz_common.telemetry import instrument_service
 
 _PROBLEM_SCHEMA = {
     "description": "错误（application/problem+json）",
@@ -91,6 +92,7 @@ def create_service_app(
     app.state.token_secret = platform.token_secret
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
+    instrument_service(app, database.engine, settings.service_name)
 
     @app.get("/healthz", tags=["ops"], summary="存活检查")
     async def healthz() -> dict[str, Any]:
