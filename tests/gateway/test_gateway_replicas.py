@@ -1,8 +1,11 @@
-"""Three gateway replicas on one PostgreSQL database: each relocation step is claimed, never sent twice."""
+"""Gateway replicas on one database: relocation steps are claimed, never sent twice; revocations reach all."""
 
 import datetime as dt
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -11,8 +14,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from testkit import ServiceProcess, id_number
-
-pytestmark = pytest.mark.postgres_only
 
 # The case fixtures of the relocation tests (a household with a registered dog), loaded rather than copied.
 _spec = importlib.util.spec_from_file_location(
@@ -24,6 +25,7 @@ _spec.loader.exec_module(relocation_cases)
 DEV = relocation_cases.DEV
 
 
+@pytest.mark.postgres_only
 def test_three_replicas_retry_each_failed_step_exactly_once(
     make_gateway: Callable[..., TestClient],
     spare_dogs: ServiceProcess,
@@ -70,3 +72,22 @@ def test_three_replicas_retry_each_failed_step_exactly_once(
     # Every request that reached the recovered dogs service is in its access log: one per step, no more.
     sends = [line for line in spare_dogs.log().splitlines() if '"path": "/v1/address-changes"' in line]
     assert len(sends) == len(case_ids), sends
+
+
+def test_a_revoked_key_is_refused_by_every_replica_within_the_key_cache_time(
+    make_gateway: Callable[..., TestClient], issue_key: Callable[..., str], gateway_db: str
+) -> None:
+    cache_s = 0.5  # GATEWAY_KEY_CACHE_S, 10 s by default (docs/OPERATIONS.md)
+    replicas = [make_gateway(key_cache_s=cache_s) for _ in range(2)]
+    client_id = f"revoked-{uuid.uuid4().hex[:8]}"
+    headers = {"X-API-Key": issue_key(client_id, "dogs:read")}
+    assert [r.get("/api/dogs/v1/vaccinations", headers=headers).status_code for r in replicas] == [200, 200]
+    subprocess.run(
+        [sys.executable, "-P", "-m", "gateway.cli", "revoke", "--client-id", client_id],
+        env={**os.environ, "GATEWAY_DATABASE_URL": gateway_db},
+        check=True,
+        capture_output=True,
+    )
+    time.sleep(cache_s)
+    refused = [r.get("/api/dogs/v1/vaccinations", headers=headers) for r in replicas]
+    assert [(r.status_code, r.json()["code"]) for r in refused] == [(401, "api_key_invalid")] * 2
