@@ -2,7 +2,7 @@
 
     python -m qz_common.serve dogs --port 8004 [--workers 4]
 
-Used by the local runner, the Dockerfiles, docker-compose and Kubernetes alike, so "migrations applied at
+Used by the local runner, the image (deploy/Dockerfile), docker-compose and Kubernetes alike, so "migrations applied at
 start" is one code path everywhere. Several replicas may start at once: :func:`qz_common.migrations.upgrade`
 serialises them with a PostgreSQL advisory lock. On Kubernetes an init container runs ``--migrate-only`` and
 the server runs ``--skip-migrations``.
