@@ -10,6 +10,7 @@ A failed step stays ``failed`` with its error; it is retried by the background l
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from typing import Annotated, Any, Literal
 
@@ -24,7 +25,7 @@ from gateway.keys import Client
 from gateway.models import RelocationCase, RelocationStep
 from gateway.proxy import enforce_rate_limit
 from gateway.upstream import UpstreamFailure, Upstreams
-from qz_common.db import Database
+from qz_common.db import Database, utcnow
 from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.identity import IDENTITY_HEADER, mint_token
@@ -166,23 +167,34 @@ class CaseRunner:
                 return await self.advance(session, case)
         case.status = "completed" if all(s.status == "done" for s in case.steps) else "attention"
 
-    async def retry_failed(self) -> None:
-        """One round over the cases needing attention, each in its own transaction."""
+    async def retry_failed(self, interval_s: float = 0) -> None:
+        """One round over the cases needing attention, each in its own transaction.
+
+        A case whose steps were tried less than ``interval_s`` ago is left for a later round, so a case is
+        retried once per interval however many gateway replicas run rounds (and MAX_ATTEMPTS means the same
+        time span with one replica or ten).
+        """
+        tried_since = utcnow() - dt.timedelta(seconds=interval_s)
         last_id = 0
-        while (case_id := await self._retry_next(last_id)) is not None:
+        while (case_id := await self._retry_next(last_id, tried_since)) is not None:
             last_id = case_id
 
-    async def _retry_next(self, after_id: int) -> int | None:
-        """Claim the next case needing attention and advance it; its id, or None when none is left.
+    async def _retry_next(self, after_id: int, tried_since: dt.datetime) -> int | None:
+        """Claim the next case due for a retry and advance it; its id, or None when none is left.
 
         With several gateway replicas the claim is the case row's lock, held while its steps run
         (``FOR UPDATE SKIP LOCKED``): other replicas skip the case, so no step is sent twice, and once the
         lock is released a completed case no longer matches. SQLite (one host) ignores the clause.
         """
+        recently_tried = (
+            select(RelocationStep.id)
+            .where(RelocationStep.case_id == RelocationCase.id, RelocationStep.updated_at > tried_since)
+            .exists()
+        )
         async with self.database.sessionmaker() as session, session.begin():
             case = await session.scalar(
                 select(RelocationCase)
-                .where(RelocationCase.status == "attention", RelocationCase.id > after_id)
+                .where(RelocationCase.status == "attention", RelocationCase.id > after_id, ~recently_tried)
                 .order_by(RelocationCase.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
@@ -197,7 +209,7 @@ class CaseRunner:
         while True:
             await asyncio.sleep(interval_s)
             try:
-                await self.retry_failed()
+                await self.retry_failed(interval_s)
             except Exception:
                 log.exception("relocation retry round failed")
 

@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ assert _spec is not None and _spec.loader is not None
 relocation_cases = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(relocation_cases)
 DEV = relocation_cases.DEV
+RETRY_S = 0.4  # GATEWAY_RELOCATION_RETRY_S of the replicas: a case is tried at most once per interval
 
 
 @pytest.mark.postgres_only
@@ -49,26 +51,28 @@ def test_three_replicas_retry_each_failed_step_exactly_once(
         case_ids.append(view.json()["id"])
 
     monkeypatch.setenv("GATEWAY_SERVICE_URLS", json.dumps(urls))
-    monkeypatch.setenv("GATEWAY_RELOCATION_RETRY_S", "0.05")
+    monkeypatch.setenv("GATEWAY_RELOCATION_RETRY_S", str(RETRY_S))
     monkeypatch.setenv("GATEWAY_BREAKER_RESET_S", "0.05")
     replicas = [ServiceProcess("gateway", gateway_db, tmp_path / f"gateway-{i}.log") for i in range(3)]
     try:
-        for replica in replicas:
-            replica.start()
-        time.sleep(0.3)  # rounds of all three replicas fail against the stopped service
-        spare_dogs.start()  # ... and recovers
+        with ThreadPoolExecutor(len(replicas)) as starting:
+            list(starting.map(ServiceProcess.start, replicas))
+        time.sleep(3 * RETRY_S)  # rounds of the replicas fail against the stopped service ...
+        spare_dogs.start()  # ... until it recovers
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             views = [gateway.get(f"/api/v1/cases/relocation/{case_id}", headers=DEV).json() for case_id in case_ids]
             if all(v["status"] == "completed" for v in views):
                 break
             time.sleep(0.1)
-        time.sleep(0.3)  # later rounds of every replica find nothing left to send
+        time.sleep(3 * RETRY_S)  # later rounds of every replica find nothing left to send
     finally:
         for replica in replicas:
             replica.stop()
 
     assert [v["status"] for v in views] == ["completed"] * 3, views
+    # Tried at creation, by at least one failing round, and once more when the service was back.
+    assert all(v["steps"][1]["attempts"] >= 3 for v in views), views
     # Every request that reached the recovered dogs service is in its access log: one per step, no more.
     sends = [line for line in spare_dogs.log().splitlines() if '"path": "/v1/address-changes"' in line]
     assert len(sends) == len(case_ids), sends
