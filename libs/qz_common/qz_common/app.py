@@ -16,6 +16,7 @@ from qz_common.logs import configure_logging
 from qz_common.parameter_api import ParameterVersionsMiddleware, parameters_router
 from qz_common.requests import RequestContextMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
+from qz_common.telemetry import instrument_service
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -77,6 +78,7 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
     install_contract(app)
+    instrument_service(app, database.engine, settings.service_name)
 
     @app.get("/healthz", tags=["ops"], summary="存活检查")
     async def healthz() -> dict[str, Any]:
