@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from gateway.auth import Principal, authenticate, deny
+from gateway.auth import Principal, authenticate, deny, verify_assertion
 from gateway.keys import Client
 from gateway.proxy import enforce_rate_limit, upstream_headers
 from gateway.upstream import UpstreamFailure
@@ -21,6 +21,12 @@ from qz_common.ids import USCC, IdNumber
 router = APIRouter(prefix="/api/v1", tags=["cross-bureau"])
 
 CITIZEN_SOURCES = ("dogs", "expropriation", "medinsurance")
+# The signed-in citizen's own records, source by source: the services' /v1/me endpoints.
+OWN_SOURCES = {
+    "dogs": "/v1/me/records",
+    "expropriation": "/v1/me/household",
+    "medinsurance": "/v1/me/proxy-authorisations",
+}
 ENTERPRISE_SOURCES = ("science", "medinsurance", "expropriation")
 
 
@@ -60,15 +66,18 @@ async def _dossier_client(request: Request) -> Client:
     return client
 
 
-async def _dossier(
-    request: Request, client: Client, sources: tuple[str, ...], path: str, subject: dict[str, str]
-) -> JSONResponse:
+def _require_scopes(request: Request, client: Client, sources: tuple[str, ...]) -> None:
     missing = [s for s in sources if not client.may_use(s)]
     if missing:
         detail = f"汇总档案需要以下服务的读取权限：{'、'.join(missing)}"
         raise deny(request, 403, "scope_missing", detail, client.client_id)
-    principal = Principal(client)
-    results = await asyncio.gather(*(_fetch(request, principal, s, path) for s in sources))
+
+
+async def _dossier(
+    request: Request, principal: Principal, paths: dict[str, str], subject: dict[str, str]
+) -> JSONResponse:
+    """Ask every source (service → its path) at once; say source by source what came back."""
+    results = await asyncio.gather(*(_fetch(request, principal, s, path) for s, path in paths.items()))
     complete = all(r["status"] == "ok" for r in results)
     body: dict[str, Any] = {
         **subject,
@@ -93,9 +102,9 @@ async def citizen_dossier(
     request: Request,
     client: Annotated[Client, Depends(_dossier_client)],
 ) -> JSONResponse:
-    return await _dossier(
-        request, client, CITIZEN_SOURCES, f"/v1/dossiers/citizens/{id_number}", {"id_number": id_number}
-    )
+    _require_scopes(request, client, CITIZEN_SOURCES)
+    paths = {service: f"/v1/dossiers/citizens/{id_number}" for service in CITIZEN_SOURCES}
+    return await _dossier(request, Principal(client), paths, {"id_number": id_number})
 
 
 @router.get("/enterprises/{uscc}/dossier", summary="企业跨部门档案（科技、医保定点、征收非住宅）及信用标记")
@@ -104,4 +113,27 @@ async def enterprise_dossier(
     request: Request,
     client: Annotated[Client, Depends(_dossier_client)],
 ) -> JSONResponse:
-    return await _dossier(request, client, ENTERPRISE_SOURCES, f"/v1/dossiers/enterprises/{uscc}", {"uscc": uscc})
+    _require_scopes(request, client, ENTERPRISE_SOURCES)
+    paths = {service: f"/v1/dossiers/enterprises/{uscc}" for service in ENTERPRISE_SOURCES}
+    return await _dossier(request, Principal(client), paths, {"uscc": uscc})
+
+
+async def _citizen(request: Request) -> Principal:
+    """Dependency: the 浙里办 adapter, and the citizen its signed assertion names."""
+    client = await authenticate(request)
+    if not client.is_adapter:
+        raise deny(request, 403, "citizen_path_only_for_adapter", "/api/v1/me 仅供浙里办接入方调用", client.client_id)
+    citizen_id = verify_assertion(request, client)
+    await enforce_rate_limit(request, client)
+    return Principal(client, citizen_id)
+
+
+@router.get(
+    "/me/dossier",
+    summary="本人跨部门档案（浙里办）：养犬、征收、医保代配药，仅限声明中的本人",
+    openapi_extra={"security": [{"ApiKey": [], "CitizenAssertion": []}]},
+)
+async def my_dossier(request: Request, principal: Annotated[Principal, Depends(_citizen)]) -> JSONResponse:
+    # Only the services' /v1/me endpoints are asked, with the citizen in the identity token: no 身份证号 in a path,
+    # nothing about anyone else. The subject is not echoed back: the adapter already knows who signed in.
+    return await _dossier(request, principal, OWN_SOURCES, {})

@@ -11,6 +11,7 @@ from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET, DEV_ADAPTER_CLIENT, G
 from gateway.upstream import Upstreams
 from qz_common.app import create_service_app
 from qz_common.settings import PlatformSettings
+from qz_common.telemetry import instrument_client
 
 
 class NoApiKeysConfigured(RuntimeError):
@@ -29,6 +30,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
                 "no API keys configured: create one with `qz-gateway-keys create` (or QZ_DEV_MODE=true locally)"
             )
         app.state.upstreams = Upstreams(settings, metrics)
+        instrument_client(app.state.upstreams.client, app.state.tracer_provider)
         app.state.token_cache = {}
         limiter: RateLimiter = (
             RedisRateLimiter(settings.redis_url, settings.rate_limit_per_s, settings.rate_limit_burst)

@@ -1,18 +1,37 @@
 """One OpenAPI document for the whole public API: each service's paths under ``/api/{service}``."""
 
 import asyncio
+import copy
 import time
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
+
+from qz_common.contract import PROBLEM, PROBLEM_REF, document_errors
+from qz_common.docs import offline_docs_router
 
 router = APIRouter(include_in_schema=False)
+router.include_router(offline_docs_router("/openapi.json", "衢州规则即代码平台 API"))
 _CACHE_S = 60.0
 
 
+CITIZEN_SECURITY: list[dict[str, list[str]]] = [{"ApiKey": [], "CitizenAssertion": []}]
+SECURITY_SCHEMES = {
+    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "接入方的 API Key"},
+    "CitizenAssertion": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Citizen-Assertion",
+        "description": "浙里办接入方签发的用户身份声明（HS256 JWT：sub 为身份证号，有效期不超过 15 分钟），"
+        "仅用于 /api/v1/me/...",
+    },
+}
+
+
 def _prefixed_ref(ref: str, prefix: str) -> str:
+    if ref == PROBLEM_REF:
+        return ref
     return ref.replace("#/components/schemas/", f"#/components/schemas/{prefix}")
 
 
@@ -24,14 +43,36 @@ def _rename_refs(node: Any, prefix: str) -> Any:
     return node
 
 
+def _proxied_errors(_path: str, _method: str) -> set[int]:
+    """What the gateway itself may answer for any proxied call, besides what the service documents."""
+    return {401, 403, 413, 429, 502, 503, 504}
+
+
+def _public_path(service: str, path: str) -> str:
+    """Where a service path is reached through the gateway: citizens' ``/v1/me/x`` at ``/api/v1/me/<service>/x``."""
+    if path.startswith("/v1/me/"):
+        return f"/api/v1/me/{service}/{path.removeprefix('/v1/me/')}"
+    return f"/api/{service}{path}"
+
+
 def merge(gateway_doc: dict[str, Any], service_docs: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """The gateway's own operations and every reachable service's, with one shared ``Problem``.
+
+    Service schemas are prefixed ``<service>__`` (name and title), so two services' ``QuoteOut`` never collide.
+    """
     merged = {
         "openapi": gateway_doc.get("openapi", "3.1.0"),
-        "info": {"title": "衢州规则即代码平台 API", "version": "1.0.0", "description": "所有请求须带 X-API-Key。"},
-        "paths": dict(gateway_doc.get("paths", {})),
+        "info": {
+            "title": "衢州规则即代码平台 API",
+            "version": "1.0.0",
+            "description": "所有请求须带 X-API-Key；/api/v1/me/... 仅供浙里办接入方，"
+            "另须带用户身份声明 X-Citizen-Assertion。"
+            "错误一律为 application/problem+json（见 Problem）。",
+        },
+        "paths": dict(document_errors(gateway_doc, lambda _p, _m: {429}).get("paths", {})),
         "components": {
             "schemas": dict(gateway_doc.get("components", {}).get("schemas", {})),
-            "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
+            "securitySchemes": SECURITY_SCHEMES,
         },
         "security": [{"ApiKey": []}],
         "x-unavailable-services": [name for name, doc in service_docs.items() if doc is None],
@@ -40,16 +81,22 @@ def merge(gateway_doc: dict[str, Any], service_docs: dict[str, dict[str, Any] | 
         if doc is None:
             continue
         prefix = f"{service}__"
+        document_errors(doc, _proxied_errors)
         for path, item in doc.get("paths", {}).items():
             if path in ("/healthz", "/readyz"):
                 continue
+            public = _public_path(service, path)
             renamed = _rename_refs(item, prefix)
             for operation in renamed.values():
                 if isinstance(operation, dict):
                     operation["tags"] = [f"{service}: {t}" for t in operation.get("tags", [service])]
-            merged["paths"][f"/api/{service}{path}"] = renamed
+                    if public.startswith("/api/v1/me/"):
+                        operation["security"] = CITIZEN_SECURITY
+            merged["paths"][public] = renamed
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
-            merged["components"]["schemas"][prefix + name] = _rename_refs(schema, prefix)
+            if name == PROBLEM:
+                continue
+            merged["components"]["schemas"][prefix + name] = {**_rename_refs(schema, prefix), "title": prefix + name}
     return merged
 
 
@@ -70,12 +117,7 @@ async def merged_openapi(request: Request) -> JSONResponse:
         return JSONResponse(cached[0])
     services = list(app.state.settings.service_urls)
     docs = await asyncio.gather(*(_service_doc(request, s) for s in services))
-    document = merge(app.openapi(), dict(zip(services, docs, strict=True)))
+    document = merge(copy.deepcopy(app.openapi()), dict(zip(services, docs, strict=True)))
     if not document["x-unavailable-services"]:
         app.state.merged_openapi = (document, time.monotonic() + _CACHE_S)
     return JSONResponse(document)
-
-
-@router.get("/docs")
-async def docs() -> HTMLResponse:
-    return get_swagger_ui_html(openapi_url="/openapi.json", title="衢州规则即代码平台 API")

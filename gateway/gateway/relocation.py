@@ -16,6 +16,7 @@ transaction that makes them.
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from typing import Annotated, Any, Literal
 
@@ -32,7 +33,7 @@ from gateway.models import AuditRecord, RelocationCase, RelocationStep
 from gateway.proxy import enforce_rate_limit
 from gateway.upstream import UpstreamFailure, Upstreams
 from qz_common.audit import AuditTrail, snapshot
-from qz_common.db import Database
+from qz_common.db import Database, utcnow
 from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.identity import IDENTITY_HEADER, Caller, mint_token
@@ -235,18 +236,49 @@ class CaseRunner:
             await session.flush()
             audit.record(session, actor, case.status, case, before=before)
 
-    async def retry_failed(self) -> None:
+    async def retry_failed(self, interval_s: float = 0) -> None:
+        """One round over the cases needing attention, each in its own transaction.
+
+        A case whose steps were tried less than ``interval_s`` ago is left for a later round, so a case is
+        retried once per interval however many gateway replicas run rounds (and MAX_ATTEMPTS means the same
+        time span with one replica or ten).
+        """
+        tried_since = utcnow() - dt.timedelta(seconds=interval_s)
+        last_id = 0
+        while (case_id := await self._retry_next(last_id, tried_since)) is not None:
+            last_id = case_id
+
+    async def _retry_next(self, after_id: int, tried_since: dt.datetime) -> int | None:
+        """Claim the next case due for a retry and advance it; its id, or None when none is left.
+
+        With several gateway replicas the claim is the case row's lock, held while its steps run
+        (``FOR UPDATE SKIP LOCKED``): other replicas skip the case, so no step is sent twice, and once the
+        lock is released a completed case no longer matches. SQLite (one host) ignores the clause.
+        """
+        recently_tried = (
+            select(RelocationStep.id)
+            .where(RelocationStep.case_id == RelocationCase.id, RelocationStep.updated_at > tried_since)
+            .exists()
+        )
         async with self.database.sessionmaker() as session, session.begin():
-            cases = (await session.scalars(select(RelocationCase).where(RelocationCase.status == "attention"))).all()
-            for case in cases:
-                if all(s.attempts < MAX_ATTEMPTS for s in case.steps if s.status != "done"):
-                    await self.advance(session, case)
+            case = await session.scalar(
+                select(RelocationCase)
+                .where(RelocationCase.status == "attention", RelocationCase.id > after_id, ~recently_tried)
+                .order_by(RelocationCase.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if case is None:
+                return None
+            if all(s.attempts < MAX_ATTEMPTS for s in case.steps if s.status != "done"):
+                await self.advance(session, case)
+            return case.id
 
     async def retry_loop(self, interval_s: float) -> None:
         while True:
             await asyncio.sleep(interval_s)
             try:
-                await self.retry_failed()
+                await self.retry_failed(interval_s)
             except Exception:
                 log.exception("relocation retry round failed")
 
@@ -334,6 +366,8 @@ async def get_case(case_id: int, request: Request, client: Annotated[Client, Dep
 async def retry_case(case_id: int, request: Request, client: Annotated[Client, Depends(_authorised)]) -> JSONResponse:
     runner: CaseRunner = request.app.state.case_runner
     async with runner.database.sessionmaker() as session, session.begin():
+        # Claimed like the background rounds claim (waiting for one in progress), so no step is sent twice.
+        await session.get(RelocationCase, case_id, with_for_update=True)
         case = await _own_case(session, client, case_id)
         if case.status != "completed":
             audit.record(session, _actor(client), "retry", case)

@@ -2,39 +2,21 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from qz_common.contract import install_contract, operation_id_for
 from qz_common.db import Database
-from qz_common.errors import PROBLEM_JSON, install_problem_handlers, problem_response
+from qz_common.docs import offline_docs_router
+from qz_common.errors import install_problem_handlers, problem_response
 from qz_common.logs import configure_logging
+from qz_common.parameter_api import ParameterVersionsMiddleware, parameters_router
 from qz_common.requests import RequestContextMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
-
-_PROBLEM_SCHEMA = {
-    "description": "错误（application/problem+json）",
-    "content": {
-        PROBLEM_JSON: {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "code": {"type": "string"},
-                    "detail": {"type": "string"},
-                    "field": {"type": "string", "nullable": True},
-                    "errors": {"type": "array", "items": {"type": "object"}},
-                    "request_id": {"type": "string"},
-                },
-            }
-        }
-    },
-}
-COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _PROBLEM_SCHEMA,
-    403: _PROBLEM_SCHEMA,
-    422: _PROBLEM_SCHEMA,
-}
+from qz_common.telemetry import instrument_service
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -59,10 +41,12 @@ def create_service_app(
     on_shutdown: Callable[[FastAPI], Awaitable[None]] | None = None,
     health_details: Callable[[FastAPI], dict[str, Any]] | None = None,
     own_docs: bool = True,
+    parameter_books: Path | None = None,
 ) -> FastAPI:
     """A service app with /healthz, /readyz, problem errors, request ids and JSON logs.
 
     ``own_docs=False`` leaves /openapi.json and /docs to the caller (the gateway serves a merged document).
+    ``parameter_books``: the service's ``params/`` directory, served read-only under ``/v1/parameters``.
     """
     configure_logging(settings.service_name, platform.log_level)
     database = Database(settings.database_url, echo=settings.database_echo)
@@ -76,21 +60,25 @@ def create_service_app(
             await on_shutdown(app)
         await database.dispose()
 
-    docs_urls: dict[str, Any] = {} if own_docs else {"openapi_url": None, "docs_url": None, "redoc_url": None}
+    # /docs and /redoc come from offline_docs_router (no CDN), never from FastAPI's defaults.
+    docs_urls: dict[str, Any] = {"docs_url": None, "redoc_url": None} | ({} if own_docs else {"openapi_url": None})
     app = FastAPI(
         title=title,
         description=description,
         version=version,
         lifespan=lifespan,
-        responses=COMMON_RESPONSES,
+        generate_unique_id_function=operation_id_for(settings.service_name),
         **docs_urls,
     )
     app.state.db = database
     app.state.settings = settings
     app.state.service_name = settings.service_name
     app.state.token_secret = platform.token_secret
+    app.add_middleware(ParameterVersionsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
+    install_contract(app)
+    instrument_service(app, database.engine, settings.service_name)
 
     @app.get("/healthz", tags=["ops"], summary="存活检查")
     async def healthz() -> dict[str, Any]:
@@ -104,6 +92,10 @@ def create_service_app(
             return problem_response(503, "database_unreachable", "数据库不可达")
         return {"status": "ready", "service": settings.service_name}
 
+    if own_docs:
+        app.include_router(offline_docs_router("/openapi.json", title))
     for router in routers:
         app.include_router(router)
+    if parameter_books is not None:
+        app.include_router(parameters_router(parameter_books))
     return app

@@ -4,6 +4,9 @@ Each service's ``migrations/env.py`` is three lines calling :func:`run_env`;
 :func:`upgrade` applies a service's history programmatically (dev runner, tests,
 container start); the ``create_*``/``drop_*`` operations build the platform tables
 (audit log, idempotency keys) that every service's first revision needs.
+
+On PostgreSQL every run holds a transaction-scoped advisory lock, so replicas starting at
+once take turns: the first applies the revisions, the others then find the database at head.
 """
 
 import asyncio
@@ -16,6 +19,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from qz_common.db import BigId, JSONDocument, UTCDateTime, async_url
+
+# Advisory-lock keys are scoped to one database, and each deployable has its own: one constant serves all.
+MIGRATION_LOCK_KEY = 0x717A_6D69_6772  # "qzmigr"
 
 
 def alembic_config(package: str, database_url: str) -> Config:
@@ -41,6 +47,9 @@ def _configure_and_run(connection: Connection, metadata: MetaData) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Taken before Alembic reads the current revision, released at commit (the DDL is transactional).
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         context.run_migrations()
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -50,6 +51,18 @@ def _as_decimal_if_numeric(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _as_decimal_if_numeric(v) for k, v in value.items()}
     return value
+
+
+# The versions the current request consulted (set per request by parameter_api.ParameterVersionsMiddleware),
+# so that an answer can name the exact figures it was computed from.
+CONSULTED: ContextVar[dict[str, ParameterSet] | None] = ContextVar("qz_parameters_consulted", default=None)
+
+
+def note_consulted(version: ParameterSet) -> ParameterSet:
+    consulted = CONSULTED.get()
+    if consulted is not None:
+        consulted[version.book] = version
+    return version
 
 
 @dataclass(frozen=True)
@@ -126,11 +139,11 @@ class ParameterBook:
         in_force = [v for v in self.versions if v.effective_from <= day]
         if not in_force:
             raise RuleNotInForce(self.name, day, self.first_effective)
-        return in_force[-1]
+        return note_consulted(in_force[-1])
 
     def version(self, version_id: str) -> ParameterSet:
         """A stored version by id, so a signed agreement can be re-quoted exactly."""
         for v in self.versions:
             if v.version == version_id:
-                return v
+                return note_consulted(v)
         raise KeyError(f"{self.name} has no version {version_id!r}")

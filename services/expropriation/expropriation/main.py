@@ -3,6 +3,9 @@
 from fastapi import FastAPI
 
 from expropriation.api import cases, citizens, projects, quotes, vouchers
+from expropriation.exchange import api as exchange_api
+from expropriation.exchange import jobs
+from expropriation.parameters import PARAMS_DIR
 from expropriation.settings import ExpropriationSettings
 from qz_common.app import create_service_app
 from qz_common.settings import PlatformSettings
@@ -12,7 +15,16 @@ def create_app(settings: ExpropriationSettings | None = None, platform: Platform
     return create_service_app(
         settings=settings or ExpropriationSettings(),
         platform=platform or PlatformSettings(),
+        parameter_books=PARAMS_DIR,
         title="衢州市区集体土地房屋征收补偿安置服务",
         description="衢政发〔2023〕2号：安置人口、安置面积、四种安置方式测算、临时安置费、搬迁费、奖励；项目、申报、协议、争议提存、支付、收回。",
-        routers=[quotes.router, projects.router, cases.router, vouchers.router, citizens.router],
+        routers=[
+            quotes.router,
+            projects.router,
+            exchange_api.router,
+            jobs.router,
+            cases.router,
+            vouchers.router,
+            citizens.router,
+        ],
     )

@@ -190,3 +190,22 @@ class Clawback(Base):
     by_item: Mapped[dict[str, str]] = mapped_column(JSONDocument)
     basis: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Job(Base):
+    """Long work finished after the answer (a batch quote of a large project): progress and errors to poll."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(12))  # queued | running | done | failed
+    done: Mapped[int]
+    total: Mapped[int]
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -14,6 +14,7 @@ from medinsurance.api import (
     relocations,
     violations,
 )
+from medinsurance.parameters import PARAMS_DIR
 from medinsurance.settings import MedinsuranceSettings
 from qz_common.app import create_service_app
 from qz_common.settings import PlatformSettings
@@ -23,6 +24,7 @@ def create_app(settings: MedinsuranceSettings | None = None, platform: PlatformS
     return create_service_app(
         settings=settings or MedinsuranceSettings(),
         platform=platform or PlatformSettings(),
+        parameter_books=PARAMS_DIR,
         title="衢州医药机构医疗保障定点管理服务",
         description="衢医保发〔2023〕8号：定点申请、评估、医保协议、协议处理、代配药、视频监控、绩效考核。",
         routers=[

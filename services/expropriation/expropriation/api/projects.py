@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -38,6 +39,10 @@ from expropriation.api.schemas import (
     area_str,
 )
 from expropriation.casework import project_assignment, project_records, quote_input
+from expropriation.exchange.jobs import JobOut, batch_quote_work, household_count, roster_import_work, start_job
+from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, XLSX_MEDIA_TYPE, attachment, negotiate
+from expropriation.exchange.roster import EXPLANATION_MARK, roster_text
+from expropriation.exchange.settlement import QUOTE_FORMATS, SHEET_FORMATS, household_pdf, settlement_xlsx
 from expropriation.models import Agreement, BuildingOwner, Declaration, Household, HouseholdMember, Project
 from expropriation.rules.declarations import has_valid_proof
 from expropriation.rules.params import Params
@@ -46,6 +51,8 @@ from expropriation.rules.scope import check_scope
 from expropriation.rules.types import Method, RuleError, basis
 from qz_common.app import Session
 from qz_common.audit import snapshot
+from qz_common.clock import today
+from qz_common.contract import file_response
 from qz_common.db import get_or_404
 from qz_common.districts import District
 from qz_common.errors import ProblemError, validation_errors
@@ -276,12 +283,27 @@ async def _household_input(
     return inp, load_params(project.district, project.valuation_date)
 
 
-@router.get("/households/{household_id}/quote", summary="按项目记录测算本户（奖励依项目签约交房记录）")
+@router.get(
+    "/households/{household_id}/quote",
+    summary="按项目记录测算本户（奖励依项目签约交房记录）；?format=pdf 或 Accept: application/pdf 得可打印结算单",
+    response_model=QuoteOut,
+    responses=file_response("可打印的本户结算单（PDF）", PDF_MEDIA_TYPE),
+)
 async def household_quote(
-    household_id: PathId, caller: Reader, session: Session, method: Annotated[Method | None, Query()] = None
-) -> QuoteOut:
+    household_id: PathId,
+    request: Request,
+    caller: Reader,
+    session: Session,
+    method: Annotated[Method | None, Query()] = None,
+    format: Annotated[Literal["json", "pdf"] | None, Query(description="json（默认）或 pdf；也可用 Accept 头")] = None,
+) -> Any:
     inp, params = await _household_input(session, caller, household_id, method)
-    return QuoteOut.of(checked(lambda: quote(inp, params)))
+    answer = QuoteOut.of(checked(lambda: quote(inp, params)))
+    if negotiate(request, format, QUOTE_FORMATS) == "pdf":
+        household, project = await _household(session, caller, household_id)
+        sheet = household_pdf(project, household, answer, printed_on=today())
+        return attachment(sheet, PDF_MEDIA_TYPE, f"settlement-{project.id}-{household.ref}.pdf")
+    return answer
 
 
 @router.get("/households/{household_id}/compare", summary="本户四种安置方式对比")
@@ -293,7 +315,12 @@ async def household_compare(household_id: PathId, caller: Reader, session: Sessi
 # --- batch and settlement sheet ------------------------------------------------------------------------------------
 
 
-async def batch(session: AsyncSession, project: Project, method: Method | None) -> BatchQuoteOut:
+async def batch(
+    session: AsyncSession,
+    project: Project,
+    method: Method | None,
+    progress: Callable[[int], Awaitable[None]] | None = None,
+) -> BatchQuoteOut:
     households, agreements, villages, assignment = await project_records(session, project)
     params = load_params(project.district, project.valuation_date)
     rows: list[dict[str, Any]] = []
@@ -334,31 +361,58 @@ async def batch(session: AsyncSession, project: Project, method: Method | None) 
                 "resettlement_area_m2": area_str(q.resettlement_area_m2),
                 "legal_residential_area_m2": area_str(q.legal_residential_area_m2),
                 "items": {i.code: yuan_str(i.amount) for i in q.items},
+                "bases": {i.code: i.basis for i in q.items},
                 "total": yuan_str(q.total),
             }
         rows.append(row)
+        if progress is not None:
+            await progress(len(rows))
     return BatchQuoteOut(
         project_id=project.id, village_completion=villages, quoted=quoted, refused=refused, total=grand, households=rows
     )
 
 
-@router.post("/projects/{project_id}/batch-quotes", summary="整个项目逐户测算（批量）")
+@router.post(
+    "/projects/{project_id}/batch-quotes",
+    summary="整个项目逐户测算（批量）；户数超过阈值时返回 202 与任务（见 /v1/jobs/{job_id}）",
+    response_model=BatchQuoteOut,
+    responses={202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"}},
+)
 async def batch_quote(
     project_id: PathId,
+    request: Request,
     caller: Reader,
     session: Session,
     method: Annotated[Method | None, Query(description="统一按某一安置方式测算")] = None,
-) -> BatchQuoteOut:
+) -> Any:
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)
+    total = await household_count(session, project)
+    if total > request.app.state.settings.batch_job_threshold:
+        work = batch_quote_work(batch, project.id, method)
+        return await start_job(request, session, caller, project, "batch_quote", total, work)
     return await batch(session, project, method)
 
 
-@router.get("/projects/{project_id}/settlement-sheet", summary="结算清单导出（CSV，一户一行、一项一列）")
-async def settlement_sheet(project_id: PathId, caller: Reader, session: Session) -> Response:
+@router.get(
+    "/projects/{project_id}/settlement-sheet",
+    summary="结算清单导出（CSV 或 XLSX，一户一行、一项一列；?format= 或 Accept 选择）",
+    response_class=Response,
+    responses=file_response("结算清单（UTF-8 带 BOM 的 CSV，或 XLSX）", *SHEET_FORMATS.values()),
+)
+async def settlement_sheet(
+    project_id: PathId,
+    request: Request,
+    caller: Reader,
+    session: Session,
+    format: Annotated[Literal["csv", "xlsx"] | None, Query(description="csv（默认）或 xlsx；也可用 Accept 头")] = None,
+) -> Response:
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)
     result = await batch(session, project, None)
+    if negotiate(request, format, SHEET_FORMATS) == "xlsx":
+        xlsx = settlement_xlsx(project, result, ITEM_CODES)
+        return attachment(xlsx, XLSX_MEDIA_TYPE, f"settlement-{project_id}.xlsx")
     out = io.StringIO()
     columns = [
         "ref",
@@ -462,8 +516,11 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
         return [], [{"field": c, "code": "missing_column", "detail": "缺少列"} for c in missing]
     groups: dict[str, dict[str, Any]] = {}
     errors: list[dict[str, str]] = []
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num  # the row number the caseworker sees in the file
         ref = (row.get("household_ref") or "").strip()
+        if ref.startswith(EXPLANATION_MARK) or not any(isinstance(v, str) and v.strip() for v in row.values()):
+            continue  # the template's explanation row, and empty rows
         if not ref:
             errors.append({"field": f"row {line}.household_ref", "code": "missing", "detail": "缺少户号"})
             continue
@@ -498,41 +555,62 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
     return households, errors
 
 
-@router.post("/projects/{project_id}/roster", status_code=201, summary="导入项目花名册（CSV）")
+async def store_roster(
+    session: AsyncSession,
+    caller: Caller,
+    project: Project,
+    households: Sequence[HouseholdIn],
+    errors: list[dict[str, str]],
+    progress: Callable[[int], Awaitable[None]] | None = None,
+) -> ImportOut:
+    """Inside the caller's transaction: every household of the roster, or (422 naming every error) none."""
+    for h in households:
+        if not await _ref_free(session, project.id, h.ref):
+            errors.append(
+                {"field": f"household {h.ref}.household_ref", "code": "duplicate", "detail": "户号已在本项目登记"}
+            )
+    if errors:
+        raise ProblemError(
+            422,
+            "roster_invalid",
+            f"花名册有 {len(errors)} 处错误，未导入任何记录",
+            field=errors[0]["field"],
+            errors=errors,
+        )
+    for count, h in enumerate(households, start=1):
+        record = _new_household(project, h)
+        session.add(record)
+        await session.flush()
+        _index_people(session, record, h)
+        audit.record(session, caller, "import", record)
+        if progress is not None:
+            await progress(count)
+    return ImportOut(created=len(households), households=[h.ref for h in households])
+
+
+@router.post(
+    "/projects/{project_id}/roster",
+    status_code=201,
+    summary="导入项目花名册（UTF-8 或 GB18030/GBK 的 CSV，或 XLSX；模板见 /v1/roster-template）；户数过多时转为任务",
+    response_model=ImportOut,
+    responses={202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"}},
+)
 async def import_roster(
     project_id: PathId, file: UploadFile, request: Request, caller: Writer, session: Session
-) -> ImportOut:
+) -> Any:
     raw = await file.read(request.app.state.settings.max_csv_bytes + 1)
     if len(raw) > request.app.state.settings.max_csv_bytes:
         raise ProblemError(413, "payload_too_large", "花名册文件过大", field="file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProblemError(422, "encoding", "花名册须为 UTF-8 编码的 CSV", field="file") from None
-    households, errors = parse_roster(text)
+    households, errors = parse_roster(roster_text(raw))  # UTF-8 (BOM or not), GB18030/GBK or XLSX
+    if not errors and len(households) > request.app.state.settings.batch_job_threshold:
+        project = await get_or_404(session, Project, project_id, "征收项目")
+        ensure_district(caller, project.district)
+        work = roster_import_work(store_roster, caller, project_id, households, request.app.state.db)
+        return await start_job(request, session, caller, project, "roster_import", len(households), work)
     async with session.begin():
         project = await get_or_404(session, Project, project_id, "征收项目")
         ensure_district(caller, project.district)
-        for h in households:
-            if not await _ref_free(session, project_id, h.ref):
-                errors.append(
-                    {"field": f"household {h.ref}.household_ref", "code": "duplicate", "detail": "户号已在本项目登记"}
-                )
-        if errors:
-            raise ProblemError(
-                422,
-                "roster_invalid",
-                f"花名册有 {len(errors)} 处错误，未导入任何记录",
-                field=errors[0]["field"],
-                errors=errors,
-            )
-        for h in households:
-            record = _new_household(project, h)
-            session.add(record)
-            await session.flush()
-            _index_people(session, record, h)
-            audit.record(session, caller, "import", record)
-    return ImportOut(created=len(households), households=[h.ref for h in households])
+        return await store_roster(session, caller, project, households, errors)
 
 
 __all__ = ["ITEM_CODES", "ROSTER_COLUMNS", "batch", "parse_roster", "project_assignment", "router"]

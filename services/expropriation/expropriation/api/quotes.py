@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from expropriation.api.common import checked, load_params
+from expropriation.api.common import checked
+from expropriation.api.scenario import scenario_params
 from expropriation.api.schemas import CompareOut, MethodOutcomeOut, QuoteOut, QuoteRequest
 from expropriation.rules.quote import compare_methods, quote
 from qz_common.identity import Reader, ensure_district
@@ -14,13 +15,14 @@ router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 async def quote_household(body: QuoteRequest, caller: Reader) -> QuoteOut:
     ensure_district(caller, body.district)
     inp = body.to_rules()
-    params = load_params(body.district, body.valuation_date)
-    return QuoteOut.of(checked(lambda: quote(inp, params)))
+    params = scenario_params(body.district, body.valuation_date, body.parameters)
+    return QuoteOut.of(checked(lambda: quote(inp, params))).model_copy(update={"scenario": body.parameters})
 
 
 @router.post("/compare", summary="四种安置方式对比测算（三(三)）")
 async def compare(body: QuoteRequest, caller: Reader) -> CompareOut:
     ensure_district(caller, body.district)
     inp = body.to_rules()
-    params = load_params(body.district, body.valuation_date)
-    return CompareOut(outcomes=[MethodOutcomeOut.of(o) for o in checked(lambda: compare_methods(inp, params))])
+    params = scenario_params(body.district, body.valuation_date, body.parameters)
+    outcomes = [MethodOutcomeOut.of(o) for o in checked(lambda: compare_methods(inp, params))]
+    return CompareOut(outcomes=outcomes, scenario=body.parameters)

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from stdnum.cn import ric
 
+from expropriation.api.examples import QUOTE_REQUEST
 from expropriation.rules.declarations import recognise_area
 from expropriation.rules.quote import MethodOutcome, Quote
 from expropriation.rules.types import (
@@ -49,6 +50,7 @@ from qz_common.ids import USCC, IdNumber
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 from qz_common.periods import add_months
+from qz_common.scenario import ScenarioParameters
 
 Area = Annotated[Decimal, Field(ge=0, le=100000, max_digits=12, decimal_places=2, description="平方米")]
 Price = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2, description="元")]
@@ -226,6 +228,8 @@ class HouseholdFacts(Strict):
 
 
 class QuoteRequest(HouseholdFacts):
+    model_config = ConfigDict(json_schema_extra={"examples": [QUOTE_REQUEST]})
+
     district: str = Field(description="柯城区 | 衢江区")
     pre_announcement_date: AnnouncementDate
     signing_deadline: PlanDate
@@ -236,9 +240,10 @@ class QuoteRequest(HouseholdFacts):
     market_price_per_m2: Price | None = None
     early_vacate_rate_per_m2: Price | None = None
     outside_urban_plan_area: Flag = False
+    parameters: ScenarioParameters = None
 
     def to_rules(self) -> QuoteInput:
-        data = self.model_dump(exclude={"members", "buildings", "appraised_items"})
+        data = self.model_dump(exclude={"members", "buildings", "appraised_items", "parameters"})
         return QuoteInput(
             members=tuple(m.to_rules() for m in self.members),
             buildings=tuple(b.to_rules() for b in self.buildings),
@@ -290,6 +295,7 @@ class QuoteOut(BaseModel):
     voucher_total: Yuan
     charges_total: Yuan
     notes: list[str]
+    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数测算")
 
     @classmethod
     def of(cls, q: Quote) -> QuoteOut:
@@ -357,6 +363,7 @@ class MethodOutcomeOut(BaseModel):
 
 class CompareOut(BaseModel):
     outcomes: list[MethodOutcomeOut]
+    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数测算")
 
 
 # --- cases -------------------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from medinsurance.rules.sanctions import RatioOutOfRange, penalty, ratio_range
 from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
+from qz_common.scenario import with_overrides
 
 router = APIRouter(prefix="/v1", tags=["rules"])
 MAX_RECORDS = 100  # dated records per list: far above any real applicant, small enough to answer at once
@@ -99,7 +100,7 @@ def _grade(body: GradeIn) -> GradeOut:
     force = in_force("performance", body.on or today())
     inputs = [AssessmentInput(i.id, i.half_year_score, i.annual_score, i.new_this_year) for i in body.institutions]
     try:
-        results = grade_all(body.category, inputs, force.params)
+        results = grade_all(body.category, inputs, with_overrides([force.params], body.parameters)[0])
     except ValueError as exc:
         raise ProblemError(422, "invalid_institutions", str(exc), field="institutions") from None
     return GradeOut(
@@ -116,6 +117,7 @@ def _grade(body: GradeIn) -> GradeOut:
         ],
         in_force=force.in_force,
         notice=force.notice,
+        scenario=body.parameters,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from medinsurance.api.examples import GRADE_REQUEST
 from medinsurance.rules.application import AppEvent
 from medinsurance.rules.basis import Day, Moment
 from medinsurance.rules.conduct import ProxyGround, Relationship
@@ -16,6 +17,7 @@ from qz_common.districts import District
 from qz_common.ids import USCC, IdNumber
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
+from qz_common.scenario import ScenarioParameters
 
 MAX_ROW_ID = 2**63 - 1
 
@@ -49,9 +51,12 @@ class GradeInstitutionIn(Strict):
 
 
 class GradeIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [GRADE_REQUEST]})
+
     category: Category
     institutions: Annotated[list[GradeInstitutionIn], Field(min_length=1, max_length=5000)]
     on: Day | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")
+    parameters: ScenarioParameters = None
 
 
 class ConsequencesOut(BaseModel):
@@ -77,6 +82,7 @@ class GradeOut(BaseModel):
     results: list[GradeResultOut]
     in_force: bool
     notice: str | None
+    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数")
 
 
 class PenaltyIn(Strict):

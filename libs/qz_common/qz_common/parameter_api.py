@@ -1,0 +1,191 @@
+"""The parameter books of a service, read-only over HTTP: every rate and threshold with its dates and clause.
+
+A parameter is named ``<book>.<key>`` (``expropriation.base_area_m2``): the same key may live in two books
+(each district's book has its own ``early_vacate_rate_per_m2``). Its description, unit and clause basis are
+written in the book itself, next to the values, as one ``[meta.<key>]`` table per parameter at the end of
+the file::
+
+    [meta.base_area_m2]
+    description = "户内安置人口1人的基础安置面积"
+    unit = "m²"
+    basis = "衢政发〔2023〕2号 三(二)"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qz_common.audit import jsonable
+from qz_common.errors import ProblemError
+from qz_common.identity import Reader
+from qz_common.params import CONSULTED, ParameterBook, ParameterSet
+
+
+@dataclass(frozen=True)
+class ParameterMeta:
+    description: str
+    unit: str
+    basis: str
+
+
+class ParameterValue(BaseModel):
+    version: str = Field(description="参数版本编号")
+    effective_from: dt.date = Field(description="生效日期")
+    document: str = Field(description="设定该版本的文件")
+    value: Any = Field(description="取值（金额、比例以字符串表示的十进制数）")
+
+
+class Parameter(BaseModel):
+    name: str = Field(description="参数名（参数簿.参数）", examples=["expropriation.base_area_m2"])
+    book: str = Field(description="所在参数簿")
+    description: str = Field(description="中文说明")
+    unit: str = Field(description="单位（无量纲为空）")
+    basis: str = Field(description="条款依据")
+    values: list[ParameterValue] = Field(description="各版本的取值，按生效日期先后")
+
+
+class ParameterOnDate(BaseModel):
+    name: str = Field(description="参数名（参数簿.参数）")
+    description: str = Field(description="中文说明")
+    unit: str = Field(description="单位（无量纲为空）")
+    basis: str = Field(description="条款依据")
+    on: dt.date = Field(description="查询日期")
+    value: ParameterValue = Field(description="该日生效的取值")
+
+
+@dataclass(frozen=True)
+class ParameterShelf:
+    """Every book of one service's ``params/`` directory, with the meta of each parameter."""
+
+    books: tuple[ParameterBook, ...]
+    meta: dict[str, ParameterMeta]
+
+    @classmethod
+    def load(cls, directory: Path) -> ParameterShelf:
+        books: list[ParameterBook] = []
+        meta: dict[str, ParameterMeta] = {}
+        for path in sorted(directory.glob("*.toml")):
+            book = ParameterBook.load(path)
+            books.append(book)
+            with path.open("rb") as fh:
+                written = tomllib.load(fh).get("meta", {})
+            for key, entry in written.items():
+                meta[f"{book.name}.{key}"] = ParameterMeta(
+                    description=str(entry.get("description", "")),
+                    unit=str(entry.get("unit", "")),
+                    basis=str(entry.get("basis", "")),
+                )
+        return cls(tuple(books), meta)
+
+    def names(self) -> list[str]:
+        """Every parameter, book by book, in the order the book first declares it."""
+        names: list[str] = []
+        for book in self.books:
+            for version in book.versions:
+                names += [f"{book.name}.{key}" for key in version.values if f"{book.name}.{key}" not in names]
+        return names
+
+    def describe(self, name: str) -> Parameter:
+        book_name, _, key = name.partition(".")
+        book = next((b for b in self.books if b.name == book_name), None)
+        values = [
+            ParameterValue(
+                version=v.version, effective_from=v.effective_from, document=v.document, value=jsonable(v.values[key])
+            )
+            for v in (book.versions if book else ())
+            if key in v.values
+        ]
+        if book is None or not values:
+            raise ProblemError(404, "parameter_unknown", f"没有名为 {name} 的参数", field="name")
+        meta = self.meta.get(name, ParameterMeta("", "", ""))
+        return Parameter(
+            name=name,
+            book=book.name,
+            description=meta.description,
+            unit=meta.unit,
+            basis=meta.basis,
+            values=values,
+        )
+
+
+def parameters_router(directory: Path) -> APIRouter:
+    """``GET /v1/parameters`` and ``GET /v1/parameters/{name}?on=``, over the books in ``directory``."""
+    router = APIRouter(prefix="/v1/parameters", tags=["parameters"])
+
+    @cache
+    def shelf() -> ParameterShelf:
+        return ParameterShelf.load(directory)
+
+    @router.get("", summary="全部规则参数（说明、单位、条款依据、各版本取值及生效日期）")
+    async def list_parameters(caller: Reader) -> list[Parameter]:
+        return [shelf().describe(name) for name in shelf().names()]
+
+    @router.get("/{name}", summary="单个规则参数；给出 on 时返回该日生效的取值")
+    async def get_parameter(
+        name: str,
+        caller: Reader,
+        on: Annotated[dt.date | None, Query(description="查询日期 YYYY-MM-DD；省略时返回全部版本")] = None,
+    ) -> Parameter | ParameterOnDate:
+        parameter = shelf().describe(name)
+        if on is None:
+            return parameter
+        in_force = [v for v in parameter.values if v.effective_from <= on]
+        if not in_force:
+            first = parameter.values[0].effective_from
+            raise ProblemError(
+                404, "parameter_not_in_force", f"{name} 在 {on} 尚无生效的取值（最早自 {first} 起）", field="on"
+            )
+        return ParameterOnDate(
+            name=parameter.name,
+            description=parameter.description,
+            unit=parameter.unit,
+            basis=parameter.basis,
+            on=on,
+            value=in_force[-1],
+        )
+
+    return router
+
+
+PARAMETER_VERSIONS_HEADER = "x-parameter-versions"
+
+
+class ParameterVersionsMiddleware:
+    """Names, in ``X-Parameter-Versions``, every parameter version a request's answer was computed from.
+
+    ``book=version@effective_from`` pairs, comma separated (``expropriation=2023-03-01@2023-03-01``), so a
+    figure can be reproduced later with exactly those versions.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        consulted: dict[str, ParameterSet] = {}
+        token = CONSULTED.set(consulted)
+
+        async def send_with_versions(message: Message) -> None:
+            if message["type"] == "http.response.start" and consulted:
+                versions = ",".join(f"{v.book}={v.version}@{v.effective_from}" for v in consulted.values())
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (PARAMETER_VERSIONS_HEADER.encode(), versions.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_versions)
+        finally:
+            CONSULTED.reset(token)

@@ -1,0 +1,1 @@
+"""The files caseworkers exchange with the service: roster imports and settlement sheets (Excel/WPS, print)."""

@@ -1,0 +1,84 @@
+"""The Dockerfile (linted by hadolint from its wheel) and docker-compose.yml (parsed: no Docker engine here)."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+HADOLINT = Path(sys.executable).parent / "hadolint"
+DOCKERFILE = REPO / "deploy" / "Dockerfile"
+# name -> (source folder, port)
+DEPLOYABLES = {
+    "gateway": ("gateway", "8000"),
+    "expropriation": ("services/expropriation", "8001"),
+    "medinsurance": ("services/medinsurance", "8002"),
+    "science": ("services/science", "8003"),
+    "dogs": ("services/dogs", "8004"),
+}
+
+
+def test_the_dockerfile_passes_hadolint_and_builds_the_way_production_needs() -> None:
+    lint = subprocess.run([str(HADOLINT), str(DOCKERFILE)], capture_output=True, text=True, check=False)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    text = DOCKERFILE.read_text()
+    bases = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
+    assert len(bases) == 2, "a build stage and a runtime stage"
+    assert all(re.search(r":\d+\.\d+\.\d+-", b) for b in bases), "base images pinned to a patch release"
+    assert "-c /src/deploy/constraints.txt" in text
+    assert "COPY --from=build /opt/venv /opt/venv" in text
+    assert re.search(r"^USER 10001:10001$", text, re.MULTILINE)
+
+
+def test_dockerignore_keeps_personal_data_tests_and_virtualenvs_out_of_the_build_context() -> None:
+    ignored = set((REPO / ".dockerignore").read_text().split())
+    assert {"**/.venv", "**/var", "tests"} <= ignored
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return dict(yaml.safe_load((REPO / "docker-compose.yml").read_text()))
+
+
+def test_every_container_has_a_healthcheck_and_limits(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        has_check = "healthcheck" in service or ("HEALTHCHECK" in DOCKERFILE.read_text() and "build" in service)
+        assert has_check, name
+        assert {"cpus", "memory"} <= service["deploy"]["resources"]["limits"].keys(), name
+
+
+def test_each_image_is_built_from_the_one_dockerfile_for_its_deployable(compose: dict[str, Any]) -> None:
+    for name, (source, port) in DEPLOYABLES.items():
+        build = compose["services"][name]["build"]
+        assert (build["context"], build["dockerfile"]) == (".", "deploy/Dockerfile")
+        assert (build["args"]["DEPLOYABLE"], build["args"]["SOURCE"], build["args"]["PORT"]) == (name, source, port)
+        assert (REPO / source / "pyproject.toml").is_file()
+
+
+def test_containers_wait_for_what_they_need_to_be_healthy(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        for dependency, condition in service.get("depends_on", {}).items():
+            assert condition == {"condition": "service_healthy"}, (name, dependency)
+    assert set(compose["services"]["gateway"]["depends_on"]) == set(compose["services"]) - {"gateway"}
+
+
+def test_each_deployable_connects_with_its_own_role_never_the_superuser(compose: dict[str, Any]) -> None:
+    sql = (REPO / "deploy" / "postgres" / "create-databases.sql").read_text()
+    for bureau in DEPLOYABLES:
+        url = compose["services"][bureau]["environment"][f"{bureau.upper()}_DATABASE_URL"]
+        assert url.startswith(f"postgresql://{bureau}:${{{bureau.upper()}_DB_PASSWORD}}@postgres:5432/{bureau}")
+        assert f"CREATE ROLE {bureau} LOGIN PASSWORD :'{bureau}_password';" in sql
+        assert f"CREATE DATABASE {bureau} OWNER {bureau};" in sql
+    assert "://postgres:" not in yaml.safe_dump(compose["services"])
+
+
+def test_dog_photos_live_on_a_volume_the_image_user_owns(compose: dict[str, Any]) -> None:
+    dogs = compose["services"]["dogs"]
+    assert "dog-photos:/srv/photos" in dogs["volumes"]
+    assert dogs["environment"]["DOGS_PHOTO_DIR"] == "/srv/photos"
+    assert dogs["build"]["args"]["DATA_DIRS"].split() == ["/srv/var", "/srv/photos"]
+    assert "mkdir -p ${DATA_DIRS} && chown app:app ${DATA_DIRS}" in DOCKERFILE.read_text()

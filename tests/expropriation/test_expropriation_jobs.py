@@ -1,0 +1,85 @@
+"""Batch quotes and roster imports above the threshold run as jobs: 202, a Location, done/total/errors."""
+
+from collections.abc import Iterator
+
+import pytest
+from expropriation_files import new_project, roster_csv, roster_rows
+from fastapi.testclient import TestClient
+from testkit import id_number, identity_headers
+
+from expropriation.main import create_app
+from expropriation.settings import ExpropriationSettings
+from qz_common.settings import PlatformSettings
+
+
+@pytest.fixture
+def small_threshold(expropriation_settings: ExpropriationSettings) -> Iterator[TestClient]:
+    """The service with a threshold of one household: two households make a job."""
+    settings = expropriation_settings.model_copy(update={"batch_job_threshold": 1})
+    app = create_app(settings, PlatformSettings(dev_mode=True))
+    with TestClient(app, headers=identity_headers("expropriation")) as test_client:
+        yield test_client
+
+
+def two_households_roster() -> dict[str, tuple[str, bytes, str]]:
+    records: list[dict[str, str]] = []
+    for ref, sequence in (("001", 1), ("002", 2)):
+        records += [
+            {"household_ref": ref, "record": "member", "head_name": f"户主{ref}", "name": f"户主{ref}"}
+            | {"id_number": id_number(sequence=sequence), "collective_member": "是", "is_owner": "是"},
+            {"household_ref": ref, "record": "building", "use": "residential", "structure": "brick_concrete"}
+            | {"legal_area_m2": "150", "built_year": "2000"},
+        ]
+    return {"file": ("roster.csv", roster_csv(roster_rows(records)), "text/csv")}
+
+
+def two_households(client: TestClient) -> int:
+    project_id = new_project(client)
+    r = client.post(f"/v1/projects/{project_id}/roster", files=two_households_roster())
+    assert r.status_code == 201, r.text
+    return project_id
+
+
+def test_small_projects_answer_at_once(client: TestClient) -> None:
+    project_id = two_households(client)
+    r = client.post(f"/v1/projects/{project_id}/batch-quotes")
+    assert r.status_code == 200 and r.json()["quoted"] == 2
+
+
+def test_large_projects_become_jobs(small_threshold: TestClient, client: TestClient) -> None:
+    project_id = two_households(client)
+    synchronous = client.post(f"/v1/projects/{project_id}/batch-quotes").json()
+    r = small_threshold.post(f"/v1/projects/{project_id}/batch-quotes")
+    assert r.status_code == 202, r.text
+    accepted = r.json()
+    progress = (accepted["kind"], accepted["status"], accepted["done"], accepted["total"])
+    assert progress == ("batch_quote", "queued", 0, 2)
+    assert r.headers["location"] == f"/v1/jobs/{accepted['id']}"
+    # the test client returns once the work after the answer has run
+    job = small_threshold.get(r.headers["location"]).json()
+    assert (job["status"], job["done"], job["total"], job["errors"]) == ("done", 2, 2, [])
+    assert job["result"] == synchronous and job["finished_at"] is not None
+
+
+def test_large_rosters_are_imported_as_jobs(small_threshold: TestClient) -> None:
+    project_id = new_project(small_threshold)
+    r = small_threshold.post(f"/v1/projects/{project_id}/roster", files=two_households_roster())
+    assert r.status_code == 202, r.text
+    job = small_threshold.get(r.headers["location"]).json()
+    assert (job["kind"], job["status"], job["done"], job["total"]) == ("roster_import", "done", 2, 2)
+    assert job["result"] == {"created": 2, "households": ["001", "002"]}
+    assert small_threshold.get(f"/v1/projects/{project_id}/households").json()["total"] == 2
+    # the same roster again: the job fails naming every duplicate, and imports nothing
+    resent = small_threshold.post(f"/v1/projects/{project_id}/roster", files=two_households_roster())
+    again = small_threshold.get(resent.headers["location"]).json()
+    assert again["status"] == "failed"
+    assert [e["code"] for e in again["errors"]] == ["duplicate", "duplicate"]
+    assert small_threshold.get(f"/v1/projects/{project_id}/households").json()["total"] == 2
+
+
+def test_jobs_are_district_bound(small_threshold: TestClient, client: TestClient) -> None:
+    project_id = two_households(client)
+    location = small_threshold.post(f"/v1/projects/{project_id}/batch-quotes").headers["location"]
+    other = small_threshold.get(location, headers=identity_headers("expropriation", district="衢江区"))
+    assert (other.status_code, other.json()["code"]) == (403, "district_forbidden")
+    assert small_threshold.get("/v1/jobs/999999").status_code == 404
