@@ -3,6 +3,7 @@
 import os
 import time
 from collections.abc import AsyncIterator
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
@@ -37,8 +38,31 @@ _BUFFERED_RESPONSE_BYTES = 256 * 1024
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
+# Characters that may stand unescaped in a path (RFC 3986 pchar and "/"); "%" keeps the client's own escapes.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
 class BodyTooLarge(Exception):
     pass
+
+
+def raw_tail(request: Request, prefix: str) -> str:
+    """The request path after ``prefix``, exactly as the client encoded it.
+
+    The decoded path would turn ``%3F`` into a query, ``%23`` into a fragment and ``%2F`` into a separator when
+    the URL is rebuilt for the service; the raw path keeps their meaning. Dot segments are refused: an HTTP client
+    would resolve ``..`` and so leave the prefix (``/v1/me/`` of the 浙里办 adapter, above all).
+    """
+    raw = request.scope.get("raw_path") or quote(request.url.path).encode()
+    segments = raw.decode("latin-1").split("/")
+    depth = prefix.count("/") + 1
+    if unquote("/".join(segments[:depth])) != prefix:
+        raise ProblemError(400, "invalid_path", "路径的服务前缀中不得含有编码字符", field="path")
+    tail = segments[depth:]
+    if any(unquote(segment) in (".", "..") for segment in tail):
+        raise ProblemError(400, "invalid_path", "路径中不得含有 . 或 .. 段", field="path")
+    # Spaces, control and non-ASCII characters (possible only in an ASGI raw_path) are escaped, never sent raw.
+    return quote("/" + "/".join(tail), safe=_PATH_SAFE)
 
 
 def child_traceparent() -> str:
@@ -155,22 +179,23 @@ async def forward(request: Request, service: str, path: str, principal: Principa
 
 
 @router.api_route("/api/v1/me/{service}/{path:path}", methods=ALL_METHODS)
-async def citizen_proxy(service: str, path: str, request: Request) -> Response:
+async def citizen_proxy(service: str, request: Request) -> Response:
     """浙里办 adapter calls, for the signed-in citizen only: ``/api/v1/me/dogs/records`` → dogs ``/v1/me/records``."""
     client = await authenticate(request)
     if not client.is_adapter:
         raise deny(request, 403, "citizen_path_only_for_adapter", "/api/v1/me 仅供浙里办接入方调用", client.client_id)
     citizen_id = verify_assertion(request, client)
     await enforce_rate_limit(request, client)
-    return await forward(request, service, f"/v1/me/{path}", Principal(client, citizen_id))
+    tail = raw_tail(request, f"/api/v1/me/{service}")
+    return await forward(request, service, f"/v1/me{tail}", Principal(client, citizen_id))
 
 
 @router.api_route("/api/{service}/{path:path}", methods=ALL_METHODS)
-async def service_proxy(service: str, path: str, request: Request) -> Response:
+async def service_proxy(service: str, request: Request) -> Response:
     client = await authenticate(request)
     if client.is_adapter:
         raise deny(request, 403, "adapter_limited_to_me", "浙里办接入方只能访问 /api/v1/me/...", client.client_id)
     if service in request.app.state.settings.service_urls and not client.may_use(service):
         raise deny(request, 403, "scope_missing", f"该客户端没有 {service} 的任何权限", client.client_id)
     await enforce_rate_limit(request, client)
-    return await forward(request, service, f"/{path}", Principal(client))
+    return await forward(request, service, raw_tail(request, f"/api/{service}"), Principal(client))

@@ -5,15 +5,21 @@ Every error body has ``code`` (stable, English, for machines), ``detail``
 validation, ``errors``: every failing field at once.
 """
 
+import decimal
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qz_common.bounds import DB_INT_MAX
 from qz_common.context import current_request_id
+from qz_common.params import RuleNotInForce
+from qz_common.periods import DateOutOfRange
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("qz.errors")
@@ -189,6 +195,81 @@ async def _handle_http(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, code, detail, headers=headers)
 
 
+_FK_COLUMN = re.compile(r"Key \((\w+)\)=")  # PostgreSQL: "DETAIL: Key (project_id)=(7) is not present ..."
+_PG_FOREIGN_KEY_VIOLATION = "23503"
+_PG_UNIQUE_VIOLATION = "23505"
+_PG_DATA_EXCEPTION_CLASS = "22"
+
+
+def _oversized_integer_input(request: Request) -> str | None:
+    """The first path or query parameter holding an integer the database cannot store (to name the field)."""
+    candidates = [*request.path_params.items(), *request.query_params.multi_items()]
+    for name, value in candidates:
+        text = str(value).strip().removeprefix("-").removeprefix("+")
+        if text.isascii() and text.isdigit() and int(text) > DB_INT_MAX:
+            return str(name)
+    return None
+
+
+def _out_of_range(request: Request) -> JSONResponse:
+    field = _oversized_integer_input(request)
+    detail = "数值超出允许范围（整数须在 64 位有符号整数范围内，日期须在公元 1 年至 9999 年之间）"
+    return problem_response(422, "value_out_of_range", f"{field}：{detail}" if field else detail, field=field)
+
+
+def _sqlstate(exc: StatementError) -> str | None:
+    """PostgreSQL's SQLSTATE of a database error (None on SQLite and for errors raised before the server)."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return str(state) if state else None
+
+
+async def _handle_database_value(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database refused (an integer beyond 64 bits, a NUL character): the client's input, not a fault."""
+    assert isinstance(exc, StatementError)
+    state = _sqlstate(exc) or ""
+    if isinstance(exc.orig, OverflowError) or "out of int64 range" in str(exc.orig):
+        return _out_of_range(request)
+    if state.startswith(_PG_DATA_EXCEPTION_CLASS):
+        return problem_response(422, "invalid_value", "请求中含有数据库无法保存的值（如 NUL 字符或超长数值）")
+    return await _handle_unexpected(request, exc)
+
+
+async def _handle_integrity(_request: Request, exc: Exception) -> JSONResponse:
+    """A constraint the request broke: a missing referenced record (422) or a duplicate (409)."""
+    assert isinstance(exc, IntegrityError)
+    message, state = str(exc.orig), _sqlstate(exc)
+    column = _FK_COLUMN.search(message)
+    field = column.group(1) if column else None
+    if state == _PG_FOREIGN_KEY_VIOLATION or "FOREIGN KEY constraint failed" in message:
+        detail = f"{field}：引用的记录不存在" if field else "引用的记录不存在"
+        return problem_response(422, "reference_not_found", detail, field=field)
+    if state == _PG_UNIQUE_VIOLATION or "UNIQUE constraint failed" in message:
+        return problem_response(409, "conflict", "与已有记录重复", field=field)
+    return problem_response(422, "constraint_violated", "数据不满足约束条件", field=field)
+
+
+async def _handle_arithmetic(request: Request, exc: Exception) -> JSONResponse:
+    """Date arithmetic past year 9999, integers too large for the database, decimals beyond any real figure."""
+    return _out_of_range(request)
+
+
+async def _handle_rule_not_in_force(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RuleNotInForce)
+    return problem_response(
+        422,
+        "rule_not_in_force",
+        f"{exc.day.isoformat()} 早于规则 {exc.book} 的施行日期 {exc.first_effective.isoformat()}，无适用的规定版本",
+        rule=exc.book,
+        effective_from=exc.first_effective.isoformat(),
+    )
+
+
+async def _handle_date_out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(422, "date_out_of_range", str(exc))
+
+
 async def _handle_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "internal_error", "服务内部错误，请联系管理员并提供 request_id")
@@ -198,4 +279,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _handle_problem)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
+    # Client input that reaches the database or the calendar and cannot be represented there: 4xx, never 500.
+    app.add_exception_handler(IntegrityError, _handle_integrity)
+    app.add_exception_handler(StatementError, _handle_database_value)
+    app.add_exception_handler(OverflowError, _handle_arithmetic)
+    app.add_exception_handler(decimal.InvalidOperation, _handle_arithmetic)
+    app.add_exception_handler(DateOutOfRange, _handle_date_out_of_range)
+    app.add_exception_handler(RuleNotInForce, _handle_rule_not_in_force)
     app.add_exception_handler(Exception, _handle_unexpected)
