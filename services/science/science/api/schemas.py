@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from qz_common.bounds import Year
 from qz_common.districts import District
 from qz_common.ids import USCC
 from qz_common.money import Yuan
@@ -152,20 +153,20 @@ class AwardOut(BaseModel):
 class InternationalBaseIn(Strict):
     filed_with_province: bool
     rated_excellent: bool
-    year: int = 2023
+    year: Year = 2023
 
 
 class OverseasRdIn(Strict):
     overseas_rd_investment: Money
     already_awarded: bool = False
-    year: int = 2023
+    year: Year = 2023
 
 
 class IncubatorIn(Strict):
     event: IncubatorEvent
     level: CarrierLevel
     superior_award: Money | None = None
-    year: int = 2023
+    year: Year = 2023
 
 
 class TargetOut(BaseModel):
