@@ -31,7 +31,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         app.state.upstreams = Upstreams(settings, metrics)
         app.state.token_cache = {}
         limiter: RateLimiter = (
-            RedisRateLimiter(settings.redis_url, settings.rate_limit_per_s, settings.rate_limit_burst)
+            RedisRateLimiter(settings.redis_url, settings.rate_limit_per_s, settings.rate_limit_burst, metrics)
             if settings.redis_url
             else MemoryRateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
         )
@@ -46,12 +46,15 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
     async def stop(app: FastAPI) -> None:
         await relocation.stop(app.state.retry_task)
         await app.state.upstreams.close()
-        if isinstance(app.state.rate_limiter, RedisRateLimiter):
-            await app.state.rate_limiter.close()
+        await app.state.rate_limiter.close()
 
     def breakers(app: FastAPI) -> dict[str, object]:
         upstreams = getattr(app.state, "upstreams", None)
         return {"breakers": upstreams.breaker_states() if upstreams else {}}
+
+    def rate_limits(app: FastAPI) -> dict[str, object]:
+        limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
+        return {"rate_limiter": limiter.describe() if limiter else {}}
 
     app = create_service_app(
         settings=settings,
@@ -62,6 +65,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         on_startup=start,
         on_shutdown=stop,
         health_details=breakers,
+        ready_details=rate_limits,
         own_docs=False,
     )
     app.state.metrics = metrics

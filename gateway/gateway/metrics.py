@@ -34,6 +34,11 @@ class GatewayMetrics:
             ["service"],
             registry=self.registry,
         )
+        self.rate_limiter_degraded = Gauge(
+            "gateway_rate_limiter_degraded",
+            "1 while Redis is unreachable and rate limits use in-process buckets",
+            registry=self.registry,
+        )
         self.denied = Counter(
             "gateway_denied_total", "Requests refused by the gateway", ["reason"], registry=self.registry
         )

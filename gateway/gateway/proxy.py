@@ -2,20 +2,19 @@
 
 import os
 import time
-from collections.abc import AsyncIterator
 from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from gateway.auth import Principal, authenticate, deny, verify_assertion
+from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_assertion
 from gateway.keys import Client
 from gateway.metrics import route_template
-from gateway.ratelimit import retry_after_header
+from gateway.ratelimit import citizen_bucket, client_bucket
 from gateway.upstream import UpstreamFailure
 from qz_common.context import current_request_id, current_traceparent
-from qz_common.errors import ProblemError, problem_response
+from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
 from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
 
 router = APIRouter(include_in_schema=False)
@@ -40,10 +39,6 @@ ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 # Characters that may stand unescaped in a path (RFC 3986 pchar and "/"); "%" keeps the client's own escapes.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 def raw_tail(request: Request, prefix: str) -> str:
@@ -105,42 +100,21 @@ def upstream_headers(request: Request, service: str, principal: Principal) -> di
     return headers
 
 
-async def _limited_stream(request: Request, limit: int) -> AsyncIterator[bytes]:
-    received = 0
-    async for chunk in request.stream():
-        received += len(chunk)
-        if received > limit:
-            raise BodyTooLarge
-        yield chunk
-
-
-async def _limited_body(request: Request, limit: int) -> bytes:
-    return b"".join([chunk async for chunk in _limited_stream(request, limit)])
-
-
 async def enforce_rate_limit(request: Request, client: Client) -> None:
-    wait = await request.app.state.rate_limiter.take(client.client_id)
-    if wait is not None:
-        error = deny(request, 429, "rate_limited", "请求过于频繁，请稍后再试", client.client_id)
-        error.headers = {"Retry-After": retry_after_header(wait)}
-        raise error
+    await enforce_bucket(request, client_bucket(client.client_id), client.client_id)
 
 
 async def forward(request: Request, service: str, path: str, principal: Principal) -> Response:
     state = request.app.state
     if service not in state.settings.service_urls:
         raise ProblemError(404, "unknown_service", f"没有名为 {service} 的服务", field="service")
-    limit = state.settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise ProblemError(413, "payload_too_large", f"请求体不得超过 {limit} 字节")
     method = request.method
     retryable = method in _SAFE_METHODS or (method == "POST" and "idempotency-key" in request.headers)
     started = time.perf_counter()
     status = 500
     try:
-        # Retries must replay the body, so retryable requests are buffered (still size-limited).
-        content = await _limited_body(request, limit) if retryable else _limited_stream(request, limit)
+        # Retries must replay the body, so retryable requests are buffered (qz_common.limits bounds every body).
+        content = await request.body() if retryable else request.stream()
         upstream = await state.upstreams.send(
             service,
             method,
@@ -151,9 +125,9 @@ async def forward(request: Request, service: str, path: str, principal: Principa
             retryable=retryable,
         )
         status = upstream.status_code
-    except BodyTooLarge:
-        status = 413
-        return problem_response(413, "payload_too_large", f"请求体不得超过 {limit} 字节")
+    except ProblemHTTPException as refused:  # the client's body: too large or too slow
+        status = refused.status_code
+        raise
     except UpstreamFailure as failure:
         status = failure.status
         headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
@@ -180,12 +154,21 @@ async def forward(request: Request, service: str, path: str, principal: Principa
 
 @router.api_route("/api/v1/me/{service}/{path:path}", methods=ALL_METHODS)
 async def citizen_proxy(service: str, request: Request) -> Response:
-    """浙里办 adapter calls, for the signed-in citizen only: ``/api/v1/me/dogs/records`` → dogs ``/v1/me/records``."""
+    """浙里办 adapter calls, for the signed-in citizen only: ``/api/v1/me/dogs/records`` → dogs ``/v1/me/records``.
+
+    Each citizen has a bucket of their own (one citizen cannot use up the adapter's); refused assertions are
+    counted against the adapter's bucket.
+    """
     client = await authenticate(request)
     if not client.is_adapter:
+        await enforce_rate_limit(request, client)
         raise deny(request, 403, "citizen_path_only_for_adapter", "/api/v1/me 仅供浙里办接入方调用", client.client_id)
-    citizen_id = verify_assertion(request, client)
-    await enforce_rate_limit(request, client)
+    try:
+        citizen_id = verify_assertion(request, client)
+    except ProblemError:
+        await enforce_rate_limit(request, client)
+        raise
+    await enforce_bucket(request, citizen_bucket(client.client_id, citizen_id), client.client_id)
     tail = raw_tail(request, f"/api/v1/me/{service}")
     return await forward(request, service, f"/v1/me{tail}", Principal(client, citizen_id))
 
@@ -193,9 +176,9 @@ async def citizen_proxy(service: str, request: Request) -> Response:
 @router.api_route("/api/{service}/{path:path}", methods=ALL_METHODS)
 async def service_proxy(service: str, request: Request) -> Response:
     client = await authenticate(request)
+    await enforce_rate_limit(request, client)  # before the checks, so denied requests are counted too
     if client.is_adapter:
         raise deny(request, 403, "adapter_limited_to_me", "浙里办接入方只能访问 /api/v1/me/...", client.client_id)
     if service in request.app.state.settings.service_urls and not client.may_use(service):
         raise deny(request, 403, "scope_missing", f"该客户端没有 {service} 的任何权限", client.client_id)
-    await enforce_rate_limit(request, client)
     return await forward(request, service, raw_tail(request, f"/api/{service}"), Principal(client))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.db import Database
 from qz_common.errors import PROBLEM_JSON, install_problem_handlers, problem_response
+from qz_common.limits import RequestLimitsMiddleware
 from qz_common.logs import configure_logging
 from qz_common.requests import RequestContextMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
@@ -58,6 +59,7 @@ def create_service_app(
     on_startup: Callable[[FastAPI], Awaitable[None]] | None = None,
     on_shutdown: Callable[[FastAPI], Awaitable[None]] | None = None,
     health_details: Callable[[FastAPI], dict[str, Any]] | None = None,
+    ready_details: Callable[[FastAPI], dict[str, Any]] | None = None,
     own_docs: bool = True,
 ) -> FastAPI:
     """A service app with /healthz, /readyz, problem errors, request ids and JSON logs.
@@ -89,7 +91,13 @@ def create_service_app(
     app.state.settings = settings
     app.state.service_name = settings.service_name
     app.state.token_secret = platform.token_secret
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        body_read_timeout_s=settings.body_read_timeout_s,
+    )
+    app.add_middleware(RequestContextMiddleware)  # added last, so outermost: limit refusals get a request id too
     install_problem_handlers(app)
 
     @app.get("/healthz", tags=["ops"], summary="存活检查")
@@ -102,7 +110,7 @@ def create_service_app(
             await database.ping()
         except Exception:
             return problem_response(503, "database_unreachable", "数据库不可达")
-        return {"status": "ready", "service": settings.service_name}
+        return {"status": "ready", "service": settings.service_name, **(ready_details(app) if ready_details else {})}
 
     for router in routers:
         app.include_router(router)

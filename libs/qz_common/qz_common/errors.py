@@ -26,6 +26,7 @@ log = logging.getLogger("qz.errors")
 
 _STATUS_CODES = {
     400: ("bad_request", "请求无效"),
+    408: ("request_timeout", "请求体传输超时"),
     401: ("unauthenticated", "未认证：缺少或无效的身份凭证"),
     403: ("forbidden", "无权访问该资源"),
     404: ("not_found", "资源不存在"),
@@ -35,7 +36,19 @@ _STATUS_CODES = {
     415: ("unsupported_media_type", "不支持的内容类型"),
     422: ("validation_failed", "请求数据校验未通过"),
     429: ("rate_limited", "请求过于频繁，请稍后再试"),
+    431: ("headers_too_large", "请求头过大"),
 }
+
+
+class ProblemHTTPException(StarletteHTTPException):
+    """An HTTPException with the problem's own code and Chinese detail.
+
+    For errors raised where FastAPI passes only HTTPExceptions through unchanged (reading the request body).
+    """
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(status, detail)
+        self.code = code
 
 
 class ProblemError(Exception):
@@ -191,6 +204,8 @@ async def _handle_validation(_request: Request, exc: Exception) -> JSONResponse:
 async def _handle_http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code, detail = _STATUS_CODES.get(exc.status_code, ("http_error", "请求失败"))
+    if isinstance(exc, ProblemHTTPException):
+        code, detail = exc.code, exc.detail
     headers = dict(exc.headers) if exc.headers else None
     return problem_response(exc.status_code, code, detail, headers=headers)
 
