@@ -86,3 +86,10 @@ def verify_assertion(request: Request, client: Client) -> str:
     if dt.timedelta(seconds=int(claims["exp"]) - int(claims["iat"])) > MAX_ASSERTION_LIFETIME:
         raise deny(request, 401, "assertion_too_long", "用户身份声明有效期不得超过 15 分钟", client.client_id)
     return id_number
+
+
+async def require_metrics_scope(request: Request) -> None:
+    """/metrics is on the public port: only clients with the ``metrics`` scope (or ``*``) may read it."""
+    client = await authenticate(request)
+    if not client.may_use("metrics"):
+        raise deny(request, 403, "scope_missing", "读取监控指标需要 metrics 权限", client.client_id)

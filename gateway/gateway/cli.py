@@ -23,8 +23,10 @@ def _scopes(raw: str) -> list[str]:
     scopes = sorted({s.strip() for s in raw.split(",") if s.strip()})
     for scope in scopes:
         service, _, access = scope.partition(":")
-        if scope != "*" and (service not in SERVICES or access not in ("read", "write", "*")):
-            raise SystemExit(f"unknown scope {scope!r}: use <service>:read|write|* with service in {SERVICES}, or *")
+        if scope not in ("*", "metrics") and (service not in SERVICES or access not in ("read", "write", "*")):
+            raise SystemExit(
+                f"unknown scope {scope!r}: use <service>:read|write|* with service in {SERVICES}, metrics, or *"
+            )
     return scopes
 
 

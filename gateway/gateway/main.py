@@ -1,9 +1,9 @@
 """The gateway app: the platform's only public entrance."""
 
-from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from fastapi import FastAPI
 
 from gateway import dossier, openapi, proxy, relocation
+from gateway.auth import require_metrics_scope
 from gateway.keys import KeyStore
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -29,6 +29,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
                 "no API keys configured: create one with `qz-gateway-keys create` (or QZ_DEV_MODE=true locally)"
             )
         app.state.upstreams = Upstreams(settings, metrics)
+        await app.state.upstreams.load_route_templates()
         app.state.token_cache = {}
         limiter: RateLimiter = (
             RedisRateLimiter(settings.redis_url, settings.rate_limit_per_s, settings.rate_limit_burst, metrics)
@@ -67,11 +68,8 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         health_details=breakers,
         ready_details=rate_limits,
         own_docs=False,
+        metrics_registry=metrics.registry,
+        metrics_access=require_metrics_scope,
     )
     app.state.metrics = metrics
-
-    @app.get("/metrics", include_in_schema=False)
-    async def prometheus_metrics(request: Request) -> Response:
-        return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
     return app

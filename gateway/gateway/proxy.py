@@ -10,7 +10,6 @@ from starlette.background import BackgroundTask
 
 from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_assertion
 from gateway.keys import Client
-from gateway.metrics import route_template
 from gateway.ratelimit import citizen_bucket, client_bucket
 from gateway.upstream import UpstreamFailure
 from qz_common.context import current_request_id, current_traceparent
@@ -135,7 +134,8 @@ async def forward(request: Request, service: str, path: str, principal: Principa
             failure.status, f"upstream_{failure.kind}", failure.detail, service=service, headers=headers
         )
     finally:
-        state.metrics.latency.labels(service, route_template(path)).observe(time.perf_counter() - started)
+        route = await state.upstreams.route_of(service, path.partition("?")[0])
+        state.metrics.latency.labels(service, route).observe(time.perf_counter() - started)
         state.metrics.requests.labels(service, method, str(status)).inc()
     headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
     length = upstream.headers.get("content-length")
@@ -181,4 +181,7 @@ async def service_proxy(service: str, request: Request) -> Response:
         raise deny(request, 403, "adapter_limited_to_me", "浙里办接入方只能访问 /api/v1/me/...", client.client_id)
     if service in request.app.state.settings.service_urls and not client.may_use(service):
         raise deny(request, 403, "scope_missing", f"该客户端没有 {service} 的任何权限", client.client_id)
-    return await forward(request, service, raw_tail(request, f"/api/{service}"), Principal(client))
+    tail = raw_tail(request, f"/api/{service}")
+    if unquote(tail).rstrip("/") == "/metrics":  # a service's metrics are for the operators' network only
+        raise ProblemError(404, "not_found", "资源不存在")
+    return await forward(request, service, tail, Principal(client))

@@ -4,12 +4,12 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator, Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 
 from gateway.breaker import BreakerState, CircuitBreaker
-from gateway.metrics import GatewayMetrics
+from gateway.metrics import GatewayMetrics, RouteTemplates
 from gateway.settings import GatewaySettings
 
 _BREAKER_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
@@ -67,6 +67,29 @@ class Upstreams:
         }
         for name in settings.service_urls:
             self.metrics.breaker_state.labels(name).set(0)
+        self.routes = RouteTemplates()
+
+    async def load_route_templates(self) -> None:
+        await asyncio.gather(*(self.route_of(service, "/") for service in self.settings.service_urls))
+
+    async def route_of(self, service: str, path: str) -> str:
+        """The service's route template ``path`` matches, for metric labels (``unmatched`` if none)."""
+        if self.routes.wants(service):
+            document = await self._openapi(service)
+            if document is not None:
+                self.routes.load(service, document)
+        return self.routes.match(service, path)
+
+    async def _openapi(self, service: str) -> dict[str, Any] | None:
+        """The service's OpenAPI document, or None when it cannot be had now (for labels only: no breaker)."""
+        url = self.settings.service_urls[service] + "/openapi.json"
+        try:
+            response = await self.clients[service].get(url, timeout=2.0)
+            response.raise_for_status()
+            document = response.json()
+        except (httpx.HTTPError, ValueError):
+            return None
+        return document if isinstance(document, dict) else None
 
     def breaker_states(self) -> dict[str, str]:
         return {name: breaker.state.value for name, breaker in self.breakers.items()}

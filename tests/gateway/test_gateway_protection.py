@@ -194,4 +194,4 @@ def test_redis_unreachable_falls_back_to_in_process_buckets(make_gateway: Callab
     assert codes == [200, 200, 429]  # no request failed because of Redis, and the limit still holds
     ready = gateway.get("/readyz").json()
     assert ready["rate_limiter"]["backend"] == "memory" and "redis unreachable" in ready["rate_limiter"]["reason"]
-    assert "gateway_rate_limiter_degraded 1.0" in gateway.get("/metrics").text
+    assert "gateway_rate_limiter_degraded 1.0" in gateway.get("/metrics", headers=DEV).text

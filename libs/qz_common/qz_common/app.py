@@ -5,12 +5,14 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.db import Database
 from qz_common.errors import PROBLEM_JSON, install_problem_handlers, problem_response
 from qz_common.limits import RequestLimitsMiddleware
 from qz_common.logs import configure_logging
+from qz_common.metrics import install_metrics
 from qz_common.requests import RequestContextMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
 
@@ -61,10 +63,14 @@ def create_service_app(
     health_details: Callable[[FastAPI], dict[str, Any]] | None = None,
     ready_details: Callable[[FastAPI], dict[str, Any]] | None = None,
     own_docs: bool = True,
+    metrics_registry: CollectorRegistry | None = None,
+    metrics_access: Callable[[Request], Awaitable[None]] | None = None,
 ) -> FastAPI:
-    """A service app with /healthz, /readyz, problem errors, request ids and JSON logs.
+    """A service app with /healthz, /readyz, /metrics, problem errors, request ids and JSON logs.
 
     ``own_docs=False`` leaves /openapi.json and /docs to the caller (the gateway serves a merged document).
+    ``metrics_registry`` adds the request metrics to the caller's registry; ``metrics_access`` guards /metrics
+    (services serve it on their internal port; the gateway, whose port is public, asks for a scope).
     """
     configure_logging(settings.service_name, platform.log_level)
     database = Database(settings.database_url, echo=settings.database_echo)
@@ -97,6 +103,8 @@ def create_service_app(
         max_header_bytes=settings.max_header_bytes,
         body_read_timeout_s=settings.body_read_timeout_s,
     )
+    # outside the limits, so refused requests are counted too (as ``unmatched``: they never reached a route)
+    app.state.request_metrics = install_metrics(app, metrics_registry, metrics_access)
     app.add_middleware(RequestContextMiddleware)  # added last, so outermost: limit refusals get a request id too
     install_problem_handlers(app)
 
