@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
-from testkit import ServiceProcess, free_port, id_number
+from testkit import ServiceProcess, call_asgi, free_port, id_number, response_status
 
 from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET
 
@@ -98,32 +98,6 @@ def test_oversized_headers_get_431(gateway: TestClient) -> None:
     assert gateway.get("/api/dogs/healthz", headers=DEV | {"X-Padding": "x" * 2_000}).status_code == 200
 
 
-def _asgi_post(client: TestClient, path: str, receive: Callable[[], Any]) -> int:
-    """Call the app with a hand-made ``receive`` (TestClient cannot send a body slowly) and return the status."""
-    sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"x-api-key", b"dev-key"), (b"content-type", b"application/json"), (b"host", b"testserver")],
-        "client": ("127.0.0.1", 1234),
-        "server": ("testserver", 80),
-    }
-    assert client.portal is not None
-    client.portal.call(client.app, scope, receive, send)
-    return int(next(m["status"] for m in sent if m["type"] == "http.response.start"))
-
-
 def test_a_trickling_body_meets_the_read_deadline(make_gateway: Callable[..., TestClient]) -> None:
     gateway = make_gateway(body_read_timeout_s=0.5)
     parts = iter([b'{"household"', b": 1}"])
@@ -136,7 +110,8 @@ def test_a_trickling_body_meets_the_read_deadline(make_gateway: Callable[..., Te
         return {"type": "http.request", "body": part, "more_body": True}
 
     started = time.monotonic()
-    assert _asgi_post(gateway, "/api/v1/cases/relocation", trickle) == 408
+    headers = [(b"x-api-key", b"dev-key"), (b"content-type", b"application/json")]
+    assert response_status(call_asgi(gateway, "POST", b"/api/v1/cases/relocation", headers, trickle)) == 408
     assert time.monotonic() - started < 3
 
 
