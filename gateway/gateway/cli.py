@@ -12,7 +12,7 @@ import asyncio
 import getpass
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,6 +33,13 @@ audit = AuditTrail(AuditRecord)
 
 class CommandError(Exception):
     """A refusal worth one line to the operator."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with usage mistakes in one line too (``--help`` still shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def _scopes(raw: str) -> list[str]:
@@ -157,7 +164,7 @@ async def _run(args: argparse.Namespace, settings: GatewaySettings) -> object:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="qz-gateway-keys", description=__doc__)
+    parser = OneLineParser(prog="qz-gateway-keys", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create", help="register a client (or bring a revoked one back) and issue a key")
     create.add_argument("--client-id", required=True)

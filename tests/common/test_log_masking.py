@@ -43,7 +43,7 @@ def rendered(message: str) -> str:
     return JsonFormatter("test").format(record)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(before=surroundings, number=id_numbers, after=surroundings)
 def test_no_id_number_survives(before: str, number: str, after: str) -> None:
     line = rendered(before + number + after)
@@ -52,7 +52,7 @@ def test_no_id_number_survives(before: str, number: str, after: str) -> None:
     json.loads(line)  # still one valid JSON document
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(before=surroundings, code=country_codes, number=mobiles, after=surroundings)
 def test_no_mobile_survives(before: str, code: str, number: str, after: str) -> None:
     line = rendered(before + code + number + after)

@@ -117,6 +117,14 @@ def test_cli_errors_are_one_line(gateway_db: str, args: list[str], message: str)
     assert line.startswith(f"qz-gateway-keys: error: {message}")
 
 
+def test_usage_mistakes_are_one_line(gateway_db: str) -> None:
+    done = cli(gateway_db, "rotate")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "qz-gateway-keys rotate: error: the following arguments are required: --client-id (see --help)"
+    ]
+
+
 def test_creating_an_active_client_twice_is_refused_in_one_line(gateway_db: str, client_id: str) -> None:
     run_ok(gateway_db, "create", "--client-id", client_id)
     done = cli(gateway_db, "create", "--client-id", client_id)
