@@ -155,8 +155,9 @@ def test_an_offset_beyond_64_bits_is_refused_by_validation(client: TestClient) -
     assert client.get(f"/projects?offset={DB_INT_MAX}").json()["items"] == []
 
 
-def test_a_body_id_beyond_64_bits_is_a_422(client: TestClient) -> None:
-    problem(client.post("/households", json={"project_id": TOO_BIG}), 422, "value_out_of_range")
+def test_a_body_id_beyond_64_bits_is_a_422_naming_the_field(client: TestClient) -> None:
+    body = problem(client.post("/households", json={"project_id": TOO_BIG}), 422, "value_out_of_range")
+    assert body["field"] == "project_id"
 
 
 def test_a_missing_foreign_key_target_is_a_422(client: TestClient) -> None:

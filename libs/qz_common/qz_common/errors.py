@@ -6,6 +6,7 @@ validation, ``errors``: every failing field at once.
 """
 
 import decimal
+import json
 import logging
 import re
 from typing import Any
@@ -210,19 +211,50 @@ async def _handle_http(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, code, detail, headers=headers)
 
 
+# Where qz_common.limits leaves a small request body, so the handlers below can name a body field.
+RETAINED_BODY_SCOPE_KEY = "qz.request_body"
 _FK_COLUMN = re.compile(r"Key \((\w+)\)=")  # PostgreSQL: "DETAIL: Key (project_id)=(7) is not present ..."
 _PG_FOREIGN_KEY_VIOLATION = "23503"
 _PG_UNIQUE_VIOLATION = "23505"
 _PG_DATA_EXCEPTION_CLASS = "22"
 
 
+def _too_big(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > DB_INT_MAX
+    text = str(value).strip().removeprefix("-").removeprefix("+")
+    return text.isascii() and text.isdigit() and int(text) > DB_INT_MAX
+
+
+def _oversized_in_json(value: object, path: str = "") -> str | None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _oversized_in_json(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _oversized_in_json(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    elif isinstance(value, int) and _too_big(value):
+        return path
+    return None
+
+
 def _oversized_integer_input(request: Request) -> str | None:
-    """The first path or query parameter holding an integer the database cannot store (to name the field)."""
-    candidates = [*request.path_params.items(), *request.query_params.multi_items()]
-    for name, value in candidates:
-        text = str(value).strip().removeprefix("-").removeprefix("+")
-        if text.isascii() and text.isdigit() and int(text) > DB_INT_MAX:
+    """The first path, query or JSON body field holding an integer the database cannot store (to name it)."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if _too_big(value):
             return str(name)
+    body = request.scope.get(RETAINED_BODY_SCOPE_KEY)
+    if body:
+        try:
+            return _oversized_in_json(json.loads(body))
+        except ValueError:  # not JSON (or a number too long to parse): the field stays unnamed
+            return None
     return None
 
 

@@ -11,7 +11,10 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from qz_common.errors import ProblemHTTPException, problem_response
+from qz_common.errors import RETAINED_BODY_SCOPE_KEY, ProblemHTTPException, problem_response
+
+# Small bodies are kept in the scope, so an error handler can name the offending field of a body already parsed.
+RETAINED_BODY_MAX_BYTES = 64 * 1024
 
 
 class BodyTooLarge(ProblemHTTPException):
@@ -57,16 +60,17 @@ class RequestLimitsMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, self._limited(receive), tracking_send)
+            await self.app(scope, self._limited(scope, receive), tracking_send)
         except (BodyTooLarge, BodyReadTimeout) as exc:
             # raised where no exception handler saw it (a streamed body read by a background task)
             if started:
                 raise
             await problem_response(exc.status_code, exc.code, exc.detail)(scope, receive, send)
 
-    def _limited(self, receive: Receive) -> Receive:
+    def _limited(self, scope: Scope, receive: Receive) -> Receive:
         received = 0
         deadline: float | None = None
+        retained: list[bytes] = []
 
         async def limited_receive() -> Message:
             nonlocal received, deadline
@@ -77,9 +81,14 @@ class RequestLimitsMiddleware:
             except TimeoutError:
                 raise BodyReadTimeout(self.body_read_timeout_s) from None
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > self.max_body_bytes:
                     raise BodyTooLarge(self.max_body_bytes)
+                if received <= RETAINED_BODY_MAX_BYTES:
+                    retained.append(chunk)
+                    if not message.get("more_body", False):
+                        scope[RETAINED_BODY_SCOPE_KEY] = b"".join(retained)
             return message
 
         return limited_receive
