@@ -1,7 +1,9 @@
 from collections.abc import Iterator
 
 import pytest
-from testkit import DatabaseFactory
+from testkit import DatabaseFactory, ServiceProcess
+
+SERVICES = ("expropriation", "medinsurance", "science", "dogs")
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +25,19 @@ def _postgres_only(request: pytest.FixtureRequest) -> None:
     """Tests marked ``postgres_only`` concern a PostgreSQL feature itself (concurrency proofs run on both backends)."""
     if request.node.get_closest_marker("postgres_only") and not request.getfixturevalue("database_factory").is_postgres:
         pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL or run Docker)")
+
+
+@pytest.fixture(scope="session")
+def service_processes(
+    database_factory: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, ServiceProcess]]:
+    """The four services as real processes on databases of their own (behind the gateway in tests/gateway, fuzz)."""
+    logs = tmp_path_factory.mktemp("service-logs")
+    processes = {name: ServiceProcess(name, database_factory.create(name), logs / f"{name}.log") for name in SERVICES}
+    try:
+        for process in processes.values():
+            process.start()
+        yield processes
+    finally:
+        for process in processes.values():
+            process.stop()

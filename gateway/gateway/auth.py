@@ -14,6 +14,7 @@ import jwt
 from fastapi import Request
 
 from gateway.keys import Client
+from gateway.ratelimit import address_bucket, retry_after_header
 from qz_common.errors import ProblemError
 from qz_common.ids import validate_id_number
 from qz_common.logs import mask_pii
@@ -41,12 +42,28 @@ def deny(request: Request, status: int, code: str, detail: str, client_id: str |
     return ProblemError(status, code, detail)
 
 
+async def enforce_bucket(request: Request, bucket: str, client_id: str | None = None) -> None:
+    """429 with Retry-After when the token bucket ``bucket`` is empty."""
+    wait = await request.app.state.rate_limiter.take(bucket)
+    if wait is not None:
+        error = deny(request, 429, "rate_limited", "请求过于频繁，请稍后再试", client_id)
+        error.headers = {"Retry-After": retry_after_header(wait)}
+        raise error
+
+
+async def _limit_source(request: Request) -> None:
+    """Requests without a valid key are limited by source address (else a flood of bad keys is free)."""
+    await enforce_bucket(request, address_bucket(request.client.host if request.client else "unknown"))
+
+
 async def authenticate(request: Request) -> Client:
     key = request.headers.get(API_KEY_HEADER)
     if not key:
+        await _limit_source(request)
         raise deny(request, 401, "api_key_missing", "缺少 X-API-Key")
     client: Client | None = await request.app.state.keys.lookup(key)
     if client is None:
+        await _limit_source(request)
         raise deny(request, 401, "api_key_invalid", "X-API-Key 无效或已吊销")
     return client
 
@@ -69,3 +86,10 @@ def verify_assertion(request: Request, client: Client) -> str:
     if dt.timedelta(seconds=int(claims["exp"]) - int(claims["iat"])) > MAX_ASSERTION_LIFETIME:
         raise deny(request, 401, "assertion_too_long", "用户身份声明有效期不得超过 15 分钟", client.client_id)
     return id_number
+
+
+async def require_metrics_scope(request: Request) -> None:
+    """/metrics is on the public port: only clients with the ``metrics`` scope (or ``*``) may read it."""
+    client = await authenticate(request)
+    if not client.may_use("metrics"):
+        raise deny(request, 403, "scope_missing", "读取监控指标需要 metrics 权限", client.client_id)

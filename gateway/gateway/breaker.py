@@ -51,6 +51,10 @@ class CircuitBreaker:
             self.opened_at = time.monotonic()
         self.probe_in_flight = False
 
+    def abandon_probe(self) -> None:
+        """The call never reached the service (the client's side failed): let another probe go."""
+        self.probe_in_flight = False
+
     def retry_after(self) -> int:
         if self.opened_at is None:
             return 0

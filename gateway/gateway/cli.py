@@ -1,31 +1,151 @@
-"""Manage API clients: ``qz-gateway-keys create|revoke|list`` (or ``python -m gateway.cli``).
+"""Manage API clients and their keys: ``qz-gateway-keys create|rotate|revoke|list`` (or ``python -m gateway.cli``).
 
-The key is printed once at creation; only its SHA-256 is stored.
+A key is printed once, when issued; only its SHA-256 is stored. A client may hold several active keys: ``rotate``
+issues a new one and the old one keeps working until ``revoke --key-prefix`` retires it, so a calling system can
+switch without a gap. ``revoke`` without a prefix retires the client and all its keys; ``create`` on a revoked
+client brings it back with a new key. Every change is written to the gateway's audit log in the same transaction.
+Errors are one line on stderr and exit status 1, never a traceback.
 """
 
 import argparse
 import asyncio
+import getpass
 import json
+import sys
+from typing import Any, NoReturn
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.keys import hash_key, new_key
-from gateway.models import ApiClient
+from gateway.models import ApiClient, ApiKey, AuditRecord
 from gateway.settings import GatewaySettings
+from qz_common.audit import AuditTrail, snapshot
 from qz_common.db import Database, utcnow
 from qz_common.districts import DISTRICT_CODES
+from qz_common.identity import Caller
 from qz_common.migrations import upgrade
 
 SERVICES = ("dogs", "expropriation", "medinsurance", "science")
+audit = AuditTrail(AuditRecord)
+
+
+class CommandError(Exception):
+    """A refusal worth one line to the operator."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with usage mistakes in one line too (``--help`` still shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def _scopes(raw: str) -> list[str]:
     scopes = sorted({s.strip() for s in raw.split(",") if s.strip()})
     for scope in scopes:
         service, _, access = scope.partition(":")
-        if scope != "*" and (service not in SERVICES or access not in ("read", "write", "*")):
-            raise SystemExit(f"unknown scope {scope!r}: use <service>:read|write|* with service in {SERVICES}, or *")
+        if scope not in ("*", "metrics") and (service not in SERVICES or access not in ("read", "write", "*")):
+            raise CommandError(
+                f"unknown scope {scope!r}: use <service>:read|write|* with service in {SERVICES}, metrics, or *"
+            )
     return scopes
+
+
+def _operator() -> Caller:
+    try:
+        user = getpass.getuser()
+    except OSError:  # no user name in a bare container
+        user = "unknown"
+    return Caller(client_id=f"qz-gateway-keys:{user}", scopes=frozenset())
+
+
+async def _client(session: AsyncSession, client_id: str) -> ApiClient | None:
+    client: ApiClient | None = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    return client
+
+
+async def _issue(session: AsyncSession, client: ApiClient) -> dict[str, Any]:
+    key = new_key()
+    row = ApiKey(key_hash=hash_key(key), key_prefix=key[:12])
+    client.keys.append(row)
+    await session.flush()
+    audit.record(session, _operator(), "api_key.issued", row)
+    return {"client_id": client.client_id, "api_key": key, "key_prefix": row.key_prefix}
+
+
+async def _create(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
+    if args.district and args.district not in (*DISTRICT_CODES, "市本级"):
+        raise CommandError(f"unknown district {args.district!r}")
+    scopes = ["me"] if args.kind == "citizen_adapter" else _scopes(args.scopes)
+    client = await _client(session, args.client_id)
+    if client is not None and client.revoked_at is None:
+        raise CommandError(f"client {args.client_id!r} exists and is active: use `rotate` to issue another key")
+    before = snapshot(client) if client is not None else None
+    if client is None:
+        client = ApiClient(client_id=args.client_id, kind=args.kind, scopes=scopes, district=args.district, keys=[])
+        session.add(client)
+    else:  # a revoked client comes back, with what it may do now
+        client.kind, client.scopes, client.district, client.revoked_at = args.kind, scopes, args.district, None
+    await session.flush()
+    audit.record(
+        session, _operator(), "api_client.created" if before is None else "api_client.recreated", client, before=before
+    )
+    return await _issue(session, client) | {"scopes": scopes, "district": args.district}
+
+
+async def _rotate(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
+    client = await _client(session, args.client_id)
+    if client is None or client.revoked_at is not None:
+        raise CommandError(f"no active client {args.client_id!r}")
+    issued = await _issue(session, client)
+    issued["still_active"] = [
+        k.key_prefix for k in client.keys if k.revoked_at is None and k.key_prefix != issued["key_prefix"]
+    ]
+    return issued
+
+
+async def _revoke(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
+    client = await _client(session, args.client_id)
+    if client is None:
+        raise CommandError(f"no client {args.client_id!r}")
+    now = utcnow()
+    active = [k for k in client.keys if k.revoked_at is None]
+    if args.key_prefix:
+        chosen = [k for k in active if k.key_prefix == args.key_prefix]
+        if not chosen:
+            raise CommandError(f"client {args.client_id!r} has no active key {args.key_prefix!r}")
+        before = snapshot(chosen[0])
+        chosen[0].revoked_at = now
+        await session.flush()
+        audit.record(session, _operator(), "api_key.revoked", chosen[0], before=before)
+        return {"client_id": client.client_id, "revoked_key": args.key_prefix, "revoked_at": now.isoformat()}
+    for key in active:
+        before = snapshot(key)
+        key.revoked_at = now
+        await session.flush()
+        audit.record(session, _operator(), "api_key.revoked", key, before=before)
+    before = snapshot(client)
+    client.revoked_at = client.revoked_at or now
+    await session.flush()
+    audit.record(session, _operator(), "api_client.revoked", client, before=before)
+    return {"client_id": client.client_id, "revoked_at": now.isoformat()}
+
+
+async def _list(session: AsyncSession) -> list[dict[str, Any]]:
+    rows = (await session.scalars(select(ApiClient).order_by(ApiClient.client_id))).all()
+    return [
+        {
+            "client_id": r.client_id,
+            "kind": r.kind,
+            "scopes": r.scopes,
+            "district": r.district,
+            "revoked": r.revoked_at is not None,
+            "active_keys": [k.key_prefix for k in r.keys if k.revoked_at is None],
+        }
+        for r in rows
+    ]
 
 
 async def _run(args: argparse.Namespace, settings: GatewaySettings) -> object:
@@ -33,57 +153,42 @@ async def _run(args: argparse.Namespace, settings: GatewaySettings) -> object:
     try:
         async with database.sessionmaker() as session, session.begin():
             if args.command == "create":
-                if args.district and args.district not in (*DISTRICT_CODES, "市本级"):
-                    raise SystemExit(f"unknown district {args.district!r}")
-                key = new_key()
-                client = ApiClient(
-                    client_id=args.client_id,
-                    key_hash=hash_key(key),
-                    key_prefix=key[:12],
-                    kind=args.kind,
-                    scopes=["me"] if args.kind == "citizen_adapter" else _scopes(args.scopes),
-                    district=args.district,
-                )
-                session.add(client)
-                return {"client_id": args.client_id, "api_key": key, "scopes": client.scopes, "district": args.district}
+                return await _create(session, args)
+            if args.command == "rotate":
+                return await _rotate(session, args)
             if args.command == "revoke":
-                revoked = await session.scalar(select(ApiClient).where(ApiClient.client_id == args.client_id))
-                if revoked is None:
-                    raise SystemExit(f"no client {args.client_id!r}")
-                revoked.revoked_at = utcnow()
-                return {"client_id": args.client_id, "revoked_at": revoked.revoked_at.isoformat()}
-            rows = (await session.scalars(select(ApiClient).order_by(ApiClient.client_id))).all()
-            return [
-                {
-                    "client_id": r.client_id,
-                    "key_prefix": r.key_prefix,
-                    "kind": r.kind,
-                    "scopes": r.scopes,
-                    "district": r.district,
-                    "revoked": r.revoked_at is not None,
-                }
-                for r in rows
-            ]
+                return await _revoke(session, args)
+            return await _list(session)
     finally:
         await database.dispose()
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="qz-gateway-keys", description=__doc__)
+    parser = OneLineParser(prog="qz-gateway-keys", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    create = commands.add_parser("create", help="issue a key (printed once)")
+    create = commands.add_parser("create", help="register a client (or bring a revoked one back) and issue a key")
     create.add_argument("--client-id", required=True)
-    create.add_argument("--scopes", default="", help="comma-separated, e.g. dogs:read,expropriation:write")
+    create.add_argument("--scopes", default="", help="comma-separated, e.g. dogs:read,expropriation:write,metrics")
     create.add_argument("--district", help="bind the client to one district, e.g. 柯城区")
     create.add_argument("--kind", choices=["system", "citizen_adapter"], default="system")
-    revoke = commands.add_parser("revoke", help="revoke a client's key")
+    rotate = commands.add_parser("rotate", help="issue another key; the current ones stay active until revoked")
+    rotate.add_argument("--client-id", required=True)
+    revoke = commands.add_parser("revoke", help="revoke one key (--key-prefix) or the client and all its keys")
     revoke.add_argument("--client-id", required=True)
-    commands.add_parser("list", help="list clients (never their keys)")
+    revoke.add_argument("--key-prefix", help="the 12-character prefix `list` shows, e.g. qzk_AbCdEfGh")
+    commands.add_parser("list", help="list clients and the prefixes of their active keys (never the keys)")
     args = parser.parse_args(argv)
     settings = GatewaySettings()
-    upgrade("gateway", settings.database_url)
-    print(json.dumps(asyncio.run(_run(args, settings)), ensure_ascii=False, indent=2))
+    try:
+        upgrade("gateway", settings.database_url)
+        result = asyncio.run(_run(args, settings))
+    except CommandError as refused:
+        parser.exit(1, f"qz-gateway-keys: error: {refused}\n")
+    except (SQLAlchemyError, OSError) as failed:
+        reason = str(getattr(failed, "orig", None) or failed).strip().splitlines()[0]
+        parser.exit(1, f"qz-gateway-keys: error: database {settings.database_url.split('@')[-1]}: {reason}\n")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from gateway.models import ApiClient
+from gateway.models import ApiClient, ApiKey
 from gateway.settings import (
     DEV_ADAPTER_CLIENT,
     DEV_ADAPTER_KEY,
@@ -71,7 +71,9 @@ class KeyStore:
             return cached[0]
         async with self.database.sessionmaker() as session:
             row = await session.scalar(
-                select(ApiClient).where(ApiClient.key_hash == digest, ApiClient.revoked_at.is_(None))
+                select(ApiClient)
+                .join(ApiKey, ApiKey.client_pk == ApiClient.id)
+                .where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None), ApiClient.revoked_at.is_(None))
             )
         client = Client(row.client_id, row.kind, frozenset(row.scopes), row.district) if row else None
         if len(self._cache) > 10_000:  # bound memory against floods of random keys
@@ -81,5 +83,10 @@ class KeyStore:
 
     async def active_count(self) -> int:
         async with self.database.sessionmaker() as session:
-            count = await session.scalar(select(func.count()).where(ApiClient.revoked_at.is_(None)))
+            count = await session.scalar(
+                select(func.count())
+                .select_from(ApiKey)
+                .join(ApiClient, ApiKey.client_pk == ApiClient.id)
+                .where(ApiKey.revoked_at.is_(None), ApiClient.revoked_at.is_(None))
+            )
             return int(count or 0)

@@ -1,9 +1,9 @@
 """The gateway app: the platform's only public entrance."""
 
-from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from fastapi import FastAPI
 
 from gateway import dossier, openapi, proxy, relocation
+from gateway.auth import require_metrics_scope
 from gateway.keys import KeyStore
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -30,10 +30,12 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
                 "no API keys configured: create one with `qz-gateway-keys create` (or QZ_DEV_MODE=true locally)"
             )
         app.state.upstreams = Upstreams(settings, metrics)
-        instrument_client(app.state.upstreams.client, app.state.tracer_provider)
+        for client in app.state.upstreams.clients.values():
+            instrument_client(client, app.state.tracer_provider)
+        await app.state.upstreams.load_route_templates()
         app.state.token_cache = {}
         limiter: RateLimiter = (
-            RedisRateLimiter(settings.redis_url, settings.rate_limit_per_s, settings.rate_limit_burst)
+            RedisRateLimiter(settings.redis_url, settings.rate_limit_per_s, settings.rate_limit_burst, metrics)
             if settings.redis_url
             else MemoryRateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
         )
@@ -48,12 +50,15 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
     async def stop(app: FastAPI) -> None:
         await relocation.stop(app.state.retry_task)
         await app.state.upstreams.close()
-        if isinstance(app.state.rate_limiter, RedisRateLimiter):
-            await app.state.rate_limiter.close()
+        await app.state.rate_limiter.close()
 
     def breakers(app: FastAPI) -> dict[str, object]:
         upstreams = getattr(app.state, "upstreams", None)
         return {"breakers": upstreams.breaker_states() if upstreams else {}}
+
+    def rate_limits(app: FastAPI) -> dict[str, object]:
+        limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
+        return {"rate_limiter": limiter.describe() if limiter else {}}
 
     app = create_service_app(
         settings=settings,
@@ -64,12 +69,10 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         on_startup=start,
         on_shutdown=stop,
         health_details=breakers,
+        ready_details=rate_limits,
         own_docs=False,
+        metrics_registry=metrics.registry,
+        metrics_access=require_metrics_scope,
     )
     app.state.metrics = metrics
-
-    @app.get("/metrics", include_in_schema=False)
-    async def prometheus_metrics(request: Request) -> Response:
-        return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
     return app

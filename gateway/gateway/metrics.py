@@ -1,15 +1,52 @@
-"""Prometheus metrics of the gateway (its own registry, served at /metrics)."""
+"""Prometheus metrics of the gateway (its own registry, served at /metrics to clients with the metrics scope).
+
+Upstream calls are labelled with the route template of the service's own OpenAPI document
+(``/v1/registrations/{registration_id}``) or ``unmatched``: never the raw path, which may hold a 身份证号 and
+whose variety has no bound.
+"""
 
 import re
+import time
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-_ID_SEGMENT = re.compile(r"/(\d+|[0-9a-f]{32}|[0-9]{17}[0-9Xx]|[0-9A-HJ-NP-RTUW-Y]{18})(?=/|$)")
+from qz_common.metrics import LATENCY_BUCKETS, UNMATCHED
+
+_PARAMETER = re.compile(r"\\{[^/}]+\\}")
 
 
-def route_template(path: str) -> str:
-    """Collapse ids (numbers, uuids, 身份证号, USCC) so routes do not explode label cardinality or leak PII."""
-    return _ID_SEGMENT.sub("/{id}", path)
+def _template_pattern(template: str) -> re.Pattern[str]:
+    return re.compile("^" + _PARAMETER.sub("[^/]+", re.escape(template)) + "$")
+
+
+class RouteTemplates:
+    """Each service's path templates, read from its OpenAPI document; re-read when missing (service was down)."""
+
+    RETRY_S = 30.0
+
+    def __init__(self) -> None:
+        self._tables: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        self._next_try: dict[str, float] = {}
+
+    def load(self, service: str, document: dict[str, Any]) -> None:
+        templates = list(document.get("paths", {}))
+        # literal segments before parameters: /v1/registrations/search before /v1/registrations/{id}
+        templates.sort(key=lambda t: (t.count("{"), -len(t)))
+        self._tables[service] = [(_template_pattern(t), t) for t in templates]
+
+    def wants(self, service: str) -> bool:
+        """Whether the service's document should be fetched now (missing, and not tried in the last RETRY_S)."""
+        if service in self._tables or time.monotonic() < self._next_try.get(service, 0.0):
+            return False
+        self._next_try[service] = time.monotonic() + self.RETRY_S
+        return True
+
+    def match(self, service: str, path: str) -> str:
+        for pattern, template in self._tables.get(service, ()):
+            if pattern.match(path):
+                return template
+        return UNMATCHED
 
 
 class GatewayMetrics:
@@ -23,7 +60,7 @@ class GatewayMetrics:
             "Time to answer, per route and service",
             ["service", "route"],
             registry=self.registry,
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            buckets=LATENCY_BUCKETS,
         )
         self.upstream_errors = Counter(
             "gateway_upstream_errors_total", "Failed upstream calls", ["service", "kind"], registry=self.registry
@@ -32,6 +69,11 @@ class GatewayMetrics:
             "gateway_breaker_state",
             "Circuit breaker state per service (0 closed, 1 half-open, 2 open)",
             ["service"],
+            registry=self.registry,
+        )
+        self.rate_limiter_degraded = Gauge(
+            "gateway_rate_limiter_degraded",
+            "1 while Redis is unreachable and rate limits use in-process buckets",
             registry=self.registry,
         )
         self.denied = Counter(

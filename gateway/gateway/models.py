@@ -19,19 +19,32 @@ class AuditRecord(AuditRecordMixin, Base):
 
 
 class ApiClient(Base):
-    """A calling system. Only the SHA-256 of its key is stored; the key itself is shown once, at creation."""
+    """A calling system: what it may do. Its keys are ``ApiKey`` rows, several at once while one is rotated."""
 
     __tablename__ = "api_clients"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     client_id: Mapped[str] = mapped_column(String(80), unique=True)
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    key_prefix: Mapped[str] = mapped_column(String(12))
     kind: Mapped[str] = mapped_column(String(20), default="system")  # system | citizen_adapter
     scopes: Mapped[list[str]] = mapped_column(JSONDocument)
     district: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    keys: Mapped[list["ApiKey"]] = relationship(back_populates="client", order_by="ApiKey.id", lazy="selectin")
+
+
+class ApiKey(Base):
+    """One key of a client. Only its SHA-256 is stored; the key itself is shown once, when issued."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_pk: Mapped[int] = mapped_column(ForeignKey("api_clients.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    client: Mapped[ApiClient] = relationship(back_populates="keys")
 
 
 class RelocationCase(Base):

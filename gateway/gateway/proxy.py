@@ -2,19 +2,18 @@
 
 import os
 import time
-from collections.abc import AsyncIterator
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from gateway.auth import Principal, authenticate, deny, verify_assertion
+from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_assertion
 from gateway.keys import Client
-from gateway.metrics import route_template
-from gateway.ratelimit import retry_after_header
+from gateway.ratelimit import citizen_bucket, client_bucket
 from gateway.upstream import UpstreamFailure
 from qz_common.context import current_request_id, current_traceparent
-from qz_common.errors import ProblemError, problem_response
+from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
 from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
 
 router = APIRouter(include_in_schema=False)
@@ -37,8 +36,27 @@ _BUFFERED_RESPONSE_BYTES = 256 * 1024
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-class BodyTooLarge(Exception):
-    pass
+# Characters that may stand unescaped in a path (RFC 3986 pchar and "/"); "%" keeps the client's own escapes.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+def raw_tail(request: Request, prefix: str) -> str:
+    """The request path after ``prefix``, exactly as the client encoded it.
+
+    The decoded path would turn ``%3F`` into a query, ``%23`` into a fragment and ``%2F`` into a separator when
+    the URL is rebuilt for the service; the raw path keeps their meaning. Dot segments are refused: an HTTP client
+    would resolve ``..`` and so leave the prefix (``/v1/me/`` of the 浙里办 adapter, above all).
+    """
+    raw = request.scope.get("raw_path") or quote(request.url.path).encode()
+    segments = raw.decode("latin-1").split("/")
+    depth = prefix.count("/") + 1
+    if unquote("/".join(segments[:depth])) != prefix:
+        raise ProblemError(400, "invalid_path", "路径的服务前缀中不得含有编码字符", field="path")
+    tail = segments[depth:]
+    if any(unquote(segment) in (".", "..") for segment in tail):
+        raise ProblemError(400, "invalid_path", "路径中不得含有 . 或 .. 段", field="path")
+    # Spaces, control and non-ASCII characters (possible only in an ASGI raw_path) are escaped, never sent raw.
+    return quote("/" + "/".join(tail), safe=_PATH_SAFE)
 
 
 def child_traceparent() -> str:
@@ -81,42 +99,21 @@ def upstream_headers(request: Request, service: str, principal: Principal) -> di
     return headers
 
 
-async def _limited_stream(request: Request, limit: int) -> AsyncIterator[bytes]:
-    received = 0
-    async for chunk in request.stream():
-        received += len(chunk)
-        if received > limit:
-            raise BodyTooLarge
-        yield chunk
-
-
-async def _limited_body(request: Request, limit: int) -> bytes:
-    return b"".join([chunk async for chunk in _limited_stream(request, limit)])
-
-
 async def enforce_rate_limit(request: Request, client: Client) -> None:
-    wait = await request.app.state.rate_limiter.take(client.client_id)
-    if wait is not None:
-        error = deny(request, 429, "rate_limited", "请求过于频繁，请稍后再试", client.client_id)
-        error.headers = {"Retry-After": retry_after_header(wait)}
-        raise error
+    await enforce_bucket(request, client_bucket(client.client_id), client.client_id)
 
 
 async def forward(request: Request, service: str, path: str, principal: Principal) -> Response:
     state = request.app.state
     if service not in state.settings.service_urls:
         raise ProblemError(404, "unknown_service", f"没有名为 {service} 的服务", field="service")
-    limit = state.settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise ProblemError(413, "payload_too_large", f"请求体不得超过 {limit} 字节")
     method = request.method
     retryable = method in _SAFE_METHODS or (method == "POST" and "idempotency-key" in request.headers)
     started = time.perf_counter()
     status = 500
     try:
-        # Retries must replay the body, so retryable requests are buffered (still size-limited).
-        content = await _limited_body(request, limit) if retryable else _limited_stream(request, limit)
+        # Retries must replay the body, so retryable requests are buffered (qz_common.limits bounds every body).
+        content = await request.body() if retryable else request.stream()
         upstream = await state.upstreams.send(
             service,
             method,
@@ -127,9 +124,9 @@ async def forward(request: Request, service: str, path: str, principal: Principa
             retryable=retryable,
         )
         status = upstream.status_code
-    except BodyTooLarge:
-        status = 413
-        return problem_response(413, "payload_too_large", f"请求体不得超过 {limit} 字节")
+    except ProblemHTTPException as refused:  # the client's body: too large or too slow
+        status = refused.status_code
+        raise
     except UpstreamFailure as failure:
         status = failure.status
         headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
@@ -137,7 +134,8 @@ async def forward(request: Request, service: str, path: str, principal: Principa
             failure.status, f"upstream_{failure.kind}", failure.detail, service=service, headers=headers
         )
     finally:
-        state.metrics.latency.labels(service, route_template(path)).observe(time.perf_counter() - started)
+        route = await state.upstreams.route_of(service, path.partition("?")[0])
+        state.metrics.latency.labels(service, route).observe(time.perf_counter() - started)
         state.metrics.requests.labels(service, method, str(status)).inc()
     headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
     length = upstream.headers.get("content-length")
@@ -155,22 +153,35 @@ async def forward(request: Request, service: str, path: str, principal: Principa
 
 
 @router.api_route("/api/v1/me/{service}/{path:path}", methods=ALL_METHODS)
-async def citizen_proxy(service: str, path: str, request: Request) -> Response:
-    """浙里办 adapter calls, for the signed-in citizen only: ``/api/v1/me/dogs/records`` → dogs ``/v1/me/records``."""
+async def citizen_proxy(service: str, request: Request) -> Response:
+    """浙里办 adapter calls, for the signed-in citizen only: ``/api/v1/me/dogs/records`` → dogs ``/v1/me/records``.
+
+    Each citizen has a bucket of their own (one citizen cannot use up the adapter's); refused assertions are
+    counted against the adapter's bucket.
+    """
     client = await authenticate(request)
     if not client.is_adapter:
+        await enforce_rate_limit(request, client)
         raise deny(request, 403, "citizen_path_only_for_adapter", "/api/v1/me 仅供浙里办接入方调用", client.client_id)
-    citizen_id = verify_assertion(request, client)
-    await enforce_rate_limit(request, client)
-    return await forward(request, service, f"/v1/me/{path}", Principal(client, citizen_id))
+    try:
+        citizen_id = verify_assertion(request, client)
+    except ProblemError:
+        await enforce_rate_limit(request, client)
+        raise
+    await enforce_bucket(request, citizen_bucket(client.client_id, citizen_id), client.client_id)
+    tail = raw_tail(request, f"/api/v1/me/{service}")
+    return await forward(request, service, f"/v1/me{tail}", Principal(client, citizen_id))
 
 
 @router.api_route("/api/{service}/{path:path}", methods=ALL_METHODS)
-async def service_proxy(service: str, path: str, request: Request) -> Response:
+async def service_proxy(service: str, request: Request) -> Response:
     client = await authenticate(request)
+    await enforce_rate_limit(request, client)  # before the checks, so denied requests are counted too
     if client.is_adapter:
         raise deny(request, 403, "adapter_limited_to_me", "浙里办接入方只能访问 /api/v1/me/...", client.client_id)
     if service in request.app.state.settings.service_urls and not client.may_use(service):
         raise deny(request, 403, "scope_missing", f"该客户端没有 {service} 的任何权限", client.client_id)
-    await enforce_rate_limit(request, client)
-    return await forward(request, service, f"/{path}", Principal(client))
+    tail = raw_tail(request, f"/api/{service}")
+    if unquote(tail).rstrip("/") == "/metrics":  # a service's metrics are for the operators' network only
+        raise ProblemError(404, "not_found", "资源不存在")
+    return await forward(request, service, tail, Principal(client))

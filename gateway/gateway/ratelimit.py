@@ -1,15 +1,45 @@
-"""Per-client token buckets: in memory by default, in Redis when several replicas must share them."""
+"""Token buckets: in memory by default, in Redis when several replicas must share them.
 
+Buckets are named by what they limit: ``client:<id>`` (an API client), ``addr:<ip>`` (requests without a valid
+key), ``citizen:<adapter>:<digest>`` (one per citizen behind a 浙里办 adapter; the 身份证号 is hashed, never stored).
+When Redis cannot be reached the limiter falls back to in-process buckets (per replica, so looser) and says so in
+/readyz and the ``gateway_rate_limiter_degraded`` gauge: no request fails because of it.
+"""
+
+import hashlib
+import logging
 import math
 import time
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from gateway.metrics import GatewayMetrics
+
+log = logging.getLogger("qz.gateway.ratelimit")
+
+
+def client_bucket(client_id: str) -> str:
+    return f"client:{client_id}"
+
+
+def address_bucket(address: str) -> str:
+    return f"addr:{address}"
+
+
+def citizen_bucket(adapter_id: str, id_number: str) -> str:
+    return f"citizen:{adapter_id}:{hashlib.sha256(id_number.encode()).hexdigest()[:32]}"
 
 
 class RateLimiter(Protocol):
-    async def take(self, client_id: str) -> float | None:
+    async def take(self, bucket: str) -> float | None:
         """None when the request may pass, else the seconds until a token is available."""
+
+    def describe(self) -> dict[str, str]:
+        """Where the buckets live, for /readyz."""
+
+    async def close(self) -> None: ...
 
 
 class MemoryRateLimiter:
@@ -18,15 +48,23 @@ class MemoryRateLimiter:
         self.burst = burst
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    async def take(self, client_id: str) -> float | None:
+    async def take(self, bucket: str) -> float | None:
         now = time.monotonic()
-        tokens, last = self._buckets.get(client_id, (float(self.burst), now))
+        if len(self._buckets) > 100_000:  # bound memory against floods from many addresses
+            self._buckets.clear()
+        tokens, last = self._buckets.get(bucket, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - last) * self.rate)
         if tokens >= 1:
-            self._buckets[client_id] = (tokens - 1, now)
+            self._buckets[bucket] = (tokens - 1, now)
             return None
-        self._buckets[client_id] = (tokens, now)
+        self._buckets[bucket] = (tokens, now)
         return (1 - tokens) / self.rate
+
+    def describe(self) -> dict[str, str]:
+        return {"backend": "memory"}
+
+    async def close(self) -> None:
+        pass
 
 
 # Atomic refill-and-take with the Redis server's clock, so replicas agree.
@@ -48,16 +86,50 @@ return tostring(wait)
 
 
 class RedisRateLimiter:
-    def __init__(self, url: str, rate_per_s: float, burst: int, prefix: str = "qz:gateway:bucket:") -> None:
-        self.redis = Redis.from_url(url)
+    """Buckets in Redis, shared by all replicas; in-process buckets while Redis cannot be reached."""
+
+    PREFIX = "qz:gateway:bucket:"
+    # Redis answers in a millisecond; a request never waits long for a limiter that is not there.
+    SOCKET_TIMEOUT_S = 0.25
+
+    def __init__(self, url: str, rate_per_s: float, burst: int, metrics: GatewayMetrics, retry_s: float = 5.0) -> None:
+        self.redis = Redis.from_url(
+            url, socket_timeout=self.SOCKET_TIMEOUT_S, socket_connect_timeout=self.SOCKET_TIMEOUT_S
+        )
         self.rate = rate_per_s
         self.burst = burst
-        self.prefix = prefix
+        self.metrics = metrics
+        self.retry_s = retry_s
+        self.fallback = MemoryRateLimiter(rate_per_s, burst)
+        self._degraded_until: float | None = None
         self._script = self.redis.register_script(_TAKE)
+        metrics.rate_limiter_degraded.set(0)
 
-    async def take(self, client_id: str) -> float | None:
-        wait = float(await self._script(keys=[self.prefix + client_id], args=[self.rate, self.burst]))
+    @property
+    def degraded(self) -> bool:
+        return self._degraded_until is not None
+
+    async def take(self, bucket: str) -> float | None:
+        if self._degraded_until is not None and time.monotonic() < self._degraded_until:
+            return await self.fallback.take(bucket)
+        try:
+            wait = float(await self._script(keys=[self.PREFIX + bucket], args=[self.rate, self.burst]))
+        except (RedisError, OSError) as exc:
+            if self._degraded_until is None:
+                log.warning("redis unreachable: rate limits fall back to in-process buckets", extra={"error": str(exc)})
+            self._degraded_until = time.monotonic() + self.retry_s
+            self.metrics.rate_limiter_degraded.set(1)
+            return await self.fallback.take(bucket)
+        if self._degraded_until is not None:
+            log.warning("redis reachable again: rate limits shared across replicas")
+            self._degraded_until = None
+            self.metrics.rate_limiter_degraded.set(0)
         return None if wait <= 0 else wait
+
+    def describe(self) -> dict[str, str]:
+        if self.degraded:
+            return {"backend": "memory", "reason": "redis unreachable: in-process buckets (not shared by replicas)"}
+        return {"backend": "redis"}
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -31,6 +31,10 @@ class GatewaySettings(ServiceSettings):
     max_body_bytes: int = 8 * 1024 * 1024
     retry_attempts: int = 2
     retry_backoff_s: float = 0.05
+    # Connections per service (each service has its own pool) and how long a request may wait for one (then 503).
+    pool_connections_per_service: int = 100
+    pool_keepalive_per_service: int = 20
+    pool_wait_s: float = 2.0
     breaker_failure_threshold: int = 5
     breaker_reset_s: float = 10.0
     # Token bucket per client: sustained requests per second and burst size.

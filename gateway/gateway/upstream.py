@@ -4,23 +4,28 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator, Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 
 from gateway.breaker import BreakerState, CircuitBreaker
-from gateway.metrics import GatewayMetrics
+from gateway.metrics import GatewayMetrics, RouteTemplates
 from gateway.settings import GatewaySettings
 
 _BREAKER_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 
 
-class UpstreamFailure(Exception):
-    """The service could not answer: ``kind`` is unavailable (503), timeout (504) or error (502)."""
+# Answers that say the service itself is unwell; any other answer, a 500 included, proves it is up and answering.
+UPSTREAM_FAILURE_STATUSES = frozenset({502, 503, 504})
 
-    STATUS: ClassVar[dict[str, int]] = {"unavailable": 503, "timeout": 504, "error": 502}
+
+class UpstreamFailure(Exception):
+    """The service could not answer: ``kind`` is unavailable or busy (503), timeout (504) or error (502)."""
+
+    STATUS: ClassVar[dict[str, int]] = {"unavailable": 503, "busy": 503, "timeout": 504, "error": 502}
     DETAIL: ClassVar[dict[str, str]] = {
         "unavailable": "服务 {service} 暂不可用（熔断中或无法连接），请稍后再试",
+        "busy": "服务 {service} 当前请求过多，请稍后再试",
         "timeout": "服务 {service} 响应超时",
         "error": "服务 {service} 返回了无效响应",
     }
@@ -41,16 +46,50 @@ class UpstreamFailure(Exception):
 
 
 class Upstreams:
+    """One connection pool and one circuit breaker per service: a slow client of one bureau cannot starve another.
+
+    The breaker counts only failures of the service itself (connection errors, timeouts, 502/503/504). A 500 is
+    the service answering one request it could not handle: counting it would let one client's bad requests take
+    the bureau away from everyone.
+    """
+
     def __init__(self, settings: GatewaySettings, metrics: GatewayMetrics) -> None:
         self.settings = settings
         self.metrics = metrics
-        self.client = httpx.AsyncClient(limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
+        limits = httpx.Limits(
+            max_connections=settings.pool_connections_per_service,
+            max_keepalive_connections=settings.pool_keepalive_per_service,
+        )
+        self.clients = {name: httpx.AsyncClient(limits=limits) for name in settings.service_urls}
         self.breakers = {
             name: CircuitBreaker(settings.breaker_failure_threshold, settings.breaker_reset_s)
             for name in settings.service_urls
         }
         for name in settings.service_urls:
             self.metrics.breaker_state.labels(name).set(0)
+        self.routes = RouteTemplates()
+
+    async def load_route_templates(self) -> None:
+        await asyncio.gather(*(self.route_of(service, "/") for service in self.settings.service_urls))
+
+    async def route_of(self, service: str, path: str) -> str:
+        """The service's route template ``path`` matches, for metric labels (``unmatched`` if none)."""
+        if self.routes.wants(service):
+            document = await self._openapi(service)
+            if document is not None:
+                self.routes.load(service, document)
+        return self.routes.match(service, path)
+
+    async def _openapi(self, service: str) -> dict[str, Any] | None:
+        """The service's OpenAPI document, or None when it cannot be had now (for labels only: no breaker)."""
+        url = self.settings.service_urls[service] + "/openapi.json"
+        try:
+            response = await self.clients[service].get(url, timeout=2.0)
+            response.raise_for_status()
+            document = response.json()
+        except (httpx.HTTPError, ValueError):
+            return None
+        return document if isinstance(document, dict) else None
 
     def breaker_states(self) -> dict[str, str]:
         return {name: breaker.state.value for name, breaker in self.breakers.items()}
@@ -72,8 +111,11 @@ class Upstreams:
     ) -> httpx.Response:
         """Send and return the response with its body unread (stream it, then ``aclose``)."""
         breaker = self.breakers[service]
+        client = self.clients[service]
         url = self.settings.service_urls[service] + path + (f"?{query}" if query else "")
-        timeout = httpx.Timeout(timeout_s or self.settings.timeout_for(service), connect=2.0)
+        timeout = httpx.Timeout(
+            timeout_s or self.settings.timeout_for(service), connect=2.0, pool=self.settings.pool_wait_s
+        )
         attempts = 1 + (self.settings.retry_attempts if retryable else 0)
         kind = "error"
         for attempt in range(attempts):
@@ -81,19 +123,30 @@ class Upstreams:
                 self.metrics.upstream_errors.labels(service, "breaker_open").inc()
                 self._observe_breaker(service)
                 raise UpstreamFailure(service, "unavailable", breaker.retry_after())
-            request = self.client.build_request(method, url, headers=headers, content=content, timeout=timeout)
+            request = client.build_request(method, url, headers=headers, content=content, timeout=timeout)
             try:
-                response = await self.client.send(request, stream=True)
+                response = await client.send(request, stream=True)
+            except httpx.PoolTimeout:
+                # the gateway's own pool for this service is full: busy, not a failure of the service
+                breaker.abandon_probe()
+                self.metrics.upstream_errors.labels(service, "pool_full").inc()
+                raise UpstreamFailure(service, "busy", 1) from None
             except httpx.TimeoutException:
                 kind = "timeout"
             except httpx.TransportError:
                 kind = "unavailable"
+            except BaseException:
+                # the client's own side failed (its body too large or too slow): says nothing about the service
+                breaker.abandon_probe()
+                raise
             else:
-                if response.status_code < 500:
+                if response.status_code not in UPSTREAM_FAILURE_STATUSES:
                     breaker.record_success()
                     self._observe_breaker(service)
+                    if response.status_code >= 500:
+                        self.metrics.upstream_errors.labels(service, f"http_{response.status_code}").inc()
                     return response
-                if attempt + 1 == attempts or response.status_code not in (502, 503, 504):
+                if attempt + 1 == attempts:
                     breaker.record_failure()
                     self._observe_breaker(service)
                     self.metrics.upstream_errors.labels(service, f"http_{response.status_code}").inc()
@@ -127,4 +180,5 @@ class Upstreams:
             raise UpstreamFailure(service, "error") from None
 
     async def close(self) -> None:
-        await self.client.aclose()
+        for client in self.clients.values():
+            await client.aclose()

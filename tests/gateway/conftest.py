@@ -15,23 +15,6 @@ from gateway.main import create_app
 from gateway.settings import GatewaySettings
 from qz_common.settings import PlatformSettings
 
-SERVICES = ("expropriation", "medinsurance", "science", "dogs")
-
-
-@pytest.fixture(scope="session")
-def service_processes(
-    database_factory: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, ServiceProcess]]:
-    logs = tmp_path_factory.mktemp("service-logs")
-    processes = {name: ServiceProcess(name, database_factory.create(name), logs / f"{name}.log") for name in SERVICES}
-    try:
-        for process in processes.values():
-            process.start()
-        yield processes
-    finally:
-        for process in processes.values():
-            process.stop()
-
 
 @pytest.fixture(scope="session")
 def gateway_db(database_factory: DatabaseFactory) -> str:

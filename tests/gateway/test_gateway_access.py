@@ -177,7 +177,7 @@ def test_redis_shares_the_buckets(make_gateway: Callable[..., TestClient]) -> No
     settings = {"rate_limit_per_s": 0.5, "rate_limit_burst": 2, "redis_url": "redis://127.0.0.1:6379/15"}
     first, second = make_gateway(**settings), make_gateway(**settings)
     headers = {"X-API-Key": "dev-key"}
-    redis.Redis(host="127.0.0.1", port=6379, db=15).delete("qz:gateway:bucket:dev")
+    redis.Redis(host="127.0.0.1", port=6379, db=15).delete("qz:gateway:bucket:client:dev")
     codes = [gw.get("/api/dogs/healthz", headers=headers).status_code for gw in (first, second, first)]
     assert codes == [200, 200, 429], prefix_client  # two replicas, one bucket
 

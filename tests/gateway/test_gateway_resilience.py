@@ -24,7 +24,7 @@ def test_breaker_opens_on_a_stopped_service_and_recovers(
         down = gateway.get("/api/dogs/healthz", headers=DEV)
         assert (down.status_code, down.json()["code"], down.json()["service"]) == (503, "upstream_unavailable", "dogs")
     assert gateway.get("/healthz").json()["breakers"]["dogs"] == "open"
-    assert 'gateway_breaker_state{service="dogs"} 2.0' in gateway.get("/metrics").text
+    assert 'gateway_breaker_state{service="dogs"} 2.0' in gateway.get("/metrics", headers=DEV).text
     fast = gateway.get("/api/dogs/healthz", headers=DEV)  # refused by the open breaker, not by the network
     assert fast.status_code == 503 and "Retry-After" in fast.headers
 
@@ -95,7 +95,7 @@ def test_stopped_source_is_unavailable(
 
 
 def _unavailable_count(gateway: TestClient) -> float:
-    for line in gateway.get("/metrics").text.splitlines():
+    for line in gateway.get("/metrics", headers=DEV).text.splitlines():
         if line.startswith('gateway_upstream_errors_total{kind="unavailable",service="dogs"}'):
             return float(line.split()[-1])
     return 0.0

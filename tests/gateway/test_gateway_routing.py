@@ -72,6 +72,6 @@ def test_health_and_metrics(gateway: TestClient) -> None:
     gateway.get("/api/dogs/healthz", headers=DEV)
     health = gateway.get("/healthz").json()
     assert health["breakers"]["dogs"] == "closed"
-    metrics = gateway.get("/metrics").text
+    metrics = gateway.get("/metrics", headers=DEV).text
     assert 'gateway_requests_total{method="GET",service="dogs",status="200"}' in metrics
     assert "gateway_request_duration_seconds_bucket" in metrics and "gateway_breaker_state" in metrics

@@ -200,3 +200,37 @@ class ServiceProcess:
 
         assert self.process is not None
         self.process.send_signal(signal.SIGCONT)
+
+
+def call_asgi(
+    client: Any, method: str, raw_path: bytes, headers: list[tuple[bytes, bytes]], receive: Any
+) -> list[dict[str, Any]]:
+    """Call a started TestClient's app with a hand-made scope and ``receive``; return the messages it sent.
+
+    For what TestClient cannot send: control characters in the raw path, a body that trickles in.
+    """
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": raw_path.decode("latin-1"),
+        "raw_path": raw_path,
+        "query_string": b"",
+        "root_path": "",
+        "headers": [*headers, (b"host", b"testserver")],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+    }
+    client.portal.call(client.app, scope, receive, send)
+    return sent
+
+
+def response_status(sent: list[dict[str, Any]]) -> int:
+    return int(next(m["status"] for m in sent if m["type"] == "http.response.start"))

@@ -6,13 +6,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.contract import install_contract, operation_id_for
 from qz_common.db import Database
 from qz_common.docs import offline_docs_router
 from qz_common.errors import install_problem_handlers, problem_response
+from qz_common.limits import RequestLimitsMiddleware
 from qz_common.logs import configure_logging
+from qz_common.metrics import install_metrics
 from qz_common.parameter_api import ParameterVersionsMiddleware, parameters_router
 from qz_common.requests import RequestContextMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
@@ -40,13 +43,18 @@ def create_service_app(
     on_startup: Callable[[FastAPI], Awaitable[None]] | None = None,
     on_shutdown: Callable[[FastAPI], Awaitable[None]] | None = None,
     health_details: Callable[[FastAPI], dict[str, Any]] | None = None,
+    ready_details: Callable[[FastAPI], dict[str, Any]] | None = None,
     own_docs: bool = True,
     parameter_books: Path | None = None,
+    metrics_registry: CollectorRegistry | None = None,
+    metrics_access: Callable[[Request], Awaitable[None]] | None = None,
 ) -> FastAPI:
-    """A service app with /healthz, /readyz, problem errors, request ids and JSON logs.
+    """A service app with /healthz, /readyz, /metrics, problem errors, request ids and JSON logs.
 
     ``own_docs=False`` leaves /openapi.json and /docs to the caller (the gateway serves a merged document).
     ``parameter_books``: the service's ``params/`` directory, served read-only under ``/v1/parameters``.
+    ``metrics_registry`` adds the request metrics to the caller's registry; ``metrics_access`` guards /metrics
+    (services serve it on their internal port; the gateway, whose port is public, asks for a scope).
     """
     configure_logging(settings.service_name, platform.log_level)
     database = Database(settings.database_url, echo=settings.database_echo)
@@ -75,7 +83,15 @@ def create_service_app(
     app.state.service_name = settings.service_name
     app.state.token_secret = platform.token_secret
     app.add_middleware(ParameterVersionsMiddleware)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        body_read_timeout_s=settings.body_read_timeout_s,
+    )
+    # outside the limits, so refused requests are counted too (as ``unmatched``: they never reached a route)
+    app.state.request_metrics = install_metrics(app, metrics_registry, metrics_access)
+    app.add_middleware(RequestContextMiddleware)  # added last, so outermost: limit refusals get a request id too
     install_problem_handlers(app)
     install_contract(app)
     instrument_service(app, database.engine, settings.service_name)
@@ -90,7 +106,7 @@ def create_service_app(
             await database.ping()
         except Exception:
             return problem_response(503, "database_unreachable", "数据库不可达")
-        return {"status": "ready", "service": settings.service_name}
+        return {"status": "ready", "service": settings.service_name, **(ready_details(app) if ready_details else {})}
 
     if own_docs:
         app.include_router(offline_docs_router("/openapi.json", title))

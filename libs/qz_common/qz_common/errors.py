@@ -5,21 +5,29 @@ Every error body has ``code`` (stable, English, for machines), ``detail``
 validation, ``errors``: every failing field at once.
 """
 
+import decimal
+import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qz_common.bounds import DB_INT_MAX
 from qz_common.context import current_request_id
+from qz_common.params import RuleNotInForce
+from qz_common.periods import DateOutOfRange
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("qz.errors")
 
 _STATUS_CODES = {
     400: ("bad_request", "请求无效"),
+    408: ("request_timeout", "请求体传输超时"),
     401: ("unauthenticated", "未认证：缺少或无效的身份凭证"),
     403: ("forbidden", "无权访问该资源"),
     404: ("not_found", "资源不存在"),
@@ -29,7 +37,19 @@ _STATUS_CODES = {
     415: ("unsupported_media_type", "不支持的内容类型"),
     422: ("validation_failed", "请求数据校验未通过"),
     429: ("rate_limited", "请求过于频繁，请稍后再试"),
+    431: ("headers_too_large", "请求头过大"),
 }
+
+
+class ProblemHTTPException(StarletteHTTPException):
+    """An HTTPException with the problem's own code and Chinese detail.
+
+    For errors raised where FastAPI passes only HTTPExceptions through unchanged (reading the request body).
+    """
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(status, detail)
+        self.code = code
 
 
 class ProblemError(Exception):
@@ -185,8 +205,116 @@ async def _handle_validation(_request: Request, exc: Exception) -> JSONResponse:
 async def _handle_http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code, detail = _STATUS_CODES.get(exc.status_code, ("http_error", "请求失败"))
+    if isinstance(exc, ProblemHTTPException):
+        code, detail = exc.code, exc.detail
     headers = dict(exc.headers) if exc.headers else None
     return problem_response(exc.status_code, code, detail, headers=headers)
+
+
+# Where qz_common.limits leaves a small request body, so the handlers below can name a body field.
+RETAINED_BODY_SCOPE_KEY = "qz.request_body"
+_FK_COLUMN = re.compile(r"Key \((\w+)\)=")  # PostgreSQL: "DETAIL: Key (project_id)=(7) is not present ..."
+_PG_FOREIGN_KEY_VIOLATION = "23503"
+_PG_UNIQUE_VIOLATION = "23505"
+_PG_DATA_EXCEPTION_CLASS = "22"
+
+
+def _too_big(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > DB_INT_MAX
+    text = str(value).strip().removeprefix("-").removeprefix("+")
+    return text.isascii() and text.isdigit() and int(text) > DB_INT_MAX
+
+
+def _oversized_in_json(value: object, path: str = "") -> str | None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _oversized_in_json(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _oversized_in_json(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    elif isinstance(value, int) and _too_big(value):
+        return path
+    return None
+
+
+def _oversized_integer_input(request: Request) -> str | None:
+    """The first path, query or JSON body field holding an integer the database cannot store (to name it)."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if _too_big(value):
+            return str(name)
+    body = request.scope.get(RETAINED_BODY_SCOPE_KEY)
+    if body:
+        try:
+            return _oversized_in_json(json.loads(body))
+        except ValueError:  # not JSON (or a number too long to parse): the field stays unnamed
+            return None
+    return None
+
+
+def _out_of_range(request: Request) -> JSONResponse:
+    field = _oversized_integer_input(request)
+    detail = "数值超出允许范围（整数须在 64 位有符号整数范围内，日期须在公元 1 年至 9999 年之间）"
+    return problem_response(422, "value_out_of_range", f"{field}：{detail}" if field else detail, field=field)
+
+
+def _sqlstate(exc: StatementError) -> str | None:
+    """PostgreSQL's SQLSTATE of a database error (None on SQLite and for errors raised before the server)."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return str(state) if state else None
+
+
+async def _handle_database_value(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database refused (an integer beyond 64 bits, a NUL character): the client's input, not a fault."""
+    assert isinstance(exc, StatementError)
+    state = _sqlstate(exc) or ""
+    if isinstance(exc.orig, OverflowError) or "out of int64 range" in str(exc.orig):
+        return _out_of_range(request)
+    if state.startswith(_PG_DATA_EXCEPTION_CLASS):
+        return problem_response(422, "invalid_value", "请求中含有数据库无法保存的值（如 NUL 字符或超长数值）")
+    return await _handle_unexpected(request, exc)
+
+
+async def _handle_integrity(_request: Request, exc: Exception) -> JSONResponse:
+    """A constraint the request broke: a missing referenced record (422) or a duplicate (409)."""
+    assert isinstance(exc, IntegrityError)
+    message, state = str(exc.orig), _sqlstate(exc)
+    column = _FK_COLUMN.search(message)
+    field = column.group(1) if column else None
+    if state == _PG_FOREIGN_KEY_VIOLATION or "FOREIGN KEY constraint failed" in message:
+        detail = f"{field}：引用的记录不存在" if field else "引用的记录不存在"
+        return problem_response(422, "reference_not_found", detail, field=field)
+    if state == _PG_UNIQUE_VIOLATION or "UNIQUE constraint failed" in message:
+        return problem_response(409, "conflict", "与已有记录重复", field=field)
+    return problem_response(422, "constraint_violated", "数据不满足约束条件", field=field)
+
+
+async def _handle_arithmetic(request: Request, exc: Exception) -> JSONResponse:
+    """Date arithmetic past year 9999, integers too large for the database, decimals beyond any real figure."""
+    return _out_of_range(request)
+
+
+async def _handle_rule_not_in_force(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RuleNotInForce)
+    return problem_response(
+        422,
+        "rule_not_in_force",
+        f"{exc.day.isoformat()} 早于规则 {exc.book} 的施行日期 {exc.first_effective.isoformat()}，无适用的规定版本",
+        rule=exc.book,
+        effective_from=exc.first_effective.isoformat(),
+    )
+
+
+async def _handle_date_out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(422, "date_out_of_range", str(exc))
 
 
 async def _handle_unexpected(_request: Request, exc: Exception) -> JSONResponse:
@@ -198,4 +326,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _handle_problem)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
+    # Client input that reaches the database or the calendar and cannot be represented there: 4xx, never 500.
+    app.add_exception_handler(IntegrityError, _handle_integrity)
+    app.add_exception_handler(StatementError, _handle_database_value)
+    app.add_exception_handler(OverflowError, _handle_arithmetic)
+    app.add_exception_handler(decimal.InvalidOperation, _handle_arithmetic)
+    app.add_exception_handler(DateOutOfRange, _handle_date_out_of_range)
+    app.add_exception_handler(RuleNotInForce, _handle_rule_not_in_force)
     app.add_exception_handler(Exception, _handle_unexpected)

@@ -1,20 +1,47 @@
 """Validated identifiers: 身份证号 (GB 11643) and 统一社会信用代码 (GB 32100).
 
-Validation is delegated to python-stdnum; these types only adapt it to pydantic
-with Chinese messages and a machine-readable error type.
+python-stdnum does the arithmetic (check digit, birth date, the GB/T 2260 table); these functions add the rules of
+this domain and adapt them to pydantic with Chinese messages and a machine-readable error type.
+
+Why not ``stdnum.cn.ric.validate``: it also requires the area code to have existed in the holder's birth year. An
+area code names the division where the number was first *assigned*, often decades after birth: every 柯城区
+(330802, created 1985) resident born before 1985 holds a 330802 number with a pre-1985 birth date. Those numbers
+are valid, so the area code is checked only for being a known GB/T 2260 code of any year.
 """
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from qz_common import clock
+
 QUZHOU_AREA_PREFIX = "3308"  # GB/T 2260: 3308xx are the divisions of 衢州市
+# The oldest birth year read as a real one: anything earlier is a typing error, not a living (or recorded) person.
+EARLIEST_BIRTH_YEAR = 1850
 
 
+class UnknownAreaCode(InvalidComponent):
+    """The first six digits are not a GB/T 2260 county-level code of any year."""
+
+
+class ImpossibleBirthDate(InvalidComponent):
+    """Digits 7–14 are not a calendar date, or one before ``EARLIEST_BIRTH_YEAR``."""
+
+
+class BirthDateInFuture(InvalidComponent):
+    """The birth date is after today in 衢州."""
+
+
+# Most specific first: reason_in_chinese takes the first kind the error is an instance of.
 _REASONS: dict[type[ValidationError], str] = {
+    UnknownAreaCode: "行政区划代码不存在",
+    ImpossibleBirthDate: "出生日期不是有效日期",
+    BirthDateInFuture: "出生日期晚于今天",
     InvalidLength: "长度不正确",
     InvalidFormat: "含有不允许的字符",
     InvalidChecksum: "校验码不正确",
@@ -26,9 +53,41 @@ def reason_in_chinese(exc: ValidationError) -> str:
     return next((text for kind, text in _REASONS.items() if isinstance(exc, kind)), "格式不正确")
 
 
+def is_known_area_code(code: str) -> bool:
+    """Whether ``code`` is a county-level GB/T 2260 code in python-stdnum's table, in any year."""
+    parts = numdb.get("cn/loc").info(code)
+    return any("county" in properties for _, properties in parts)
+
+
+def check_id_number(value: str, today: dt.date | None = None) -> str:
+    """The 身份证号 in canonical form (upper-case X), or a ``stdnum`` ``ValidationError`` saying what is wrong.
+
+    Checked: 18 characters, 17 digits and a check character (X allowed) that matches, a real birth date not after
+    ``today`` (衢州 date by default), and an area code that GB/T 2260 knows in any year.
+    """
+    number = ric.compact(value)
+    if len(number) != 18:
+        raise InvalidLength()
+    if not (number[:17].isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
+        raise InvalidFormat()
+    if number[17] != ric.calc_check_digit(number):
+        raise InvalidChecksum()
+    try:
+        born = ric.get_birth_date(number)
+    except InvalidComponent:
+        raise ImpossibleBirthDate() from None
+    if born.year < EARLIEST_BIRTH_YEAR:
+        raise ImpossibleBirthDate()
+    if born > (today or clock.today()):
+        raise BirthDateInFuture()
+    if not is_known_area_code(number[:6]):
+        raise UnknownAreaCode()
+    return number
+
+
 def validate_id_number(value: str) -> str:
     try:
-        return str(ric.validate(value.strip().upper()))
+        return check_id_number(value)
     except ValidationError as exc:
         raise PydanticCustomError(
             "invalid_id_number", "身份证号无效：{reason}", {"reason": reason_in_chinese(exc)}

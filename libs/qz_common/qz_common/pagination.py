@@ -9,6 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from qz_common.bounds import DB_INT_MAX
+
 T = TypeVar("T")
 
 
@@ -27,7 +29,7 @@ class PageParams:
 
 async def _page_params(  # async: FastAPI runs a plain ``def`` dependency in the thread pool
     limit: Annotated[int, Query(ge=1, le=200, description="每页条数 (1–200)")] = 50,
-    offset: Annotated[int, Query(ge=0, description="跳过的条数")] = 0,
+    offset: Annotated[int, Query(ge=0, le=DB_INT_MAX, description="跳过的条数")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

@@ -9,9 +9,20 @@ import calendar
 import datetime as dt
 
 
+class DateOutOfRange(ValueError):
+    """A period ends outside the calendar (years 1–9999): the input date or the period is not a real one."""
+
+    def __init__(self, day: dt.date, months: int) -> None:
+        super().__init__(f"日期 {day.isoformat()} 加 {months} 个月超出可计算的日期范围（公元 1 年至 9999 年）")
+        self.day = day
+        self.months = months
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The corresponding day ``months`` later (or earlier); the month's last day when it has no such day."""
     year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise DateOutOfRange(day, months)
     return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 

@@ -58,6 +58,7 @@ class RequestContextMiddleware:
                 extra={
                     "method": scope.get("method"),
                     "path": scope.get("path"),
+                    "query": scope.get("query_string", b"").decode("latin-1"),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },

@@ -44,3 +44,7 @@ class ServiceSettings(BaseSettings):
     database_url: str
     # Verbose SQL logging for local debugging only.
     database_echo: bool = False
+    # Request limits applied before any work (qz_common.limits): body, all headers together, body read deadline.
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_header_bytes: int = 16 * 1024
+    body_read_timeout_s: float = 30.0

@@ -9,12 +9,11 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 from dogs.rules.classification import CLAUSE_FIERCE, CLAUSE_LARGE, Classification
 from dogs.rules.notice import cite
-from qz_common.ids import issued_in_quzhou, reason_in_chinese
+from qz_common.ids import check_id_number, issued_in_quzhou, reason_in_chinese
 
 CLAUSE = cite("三")
 CLAUSE_CAPTURE = cite("五")
@@ -78,7 +77,7 @@ def is_rabies_vaccine(vaccine_name: str) -> bool:
 def check_identity(owner_id_number: str, residence_permit_number: str | None) -> list[MaterialProblem]:
     """1.身份证明：本市身份证或者居住证. 本市 = issued in 衢州 (area code 3308xx); otherwise a 居住证 is needed."""
     try:
-        number = ric.validate(owner_id_number)
+        number = check_id_number(owner_id_number)
     except ValidationError as exc:
         return [
             MaterialProblem(

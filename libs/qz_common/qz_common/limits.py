@@ -1,0 +1,94 @@
+"""Limits a request meets before any work is done: header size, body size, body read deadline.
+
+A pure ASGI middleware, outermost after the request context, so it runs before authentication, routing and body
+parsing: a declared ``Content-Length`` over the limit is refused at once, without reading a byte; a body without
+one (chunked) is counted as it arrives and refused as soon as it passes the limit, so memory never holds more
+than the limit; a body that trickles in slower than the read deadline is cut off (408) instead of holding a worker.
+"""
+
+import asyncio
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qz_common.errors import RETAINED_BODY_SCOPE_KEY, ProblemHTTPException, problem_response
+
+# Small bodies are kept in the scope, so an error handler can name the offending field of a body already parsed.
+RETAINED_BODY_MAX_BYTES = 64 * 1024
+
+
+class BodyTooLarge(ProblemHTTPException):
+    """Raised from ``receive`` while the body is read (FastAPI's body parsing passes HTTPExceptions on)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, "payload_too_large", f"请求体不得超过 {limit} 字节")
+
+
+class BodyReadTimeout(ProblemHTTPException):
+    def __init__(self, deadline_s: float) -> None:
+        super().__init__(408, "body_read_timeout", f"请求体未能在 {deadline_s:g} 秒内传完")
+
+
+class RequestLimitsMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_header_bytes: int, body_read_timeout_s: float) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
+        self.body_read_timeout_s = body_read_timeout_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = scope.get("headers", [])
+        header_bytes = sum(len(name) + len(value) + 4 for name, value in headers)  # ": " and CRLF per line
+        if header_bytes > self.max_header_bytes:
+            response = problem_response(431, "headers_too_large", f"请求头合计不得超过 {self.max_header_bytes} 字节")
+            await response(scope, receive, send)
+            return
+        declared = next((value for name, value in headers if name == b"content-length"), None)
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            status, code = (413, "payload_too_large") if declared.isdigit() else (400, "bad_request")
+            detail = f"请求体不得超过 {self.max_body_bytes} 字节" if status == 413 else "Content-Length 无效"
+            await problem_response(status, code, detail)(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, self._limited(scope, receive), tracking_send)
+        except (BodyTooLarge, BodyReadTimeout) as exc:
+            # raised where no exception handler saw it (a streamed body read by a background task)
+            if started:
+                raise
+            await problem_response(exc.status_code, exc.code, exc.detail)(scope, receive, send)
+
+    def _limited(self, scope: Scope, receive: Receive) -> Receive:
+        received = 0
+        deadline: float | None = None
+        retained: list[bytes] = []
+
+        async def limited_receive() -> Message:
+            nonlocal received, deadline
+            now = time.monotonic()
+            deadline = deadline or now + self.body_read_timeout_s
+            try:
+                message = await asyncio.wait_for(receive(), timeout=max(deadline - now, 0.001))
+            except TimeoutError:
+                raise BodyReadTimeout(self.body_read_timeout_s) from None
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge(self.max_body_bytes)
+                if received <= RETAINED_BODY_MAX_BYTES:
+                    retained.append(chunk)
+                    if not message.get("more_body", False):
+                        scope[RETAINED_BODY_SCOPE_KEY] = b"".join(retained)
+            return message
+
+        return limited_receive

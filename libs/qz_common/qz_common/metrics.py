@@ -1,0 +1,88 @@
+"""Request metrics every app exports (Prometheus): count, latency and in-flight requests per route template.
+
+The route label is the template the request matched (``/v1/registrations/{registration_id}``), the same path the
+app's OpenAPI document lists, or ``unmatched``: never the raw path, so a 身份证号 in a URL cannot reach /metrics
+and the label set stays bounded whatever clients send.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+UNMATCHED = "unmatched"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+class RequestMetrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.requests = Counter(
+            "qz_http_requests_total", "Requests answered", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "qz_http_request_duration_seconds",
+            "Time to answer, per route template",
+            ["method", "route"],
+            registry=self.registry,
+            buckets=LATENCY_BUCKETS,
+        )
+        self.in_flight = Gauge("qz_http_requests_in_flight", "Requests being answered", registry=self.registry)
+
+
+def route_label(scope: Scope) -> str:
+    route: BaseRoute | None = scope.get("route")
+    path = getattr(route, "path", None)
+    return str(path) if path else UNMATCHED
+
+
+class RequestMetricsMiddleware:
+    def __init__(self, app: ASGIApp, metrics: RequestMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        started = time.perf_counter()
+
+        async def observing_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        self.metrics.in_flight.inc()
+        try:
+            await self.app(scope, receive, observing_send)
+        finally:
+            self.metrics.in_flight.dec()
+            method = scope.get("method", "")
+            method = method if method in _METHODS else "OTHER"
+            route = route_label(scope)
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+
+
+def install_metrics(
+    app: FastAPI,
+    registry: CollectorRegistry | None,
+    access: Callable[[Request], Awaitable[None]] | None,
+) -> RequestMetrics:
+    """Count every request and serve /metrics (``access`` may refuse the caller: raise a ProblemError)."""
+    metrics = RequestMetrics(registry)
+    app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics(request: Request) -> Response:
+        if access is not None:
+            await access(request)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return metrics

@@ -1,0 +1,80 @@
+"""Log masking, property-based: any 身份证号 or mobile embedded in arbitrary text never survives a log line."""
+
+import datetime as dt
+import json
+import logging
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from testkit import id_number
+
+from qz_common.logs import JsonFormatter, mask_pii
+
+AREAS = ("330802", "330803", "330822", "330824", "330825", "330881", "110105", "440305")
+
+id_numbers = st.builds(
+    id_number,
+    area=st.sampled_from(AREAS),
+    born=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31)),
+    sequence=st.integers(min_value=0, max_value=999),
+)
+mobiles = st.from_regex(r"\A1[3-9][0-9]{9}\Z")
+country_codes = st.sampled_from(["", "+86", "86", "0086", "+86 ", "+86-", "(+86)"])
+# whatever a message may hold around the number: letters, digits, JSON escapes, Chinese, controls
+surroundings = st.text(max_size=12) | st.sampled_from(["\n", "\t", "\\n", "\\t", "ID", "x", '"', "=", "电话"])
+
+
+def rendered(message: str) -> str:
+    """One log line carrying ``message`` in the message, an extra field, an exception and an SQL parameter dump."""
+    try:
+        raise ValueError(f"bad input {message!r}")
+    except ValueError:
+        exc_info = sys.exc_info()
+    record = logging.makeLogRecord(
+        {
+            "msg": "查询失败 %s [parameters: (%r,)]",
+            "args": (message, message),
+            "path": f"/v1/dossiers/citizens/{message}",
+            "exc_info": exc_info,
+        }
+    )
+    return JsonFormatter("test").format(record)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(before=surroundings, number=id_numbers, after=surroundings)
+def test_no_id_number_survives(before: str, number: str, after: str) -> None:
+    line = rendered(before + number + after)
+    assert number not in line
+    assert number.lower() not in line
+    json.loads(line)  # still one valid JSON document
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(before=surroundings, code=country_codes, number=mobiles, after=surroundings)
+def test_no_mobile_survives(before: str, code: str, number: str, after: str) -> None:
+    line = rendered(before + code + number + after)
+    assert number not in line
+    json.loads(line)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("电话 +8613912345678", "电话 +86139****5678"),
+        ("tel8613912345678;", "tel86139****5678;"),
+        ("ID33080219500615123Xabc", "ID330***********123Xabc"),
+        ("\\n13912345678", "\\n139****5678"),
+        ("139 1234 5678", "139 **** 5678"),
+    ],
+)
+def test_examples_read_as_a_caseworker_expects(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+def test_ordinary_numbers_are_left_alone() -> None:
+    # amounts, years, ids and ten-digit numbers carry no person
+    text = "amount=12345.67 year=2023 id=9223372036854 count=1234567890"
+    assert mask_pii(text) == text
