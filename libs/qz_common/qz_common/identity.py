@@ -8,6 +8,7 @@ gateway has no valid token and gets 401.
 """
 
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -65,7 +66,16 @@ def mint_token(
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
+# The gateway sends the same token for a client and service for half its life: each is verified once, and its caller
+# remembered until the token expires (the key holds secret and audience, so no other check is ever skipped).
+_VERIFIED: dict[tuple[str, str, str], tuple[Caller, float]] = {}
+
+
 def verify_token(token: str, secret: str, audience: str) -> Caller:
+    key = (token, secret, audience)
+    remembered = _VERIFIED.get(key)
+    if remembered is not None and time.time() < remembered[1]:
+        return remembered[0]
     try:
         claims = jwt.decode(
             token,
@@ -79,12 +89,16 @@ def verify_token(token: str, secret: str, audience: str) -> Caller:
         raise ProblemError(401, "identity_expired", "内部身份凭证已过期") from None
     except jwt.InvalidTokenError:
         raise ProblemError(401, "identity_invalid", "内部身份凭证无效：请通过网关访问") from None
-    return Caller(
+    caller = Caller(
         client_id=str(claims["sub"]),
         scopes=frozenset(claims.get("scopes", [])),
         district=claims.get("district"),
         citizen_id=claims.get("citizen"),
     )
+    if len(_VERIFIED) >= 10_000:  # bounded: tokens are short-lived, a full table is mostly expired entries
+        _VERIFIED.clear()
+    _VERIFIED[key] = (caller, float(claims["exp"]))
+    return caller
 
 
 # The dependencies below are ``async def`` although they never await: FastAPI runs a plain ``def`` dependency in its
