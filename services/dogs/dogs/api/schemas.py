@@ -13,6 +13,7 @@ from dogs.rules.vaccination import DogSex
 from qz_common.districts import District
 from qz_common.ids import IdNumber
 from qz_common.inputs import StrictInput
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 Centimetres = Annotated[Decimal, Field(gt=0, le=300, max_digits=6, decimal_places=1, description="厘米，可带一位小数")]
 Name = Annotated[str, Field(min_length=1, max_length=60)]
@@ -32,6 +33,7 @@ class ClassifyIn(Strict):
     shoulder_height_cm: Centimetres
     body_length_cm: Centimetres
     on: dt.date | None = Field(None, description="按哪一天的规定判断（默认今天，北京时间）")
+    parameters: ScenarioParameters = None
 
 
 class ClassifyOut(BaseModel):
@@ -46,6 +48,7 @@ class ClassifyOut(BaseModel):
     in_force: bool
     notice: str | None
     parameter_version: str
+    scenario: ScenarioEcho = None
 
 
 class WalkingOut(BaseModel):

@@ -50,7 +50,7 @@ from qz_common.ids import USCC, IdNumber
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 from qz_common.periods import add_months
-from qz_common.scenario import ScenarioParameters
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 Area = Annotated[Decimal, Field(ge=0, le=100000, max_digits=12, decimal_places=2, description="平方米")]
 Price = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2, description="元")]
@@ -295,7 +295,7 @@ class QuoteOut(BaseModel):
     voucher_total: Yuan
     charges_total: Yuan
     notes: list[str]
-    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数测算")
+    scenario: ScenarioEcho = None
 
     @classmethod
     def of(cls, q: Quote) -> QuoteOut:
@@ -363,7 +363,7 @@ class MethodOutcomeOut(BaseModel):
 
 class CompareOut(BaseModel):
     outcomes: list[MethodOutcomeOut]
-    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数测算")
+    scenario: ScenarioEcho = None
 
 
 # --- cases -------------------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from medinsurance.rules.sanctions import RatioOutOfRange, penalty, ratio_range
 from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
-from qz_common.scenario import with_overrides
+from qz_common.scenario import ScenarioEcho, ScenarioParameters, scenario_computation
 
 router = APIRouter(prefix="/v1", tags=["rules"])
 MAX_RECORDS = 100  # dated records per list: far above any real applicant, small enough to answer at once
@@ -97,10 +97,11 @@ def _grade(body: GradeIn) -> GradeOut:
         if inst.id in seen:
             raise ProblemError(422, "duplicate_institution", f"机构 {inst.id} 重复出现", field=f"institutions.{k}.id")
         seen.add(inst.id)
-    force = in_force("performance", body.on or today())
+    force = in_force("performance", body.on or today(), body.parameters)
     inputs = [AssessmentInput(i.id, i.half_year_score, i.annual_score, i.new_this_year) for i in body.institutions]
     try:
-        results = grade_all(body.category, inputs, with_overrides([force.params], body.parameters)[0])
+        with scenario_computation(body.parameters):
+            results = grade_all(body.category, inputs, force.params)
     except ValueError as exc:
         raise ProblemError(422, "invalid_institutions", str(exc), field="institutions") from None
     return GradeOut(
@@ -129,20 +130,21 @@ async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
 
 @router.post("/violations/penalty", summary="违约金计算（五(五)：核定违规医保费用×违约支付比例）")
 async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
-    p = in_force("sanctions", body.decided_on or today()).params
+    p = in_force("sanctions", body.decided_on or today(), body.parameters).params
     try:
-        allowed = ratio_range(
-            body.tier, p, mitigating=frozenset(body.mitigating), aggravating=frozenset(body.aggravating)
-        )
-        result = penalty(
-            body.tier,
-            body.violation_amount,
-            body.ratio,
-            p,
-            decided_on=body.decided_on,
-            mitigating=frozenset(body.mitigating),
-            aggravating=frozenset(body.aggravating),
-        )
+        with scenario_computation(body.parameters):
+            allowed = ratio_range(
+                body.tier, p, mitigating=frozenset(body.mitigating), aggravating=frozenset(body.aggravating)
+            )
+            result = penalty(
+                body.tier,
+                body.violation_amount,
+                body.ratio,
+                p,
+                decided_on=body.decided_on,
+                mitigating=frozenset(body.mitigating),
+                aggravating=frozenset(body.aggravating),
+            )
     except RatioOutOfRange as exc:
         raise ProblemError(
             422,
@@ -162,14 +164,27 @@ async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
         allowed_high=allowed.high,
         due_on=result.due_on,
         basis=result.basis,
+        scenario=body.parameters,
     )
 
 
-EvaluationIn = Annotated[MedicalEvaluation | PharmacyEvaluation, Field(discriminator="kind")]
+class MedicalEvaluationIn(MedicalEvaluation):
+    parameters: ScenarioParameters = None
+
+
+class PharmacyEvaluationIn(PharmacyEvaluation):
+    parameters: ScenarioParameters = None
+
+
+EvaluationIn = Annotated[MedicalEvaluationIn | PharmacyEvaluationIn, Field(discriminator="kind")]
+
+
+class EvaluationOut(EvaluationResult):
+    scenario: ScenarioEcho = None
 
 
 @router.post("/evaluations/score", summary="新增定点评估评分（附件4 表1/表2）")
-async def score_evaluation(body: EvaluationIn, _caller: Reader) -> EvaluationResult:
+async def score_evaluation(body: EvaluationIn, _caller: Reader) -> EvaluationOut:
     problems = implausible(body, today())
     if problems:
         raise ProblemError(
@@ -179,13 +194,13 @@ async def score_evaluation(body: EvaluationIn, _caller: Reader) -> EvaluationRes
             field=problems[0].field,
             errors=[{"field": x.field, "code": "implausible", "detail": x.detail} for x in problems],
         )
-    p = in_force("evaluation", body.evaluated_on).params
+    p = in_force("evaluation", body.evaluated_on, body.parameters).params
     try:
-        if isinstance(body, MedicalEvaluation):
-            return score_medical(body, p)
-        return score_pharmacy(body, p)
+        with scenario_computation(body.parameters):
+            result = score_medical(body, p) if isinstance(body, MedicalEvaluation) else score_pharmacy(body, p)
     except ValueError as exc:
         raise ProblemError(422, "evaluation_input_invalid", str(exc), field="parent") from None
+    return EvaluationOut(**dict(result), scenario=body.parameters)
 
 
 class TerminationIn(Strict):
@@ -210,6 +225,7 @@ class RefusalIn(Strict):
     same_entity_under_investigation: bool = False
     other_legal_ground: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     annual_assessment_termination_on: list[Day] = Field(default_factory=list, max_length=MAX_RECORDS)
+    parameters: ScenarioParameters = None
 
 
 class RefusalFindingOut(BaseModel):
@@ -223,11 +239,12 @@ class RefusalFindingOut(BaseModel):
 class RefusalOut(BaseModel):
     refused: bool
     findings: list[RefusalFindingOut]
+    scenario: ScenarioEcho = None
 
 
 @router.post("/refusal-check", summary="不予受理情形判定（二(三)2）")
 async def refusal_check(body: RefusalIn, _caller: Reader) -> RefusalOut:
-    p = in_force("refusal", body.on).params
+    p = in_force("refusal", body.on, body.parameters).params
     record = ApplicantRecord(
         non_basic_main_scope=body.non_basic_main_scope,
         price_policy_not_followed=body.price_policy_not_followed,
@@ -246,8 +263,10 @@ async def refusal_check(body: RefusalIn, _caller: Reader) -> RefusalOut:
         other_legal_ground=body.other_legal_ground,
         annual_assessment_termination_on=tuple(body.annual_assessment_termination_on),
     )
-    findings = refusal_findings(record, body.on, body.pharmacy, p)
+    with scenario_computation(body.parameters):
+        findings = refusal_findings(record, body.on, body.pharmacy, p)
     return RefusalOut(
+        scenario=body.parameters,
         refused=bool(findings),
         findings=[
             RefusalFindingOut(case=f.case.value, clause=f.clause, reason=f.reason, until=f.until, basis=f.basis)
@@ -270,6 +289,7 @@ class TableScoreIn(Strict):
     items: dict[str, TableItemIn] = Field(
         default_factory=dict, max_length=40, description="行代码 → 录入（未知行代码 422）"
     )
+    parameters: ScenarioParameters = None
 
 
 class TableItemOut(BaseModel):
@@ -286,17 +306,19 @@ class TableScoreOut(BaseModel):
     items: list[TableItemOut]
     total: ScoreOut
     basis: str
+    scenario: ScenarioEcho = None
 
 
 @router.post("/assessments/score", summary="绩效考核表逐项评分（综合类/门诊类/零售药店）")
 async def score_assessment_table(body: TableScoreIn, _caller: Reader) -> TableScoreOut:
-    p = in_force("performance", body.on or today()).params
+    p = in_force("performance", body.on or today(), body.parameters).params
     try:
-        result = score_table(
-            body.category,
-            {k: ItemInput(v.units, v.deduction, v.met, v.change, v.severe) for k, v in body.items.items()},
-            p,
-        )
+        with scenario_computation(body.parameters):
+            result = score_table(
+                body.category,
+                {k: ItemInput(v.units, v.deduction, v.met, v.change, v.severe) for k, v in body.items.items()},
+                p,
+            )
     except ValueError as exc:
         raise ProblemError(422, "invalid_items", str(exc), field="items") from None
     return TableScoreOut(
@@ -304,6 +326,7 @@ async def score_assessment_table(body: TableScoreIn, _caller: Reader) -> TableSc
         items=[TableItemOut(**vars(i)) for i in result.items],
         total=result.total,
         basis=result.basis,
+        scenario=body.parameters,
     )
 
 
@@ -319,6 +342,7 @@ class ConditionsOut(BaseModel):
     route_basis: str
     conditions_met: bool
     unmet: list[UnmetOut]
+    scenario: ScenarioEcho = None
 
 
 class InstitutionConditionsIn(Strict):
@@ -328,14 +352,16 @@ class InstitutionConditionsIn(Strict):
         False, description="互联网医院：所依托的实体医疗机构是否已为定点医疗机构（二(一)1）"
     )
     facts: InstitutionFactsIn
+    parameters: ScenarioParameters = None
 
 
 class PharmacyConditionsIn(Strict):
     on: Day
     facts: PharmacyFactsIn
+    parameters: ScenarioParameters = None
 
 
-def _conditions_out(route: WhoMayApply, unmet: list[Unmet]) -> ConditionsOut:
+def _conditions_out(route: WhoMayApply, unmet: list[Unmet], scenario: dict[str, str] | None) -> ConditionsOut:
     return ConditionsOut(
         route=route.route.value,
         route_reason=route.reason,
@@ -343,24 +369,27 @@ def _conditions_out(route: WhoMayApply, unmet: list[Unmet]) -> ConditionsOut:
         # a route that does not lead to designation cannot have its conditions met
         conditions_met=route.route is not ApplicationRoute.NOT_ELIGIBLE and not unmet,
         unmet=[UnmetOut(code=u.code, reason=u.reason, basis=u.basis) for u in unmet],
+        scenario=scenario,
     )
 
 
 @router.post("/admission/institution-conditions", summary="医疗机构申请类别与申请条件（二(一)1、2）")
 async def institution_admission(body: InstitutionConditionsIn, _caller: Reader) -> ConditionsOut:
-    p = in_force("admission", body.on).params
+    p = in_force("admission", body.on, body.parameters).params
     route = who_may_apply(
         body.facts.kind,
         has_practice_licence=body.has_practice_licence,
         physical_parent_designated=body.physical_parent_designated,
     )
     facts = InstitutionFacts(**body.facts.model_dump())
-    return _conditions_out(route, institution_conditions(facts, body.on, p))
+    with scenario_computation(body.parameters):
+        unmet = institution_conditions(facts, body.on, p)
+    return _conditions_out(route, unmet, body.parameters)
 
 
 @router.post("/admission/pharmacy-conditions", summary="零售药店申请条件（二(二)1）")
 async def pharmacy_admission(body: PharmacyConditionsIn, _caller: Reader) -> ConditionsOut:
-    p = in_force("admission", body.on).params
+    p = in_force("admission", body.on, body.parameters).params
     f = body.facts
     route = who_may_apply(InstitutionType.RETAIL_PHARMACY, has_drug_trading_licence=f.has_drug_trading_licence)
     facts = PharmacyFacts(
@@ -368,4 +397,6 @@ async def pharmacy_admission(body: PharmacyConditionsIn, _caller: Reader) -> Con
         pharmacists=tuple(Employee(**e.model_dump()) for e in f.pharmacists),
         insurance_staff=tuple(Employee(**e.model_dump()) for e in f.insurance_staff),
     )
-    return _conditions_out(route, pharmacy_conditions(facts, body.on, p))
+    with scenario_computation(body.parameters):
+        unmet = pharmacy_conditions(facts, body.on, p)
+    return _conditions_out(route, unmet, body.parameters)

@@ -17,7 +17,7 @@ from qz_common.districts import District
 from qz_common.ids import USCC, IdNumber
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
-from qz_common.scenario import ScenarioParameters
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 MAX_ROW_ID = 2**63 - 1
 
@@ -82,7 +82,7 @@ class GradeOut(BaseModel):
     results: list[GradeResultOut]
     in_force: bool
     notice: str | None
-    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数")
+    scenario: ScenarioEcho = None
 
 
 class PenaltyIn(Strict):
@@ -92,6 +92,7 @@ class PenaltyIn(Strict):
     mitigating: Circumstances = []
     aggravating: Circumstances = []
     decided_on: Day | None = None
+    parameters: ScenarioParameters = None
 
 
 class PenaltyOut(BaseModel):
@@ -101,6 +102,7 @@ class PenaltyOut(BaseModel):
     allowed_high: Decimal
     due_on: dt.date | None
     basis: str
+    scenario: ScenarioEcho = None
 
 
 # ---------------------------------------------------------------- institutions

@@ -12,6 +12,7 @@ from qz_common.districts import District
 from qz_common.ids import USCC
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 from science.rules.credit import CreditKind, CreditSubject
 from science.rules.institute_application import AuditItem
 from science.rules.institute_conditions import (
@@ -112,6 +113,12 @@ class InstituteEligibilityIn(Strict):
     relaxation: RelaxationIn | None = None
 
 
+class EligibilityCheckIn(InstituteEligibilityIn):
+    """The stateless check; a stored application (``InstituteApplicationIn``) takes no what-if parameters."""
+
+    parameters: ScenarioParameters = None
+
+
 class ConditionOut(BaseModel):
     code: str
     passed: bool
@@ -123,6 +130,7 @@ class EligibilityOut(BaseModel):
     eligible: bool
     conditions: list[ConditionOut]
     parameter_version: str
+    scenario: ScenarioEcho = None
 
 
 class InstituteNameIn(Strict):
@@ -142,6 +150,7 @@ class SubsidyIn(Strict):
     statutory_testing: bool = Field(False, description="强制检测、法定检测（不纳入支持范围）")
     audit_purpose: AuditPurpose | None = None
     on: dt.date | None = Field(None, description="按哪一天的标准（默认今天）")
+    parameters: ScenarioParameters = None
 
 
 class LineOut(BaseModel):
@@ -157,16 +166,20 @@ class SubsidyOut(BaseModel):
     basis: list[str]
     reason: str | None
     parameter_version: str
+    scenario: ScenarioEcho = None
 
 
-PolicyYear = Annotated[int, Field(ge=2000, le=2100, description="政策年度（衢政发〔2023〕1号 适用于2023年）")]
+class PolicyCalculation(Strict):
+    """A 衢政发〔2023〕1号 calculator: the policy year, and what-if values of the ``policies`` book."""
+
+    year: int = Field(2023, ge=2000, le=2100, description="政策年度（衢政发〔2023〕1号 适用于2023年）")
+    parameters: ScenarioParameters = None
 
 
-class RdSubsidyIn(Strict):
+class RdSubsidyIn(PolicyCalculation):
     rd_expense: Money
     previous_rd_expense: Money
     revenue: Money
-    year: PolicyYear = 2023
 
 
 class AwardOut(BaseModel):
@@ -176,47 +189,42 @@ class AwardOut(BaseModel):
     basis: list[str]
     reasons: list[str]
     parameter_version: str
+    scenario: ScenarioEcho = None
 
 
-class InternationalBaseIn(Strict):
+class InternationalBaseIn(PolicyCalculation):
     filed_with_province: bool
     rated_excellent: bool
-    year: PolicyYear = 2023
 
 
-class OverseasRdIn(Strict):
+class OverseasRdIn(PolicyCalculation):
     overseas_rd_investment: Money
     already_awarded: bool = False
-    year: PolicyYear = 2023
 
 
-class IncubatorIn(Strict):
+class IncubatorIn(PolicyCalculation):
     event: IncubatorEvent
     level: CarrierLevel
     superior_award: Money | None = None
-    year: PolicyYear = 2023
 
 
-class InsuranceCompensationIn(Strict):
+class InsuranceCompensationIn(PolicyCalculation):
     """衢政发〔2023〕1号 二8 科技成果先用后转保险: 企业实际投保费用."""
 
     premium: PositiveMoney
-    year: PolicyYear = 2023
 
 
-class InnovationCentreIn(Strict):
+class InnovationCentreIn(PolicyCalculation):
     """衢政发〔2023〕1号 二10 省高端化学品技术创新中心."""
 
     provincial_funding: PositiveMoney = Field(description="省财政补助经费")
     city_funding: Money | None = Field(None, description="拟安排的市财政合计补助经费（可选，判断是否达到下限）")
-    year: PolicyYear = 2023
 
 
-class TechTransferIn(Strict):
+class TechTransferIn(PolicyCalculation):
     """衢政发〔2023〕1号 二12 符合条件的居民企业技术转让所得."""
 
     income: Money
-    year: PolicyYear = 2023
 
 
 class TechTransferOut(BaseModel):
@@ -225,6 +233,7 @@ class TechTransferOut(BaseModel):
     taxable_base: Yuan = Field(description="减半后计入应纳税所得的部分")
     basis: str
     parameter_version: str
+    scenario: ScenarioEcho = None
 
 
 class TargetOut(BaseModel):
