@@ -6,11 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dogs.api.examples import EXAMPLES
 from dogs.rules.adoption import CHECKLIST
 from dogs.rules.capture import CaptureAction
 from dogs.rules.registration import Channel, ResidenceProof
 from dogs.rules.vaccination import DogSex
 from qz_common.districts import District
+from qz_common.examples import examples_by_model
 from qz_common.ids import IdNumber
 from qz_common.inputs import StrictInput
 from qz_common.scenario import ScenarioEcho, ScenarioParameters
@@ -22,6 +24,8 @@ Phone = Annotated[str, Field(pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", descr
 
 class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
     """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
+
+    model_config = ConfigDict(json_schema_extra=examples_by_model(EXAMPLES))  # api/examples.py
 
 
 class Out(BaseModel):

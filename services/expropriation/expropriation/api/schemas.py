@@ -24,7 +24,7 @@ from pydantic import (
 )
 from stdnum.cn import ric
 
-from expropriation.api.examples import QUOTE_REQUEST
+from expropriation.api.examples import EXAMPLES
 from expropriation.rules.declarations import recognise_area
 from expropriation.rules.quote import MethodOutcome, Quote
 from expropriation.rules.types import (
@@ -46,6 +46,7 @@ from expropriation.rules.types import (
     WorkKind,
 )
 from qz_common.clock import today
+from qz_common.examples import examples_by_model
 from qz_common.ids import USCC, IdNumber
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
@@ -90,6 +91,8 @@ PlanDate = Annotated[dt.date, AfterValidator(_within(PLANNING_HORIZON_MONTHS))]
 
 class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
     """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
+
+    model_config = ConfigDict(json_schema_extra=examples_by_model(EXAMPLES))  # api/examples.py
 
 
 class Out(BaseModel):
@@ -228,8 +231,6 @@ class HouseholdFacts(Strict):
 
 
 class QuoteRequest(HouseholdFacts):
-    model_config = ConfigDict(json_schema_extra={"examples": [QUOTE_REQUEST]})
-
     district: str = Field(description="柯城区 | 衢江区")
     pre_announcement_date: AnnouncementDate
     signing_deadline: PlanDate

@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from medinsurance.api.common import in_force
+from medinsurance.api.examples import EXAMPLES
 from medinsurance.api.schemas import (
     ConsequencesOut,
     GradeIn,
@@ -45,6 +46,7 @@ from medinsurance.rules.refusal import ApplicantRecord, Termination, refusal_fin
 from medinsurance.rules.sanctions import RatioOutOfRange, penalty, ratio_range
 from qz_common.clock import today
 from qz_common.errors import ProblemError
+from qz_common.examples import examples_by_model
 from qz_common.identity import Reader
 from qz_common.scenario import ScenarioEcho, ScenarioParameters, scenario_computation
 
@@ -169,10 +171,14 @@ async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
 
 
 class MedicalEvaluationIn(MedicalEvaluation):
+    model_config = ConfigDict(json_schema_extra=examples_by_model(EXAMPLES))
+
     parameters: ScenarioParameters = None
 
 
 class PharmacyEvaluationIn(PharmacyEvaluation):
+    model_config = ConfigDict(json_schema_extra=examples_by_model(EXAMPLES))
+
     parameters: ScenarioParameters = None
 
 

@@ -7,13 +7,14 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from medinsurance.api.examples import GRADE_REQUEST
+from medinsurance.api.examples import EXAMPLES
 from medinsurance.rules.application import AppEvent
 from medinsurance.rules.basis import Day, Moment
 from medinsurance.rules.conduct import ProxyGround, Relationship
 from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.performance import Category
 from qz_common.districts import District
+from qz_common.examples import examples_by_model
 from qz_common.ids import USCC, IdNumber
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
@@ -35,6 +36,8 @@ QueryId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
     """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
+    model_config = ConfigDict(json_schema_extra=examples_by_model(EXAMPLES))  # api/examples.py
+
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -51,8 +54,6 @@ class GradeInstitutionIn(Strict):
 
 
 class GradeIn(Strict):
-    model_config = ConfigDict(json_schema_extra={"examples": [GRADE_REQUEST]})
-
     category: Category
     institutions: Annotated[list[GradeInstitutionIn], Field(min_length=1, max_length=5000)]
     on: Day | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")

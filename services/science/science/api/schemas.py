@@ -9,10 +9,12 @@ from pydantic_core import PydanticCustomError
 
 from qz_common.clock import today
 from qz_common.districts import District
+from qz_common.examples import examples_by_model
 from qz_common.ids import USCC
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 from qz_common.scenario import ScenarioEcho, ScenarioParameters
+from science.api.examples import EXAMPLES
 from science.rules.credit import CreditKind, CreditSubject
 from science.rules.institute_application import AuditItem
 from science.rules.institute_conditions import (
@@ -60,6 +62,8 @@ Text = Annotated[str, Field(min_length=1, max_length=300)]
 
 class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
     """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
+
+    model_config = ConfigDict(json_schema_extra=examples_by_model(EXAMPLES))  # api/examples.py
 
 
 class Out(BaseModel):
