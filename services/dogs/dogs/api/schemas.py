@@ -33,7 +33,9 @@ class Out(BaseModel):
 
 
 class ClassifyIn(Strict):
-    breed: Annotated[str, Field(min_length=1, max_length=60)]
+    breed: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="犬种（可含别名或“×”表示的混血，如“金毛×拉布拉多”），对照烈性犬名录（一(二)）"
+    )
     shoulder_height_cm: Centimetres
     body_length_cm: Centimetres
     on: dt.date | None = Field(None, description="按哪一天的规定判断（默认今天，北京时间）")

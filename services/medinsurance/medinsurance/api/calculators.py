@@ -46,7 +46,9 @@ DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet], WorkdayResu
 
 
 class DeadlineIn(Strict):
-    duty: Duty
+    duty: Duty = Field(
+        description="期限事项：payment 医保费用拨付 | major_change 重大信息变更申请 | emergency_card 急诊补办医保凭证"
+    )
     start: Day = Field(
         description="起算日（不计入）：payment 申报之日；major_change 有关部门批准之日；emergency_card 办理住院之日"
     )
@@ -66,8 +68,10 @@ async def deadline(body: DeadlineIn, _caller: Reader) -> DeadlineOut:
 
 
 class DispensingIn(Strict):
-    on: Day
-    disease: conduct.DiseaseKind
+    on: Day = Field(description="配药之日")
+    disease: conduct.DiseaseKind = Field(
+        description="疾病类别：acute 急性病 | chronic 一般慢性病 | managed_special_chronic 纳入特殊病种及慢性病管理"
+    )
     days: Annotated[int, Field(ge=1, le=3650, description="单次配药天数")]
     parameters: ScenarioParameters = None
 
@@ -87,8 +91,10 @@ async def dispensing(body: DispensingIn, _caller: Reader) -> DispensingOut:
 
 
 class PasswordIn(Strict):
-    on: Day
-    password: Annotated[str, Field(min_length=1, max_length=128)]
+    on: Day = Field(description="设置密码之日")
+    password: Annotated[str, Field(min_length=1, max_length=128)] = Field(
+        description="拟设置的医保系统账号密码（只做强度检查，不保存）"
+    )
     parameters: ScenarioParameters = None
 
 
@@ -109,9 +115,9 @@ async def password(body: PasswordIn, _caller: Reader) -> PasswordOut:
 
 
 class PriceIn(Strict):
-    unit_price: Amount
+    unit_price: Amount = Field(description="实际销售单价（元）")
     payment_standard: Amount = Field(description="药品支付价格（支付标准）")
-    quantity: Amount
+    quantity: Amount = Field(description="数量")
 
 
 class PriceOut(BaseModel):

@@ -47,15 +47,19 @@ class Out(BaseModel):
 
 
 class GradeInstitutionIn(Strict):
-    id: Annotated[str, Field(min_length=1, max_length=64)]
-    half_year_score: Score
-    annual_score: Score
-    new_this_year: bool = False
+    id: Annotated[str, Field(min_length=1, max_length=64)] = Field(description="定点医药机构编码")
+    half_year_score: Score = Field(description="半年考核得分（0–100，附件1 二(三)）")
+    annual_score: Score = Field(description="年度考核得分（0–100，附件1 二(三)）")
+    new_this_year: bool = Field(False, description="当年新纳入定点（不参与定级，附件1 二(四)）")
 
 
 class GradeIn(Strict):
-    category: Category
-    institutions: Annotated[list[GradeInstitutionIn], Field(min_length=1, max_length=5000)]
+    category: Category = Field(
+        description="考核类别：comprehensive 综合类医疗机构 | outpatient 门诊类 | pharmacy 零售药店"
+    )
+    institutions: Annotated[list[GradeInstitutionIn], Field(min_length=1, max_length=5000)] = Field(
+        description="参加定级的定点医药机构（同一类别）"
+    )
     on: Day | None = Field(None, description="按哪一天的规定（默认今天，北京时间）")
     parameters: ScenarioParameters = None
 
@@ -87,12 +91,16 @@ class GradeOut(BaseModel):
 
 
 class PenaltyIn(Strict):
-    tier: Annotated[int, Field(ge=1, le=5)]
-    violation_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-    ratio: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
-    mitigating: Circumstances = []
-    aggravating: Circumstances = []
-    decided_on: Day | None = None
+    tier: Annotated[int, Field(ge=1, le=5)] = Field(description="违约处理等级（五(一)–(五)对应1–5级）")
+    violation_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Field(
+        description="核定的违规医保费用（元）"
+    )
+    ratio: Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)] = Field(
+        description="拟定的违约金支付比例（0–1，须在该等级允许的区间内）"
+    )
+    mitigating: Circumstances = Field([], description="从轻情形序号（附件3 二）")
+    aggravating: Circumstances = Field([], description="从重情形序号（附件3 三）")
+    decided_on: Day | None = Field(None, description="作出处理决定之日（默认今天；违约金缴纳期限由此起算）")
     parameters: ScenarioParameters = None
 
 
