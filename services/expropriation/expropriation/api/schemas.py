@@ -392,17 +392,17 @@ class CompareOut(BaseModel):
 
 
 class ProjectIn(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[str, Field(min_length=1, max_length=120)] = Field(description="征收项目名称")
     district: str = Field(description="柯城区 | 衢江区")
-    village: Annotated[str, Field(min_length=1, max_length=60)]
-    pre_announcement_date: AnnouncementDate
-    signing_deadline: PlanDate
-    handover_deadline: PlanDate | None = None
-    valuation_date: PlanDate
-    outside_urban_plan_area: Flag = False
-    appraised_price_per_m2: Price | None = None
-    market_price_per_m2: Price | None = None
-    early_vacate_rate_per_m2: Price | None = None
+    village: Annotated[str, Field(min_length=1, max_length=60)] = Field(description="被征收的行政村（社区）")
+    pre_announcement_date: AnnouncementDate = Field(description="征收土地预公告发布之日")
+    signing_deadline: PlanDate = Field(description="征收补偿方案规定的签约期限届满之日")
+    handover_deadline: PlanDate | None = Field(None, description="规定的腾空交房期限届满之日")
+    valuation_date: PlanDate = Field(description="评估时点（适用该日施行的参数）")
+    outside_urban_plan_area: Flag = Field(False, description="是否在城镇开发边界（城市规划区）以外")
+    appraised_price_per_m2: Price | None = Field(None, description="被征收房屋的评估单价（元/m²）")
+    market_price_per_m2: Price | None = Field(None, description="同区域新建商品住宅市场评估价（元/m²）")
+    early_vacate_rate_per_m2: Price | None = Field(None, description="提前腾空奖励标准（元/m²）；缺省取区参数簿")
 
     @field_validator("signing_deadline", "valuation_date")
     @classmethod
@@ -439,9 +439,9 @@ class ProjectOut(Out):
 
 class HouseholdIn(HouseholdFacts):
     ref: Annotated[str, Field(min_length=1, max_length=40, description="花名册户号")]
-    head_name: Name
+    head_name: Name = Field(description="户主姓名")
     natural_village: str | None = Field(None, max_length=60, description="自然村（缺省为项目所在村）")
-    method: Method = Method.MONETARY
+    method: Method = Field(Method.MONETARY, description="选择的安置方式（货币补偿、房票、产权调换、迁建）")
     appraised_price_per_m2: Price | None = Field(None, description="本户评估价（缺省取项目评估价）")
 
 
@@ -458,17 +458,18 @@ class HouseholdOut(Out):
 
 
 class DeclarationIn(Strict):
-    declared_on: PastDate
+    declared_on: PastDate = Field(description="申报之日")
     documents: list[
         Literal[
             "户口簿", "不动产权证书", "房屋所有权证", "土地使用权证", "其他有效权属证明", "房屋租赁协议", "房屋抵押协议"
         ]
-    ] = Field(min_length=1)
+    ] = Field(min_length=1, description="提交的权属及身份证明材料")
     proofs: list[Literal["certificate", "township_or_land_authority", "building_permit", "other_required"]] = Field(
-        min_length=1
+        min_length=1,
+        description="合法面积的证明：权属证书、乡镇（街道）或自然资源部门证明、建房审批文件、其他规定材料（二(三)）",
     )
-    members: list[MemberIn] = Field(min_length=1, max_length=60)
-    buildings: list[BuildingIn] = Field(min_length=1, max_length=200)
+    members: list[MemberIn] = Field(min_length=1, max_length=60, description="申报的户内人员")
+    buildings: list[BuildingIn] = Field(min_length=1, max_length=200, description="申报的房屋")
 
 
 class DeclarationOut(Out):
@@ -482,10 +483,10 @@ class DeclarationOut(Out):
 
 
 class AgreementIn(Strict):
-    household_id: RecordId
-    method: Method
-    signed_on: PastDate
-    handed_over_on: PastDate | None = None
+    household_id: RecordId = Field(description="被征收户编号")
+    method: Method = Field(description="协议约定的安置方式")
+    signed_on: PastDate = Field(description="签订协议之日")
+    handed_over_on: PastDate | None = Field(None, description="腾空交房之日（签约时已交房的）")
 
 
 class AgreementOut(Out):
@@ -506,18 +507,22 @@ class AgreementOut(Out):
 
 
 class HandoverIn(Strict):
-    handed_over_on: PastDate
+    handed_over_on: PastDate = Field(description="腾空交房之日")
 
 
 class DisputeIn(Strict):
-    household_id: RecordId
-    ground: Literal["ownership_dispute", "owner_missing", "owner_undetermined"]
-    detail: str = Field("", max_length=500)
+    household_id: RecordId = Field(description="被征收户编号")
+    ground: Literal["ownership_dispute", "owner_missing", "owner_undetermined"] = Field(
+        description="未签约的原因：产权争议、产权人下落不明、产权人不明确"
+    )
+    detail: str = Field("", max_length=500, description="情况说明")
 
 
 class DisputeStepIn(Strict):
-    state: Literal["plan_proposed", "evidence_preserved", "decision_made", "deposited", "resolved"]
-    on: PastDate
+    state: Literal["plan_proposed", "evidence_preserved", "decision_made", "deposited", "resolved"] = Field(
+        description="办理步骤：提出补偿方案、证据保全、作出补偿决定、提存、解决"
+    )
+    on: PastDate = Field(description="办理之日")
     reference: str = Field("", max_length=120, description="方案/保全/决定/提存文书号")
     deposit_amount: Price | None = Field(None, description="提存金额（提存时必填）")
 
@@ -536,11 +541,13 @@ class DisputeOut(Out):
 
 
 class PaymentIn(Strict):
-    agreement_id: RecordId
-    item_code: Annotated[str, Field(min_length=1, max_length=60)]
+    agreement_id: RecordId = Field(description="征收补偿协议编号")
+    item_code: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="支付的补偿项目代码（见该户测算结果 items[].code）"
+    )
     amount: Annotated[Price, Field(gt=0)]
-    paid_on: PastDate
-    reference: str = Field("", max_length=120)
+    paid_on: PastDate = Field(description="支付之日")
+    reference: str = Field("", max_length=120, description="支付凭证号")
 
 
 class PaymentOut(Out):
@@ -554,9 +561,9 @@ class PaymentOut(Out):
 
 
 class ClawbackIn(Strict):
-    agreement_id: RecordId
-    found_on: PastDate
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    agreement_id: RecordId = Field(description="征收补偿协议编号")
+    found_on: PastDate = Field(description="发现多付之日")
+    reason: Annotated[str, Field(min_length=1, max_length=500)] = Field(description="追回原因")
     corrected: HouseholdFacts = Field(description="查实后的申报（据以重算应得金额）")
 
 
@@ -593,13 +600,13 @@ class VoucherIssueIn(Strict):
 
 
 class VoucherUseIn(Strict):
-    used_on: PastDate
+    used_on: PastDate = Field(description="以房票购房（网签）之日")
     purchase_price: Annotated[Price, Field(gt=0, description="所购商品房价格")]
     reference: str = Field("", max_length=120, description="购房合同号")
 
 
 class VoucherConvertIn(Strict):
-    converted_on: PastDate
+    converted_on: PastDate = Field(description="房票有效期届满后申请转为货币补偿之日")
 
 
 class VoucherOut(Out):
