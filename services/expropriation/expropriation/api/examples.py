@@ -29,6 +29,14 @@ QUOTE_REQUEST: dict[str, Any] = {
     "market_price_per_m2": "9000",
     "flat_area_m2": "160",
 }
+PROJECT_TERMS = (
+    "district",
+    "pre_announcement_date",
+    "signing_deadline",
+    "valuation_date",
+    "appraised_price_per_m2",
+    "market_price_per_m2",
+)
 # The household's facts as the 调查登记 records them (quotes are worked out from the project's prices).
 HOUSEHOLD_FACTS: dict[str, Any] = {
     "members": MEMBERS,
@@ -39,16 +47,12 @@ HOUSEHOLD_FACTS: dict[str, Any] = {
 
 EXAMPLES: dict[str, dict[str, Any]] = {
     "QuoteRequest": QUOTE_REQUEST,
+    # the project the quoted household belongs to: its dates and prices are the quote's
     "ProjectIn": {
         "name": "沿江公路拓宽工程（石梁段）",
-        "district": "柯城区",
         "village": "石梁村",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
         "handover_deadline": "2023-10-31",
-        "valuation_date": "2023-07-01",
-        "appraised_price_per_m2": "3000",
-        "market_price_per_m2": "9000",
+        **{key: QUOTE_REQUEST[key] for key in PROJECT_TERMS},
     },
     "HouseholdIn": {**HOUSEHOLD_FACTS, "ref": "SL-2023-017", "head_name": "张建国", "natural_village": "上村"},
     "DeclarationIn": {

@@ -218,6 +218,11 @@ class TerminationIn(Strict):
     liabilities_fulfilled: bool = Field(description="是否已履行完毕违约责任")
 
 
+# dated records of an applicant (二(三)2): far fewer than MAX_RECORDS in any real case
+Days = Annotated[list[Day], Field(max_length=MAX_RECORDS)]
+Terminations = Annotated[list[TerminationIn], Field(max_length=MAX_RECORDS)]
+
+
 class RefusalIn(Strict):
     pharmacy: bool = Field(description="申请人是否为零售药店（否则为医疗机构）")
     on: Day = Field(description="申请受理审查之日")
@@ -229,41 +234,24 @@ class RefusalIn(Strict):
         False, description="基本医疗服务未执行医疗保障行政部门制定的医药价格政策（医疗机构(2)）"
     )
     admin_penalty_unfulfilled: bool = Field(False, description="未依法履行行政处罚责任")
-    fraud_found_on: list[Day] = Field(
-        default_factory=list,
-        max_length=MAX_RECORDS,
-        description="以弄虚作假等不正当手段申请定点被发现之日（3年内不予受理）",
+    fraud_found_on: Days = Field([], description="以弄虚作假等不正当手段申请定点被发现之日（3年内不予受理）")
+    terminated_for_violation: Terminations = Field(
+        [], description="因违法违规被解除医保协议的记录（3年内或未完全履行行政处罚责任的不予受理）"
     )
-    terminated_for_violation: list[TerminationIn] = Field(
-        default_factory=list,
-        max_length=MAX_RECORDS,
-        description="因违法违规被解除医保协议的记录（3年内或未完全履行行政处罚责任的不予受理）",
+    terminated_for_breach: Terminations = Field(
+        [], description="因违反医保协议约定或医保相关规定被解除协议的记录（1年内或未完全履行违约责任的不予受理）"
     )
-    terminated_for_breach: list[TerminationIn] = Field(
-        default_factory=list,
-        max_length=MAX_RECORDS,
-        description="因违反医保协议约定或医保相关规定被解除协议的记录（1年内或未完全履行违约责任的不予受理）",
-    )
-    legal_rep_serious_termination_on: list[Day] = Field(
-        default_factory=list,
-        max_length=MAX_RECORDS,
+    legal_rep_serious_termination_on: Days = Field(
+        [],
         description="法定代表人、主要负责人或实际控制人曾因严重违法违规导致原定点机构被解除医保协议之日（5年内不予受理）",
     )
     legal_rep_on_dishonest_list: bool = Field(False, description="法定代表人、主要负责人或实际控制人被列入失信人名单")
-    medical_service_penalty_on: list[Day] = Field(
-        default_factory=list,
-        max_length=MAX_RECORDS,
-        description="因医疗服务行为受到有关行政部门处罚之日（1年内不予受理）",
+    medical_service_penalty_on: Days = Field([], description="因医疗服务行为受到有关行政部门处罚之日（1年内不予受理）")
+    irregular_practice_on: Days = Field(
+        [], description="非法行医、非法医疗广告、诊室外包等不规范经营行为之日（近2年内不予受理）"
     )
-    irregular_practice_on: list[Day] = Field(
-        default_factory=list,
-        max_length=MAX_RECORDS,
-        description="非法行医、非法医疗广告、诊室外包等不规范经营行为之日（近2年内不予受理）",
-    )
-    same_entity_sanction_on: list[Day] = Field(
-        default_factory=list,
-        max_length=MAX_RECORDS,
-        description="同一法人主体（投资主体）的相关定点机构因违规被暂停、解除或终止医保协议之日（1年内不予受理）",
+    same_entity_sanction_on: Days = Field(
+        [], description="同一法人主体（投资主体）的相关定点机构因违规被暂停、解除或终止医保协议之日（1年内不予受理）"
     )
     same_entity_under_investigation: bool = Field(
         False, description="同一法人主体的相关定点机构正在接受经办机构调查处理"
@@ -271,9 +259,7 @@ class RefusalIn(Strict):
     other_legal_ground: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
         None, description="法律法规规定的其他不予受理的情形（文字说明）"
     )
-    annual_assessment_termination_on: list[Day] = Field(
-        default_factory=list, max_length=MAX_RECORDS, description="因年度考核被解除医保协议之日（附件1 二(四)）"
-    )
+    annual_assessment_termination_on: Days = Field([], description="因年度考核被解除医保协议之日（附件1 二(四)）")
     parameters: ScenarioParameters = None
 
 

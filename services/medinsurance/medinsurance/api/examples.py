@@ -6,6 +6,8 @@ stateless calculators; the 身份证号 carry valid GB 11643 check digits, the �
 
 from typing import Any
 
+from medinsurance.rules.evaluation import MedicalBasic, PharmacyBasic
+
 CLINIC_USCC = "52330802735281640G"  # 民办非企业单位（民政登记，柯城区）
 PHARMACY_USCC = "91330803683105628K"  # 衢江区的药店经营企业
 
@@ -19,32 +21,6 @@ GRADE_REQUEST: dict[str, Any] = {
     ],
     "on": "2023-12-31",
 }
-MEDICAL_BASIC = (
-    "operating_time",
-    "physician_and_premises",
-    "insurance_management",
-    "rules",
-    "information_system",
-    "base_database",
-    "practice_scope",
-    "price_policy",
-    "credit",
-    "other_refusal",
-)
-PHARMACY_BASIC = (
-    "operating_time",
-    "pharmacist",
-    "insurance_management",
-    "drug_management",
-    "rules",
-    "information_system",
-    "base_database",
-    "price_policy",
-    "credit",
-    "business_scope",
-    "other_refusal",
-)
-
 EXAMPLES: dict[str, dict[str, Any]] = {
     "GradeIn": GRADE_REQUEST,
     # 五(三)3 三级违约：核定违规医保费用 12,680 元，按 20% 支付违约金
@@ -54,7 +30,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "kind": "medical_institution",
         "evaluated_on": "2023-06-20",
         "accepted_on": "2023-06-05",
-        "basic": dict.fromkeys(MEDICAL_BASIC, True),
+        "basic": dict.fromkeys(MedicalBasic, True),
         "licences": [{"approved_on": "2021-03-18", "uscc": CLINIC_USCC}],
         "sheets": [
             {
@@ -76,7 +52,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "kind": "retail_pharmacy",
         "evaluated_on": "2023-07-11",
         "accepted_on": "2023-06-28",
-        "basic": dict.fromkeys(PHARMACY_BASIC, True),
+        "basic": dict.fromkeys(PharmacyBasic, True),
         "licences": [{"approved_on": "2022-04-06", "uscc": PHARMACY_USCC}],
         "sheets": [
             {

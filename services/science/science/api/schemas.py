@@ -401,9 +401,7 @@ InstituteAction = Literal["recommend", "pass_review", "fail_review", "publicise"
 
 
 class InstituteDecisionIn(Strict):
-    action: InstituteAction = Field(
-        description="办理环节：县级推荐、评审通过、评审未通过、公示、认定、不予认定"
-    )
+    action: InstituteAction = Field(description="办理环节：县级推荐、评审通过、评审未通过、公示、认定、不予认定")
     on: PastDate = Field(description="办理之日")
     note: Annotated[str, Field(max_length=300)] | None = Field(None, description="办理意见")
     no_violation_certificate: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
