@@ -20,6 +20,7 @@ import argparse
 import ast
 import copy
 import hashlib
+import importlib
 import importlib.abc
 import importlib.machinery
 import os
@@ -28,6 +29,7 @@ import sys
 import time
 import tomllib
 import types
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -370,6 +372,7 @@ def run_tests(tests: Sequence[Path], finder: MutantFinder | None, timeout: float
                 os.dup2(devnull, 1)
                 os.dup2(devnull, 2)
             if finder is not None:
+                forget_package(finder.name.partition(".")[0])
                 sys.meta_path.insert(0, finder)
             import pytest
 
@@ -389,12 +392,25 @@ def run_tests(tests: Sequence[Path], finder: MutantFinder | None, timeout: float
 
 
 def preload() -> None:
-    """Import the heavy third-party libraries once, before forking; never the code under test."""
-    import fastapi  # noqa: F401
+    """Import what every test run needs once, before forking: third-party libraries and qz_common.
+
+    Never a service package: the children import those fresh, the mutated module from memory.
+    """
+    with warnings.catch_warnings():  # the test configuration filters these, the parent has no configuration
+        warnings.simplefilter("ignore")
+        import fastapi.testclient  # noqa: F401
     import httpx  # noqa: F401
-    import pydantic  # noqa: F401
     import pytest  # noqa: F401
-    import sqlalchemy  # noqa: F401
+    import sqlalchemy.orm  # noqa: F401
+
+    for path in sorted((SOURCE_ROOTS["qz_common"] / "qz_common").glob("*.py")):
+        importlib.import_module(f"qz_common.{path.stem}".removesuffix(".__init__"))
+
+
+def forget_package(package: str) -> None:
+    """Drop a preloaded package so that it is imported again, now with the mutant in it."""
+    for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
+        del sys.modules[name]
 
 
 def equivalents() -> dict[str, str]:
@@ -480,6 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for m in mutants_of(module):
                 print(f"  {m.id}  :{m.line}  {m.kind}  {m.original}  ->  {m.mutated}")
         return 0
+    preload()
     if args.show:
         mutant = next((m for module in chosen for m in mutants_of(module) if m.id == args.show), None)
         if mutant is None:
@@ -489,7 +506,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         finder = MutantFinder(mutant.module.name, mutant.module.path, mutated_code(mutant))
         print(run_tests(tests_for(mutant.module, universe), finder, timeout=600, quiet=False))
         return 0
-    preload()
     explained = equivalents()
     scores = [s for module in chosen if (s := sweep(module, universe, explained)) is not None]
     print("\n| module | mutants | killed | equivalent | score | boundary shifts killed |")
