@@ -287,8 +287,8 @@ def mutable_nodes(tree: ast.Module) -> Iterator[tuple[ast.AST, str]]:
     """Nodes that decide behaviour, with their function's qualname; skips docstrings, annotations and imports."""
 
     def visit(node: ast.AST, qualname: str) -> Iterator[tuple[ast.AST, str]]:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            return
+        if isinstance(node, ast.Import | ast.ImportFrom | ast.JoinedStr):
+            return  # imports, and f-strings: messages are text, not law
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             qualname = f"{qualname}.{node.name}" if qualname else node.name
         yield node, qualname
@@ -318,9 +318,11 @@ def mutants_of(module: Module) -> list[Mutant]:
             change(changed)
             line = getattr(node, "lineno", 0)
             original = lines[line - 1].strip()
-            segment = ast.get_source_segment(source, node) or ""
-            if getattr(node, "end_lineno", line) == line and segment in lines[line - 1]:
-                mutated = original.replace(segment, ast.unparse(changed), 1)
+            if getattr(node, "end_lineno", line) == line:
+                # columns are UTF-8 byte offsets, and the law's text is Chinese
+                raw = lines[line - 1].encode()
+                start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", 0)
+                mutated = (raw[:start].decode() + ast.unparse(changed) + raw[end:].decode()).strip()
             else:
                 original, mutated = ast.unparse(node), ast.unparse(changed)
             found.append(Mutant(module, node_key(node), slot, kind, line, qualname, original, mutated))
