@@ -113,21 +113,24 @@ def rules_modules() -> list[Module]:
     return found
 
 
-def imported_modules(path: Path) -> set[str]:
-    """Dotted names a file imports, counting `from pkg import mod` as importing pkg.mod."""
+def imported_modules(path: Path, package: str = "") -> set[str]:
+    """Dotted names a file imports, counting `from pkg import mod` as importing pkg.mod; relative imports are
+    resolved against ``package``."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
     return names
 
 
 def tests_for(module: Module, universe: Sequence[Module]) -> list[Path]:
     """Test files importing the module, or a rules module that (transitively) imports it."""
-    imports = {m.name: imported_modules(m.path) for m in universe}
+    imports = {m.name: imported_modules(m.path, m.name.rpartition(".")[0]) for m in universe}
     affected = {module.name}
     grew = True
     while grew:
