@@ -1,0 +1,132 @@
+"""Edges of 衢政发〔2023〕2号 the other rules tests left open (found by `./dev mutate`, see docs/TESTING.md).
+
+Each test pins one side of one edge, or one condition of a compound test varied alone; the expected figures
+are worked out from the clause in the comment.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+from expropriation.rules.fees import months_between, temporary_fee, voucher_valid_on
+from expropriation.rules.params import CityParams
+from expropriation.rules.persons import assess_member, assign_parents_across_households, resettlement_area
+from expropriation.rules.types import Building, FlatType, Member, Method, WorkKind
+from expropriation.rules.valuation import Category, assess_building
+
+PRE = dt.date(2023, 6, 1)
+DEADLINE = dt.date(2023, 9, 30)
+
+MakeMember = Callable[..., Member]
+MakeBuilding = Callable[..., Building]
+VALUATION = dt.date(2023, 7, 1)
+
+
+# ---------------------------------------------------------------- 三(四)6, 三(三)2(2): months and days
+
+
+def test_months_are_counted_across_a_year_end() -> None:
+    # 自…之月起: November 2023 → February 2024 is 12 × 1 + (2 − 11) = 3 months, not 12 × 1 − (2 − 11) = 21
+    assert months_between(dt.date(2023, 11, 20), dt.date(2024, 2, 3)) == 3
+    assert months_between(dt.date(2023, 3, 31), dt.date(2023, 5, 1)) == 2
+
+
+def test_voucher_is_valid_on_its_issue_day(city: CityParams) -> None:
+    # "房票有效期自出票之日起计算": the issue day itself is inside the period, the day before is not
+    issued = dt.date(2023, 3, 10)
+    assert voucher_valid_on(city, issued, issued) is True
+    assert voucher_valid_on(city, issued, issued - dt.timedelta(days=1)) is False
+
+
+def test_swap_delivered_in_the_moving_month_pays_the_six_months_after(city: CityParams) -> None:
+    # "自搬迁之月起至被安置后6个月": delivery in the moving month (0 months) is lawful, not an error:
+    # 0 + 6 = 6 months × 150 m² × 10 元 = 9000 元, nothing doubled
+    fee = temporary_fee(city, Method.PROPERTY_SWAP, Decimal("150"), FlatType.MULTI_STOREY, 0)
+    assert (fee.months, fee.doubled_months) == (6, 0)
+    assert fee.amount == Decimal("9000")
+
+
+def test_fixed_period_methods_double_nothing(city: CityParams) -> None:
+    # 货币补偿 12 months, no 产权调换 delivery, so no 加倍 month
+    fee = temporary_fee(city, Method.MONETARY, Decimal("150"))
+    assert (fee.months, fee.doubled_months, fee.amount) == (12, 0, Decimal("18000"))
+
+
+# ---------------------------------------------------------------- 三(一) 安置人口
+
+
+def test_death_on_the_pre_announcement_day_after_signing_counts(member: MakeMember) -> None:
+    # "自征收土地预告之日起…在此期间死亡的人口，若在协议签订后死亡的，应计入安置人口": 自…之日起 includes the
+    # pre-announcement day; the agreement was signed that morning (A-09: a death on the signing day is after it)
+    d = assess_member(member(died_on=PRE), PRE, DEADLINE, PRE)
+    assert d.counted is True
+    assert d.basis == "衢政发〔2023〕2号 三(一)2"
+
+
+def test_death_the_day_before_the_pre_announcement_is_outside_the_window(member: MakeMember) -> None:
+    d = assess_member(member(died_on=PRE - dt.timedelta(days=1)), PRE, DEADLINE, PRE - dt.timedelta(days=5))
+    assert d.counted is False
+    assert "征收土地预告之前" in d.reason
+
+
+def test_death_on_the_deadline_day_is_outside_the_window_but_still_a_member(member: MakeMember) -> None:
+    # "截止之日前" excludes the deadline day: a member who died on it (after signing) is counted as an ordinary
+    # 集体经济组织成员 under 三(一)1, not under the 三(一)2 window
+    d = assess_member(member(died_on=DEADLINE), PRE, DEADLINE, dt.date(2023, 8, 15))
+    assert d.counted is True
+    assert d.basis == "衢政发〔2023〕2号 三(一)1"
+
+
+def test_parent_designated_to_a_household_without_them_stays_with_the_first(member: MakeMember) -> None:
+    # 三(一)3: the family can only designate a household the parent is declared in
+    child_a, child_b, father = member("甲"), member("乙"), member("父", born=dt.date(1950, 1, 1))
+    households = [("h1", [child_a, father]), ("h2", [child_b, father])]
+    assert assign_parents_across_households(households, {father.id_number: "h9"}) == {father.id_number: "h1"}
+
+
+# ---------------------------------------------------------------- 三(二) 安置面积
+
+
+def test_one_person_gets_110_even_with_a_small_house_and_no_timely_signing(city: CityParams) -> None:
+    # "以一户一人110平方米为保障": one 安置人口 → 110 m², independent of the 80 m² legal area and of signing,
+    # which only matter to an owner without 安置人口 (min(80, 110) = 80, or money only)
+    r = resettlement_area(city, 1, Decimal("80"), False)
+    assert (r.area_m2, r.money_only) == (Decimal("110"), False)
+
+
+def test_households_with_persons_are_not_money_only(city: CityParams) -> None:
+    assert resettlement_area(city, 2, Decimal("80"), False).money_only is False
+
+
+def test_owner_without_persons_signing_on_time_is_not_money_only(city: CityParams) -> None:
+    # "其中在规定期限内签约，且按期腾空交付房屋的，可…给予不高于110平方米的安置面积": resettled, not money only
+    r = resettlement_area(city, 0, Decimal("90"), True)
+    assert (r.area_m2, r.money_only) == (Decimal("90"), False)
+
+
+# ---------------------------------------------------------------- 三(四)2–4, 附件 结算价格表
+
+
+def test_a_part_without_legal_area_is_assessed_not_refused(city: CityParams, house: MakeBuilding) -> None:
+    # only a negative area is an input error; 0 m² and a fraction of a square metre are lawful declarations
+    for area in ("0", "0.5"):
+        assessed = assess_building(city, 0, house(area), PRE, VALUATION)
+        assert (assessed.category, assessed.area_m2) == (Category.RESIDENTIAL, Decimal(area))
+
+
+def test_a_residential_house_is_valued_at_the_full_price_factor(city: CityParams, house: MakeBuilding) -> None:
+    # 重置价 × 成新率 × 1: only 阁楼 / 架空层 (附件 说明2) scale the price
+    assert assess_building(city, 0, house(), PRE, VALUATION).factor == 1
+
+
+def test_an_excluded_part_carries_no_price_factor(city: CityParams, house: MakeBuilding) -> None:
+    # 二(一): a new build after the pre-announcement "不得予以补偿"
+    done = PRE + dt.timedelta(days=1)
+    assessed = assess_building(city, 0, house(work_kind=WorkKind.NEW_BUILD, work_done_on=done), PRE, VALUATION)
+    assert (assessed.category, assessed.factor) == (Category.EXCLUDED, 0)
+
+
+def test_a_work_kind_without_its_day_finds_nothing(city: CityParams, house: MakeBuilding) -> None:
+    # 二(一) needs both the act and the day it was done to compare with the pre-announcement
+    assessed = assess_building(city, 0, house(work_kind=WorkKind.NEW_BUILD), PRE, VALUATION)
+    assert (assessed.category, assessed.finding) == (Category.RESIDENTIAL, None)
