@@ -366,8 +366,17 @@ class MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(self.code, module.__dict__)
 
 
-def run_tests(tests: Sequence[Path], finder: MutantFinder | None, timeout: float, quiet: bool = True) -> str:
-    """'passed', 'failed' or 'timeout': the tests in a forked child, so the parent's imports stay clean."""
+def run_tests(
+    tests: Sequence[Path],
+    finder: MutantFinder | None,
+    timeout: float,
+    stale: frozenset[str] = frozenset(),
+    quiet: bool = True,
+) -> str:
+    """'passed', 'failed' or 'timeout': the tests in a forked child, so the parent's imports stay clean.
+
+    The child first forgets the ``stale`` modules the parent preloaded (the mutated one and all that import it).
+    """
     pid = os.fork()
     if pid == 0:  # child
         code = 3
@@ -376,8 +385,8 @@ def run_tests(tests: Sequence[Path], finder: MutantFinder | None, timeout: float
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, 1)
                 os.dup2(devnull, 2)
+            forget(stale)
             if finder is not None:
-                forget_package(finder.name.partition(".")[0])
                 sys.meta_path.insert(0, finder)
             import pytest
 
@@ -397,25 +406,54 @@ def run_tests(tests: Sequence[Path], finder: MutantFinder | None, timeout: float
 
 
 def preload() -> None:
-    """Import what every test run needs once, before forking: third-party libraries and qz_common.
-
-    Never a service package: the children import those fresh, the mutated module from memory.
-    """
+    """Import what the test runs need once, before forking: third-party libraries, qz_common and the services."""
     with warnings.catch_warnings():  # the test configuration filters these, the parent has no configuration
         warnings.simplefilter("ignore")
         import fastapi.testclient  # noqa: F401
-    import httpx  # noqa: F401
-    import pytest  # noqa: F401
-    import sqlalchemy.orm  # noqa: F401
+        import httpx  # noqa: F401
+        import pytest  # noqa: F401
+        import sqlalchemy.orm  # noqa: F401
 
-    for path in sorted((SOURCE_ROOTS["qz_common"] / "qz_common").glob("*.py")):
-        importlib.import_module(f"qz_common.{path.stem}".removesuffix(".__init__"))
+        for name in source_modules():
+            if name.endswith(".main") or name.startswith("qz_common."):
+                importlib.import_module(name)
 
 
-def forget_package(package: str) -> None:
-    """Drop a preloaded package so that it is imported again, now with the mutant in it."""
-    for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
-        del sys.modules[name]
+def source_modules() -> dict[str, Path]:
+    """Every module of qz_common and the services, by dotted name."""
+    found: dict[str, Path] = {}
+    for package, root in SOURCE_ROOTS.items():
+        for path in sorted((root / package).rglob("*.py")):
+            parts = path.relative_to(root).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def importers(name: str) -> frozenset[str]:
+    """The module and every module that imports it, directly or through others: what a mutant makes stale."""
+    modules = source_modules()
+    imports = {
+        m: imported_modules(path, m if path.name == "__init__.py" else m.rpartition(".")[0])
+        for m, path in modules.items()
+    }
+    stale = {name}
+    grew = True
+    while grew:
+        grew = False
+        for module, deps in imports.items():
+            if module not in stale and deps & stale:
+                stale.add(module)
+                grew = True
+    return frozenset(stale)
+
+
+def forget(names: frozenset[str]) -> None:
+    """Drop preloaded modules so that they are imported again, now with the mutant in them."""
+    for name in names:
+        if sys.modules.pop(name, None) is not None:
+            parent, _, leaf = name.rpartition(".")
+            if parent in sys.modules and hasattr(sys.modules[parent], leaf):
+                delattr(sys.modules[parent], leaf)
 
 
 def equivalents() -> dict[str, str]:
@@ -452,9 +490,17 @@ def sweep(module: Module, universe: Sequence[Module], explained: dict[str, str])
     if not tests:
         print(f"\n{module.name}: no test imports it; skipped", flush=True)
         return None
+    # The unmutated module served the way a mutant is: reimporting only its importers must pass; if it does not
+    # (a registry that refuses a second definition), the whole package is imported afresh for every mutant.
+    original = MutantFinder(module.name, module.path, compile(module.path.read_bytes(), str(module.path), "exec"))
+    stale = importers(module.name)
     started = time.monotonic()
-    if run_tests(tests, None, timeout=600) != "passed":
-        sys.exit(f"{module.name}: the tests fail without any mutation; fix them first")
+    if run_tests(tests, original, timeout=600, stale=stale) != "passed":
+        stale = frozenset(n for n in sys.modules if n.partition(".")[0] == module.name.partition(".")[0])
+        print(f"{module.name}: its importers cannot be reimported alone; each mutant reimports the package")
+        started = time.monotonic()
+        if run_tests(tests, original, timeout=600, stale=stale) != "passed":
+            sys.exit(f"{module.name}: the tests fail without any mutation; fix them first")
     timeout = 5 + 4 * (time.monotonic() - started)
     mutants = mutants_of(module)
     names = ", ".join(str(t.relative_to(ROOT / "tests")) for t in tests)
@@ -464,7 +510,7 @@ def sweep(module: Module, universe: Sequence[Module], explained: dict[str, str])
         score.total += 1
         score.boundary_total += boundary
         finder = MutantFinder(module.name, module.path, mutated_code(mutant))
-        outcome = run_tests(tests, finder, timeout)
+        outcome = run_tests(tests, finder, timeout, stale)
         if outcome != "passed":
             score.killed += 1
             score.boundary_killed += boundary
@@ -509,7 +555,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{mutant.id}  {mutant.module.path.relative_to(ROOT)}:{mutant.line}  {mutant.kind}")
         print(f"  - {mutant.original}\n  + {mutant.mutated}", flush=True)
         finder = MutantFinder(mutant.module.name, mutant.module.path, mutated_code(mutant))
-        print(run_tests(tests_for(mutant.module, universe), finder, timeout=600, quiet=False))
+        found = tests_for(mutant.module, universe)
+        print(run_tests(found, finder, timeout=600, stale=importers(mutant.module.name), quiet=False))
         return 0
     explained = equivalents()
     scores = [s for module in chosen if (s := sweep(module, universe, explained)) is not None]
