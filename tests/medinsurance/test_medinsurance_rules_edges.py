@@ -1,0 +1,157 @@
+"""Edges of 衢医保发〔2023〕8号 the other rules tests left open (found by `./dev mutate`, see docs/TESTING.md).
+
+Each test pins one side of one 以上/以下/低于 edge (民法典 第一千二百五十九条: 以上/以下 include the number, 低于
+excludes it), one condition of a compound test varied alone, or one enumerated text against the document.
+"""
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from medinsurance.parameters import params
+from medinsurance.rules.performance import (
+    AssessmentInput,
+    AssessmentResult,
+    Category,
+    Grade,
+    final_score,
+    grade_all,
+)
+from medinsurance.rules.sanctions import AGGRAVATING, MITIGATING, STANDARDS, penalty, ratio_range
+
+SANCTIONS = params("sanctions", dt.date(2023, 3, 1))
+PERFORMANCE = params("performance", dt.date(2023, 3, 1))
+
+
+# ---------------------------------------------------------------- 附件3 认定标准, 从轻, 从重; 五(五) 违约金
+
+
+def test_standards_are_numbered_as_in_attachment_3() -> None:
+    # 附件3 一 (一)–(二十一): the first and the last named ones
+    assert sorted(STANDARDS) == list(range(1, 22))
+    assert (STANDARDS[1], STANDARDS[2], STANDARDS[21]) == ("分解住院", "挂床住院", "不合理诊疗")
+
+
+def test_mitigating_and_aggravating_circumstances_are_numbered_as_in_attachment_3() -> None:
+    # 附件3 二 (一)–(六) 从轻或减轻, 三 (一)–(七) 从重; the catch-alls are the last items
+    assert sorted(MITIGATING) == list(range(1, 7))
+    assert MITIGATING[6] == "其他依法应当从轻或减轻处罚的"
+    assert sorted(AGGRAVATING) == list(range(1, 8))
+    assert AGGRAVATING[7] == "其他依法应当从重处罚的"
+
+
+def test_the_mitigating_catch_all_narrows_the_ratio() -> None:
+    # 附件3 二(六) "其他依法应当从轻或减轻处罚的" is a 从轻 circumstance like (一)–(五): at most the split ratio
+    narrowed = ratio_range(3, SANCTIONS, mitigating=frozenset({6}))
+    assert narrowed.high == SANCTIONS.decimal("mitigation_split_ratio")
+
+
+def test_the_30_percent_ceiling_caps_a_higher_tier_maximum() -> None:
+    # 五(五) "原则上不超过…30%" binds even a parameter version whose 五(三)3 range would reach 40%
+    wider = dataclasses.replace(SANCTIONS, values={**SANCTIONS.values, "tier3_ratio_max": Decimal("0.40")})
+    assert ratio_range(3, wider).high == Decimal("0.30")
+
+
+def test_a_zero_or_small_violation_amount_is_a_penalty_not_an_error() -> None:
+    # 违约金 = 核定违规医保费用 × 违约支付比例: 0 × 10% = 0.00; 0.50 × 10% = 0.05
+    assert penalty(3, Decimal("0"), Decimal("0.10"), SANCTIONS).amount == Decimal("0.00")
+    assert penalty(3, Decimal("0.50"), Decimal("0.10"), SANCTIONS).amount == Decimal("0.05")
+
+
+# ---------------------------------------------------------------- 附件1 二(三) 最终得分
+
+
+def test_final_score_accepts_both_ends_of_0_to_100() -> None:
+    # 100 × 30% + 100 × 70% = 100 (a perfect score); 0 × 30% + 0 × 70% = 0
+    assert final_score(Decimal("100"), Decimal("100"), PERFORMANCE) == 100
+    assert final_score(Decimal("0"), Decimal("0"), PERFORMANCE) == 0
+    for outside in (Decimal("-0.01"), Decimal("100.01")):
+        with pytest.raises(ValueError):
+            final_score(Decimal("90"), outside, PERFORMANCE)
+
+
+# ---------------------------------------------------------------- 附件1 二(四) 结果运用
+
+
+def pool(*scores: int | str) -> list[AssessmentInput]:
+    """Institutions i0, i1, … scoring the same in both assessments, so their final score is that score."""
+    return [AssessmentInput(f"i{n}", Decimal(s), Decimal(s)) for n, s in enumerate(scores)]
+
+
+def graded(category: Category, *scores: int | str) -> list[AssessmentResult]:
+    return grade_all(category, pool(*scores), PERFORMANCE)
+
+
+def test_exactly_90_and_first_is_grade_a() -> None:
+    # "考核得分90分以上且居前10%": 以上 includes 90; rank 1 ≤ 10 × 10% = 1
+    results = graded(Category.COMPREHENSIVE, 90, *[85] * 9)
+    assert results[0].grade is Grade.A
+
+
+def test_second_rank_is_within_the_top_10_percent_of_twenty() -> None:
+    # 20 institutions: 居前10% = ranks ≤ 20 × 10% = 2; rank 3 is outside
+    results = graded(Category.COMPREHENSIVE, 99, 98, 97, *[85] * 17)
+    assert [r.grade for r in results[:3]] == [Grade.A, Grade.A, Grade.B]
+    assert [r.rank for r in results[:3]] == [1, 2, 3]
+
+
+def test_second_rank_is_within_the_top_5_percent_of_forty_outpatient() -> None:
+    # 门诊类 "90分以上且居前5%": 40 × 5% = 2 → ranks 1 and 2 are A, rank 3 (still ≥ 90) is B
+    results = graded(Category.OUTPATIENT, 99, 98, 97, *[85] * 37)
+    assert [r.grade for r in results[:3]] == [Grade.A, Grade.A, Grade.B]
+
+
+def test_second_from_bottom_is_within_the_bottom_5_percent_of_forty() -> None:
+    # "70分以下且居后5%": 40 × 5% = 2 → the two lowest (both ≤ 70) are D, the third lowest is C
+    results = graded(Category.COMPREHENSIVE, *[85] * 37, 70, 69, 68)
+    assert [r.grade for r in results[-3:]] == [Grade.C, Grade.D, Grade.D]
+
+
+def test_exactly_60_outside_the_last_two_is_not_suspended_but_just_below_is() -> None:
+    # "将排名末两位的或考核得分低于60分的予以暂停联网结算": 低于 excludes 60; the institution scoring 60 is third
+    # from the bottom, so neither condition holds; at 59.99 the score condition alone holds
+    at_60 = graded(Category.OUTPATIENT, 95, *[85] * 7, 60, 50, 40)
+    assert at_60[8].consequences.settlement_suspended is False
+    below = graded(Category.OUTPATIENT, 95, *[85] * 7, "59.99", 50, 40)
+    assert below[8].consequences.settlement_suspended is True
+
+
+def test_last_two_positions_are_suspended_even_with_high_scores() -> None:
+    # the position condition alone: 末两位 of a strong pool, all above 60 (and above 70: grade B, not D)
+    results = graded(Category.PHARMACY, 99, *[95] * 7, 85, 84, 83)
+    assert [r.consequences.settlement_suspended for r in results[-3:]] == [False, True, True]
+    assert results[-1].grade is Grade.B
+
+
+def test_comprehensive_consequences_per_grade() -> None:
+    # 二(四)1: A 减少检查·增加预拨·张榜; B 加大检查 (no count)·减少预拨·通报; C 至少每年2次; D 至少每年三次
+    results = graded(Category.COMPREHENSIVE, 95, *[85] * 17, 75, 65)
+    a, b, c, d = results[0], results[1], results[-2], results[-1]
+    assert [r.grade for r in (a, b, c, d)] == [Grade.A, Grade.B, Grade.C, Grade.D]
+    assert (a.consequences.fund_preallocation, a.consequences.publication) == ("increase", "commend")
+    assert a.consequences.min_inspections_per_year is None
+    assert [r.consequences.min_inspections_per_year for r in (b, c, d)] == [None, 2, 3]
+    assert {(r.consequences.fund_preallocation, r.consequences.publication) for r in (b, c, d)} == {
+        ("decrease", "notify")
+    }
+    assert not any(r.consequences.settlement_suspended for r in results)
+
+
+@pytest.mark.parametrize("category", [Category.OUTPATIENT, Category.PHARMACY])
+def test_outpatient_and_pharmacy_consequences_per_grade(category: Category) -> None:
+    # 二(四)2: B "至少每年检查2次及以上", C "至少每年检查3次及以上", both 减少基金预拨·通报公布;
+    # D "根据优胜劣汰、动态管理原则" with 暂停联网结算 and 整改3个月后再进行考核 for the last two
+    results = graded(category, 95, *[85] * 16, 75, 72, 65)
+    b, c, d = results[1], results[-2], results[-1]
+    assert [r.grade for r in (b, c, d)] == [Grade.B, Grade.C, Grade.D]
+    assert (b.consequences.min_inspections_per_year, b.consequences.fund_preallocation) == (2, "decrease")
+    assert (c.consequences.min_inspections_per_year, c.consequences.publication) == (3, "notify")
+    assert d.consequences.items[0] == "根据优胜劣汰、动态管理原则进行管理"
+    assert (d.consequences.fund_preallocation, d.consequences.publication) == (None, None)
+    assert d.consequences.settlement_suspended is True
+    assert d.consequences.reassess_after_months == 3
+    assert any("暂停联网结算" in item for item in d.consequences.items)
+    assert b.consequences.reassess_after_months is None
+
