@@ -16,8 +16,12 @@ from medinsurance.rules.performance import (
     AssessmentResult,
     Category,
     Grade,
+    ItemInput,
+    assessment_schedule,
     final_score,
     grade_all,
+    score_table,
+    whole_steps,
 )
 from medinsurance.rules.sanctions import AGGRAVATING, MITIGATING, STANDARDS, penalty, ratio_range
 
@@ -60,7 +64,31 @@ def test_a_zero_or_small_violation_amount_is_a_penalty_not_an_error() -> None:
     assert penalty(3, Decimal("0.50"), Decimal("0.10"), SANCTIONS).amount == Decimal("0.05")
 
 
-# ---------------------------------------------------------------- 附件1 二(三) 最终得分
+# ---------------------------------------------------------------- 附件1 绩效考核标准 tables, 二(三) schedule and 最终得分
+
+
+def test_steps_of_more_than_one_percentage_point() -> None:
+    # 表3 "相较前一年同比下降的,每下降5个百分点扣1分": a 12-point fall is 2 whole steps of 5 (A-22), not 12 × 5
+    assert whole_steps(Decimal("12"), Decimal("5")) == 2
+    assert whole_steps(Decimal("10"), Decimal("5")) == 2
+    assert whole_steps(Decimal("9.99"), Decimal("5")) == 1
+
+
+def test_zero_and_fractional_units_are_deductions_not_errors() -> None:
+    # 门诊类 O03 "每降低1个百分点扣0.2分": no shortfall (0 units) keeps the row's full 8 points; only negative units
+    # are refused
+    full = {i.code: i.score for i in score_table(Category.OUTPATIENT, {}, PERFORMANCE).items}
+    zero = score_table(Category.OUTPATIENT, {"O03": ItemInput(units={"shortfall_points": Decimal("0")})}, PERFORMANCE)
+    assert {i.code: i.score for i in zero.items}["O03"] == full["O03"] == 8
+    half = score_table(Category.OUTPATIENT, {"O03": ItemInput(units={"shortfall_points": Decimal("0.5")})}, PERFORMANCE)
+    assert {i.code: i.score for i in half.items}["O03"] == Decimal("7.9")  # 8 − 0.5 × 0.2
+
+
+def test_annual_assessment_done_by_the_end_of_a_leap_february() -> None:
+    # 年度总评 "考核在次年…完成": were the deadline month February, 2023's assessment ends on 29 February 2024
+    february = dataclasses.replace(PERFORMANCE, values={**PERFORMANCE.values, "annual_done_by_month": 2})
+    assert assessment_schedule(2023, february).annual_done_by == dt.date(2024, 2, 29)
+    assert assessment_schedule(2024, february).annual_done_by == dt.date(2025, 2, 28)
 
 
 def test_final_score_accepts_both_ends_of_0_to_100() -> None:
@@ -82,6 +110,13 @@ def pool(*scores: int | str) -> list[AssessmentInput]:
 
 def graded(category: Category, *scores: int | str) -> list[AssessmentResult]:
     return grade_all(category, pool(*scores), PERFORMANCE)
+
+
+def test_new_institutions_are_neither_graded_nor_suspended() -> None:
+    # "对于当年新增的定点医药机构,不予考核": no grade, no rank, and so none of the 暂停联网结算 of 末两位
+    institutions = [*pool(95, 90), AssessmentInput("new", Decimal("40"), Decimal("40"), new_this_year=True)]
+    new = grade_all(Category.OUTPATIENT, institutions, PERFORMANCE)[-1]
+    assert (new.grade, new.rank, new.consequences.settlement_suspended) == (None, None, False)
 
 
 def test_exactly_90_and_first_is_grade_a() -> None:
@@ -154,4 +189,3 @@ def test_outpatient_and_pharmacy_consequences_per_grade(category: Category) -> N
     assert d.consequences.reassess_after_months == 3
     assert any("暂停联网结算" in item for item in d.consequences.items)
     assert b.consequences.reassess_after_months is None
-
