@@ -64,7 +64,7 @@ def test_a_zero_or_small_violation_amount_is_a_penalty_not_an_error() -> None:
     assert penalty(3, Decimal("0.50"), Decimal("0.10"), SANCTIONS).amount == Decimal("0.05")
 
 
-# ---------------------------------------------------------------- 附件1 绩效考核标准 tables, 二(三) schedule and 最终得分
+# ---------------------------------------------------------------- 附件1 考核标准 tables, 二(三) schedule, 最终得分
 
 
 def test_steps_of_more_than_one_percentage_point() -> None:
