@@ -4,11 +4,25 @@ see docs/TESTING.md): each test pins one side of one edge or one condition of a 
 import datetime as dt
 from decimal import Decimal
 
-from science.parameters import voucher_params
+from science.parameters import policy_params, voucher_params
+from science.rules.policies_2023 import (
+    CarrierLevel,
+    IncubatorEvent,
+    RdSubsidyInput,
+    incubator_award,
+    insurance_compensation,
+    international_base_award,
+    item,
+    overseas_rd_award,
+    rd_growth_met,
+    rd_subsidy,
+)
 from science.rules.voucher_subsidy import AuditPurpose, ServiceRequest, ServiceType, payable, subsidy
 
 VOUCHERS = voucher_params(dt.date(2023, 3, 1))
+POLICIES = policy_params(dt.date(2023, 6, 1))
 D = Decimal
+ZERO = D("0.00")
 
 
 # ---------------------------------------------------------------- 44号 三 服务内容和补助标准
@@ -42,3 +56,87 @@ def test_a_voucher_with_nothing_left_pays_nothing() -> None:
     for remaining in ("0", "-10"):
         result = payable(D("4000"), D(remaining))
         assert (result.amount, result.capped) == (D("0"), True)
+
+
+# ---------------------------------------------------------------- 衢政发〔2023〕1号 二13 研发投入补助
+
+
+def rd(expense: str, previous: str, revenue: str):  # type: ignore[no-untyped-def]
+    return rd_subsidy(RdSubsidyInput(D(expense), D(previous), D(revenue)), POLICIES)
+
+
+def test_growth_of_20_percent_is_tested_alone() -> None:
+    # "研发费用年增长20%以上": with the ratio comfortably met (1.2M of 10M revenue = 12% ≥ 3%), only growth decides:
+    # 1.2M over 1M is exactly 20% (以上 includes it); 1,199,999.99 is just under; no growth at all fails
+    assert rd("1200000", "1000000", "10000000").eligible is True
+    assert rd("1199999.99", "1000000", "10000000").eligible is False
+    assert rd("1000000", "1000000", "10000000").eligible is False
+
+
+def test_growth_is_measured_against_a_small_previous_year_too() -> None:
+    # 1 yuan last year: 1.20 is +20%, 1.19 is not; only a previous year of 0 leaves the rate undefined (P-02)
+    assert rd_growth_met(D("1.20"), D("1"), POLICIES) is True
+    assert rd_growth_met(D("1.19"), D("1"), POLICIES) is False
+
+
+def test_zero_revenue_never_satisfies_the_ratio() -> None:
+    # "占营业收入比重3%以上": with no 营业收入 the share is undefined, so even +100% growth does not qualify
+    award = rd("1000000", "500000", "0")
+    assert (award.eligible, award.amount) == (False, ZERO)
+    assert award.reasons == ("研发费用1000000元未达2000000元", "研发费用占营业收入比重未达3%")
+    # …whereas a revenue of 1 yuan is a revenue: 1,000,000 ≥ 3% × 1
+    assert rd("1000000", "500000", "1").eligible is True
+
+
+def test_refusal_reasons_name_only_the_conditions_that_failed() -> None:
+    # ratio met (12%), growth not (0%): the reasons name the amount and the growth, not the ratio
+    assert rd("1200000", "1200000", "10000000").reasons == ("研发费用1200000元未达2000000元", "研发费用年增长未达20%")
+    # last year's R&D of 1 yuan is a known year (and 1 of 10 revenue meets the ratio): no "上年无研发费用" note
+    assert rd("1", "1", "10").reasons == ("研发费用1元未达2000000元", "研发费用年增长未达20%")
+
+
+def test_no_rd_at_all_is_refused_not_an_error() -> None:
+    assert rd("0", "0", "1000000").eligible is False
+
+
+def test_a_subsidy_of_exactly_100_wan_is_not_capped() -> None:
+    # no previous R&D, 10,000,000 of it: 存量 0 × 2% + 增量 10,000,000 × 10% = 1,000,000 = the cap (不超过 includes it)
+    award = rd("10000000", "0", "100000000")
+    assert (award.eligible, award.amount, award.reasons) == (True, D("1000000.00"), ())
+
+
+# ---------------------------------------------------------------- 二8, 二14, 二15
+
+
+def test_international_base_award_is_paid_under_item_14() -> None:
+    award = international_base_award(True, True, POLICIES)
+    assert (award.eligible, award.amount, award.basis) == (True, D("1000000.00"), (item(14),))
+    refused = international_base_award(True, False, POLICIES)
+    assert (refused.eligible, refused.amount) == (False, ZERO)
+
+
+def test_overseas_rd_award_edges() -> None:
+    # 二14 "按其海外研发投入的5%给予最高不超过500万元": 1 yuan → 0.05; 100,000,000 → exactly 5,000,000, not capped
+    small = overseas_rd_award(D("1"), False, POLICIES)
+    assert (small.eligible, small.amount, small.basis) == (True, D("0.05"), (item(14),))
+    at_cap = overseas_rd_award(D("100000000"), False, POLICIES)
+    assert (at_cap.amount, at_cap.reasons) == (D("5000000.00"), ())
+    for refused in (overseas_rd_award(D("1000"), True, POLICIES), overseas_rd_award(D("0"), False, POLICIES)):
+        assert (refused.eligible, refused.amount) == (False, ZERO)
+
+
+def test_excellent_maker_space_needs_a_superior_award() -> None:
+    # 二15 "按上级补助标准1:1配套": nothing to match without a superior award; 1 yuan is matched by 1 yuan
+    event, level = IncubatorEvent.EXCELLENT_MAKER_SPACE, CarrierLevel.NATIONAL
+    none = incubator_award(event, level, POLICIES, D("0"))
+    assert (none.eligible, none.amount) == (False, ZERO)
+    one = incubator_award(event, level, POLICIES, D("1"))
+    assert (one.eligible, one.amount, one.basis) == (True, D("1.00"), (item(15),))
+    assert one.lines[0].label.startswith("优秀国家众创空间")
+    assert incubator_award(event, CarrierLevel.PROVINCIAL, POLICIES, D("1")).lines[0].label.startswith("优秀省级")
+
+
+def test_insurance_compensation_is_paid_under_item_8() -> None:
+    # 二8 "补偿额为企业实际投保费用的80%": 1000 → 800
+    award = insurance_compensation(D("1000"), POLICIES)
+    assert (award.eligible, award.amount, award.basis) == (True, D("800.00"), (item(8),))
