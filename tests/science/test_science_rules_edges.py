@@ -6,16 +6,19 @@ from decimal import Decimal
 
 from science.parameters import policy_params, voucher_params
 from science.rules.policies_2023 import (
+    ITEMS,
     CarrierLevel,
     IncubatorEvent,
     RdSubsidyInput,
     incubator_award,
+    innovation_centre_city_minimum,
     insurance_compensation,
     international_base_award,
     item,
     overseas_rd_award,
     rd_growth_met,
     rd_subsidy,
+    tech_transfer_income_split,
 )
 from science.rules.voucher_subsidy import AuditPurpose, ServiceRequest, ServiceType, payable, subsidy
 
@@ -105,7 +108,7 @@ def test_a_subsidy_of_exactly_100_wan_is_not_capped() -> None:
     assert (award.eligible, award.amount, award.reasons) == (True, D("1000000.00"), ())
 
 
-# ---------------------------------------------------------------- 二8, 二14, 二15
+# ---------------------------------------------------------------- 二8, 二10, 二12, 二14, 二15
 
 
 def test_international_base_award_is_paid_under_item_14() -> None:
@@ -140,3 +143,46 @@ def test_insurance_compensation_is_paid_under_item_8() -> None:
     # 二8 "补偿额为企业实际投保费用的80%": 1000 → 800
     award = insurance_compensation(D("1000"), POLICIES)
     assert (award.eligible, award.amount, award.basis) == (True, D("800.00"), (item(8),))
+
+
+def test_item_10_city_minimum_is_an_award_under_item_10() -> None:
+    # "市财政合计补助经费不低于省财政补助经费的2倍": 1,000,000 → at least 2,000,000
+    award = innovation_centre_city_minimum(D("1000000"), POLICIES)
+    assert (award.eligible, award.amount, award.basis) == (True, D("2000000.00"), (item(10),))
+
+
+def test_item_12_no_transfer_income_exempts_nothing() -> None:
+    split = tech_transfer_income_split(D("0"), POLICIES)
+    assert (split.exempt, split.halved, split.taxable_base, split.basis) == (ZERO, ZERO, ZERO, item(12))
+
+
+# ---------------------------------------------------------------- 二7–16: every published target against the text
+
+# Each item's figures in the order the text gives them, 万元 converted to 元; 以上/不低于/达…以上 → ">=",
+# 不超过 → "<=", a fixed sum or rate → "=".
+PUBLISHED_TARGETS = {
+    # 7 "争取省财政补助资金4000万元以上,其中重大创新平台资金1000万元以上,…攻关资金3000万元以上"
+    7: [(">=", "40000000"), (">=", "10000000"), (">=", "30000000")],
+    # 8 "知识产权质押登记额达10亿元以上,科技金融合作贷款余额达2亿元以上…补偿额为企业实际投保费用的80%"
+    8: [(">=", "1000000000"), (">=", "200000000"), ("=", "0.80")],
+    9: [],
+    # 10 "争取省奖励资金1000万元以上,市财政合计补助经费不低于省财政补助经费的2倍"
+    10: [(">=", "10000000"), (">=", "2")],
+    # 11 "攻关项目10个以上,争取省财政补助经费3000万元以上…市级科技攻关项目80个以上,市财政补助总经费不低于4000万元"
+    11: [(">=", "10"), (">=", "30000000"), (">=", "80"), (">=", "40000000")],
+    # 12 "减按15%税率…技术转让所得不超过500万元的部分,免征"
+    12: [("=", "0.15"), ("<=", "5000000")],
+    # 13 "研发费用达200万元及以上…比重3%以上且…年增长20%以上…补助总额不超过100万元"
+    13: [(">=", "2000000"), (">=", "0.03"), (">=", "0.20"), ("<=", "1000000")],
+    # 14 "给予每家100万元奖励…最高不超过500万元的一次性奖励"
+    14: [("=", "1000000"), ("<=", "5000000")],
+    # 15 "国家级、省级科技企业孵化器分别给予300万元、100万元…国家级、省级众创空间给予20万元、10万元"
+    15: [("=", "3000000"), ("=", "1000000"), ("=", "200000"), ("=", "100000")],
+    # 16 "专项资金1000万元,用于资助青年科技人员的比例不低于50%…企业产学研合作资助专项资金300万元"
+    16: [("=", "10000000"), (">=", "0.50"), ("=", "3000000")],
+}
+
+
+def test_every_published_target_matches_the_text() -> None:
+    published = {entry.number: [(t.comparator, t.value) for t in entry.targets] for entry in ITEMS}
+    assert published == {n: [(c, D(v)) for c, v in targets] for n, targets in PUBLISHED_TARGETS.items()}
