@@ -1,6 +1,7 @@
 """Edges of 衢市科发高〔2022〕44号 and 衢政发〔2023〕1号 the other rules tests left open (found by `./dev mutate`,
 see docs/TESTING.md): each test pins one side of one edge or one condition of a compound test varied alone."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -102,6 +103,14 @@ def test_no_rd_at_all_is_refused_not_an_error() -> None:
     assert rd("0", "0", "1000000").eligible is False
 
 
+def test_no_previous_rd_is_named_as_the_reason_growth_cannot_be_measured() -> None:
+    # P-02: last year 0 → the growth rate is undefined, and the refusal says so
+    assert rd("1000000", "0", "10000000").reasons == (
+        "研发费用1000000元未达2000000元",
+        "研发费用年增长未达20%（上年无研发费用，增长率无法计算）",
+    )
+
+
 def test_a_subsidy_of_exactly_100_wan_is_not_capped() -> None:
     # no previous R&D, 10,000,000 of it: 存量 0 × 2% + 增量 10,000,000 × 10% = 1,000,000 = the cap (不超过 includes it)
     award = rd("10000000", "0", "100000000")
@@ -137,6 +146,13 @@ def test_excellent_maker_space_needs_a_superior_award() -> None:
     assert (one.eligible, one.amount, one.basis) == (True, D("1.00"), (item(15),))
     assert one.lines[0].label.startswith("优秀国家众创空间")
     assert incubator_award(event, CarrierLevel.PROVINCIAL, POLICIES, D("1")).lines[0].label.startswith("优秀省级")
+
+
+def test_the_matching_ratio_multiplies_the_superior_award() -> None:
+    # 1:1 today; a later version matching 1:2 would pay twice the superior award, not half of it
+    doubled = dataclasses.replace(POLICIES, excellent_maker_space_match_ratio=D("2"))
+    award = incubator_award(IncubatorEvent.EXCELLENT_MAKER_SPACE, CarrierLevel.NATIONAL, doubled, D("300000"))
+    assert award.amount == D("600000.00")
 
 
 def test_insurance_compensation_is_paid_under_item_8() -> None:
