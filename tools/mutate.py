@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import functools
 import hashlib
 import importlib
 import importlib.abc
@@ -129,17 +130,16 @@ def imported_modules(path: Path, package: str = "") -> set[str]:
 
 
 def tests_for(module: Module, universe: Sequence[Module]) -> list[Path]:
-    """Test files importing the module, or a rules module that (transitively) imports it."""
-    imports = {m.name: imported_modules(m.path, m.name.rpartition(".")[0]) for m in universe}
-    affected = {module.name}
-    grew = True
-    while grew:
-        grew = False
-        for name, deps in imports.items():
-            if name not in affected and deps & affected:
-                affected.add(name)
-                grew = True
-    return [path for path in sorted((ROOT / "tests").rglob("test_*.py")) if imported_modules(path) & affected]
+    """Test files importing the module, or a rules module that (transitively) imports it; for a rules module
+    only the API uses, the test files reaching it through any import chain."""
+    rules = {m.name for m in universe}
+    every = source_imports()
+    test_files = sorted((ROOT / "tests").rglob("test_*.py"))
+    for reach in (importing(module.name, {m: every[m] for m in rules}), importing(module.name, every)):
+        found = [path for path in test_files if imported_modules(path) & reach]
+        if found:
+            return found
+    return []
 
 
 def select(requested: Sequence[str], universe: Sequence[Module]) -> list[Module]:
@@ -429,22 +429,31 @@ def source_modules() -> dict[str, Path]:
     return found
 
 
-def importers(name: str) -> frozenset[str]:
-    """The module and every module that imports it, directly or through others: what a mutant makes stale."""
-    modules = source_modules()
-    imports = {
-        m: imported_modules(path, m if path.name == "__init__.py" else m.rpartition(".")[0])
-        for m, path in modules.items()
+@functools.cache
+def source_imports() -> dict[str, frozenset[str]]:
+    """What every module of qz_common and the services imports."""
+    return {
+        name: frozenset(imported_modules(path, name if path.name == "__init__.py" else name.rpartition(".")[0]))
+        for name, path in source_modules().items()
     }
-    stale = {name}
+
+
+def importing(name: str, imports: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The module and every module that imports it, directly or through others."""
+    reach = {name}
     grew = True
     while grew:
         grew = False
         for module, deps in imports.items():
-            if module not in stale and deps & stale:
-                stale.add(module)
+            if module not in reach and deps & reach:
+                reach.add(module)
                 grew = True
-    return frozenset(stale)
+    return frozenset(reach)
+
+
+def importers(name: str) -> frozenset[str]:
+    """What a mutant of ``name`` makes stale: the module and all its (transitive) importers."""
+    return importing(name, source_imports())
 
 
 def forget(names: frozenset[str]) -> None:
