@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+from expropriation.rules.clawback import clawback
+from expropriation.rules.declarations import recognise_area
 from expropriation.rules.fees import months_between, temporary_fee, voucher_valid_on
 from expropriation.rules.params import CityParams
 from expropriation.rules.persons import assess_member, assign_parents_across_households, resettlement_area
@@ -130,3 +132,19 @@ def test_a_work_kind_without_its_day_finds_nothing(city: CityParams, house: Make
     # 二(一) needs both the act and the day it was done to compare with the pre-announcement
     assessed = assess_building(city, 0, house(work_kind=WorkKind.NEW_BUILD), PRE, VALUATION)
     assert (assessed.category, assessed.finding) == (Category.RESIDENTIAL, None)
+
+
+# ---------------------------------------------------------------- 二(三) 面积认定, 四(一) 收回
+
+
+def test_a_certified_area_of_zero_or_a_fraction_is_recognised() -> None:
+    # only a negative area is an input error; 0 m² (a demolished part) and 0.5 m² are areas the certificate states
+    for area in (Decimal("0"), Decimal("0.5")):
+        assert recognise_area(area, None).area_m2 == area
+        assert recognise_area(None, area).area_m2 == area
+
+
+def test_clawback_recovers_even_a_small_overpayment() -> None:
+    # 四(一) "收回被骗取的安置资金": 0.50 paid beyond an entitlement of 0 is recovered; an item paid 0 recovers nothing
+    result = clawback({"moving_fee": Decimal("0.50"), "reward": Decimal("0")}, {})
+    assert (result.amount, result.by_item) == (Decimal("0.50"), {"moving_fee": Decimal("0.50")})
