@@ -4,6 +4,7 @@ Each test pins one side of one edge, or one condition of a compound test varied 
 are worked out from the clause in the comment.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -11,9 +12,11 @@ from decimal import Decimal
 from expropriation.rules.clawback import clawback
 from expropriation.rules.declarations import recognise_area
 from expropriation.rules.fees import months_between, temporary_fee, voucher_valid_on
-from expropriation.rules.params import CityParams
+from expropriation.rules.params import CityParams, Params
 from expropriation.rules.persons import assess_member, assign_parents_across_households, resettlement_area
-from expropriation.rules.types import Building, FlatType, Member, Method, WorkKind
+from expropriation.rules.quote import Quote, quote, validate
+from expropriation.rules.scope import state_land_out_of_scope
+from expropriation.rules.types import Building, FlatType, Land, Member, Method, QuoteInput, Use, WorkKind
 from expropriation.rules.valuation import Category, assess_building
 
 PRE = dt.date(2023, 6, 1)
@@ -21,6 +24,7 @@ DEADLINE = dt.date(2023, 9, 30)
 
 MakeMember = Callable[..., Member]
 MakeBuilding = Callable[..., Building]
+MakeHousehold = Callable[..., QuoteInput]
 VALUATION = dt.date(2023, 7, 1)
 
 
@@ -148,3 +152,94 @@ def test_clawback_recovers_even_a_small_overpayment() -> None:
     # 四(一) "收回被骗取的安置资金": 0.50 paid beyond an entitlement of 0 is recovered; an item paid 0 recovers nothing
     result = clawback({"moving_fee": Decimal("0.50"), "reward": Decimal("0")}, {})
     assert (result.amount, result.by_item) == (Decimal("0.50"), {"moving_fee": Decimal("0.50")})
+
+
+# ---------------------------------------------------------------- 三(四)1 scope; the quote's inputs and items
+
+
+def test_only_state_land_is_out_of_scope() -> None:
+    # 三(四)1 "涉及国有土地房屋征收的，按…国有土地房屋征收与补偿政策执行"
+    assert state_land_out_of_scope(Land.STATE) is True
+    assert state_land_out_of_scope(Land.COLLECTIVE) is False
+
+
+def test_same_day_dates_zero_values_and_this_year_s_house_are_valid_inputs(
+    household: MakeHousehold, member: MakeMember, house: MakeBuilding
+) -> None:
+    # every date may fall on the pre-announcement day itself, a baby may die on the day of birth, a price or area
+    # may be 0 or a fraction, a house may be built in the valuation year (成新率 100%): only what lies before or
+    # below these is refused
+    born = dt.date(2023, 7, 1)
+    validate(
+        dataclasses.replace(
+            household(),
+            signing_deadline=PRE,
+            valuation_date=PRE,
+            agreement_signed_on=PRE,
+            members=(member(born=born, died_on=born),),
+            buildings=(house("0"), house("0.5", year=PRE.year)),
+            appraised_price_per_m2=Decimal("0"),
+            market_price_per_m2=Decimal("0.5"),
+        )
+    )
+
+
+def amounts(q: Quote) -> dict[str, Decimal]:
+    return {i.code: i.amount for i in q.items}
+
+
+def test_an_item_amount_is_that_item_alone(household: MakeHousehold, params: Params) -> None:
+    # 三(四)7 货币补偿: one move × 3000 元
+    q = quote(household(), params)
+    assert q.amount("moving_fee") == Decimal("3000.00") == amounts(q)["moving_fee"]
+
+
+def test_the_unsigned_projection_is_said_only_while_unsigned(household: MakeHousehold, params: Params) -> None:
+    unsigned = quote(household(), params)
+    signed = quote(household(agreement_signed_on=dt.date(2023, 8, 1)), params)
+    assert any(n.startswith("尚未签约") for n in unsigned.notes)
+    assert not any(n.startswith("尚未签约") for n in signed.notes)
+
+
+def test_half_a_square_metre_beyond_the_resettlement_area_is_paid(
+    household: MakeHousehold, house: MakeBuilding, params: Params
+) -> None:
+    # 三(三)3(4) / 2(4): 160.5 m² legal against 160 m² 安置面积 → 0.5 m² × 3000 = 1500 元 at the appraised price
+    swap = quote(household(Method.PROPERTY_SWAP, buildings=(house("160.5"),)), params)
+    excess = {i.code: i for i in swap.items}["excess_area_monetary_compensation"]
+    assert (excess.amount, excess.basis) == (Decimal("1500.00"), "衢政发〔2023〕2号 三(三)3(4)")
+    voucher = quote(household(Method.HOUSE_VOUCHER, buildings=(house("160.5"),)), params)
+    assert {i.code: i for i in voucher.items}[
+        "excess_area_monetary_compensation"
+    ].basis == "衢政发〔2023〕2号 三(三)2(4)"
+
+
+def test_a_house_within_the_resettlement_area_is_valued_whole(household: MakeHousehold, params: Params) -> None:
+    # 150 m² ≤ 160 m²: the whole 重置价值 counts, with no share of it to state
+    house_value = {i.code: i for i in quote(household(Method.PROPERTY_SWAP), params).items}["house_replacement_value"]
+    assert "share_within_resettlement_area" not in house_value.inputs
+
+
+def test_a_voucher_on_one_square_metre_at_half_a_yuan_over_the_average_is_a_voucher(
+    household: MakeHousehold, house: MakeBuilding, params: Params
+) -> None:
+    # 三(三)2(2) 房票价格 = 市场价格 − 平均重置价格 = 1200.5 − 1200 = 0.5 元/m² > 0; × 160 m² 安置面积 = 80 元
+    q = quote(household(Method.HOUSE_VOUCHER, buildings=(house("1"),), market_price_per_m2=Decimal("1200.5")), params)
+    assert amounts(q)["house_voucher_value"] == Decimal("80.00")
+
+
+def test_a_purchase_at_exactly_the_voucher_value_leaves_no_remainder(household: MakeHousehold, params: Params) -> None:
+    # voucher value (9000 − 1200) × 160 = 1,248,000; a flat bought for exactly that uses it all: no 剩余价值
+    q = quote(household(Method.HOUSE_VOUCHER, voucher_purchase_price=Decimal("1248000")), params)
+    assert amounts(q)["house_voucher_value"] == Decimal("1248000.00")
+    assert "voucher_remainder_cash" not in amounts(q)
+
+
+def test_non_residential_newness_multiplies_when_a_version_applies_it(
+    household: MakeHousehold, house: MakeBuilding, params: Params
+) -> None:
+    # 三(四)2 非住宅 3 × 重置价; were 成新率 applied: 100 m² × 1200 × 3 × 0.80 = 288,000 (not ÷ 0.80 = 450,000)
+    applied = dataclasses.replace(params, city=dataclasses.replace(params.city, non_residential_applies_newness=True))
+    shop = house("100", use=Use.NON_RESIDENTIAL)
+    q = quote(household(buildings=(house(), shop)), applied)
+    assert amounts(q)["non_residential_compensation"] == Decimal("288000.00")
