@@ -243,3 +243,30 @@ def test_non_residential_newness_multiplies_when_a_version_applies_it(
     shop = house("100", use=Use.NON_RESIDENTIAL)
     q = quote(household(buildings=(house(), shop)), applied)
     assert amounts(q)["non_residential_compensation"] == Decimal("288000.00")
+
+
+def test_half_a_square_metre_of_flat_beyond_the_area_is_charged(household: MakeHousehold, params: Params) -> None:
+    # 三(三)3(3) "超出安置面积部分按市场评估价结算": a 160.5 m² flat on 160 m² → 0.5 m² × 10000 = 5000 元 charged
+    q = quote(
+        household(Method.PROPERTY_SWAP, flat_area_m2=Decimal("160.5"), flat_market_price_per_m2=Decimal("10000")),
+        params,
+    )
+    assert amounts(q)["swap_flat_price_beyond_area"] == Decimal("-5000.00")
+
+
+def test_the_homestead_note_is_given_only_while_the_district_rules_are_missing(
+    household: MakeHousehold, params: Params
+) -> None:
+    missing = quote(household(Method.HOMESTEAD, outside_urban_plan_area=True), params)
+    assert any("宅基地安置细则未录入" in n for n in missing.notes)
+    supplied = dataclasses.replace(params, district=dataclasses.replace(params.district, homestead_rules_supplied=True))
+    quoted = quote(household(Method.HOMESTEAD, outside_urban_plan_area=True), supplied)
+    assert not any("宅基地安置细则未录入" in n for n in quoted.notes)
+
+
+def test_fees_follow_any_residential_area_and_only_that(
+    household: MakeHousehold, house: MakeBuilding, params: Params
+) -> None:
+    # 三(四)6–7 are paid on the residential house: 0.5 m² is a house (搬迁费 3000 元), 0 m² is none
+    assert amounts(quote(household(buildings=(house("0.5"),)), params))["moving_fee"] == Decimal("3000.00")
+    assert "moving_fee" not in amounts(quote(household(buildings=(house("0"),)), params))
