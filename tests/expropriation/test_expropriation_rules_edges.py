@@ -270,3 +270,9 @@ def test_fees_follow_any_residential_area_and_only_that(
     # 三(四)6–7 are paid on the residential house: 0.5 m² is a house (搬迁费 3000 元), 0 m² is none
     assert amounts(quote(household(buildings=(house("0.5"),)), params))["moving_fee"] == Decimal("3000.00")
     assert "moving_fee" not in amounts(quote(household(buildings=(house("0"),)), params))
+
+
+def test_a_death_without_a_birth_date_is_a_valid_declaration(household: MakeHousehold, member: MakeMember) -> None:
+    # the dates are compared only when both are declared
+    undated = dataclasses.replace(member(died_on=dt.date(2023, 7, 1)), born_on=None)
+    validate(dataclasses.replace(household(), members=(undated,)))

@@ -24,6 +24,7 @@ from medinsurance.rules.performance import (
     whole_steps,
 )
 from medinsurance.rules.sanctions import AGGRAVATING, MITIGATING, STANDARDS, penalty, ratio_range
+from medinsurance.rules.workdays import DayKind, HolidayTable, YearSchedule, day_kind
 
 SANCTIONS = params("sanctions", dt.date(2023, 3, 1))
 PERFORMANCE = params("performance", dt.date(2023, 3, 1))
@@ -189,3 +190,13 @@ def test_outpatient_and_pharmacy_consequences_per_grade(category: Category) -> N
     assert d.consequences.reassess_after_months == 3
     assert any("暂停联网结算" in item for item in d.consequences.items)
     assert b.consequences.reassess_after_months is None
+
+
+# ---------------------------------------------------------------- 工作日
+
+
+def test_an_operator_entered_working_weekend_is_certain_not_provisional() -> None:
+    # a 调休 Saturday the operator entered from the published schedule is a 工作日 on that authority
+    saturday = dt.date(2027, 1, 2)
+    table = HolidayTable({2027: YearSchedule(working_weekends=frozenset({saturday}))})
+    assert day_kind(saturday, table) == DayKind(True, False, "operator")
