@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from medinsurance.parameters import params
+from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
 from medinsurance.rules.performance import (
     AssessmentInput,
     AssessmentResult,
@@ -23,6 +24,7 @@ from medinsurance.rules.performance import (
     score_table,
     whole_steps,
 )
+from medinsurance.rules.refusal import CASE_ITEMS, RefusalCase
 from medinsurance.rules.sanctions import AGGRAVATING, MITIGATING, STANDARDS, penalty, ratio_range
 from medinsurance.rules.workdays import DayKind, HolidayTable, YearSchedule, day_kind
 
@@ -200,3 +202,37 @@ def test_an_operator_entered_working_weekend_is_certain_not_provisional() -> Non
     saturday = dt.date(2027, 1, 2)
     table = HolidayTable({2027: YearSchedule(working_weekends=frozenset({saturday}))})
     assert day_kind(saturday, table) == DayKind(True, False, "operator")
+
+
+# ---------------------------------------------------------------- 二(三)2 不予受理 numbering, 四(四) 施行, 近N年内
+
+
+def test_refusal_cases_carry_the_item_numbers_of_the_text() -> None:
+    # 二(三)2: 医疗机构 (1)–(12), 零售药店 (1)–(8); the pharmacy list lacks 医疗机构 (1), (2), (9) and (10)
+    assert CASE_ITEMS == {
+        RefusalCase.NON_BASIC_SCOPE: (1, None),  # 以医疗美容、辅助生殖…为主要执业范围
+        RefusalCase.PRICE_POLICY: (2, None),  # 未执行…医药价格政策
+        RefusalCase.ADMIN_PENALTY_UNFULFILLED: (3, 1),  # 未依法履行行政处罚责任
+        RefusalCase.FRAUDULENT_APPLICATION: (4, 2),  # 弄虚作假…未满3年
+        RefusalCase.TERMINATED_FOR_VIOLATION: (5, 3),  # 因违法违规被解除医保协议未满3年
+        RefusalCase.TERMINATED_FOR_BREACH: (6, 4),  # 因违反医保协议约定…未满1年
+        RefusalCase.LEGAL_REP_PRIOR_TERMINATION: (7, 5),  # 法定代表人…曾因严重违法违规
+        RefusalCase.LEGAL_REP_DISHONEST: (8, 6),  # 法定代表人…被列入失信人名单
+        RefusalCase.MEDICAL_SERVICE_PENALTY: (9, None),  # 因医疗服务行为受到…处罚未满1年
+        RefusalCase.IRREGULAR_PRACTICE: (10, None),  # 近2年内有非法行医…
+        RefusalCase.SAME_ENTITY_SANCTIONED: (11, 7),  # 同一法人主体…1年内
+        RefusalCase.OTHER_LEGAL: (12, 8),  # 法律法规规定的其他不予受理的情形
+    }
+
+
+def test_the_measures_are_in_force_from_18_february_2023() -> None:
+    # 四(四) "自2023年2月18日起施行"
+    assert IN_FORCE_FROM == dt.date(2023, 2, 18)
+
+
+def test_within_recent_years_includes_both_ends() -> None:
+    # "近2年内": from the corresponding day 24 months back through the day itself
+    on = dt.date(2025, 3, 15)
+    assert within_recent(dt.date(2023, 3, 15), on, 24) and within_recent(on, on, 24)
+    assert not within_recent(dt.date(2023, 3, 14), on, 24)
+    assert not within_recent(dt.date(2025, 3, 16), on, 24)
