@@ -227,7 +227,7 @@ def test_refusal_cases_carry_the_item_numbers_of_the_text() -> None:
 
 def test_the_measures_are_in_force_from_18_february_2023() -> None:
     # 四(四) "自2023年2月18日起施行"
-    assert IN_FORCE_FROM == dt.date(2023, 2, 18)
+    assert dt.date(2023, 2, 18) == IN_FORCE_FROM
 
 
 def test_within_recent_years_includes_both_ends() -> None:
