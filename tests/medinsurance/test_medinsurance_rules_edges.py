@@ -24,7 +24,7 @@ from medinsurance.rules.performance import (
     score_table,
     whole_steps,
 )
-from medinsurance.rules.refusal import CASE_ITEMS, RefusalCase
+from medinsurance.rules.refusal import CASE_ITEMS, ApplicantRecord, RefusalCase, Termination, refusal_findings
 from medinsurance.rules.sanctions import AGGRAVATING, MITIGATING, STANDARDS, penalty, ratio_range
 from medinsurance.rules.workdays import DayKind, HolidayTable, YearSchedule, day_kind
 
@@ -236,3 +236,20 @@ def test_within_recent_years_includes_both_ends() -> None:
     assert within_recent(dt.date(2023, 3, 15), on, 24) and within_recent(on, on, 24)
     assert not within_recent(dt.date(2023, 3, 14), on, 24)
     assert not within_recent(dt.date(2025, 3, 16), on, 24)
+
+
+def test_an_event_on_the_application_day_itself_already_counts() -> None:
+    # "自发现之日起未满3年", "近2年内", "被解除医保协议未满1年": each window opens on the event's own day, so a
+    # fraud found, an irregular practice, a termination on the application day refuse the application that day
+    day = dt.date(2024, 5, 10)
+    record = ApplicantRecord(
+        fraud_found_on=(day,),
+        irregular_practice_on=(day,),
+        terminated_for_breach=(Termination(day, liabilities_fulfilled=True),),
+    )
+    found = {f.case for f in refusal_findings(record, day, False, params("refusal", day))}
+    assert found == {
+        RefusalCase.FRAUDULENT_APPLICATION,
+        RefusalCase.IRREGULAR_PRACTICE,
+        RefusalCase.TERMINATED_FOR_BREACH,
+    }
