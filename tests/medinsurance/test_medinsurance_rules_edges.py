@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from medinsurance.parameters import params
+from medinsurance.rules.agreements import first_term
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
 from medinsurance.rules.performance import (
     AssessmentInput,
@@ -253,3 +254,9 @@ def test_an_event_on_the_application_day_itself_already_counts() -> None:
         RefusalCase.IRREGULAR_PRACTICE,
         RefusalCase.TERMINATED_FOR_BREACH,
     }
+
+
+def test_a_new_agreement_is_not_voluntarily_suspended() -> None:
+    # 二(三)4 a first term runs to 31 December; 附件1 一(三)3 a voluntary 中止 exists only once applied for
+    agreement = first_term(dt.date(2023, 3, 1))
+    assert (agreement.ends_on, agreement.voluntary_suspension) == (dt.date(2023, 12, 31), False)
