@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from medinsurance.parameters import params
-from medinsurance.rules.agreements import first_term
+from medinsurance.rules.agreements import AgreementState, first_term, suspend
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
 from medinsurance.rules.performance import (
     AssessmentInput,
@@ -260,3 +260,14 @@ def test_a_new_agreement_is_not_voluntarily_suspended() -> None:
     # 二(三)4 a first term runs to 31 December; 附件1 一(三)3 a voluntary 中止 exists only once applied for
     agreement = first_term(dt.date(2023, 3, 1))
     assert (agreement.ends_on, agreement.voluntary_suspension) == (dt.date(2023, 12, 31), False)
+
+
+def test_a_suspension_of_a_single_day_is_allowed() -> None:
+    # 附件1 一(三)1 "中止时间原则上不得超过180日": one day is the shortest 中止, ending on the day it starts
+    day = dt.date(2023, 6, 1)
+    suspended = suspend(first_term(dt.date(2023, 3, 1)), day, 1, params("agreement", day))
+    assert (suspended.state, suspended.suspended_from, suspended.suspended_until) == (
+        AgreementState.SUSPENDED,
+        day,
+        day,
+    )
