@@ -11,7 +11,15 @@ from decimal import Decimal
 import pytest
 
 from medinsurance.parameters import params
-from medinsurance.rules.agreements import AgreementState, first_term, suspend
+from medinsurance.rules.agreements import (
+    AgreementState,
+    check_non_renewal_notice,
+    first_term,
+    resume,
+    status_on,
+    suspend,
+    terminate,
+)
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
 from medinsurance.rules.performance import (
     AssessmentInput,
@@ -262,6 +270,9 @@ def test_a_new_agreement_is_not_voluntarily_suspended() -> None:
     assert (agreement.ends_on, agreement.voluntary_suspension) == (dt.date(2023, 12, 31), False)
 
 
+AGREEMENT = params("agreement", dt.date(2023, 3, 1))
+
+
 def test_a_suspension_of_a_single_day_is_allowed() -> None:
     # 附件1 一(三)1 "中止时间原则上不得超过180日": one day is the shortest 中止, ending on the day it starts
     day = dt.date(2023, 6, 1)
@@ -271,3 +282,39 @@ def test_a_suspension_of_a_single_day_is_allowed() -> None:
         day,
         day,
     )
+
+
+def test_a_voluntary_suspension_counts_its_notice_from_the_request() -> None:
+    # 附件1 一(三)3 "应提前3个月…提出申请": requested 1 March, effective 1 June (exactly 3 months) is in time;
+    # it is the term's first 中止
+    suspended = suspend(
+        first_term(dt.date(2023, 1, 1)),
+        dt.date(2023, 6, 1),
+        30,
+        AGREEMENT,
+        voluntary=True,
+        notified_on=dt.date(2023, 3, 1),
+    )
+    assert (suspended.state, suspended.suspensions_this_term) == (AgreementState.SUSPENDED, 1)
+
+
+def test_non_renewal_notice_of_exactly_three_months_is_in_time() -> None:
+    check_non_renewal_notice(dt.date(2023, 9, 30), dt.date(2023, 12, 30), AGREEMENT)
+
+
+def test_a_suspension_reaching_the_last_day_of_the_term() -> None:
+    # 附件1 一(三)1 "中止期结束,未超过医保协议有效期的,医保协议可继续履行;超过…的,本协议期医保协议解除":
+    # on 31 December (the term's last day) the agreement is still suspended and may resume; on 1 January it ends
+    suspended = suspend(first_term(dt.date(2023, 1, 1)), dt.date(2023, 12, 1), 60, AGREEMENT)
+    assert status_on(suspended, dt.date(2023, 12, 31), AGREEMENT).state is AgreementState.SUSPENDED
+    assert resume(suspended, dt.date(2023, 12, 31), AGREEMENT).state is AgreementState.ACTIVE
+    ended = status_on(suspended, dt.date(2024, 1, 1), AGREEMENT)
+    assert (ended.state, ended.terminated_on) == (AgreementState.TERMINATED, dt.date(2024, 1, 1))
+
+
+def test_a_terminated_agreement_keeps_its_own_termination() -> None:
+    # terminated while suspended: the 180-day automatic 解除 no longer applies to it
+    suspended = suspend(first_term(dt.date(2023, 1, 1)), dt.date(2023, 2, 1), 30, AGREEMENT)
+    ended = terminate(suspended, dt.date(2023, 2, 10), "违规", "五(三)5(16)")
+    later = status_on(ended, dt.date(2023, 12, 1), AGREEMENT)
+    assert (later.terminated_on, later.reason) == (dt.date(2023, 2, 10), "违规")
