@@ -20,6 +20,7 @@ from medinsurance.rules.agreements import (
     suspend,
     terminate,
 )
+from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, step
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
 from medinsurance.rules.performance import (
     AssessmentInput,
@@ -318,3 +319,31 @@ def test_a_terminated_agreement_keeps_its_own_termination() -> None:
     ended = terminate(suspended, dt.date(2023, 2, 10), "违规", "五(三)5(16)")
     later = status_on(ended, dt.date(2023, 12, 1), AGREEMENT)
     assert (later.terminated_on, later.reason) == (dt.date(2023, 2, 10), "违规")
+
+
+# ---------------------------------------------------------------- 二(三) 申请, 补正, 评估
+
+
+PROCESS = params("process", dt.date(2023, 3, 1))
+
+
+def test_a_pre_registered_institution_has_no_failures_and_no_excluded_days() -> None:
+    fresh = Application(AppState.TRIAL, dt.date(2023, 3, 1))
+    assert (fresh.failures, fresh.excluded_working_days) == (0, 0)
+
+
+def test_a_resubmission_starts_with_no_excluded_days() -> None:
+    # 二(三)3 "机构补充材料时间不计入评估期限" concerns one evaluation: a new application starts from nothing
+    barred = dataclasses.replace(
+        Application(AppState.BARRED, dt.date(2022, 1, 1)), barred_until=dt.date(2023, 5, 31), excluded_working_days=4
+    )
+    assert step(barred, AppEvent.SUBMIT, dt.date(2023, 6, 1), PROCESS).excluded_working_days == 0
+
+
+def test_a_supplement_is_completed_once() -> None:
+    # 二(三)2 "材料不齐应一次性告知": once completed, there is no open supplement to complete again
+    submitted = step(Application(AppState.TRIAL, dt.date(2023, 3, 1)), AppEvent.SUBMIT, dt.date(2023, 6, 1), PROCESS)
+    requested = step(submitted, AppEvent.REQUEST_SUPPLEMENT, dt.date(2023, 6, 15), PROCESS)
+    completed = step(requested, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 16), PROCESS)
+    with pytest.raises(ProcessError, match="无补正"):
+        step(completed, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 19), PROCESS)
