@@ -347,3 +347,11 @@ def test_a_supplement_is_completed_once() -> None:
     completed = step(requested, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 16), PROCESS)
     with pytest.raises(ProcessError, match="无补正"):
         step(completed, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 19), PROCESS)
+    with pytest.raises(ProcessError, match="无补正"):  # nor can it lapse afterwards
+        step(completed, AppEvent.LAPSE_SUPPLEMENT, dt.date(2023, 7, 31), PROCESS)
+
+
+def test_a_provisional_deadline_keeps_the_application_provisional() -> None:
+    # a deadline once counted without a published holiday schedule stays flagged, even when the next one is certain
+    submitted = Application(AppState.SUBMITTED, dt.date(2023, 3, 1), submitted_on=dt.date(2023, 6, 1), provisional=True)
+    assert step(submitted, AppEvent.ACCEPT, dt.date(2023, 6, 5), PROCESS).provisional is True
