@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -32,7 +33,6 @@ import tomllib
 import types
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -91,7 +91,7 @@ ROUNDING_SWAPS = {
 # ---------------------------------------------------------------- modules and their tests
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Module:
     name: str
     path: Path
@@ -159,7 +159,7 @@ def select(requested: Sequence[str], universe: Sequence[Module]) -> list[Module]
 # ---------------------------------------------------------------- mutants
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Mutant:
     module: Module
     key: tuple[str, int, int, int, int]  # node type and position: finds the node again in a fresh parse
@@ -169,11 +169,13 @@ class Mutant:
     qualname: str
     original: str
     mutated: str
+    repeat: int = 0  # the same change on an identical line earlier in the same function
 
     @property
     def id(self) -> str:
         """Stable across edits elsewhere in the file: module, function and the code before and after."""
-        text = "\0".join((self.module.name, self.qualname, self.original, self.mutated, str(self.slot)))
+        parts = (self.module.name, self.qualname, self.original, self.mutated, str(self.slot))
+        text = "\0".join(parts + ((str(self.repeat),) if self.repeat else ()))
         return f"{self.module.short}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
@@ -329,7 +331,13 @@ def mutants_of(module: Module) -> list[Mutant]:
             else:
                 original, mutated = ast.unparse(node), ast.unparse(changed)
             found.append(Mutant(module, node_key(node), slot, kind, line, qualname, original, mutated))
-    return sorted(found, key=lambda m: (m.line, m.key, m.slot))
+    numbered: list[Mutant] = []
+    seen: dict[tuple[str, str, str, int], int] = {}
+    for m in sorted(found, key=lambda m: (m.line, m.key, m.slot)):
+        same = (m.qualname, m.original, m.mutated, m.slot)
+        numbered.append(dataclasses.replace(m, repeat=seen.get(same, 0)))
+        seen[same] = seen.get(same, 0) + 1
+    return numbered
 
 
 def mutated_code(mutant: Mutant) -> types.CodeType:
@@ -472,7 +480,7 @@ def equivalents() -> dict[str, str]:
     return table
 
 
-@dataclass
+@dataclasses.dataclass
 class Score:
     module: str
     total: int = 0

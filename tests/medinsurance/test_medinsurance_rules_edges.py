@@ -355,3 +355,20 @@ def test_a_provisional_deadline_keeps_the_application_provisional() -> None:
     # a deadline once counted without a published holiday schedule stays flagged, even when the next one is certain
     submitted = Application(AppState.SUBMITTED, dt.date(2023, 3, 1), submitted_on=dt.date(2023, 6, 1), provisional=True)
     assert step(submitted, AppEvent.ACCEPT, dt.date(2023, 6, 5), PROCESS).provisional is True
+
+
+def test_a_reevaluation_starts_afresh_and_only_from_a_failure() -> None:
+    # 二(三)3 "整改3个月后方可再次评估": a new 20-工作日 evaluation, no supplement days carried over, the provisional
+    # flag kept; a second 再次评估 needs a second failure first
+    failed = Application(
+        AppState.FAILED,
+        dt.date(2023, 3, 1),
+        failures=1,
+        excluded_working_days=4,
+        reevaluation_from=dt.date(2023, 10, 9),
+        provisional=True,
+    )
+    again = step(failed, AppEvent.REEVALUATE, dt.date(2023, 10, 9), PROCESS)
+    assert (again.state, again.excluded_working_days, again.provisional) == (AppState.ACCEPTED, 0, True)
+    with pytest.raises(ProcessError, match="不可再次评估"):
+        step(again, AppEvent.REEVALUATE, dt.date(2023, 10, 10), PROCESS)
