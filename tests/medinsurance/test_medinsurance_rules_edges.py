@@ -20,7 +20,7 @@ from medinsurance.rules.agreements import (
     suspend,
     terminate,
 )
-from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, step
+from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, extend_for_supplement, step
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
 from medinsurance.rules.performance import (
     AssessmentInput,
@@ -372,3 +372,17 @@ def test_a_reevaluation_starts_afresh_and_only_from_a_failure() -> None:
     assert (again.state, again.excluded_working_days, again.provisional) == (AppState.ACCEPTED, 0, True)
     with pytest.raises(ProcessError, match="不可再次评估"):
         step(again, AppEvent.REEVALUATE, dt.date(2023, 10, 10), PROCESS)
+
+
+def test_a_one_day_supplement_on_the_acceptance_day_extends_the_evaluation() -> None:
+    # "机构补充材料时间不计入评估期限": a supplement on Monday 5 June 2023, the day of acceptance itself, is one
+    # 工作日 not counted. From 6 June, 20 工作日 (端午 22–23 June off, Sunday 25 June 调休 on) end on 4 July;
+    # with the one excluded day, on 5 July
+    accepted = Application(AppState.ACCEPTED, dt.date(2023, 3, 1), accepted_on=dt.date(2023, 6, 5), provisional=True)
+    day = dt.date(2023, 6, 5)
+    extended = extend_for_supplement(accepted, day, day, PROCESS)
+    assert (extended.excluded_working_days, extended.evaluation_deadline) == (1, dt.date(2023, 7, 5))
+    assert extended.provisional is True
+    passed = dataclasses.replace(accepted, state=AppState.PASSED)
+    with pytest.raises(ProcessError, match="仅评估期间"):
+        extend_for_supplement(passed, day, day, PROCESS)
