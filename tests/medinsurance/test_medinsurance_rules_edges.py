@@ -22,6 +22,7 @@ from medinsurance.rules.agreements import (
 )
 from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, extend_for_supplement, step
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
+from medinsurance.rules.conduct import SettlementStatus, check_password, outage_status
 from medinsurance.rules.performance import (
     AssessmentInput,
     AssessmentResult,
@@ -386,3 +387,42 @@ def test_a_one_day_supplement_on_the_acceptance_day_extends_the_evaluation() -> 
     passed = dataclasses.replace(accepted, state=AppState.PASSED)
     with pytest.raises(ProcessError, match="仅评估期间"):
         extend_for_supplement(passed, day, day, PROCESS)
+
+
+# ---------------------------------------------------------------- 附件2 行为规范
+
+
+CONDUCT = params("conduct", dt.date(2023, 3, 1))
+
+
+def test_an_outage_repaired_at_the_moment_looked_at_is_over() -> None:
+    failed = dt.datetime(2023, 6, 1, 8, 0)
+    at = failed + dt.timedelta(hours=30)
+    assert outage_status(failed, at, CONDUCT, repaired_at=at).status is SettlementStatus.NORMAL
+
+
+def test_the_48_hour_window_opens_at_the_moment_of_the_request() -> None:
+    # "未正常运行超过24小时的…即被自动暂停…可…申请临时开通48小时医保结算服务": requested the moment after the
+    # 24 hours, the window is open at the very moment of the request
+    failed = dt.datetime(2023, 6, 1, 8, 0)
+    requested = failed + dt.timedelta(hours=24, minutes=1)
+    status = outage_status(failed, requested, CONDUCT, window_requested_at=requested)
+    assert (status.status, status.window_until) == (
+        SettlementStatus.TEMPORARY_WINDOW,
+        requested + dt.timedelta(hours=48),
+    )
+
+
+def test_a_request_before_the_suspension_opens_no_window() -> None:
+    # the window is only for a suspended system: a request at exactly 24 hours (not yet 超过) is not one
+    failed = dt.datetime(2023, 6, 1, 8, 0)
+    limit = failed + dt.timedelta(hours=24)
+    status = outage_status(failed, limit + dt.timedelta(hours=1), CONDUCT, window_requested_at=limit)
+    assert (status.status, status.window_until) == (SettlementStatus.SUSPENDED, None)
+
+
+def test_password_letters_at_the_ends_of_the_alphabet_count() -> None:
+    # 附件2 一(一)3 "6位以上大小字母加数字": Z, a and z are letters like any other
+    assert check_password("Zabcd1", CONDUCT).ok is True
+    assert check_password("ABCDz1", CONDUCT).ok is True
+    assert check_password("ABCDa1", CONDUCT).ok is True
