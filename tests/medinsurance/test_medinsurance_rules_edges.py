@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from testkit import id_number
 
 from medinsurance.parameters import params
 from medinsurance.rules.agreements import (
@@ -22,7 +23,15 @@ from medinsurance.rules.agreements import (
 )
 from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, extend_for_supplement, step
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
-from medinsurance.rules.conduct import SettlementStatus, check_password, outage_status
+from medinsurance.rules.conduct import (
+    ProxyGround,
+    ProxyRequest,
+    Relationship,
+    SettlementStatus,
+    check_password,
+    check_proxy,
+    outage_status,
+)
 from medinsurance.rules.performance import (
     AssessmentInput,
     AssessmentResult,
@@ -426,3 +435,19 @@ def test_password_letters_at_the_ends_of_the_alphabet_count() -> None:
     assert check_password("Zabcd1", CONDUCT).ok is True
     assert check_password("ABCDz1", CONDUCT).ok is True
     assert check_password("ABCDa1", CONDUCT).ok is True
+    assert check_password("ABcde0", CONDUCT).ok is True  # and 0 and 9 are digits
+    assert check_password("ABcde9", CONDUCT).ok is True
+
+
+def test_the_first_change_of_agent_in_a_year_is_allowed() -> None:
+    # 附件2 二(四) "其他委托人一个医保年度内可以变更一次代理人": with no change counted yet, a change is allowed
+    request = ProxyRequest(
+        principal_id=id_number("330802", dt.date(1950, 1, 1)),
+        agent_id=id_number("330802", dt.date(1980, 1, 1)),
+        ground=ProxyGround.MOBILITY,
+        relationship=Relationship.CLOSE_RELATIVE,
+    )
+    decision = check_proxy(
+        request, dt.date(2024, 3, 1), CONDUCT, principal_active_agents=0, agent_active_principals=0, is_change=True
+    )
+    assert (decision.allowed, decision.problems) == (True, ())
