@@ -451,3 +451,13 @@ def test_the_first_change_of_agent_in_a_year_is_allowed() -> None:
         request, dt.date(2024, 3, 1), CONDUCT, principal_active_agents=0, agent_active_principals=0, is_change=True
     )
     assert (decision.allowed, decision.problems) == (True, ())
+    # a further agent (not a change of agent) is no change, even after this year's one change
+    further = check_proxy(
+        request,
+        dt.date(2024, 3, 1),
+        CONDUCT,
+        principal_active_agents=1,
+        agent_active_principals=0,
+        principal_changes_this_year=1,
+    )
+    assert further.allowed is True
