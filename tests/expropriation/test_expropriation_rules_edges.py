@@ -276,3 +276,8 @@ def test_a_death_without_a_birth_date_is_a_valid_declaration(household: MakeHous
     # the dates are compared only when both are declared
     undated = dataclasses.replace(member(died_on=dt.date(2023, 7, 1)), born_on=None)
     validate(dataclasses.replace(household(), members=(undated,)))
+
+
+def test_a_voucher_buys_new_housing_only_when_declared(household: MakeHousehold, params: Params) -> None:
+    # 三(三)2(5) 购买新建商品房奖励 needs the household to declare the purchase; undeclared, no reward line
+    assert "voucher_new_housing_reward" not in amounts(quote(household(Method.HOUSE_VOUCHER), params))
