@@ -24,13 +24,17 @@ from medinsurance.rules.agreements import (
 from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, extend_for_supplement, step
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
 from medinsurance.rules.conduct import (
+    DiseaseKind,
     ProxyGround,
     ProxyRequest,
     Relationship,
     SettlementStatus,
+    check_dispensing,
     check_password,
     check_proxy,
     outage_status,
+    price_split,
+    proxy_year_bounds,
 )
 from medinsurance.rules.performance import (
     AssessmentInput,
@@ -461,3 +465,26 @@ def test_the_first_change_of_agent_in_a_year_is_allowed() -> None:
         principal_changes_this_year=1,
     )
     assert further.allowed is True
+
+
+def test_one_day_of_medicine_is_a_dispensing_and_none_is_not() -> None:
+    # 附件2 二(五) "急性病不超过7天量": 1 to 7 days; a dispensing of 0 days is no dispensing
+    assert check_dispensing(DiseaseKind.ACUTE, 1, CONDUCT).ok is True
+    assert check_dispensing(DiseaseKind.ACUTE, 0, CONDUCT).ok is False
+
+
+def test_zero_prices_and_quantities_are_valid_and_each_negative_alone_is_refused() -> None:
+    # 附件2 二(六) "超额部分经办机构不予支付": a free item, a zero standard (all unpaid), nothing sold are all lines
+    assert price_split(Decimal("0"), Decimal("0"), Decimal("1")).payable == Decimal("0.00")
+    all_excess = price_split(Decimal("0.5"), Decimal("0"), Decimal("1"))
+    assert (all_excess.payable, all_excess.unpaid_excess) == (Decimal("0.00"), Decimal("0.50"))
+    assert price_split(Decimal("10"), Decimal("8"), Decimal("0")).payable == Decimal("0.00")
+    assert price_split(Decimal("0.5"), Decimal("0.5"), Decimal("0.5")).payable == Decimal("0.25")
+    for negative in (("-1", "8", "1"), ("10", "-1", "1"), ("10", "8", "-1")):
+        with pytest.raises(ValueError):
+            price_split(*map(Decimal, negative))
+
+
+def test_the_insurance_year_is_the_calendar_year() -> None:
+    # reading A-17: the 医保年度 of 代配药 changes runs from 1 January to 31 December
+    assert proxy_year_bounds(dt.date(2024, 2, 29)) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
