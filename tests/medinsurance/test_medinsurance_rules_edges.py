@@ -36,6 +36,7 @@ from medinsurance.rules.conduct import (
     price_split,
     proxy_year_bounds,
 )
+from medinsurance.rules.eligibility import InstitutionFacts, InstitutionType, institution_conditions, who_may_apply
 from medinsurance.rules.performance import (
     AssessmentInput,
     AssessmentResult,
@@ -488,3 +489,42 @@ def test_zero_prices_and_quantities_are_valid_and_each_negative_alone_is_refused
 def test_the_insurance_year_is_the_calendar_year() -> None:
     # reading A-17: the 医保年度 of 代配药 changes runs from 1 January to 31 December
     assert proxy_year_bounds(dt.date(2024, 2, 29)) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+
+# ---------------------------------------------------------------- 二(一)–(二) who may apply, 基本条件
+
+
+def test_internet_institutions_cite_their_own_kind_s_clause() -> None:
+    # 二(一)1 互联网医院 (医疗机构), 二(二)1 互联网药店 (零售药店)
+    assert who_may_apply(InstitutionType.INTERNET_HOSPITAL).basis == "衢医保发〔2023〕8号 二(一)1"
+    assert who_may_apply(InstitutionType.INTERNET_PHARMACY).basis == "衢医保发〔2023〕8号 二(二)1"
+
+
+ADMISSION = params("admission", dt.date(2023, 6, 1))
+
+
+def unmet(**facts: object) -> set[str]:
+    base = InstitutionFacts(kind=InstitutionType.PRIMARY_CARE, operating_since=dt.date(2020, 1, 1))
+    found = institution_conditions(dataclasses.replace(base, **facts), dt.date(2023, 6, 1), ADMISSION)  # type: ignore[arg-type]
+    return {u.code for u in found}
+
+
+def test_an_undeclared_condition_is_an_unmet_condition() -> None:
+    # 二(一)2 "应当同时具备以下基本条件": what the institution has not declared, it has not shown
+    assert unmet() == {"physician", "insurance_staff", "rules", "information_system", "inventory"}
+    assert unmet(kind=InstitutionType.BLIND_MASSAGE) == {
+        "massage_staff",
+        "massage_beds",
+        "massage_area",
+        "insurance_staff",
+        "rules",
+        "information_system",
+        "inventory",
+    }
+
+
+def test_a_responsible_leader_and_an_insurance_officer_are_each_required() -> None:
+    # 二(一)2(3) "机构领导负责医保工作并配备专(兼)职医保管理人员": each half varied alone
+    assert "insurance_staff" in unmet(leader_responsible=True)
+    assert "insurance_staff" in unmet(insurance_staff=1)
+    assert "insurance_staff" not in unmet(leader_responsible=True, insurance_staff=1)
