@@ -36,7 +36,15 @@ from medinsurance.rules.conduct import (
     price_split,
     proxy_year_bounds,
 )
-from medinsurance.rules.eligibility import InstitutionFacts, InstitutionType, institution_conditions, who_may_apply
+from medinsurance.rules.eligibility import (
+    Employee,
+    InstitutionFacts,
+    InstitutionType,
+    PharmacyFacts,
+    institution_conditions,
+    pharmacy_conditions,
+    who_may_apply,
+)
 from medinsurance.rules.performance import (
     AssessmentInput,
     AssessmentResult,
@@ -528,3 +536,33 @@ def test_a_responsible_leader_and_an_insurance_officer_are_each_required() -> No
     assert "insurance_staff" in unmet(leader_responsible=True)
     assert "insurance_staff" in unmet(insurance_staff=1)
     assert "insurance_staff" not in unmet(leader_responsible=True, insurance_staff=1)
+
+
+def pharmacy_unmet(on: dt.date, *pharmacists: Employee) -> set[str]:
+    facts = PharmacyFacts(True, dt.date(2020, 1, 1), pharmacists=pharmacists)
+    return {u.code for u in pharmacy_conditions(facts, on, ADMISSION)}
+
+
+def test_an_undeclared_pharmacy_condition_is_unmet() -> None:
+    assert pharmacy_unmet(dt.date(2023, 6, 1)) == {
+        "pharmacist",
+        "insurance_staff",
+        "classification",
+        "rules",
+        "information_system",
+        "business_scope",
+        "non_drug_area",
+        "inventory",
+    }
+
+
+def test_a_pharmacist_s_contract_counts_from_its_first_through_its_last_day() -> None:
+    # 二(二)1(2) "签订1年以上劳动合同且在合同期内": both contract dates inclusive; a contract not yet begun,
+    # even an open-ended one, is not one the pharmacist is "在…期内" of
+    year = Employee(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert "pharmacist" not in pharmacy_unmet(dt.date(2023, 1, 1), year)
+    assert "pharmacist" not in pharmacy_unmet(dt.date(2023, 12, 31), year)
+    assert "pharmacist" in pharmacy_unmet(dt.date(2024, 1, 1), year)
+    starting = Employee(dt.date(2023, 6, 2), None)
+    assert "pharmacist" in pharmacy_unmet(dt.date(2023, 6, 1), starting)
+    assert "pharmacist" not in pharmacy_unmet(dt.date(2023, 6, 2), starting)
