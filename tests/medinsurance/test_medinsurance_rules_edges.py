@@ -569,6 +569,6 @@ def test_a_pharmacist_s_contract_counts_from_its_first_through_its_last_day() ->
 
 
 def test_a_pharmacy_declaring_no_non_drug_area_sells_none() -> None:
-    # 二(二)1(7) "经营面积不得超过总经营面积的20%": undeclared, the non-drug area is 0, within 20% of even 4 m²
-    facts = PharmacyFacts(True, dt.date(2020, 1, 1), total_area_m2=Decimal("4"))
+    # 二(二)1(7) "经营面积不得超过总经营面积的20%": undeclared, the non-drug area is 0, within 20% of even 1 m²
+    facts = PharmacyFacts(True, dt.date(2020, 1, 1), total_area_m2=Decimal("1"))
     assert "non_drug_area" not in {u.code for u in pharmacy_conditions(facts, dt.date(2023, 6, 1), ADMISSION)}

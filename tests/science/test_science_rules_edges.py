@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from science.parameters import policy_params, voucher_params
+from science.rules.basis import IN_FORCE_FROM
 from science.rules.policies_2023 import (
     ITEMS,
     CarrierLevel,
@@ -202,3 +203,8 @@ PUBLISHED_TARGETS = {
 def test_every_published_target_matches_the_text() -> None:
     published = {entry.number: [(t.comparator, t.value) for t in entry.targets] for entry in ITEMS}
     assert published == {n: [(c, D(v)) for c, v in targets] for n, targets in PUBLISHED_TARGETS.items()}
+
+
+def test_the_2022_measures_are_in_force_from_1_january_2023() -> None:
+    # 43号 四 "本办法自2023年1月1日起实施", 44号 六 "本办法自2023年1月1日起执行"
+    assert dt.date(2023, 1, 1) == IN_FORCE_FROM
