@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from science.parameters import policy_params, voucher_params
 from science.rules.basis import IN_FORCE_FROM
+from science.rules.credit import CreditKind, CreditRecord, active_bans
 from science.rules.policies_2023 import (
     ITEMS,
     CarrierLevel,
@@ -208,3 +209,11 @@ def test_every_published_target_matches_the_text() -> None:
 def test_the_2022_measures_are_in_force_from_1_january_2023() -> None:
     # 43号 四 "本办法自2023年1月1日起实施", 44号 六 "本办法自2023年1月1日起执行"
     assert dt.date(2023, 1, 1) == IN_FORCE_FROM
+
+
+def test_a_ban_is_in_force_on_the_day_it_is_decided() -> None:
+    # 44号 五(二) "3年内不再给予…支持": the three years run from the decision day itself
+    decided = dt.date(2023, 5, 10)
+    record = CreditRecord(CreditKind.VOUCHER_FRAUD, decided, 3)
+    assert [ban.since for ban in active_bans([record], decided)] == [decided]
+    assert active_bans([record], decided - dt.timedelta(days=1)) == []
