@@ -5,9 +5,10 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from science.parameters import policy_params, voucher_params
+from science.parameters import institute_params, policy_params, voucher_params
 from science.rules.basis import IN_FORCE_FROM
 from science.rules.credit import CreditKind, CreditRecord, active_bans
+from science.rules.institute_management import InstituteStatus, RevocationGround, revoke, upgrade_to_provincial
 from science.rules.policies_2023 import (
     ITEMS,
     CarrierLevel,
@@ -22,6 +23,13 @@ from science.rules.policies_2023 import (
     rd_growth_met,
     rd_subsidy,
     tech_transfer_income_split,
+)
+from science.rules.voucher_lifecycle import (
+    ApplicantKind,
+    ApplicantProfile,
+    ClaimContext,
+    claim_problems,
+    priority_grounds,
 )
 from science.rules.voucher_subsidy import AuditPurpose, ServiceRequest, ServiceType, payable, subsidy
 
@@ -217,3 +225,28 @@ def test_a_ban_is_in_force_on_the_day_it_is_decided() -> None:
     record = CreditRecord(CreditKind.VOUCHER_FRAUD, decided, 3)
     assert [ban.since for ban in active_bans([record], decided)] == [decided]
     assert active_bans([record], decided - dt.timedelta(days=1)) == []
+
+
+def test_a_claim_on_the_first_day_in_force_by_an_undeclared_enterprise_is_clean() -> None:
+    # 44号 六 "自2023年1月1日起执行", 二 创新券支持对象为有创新需求的企业: an enterprise is taken to have the need
+    # unless it is said otherwise, and no priority ground is assumed without its certificate
+    new_year = dt.date(2023, 1, 1)
+    profile = ApplicantProfile(ApplicantKind.ENTERPRISE)
+    claim = ClaimContext(new_year, D("10000"), D("100000"), new_year, dt.date(2023, 12, 31), D("0"), profile)
+    assert claim_problems(claim, VOUCHERS) == []
+    assert priority_grounds(profile, new_year) == []
+
+
+def test_a_false_materials_ban_is_in_force_on_its_decision_day() -> None:
+    # 43号 三(六) "三年内不得申报各项科技计划项目", counted from the decision day itself
+    decided = dt.date(2023, 5, 10)
+    ban = revoke(RevocationGround.FALSE_MATERIALS, decided, institute_params(decided)).ban
+    assert ban is not None
+    assert ban.active_on(decided) is True
+    assert ban.active_on(decided - dt.timedelta(days=1)) is False
+
+
+def test_a_recognised_institute_may_be_upgraded() -> None:
+    # 43号 三(四) "升级为省级企业研发机构的，不再纳入市级企业研究院管理序列"
+    upgrade = upgrade_to_provincial(InstituteStatus.RECOGNISED)
+    assert (upgrade.allowed, upgrade.status) == (True, InstituteStatus.UPGRADED)
