@@ -237,6 +237,14 @@ def test_a_claim_on_the_first_day_in_force_by_an_undeclared_enterprise_is_clean(
     assert priority_grounds(profile, new_year) == []
 
 
+def test_a_claim_of_one_yuan_on_the_pool_s_last_day_is_clean() -> None:
+    # 四(二) 定额发放: the batch's closing day is inside its window, and any positive amount may be claimed
+    last = dt.date(2023, 12, 31)
+    profile = ApplicantProfile(ApplicantKind.ENTREPRENEUR)
+    claim = ClaimContext(last, D("1"), D("100000"), dt.date(2023, 1, 1), last, D("0"), profile)
+    assert claim_problems(claim, VOUCHERS) == []
+
+
 def test_a_false_materials_ban_is_in_force_on_its_decision_day() -> None:
     # 43号 三(六) "三年内不得申报各项科技计划项目", counted from the decision day itself
     decided = dt.date(2023, 5, 10)
