@@ -28,8 +28,12 @@ from science.rules.voucher_lifecycle import (
     ApplicantKind,
     ApplicantProfile,
     ClaimContext,
+    RedemptionContext,
+    RedemptionMaterials,
     claim_problems,
+    old_rules_problem,
     priority_grounds,
+    redemption_problems,
 )
 from science.rules.voucher_subsidy import AuditPurpose, ServiceRequest, ServiceType, payable, subsidy
 
@@ -258,3 +262,18 @@ def test_a_recognised_institute_may_be_upgraded() -> None:
     # 43号 三(四) "升级为省级企业研发机构的，不再纳入市级企业研究院管理序列"
     upgrade = upgrade_to_provincial(InstituteStatus.RECOGNISED)
     assert (upgrade.allowed, upgrade.status) == (True, InstituteStatus.UPGRADED)
+
+
+def test_vouchers_used_from_1_january_2023_follow_the_new_measures() -> None:
+    # 六 "2022年12月31日前已使用创新券，相关兑付依照…〔2020〕4号执行"
+    assert old_rules_problem(dt.date(2023, 1, 1)) is None
+    assert old_rules_problem(dt.date(2022, 12, 31)) is not None
+
+
+def test_a_voucher_used_on_its_issue_day_or_its_last_valid_day_is_redeemable() -> None:
+    # 四(二) 有效期3个月 (15 January → 15 April inclusive, G-01); 四(一) used no earlier than issued
+    issued = dt.date(2023, 1, 15)
+    paid = RedemptionMaterials("HT-2023-001", True, True, "FP-0001", True, D("10000"), D("10000"))
+    for used in (issued, dt.date(2023, 4, 15)):
+        context = RedemptionContext(dt.date(2023, 4, 15), used, issued, "active", paid, False, True, False, False)
+        assert redemption_problems(context, VOUCHERS) == [], used
