@@ -3,11 +3,26 @@ see docs/TESTING.md): each test pins one side of one edge or one condition of a 
 
 import dataclasses
 import datetime as dt
+import json
 from decimal import Decimal
+from typing import Any
 
+from science_testdata import eligibility_body
+
+from science.api.rules import to_application
+from science.api.schemas import InstituteEligibilityIn
 from science.parameters import institute_params, policy_params, voucher_params
 from science.rules.basis import IN_FORCE_FROM
 from science.rules.credit import CreditKind, CreditRecord, active_bans
+from science.rules.institute_conditions import (
+    InstituteApplication,
+    KnowledgeIntensive,
+    check_field,
+    check_ip,
+    check_site_and_equipment,
+    check_staff,
+    site_and_equipment_thresholds,
+)
 from science.rules.institute_management import InstituteStatus, RevocationGround, revoke, upgrade_to_provincial
 from science.rules.policies_2023 import (
     ITEMS,
@@ -277,3 +292,61 @@ def test_a_voucher_used_on_its_issue_day_or_its_last_valid_day_is_redeemable() -
     for used in (issued, dt.date(2023, 4, 15)):
         context = RedemptionContext(dt.date(2023, 4, 15), used, issued, "active", paid, False, True, False, False)
         assert redemption_problems(context, VOUCHERS) == [], used
+
+
+# ---------------------------------------------------------------- 43号 一 认定条件
+
+
+def application(**changes: Any) -> InstituteApplication:
+    """The complete applicant of the shared test data (applied 2023-06-01), with changes."""
+    return to_application(InstituteEligibilityIn.model_validate_json(json.dumps(eligibility_body(**changes))))
+
+
+INSTITUTES = institute_params(dt.date(2023, 6, 1))
+
+
+def test_an_invention_patent_obtained_on_the_application_day_counts() -> None:
+    # 一(七) "近三年内…拥有1件以上发明专利": the window closes on the application day itself; a trademark never counts
+    rights = [
+        {"kind": "invention_patent", "obtained_on": "2023-06-01"},
+        {"kind": "trademark", "obtained_on": "2023-01-01"},
+    ]
+    result = check_ip(application(ip_rights=rights), INSTITUTES)
+    assert result.passed is True
+    assert "一类知识产权1件" in result.detail and "二类知识产权0件" in result.detail
+    assert result.detail.endswith("；1件不计（商标、期外或非申报领域）")
+
+
+def test_staff_shares_need_a_workforce_to_be_shares_of() -> None:
+    # 一(五) "专职研发人员…占职工总数…比例": with no employees (or no institute staff) there is no share to meet
+    no_employees = check_staff(application(enterprise_employees=0), INSTITUTES)
+    assert no_employees.passed is False and "占职工总数0人的比例低于" in no_employees.detail
+    no_institute_staff = check_staff(application(institute_staff=0, qualified_engineers=0), INSTITUTES)
+    assert no_institute_staff.passed is False and "占研发机构职工0人的比例低于" in no_institute_staff.detail
+    # one employee who is the one R&D worker meets the share (the head-count fails on its own)
+    one = check_staff(application(enterprise_employees=1, fulltime_rd_staff=1), INSTITUTES)
+    assert "占职工总数1人的比例低于" not in one.detail
+    single = check_staff(application(institute_staff=1, qualified_engineers=1), INSTITUTES)
+    assert "占研发机构职工1人的比例低于" not in single.detail
+
+
+def test_knowledge_intensive_thresholds_relax_only_when_a_version_relaxes_them() -> None:
+    # 一 末段 "可适当放宽": today's book relaxes nothing, so no note; a book lowering the equipment figure to 200万元
+    # relaxes that alone, with the note
+    software = application(knowledge_intensive="software")
+    assert site_and_equipment_thresholds(software, INSTITUTES)[2] == ""
+    relaxed = dataclasses.replace(INSTITUTES, knowledge_intensive_min_equipment=D("2000000"))
+    site, equipment, note = site_and_equipment_thresholds(software, relaxed)
+    assert (site, equipment) == (D("400"), D("2000000"))
+    assert note == f"（知识密集型企业{KnowledgeIntensive.SOFTWARE}，按放宽后的标准）"
+
+
+def test_site_and_equipment_details_are_in_wan_yuan() -> None:
+    # 一(六) "科研设备原值总额400万元以上": 300万元 of dedicated equipment falls short of 400万元
+    result = check_site_and_equipment(application(dedicated_equipment_value="3000000"), INSTITUTES)
+    assert result.detail.startswith("计入的科研设备原值300万元，不足400万元")
+
+
+def test_a_missing_important_field_is_named() -> None:
+    result = check_field(application(important_fields=[]))
+    assert (result.passed, result.detail) == (False, "未属于三大科创高地、六大标志性产业链等重要领域")
