@@ -45,6 +45,16 @@ from medinsurance.rules.eligibility import (
     pharmacy_conditions,
     who_may_apply,
 )
+from medinsurance.rules.evaluation import (
+    Disclosure,
+    Hardware,
+    Ledger,
+    Licence,
+    PharmacyBasic,
+    PharmacyEvaluation,
+    PharmacySheet,
+    score_pharmacy,
+)
 from medinsurance.rules.performance import (
     AssessmentInput,
     AssessmentResult,
@@ -572,3 +582,62 @@ def test_a_pharmacy_declaring_no_non_drug_area_sells_none() -> None:
     # 二(二)1(7) "经营面积不得超过总经营面积的20%": undeclared, the non-drug area is 0, within 20% of even 1 m²
     facts = PharmacyFacts(True, dt.date(2020, 1, 1), total_area_m2=Decimal("1"))
     assert "non_drug_area" not in {u.code for u in pharmacy_conditions(facts, dt.date(2023, 6, 1), ADMISSION)}
+
+
+# ---------------------------------------------------------------- 表2 新增定点零售药店评估标准: each deduction alone
+
+
+def pharmacy_item(no: int, **sheet: object) -> Decimal:
+    """One evaluator's score of 表2 评估指标 ``no`` for a sheet differing from a blank one in ``sheet`` only."""
+    evaluation = PharmacyEvaluation(
+        evaluated_on=dt.date(2023, 6, 1),
+        accepted_on=dt.date(2023, 5, 15),
+        basic=dict.fromkeys(PharmacyBasic, True),
+        licences=[Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
+        sheets=[PharmacySheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
+    )
+    return {i.no: i.score for i in score_pharmacy(evaluation, params("evaluation", dt.date(2023, 6, 1))).items}[no]
+
+
+@pytest.mark.parametrize(
+    ("hardware", "score"),
+    [
+        (Hardware(), "7"),
+        (Hardware(missing_devices=1), "6"),  # 每少配备一项设备,扣1分
+        (Hardware(not_isolated=True), "5"),  # 未隔离扣2分
+        (Hardware(missing_monitoring_devices=1), "4"),  # 人脸识别、视频监控每少安装一项设备,扣3分
+        (Hardware(bad_positions=1), "6"),  # 一个位置不符合安装要求扣1分
+        (Hardware(unclear_device_types=1), "5"),  # 一种设备不清晰,扣2分
+        (Hardware(missing_monitoring_devices=2, not_isolated=True), "0"),  # 3 × 2 + 2 = 8 > 7: 扣完为止
+    ],
+)
+def test_hardware_deductions_of_table_2_item_13(hardware: Hardware, score: str) -> None:
+    assert pharmacy_item(13, hardware=hardware) == Decimal(score)
+
+
+@pytest.mark.parametrize(
+    ("disclosure", "score"),
+    [
+        (Disclosure(), "4"),
+        (Disclosure(prices_not_public=True), "2"),  # 未公开扣2分
+        (Disclosure(missing_statements=1), "3"),  # 未提供一例扣1分
+        (Disclosure(verified_price_complaints=1), "0"),  # 查实1例扣4分
+        (Disclosure(irregular_prices=1), "3"),  # 定价或标识不规范的,发现1例扣1分
+    ],
+)
+def test_disclosure_deductions_of_table_2_item_3(disclosure: Disclosure, score: str) -> None:
+    assert pharmacy_item(3, disclosure=disclosure) == Decimal(score)
+
+
+@pytest.mark.parametrize(
+    ("ledger", "score"),
+    [
+        (Ledger(), "8"),
+        (Ledger(accounts="none"), "3"),  # 未建立扣5分
+        (Ledger(accounts="paper_only"), "3"),  # 纸质明细账目…得3分
+        (Ledger(findings=1), "7"),  # 发现一项扣1分
+        (Ledger(accounts="paper_only", findings=1), "2"),
+    ],
+)
+def test_ledger_scores_of_table_2_item_9(ledger: Ledger, score: str) -> None:
+    assert pharmacy_item(9, ledger=ledger) == Decimal(score)
