@@ -281,3 +281,12 @@ def test_a_death_without_a_birth_date_is_a_valid_declaration(household: MakeHous
 def test_a_voucher_buys_new_housing_only_when_declared(household: MakeHousehold, params: Params) -> None:
     # 三(三)2(5) 购买新建商品房奖励 needs the household to declare the purchase; undeclared, no reward line
     assert "voucher_new_housing_reward" not in amounts(quote(household(Method.HOUSE_VOUCHER), params))
+
+
+def test_breakdown_figures_drop_trailing_zeros_only_from_whole_numbers(
+    household: MakeHousehold, house: MakeBuilding, params: Params
+) -> None:
+    # the inputs a caseworker reads: 150.00 m² shows as 150, 3000.50 元/m² keeps its cents
+    q = quote(household(buildings=(house("150.00"),), appraised_price_per_m2=Decimal("3000.50")), params)
+    inputs = {i.code: i for i in q.items}["house_monetary_compensation"].inputs
+    assert (inputs["legal_area_m2"], inputs["appraised_price_per_m2"]) == ("150", "3000.50")
