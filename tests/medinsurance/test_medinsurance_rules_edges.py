@@ -48,6 +48,7 @@ from medinsurance.rules.eligibility import (
 from medinsurance.rules.evaluation import (
     Disclosure,
     Hardware,
+    Inventory,
     Ledger,
     Licence,
     PharmacyBasic,
@@ -70,6 +71,7 @@ from medinsurance.rules.performance import (
 from medinsurance.rules.refusal import CASE_ITEMS, ApplicantRecord, RefusalCase, Termination, refusal_findings
 from medinsurance.rules.sanctions import AGGRAVATING, MITIGATING, STANDARDS, penalty, ratio_range
 from medinsurance.rules.workdays import DayKind, HolidayTable, YearSchedule, day_kind
+from qz_common.params import ParameterSet
 
 SANCTIONS = params("sanctions", dt.date(2023, 3, 1))
 PERFORMANCE = params("performance", dt.date(2023, 3, 1))
@@ -587,8 +589,11 @@ def test_a_pharmacy_declaring_no_non_drug_area_sells_none() -> None:
 # ---------------------------------------------------------------- 表2 新增定点零售药店评估标准: each deduction alone
 
 
-def pharmacy_item(no: int, **sheet: object) -> Decimal:
-    """One evaluator's score of 表2 评估指标 ``no`` for a sheet differing from a blank one in ``sheet`` only."""
+EVALUATION = params("evaluation", dt.date(2023, 6, 1))
+
+
+def pharmacy_items(book: ParameterSet = EVALUATION, **sheet: object) -> dict[int, Decimal]:
+    """One evaluator's 表2 评估指标 scores by number, for a sheet differing from a blank one in ``sheet`` only."""
     evaluation = PharmacyEvaluation(
         evaluated_on=dt.date(2023, 6, 1),
         accepted_on=dt.date(2023, 5, 15),
@@ -596,7 +601,15 @@ def pharmacy_item(no: int, **sheet: object) -> Decimal:
         licences=[Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
         sheets=[PharmacySheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
     )
-    return {i.no: i.score for i in score_pharmacy(evaluation, params("evaluation", dt.date(2023, 6, 1))).items}[no]
+    return {i.no: i.score for i in score_pharmacy(evaluation, book).items}
+
+
+def pharmacy_item(no: int, **sheet: object) -> Decimal:
+    return pharmacy_items(**sheet)[no]
+
+
+def test_table_2_items_are_numbered_1_to_16() -> None:
+    assert list(pharmacy_items()) == list(range(1, 17))
 
 
 @pytest.mark.parametrize(
@@ -608,6 +621,8 @@ def pharmacy_item(no: int, **sheet: object) -> Decimal:
         (Hardware(missing_monitoring_devices=1), "4"),  # 人脸识别、视频监控每少安装一项设备,扣3分
         (Hardware(bad_positions=1), "6"),  # 一个位置不符合安装要求扣1分
         (Hardware(unclear_device_types=1), "5"),  # 一种设备不清晰,扣2分
+        (Hardware(missing_devices=1, not_isolated=True, bad_positions=1), "3"),  # 7 − 1 − 2 − 1
+        (Hardware(missing_monitoring_devices=1, unclear_device_types=1), "2"),  # 7 − 3 − 2
         (Hardware(missing_monitoring_devices=2, not_isolated=True), "0"),  # 3 × 2 + 2 = 8 > 7: 扣完为止
     ],
 )
@@ -623,6 +638,8 @@ def test_hardware_deductions_of_table_2_item_13(hardware: Hardware, score: str) 
         (Disclosure(missing_statements=1), "3"),  # 未提供一例扣1分
         (Disclosure(verified_price_complaints=1), "0"),  # 查实1例扣4分
         (Disclosure(irregular_prices=1), "3"),  # 定价或标识不规范的,发现1例扣1分
+        (Disclosure(prices_not_public=True, missing_statements=1), "1"),  # 4 − 2 − 1
+        (Disclosure(missing_statements=1, irregular_prices=1), "2"),  # 4 − 1 − 1
     ],
 )
 def test_disclosure_deductions_of_table_2_item_3(disclosure: Disclosure, score: str) -> None:
@@ -641,3 +658,38 @@ def test_disclosure_deductions_of_table_2_item_3(disclosure: Disclosure, score: 
 )
 def test_ledger_scores_of_table_2_item_9(ledger: Ledger, score: str) -> None:
     assert pharmacy_item(9, ledger=ledger) == Decimal(score)
+
+
+@pytest.mark.parametrize(
+    ("inventory", "score"),
+    [
+        # 表2 10 (17分): 未纳入电算化管理扣5分; 非同台扣3分; 进销存不对应的一个品种扣1分; 未按月装订的,缺一个月扣2分,
+        # 装订不齐全扣1分; 盘存表缺一个月扣2分,盘存明细缺失扣1分; 购进记录缺少一个字段的,扣0.2分
+        (Inventory(computerised=False, same_computer=False), "9"),  # 17 − 5 − 3
+        (Inventory(mismatched_varieties=1, missing_binding_months=1, missing_stock_months=1), "12"),  # 17 − 1 − 2 − 2
+        (Inventory(binding_incomplete=True, stock_detail_missing=True, missing_fields=1), "14.8"),  # 17 − 1 − 1 − 0.2
+    ],
+)
+def test_inventory_deductions_of_table_2_item_10(inventory: Inventory, score: str) -> None:
+    assert pharmacy_item(10, inventory=inventory) == Decimal(score)
+
+
+@pytest.mark.parametrize(
+    ("figure", "sheet", "no", "score"),
+    [
+        ("rp_02_per_case", {"unmaintained_cases": 1}, 2, "1"),  # 3 − 1 × 2
+        ("rp_03_per_missing_statement", {"disclosure": Disclosure(missing_statements=1)}, 3, "2"),  # 4 − 1 × 2
+        ("rp_03_per_irregular_price", {"disclosure": Disclosure(irregular_prices=1)}, 3, "2"),
+        ("rp_07_rehired", {"rehired_pharmacists": 1, "pharmacists_meet_requirement": False}, 7, "2"),  # 1 × 2
+        ("ledger_per_finding", {"ledger": Ledger(findings=1)}, 9, "6"),  # 8 − 1 × 2
+        ("inv_per_mismatch", {"inventory": Inventory(mismatched_varieties=1)}, 10, "15"),  # 17 − 1 × 2
+        ("rp_11_per_nonconforming", {"nonconforming_layout": 1}, 11, "3"),  # 5 − 1 × 2
+        ("rp_12_per_inaccurate", {"inaccurate_marks": 1}, 12, "0"),  # 2 − 1 × 2
+        ("hw_missing_device", {"hardware": Hardware(missing_devices=1)}, 13, "5"),  # 7 − 1 × 2
+        ("hw_bad_position", {"hardware": Hardware(bad_positions=1)}, 13, "5"),
+    ],
+)
+def test_per_case_figures_multiply_the_count(figure: str, sheet: dict[str, object], no: int, score: str) -> None:
+    # today these figures are 1 分 per case, where × and ÷ agree; a book version at 2 分 tells them apart
+    book = dataclasses.replace(EVALUATION, values={**EVALUATION.values, figure: Decimal("2")})
+    assert pharmacy_items(book, **sheet)[no] == Decimal(score)
