@@ -51,9 +51,14 @@ from medinsurance.rules.evaluation import (
     Inventory,
     Ledger,
     Licence,
+    MedicalBasic,
+    MedicalEvaluation,
+    MedicalSheet,
     PharmacyBasic,
     PharmacyEvaluation,
     PharmacySheet,
+    Subjects,
+    score_medical,
     score_pharmacy,
 )
 from medinsurance.rules.performance import (
@@ -693,3 +698,55 @@ def test_per_case_figures_multiply_the_count(figure: str, sheet: dict[str, objec
     # today these figures are 1 分 per case, where × and ÷ agree; a book version at 2 分 tells them apart
     book = dataclasses.replace(EVALUATION, values={**EVALUATION.values, figure: Decimal("2")})
     assert pharmacy_items(book, **sheet)[no] == Decimal(score)
+
+
+# ---------------------------------------------------------------- 表1 新增定点医疗机构评估标准
+
+
+def medical_items(
+    book: ParameterSet = EVALUATION, evaluation: dict[str, object] | None = None, **sheet: object
+) -> dict[int, Decimal]:
+    """One evaluator's 表1 评估指标 scores by number: a blank sheet changed by ``sheet``, the evaluation by
+    ``evaluation``."""
+    base = MedicalEvaluation(
+        evaluated_on=dt.date(2023, 6, 1),
+        accepted_on=dt.date(2023, 5, 15),
+        basic=dict.fromkeys(MedicalBasic, True),
+        licences=[Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
+        sheets=[MedicalSheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
+    )
+    return {i.no: i.score for i in score_medical(base.model_copy(update=evaluation or {}), book).items}
+
+
+def test_table_1_items_are_numbered_1_to_15() -> None:
+    assert list(medical_items()) == list(range(1, 16))
+
+
+def test_table_1_per_case_figures() -> None:
+    # 11 规范医疗行为 "每一例扣0.5分": 4 − 0.5 = 3.5; 7 医师配备 副高以上 2分 each: 0 + 1 × 2 = 2
+    assert medical_items(irregular_records=1)[11] == Decimal("3.5")
+    assert medical_items(physicians_meet_requirement=False, senior_physicians=1)[7] == Decimal("2")
+
+
+@pytest.mark.parametrize(
+    ("figure", "sheet", "no", "score"),
+    [
+        ("mi_02_per_case", {"unmaintained_cases": 1}, 2, "1"),  # 3 − 1 × 2
+        ("mi_07_intermediate", {"intermediate_physicians": 1, "physicians_meet_requirement": False}, 7, "2"),
+        ("mi_12_per_extra", {"practice_subjects": 2}, 12, "4"),  # 单诊疗科目2分 + 1 more × 2
+    ],
+)
+def test_table_1_per_case_figures_multiply_the_count(
+    figure: str, sheet: dict[str, object], no: int, score: str
+) -> None:
+    book = dataclasses.replace(EVALUATION, values={**EVALUATION.values, figure: Decimal("2")})
+    assert medical_items(book, **sheet)[no] == Decimal(score)
+
+
+def test_parent_data_is_used_only_for_a_standardised_village_institution() -> None:
+    # 表1 3, 8, 12 "规范化村级医疗机构参照上级医疗机构标准": any other institution is scored on its own sheet, even
+    # if parent data were supplied
+    parent = Subjects(hardware=Hardware(missing_devices=7), basic_account=False, practice_subjects=0)
+    own = medical_items()
+    with_parent = medical_items(evaluation={"parent": parent})
+    assert [with_parent[n] for n in (3, 8, 12)] == [own[n] for n in (3, 8, 12)]
