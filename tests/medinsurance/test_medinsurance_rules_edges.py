@@ -54,6 +54,7 @@ from medinsurance.rules.evaluation import (
     MedicalBasic,
     MedicalEvaluation,
     MedicalSheet,
+    PenaltyRecord,
     PharmacyBasic,
     PharmacyEvaluation,
     PharmacySheet,
@@ -595,17 +596,24 @@ def test_a_pharmacy_declaring_no_non_drug_area_sells_none() -> None:
 
 
 EVALUATION = params("evaluation", dt.date(2023, 6, 1))
+ACCEPTED = dt.date(2023, 5, 15)
+
+
+def pharmacy_evaluation(**changes: object) -> PharmacyEvaluation:
+    """A 表2 evaluation accepted on 15 May 2023 with one blank evaluator's sheet, changed by ``changes``."""
+    blank = PharmacyEvaluation(
+        evaluated_on=dt.date(2023, 6, 1),
+        accepted_on=ACCEPTED,
+        basic=dict.fromkeys(PharmacyBasic, True),
+        licences=[Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
+        sheets=[PharmacySheet(management_quality=Decimal("2"))],
+    )
+    return blank.model_copy(update=changes)
 
 
 def pharmacy_items(book: ParameterSet = EVALUATION, **sheet: object) -> dict[int, Decimal]:
     """One evaluator's 表2 评估指标 scores by number, for a sheet differing from a blank one in ``sheet`` only."""
-    evaluation = PharmacyEvaluation(
-        evaluated_on=dt.date(2023, 6, 1),
-        accepted_on=dt.date(2023, 5, 15),
-        basic=dict.fromkeys(PharmacyBasic, True),
-        licences=[Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
-        sheets=[PharmacySheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
-    )
+    evaluation = pharmacy_evaluation(sheets=[PharmacySheet(management_quality=Decimal("2"), **sheet)])  # type: ignore[arg-type]
     return {i.no: i.score for i in score_pharmacy(evaluation, book).items}
 
 
@@ -750,3 +758,27 @@ def test_parent_data_is_used_only_for_a_standardised_village_institution() -> No
     own = medical_items()
     with_parent = medical_items(evaluation={"parent": parent})
     assert [with_parent[n] for n in (3, 8, 12)] == [own[n] for n in (3, 8, 12)]
+
+
+def test_a_penalty_on_the_acceptance_day_counts() -> None:
+    # 表2 16 "三年内…(以受理时间为准)": the window ends on the acceptance day itself; another kind of penalty once
+    # deducts 2 of 10; a warning 1 per warning (2 under a book at 2 per warning, where × and ÷ differ)
+    other = pharmacy_evaluation(penalties=[PenaltyRecord(on=ACCEPTED, warning=False)])
+    assert {i.no: i.score for i in score_pharmacy(other, EVALUATION).items}[16] == Decimal("8")
+    warned = pharmacy_evaluation(penalties=[PenaltyRecord(on=ACCEPTED, warning=True)])
+    doubled = dataclasses.replace(EVALUATION, values={**EVALUATION.values, "penalty_per_warning": Decimal("2")})
+    assert {i.no: i.score for i in score_pharmacy(warned, doubled).items}[16] == Decimal("8")
+
+
+def test_a_pharmacy_basic_indicator_not_answered_counts_as_failed() -> None:
+    # 表2 基础指标 are pass/fail: one not recorded is not passed
+    result = score_pharmacy(pharmacy_evaluation(basic={}), EVALUATION)
+    assert (result.basic_passed, result.qualified) == (False, False)
+    assert len(result.failed_basic) == len(PharmacyBasic)
+
+
+def test_item_scores_are_the_evaluators_average_to_the_cent() -> None:
+    # 二(三)3 "得分取各评估小组成员平均分": item 1 scored 1, 1 and 2 → 4 ÷ 3 = 1.33
+    sheets = [PharmacySheet(management_quality=Decimal(q)) for q in ("1", "1", "2")]
+    result = score_pharmacy(pharmacy_evaluation(sheets=sheets), EVALUATION)
+    assert {i.no: i.score for i in result.items}[1] == Decimal("1.33")
