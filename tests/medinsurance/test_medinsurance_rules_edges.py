@@ -782,3 +782,16 @@ def test_item_scores_are_the_evaluators_average_to_the_cent() -> None:
     sheets = [PharmacySheet(management_quality=Decimal(q)) for q in ("1", "1", "2")]
     result = score_pharmacy(pharmacy_evaluation(sheets=sheets), EVALUATION)
     assert {i.no: i.score for i in result.items}[1] == Decimal("1.33")
+
+
+def test_a_blank_sheet_scores_only_what_needs_no_declaration() -> None:
+    # 表2 for a leased-nothing, 0 m², single (非连锁) pharmacy licensed 12 months ago with nothing else declared:
+    # 4 经营场所 0; 5 满12个月 3; 6 零售 3; 7 按规定配备 2 + no extra pharmacists; 14 0 varieties (not 超过200) 0;
+    # 15 no 定点药店 in the community 10; every deduction item at its maximum
+    assert pharmacy_items() == dict(
+        zip(range(1, 17), map(Decimal, (2, 3, 4, 0, 3, 3, 2, 2, 8, 17, 5, 2, 7, 0, 10, 10)), strict=True)
+    )
+    # 表1 likewise: 5 经营场所 only 三室齐全 3; 6 满12个月 3; 7 按规定配备医师 2; 12 单诊疗科目 2; 14 场所布局 10
+    assert medical_items() == dict(
+        zip(range(1, 16), map(Decimal, (2, 3, 7, 5, 3, 3, 2, 2, 8, 17, 4, 2, 2, 10, 10)), strict=True)
+    )
