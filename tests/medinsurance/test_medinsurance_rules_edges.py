@@ -306,6 +306,15 @@ def test_an_event_on_the_application_day_itself_already_counts() -> None:
     }
 
 
+def test_the_latest_of_two_terminations_decides_until_when_a_refusal_holds() -> None:
+    # 二(三)2 "被解除协议未满1年": terminated 1 March and 1 September 2023, applying 10 January 2024 — refused until
+    # 31 August 2024, the last day before the later termination's year is 满
+    on = dt.date(2024, 1, 10)
+    terminations = tuple(Termination(d, liabilities_fulfilled=True) for d in (dt.date(2023, 3, 1), dt.date(2023, 9, 1)))
+    findings = refusal_findings(ApplicantRecord(terminated_for_breach=terminations), on, False, params("refusal", on))
+    assert [(f.case, f.until) for f in findings] == [(RefusalCase.TERMINATED_FOR_BREACH, dt.date(2024, 8, 31))]
+
+
 def test_a_new_agreement_is_not_voluntarily_suspended() -> None:
     # 二(三)4 a first term runs to 31 December; 附件1 一(三)3 a voluntary 中止 exists only once applied for
     agreement = first_term(dt.date(2023, 3, 1))
