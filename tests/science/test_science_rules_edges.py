@@ -21,6 +21,7 @@ from science.rules.institute_conditions import (
     check_ip,
     check_site_and_equipment,
     check_staff,
+    rd_intensity_met,
     site_and_equipment_thresholds,
 )
 from science.rules.institute_management import InstituteStatus, RevocationGround, revoke, upgrade_to_provincial
@@ -350,3 +351,17 @@ def test_site_and_equipment_details_are_in_wan_yuan() -> None:
 def test_a_missing_important_field_is_named() -> None:
     result = check_field(application(important_fields=[]))
     assert (result.passed, result.detail) == (False, "未属于三大科创高地、六大标志性产业链等重要领域")
+
+
+def test_rd_intensity_without_sales_is_reported_not_divided() -> None:
+    # 一(四) 占销售收入总额的比例: with no sales there is no share to show (and nothing to divide by); 1 yuan is sales
+    detail = rd_intensity_met(D("0"), D("100000"), INSTITUTES)[1]
+    assert "占比无销售收入" in detail
+    assert "占比10000000.00%" in rd_intensity_met(D("1"), D("100000"), INSTITUTES)[1]
+
+
+def test_an_intellectual_property_right_that_counts_is_not_listed_as_excluded() -> None:
+    # one utility model obtained within the three years counts as 二类 and is not "不计"
+    rights = [{"kind": "utility_model", "obtained_on": "2023-01-01"}]
+    detail = check_ip(application(ip_rights=rights), INSTITUTES).detail
+    assert "二类知识产权1件" in detail and "不计" not in detail
