@@ -12,6 +12,7 @@ import pytest
 from testkit import id_number
 
 from medinsurance.parameters import params
+from medinsurance.rules import evaluation as tables
 from medinsurance.rules.agreements import (
     AgreementState,
     check_non_renewal_notice,
@@ -44,23 +45,6 @@ from medinsurance.rules.eligibility import (
     institution_conditions,
     pharmacy_conditions,
     who_may_apply,
-)
-from medinsurance.rules.evaluation import (
-    Disclosure,
-    Hardware,
-    Inventory,
-    Ledger,
-    Licence,
-    MedicalBasic,
-    MedicalEvaluation,
-    MedicalSheet,
-    PenaltyRecord,
-    PharmacyBasic,
-    PharmacyEvaluation,
-    PharmacySheet,
-    Subjects,
-    score_medical,
-    score_pharmacy,
 )
 from medinsurance.rules.performance import (
     AssessmentInput,
@@ -608,22 +592,22 @@ EVALUATION = params("evaluation", dt.date(2023, 6, 1))
 ACCEPTED = dt.date(2023, 5, 15)
 
 
-def pharmacy_evaluation(**changes: object) -> PharmacyEvaluation:
+def pharmacy_evaluation(**changes: object) -> tables.PharmacyEvaluation:
     """A 表2 evaluation accepted on 15 May 2023 with one blank evaluator's sheet, changed by ``changes``."""
-    blank = PharmacyEvaluation(
+    blank = tables.PharmacyEvaluation(
         evaluated_on=dt.date(2023, 6, 1),
         accepted_on=ACCEPTED,
-        basic=dict.fromkeys(PharmacyBasic, True),
-        licences=[Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
-        sheets=[PharmacySheet(management_quality=Decimal("2"))],
+        basic=dict.fromkeys(tables.PharmacyBasic, True),
+        licences=[tables.Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
+        sheets=[tables.PharmacySheet(management_quality=Decimal("2"))],
     )
     return blank.model_copy(update=changes)
 
 
 def pharmacy_items(book: ParameterSet = EVALUATION, **sheet: object) -> dict[int, Decimal]:
     """One evaluator's 表2 评估指标 scores by number, for a sheet differing from a blank one in ``sheet`` only."""
-    evaluation = pharmacy_evaluation(sheets=[PharmacySheet(management_quality=Decimal("2"), **sheet)])  # type: ignore[arg-type]
-    return {i.no: i.score for i in score_pharmacy(evaluation, book).items}
+    evaluation = pharmacy_evaluation(sheets=[tables.PharmacySheet(management_quality=Decimal("2"), **sheet)])  # type: ignore[arg-type]
+    return {i.no: i.score for i in tables.score_pharmacy(evaluation, book).items}
 
 
 def pharmacy_item(no: int, **sheet: object) -> Decimal:
@@ -637,48 +621,48 @@ def test_table_2_items_are_numbered_1_to_16() -> None:
 @pytest.mark.parametrize(
     ("hardware", "score"),
     [
-        (Hardware(), "7"),
-        (Hardware(missing_devices=1), "6"),  # 每少配备一项设备,扣1分
-        (Hardware(not_isolated=True), "5"),  # 未隔离扣2分
-        (Hardware(missing_monitoring_devices=1), "4"),  # 人脸识别、视频监控每少安装一项设备,扣3分
-        (Hardware(bad_positions=1), "6"),  # 一个位置不符合安装要求扣1分
-        (Hardware(unclear_device_types=1), "5"),  # 一种设备不清晰,扣2分
-        (Hardware(missing_devices=1, not_isolated=True, bad_positions=1), "3"),  # 7 − 1 − 2 − 1
-        (Hardware(missing_monitoring_devices=1, unclear_device_types=1), "2"),  # 7 − 3 − 2
-        (Hardware(missing_monitoring_devices=2, not_isolated=True), "0"),  # 3 × 2 + 2 = 8 > 7: 扣完为止
+        (tables.Hardware(), "7"),
+        (tables.Hardware(missing_devices=1), "6"),  # 每少配备一项设备,扣1分
+        (tables.Hardware(not_isolated=True), "5"),  # 未隔离扣2分
+        (tables.Hardware(missing_monitoring_devices=1), "4"),  # 人脸识别、视频监控每少安装一项设备,扣3分
+        (tables.Hardware(bad_positions=1), "6"),  # 一个位置不符合安装要求扣1分
+        (tables.Hardware(unclear_device_types=1), "5"),  # 一种设备不清晰,扣2分
+        (tables.Hardware(missing_devices=1, not_isolated=True, bad_positions=1), "3"),  # 7 − 1 − 2 − 1
+        (tables.Hardware(missing_monitoring_devices=1, unclear_device_types=1), "2"),  # 7 − 3 − 2
+        (tables.Hardware(missing_monitoring_devices=2, not_isolated=True), "0"),  # 3 × 2 + 2 = 8 > 7: 扣完为止
     ],
 )
-def test_hardware_deductions_of_table_2_item_13(hardware: Hardware, score: str) -> None:
+def test_hardware_deductions_of_table_2_item_13(hardware: tables.Hardware, score: str) -> None:
     assert pharmacy_item(13, hardware=hardware) == Decimal(score)
 
 
 @pytest.mark.parametrize(
     ("disclosure", "score"),
     [
-        (Disclosure(), "4"),
-        (Disclosure(prices_not_public=True), "2"),  # 未公开扣2分
-        (Disclosure(missing_statements=1), "3"),  # 未提供一例扣1分
-        (Disclosure(verified_price_complaints=1), "0"),  # 查实1例扣4分
-        (Disclosure(irregular_prices=1), "3"),  # 定价或标识不规范的,发现1例扣1分
-        (Disclosure(prices_not_public=True, missing_statements=1), "1"),  # 4 − 2 − 1
-        (Disclosure(missing_statements=1, irregular_prices=1), "2"),  # 4 − 1 − 1
+        (tables.Disclosure(), "4"),
+        (tables.Disclosure(prices_not_public=True), "2"),  # 未公开扣2分
+        (tables.Disclosure(missing_statements=1), "3"),  # 未提供一例扣1分
+        (tables.Disclosure(verified_price_complaints=1), "0"),  # 查实1例扣4分
+        (tables.Disclosure(irregular_prices=1), "3"),  # 定价或标识不规范的,发现1例扣1分
+        (tables.Disclosure(prices_not_public=True, missing_statements=1), "1"),  # 4 − 2 − 1
+        (tables.Disclosure(missing_statements=1, irregular_prices=1), "2"),  # 4 − 1 − 1
     ],
 )
-def test_disclosure_deductions_of_table_2_item_3(disclosure: Disclosure, score: str) -> None:
+def test_disclosure_deductions_of_table_2_item_3(disclosure: tables.Disclosure, score: str) -> None:
     assert pharmacy_item(3, disclosure=disclosure) == Decimal(score)
 
 
 @pytest.mark.parametrize(
     ("ledger", "score"),
     [
-        (Ledger(), "8"),
-        (Ledger(accounts="none"), "3"),  # 未建立扣5分
-        (Ledger(accounts="paper_only"), "3"),  # 纸质明细账目…得3分
-        (Ledger(findings=1), "7"),  # 发现一项扣1分
-        (Ledger(accounts="paper_only", findings=1), "2"),
+        (tables.Ledger(), "8"),
+        (tables.Ledger(accounts="none"), "3"),  # 未建立扣5分
+        (tables.Ledger(accounts="paper_only"), "3"),  # 纸质明细账目…得3分
+        (tables.Ledger(findings=1), "7"),  # 发现一项扣1分
+        (tables.Ledger(accounts="paper_only", findings=1), "2"),
     ],
 )
-def test_ledger_scores_of_table_2_item_9(ledger: Ledger, score: str) -> None:
+def test_ledger_scores_of_table_2_item_9(ledger: tables.Ledger, score: str) -> None:
     assert pharmacy_item(9, ledger=ledger) == Decimal(score)
 
 
@@ -687,12 +671,18 @@ def test_ledger_scores_of_table_2_item_9(ledger: Ledger, score: str) -> None:
     [
         # 表2 10 (17分): 未纳入电算化管理扣5分; 非同台扣3分; 进销存不对应的一个品种扣1分; 未按月装订的,缺一个月扣2分,
         # 装订不齐全扣1分; 盘存表缺一个月扣2分,盘存明细缺失扣1分; 购进记录缺少一个字段的,扣0.2分
-        (Inventory(computerised=False, same_computer=False), "9"),  # 17 − 5 − 3
-        (Inventory(mismatched_varieties=1, missing_binding_months=1, missing_stock_months=1), "12"),  # 17 − 1 − 2 − 2
-        (Inventory(binding_incomplete=True, stock_detail_missing=True, missing_fields=1), "14.8"),  # 17 − 1 − 1 − 0.2
+        (tables.Inventory(computerised=False, same_computer=False), "9"),  # 17 − 5 − 3
+        (
+            tables.Inventory(mismatched_varieties=1, missing_binding_months=1, missing_stock_months=1),
+            "12",
+        ),  # 17 − 1 − 2 − 2
+        (
+            tables.Inventory(binding_incomplete=True, stock_detail_missing=True, missing_fields=1),
+            "14.8",
+        ),  # 17 − 1 − 1 − 0.2
     ],
 )
-def test_inventory_deductions_of_table_2_item_10(inventory: Inventory, score: str) -> None:
+def test_inventory_deductions_of_table_2_item_10(inventory: tables.Inventory, score: str) -> None:
     assert pharmacy_item(10, inventory=inventory) == Decimal(score)
 
 
@@ -700,15 +690,15 @@ def test_inventory_deductions_of_table_2_item_10(inventory: Inventory, score: st
     ("figure", "sheet", "no", "score"),
     [
         ("rp_02_per_case", {"unmaintained_cases": 1}, 2, "1"),  # 3 − 1 × 2
-        ("rp_03_per_missing_statement", {"disclosure": Disclosure(missing_statements=1)}, 3, "2"),  # 4 − 1 × 2
-        ("rp_03_per_irregular_price", {"disclosure": Disclosure(irregular_prices=1)}, 3, "2"),
+        ("rp_03_per_missing_statement", {"disclosure": tables.Disclosure(missing_statements=1)}, 3, "2"),  # 4 − 1 × 2
+        ("rp_03_per_irregular_price", {"disclosure": tables.Disclosure(irregular_prices=1)}, 3, "2"),
         ("rp_07_rehired", {"rehired_pharmacists": 1, "pharmacists_meet_requirement": False}, 7, "2"),  # 1 × 2
-        ("ledger_per_finding", {"ledger": Ledger(findings=1)}, 9, "6"),  # 8 − 1 × 2
-        ("inv_per_mismatch", {"inventory": Inventory(mismatched_varieties=1)}, 10, "15"),  # 17 − 1 × 2
+        ("ledger_per_finding", {"ledger": tables.Ledger(findings=1)}, 9, "6"),  # 8 − 1 × 2
+        ("inv_per_mismatch", {"inventory": tables.Inventory(mismatched_varieties=1)}, 10, "15"),  # 17 − 1 × 2
         ("rp_11_per_nonconforming", {"nonconforming_layout": 1}, 11, "3"),  # 5 − 1 × 2
         ("rp_12_per_inaccurate", {"inaccurate_marks": 1}, 12, "0"),  # 2 − 1 × 2
-        ("hw_missing_device", {"hardware": Hardware(missing_devices=1)}, 13, "5"),  # 7 − 1 × 2
-        ("hw_bad_position", {"hardware": Hardware(bad_positions=1)}, 13, "5"),
+        ("hw_missing_device", {"hardware": tables.Hardware(missing_devices=1)}, 13, "5"),  # 7 − 1 × 2
+        ("hw_bad_position", {"hardware": tables.Hardware(bad_positions=1)}, 13, "5"),
     ],
 )
 def test_per_case_figures_multiply_the_count(figure: str, sheet: dict[str, object], no: int, score: str) -> None:
@@ -725,14 +715,14 @@ def medical_items(
 ) -> dict[int, Decimal]:
     """One evaluator's 表1 评估指标 scores by number: a blank sheet changed by ``sheet``, the evaluation by
     ``evaluation``."""
-    base = MedicalEvaluation(
+    base = tables.MedicalEvaluation(
         evaluated_on=dt.date(2023, 6, 1),
         accepted_on=dt.date(2023, 5, 15),
-        basic=dict.fromkeys(MedicalBasic, True),
-        licences=[Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
-        sheets=[MedicalSheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
+        basic=dict.fromkeys(tables.MedicalBasic, True),
+        licences=[tables.Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
+        sheets=[tables.MedicalSheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
     )
-    return {i.no: i.score for i in score_medical(base.model_copy(update=evaluation or {}), book).items}
+    return {i.no: i.score for i in tables.score_medical(base.model_copy(update=evaluation or {}), book).items}
 
 
 def test_table_1_items_are_numbered_1_to_15() -> None:
@@ -763,7 +753,7 @@ def test_table_1_per_case_figures_multiply_the_count(
 def test_parent_data_is_used_only_for_a_standardised_village_institution() -> None:
     # 表1 3, 8, 12 "规范化村级医疗机构参照上级医疗机构标准": any other institution is scored on its own sheet, even
     # if parent data were supplied
-    parent = Subjects(hardware=Hardware(missing_devices=7), basic_account=False, practice_subjects=0)
+    parent = tables.Subjects(hardware=tables.Hardware(missing_devices=7), basic_account=False, practice_subjects=0)
     own = medical_items()
     with_parent = medical_items(evaluation={"parent": parent})
     assert [with_parent[n] for n in (3, 8, 12)] == [own[n] for n in (3, 8, 12)]
@@ -772,24 +762,24 @@ def test_parent_data_is_used_only_for_a_standardised_village_institution() -> No
 def test_a_penalty_on_the_acceptance_day_counts() -> None:
     # 表2 16 "三年内…(以受理时间为准)": the window ends on the acceptance day itself; another kind of penalty once
     # deducts 2 of 10; a warning 1 per warning (2 under a book at 2 per warning, where × and ÷ differ)
-    other = pharmacy_evaluation(penalties=[PenaltyRecord(on=ACCEPTED, warning=False)])
-    assert {i.no: i.score for i in score_pharmacy(other, EVALUATION).items}[16] == Decimal("8")
-    warned = pharmacy_evaluation(penalties=[PenaltyRecord(on=ACCEPTED, warning=True)])
+    other = pharmacy_evaluation(penalties=[tables.PenaltyRecord(on=ACCEPTED, warning=False)])
+    assert {i.no: i.score for i in tables.score_pharmacy(other, EVALUATION).items}[16] == Decimal("8")
+    warned = pharmacy_evaluation(penalties=[tables.PenaltyRecord(on=ACCEPTED, warning=True)])
     doubled = dataclasses.replace(EVALUATION, values={**EVALUATION.values, "penalty_per_warning": Decimal("2")})
-    assert {i.no: i.score for i in score_pharmacy(warned, doubled).items}[16] == Decimal("8")
+    assert {i.no: i.score for i in tables.score_pharmacy(warned, doubled).items}[16] == Decimal("8")
 
 
 def test_a_pharmacy_basic_indicator_not_answered_counts_as_failed() -> None:
     # 表2 基础指标 are pass/fail: one not recorded is not passed
-    result = score_pharmacy(pharmacy_evaluation(basic={}), EVALUATION)
+    result = tables.score_pharmacy(pharmacy_evaluation(basic={}), EVALUATION)
     assert (result.basic_passed, result.qualified) == (False, False)
-    assert len(result.failed_basic) == len(PharmacyBasic)
+    assert len(result.failed_basic) == len(tables.PharmacyBasic)
 
 
 def test_item_scores_are_the_evaluators_average_to_the_cent() -> None:
     # 二(三)3 "得分取各评估小组成员平均分": item 1 scored 1, 1 and 2 → 4 ÷ 3 = 1.33
-    sheets = [PharmacySheet(management_quality=Decimal(q)) for q in ("1", "1", "2")]
-    result = score_pharmacy(pharmacy_evaluation(sheets=sheets), EVALUATION)
+    sheets = [tables.PharmacySheet(management_quality=Decimal(q)) for q in ("1", "1", "2")]
+    result = tables.score_pharmacy(pharmacy_evaluation(sheets=sheets), EVALUATION)
     assert {i.no: i.score for i in result.items}[1] == Decimal("1.33")
 
 
