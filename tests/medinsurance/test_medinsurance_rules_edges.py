@@ -750,6 +750,14 @@ def test_table_1_per_case_figures_multiply_the_count(
     assert medical_items(book, **sheet)[no] == Decimal(score)
 
 
+def test_a_village_institution_is_not_taken_for_a_village_clinic_unless_it_says_so() -> None:
+    # 表1 5 规范化村卫生室达到60㎡以上即得满分: a standardised village institution of 80 m² that does not say it is a
+    # 村卫生室 is scored on the ordinary area bands (80 m² < 120 m²: 0), so item 5 is only 三室齐全 3
+    parent = tables.Subjects(hardware=tables.Hardware(), basic_account=True, practice_subjects=1)
+    village = {"standardised_village": True, "parent": parent}
+    assert medical_items(evaluation=village, premises=tables.Premises(area_m2=Decimal("80")))[5] == Decimal("3")
+
+
 def test_parent_data_is_used_only_for_a_standardised_village_institution() -> None:
     # 表1 3, 8, 12 "规范化村级医疗机构参照上级医疗机构标准": any other institution is scored on its own sheet, even
     # if parent data were supplied
