@@ -118,8 +118,13 @@ def test_zero_and_fractional_units_are_deductions_not_errors() -> None:
     full = {i.code: i.score for i in score_table(Category.OUTPATIENT, {}, PERFORMANCE).items}
     zero = score_table(Category.OUTPATIENT, {"O03": ItemInput(units={"shortfall_points": Decimal("0")})}, PERFORMANCE)
     assert {i.code: i.score for i in zero.items}["O03"] == full["O03"] == 8
+    # a measured shortfall counts in whole points, so 0.5 is no step yet and 1.5 is one step
     half = score_table(Category.OUTPATIENT, {"O03": ItemInput(units={"shortfall_points": Decimal("0.5")})}, PERFORMANCE)
-    assert {i.code: i.score for i in half.items}["O03"] == Decimal("7.9")  # 8 − 0.5 × 0.2
+    assert {i.code: i.score for i in half.items}["O03"] == 8  # 8 − 0 × 0.2
+    one_and_a_half = score_table(
+        Category.OUTPATIENT, {"O03": ItemInput(units={"shortfall_points": Decimal("1.5")})}, PERFORMANCE
+    )
+    assert {i.code: i.score for i in one_and_a_half.items}["O03"] == Decimal("7.8")  # 8 − 1 × 0.2
 
 
 def test_annual_assessment_done_by_the_end_of_a_leap_february() -> None:

@@ -320,12 +320,17 @@ def test_an_invention_patent_obtained_on_the_application_day_counts() -> None:
 
 def test_staff_shares_need_a_workforce_to_be_shares_of() -> None:
     # 一(五) "专职研发人员…占职工总数…比例": with no employees (or no institute staff) there is no share to meet
-    no_employees = check_staff(application(enterprise_employees=0), INSTITUTES)
+    # (a part never exceeds its total, I-15: no employees means no R&D or institute staff either)
+    no_employees = check_staff(
+        application(enterprise_employees=0, fulltime_rd_staff=0, institute_staff=0, qualified_engineers=0), INSTITUTES
+    )
     assert no_employees.passed is False and "占职工总数0人的比例低于" in no_employees.detail
     no_institute_staff = check_staff(application(institute_staff=0, qualified_engineers=0), INSTITUTES)
     assert no_institute_staff.passed is False and "占研发机构职工0人的比例低于" in no_institute_staff.detail
     # one employee who is the one R&D worker meets the share (the head-count fails on its own)
-    one = check_staff(application(enterprise_employees=1, fulltime_rd_staff=1), INSTITUTES)
+    one = check_staff(
+        application(enterprise_employees=1, fulltime_rd_staff=1, institute_staff=1, qualified_engineers=1), INSTITUTES
+    )
     assert "占职工总数1人的比例低于" not in one.detail
     single = check_staff(application(institute_staff=1, qualified_engineers=1), INSTITUTES)
     assert "占研发机构职工1人的比例低于" not in single.detail
