@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from expropriation_files import PROJECT
+from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
 
 from expropriation.api.examples import QUOTE_REQUEST
