@@ -22,12 +22,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth import Principal, authenticate, deny
+from gateway.examples import RELOCATION_CASE
 from gateway.keys import Client
 from gateway.models import AuditRecord, RelocationCase, RelocationStep
 from gateway.proxy import enforce_rate_limit
@@ -53,6 +54,8 @@ STEP_PATHS = {
 
 
 class RelocationIn(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [RELOCATION_CASE]})
+
     kind: Literal["household", "enterprise"]
     agreement: dict[str, Any] = Field(description="expropriation 服务 POST /v1/agreements 的请求体")
     new_address: Annotated[str, Field(min_length=1, max_length=200)]

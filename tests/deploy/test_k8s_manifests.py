@@ -136,5 +136,7 @@ def test_the_gateway_is_published_over_tls_and_nothing_else_is(rendered: list[Ma
     assert spec["tls"][0]["hosts"] == [spec["rules"][0]["host"]]
     paths = spec["rules"][0]["http"]["paths"]
     assert {p["backend"]["service"]["name"] for p in paths} == {"gateway"}
-    assert {p["path"] for p in paths} == {"/api", "/docs", "/openapi.json"}, "/metrics and probes stay internal"
+    assert {p["path"] for p in paths} == {"/api", "/docs", "/docs-assets", "/redoc", "/openapi.json"}, (
+        "/metrics and probes stay internal"
+    )
     assert all(s["spec"].get("type", "ClusterIP") == "ClusterIP" for s in of_kind(rendered, "Service").values())

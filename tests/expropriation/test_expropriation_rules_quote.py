@@ -6,40 +6,28 @@ Default household (conftest): 2 persons, one 150 m² 砖混 house built 2000, va
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from expropriation_rules_kit import PRE, MakeHouse, MakeHousehold, MakeMember, amounts
 
 from expropriation.parameters import params_on
 from expropriation.rules.params import Params
-from expropriation.rules.quote import Quote, compare_methods, quote
+from expropriation.rules.quote import compare_methods, quote
 from expropriation.rules.types import (
-    Building,
     BuildingKind,
     Exclusion,
     FlatType,
     Land,
-    Member,
     Method,
     MethodNotAvailable,
     OldRulesApply,
     OutOfScope,
-    QuoteInput,
     RuleError,
     Structure,
     Use,
     WorkKind,
 )
-
-MakeHousehold = Callable[..., QuoteInput]
-MakeHouse = Callable[..., Building]
-MakeMember = Callable[..., Member]
-PRE = dt.date(2023, 6, 1)
-
-
-def amounts(q: Quote) -> dict[str, Decimal]:
-    return {i.code: i.amount for i in q.items}
 
 
 def test_monetary(household: MakeHousehold, params: Params) -> None:

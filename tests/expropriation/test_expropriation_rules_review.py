@@ -11,15 +11,15 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from expropriation_rules_kit import PRE, MakeHouse, MakeHousehold, MakeMember, amounts
 
 from expropriation.rules.fees import months_between, voucher_last_valid_day, voucher_valid_on
 from expropriation.rules.params import CityParams, Params
 from expropriation.rules.persons import assess_member, resettlement_area
-from expropriation.rules.quote import Quote, compare_methods, quote
+from expropriation.rules.quote import compare_methods, quote
 from expropriation.rules.types import (
     AppraisedItem,
     AppraisedKind,
-    Building,
     BuildingKind,
     CivilServiceExit,
     Exclusion,
@@ -28,23 +28,14 @@ from expropriation.rules.types import (
     MethodNotAvailable,
     NotEntitled,
     Occupancy,
-    QuoteInput,
     RuleError,
     Structure,
     Use,
     WorkKind,
 )
 
-MakeHousehold = Callable[..., QuoteInput]
-MakeHouse = Callable[..., Building]
-MakeMember = Callable[..., Member]
-PRE = dt.date(2023, 6, 1)
 DEADLINE = dt.date(2023, 9, 30)
 SIGNED = dt.date(2023, 8, 1)
-
-
-def amounts(q: Quote) -> dict[str, Decimal]:
-    return {i.code: i.amount for i in q.items}
 
 
 # --- Wrong: a household whose only building is non-residential (三(二), 三(三), 三(四)2) ------------------------

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from expropriation_files import PROJECT
+from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
 
 from expropriation.api.examples import QUOTE_REQUEST
@@ -15,7 +15,7 @@ def quote(client: TestClient, parameters: dict[str, str] | None) -> Any:
 def test_a_new_rate_changes_the_quote_and_is_marked_as_scenario(client: TestClient) -> None:
     plain = quote(client, None).json()
     # 150 m² 砖混, monetary: 450000 (150×3000) + 临时安置费 18000 (150×10×12) + 搬迁费 3000 + 腾空奖励 60000 (150×400)
-    assert plain["total"] == "531000.00" and plain["scenario"] is None
+    assert plain["total"] == "531000.00" and "scenario" not in plain
     overrides = {"expropriation.temporary_fee_per_m2_month": "12", "district_kecheng.early_vacate_rate_per_m2": "300"}
     r = quote(client, overrides)
     assert r.status_code == 200, r.text

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jwt
 import pytest
+from dogs_testdata import vaccination_body
 from fastapi.testclient import TestClient
 from testkit import id_number
 
@@ -39,21 +40,7 @@ def as_citizen(who: str) -> dict[str, str]:
 
 
 def vaccination(owner: str, district: str = "柯城区") -> dict[str, object]:
-    return {
-        "owner_name": "养犬人",
-        "owner_phone": "13800001234",
-        "owner_id_number": owner,
-        "breed": "柴犬",
-        "address": f"{district}某路1号",
-        "district": district,
-        "coat_colour": "黄",
-        "sex": "male",
-        "vaccine_name": "狂犬病疫苗",
-        "vaccinated_on": "2023-03-01",
-        "batch_number": "B1",
-        "next_due_on": "2024-03-01",
-        "immunisation_point": "防疫站",
-    }
+    return vaccination_body(owner, district=district, address=f"{district}某路1号")
 
 
 def test_scopes_are_enforced(gateway: TestClient, issue_key: Callable[..., str]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import jwt
 import pytest
+from expropriation_kit import quote_body
 from fastapi.testclient import TestClient
 from testkit import id_number
 
@@ -29,22 +30,9 @@ def as_citizen(who: str) -> dict[str, str]:
 
 
 def quote_for(*members: str) -> dict[str, Any]:
-    return {
-        "district": "柯城区",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
-        "valuation_date": "2023-07-01",
-        "method": "monetary",
-        "members": [{"name": f"成员{i}", "id_number": m, "collective_member": True} for i, m in enumerate(members)],
-        "buildings": [
-            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000}
-        ],
-        "moves_via_temporary_housing": True,
-        "village_all_signed": False,
-        "appraised_price_per_m2": "3000",
-        "market_price_per_m2": "9000",
-        "flat_area_m2": "160",
-    }
+    return quote_body(
+        members=[{"name": f"成员{i}", "id_number": m, "collective_member": True} for i, m in enumerate(members)]
+    )
 
 
 @pytest.mark.parametrize("holder", HOLDERS)

@@ -9,6 +9,7 @@ from typing import Any
 
 import jwt
 import pytest
+from dogs_testdata import vaccination_body
 from fastapi.testclient import TestClient
 from testkit import id_number
 
@@ -55,25 +56,7 @@ def test_the_adapter_is_refused_on_every_staff_path(gateway: TestClient, public_
 
 
 def test_citizen_paths_never_show_another_person(gateway: TestClient, public_paths: dict[str, Any]) -> None:
-    gateway.post(
-        "/api/dogs/v1/vaccinations",
-        json={
-            "owner_name": "爱丽丝",
-            "owner_phone": "13800001234",
-            "owner_id_number": ALICE,
-            "breed": "柴犬",
-            "address": "柯城区1号",
-            "district": "柯城区",
-            "coat_colour": "黄",
-            "sex": "male",
-            "vaccine_name": "狂犬病疫苗",
-            "vaccinated_on": "2023-03-01",
-            "batch_number": "B1",
-            "next_due_on": "2024-03-01",
-            "immunisation_point": "防疫站",
-        },
-        headers=DEV,
-    ).raise_for_status()
+    gateway.post("/api/dogs/v1/vaccinations", json=vaccination_body(ALICE), headers=DEV).raise_for_status()
     me_paths = [(p, m) for p, ops in public_paths.items() if "/v1/me/" in p for m in ops if m == "get"]
     assert me_paths
     for path, _method in me_paths:

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 
 import jwt
+from dogs_testdata import vaccination_body
 from fastapi.testclient import TestClient
 from testkit import ServiceProcess, id_number
 
@@ -23,22 +24,7 @@ def as_citizen(who: str) -> dict[str, str]:
 
 
 def vaccinate(gateway: TestClient, owner: str, breed: str) -> None:
-    record = {
-        "owner_name": "养犬人",
-        "owner_phone": "13800001234",
-        "owner_id_number": owner,
-        "breed": breed,
-        "address": "柯城区某路1号",
-        "district": "柯城区",
-        "coat_colour": "黄",
-        "sex": "male",
-        "vaccine_name": "狂犬病疫苗",
-        "vaccinated_on": "2023-03-01",
-        "batch_number": "B1",
-        "next_due_on": "2024-03-01",
-        "immunisation_point": "防疫站",
-    }
-    r = gateway.post("/api/dogs/v1/vaccinations", json=record, headers=STAFF)
+    r = gateway.post("/api/dogs/v1/vaccinations", json=vaccination_body(owner, breed=breed), headers=STAFF)
     assert r.status_code == 201, r.text
 
 

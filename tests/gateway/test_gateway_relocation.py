@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from testkit import ServiceProcess, id_number
@@ -28,17 +29,7 @@ def household_with_dog(gateway: TestClient, owner: str) -> int:
     project = post(
         gateway,
         "/api/expropriation/v1/projects",
-        {
-            "name": f"搬迁联办测试 {uuid.uuid4().hex[:6]}",
-            "district": "柯城区",
-            "village": "石梁村",
-            "pre_announcement_date": "2023-06-01",
-            "signing_deadline": "2023-09-30",
-            "handover_deadline": "2023-10-31",
-            "valuation_date": "2023-07-01",
-            "appraised_price_per_m2": "3000",
-            "market_price_per_m2": "9000",
-        },
+        PROJECT | {"name": f"搬迁联办测试 {uuid.uuid4().hex[:6]}"},
     )
     household = post(
         gateway,

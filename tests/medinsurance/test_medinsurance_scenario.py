@@ -8,7 +8,7 @@ from medinsurance.api.examples import GRADE_REQUEST
 def grades(client: TestClient, parameters: dict[str, str] | None) -> dict[str, str | None]:
     r = client.post("/v1/assessments/grade", json={**GRADE_REQUEST, "parameters": parameters})
     assert r.status_code == 200, r.text
-    assert r.json()["scenario"] == parameters
+    assert r.json().get("scenario") == parameters
     return {x["id"]: x["grade"] for x in r.json()["results"]}
 
 
@@ -25,3 +25,35 @@ def test_overrides_are_validated(client: TestClient) -> None:
     r = client.post("/v1/assessments/grade", json={**GRADE_REQUEST, "parameters": {"evaluation.pass_score": "60"}})
     assert (r.status_code, r.json()["field"]) == (422, "parameters.evaluation.pass_score")
     assert r.json()["errors"][0]["code"] == "parameter_unknown"  # another book than grading uses
+
+
+def test_a_shorter_payment_period_moves_the_deadline(client: TestClient) -> None:
+    body = {"duty": "payment", "start": "2023-06-01"}
+    # 四(六) 申报后30个工作日内拨付; tried at 10: 2023-06-01 (Thu, not counted) → 6/2, 6/5–6/9, 6/12–6/15 = 10
+    # working days (no holiday before 端午 6/22) → 2023-06-15.
+    r = client.post("/v1/calculators/deadline", json=body | {"parameters": {"agreement.payment_working_days": "10"}})
+    assert r.status_code == 200, r.text
+    assert (r.json()["deadline"], r.json()["scenario"]) == ("2023-06-15", {"agreement.payment_working_days": "10"})
+    assert "agreement=" in r.headers["x-parameter-versions"] and "+scenario@" in r.headers["x-parameter-versions"]
+    assert "scenario" not in client.post("/v1/calculators/deadline", json=body).json()
+    # a count of working days takes whole numbers only
+    half = client.post(
+        "/v1/calculators/deadline", json=body | {"parameters": {"agreement.payment_working_days": "10.5"}}
+    )
+    assert (half.status_code, half.json()["code"]) == (422, "scenario_not_computable")
+
+
+def test_a_longer_chronic_supply_allows_the_prescription(client: TestClient) -> None:
+    body = {"on": "2023-06-01", "disease": "chronic", "days": 20}
+    plain = client.post("/v1/calculators/dispensing", json=body).json()
+    assert (plain["allowed"], plain["max_days"]) == (False, 15)  # 附件2 二(五) 一般慢性病不超过15天量
+    r = client.post("/v1/calculators/dispensing", json=body | {"parameters": {"conduct.chronic_max_days": "30"}})
+    assert (r.json()["allowed"], r.json()["max_days"]) == (True, 30)  # 20 ≤ 30
+
+
+def test_stored_records_never_take_overrides(client: TestClient) -> None:
+    r = client.post("/v1/violations", json={"parameters": {"sanctions.payment_due_days": "30"}})
+    assert r.status_code == 422
+    assert {"field": "parameters", "code": "extra_forbidden"} in [
+        {"field": e["field"], "code": e["code"]} for e in r.json()["errors"]
+    ]

@@ -14,21 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from science.parameters import policy_params
-from science.rules.policies_2023 import (
-    ITEMS,
-    CarrierLevel,
-    IncubatorEvent,
-    RdSubsidyInput,
-    Target,
-    incubator_award,
-    innovation_centre_city_minimum,
-    insurance_compensation,
-    international_base_award,
-    overseas_rd_award,
-    policy_item,
-    rd_subsidy,
-    tech_transfer_income_split,
-)
+from science.rules import policies_2023
+from science.rules.policies_2023 import ITEMS, CarrierLevel, IncubatorEvent, RdSubsidyInput, rd_subsidy
 from science.rules.voucher_subsidy import payable
 
 P = policy_params(dt.date(2023, 6, 1))
@@ -153,7 +140,7 @@ def test_every_published_figure_is_held_as_published() -> None:
     for number, metric, phrase in PUBLISHED:
         assert phrase in GAZETTE[number], phrase
         comparator, value, unit = figure(phrase)
-        expected[(number, metric)] = Target(metric, comparator, value, unit)
+        expected[(number, metric)] = policies_2023.Target(metric, comparator, value, unit)
     held = {(i.number, t.metric): t for i in ITEMS for t in i.targets}
     assert held.keys() == expected.keys()  # no figure missing, none invented
     for key, target in expected.items():
@@ -206,13 +193,13 @@ def test_every_item_cites_its_own_number_title_and_units() -> None:
 
 def test_every_calculator_cites_its_item() -> None:
     cite = "衢政发〔2023〕1号 二{}".format
-    assert insurance_compensation(D("100"), P).basis == (cite(8),)
-    assert innovation_centre_city_minimum(D("100"), P).basis == (cite(10),)
-    assert tech_transfer_income_split(D("100"), P).basis == cite(12)
+    assert policies_2023.insurance_compensation(D("100"), P).basis == (cite(8),)
+    assert policies_2023.innovation_centre_city_minimum(D("100"), P).basis == (cite(10),)
+    assert policies_2023.tech_transfer_income_split(D("100"), P).basis == cite(12)
     assert rd_subsidy(RdSubsidyInput(D("2000000"), D("0"), D("0")), P).basis == (cite(13),)
-    assert international_base_award(True, True, P).basis == (cite(14),)
-    assert overseas_rd_award(D("100"), False, P).basis == (cite(14),)
-    assert incubator_award(IncubatorEvent.NEW_INCUBATOR, CarrierLevel.NATIONAL, P).basis == (cite(15),)
+    assert policies_2023.international_base_award(True, True, P).basis == (cite(14),)
+    assert policies_2023.overseas_rd_award(D("100"), False, P).basis == (cite(14),)
+    assert policies_2023.incubator_award(IncubatorEvent.NEW_INCUBATOR, CarrierLevel.NATIONAL, P).basis == (cite(15),)
     # The items named as calculators exist as such.
     assert {i.number: i.calculator for i in ITEMS if i.calculator} == {
         8: "insurance_compensation",
@@ -222,7 +209,7 @@ def test_every_calculator_cites_its_item() -> None:
         14: "international_base_award, overseas_rd_award",
         15: "incubator_award",
     }
-    assert policy_item(13).basis == cite(13)
+    assert policies_2023.policy_item(13).basis == cite(13)
 
 
 # ---- 13: 200万元及以上, 或 (比重3%以上 且 年增长20%以上): each condition varied alone --------------------------------

@@ -4,27 +4,14 @@ import csv
 import io
 from typing import Any
 
+from expropriation_kit import project
 from fastapi.testclient import TestClient
 
 from expropriation.exchange.roster import COLUMNS
 
-PROJECT = {
-    "name": "某某路工程",
-    "district": "柯城区",
-    "village": "石梁村",
-    "pre_announcement_date": "2023-06-01",
-    "signing_deadline": "2023-09-30",
-    "handover_deadline": "2023-10-31",
-    "valuation_date": "2023-07-01",
-    "appraised_price_per_m2": "3000",
-    "market_price_per_m2": "9000",
-}
-
 
 def new_project(client: TestClient) -> int:
-    r = client.post("/v1/projects", json=PROJECT)
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
+    return int(project(client)["id"])
 
 
 def roster_csv(rows: list[list[Any]], encoding: str = "utf-8") -> bytes:

@@ -33,20 +33,21 @@ def quote_body(**over: Any) -> dict[str, Any]:
     return b
 
 
+PROJECT = {
+    "name": "某某路工程",
+    "district": "柯城区",
+    "village": "石梁村",
+    "pre_announcement_date": "2023-06-01",
+    "signing_deadline": "2023-09-30",
+    "handover_deadline": "2023-10-31",
+    "valuation_date": "2023-07-01",
+    "appraised_price_per_m2": "3000",
+    "market_price_per_m2": "9000",
+}
+
+
 def project(client: TestClient, **over: Any) -> dict[str, Any]:
-    b = {
-        "name": "某某路工程",
-        "district": "柯城区",
-        "village": "石梁村",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
-        "handover_deadline": "2023-10-31",
-        "valuation_date": "2023-07-01",
-        "appraised_price_per_m2": "3000",
-        "market_price_per_m2": "9000",
-    }
-    b.update(over)
-    r = client.post("/v1/projects", json=b)
+    r = client.post("/v1/projects", json=PROJECT | over)
     assert r.status_code == 201, r.text
     return dict(r.json())
 

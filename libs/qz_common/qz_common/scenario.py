@@ -5,7 +5,8 @@ Only parameters the books declare, and only numbers and yes/no values, can be ch
 in the answer. Stored records never take overrides: only stateless calculators accept them.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -16,7 +17,10 @@ from qz_common.errors import ProblemError
 from qz_common.params import ParameterSet, note_consulted
 
 SCENARIO_MARK = "+scenario"
-_LIMIT = Decimal("1000000000")
+# A what-if stays within reach of the published figure: at most 100 times it (and always up to 1000, so a
+# published 0 can be tried), which also keeps day and month counts to calendars a computation can walk.
+_TIMES_PUBLISHED = 100
+_ALWAYS_ALLOWED = Decimal(1000)
 
 ScenarioParameters = Annotated[
     dict[str, str] | None,
@@ -25,6 +29,14 @@ ScenarioParameters = Annotated[
         description="情景测算（what-if）：临时改用的参数值，键为参数名（参数簿.参数，见 /v1/parameters），值为字符串；"
         "仅限参数簿已声明的数值或是否型参数；结果标记为情景测算，不作存档依据",
         examples=[{"expropriation.base_area_m2": "120"}],
+    ),
+]
+# Only a what-if answer carries ``scenario``: an answer on the published parameters is unchanged.
+ScenarioEcho = Annotated[
+    dict[str, str] | None,
+    Field(
+        description="情景测算所用的参数覆盖值（仅情景测算的结果含此项，不作存档依据）",
+        exclude_if=lambda overrides: overrides is None,
     ),
 ]
 
@@ -38,7 +50,8 @@ def _parse(current: Any, raw: str) -> Any:
             value = Decimal(raw.strip())
         except InvalidOperation:
             return None
-        if not value.is_finite() or not 0 <= value <= _LIMIT or value.as_tuple().exponent < -6:  # type: ignore[operator]
+        limit = max(_TIMES_PUBLISHED * Decimal(current), _ALWAYS_ALLOWED)
+        if not value.is_finite() or not 0 <= value <= limit or value.as_tuple().exponent < -6:  # type: ignore[operator]
             return None
         return int(value) if isinstance(current, int) and value == value.to_integral_value() else value
     return None
@@ -62,7 +75,8 @@ def with_overrides(sets: Sequence[ParameterSet], overrides: Mapping[str, str] | 
                 {
                     "field": field,
                     "code": "parameter_invalid",
-                    "detail": f"{name} 的情景值无效：须为与原值同类型的数值（0 至 10 亿）或 true/false",
+                    "detail": f"{name} 的情景值无效：须为与原值同类型的数值（0 至原值100倍，至少可到1000）"
+                    "或 true/false",
                 }
             )
         else:
@@ -77,3 +91,25 @@ def with_overrides(sets: Sequence[ParameterSet], overrides: Mapping[str, str] | 
         else s
         for s in sets
     ]
+
+
+def in_scenario(version: ParameterSet, overrides: Mapping[str, str] | None) -> ParameterSet:
+    """One book's version with the overrides (422 for any override this book does not declare)."""
+    return with_overrides([version], overrides)[0]
+
+
+@contextmanager
+def scenario_computation(overrides: Mapping[str, str] | None) -> Iterator[None]:
+    """Around a calculation run on overridden values: a value the rule cannot use (a fraction where it counts
+    months, a date beyond the calendar) is the caller's scenario at fault, a 422 naming ``parameters``."""
+    try:
+        yield
+    except (TypeError, ValueError, ArithmeticError):
+        if not overrides:
+            raise
+        raise ProblemError(
+            422,
+            "scenario_not_computable",
+            "情景参数值无法用于本计算（以月、日、人等计数的参数须为整数）",
+            field="parameters",
+        ) from None

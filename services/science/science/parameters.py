@@ -1,10 +1,12 @@
 """Loads the dated parameter files of this service (kept out of ``rules/``, which does no I/O)."""
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 from qz_common.params import ParameterBook
+from qz_common.scenario import in_scenario
 from science.rules.params import InstituteParams, PolicyParams, VoucherParams
 
 PARAMS_DIR = Path(__file__).resolve().parent / "params"
@@ -28,13 +30,16 @@ def policies_book() -> ParameterBook:
     return ParameterBook.load(PARAMS_DIR / "policies.toml")
 
 
-def institute_params(day: dt.date) -> InstituteParams:
-    return InstituteParams.from_params(institutes_book().at(day))
+# ``overrides``: a calculator's what-if values (qz_common.scenario); stored records never pass any.
 
 
-def voucher_params(day: dt.date) -> VoucherParams:
-    return VoucherParams.from_params(vouchers_book().at(day))
+def institute_params(day: dt.date, overrides: Mapping[str, str] | None = None) -> InstituteParams:
+    return InstituteParams.from_params(in_scenario(institutes_book().at(day), overrides))
 
 
-def policy_params(day: dt.date) -> PolicyParams:
-    return PolicyParams.from_params(policies_book().at(day))
+def voucher_params(day: dt.date, overrides: Mapping[str, str] | None = None) -> VoucherParams:
+    return VoucherParams.from_params(in_scenario(vouchers_book().at(day), overrides))
+
+
+def policy_params(day: dt.date, overrides: Mapping[str, str] | None = None) -> PolicyParams:
+    return PolicyParams.from_params(in_scenario(policies_book().at(day), overrides))

@@ -14,6 +14,7 @@ from dogs.rules.walking_hours import check_walking
 from qz_common.clock import in_quzhou, today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
+from qz_common.scenario import scenario_computation, with_overrides
 
 router = APIRouter(prefix="/v1", tags=["rules"])
 # A '+' in an unencoded query string arrives as a space: "…T19:00:00 08:00".
@@ -24,13 +25,15 @@ _SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2}
 async def classify_dog(body: ClassifyIn, _caller: Reader) -> ClassifyOut:
     day = body.on or today()
     notice, breeds = resolve(notice_book(), day), resolve(breeds_book(), day)
-    result = classify(
-        body.breed,
-        body.shoulder_height_cm,
-        body.body_length_cm,
-        notice.params,
-        BreedCatalogue.from_params(breeds.params),
-    )
+    notice_params, breed_params = with_overrides([notice.params, breeds.params], body.parameters)
+    with scenario_computation(body.parameters):
+        result = classify(
+            body.breed,
+            body.shoulder_height_cm,
+            body.body_length_cm,
+            notice_params,
+            BreedCatalogue.from_params(breed_params),
+        )
     return ClassifyOut(
         large=result.large,
         fierce=result.fierce,
@@ -42,7 +45,8 @@ async def classify_dog(body: ClassifyIn, _caller: Reader) -> ClassifyOut:
         basis=list(result.basis),
         in_force=notice.in_force,
         notice=notice.notice,
-        parameter_version=f"{notice.params.book}@{notice.params.version}, {breeds.params.book}@{breeds.params.version}",
+        parameter_version=f"{notice_params.book}@{notice_params.version}, {breed_params.book}@{breed_params.version}",
+        scenario=body.parameters,
     )
 
 

@@ -6,13 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dogs.api.examples import EXAMPLES
 from dogs.rules.adoption import CHECKLIST
 from dogs.rules.capture import CaptureAction
 from dogs.rules.registration import Channel, ResidenceProof
 from dogs.rules.vaccination import DogSex
 from qz_common.districts import District
+from qz_common.examples import examples_by_model
 from qz_common.ids import IdNumber
 from qz_common.inputs import StrictInput
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 Centimetres = Annotated[Decimal, Field(gt=0, le=300, max_digits=6, decimal_places=1, description="厘米，可带一位小数")]
 Name = Annotated[str, Field(min_length=1, max_length=60)]
@@ -22,16 +25,21 @@ Phone = Annotated[str, Field(pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", descr
 class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
     """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
+    model_config = ConfigDict(json_schema_extra=examples_by_model(EXAMPLES))  # api/examples.py
+
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
 class ClassifyIn(Strict):
-    breed: Annotated[str, Field(min_length=1, max_length=60)]
+    breed: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="犬种（可含别名或“×”表示的混血，如“金毛×拉布拉多”），对照烈性犬名录（一(二)）"
+    )
     shoulder_height_cm: Centimetres
     body_length_cm: Centimetres
     on: dt.date | None = Field(None, description="按哪一天的规定判断（默认今天，北京时间）")
+    parameters: ScenarioParameters = None
 
 
 class ClassifyOut(BaseModel):
@@ -46,6 +54,7 @@ class ClassifyOut(BaseModel):
     in_force: bool
     notice: str | None
     parameter_version: str
+    scenario: ScenarioEcho = None
 
 
 class WalkingOut(BaseModel):
@@ -59,19 +68,19 @@ class WalkingOut(BaseModel):
 
 
 class VaccinationIn(Strict):
-    owner_name: Name
+    owner_name: Name = Field(description="养犬人姓名")
     owner_phone: Phone
-    owner_id_number: IdNumber | None = None
-    breed: Annotated[str, Field(min_length=1, max_length=60)]
-    address: Annotated[str, Field(min_length=1, max_length=200)]
-    district: District
-    coat_colour: Annotated[str, Field(min_length=1, max_length=30)]
-    sex: DogSex
-    vaccine_name: Annotated[str, Field(min_length=1, max_length=60)]
-    vaccinated_on: dt.date
-    batch_number: Annotated[str, Field(min_length=1, max_length=40)]
-    next_due_on: dt.date
-    immunisation_point: Annotated[str, Field(min_length=1, max_length=100)]
+    owner_id_number: IdNumber | None = Field(None, description="养犬人身份证号")
+    breed: Annotated[str, Field(min_length=1, max_length=60)] = Field(description="犬种")
+    address: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="养犬地址")
+    district: District = Field(description="养犬地所在区县（市）")
+    coat_colour: Annotated[str, Field(min_length=1, max_length=30)] = Field(description="毛色")
+    sex: DogSex = Field(description="性别：male 公 | female 母")
+    vaccine_name: Annotated[str, Field(min_length=1, max_length=60)] = Field(description="疫苗名称")
+    vaccinated_on: dt.date = Field(description="免疫接种之日")
+    batch_number: Annotated[str, Field(min_length=1, max_length=40)] = Field(description="疫苗批号")
+    next_due_on: dt.date = Field(description="下次应免疫之日")
+    immunisation_point: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="免疫点名称")
 
 
 class VaccinationOut(Out):
@@ -101,25 +110,29 @@ class PhotoOut(Out):
 
 
 class RegistrationIn(Strict):
-    channel: Channel
+    channel: Channel = Field(description="申请渠道：window 窗口 | zheliban 浙里办")
     owner_id_number: Annotated[str, Field(min_length=1, max_length=18, description="本市身份证号；非本市须另附居住证")]
-    owner_name: Name
+    owner_name: Name = Field(description="养犬人姓名")
     owner_phone: Phone
-    residence_permit_number: Annotated[str, Field(max_length=40)] | None = None
-    residence_proof_type: ResidenceProof | None = None
-    residence_proof_number: Annotated[str, Field(max_length=60)] | None = None
-    address: Annotated[str, Field(min_length=1, max_length=200)]
-    district: District
+    residence_permit_number: Annotated[str, Field(max_length=40)] | None = Field(
+        None, description="居住证号（非本地户籍）"
+    )
+    residence_proof_type: ResidenceProof | None = Field(
+        None, description="住所证明类别：property_certificate 不动产权证书 | lease_contract 租赁合同"
+    )
+    residence_proof_number: Annotated[str, Field(max_length=60)] | None = Field(None, description="住所证明编号")
+    address: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="养犬地址")
+    district: District = Field(description="养犬地所在区县（市）")
     key_area: bool = Field(description="饲养住所是否在重点管理区")
-    dog_name: Annotated[str, Field(max_length=40)] | None = None
-    breed: Annotated[str, Field(max_length=60)]
+    dog_name: Annotated[str, Field(max_length=40)] | None = Field(None, description="犬名")
+    breed: Annotated[str, Field(max_length=60)] = Field(description="犬种")
     shoulder_height_cm: Centimetres
     body_length_cm: Centimetres
-    coat_colour: Annotated[str, Field(min_length=1, max_length=30)]
-    sex: DogSex
-    vaccination_id: int | None = None
-    front_photo_id: str | None = None
-    side_photo_id: str | None = None
+    coat_colour: Annotated[str, Field(min_length=1, max_length=30)] = Field(description="毛色")
+    sex: DogSex = Field(description="性别：male 公 | female 母")
+    vaccination_id: int | None = Field(None, description="免疫记录编号")
+    front_photo_id: str | None = Field(None, description="犬只正面照片编号（先上传 /v1/photos）")
+    side_photo_id: str | None = Field(None, description="犬只侧面照片编号（先上传 /v1/photos）")
 
 
 class RegistrationOut(Out):
@@ -153,14 +166,16 @@ class RegistrationOut(Out):
 
 
 class RejectIn(Strict):
-    reasons: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(min_length=1)]
+    reasons: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(min_length=1)] = Field(
+        description="不予通过的理由（逐条）"
+    )
 
 
 class AddressChangeIn(Strict):
-    owner_id_number: IdNumber
-    address: Annotated[str, Field(min_length=1, max_length=200)]
-    district: District
-    key_area: bool
+    owner_id_number: IdNumber = Field(description="养犬人身份证号")
+    address: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="新养犬地址")
+    district: District = Field(description="新地址所在区县（市）")
+    key_area: bool = Field(description="新地址是否在重点管理区")
     reference: Annotated[str, Field(max_length=100)] | None = Field(None, description="引起变更的事由，如征收协议编号")
 
 
@@ -171,13 +186,13 @@ class AddressChangeOut(BaseModel):
 
 
 class ShelterDogIn(Strict):
-    shelter: Annotated[str, Field(min_length=1, max_length=100)]
-    district: District
-    breed: Annotated[str, Field(min_length=1, max_length=60)]
-    coat_colour: Annotated[str, Field(min_length=1, max_length=30)]
-    sex: DogSex
-    description: Annotated[str, Field(max_length=500)] = ""
-    impoundment_id: int | None = None
+    shelter: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="收容场所")
+    district: District = Field(description="收容场所所在区县（市）")
+    breed: Annotated[str, Field(min_length=1, max_length=60)] = Field(description="犬种")
+    coat_colour: Annotated[str, Field(min_length=1, max_length=30)] = Field(description="毛色")
+    sex: DogSex = Field(description="性别：male 公 | female 母")
+    description: Annotated[str, Field(max_length=500)] = Field("", description="犬只情况描述")
+    impoundment_id: int | None = Field(None, description="来源的捕捉、扣押记录编号（如有）")
 
 
 class ShelterDogOut(Out):
@@ -195,10 +210,10 @@ class ShelterDogOut(Out):
 
 
 class AdoptionApplicationIn(Strict):
-    applicant_id_number: IdNumber
-    applicant_name: Name
+    applicant_id_number: IdNumber = Field(description="领养人身份证号")
+    applicant_name: Name = Field(description="领养人姓名")
     applicant_phone: Phone
-    address: Annotated[str, Field(min_length=1, max_length=200)]
+    address: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="领养人住址")
 
 
 class AdoptionApplicationOut(Out):
@@ -224,19 +239,19 @@ class ApproveAdoptionIn(Strict):
 
 
 class ImpoundmentIn(Strict):
-    action: CaptureAction
-    occurred_at: dt.datetime
-    location: Annotated[str, Field(min_length=1, max_length=200)]
-    district: District
-    police_unit: Annotated[str, Field(min_length=1, max_length=100)]
-    officer_badge: Annotated[str, Field(min_length=1, max_length=20)]
-    breed: Annotated[str, Field(min_length=1, max_length=60)]
+    action: CaptureAction = Field(description="处置方式：capture 捕捉 | seizure 扣押（五）")
+    occurred_at: dt.datetime = Field(description="捕捉、扣押时间")
+    location: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="地点")
+    district: District = Field(description="所在区县（市）")
+    police_unit: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="执法单位")
+    officer_badge: Annotated[str, Field(min_length=1, max_length=20)] = Field(description="执法人员警号（工号）")
+    breed: Annotated[str, Field(min_length=1, max_length=60)] = Field(description="犬种")
     shoulder_height_cm: Centimetres
     body_length_cm: Centimetres
-    owner_id_number: IdNumber | None = None
-    registration_id: int | None = None
-    shelter: Annotated[str, Field(min_length=1, max_length=100)]
-    handed_over_at: dt.datetime
+    owner_id_number: IdNumber | None = Field(None, description="犬主身份证号（如已知）")
+    registration_id: int | None = Field(None, description="养犬登记编号（如已登记）")
+    shelter: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="移交的收容场所")
+    handed_over_at: dt.datetime = Field(description="移交收容场所的时间")
 
 
 class ImpoundmentOut(Out):

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from stdnum.cn import ric
 
-from expropriation.api.examples import QUOTE_REQUEST
+from expropriation.api.examples import EXAMPLES
 from expropriation.rules.declarations import recognise_area
 from expropriation.rules.quote import MethodOutcome, Quote
 from expropriation.rules.types import (
@@ -46,11 +46,12 @@ from expropriation.rules.types import (
     WorkKind,
 )
 from qz_common.clock import today
+from qz_common.examples import examples_by_model
 from qz_common.ids import USCC, IdNumber
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 from qz_common.periods import add_months
-from qz_common.scenario import ScenarioParameters
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 Area = Annotated[Decimal, Field(ge=0, le=100000, max_digits=12, decimal_places=2, description="平方米")]
 Price = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2, description="元")]
@@ -91,6 +92,8 @@ PlanDate = Annotated[dt.date, AfterValidator(_within(PLANNING_HORIZON_MONTHS))]
 class Strict(StrictInput, BaseModel):  # BaseModel named too: ruff then knows the subclasses are models
     """Request bodies: unknown fields and control characters refused, -0 read as 0 (qz_common.inputs)."""
 
+    model_config = ConfigDict(json_schema_extra=examples_by_model(EXAMPLES))  # api/examples.py
+
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -101,20 +104,27 @@ def area_str(value: Decimal) -> str:
 
 
 class MemberIn(Strict):
-    name: Name
-    id_number: IdNumber
-    collective_member: Flag
-    exclusion: Exclusion | None = None
+    name: Name = Field(description="姓名")
+    id_number: IdNumber = Field(description="居民身份证号码（18位，含校验码）")
+    collective_member: Flag = Field(description="是否为本村（居）集体经济组织成员（三(一)1）")
+    exclusion: Exclusion | None = Field(
+        None,
+        description="不列入安置人口的情形（三(一)1(1)–(5)）：挂靠、在编人员、已享受安置、已享受房改或保障房、其他特殊人员",
+    )
     born_on: dt.date | None = Field(None, validate_default=True, description="出生日期；缺省取身份证号中的出生日期")
-    died_on: PastDate | None = None
+    died_on: PastDate | None = Field(None, description="死亡日期（如已死亡）")
     is_owner: Flag = Field(False, description="拥有被征收房屋所有权（无安置人口的户须有产权人，三(二)）")
-    occupancy: Occupancy = Occupancy.HOUSEHOLD
+    occupancy: Occupancy = Field(
+        Occupancy.HOUSEHOLD, description="居住关系：household 户内 | tenant 承租人 | borrower 借用人（三(四)5）"
+    )
     civil_service_exit: CivilServiceExit | None = Field(
         None, description="在编人员离开编制的方式：retired 离退休 | resigned 辞职 | dismissed 辞退（三(一)1(2)）"
     )
     civil_service_left_on: PastDate | None = Field(None, description="辞职、辞退的日期")
-    housing_reform_rented_only: Flag = False
-    counted_in_other_household: Flag = False
+    housing_reform_rented_only: Flag = Field(
+        False, description="仅租住房改房、政府保障性住房（不属已享受房改，三(一)1(4)）"
+    )
+    counted_in_other_household: Flag = Field(False, description="已在其他户计为安置人口（同一人不重复计算）")
 
     @field_validator("born_on")
     @classmethod
@@ -140,20 +150,28 @@ class MemberIn(Strict):
 
 
 class BuildingIn(Strict):
-    use: Use
-    structure: Structure
+    use: Use = Field(description="用途：residential 住宅 | non_residential 非住宅")
+    structure: Structure = Field(
+        description="结构：frame 框架 | brick_concrete 砖混 | brick_wood 砖木 | other 其他（附件 重置价格）"
+    )
     legal_area_m2: Area = Field(description="合法建筑面积；缺省按二(三)由证载面积或主管部门核定面积认定")
     certificate_area_m2: Area | None = Field(None, description="《不动产权证书》/《房屋所有权证》证载面积")
     authority_area_m2: Area | None = Field(None, description="证书不全或无证的，相关行政主管部门核定的面积")
-    built_year: int = Field(ge=1900, le=2100)
-    kind: BuildingKind = BuildingKind.MAIN
-    land: Land = Land.COLLECTIVE
+    built_year: int = Field(ge=1900, le=2100, description="建成年份（成新计算用）")
+    kind: BuildingKind = Field(
+        BuildingKind.MAIN,
+        description="建筑类别：主房、阁楼、架空层、附房、违法搭建、未拆旧房",
+    )
+    land: Land = Field(Land.COLLECTIVE, description="土地性质：collective 集体土地 | state 国有土地")
     built: Flag = Field(True, description="false：审批面积中未建部分（三(三)3(2) 未建部分面积不计价值）")
     eaves_height_m: Height | None = Field(None, description="檐口高度（只用于阁楼）")
     clear_height_m: Height | None = Field(None, description="层高（只用于架空层）")
-    work_kind: WorkKind | None = None
-    work_done_on: PastDate | None = None
-    label: str = Field("", max_length=60)
+    work_kind: WorkKind | None = Field(
+        None,
+        description="征收土地预公告后的新建、改建、扩建、突击装修等不当增加补偿的行为（二(一)，不予补偿）",
+    )
+    work_done_on: PastDate | None = Field(None, description="上述行为的实施日期（与 work_kind 同时填写）")
+    label: str = Field("", max_length=60, description="房屋标注（如“主房”“东侧附房”），显示在结算单上")
     owner_uscc: USCC | None = Field(None, description="非住宅房屋的产权单位统一社会信用代码（如有）")
 
     @model_validator(mode="before")
@@ -199,8 +217,8 @@ class BuildingIn(Strict):
 class AppraisedItemIn(Strict):
     """三(四)3: 装修、其他附属物（构筑物）、临时建筑, at the amount appraised under the state-land standard."""
 
-    kind: AppraisedKind
-    label: Name
+    kind: AppraisedKind = Field(description="评估项目类别：装修、其他附属物（构筑物）、临时建筑（三(四)3）")
+    label: Name = Field(description="项目名称，显示在结算单上")
     amount: Price = Field(description="评估机构按国有土地上房屋征收补偿标准评估的金额")
     made_on: PastDate | None = Field(None, description="建造或装修日期（征收土地预公告后的不予补偿，二(一)）")
 
@@ -211,35 +229,39 @@ class AppraisedItemIn(Strict):
 class HouseholdFacts(Strict):
     """What a household declares and chooses (shared by quotes and stored households)."""
 
-    members: list[MemberIn] = Field(min_length=1, max_length=60)
-    buildings: list[BuildingIn] = Field(min_length=1, max_length=200)
-    appraised_items: list[AppraisedItemIn] = Field(default_factory=list, max_length=200)
-    agreement_signed_on: PastDate | None = None
-    moves_via_temporary_housing: Flag = True
-    vacated_on_time: Flag = True
-    expropriator_provides_transit_housing: Flag = False
-    voucher_purchase_price: Price | None = None
-    voucher_buys_new_housing: Flag = False
-    flat_area_m2: Area | None = None
-    flat_type: FlatType = FlatType.MULTI_STOREY
-    flat_market_price_per_m2: Price | None = None
-    flat_replacement_price_per_m2: Price | None = None
-    delivery_months: int | None = Field(None, ge=0, le=240)
+    members: list[MemberIn] = Field(min_length=1, max_length=60, description="户内人员（认定安置人口，三(一)）")
+    buildings: list[BuildingIn] = Field(min_length=1, max_length=200, description="被征收房屋（逐幢）")
+    appraised_items: list[AppraisedItemIn] = Field(
+        default_factory=list, max_length=200, description="装修、附属物、临时建筑的评估项目"
+    )
+    agreement_signed_on: PastDate | None = Field(
+        None, description="签订征收补偿协议之日（签约期限内签约的奖励以此判断）"
+    )
+    moves_via_temporary_housing: Flag = Field(True, description="是否经临时过渡（计发临时安置费，三(四)4）")
+    vacated_on_time: Flag = Field(True, description="是否在规定期限内腾空交房（腾空奖励）")
+    expropriator_provides_transit_housing: Flag = Field(False, description="征收人提供周转用房（不再计发临时安置费）")
+    voucher_purchase_price: Price | None = Field(None, description="房票安置：所购商品房总价（元）")
+    voucher_buys_new_housing: Flag = Field(False, description="房票安置：所购为新建商品房（可享购房奖励）")
+    flat_area_m2: Area | None = Field(None, description="公寓房（产权调换）安置：所选安置房建筑面积")
+    flat_type: FlatType = Field(
+        FlatType.MULTI_STOREY, description="安置公寓类型：multi_storey 多层 | high_rise 高层（过渡期限不同）"
+    )
+    flat_market_price_per_m2: Price | None = Field(None, description="安置公寓房的市场评估价（元/m²）")
+    flat_replacement_price_per_m2: Price | None = Field(None, description="安置公寓房的结算价（元/m²）")
+    delivery_months: int | None = Field(None, ge=0, le=240, description="安置房预计交付所需月数（计算临时安置期限）")
 
 
 class QuoteRequest(HouseholdFacts):
-    model_config = ConfigDict(json_schema_extra={"examples": [QUOTE_REQUEST]})
-
     district: str = Field(description="柯城区 | 衢江区")
-    pre_announcement_date: AnnouncementDate
-    signing_deadline: PlanDate
-    valuation_date: PlanDate
-    method: Method
-    village_all_signed: Flag = False
-    appraised_price_per_m2: Price | None = None
-    market_price_per_m2: Price | None = None
-    early_vacate_rate_per_m2: Price | None = None
-    outside_urban_plan_area: Flag = False
+    pre_announcement_date: AnnouncementDate = Field(description="征收土地预公告发布之日")
+    signing_deadline: PlanDate = Field(description="征收补偿方案规定的签约期限届满之日")
+    valuation_date: PlanDate = Field(description="评估时点（适用该日施行的参数）")
+    method: Method = Field(description="安置方式：货币补偿、房票、产权调换（公寓房）、迁建（宅基地）（三(三)）")
+    village_all_signed: Flag = Field(False, description="全村（组）是否已全部签约（整村签约奖励）")
+    appraised_price_per_m2: Price | None = Field(None, description="被征收房屋的评估单价（元/m²）")
+    market_price_per_m2: Price | None = Field(None, description="同区域新建商品住宅市场评估价（元/m²）")
+    early_vacate_rate_per_m2: Price | None = Field(None, description="提前腾空奖励标准（元/m²）；缺省取区参数簿")
+    outside_urban_plan_area: Flag = Field(False, description="是否在城镇开发边界（城市规划区）以外")
     parameters: ScenarioParameters = None
 
     def to_rules(self) -> QuoteInput:
@@ -295,7 +317,7 @@ class QuoteOut(BaseModel):
     voucher_total: Yuan
     charges_total: Yuan
     notes: list[str]
-    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数测算")
+    scenario: ScenarioEcho = None
 
     @classmethod
     def of(cls, q: Quote) -> QuoteOut:
@@ -363,24 +385,24 @@ class MethodOutcomeOut(BaseModel):
 
 class CompareOut(BaseModel):
     outcomes: list[MethodOutcomeOut]
-    scenario: dict[str, str] | None = Field(None, description="情景测算所用的参数覆盖值；为空即按现行参数测算")
+    scenario: ScenarioEcho = None
 
 
 # --- cases -------------------------------------------------------------------------------------------------------
 
 
 class ProjectIn(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[str, Field(min_length=1, max_length=120)] = Field(description="征收项目名称")
     district: str = Field(description="柯城区 | 衢江区")
-    village: Annotated[str, Field(min_length=1, max_length=60)]
-    pre_announcement_date: AnnouncementDate
-    signing_deadline: PlanDate
-    handover_deadline: PlanDate | None = None
-    valuation_date: PlanDate
-    outside_urban_plan_area: Flag = False
-    appraised_price_per_m2: Price | None = None
-    market_price_per_m2: Price | None = None
-    early_vacate_rate_per_m2: Price | None = None
+    village: Annotated[str, Field(min_length=1, max_length=60)] = Field(description="被征收的行政村（社区）")
+    pre_announcement_date: AnnouncementDate = Field(description="征收土地预公告发布之日")
+    signing_deadline: PlanDate = Field(description="征收补偿方案规定的签约期限届满之日")
+    handover_deadline: PlanDate | None = Field(None, description="规定的腾空交房期限届满之日")
+    valuation_date: PlanDate = Field(description="评估时点（适用该日施行的参数）")
+    outside_urban_plan_area: Flag = Field(False, description="是否在城镇开发边界（城市规划区）以外")
+    appraised_price_per_m2: Price | None = Field(None, description="被征收房屋的评估单价（元/m²）")
+    market_price_per_m2: Price | None = Field(None, description="同区域新建商品住宅市场评估价（元/m²）")
+    early_vacate_rate_per_m2: Price | None = Field(None, description="提前腾空奖励标准（元/m²）；缺省取区参数簿")
 
     @field_validator("signing_deadline", "valuation_date")
     @classmethod
@@ -417,9 +439,9 @@ class ProjectOut(Out):
 
 class HouseholdIn(HouseholdFacts):
     ref: Annotated[str, Field(min_length=1, max_length=40, description="花名册户号")]
-    head_name: Name
+    head_name: Name = Field(description="户主姓名")
     natural_village: str | None = Field(None, max_length=60, description="自然村（缺省为项目所在村）")
-    method: Method = Method.MONETARY
+    method: Method = Field(Method.MONETARY, description="选择的安置方式（货币补偿、房票、产权调换、迁建）")
     appraised_price_per_m2: Price | None = Field(None, description="本户评估价（缺省取项目评估价）")
 
 
@@ -436,17 +458,18 @@ class HouseholdOut(Out):
 
 
 class DeclarationIn(Strict):
-    declared_on: PastDate
+    declared_on: PastDate = Field(description="申报之日")
     documents: list[
         Literal[
             "户口簿", "不动产权证书", "房屋所有权证", "土地使用权证", "其他有效权属证明", "房屋租赁协议", "房屋抵押协议"
         ]
-    ] = Field(min_length=1)
+    ] = Field(min_length=1, description="提交的权属及身份证明材料")
     proofs: list[Literal["certificate", "township_or_land_authority", "building_permit", "other_required"]] = Field(
-        min_length=1
+        min_length=1,
+        description="合法面积的证明：权属证书、乡镇（街道）或自然资源部门证明、建房审批文件、其他规定材料（二(三)）",
     )
-    members: list[MemberIn] = Field(min_length=1, max_length=60)
-    buildings: list[BuildingIn] = Field(min_length=1, max_length=200)
+    members: list[MemberIn] = Field(min_length=1, max_length=60, description="申报的户内人员")
+    buildings: list[BuildingIn] = Field(min_length=1, max_length=200, description="申报的房屋")
 
 
 class DeclarationOut(Out):
@@ -460,10 +483,10 @@ class DeclarationOut(Out):
 
 
 class AgreementIn(Strict):
-    household_id: RecordId
-    method: Method
-    signed_on: PastDate
-    handed_over_on: PastDate | None = None
+    household_id: RecordId = Field(description="被征收户编号")
+    method: Method = Field(description="协议约定的安置方式")
+    signed_on: PastDate = Field(description="签订协议之日")
+    handed_over_on: PastDate | None = Field(None, description="腾空交房之日（签约时已交房的）")
 
 
 class AgreementOut(Out):
@@ -484,18 +507,22 @@ class AgreementOut(Out):
 
 
 class HandoverIn(Strict):
-    handed_over_on: PastDate
+    handed_over_on: PastDate = Field(description="腾空交房之日")
 
 
 class DisputeIn(Strict):
-    household_id: RecordId
-    ground: Literal["ownership_dispute", "owner_missing", "owner_undetermined"]
-    detail: str = Field("", max_length=500)
+    household_id: RecordId = Field(description="被征收户编号")
+    ground: Literal["ownership_dispute", "owner_missing", "owner_undetermined"] = Field(
+        description="未签约的原因：产权争议、产权人下落不明、产权人不明确"
+    )
+    detail: str = Field("", max_length=500, description="情况说明")
 
 
 class DisputeStepIn(Strict):
-    state: Literal["plan_proposed", "evidence_preserved", "decision_made", "deposited", "resolved"]
-    on: PastDate
+    state: Literal["plan_proposed", "evidence_preserved", "decision_made", "deposited", "resolved"] = Field(
+        description="办理步骤：提出补偿方案、证据保全、作出补偿决定、提存、解决"
+    )
+    on: PastDate = Field(description="办理之日")
     reference: str = Field("", max_length=120, description="方案/保全/决定/提存文书号")
     deposit_amount: Price | None = Field(None, description="提存金额（提存时必填）")
 
@@ -514,11 +541,13 @@ class DisputeOut(Out):
 
 
 class PaymentIn(Strict):
-    agreement_id: RecordId
-    item_code: Annotated[str, Field(min_length=1, max_length=60)]
+    agreement_id: RecordId = Field(description="征收补偿协议编号")
+    item_code: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="支付的补偿项目代码（见该户测算结果 items[].code）"
+    )
     amount: Annotated[Price, Field(gt=0)]
-    paid_on: PastDate
-    reference: str = Field("", max_length=120)
+    paid_on: PastDate = Field(description="支付之日")
+    reference: str = Field("", max_length=120, description="支付凭证号")
 
 
 class PaymentOut(Out):
@@ -532,9 +561,9 @@ class PaymentOut(Out):
 
 
 class ClawbackIn(Strict):
-    agreement_id: RecordId
-    found_on: PastDate
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    agreement_id: RecordId = Field(description="征收补偿协议编号")
+    found_on: PastDate = Field(description="发现多付之日")
+    reason: Annotated[str, Field(min_length=1, max_length=500)] = Field(description="追回原因")
     corrected: HouseholdFacts = Field(description="查实后的申报（据以重算应得金额）")
 
 
@@ -571,13 +600,13 @@ class VoucherIssueIn(Strict):
 
 
 class VoucherUseIn(Strict):
-    used_on: PastDate
+    used_on: PastDate = Field(description="以房票购房（网签）之日")
     purchase_price: Annotated[Price, Field(gt=0, description="所购商品房价格")]
     reference: str = Field("", max_length=120, description="购房合同号")
 
 
 class VoucherConvertIn(Strict):
-    converted_on: PastDate
+    converted_on: PastDate = Field(description="房票有效期届满后申请转为货币补偿之日")
 
 
 class VoucherOut(Out):

@@ -18,6 +18,7 @@ from medinsurance.rules.workdays import WorkdayResult, day_kind
 from qz_common.identity import Reader
 from qz_common.money import Yuan
 from qz_common.params import ParameterSet
+from qz_common.scenario import ScenarioEcho, ScenarioParameters, scenario_computation
 
 router = APIRouter(prefix="/v1/calculators", tags=["calculators"])
 
@@ -28,6 +29,7 @@ class DeadlineOut(BaseModel):
     deadline: dt.date
     provisional: bool = Field(description="期间含尚未公布放假安排的年份（按周一至周五及固定日期法定节假日计）")
     basis: str
+    scenario: ScenarioEcho = None
 
 
 class Duty(StrEnum):
@@ -44,10 +46,13 @@ DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet], WorkdayResu
 
 
 class DeadlineIn(Strict):
-    duty: Duty
+    duty: Duty = Field(
+        description="期限事项：payment 医保费用拨付 | major_change 重大信息变更申请 | emergency_card 急诊补办医保凭证"
+    )
     start: Day = Field(
         description="起算日（不计入）：payment 申报之日；major_change 有关部门批准之日；emergency_card 办理住院之日"
     )
+    parameters: ScenarioParameters = None
 
 
 @router.post(
@@ -55,49 +60,64 @@ class DeadlineIn(Strict):
 )
 async def deadline(body: DeadlineIn, _caller: Reader) -> DeadlineOut:
     book, clause, rule = DUTIES[body.duty]
-    result = rule(body.start, in_force(book, body.start).params)
-    return DeadlineOut(deadline=result.date, provisional=result.provisional, basis=basis(clause))
+    with scenario_computation(body.parameters):
+        result = rule(body.start, in_force(book, body.start, body.parameters).params)
+    return DeadlineOut(
+        deadline=result.date, provisional=result.provisional, basis=basis(clause), scenario=body.parameters
+    )
 
 
 class DispensingIn(Strict):
-    on: Day
-    disease: conduct.DiseaseKind
+    on: Day = Field(description="配药之日")
+    disease: conduct.DiseaseKind = Field(
+        description="疾病类别：acute 急性病 | chronic 一般慢性病 | managed_special_chronic 纳入特殊病种及慢性病管理"
+    )
     days: Annotated[int, Field(ge=1, le=3650, description="单次配药天数")]
+    parameters: ScenarioParameters = None
 
 
 class DispensingOut(BaseModel):
     allowed: bool
     max_days: int
     basis: str
+    scenario: ScenarioEcho = None
 
 
 @router.post("/dispensing", summary="单次配药量（附件2 二(五)）")
 async def dispensing(body: DispensingIn, _caller: Reader) -> DispensingOut:
-    check = conduct.check_dispensing(body.disease, body.days, in_force("conduct", body.on).params)
-    return DispensingOut(allowed=check.ok, max_days=check.max_days, basis=check.basis)
+    with scenario_computation(body.parameters):
+        check = conduct.check_dispensing(body.disease, body.days, in_force("conduct", body.on, body.parameters).params)
+    return DispensingOut(allowed=check.ok, max_days=check.max_days, basis=check.basis, scenario=body.parameters)
 
 
 class PasswordIn(Strict):
-    on: Day
-    password: Annotated[str, Field(min_length=1, max_length=128)]
+    on: Day = Field(description="设置密码之日")
+    password: Annotated[str, Field(min_length=1, max_length=128)] = Field(
+        description="拟设置的医保系统账号密码（只做强度检查，不保存）"
+    )
+    parameters: ScenarioParameters = None
 
 
 class PasswordOut(BaseModel):
     strong_enough: bool
     problems: list[str]
     basis: str
+    scenario: ScenarioEcho = None
 
 
 @router.post("/password", summary="医保系统账号密码强度（附件2 一(一)3）")
 async def password(body: PasswordIn, _caller: Reader) -> PasswordOut:
-    check = conduct.check_password(body.password, in_force("conduct", body.on).params)
-    return PasswordOut(strong_enough=check.ok, problems=list(check.problems), basis=check.basis)
+    with scenario_computation(body.parameters):
+        check = conduct.check_password(body.password, in_force("conduct", body.on, body.parameters).params)
+    return PasswordOut(
+        strong_enough=check.ok, problems=list(check.problems), basis=check.basis, scenario=body.parameters
+    )
 
 
 class PriceIn(Strict):
-    unit_price: Amount
+    unit_price: Amount = Field(description="实际销售单价（元）")
     payment_standard: Amount = Field(description="药品支付价格（支付标准）")
-    quantity: Amount
+    quantity: Amount = Field(description="数量")
 
 
 class PriceOut(BaseModel):
@@ -115,28 +135,33 @@ async def price_excess(body: PriceIn, _caller: Reader) -> PriceOut:
 class NonRenewalIn(Strict):
     requested_on: Day = Field(description="提出不再续签申请之日")
     ends_on: Day = Field(description="医保协议到期日")
+    parameters: ScenarioParameters = None
 
 
 class NonRenewalOut(BaseModel):
     in_time: bool
     detail: str
     basis: str
+    scenario: ScenarioEcho = None
 
 
 @router.post("/non-renewal-notice", summary="不再续签医保协议须提前3个月申请（附件1 一(三)3）")
 async def non_renewal_notice(body: NonRenewalIn, _caller: Reader) -> NonRenewalOut:
+    p = in_force("agreement", body.requested_on, body.parameters).params
     try:
-        agreements.check_non_renewal_notice(
-            body.requested_on, body.ends_on, in_force("agreement", body.requested_on).params
-        )
+        with scenario_computation(body.parameters):
+            agreements.check_non_renewal_notice(body.requested_on, body.ends_on, p)
     except agreements.AgreementError as exc:
-        return NonRenewalOut(in_time=False, detail=str(exc), basis=exc.basis)
-    return NonRenewalOut(in_time=True, detail="已提前3个月提出", basis=basis("附件1 一(三)3"))
+        return NonRenewalOut(in_time=False, detail=str(exc), basis=exc.basis, scenario=body.parameters)
+    months = p.integer("voluntary_notice_months")
+    detail = f"已提前{months}个月提出"
+    return NonRenewalOut(in_time=True, detail=detail, basis=basis("附件1 一(三)3"), scenario=body.parameters)
 
 
 class GradeChangeIn(Strict):
     changed_on: Day = Field(description="医疗机构等级发生变化之日")
     accepted_on: Day | None = Field(None, description="医保经办机构验收通过之日（如已验收）")
+    parameters: ScenarioParameters = None
 
 
 class GradeChangeOut(BaseModel):
@@ -144,16 +169,20 @@ class GradeChangeOut(BaseModel):
     preparation_deadline: dt.date
     new_rates_from: dt.date | None
     basis: str
+    scenario: ScenarioEcho = None
 
 
 @router.post("/grade-change", summary="医疗机构等级变化：备案、准备及新等级结算起始日（附件1 一(一)）")
 async def grade_change(body: GradeChangeIn, _caller: Reader) -> GradeChangeOut:
-    g = agreements.grade_change(body.changed_on, in_force("agreement", body.changed_on).params, body.accepted_on)
+    p = in_force("agreement", body.changed_on, body.parameters).params
+    with scenario_computation(body.parameters):
+        g = agreements.grade_change(body.changed_on, p, body.accepted_on)
     return GradeChangeOut(
         filing_deadline=g.filing_deadline,
         preparation_deadline=g.preparation_deadline,
         new_rates_from=g.new_rates_from,
         basis=g.basis,
+        scenario=body.parameters,
     )
 
 

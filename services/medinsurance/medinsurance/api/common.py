@@ -1,6 +1,8 @@
 """Wiring shared by the medinsurance routers: audit trail, idempotency, today's date in 衢州, parameter resolution."""
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,13 +13,16 @@ from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotentCreator
 from qz_common.identity import Caller, ensure_district
+from qz_common.scenario import in_scenario
 
 audit = AuditTrail(AuditRecord)
 idempotent = IdempotentCreator(IdempotencyKey)
 
 
-def in_force(book: str, day: dt.date) -> InForce:
-    return resolve(book, day)
+def in_force(book: str, day: dt.date, overrides: Mapping[str, str] | None = None) -> InForce:
+    """The book's version for ``day``, with a calculator's what-if overrides (qz_common.scenario) if any."""
+    force = resolve(book, day)
+    return replace(force, params=in_scenario(force.params, overrides)) if overrides else force
 
 
 async def institution_for(

@@ -1,7 +1,8 @@
 """Stateless calculators: 43号 一 eligibility and 三(七) naming, 44号 三 subsidy, 衢政发〔2023〕1号 items 7–16."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import partial
 
 from fastapi import APIRouter
 
@@ -9,10 +10,12 @@ from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 from qz_common.params import RuleNotInForce
+from qz_common.scenario import scenario_computation
 from science.api.common import params_on, policy_in_force_on
 from science.api.schemas import (
     AwardOut,
     ConditionOut,
+    EligibilityCheckIn,
     EligibilityOut,
     IncubatorIn,
     InnovationCentreIn,
@@ -23,6 +26,7 @@ from science.api.schemas import (
     InternationalBaseIn,
     LineOut,
     OverseasRdIn,
+    PolicyCalculation,
     PolicyItemOut,
     RdSubsidyIn,
     SubsidyIn,
@@ -102,23 +106,30 @@ def to_application(body: InstituteEligibilityIn, prefix: str = "") -> InstituteA
     )
 
 
-def evaluate_application(application: InstituteApplication, field: str = "applied_on") -> EligibilityResult:
-    return evaluate(application, params_on(institute_params, application.applied_on, field))
+def evaluate_application(
+    application: InstituteApplication, field: str = "applied_on", overrides: Mapping[str, str] | None = None
+) -> EligibilityResult:
+    with scenario_computation(overrides):
+        return evaluate(
+            application, params_on(partial(institute_params, overrides=overrides), application.applied_on, field)
+        )
 
 
-def eligibility_out(result: EligibilityResult) -> EligibilityOut:
+def eligibility_out(result: EligibilityResult, scenario: dict[str, str] | None = None) -> EligibilityOut:
     return EligibilityOut(
         eligible=result.eligible,
         conditions=[
             ConditionOut(code=c.code, passed=c.passed, detail=c.detail, basis=c.basis) for c in result.conditions
         ],
         parameter_version=result.parameter_version,
+        scenario=scenario,
     )
 
 
 @router.post("/research-institutes/eligibility", summary="市级企业研究院认定条件（43号 一，九项逐项判断）")
-async def institute_eligibility(body: InstituteEligibilityIn, _caller: Reader) -> EligibilityOut:
-    return eligibility_out(evaluate_application(to_application(body)))
+async def institute_eligibility(body: EligibilityCheckIn, _caller: Reader) -> EligibilityOut:
+    result = evaluate_application(to_application(body), overrides=body.parameters)
+    return eligibility_out(result, body.parameters)
 
 
 @router.post("/research-institutes/name", summary="企业研究院统一命名（43号 三(七)）")
@@ -132,14 +143,15 @@ async def name_institute(body: InstituteNameIn, _caller: Reader) -> InstituteNam
 @router.post("/vouchers/subsidy", summary="创新券补助额（44号 三，按服务类型）")
 async def voucher_subsidy(body: SubsidyIn, _caller: Reader) -> SubsidyOut:
     day = body.on or today()
-    params = params_on(voucher_params, day, "on")
-    result = subsidy(
-        ServiceRequest(
-            body.service_type, body.fee, body.via_shared_platform, body.statutory_testing, body.audit_purpose
-        ),
-        params,
-        policy_in_force_on(day),
-    )
+    with scenario_computation(body.parameters):
+        params = params_on(partial(voucher_params, overrides=body.parameters), day, "on")
+        result = subsidy(
+            ServiceRequest(
+                body.service_type, body.fee, body.via_shared_platform, body.statutory_testing, body.audit_purpose
+            ),
+            params,
+            policy_in_force_on(day),
+        )
     return SubsidyOut(
         subsidy=result.subsidy,
         supported=result.supported,
@@ -147,13 +159,16 @@ async def voucher_subsidy(body: SubsidyIn, _caller: Reader) -> SubsidyOut:
         basis=list(result.basis),
         reason=result.reason,
         parameter_version=params.version,
+        scenario=body.parameters,
     )
 
 
-def _policy_params(year: int) -> PolicyParams:
+def _policy_params(body: PolicyCalculation) -> PolicyParams:
+    year = body.year
     day = dt.date(year, 1, 1)
     try:
-        params = policy_params(day)
+        with scenario_computation(body.parameters):
+            params = policy_params(day, body.parameters)
     except RuleNotInForce as exc:
         raise ProblemError(422, "policy_not_in_force", f"衢政发〔2023〕1号 不适用于{year}年", field="year") from exc
     if not (params.valid_from.year <= year <= params.valid_until.year):
@@ -166,7 +181,7 @@ def _policy_params(year: int) -> PolicyParams:
     return params
 
 
-def award_out(award: pol.Award, params: PolicyParams) -> AwardOut:
+def award_out(award: pol.Award, params: PolicyParams, body: PolicyCalculation) -> AwardOut:
     return AwardOut(
         eligible=award.eligible,
         subsidy=award.amount,
@@ -174,51 +189,57 @@ def award_out(award: pol.Award, params: PolicyParams) -> AwardOut:
         basis=list(award.basis),
         reasons=list(award.reasons),
         parameter_version=params.version,
+        scenario=body.parameters,
     )
 
 
 @router.post("/policies/rd-subsidy", summary="企业研发投入补助（衢政发〔2023〕1号 二13）")
 async def rd_subsidy(body: RdSubsidyIn, _caller: Reader) -> AwardOut:
-    params = _policy_params(body.year)
+    params = _policy_params(body)
     award = pol.rd_subsidy(pol.RdSubsidyInput(body.rd_expense, body.previous_rd_expense, body.revenue), params)
-    return award_out(award, params)
+    return award_out(award, params, body)
 
 
 @router.post("/policies/international-base-award", summary="省级国际合作基地等优秀奖励（二14）")
 async def international_base(body: InternationalBaseIn, _caller: Reader) -> AwardOut:
-    params = _policy_params(body.year)
-    return award_out(pol.international_base_award(body.filed_with_province, body.rated_excellent, params), params)
+    params = _policy_params(body)
+    award = pol.international_base_award(body.filed_with_province, body.rated_excellent, params)
+    return award_out(award, params, body)
 
 
 @router.post("/policies/overseas-rd-award", summary="海外研发机构一次性奖励（二14）")
 async def overseas_rd(body: OverseasRdIn, _caller: Reader) -> AwardOut:
-    params = _policy_params(body.year)
-    return award_out(pol.overseas_rd_award(body.overseas_rd_investment, body.already_awarded, params), params)
+    params = _policy_params(body)
+    award = pol.overseas_rd_award(body.overseas_rd_investment, body.already_awarded, params)
+    return award_out(award, params, body)
 
 
 @router.post("/policies/incubator-award", summary="孵化器、众创空间补助（二15）")
 async def incubator(body: IncubatorIn, _caller: Reader) -> AwardOut:
-    params = _policy_params(body.year)
-    return award_out(pol.incubator_award(body.event, body.level, params, body.superior_award), params)
+    params = _policy_params(body)
+    award = pol.incubator_award(body.event, body.level, params, body.superior_award)
+    return award_out(award, params, body)
 
 
 @router.post("/policies/insurance-compensation", summary="创新券保费兑付补偿（衢政发〔2023〕1号 二8，80%）")
 async def insurance_compensation(body: InsuranceCompensationIn, _caller: Reader) -> AwardOut:
-    params = _policy_params(body.year)
-    return award_out(pol.insurance_compensation(body.premium, params), params)
+    params = _policy_params(body)
+    award = pol.insurance_compensation(body.premium, params)
+    return award_out(award, params, body)
 
 
 @router.post(
     "/policies/innovation-centre-city-minimum", summary="市财政补助不低于省财政补助的2倍（衢政发〔2023〕1号 二10）"
 )
 async def innovation_centre(body: InnovationCentreIn, _caller: Reader) -> AwardOut:
-    params = _policy_params(body.year)
-    return award_out(pol.innovation_centre_city_minimum(body.provincial_funding, params, body.city_funding), params)
+    params = _policy_params(body)
+    award = pol.innovation_centre_city_minimum(body.provincial_funding, params, body.city_funding)
+    return award_out(award, params, body)
 
 
 @router.post("/policies/tech-transfer-income", summary="技术转让所得免征、减半（衢政发〔2023〕1号 二12）")
 async def tech_transfer(body: TechTransferIn, _caller: Reader) -> TechTransferOut:
-    params = _policy_params(body.year)
+    params = _policy_params(body)
     split = pol.tech_transfer_income_split(body.income, params)
     return TechTransferOut(
         exempt=split.exempt,
@@ -226,6 +247,7 @@ async def tech_transfer(body: TechTransferIn, _caller: Reader) -> TechTransferOu
         taxable_base=split.taxable_base,
         basis=split.basis,
         parameter_version=params.version,
+        scenario=body.parameters,
     )
 
 
