@@ -32,7 +32,10 @@ _HOP_BY_HOP = {
 # Credentials of the outside world never reach a service; the service trusts only the gateway's token.
 _NOT_FORWARDED = _HOP_BY_HOP | {"x-api-key", "x-citizen-assertion", IDENTITY_HEADER.lower(), "content-length"}
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-_BUFFERED_RESPONSE_BYTES = 256 * 1024
+_BUFFERED_BYTES = 256 * 1024
+# The gateway's own uvicorn writes Date and Server (a second copy of each would make the answer ambiguous), and the
+# request id is the gateway's.
+_NOT_PASSED_BACK = _HOP_BY_HOP | {"x-request-id", "date", "server"}
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -112,8 +115,11 @@ async def forward(request: Request, service: str, path: str, principal: Principa
     started = time.perf_counter()
     status = 500
     try:
-        # Retries must replay the body, so retryable requests are buffered (qz_common.limits bounds every body).
-        content = await request.body() if retryable else request.stream()
+        # Retries must replay the body, so retryable requests are buffered (qz_common.limits bounds every body); so
+        # are small bodies, cheaper sent whole with their length than streamed in chunks.
+        declared = request.headers.get("content-length", "")
+        small = declared.isdigit() and int(declared) <= _BUFFERED_BYTES
+        content = await request.body() if retryable or small else request.stream()
         upstream = await state.upstreams.send(
             service,
             method,
@@ -137,9 +143,9 @@ async def forward(request: Request, service: str, path: str, principal: Principa
         route = await state.upstreams.route_of(service, path.partition("?")[0])
         state.metrics.latency.labels(service, route).observe(time.perf_counter() - started)
         state.metrics.requests.labels(service, method, str(status)).inc()
-    headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP | {"x-request-id"}}
+    headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _NOT_PASSED_BACK}
     length = upstream.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) <= _BUFFERED_RESPONSE_BYTES:
+    if length is not None and length.isdigit() and int(length) <= _BUFFERED_BYTES:
         # Small answers (nearly all JSON) are cheaper to pass on whole than to stream.
         try:
             body = await upstream.aread()

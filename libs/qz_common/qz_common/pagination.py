@@ -27,7 +27,7 @@ class PageParams:
     offset: int
 
 
-def _page_params(
+async def _page_params(  # async: FastAPI runs a plain ``def`` dependency in the thread pool
     limit: Annotated[int, Query(ge=1, le=200, description="每页条数 (1–200)")] = 50,
     offset: Annotated[int, Query(ge=0, le=DB_INT_MAX, description="跳过的条数")] = 0,
 ) -> PageParams:
@@ -40,7 +40,21 @@ Paging = Annotated[PageParams, Depends(_page_params)]
 async def fetch_page(
     session: AsyncSession, stmt: Select[Any], params: PageParams, convert: Callable[[Any], T]
 ) -> Page[T]:
-    """One page of ``stmt`` (which must have a deterministic ORDER BY), each row converted, with the total count."""
-    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = (await session.scalars(stmt.limit(params.limit).offset(params.offset))).all()
-    return Page(items=[convert(row) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset)
+    """One page of ``stmt`` (which must have a deterministic ORDER BY), each row converted, with the total count.
+
+    The total rides on the page's own rows as ``count(*) OVER ()`` (window functions see every row the statement
+    matches, before LIMIT and OFFSET): one query per page instead of a count and a select. A page past the end has
+    no row to carry it, and counts separately. ``stmt`` must not be DISTINCT (the window counts before it).
+    """
+    rows = (
+        await session.execute(stmt.add_columns(func.count().over()).limit(params.limit).offset(params.offset))
+    ).all()
+    if rows:
+        total = rows[0][-1]
+    elif params.offset == 0:
+        total = 0
+    else:
+        total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return Page(
+        items=[convert(row[0]) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
-from qz_common.params import ParameterBook
+from qz_common.params import ParameterBook, ParameterSet
 
 from .rules.params import CityParams, DistrictParams, Params
 from .rules.types import District, OutOfScope, basis
@@ -37,15 +37,27 @@ def _district(name: str) -> District:
 def params_on(district: str, day: dt.date) -> Params:
     """The parameters in force on ``day`` for ``district`` (raises RuleNotInForce before 2023-03-01)."""
     d = _district(district)
-    return Params(
-        city=CityParams.from_set(city_book().at(day)), district=DistrictParams.from_set(district_book(d).at(day))
-    )
+    return _typed(d, city_book().at(day), district_book(d).at(day))
 
 
 def params_by_version(district: str, city_version: str, district_version: str) -> Params:
     """The exact parameter versions stored on a signed agreement, so a re-quote reproduces it."""
     d = _district(district)
-    return Params(
-        city=CityParams.from_set(city_book().version(city_version)),
-        district=DistrictParams.from_set(district_book(d).version(district_version)),
-    )
+    return _typed(d, city_book().version(city_version), district_book(d).version(district_version))
+
+
+def _typed(district: District, city: ParameterSet, local: ParameterSet) -> Params:
+    """The typed parameters of two versions (looked up above, so the request notes them as consulted)."""
+    return Params(city=_city_params(city.version), district=_district_params(district, local.version))
+
+
+# Typing a version converts every entry of its book: done once per version, not per quote (the books are read once
+# per process, so a version's figures never change while it runs).
+@cache
+def _city_params(version: str) -> CityParams:
+    return CityParams.from_set(city_book().version(version))
+
+
+@cache
+def _district_params(district: District, version: str) -> DistrictParams:
+    return DistrictParams.from_set(district_book(district).version(version))
