@@ -20,8 +20,14 @@ from testkit import identity_headers
 from dogs.rules.adoption import CHECKLIST
 from qz_common.clock import today
 
-KECHENG = identity_headers("dogs", district="柯城区")
-QUJIANG = identity_headers("dogs", district="衢江区")
+
+# Identity tokens live 60 s: minted for each request, never once at import (a long suite outlives them).
+def kecheng() -> dict[str, str]:
+    return identity_headers("dogs", district="柯城区")
+
+
+def qujiang() -> dict[str, str]:
+    return identity_headers("dogs", district="衢江区")
 
 
 def answer(response: httpx.Response) -> tuple[int, dict[str, Any]]:
@@ -37,7 +43,7 @@ def test_a_registration_cannot_cite_another_districts_vaccination(client: TestCl
     other_owner = vaccination(client, VISITOR)["id"]  # 柯城区, names someone else
     in_qujiang = registration_body(client) | {"district": "衢江区", "address": "衢江区樟潭街道1号"}
     answers = [
-        answer(client.post("/v1/registrations", json=in_qujiang | {"vaccination_id": cited}, headers=QUJIANG))
+        answer(client.post("/v1/registrations", json=in_qujiang | {"vaccination_id": cited}, headers=qujiang()))
         for cited in (same_owner, other_owner, 999_999)
     ]
     assert answers[0][0] == 403 and answers[0][1]["code"] == "district_forbidden"
@@ -47,7 +53,7 @@ def test_a_registration_cannot_cite_another_districts_vaccination(client: TestCl
 
     # in its own district the client gets the materials check, which may name the owner mismatch
     mismatch = client.post(
-        "/v1/registrations", json=registration_body(client, vaccination_id=other_owner), headers=KECHENG
+        "/v1/registrations", json=registration_body(client, vaccination_id=other_owner), headers=kecheng()
     )
     assert mismatch.status_code == 422
     assert "vaccination_owner_mismatch" in {e["code"] for e in mismatch.json()["errors"]}
@@ -60,7 +66,7 @@ def test_an_address_change_for_another_districts_owner_is_refused_first(client: 
     record = client.post("/v1/registrations", json=registration_body(client)).json()  # 柯城区
     client.post(f"/v1/registrations/{record['id']}/approve")
     into_qujiang = {"owner_id_number": OWNER, "address": "衢江区安置小区3幢", "district": "衢江区", "key_area": False}
-    refused = client.post("/v1/address-changes", json=into_qujiang, headers=QUJIANG)
+    refused = client.post("/v1/address-changes", json=into_qujiang, headers=qujiang())
     assert (refused.status_code, refused.json()["code"], refused.json()["field"]) == (
         403,
         "district_forbidden",
@@ -77,11 +83,11 @@ def test_an_adoption_application_for_another_districts_dog_is_403_before_409(cli
     )
     assert approved.json()["status"] == "approved"
 
-    from_qujiang = client.post(f"/v1/shelter-dogs/{dog['id']}/applications", json=applicant(2), headers=QUJIANG)
+    from_qujiang = client.post(f"/v1/shelter-dogs/{dog['id']}/applications", json=applicant(2), headers=qujiang())
     assert (from_qujiang.status_code, from_qujiang.json()["code"]) == (403, "district_forbidden")
-    from_kecheng = client.post(f"/v1/shelter-dogs/{dog['id']}/applications", json=applicant(2), headers=KECHENG)
+    from_kecheng = client.post(f"/v1/shelter-dogs/{dog['id']}/applications", json=applicant(2), headers=kecheng())
     assert (from_kecheng.status_code, from_kecheng.json()["code"]) == (409, "dog_not_available")
-    missing = client.post("/v1/shelter-dogs/999999/applications", json=applicant(2), headers=QUJIANG)
+    missing = client.post("/v1/shelter-dogs/999999/applications", json=applicant(2), headers=qujiang())
     assert (missing.status_code, missing.json()["field"]) == (404, "dog_id")
 
 
@@ -89,7 +95,7 @@ def test_an_impoundment_cites_only_a_registration_of_its_district(client: TestCl
     registration = client.post("/v1/registrations", json=registration_body(client)).json()  # 柯城区
     in_qujiang = IMPOUNDMENT | {"district": "衢江区", "location": "衢江区樟潭街道"}
     answers = [
-        answer(client.post("/v1/impoundments", json=in_qujiang | {"registration_id": cited}, headers=QUJIANG))
+        answer(client.post("/v1/impoundments", json=in_qujiang | {"registration_id": cited}, headers=qujiang()))
         for cited in (registration["id"], 999_999)
     ]
     assert answers[0][0] == 403 and answers[0][1]["field"] == "registration_id" and answers[1] == answers[0]
@@ -100,7 +106,9 @@ def test_an_impoundment_cites_only_a_registration_of_its_district(client: TestCl
         "reference_not_found",
         "registration_id",
     )
-    cited = client.post("/v1/impoundments", json=IMPOUNDMENT | {"registration_id": registration["id"]}, headers=KECHENG)
+    cited = client.post(
+        "/v1/impoundments", json=IMPOUNDMENT | {"registration_id": registration["id"]}, headers=kecheng()
+    )
     assert cited.status_code == 201, cited.text
 
 
@@ -108,7 +116,7 @@ def test_a_shelter_dog_cites_only_an_impoundment_of_its_district(client: TestCli
     impoundment = client.post("/v1/impoundments", json=IMPOUNDMENT).json()  # 柯城区
     in_qujiang = SHELTER_DOG | {"district": "衢江区"}
     answers = [
-        answer(client.post("/v1/shelter-dogs", json=in_qujiang | {"impoundment_id": cited}, headers=QUJIANG))
+        answer(client.post("/v1/shelter-dogs", json=in_qujiang | {"impoundment_id": cited}, headers=qujiang()))
         for cited in (impoundment["id"], 999_999)
     ]
     assert answers[0][0] == 403 and answers[0][1]["field"] == "impoundment_id" and answers[1] == answers[0]
