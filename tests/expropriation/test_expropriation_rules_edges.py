@@ -16,7 +16,18 @@ from expropriation.rules.params import CityParams, Params
 from expropriation.rules.persons import assess_member, assign_parents_across_households, resettlement_area
 from expropriation.rules.quote import Quote, quote, validate
 from expropriation.rules.scope import state_land_out_of_scope
-from expropriation.rules.types import Building, FlatType, Land, Member, Method, QuoteInput, Use, WorkKind
+from expropriation.rules.types import (
+    AppraisedItem,
+    AppraisedKind,
+    Building,
+    FlatType,
+    Land,
+    Member,
+    Method,
+    QuoteInput,
+    Use,
+    WorkKind,
+)
 from expropriation.rules.valuation import Category, assess_building
 
 PRE = dt.date(2023, 6, 1)
@@ -290,3 +301,24 @@ def test_breakdown_figures_drop_trailing_zeros_only_from_whole_numbers(
     q = quote(household(buildings=(house("150.00"),), appraised_price_per_m2=Decimal("3000.50")), params)
     inputs = {i.code: i for i in q.items}["house_monetary_compensation"].inputs
     assert (inputs["legal_area_m2"], inputs["appraised_price_per_m2"]) == ("150", "3000.50")
+
+
+def test_an_appraised_item_of_zero_made_on_the_valuation_day_is_valid(household: MakeHousehold) -> None:
+    # 三(四)3: the appraiser may value an item at 0 元, and an item fitted on the valuation day itself is part of
+    # the house valued that day; only a negative amount or a later day is refused
+    item = AppraisedItem(AppraisedKind.DECORATION, "装修", Decimal("0"), made_on=VALUATION)
+    validate(dataclasses.replace(household(), appraised_items=(item,)))
+
+
+def test_half_a_square_metre_of_house_is_compensated_in_money(
+    household: MakeHousehold, house: MakeBuilding, params: Params
+) -> None:
+    # 三(三)1 货币补偿 on any built residential area: 0.5 m² × 3000 元/m² appraised = 1500 元
+    q = quote(household(buildings=(house("0.5"),)), params)
+    assert amounts(q)["house_monetary_compensation"] == Decimal("1500.00")
+
+
+def test_a_one_square_metre_flat_is_a_property_swap(household: MakeHousehold, params: Params) -> None:
+    # 三(三)3 "产权调换安置房面积须大于0": 1 m² is above 0, charged at the 1400 元/m² 安置房重置价 of the book
+    q = quote(household(Method.PROPERTY_SWAP, flat_area_m2=Decimal("1")), params)
+    assert amounts(q)["swap_flat_price_within_area"] == Decimal("-1400.00")

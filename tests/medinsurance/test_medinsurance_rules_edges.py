@@ -807,3 +807,19 @@ def test_a_blank_sheet_scores_only_what_needs_no_declaration() -> None:
     assert medical_items() == dict(
         zip(range(1, 16), map(Decimal, (2, 3, 7, 5, 3, 3, 2, 2, 8, 17, 4, 2, 2, 10, 10)), strict=True)
     )
+
+
+def test_an_evaluation_on_the_acceptance_day_today_with_a_licence_of_that_day_is_plausible() -> None:
+    # 二(三)3 "自受理申请材料之日起": the acceptance day itself may be the evaluation day; a result recorded the same
+    # day is not in the future; a licence approved on the evaluation day counts by then. One day off each way is not.
+    same_day = pharmacy_evaluation(
+        evaluated_on=ACCEPTED,
+        licences=[tables.Licence(approved_on=ACCEPTED, uscc="91110000600037341L")],
+    )
+    assert tables.implausible(same_day, today=ACCEPTED) == []
+    late_licence = pharmacy_evaluation(
+        evaluated_on=ACCEPTED,
+        licences=[tables.Licence(approved_on=ACCEPTED + dt.timedelta(days=1), uscc="91110000600037341L")],
+    )
+    fields = [f.field for f in tables.implausible(late_licence, today=ACCEPTED - dt.timedelta(days=1))]
+    assert fields == ["evaluated_on", "licences.0.approved_on"]
