@@ -14,9 +14,11 @@ from testkit import id_number
 from medinsurance.parameters import params
 from medinsurance.rules import evaluation as tables
 from medinsurance.rules.agreements import (
+    AgreementError,
     AgreementState,
     check_non_renewal_notice,
     first_term,
+    renew,
     resume,
     status_on,
     suspend,
@@ -823,3 +825,23 @@ def test_an_evaluation_on_the_acceptance_day_today_with_a_licence_of_that_day_is
     )
     fields = [f.field for f in tables.implausible(late_licence, today=ACCEPTED - dt.timedelta(days=1))]
     assert fields == ["evaluated_on", "licences.0.approved_on"]
+
+
+def test_renewal_on_the_signing_day_and_on_the_last_day_of_the_term() -> None:
+    # 二(三)4 "协议期限…至当年12月31日"; 附件1 一(二) "协商一致的,可续签医保协议;未达成一致的,医保协议到期后自动解除".
+    # Events happen in date order: one on the same day as the previous is in order, the day before is not.
+    signed = first_term(dt.date(2023, 3, 1))
+    same_day = renew(signed, dt.date(2023, 3, 1), AGREEMENT)
+    assert (same_day.starts_on, same_day.ends_on) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    with pytest.raises(AgreementError):
+        renew(signed, dt.date(2023, 2, 28), AGREEMENT)
+    # the term's last day (12月31日) is still within it; 1 January is after it, even for an agreement marked active
+    assert renew(signed, dt.date(2023, 12, 31), AGREEMENT).starts_on == dt.date(2024, 1, 1)
+    with pytest.raises(AgreementError, match="到期"):
+        renew(signed, dt.date(2024, 1, 1), AGREEMENT)
+
+
+def test_a_penalty_under_one_yuan_still_has_its_payment_date() -> None:
+    # 五(五) 违约金 = 5.00 × 10% = 0.50 元 (tier 3 allows 10–30%); "原则上应在30日内完成缴款": due 2023-06-01 + 30 days
+    small = penalty(3, Decimal("5.00"), Decimal("0.10"), SANCTIONS, decided_on=dt.date(2023, 6, 1))
+    assert small.amount == Decimal("0.50") and small.due_on == dt.date(2023, 7, 1)
