@@ -36,6 +36,8 @@ def _serve(package: str, *args: str, env: dict[str, str]) -> subprocess.Popen[by
     )
 
 
+# PostgreSQL only: the lock proven is pg_advisory_xact_lock itself. On SQLite (one host) serve migrates once, before
+# its --workers start, so no two migrations ever meet.
 @pytest.mark.postgres_only
 def test_three_replicas_migrating_one_empty_database_at_once_all_succeed(database_factory: DatabaseFactory) -> None:
     url = database_factory.create("expropriation", migrate=False)

@@ -27,7 +27,6 @@ DEV = relocation_cases.DEV
 RETRY_S = 0.4  # GATEWAY_RELOCATION_RETRY_S of the replicas: a case is tried at most once per interval
 
 
-@pytest.mark.postgres_only
 def test_three_replicas_retry_each_failed_step_exactly_once(
     make_gateway: Callable[..., TestClient],
     spare_dogs: ServiceProcess,
