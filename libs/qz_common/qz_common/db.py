@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, SessionTransactionOrigin
 
+from qz_common import sqlite_driver
 from qz_common.errors import ProblemError
 
 Record = TypeVar("Record")
@@ -29,7 +30,9 @@ Record = TypeVar("Record")
 def async_url(url: str) -> str:
     """Map plain ``postgresql://`` / ``sqlite://`` URLs to their async drivers."""
     parsed = make_url(url)
-    driver = {"postgresql": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}.get(parsed.drivername)
+    driver = {"postgresql": "postgresql+asyncpg", "sqlite": f"sqlite+{sqlite_driver.AsyncSQLiteDialect.driver}"}.get(
+        parsed.drivername
+    )
     return parsed.set(drivername=driver).render_as_string(hide_password=False) if driver else url
 
 
@@ -38,7 +41,7 @@ _WRITE_LOCK_FIRST = "qz_sqlite_begin_immediate"
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # SQLAlchemy's recipe for real transactions on sqlite3/aiosqlite ("Enabling Non-Legacy SQLite
+    # SQLAlchemy's recipe for real transactions on sqlite3 ("Enabling Non-Legacy SQLite
     # Transactional Modes"): the driver's legacy mode would BEGIN only at the first INSERT/UPDATE/DELETE,
     # so a command's checks would read outside its transaction, and SAVEPOINTs would escape it.
     dbapi_connection.isolation_level = None
