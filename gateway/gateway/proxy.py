@@ -1,5 +1,6 @@
 """``/api/{service}/...`` and ``/api/v1/me/{service}/...``: authenticated, rate-limited, streamed proxying."""
 
+import os
 import time
 from urllib.parse import quote, unquote
 
@@ -11,7 +12,7 @@ from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_a
 from gateway.keys import Client
 from gateway.ratelimit import citizen_bucket, client_bucket
 from gateway.upstream import UpstreamFailure
-from qz_common.context import current_request_id
+from qz_common.context import current_request_id, current_traceparent
 from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
 from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
 
@@ -61,6 +62,17 @@ def raw_tail(request: Request, prefix: str) -> str:
     return quote("/" + "/".join(tail), safe=_PATH_SAFE)
 
 
+def child_traceparent() -> str:
+    """W3C trace context: keep the caller's trace id (or start one), with a new parent id for this hop.
+
+    When the gateway traces (``qz_common.telemetry``), the httpx instrumentation replaces it with its client span's.
+    """
+    incoming = current_traceparent()
+    trace_id = incoming.split("-")[1] if incoming else os.urandom(16).hex()
+    flags = incoming.split("-")[3] if incoming else "01"
+    return f"00-{trace_id}-{os.urandom(8).hex()}-{flags}"
+
+
 def identity_token(request: Request, service: str, principal: Principal) -> str:
     """The signed identity for the service; reused for half its 60-second life to keep signing off the hot path."""
     cache: dict[tuple[str, Principal], tuple[str, float]] = request.app.state.token_cache
@@ -86,7 +98,7 @@ def identity_token(request: Request, service: str, principal: Principal) -> str:
 def upstream_headers(request: Request, service: str, principal: Principal) -> dict[str, str]:
     headers = {k: v for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED}
     headers["x-request-id"] = current_request_id() or ""
-    # traceparent: set on each upstream call by the OpenTelemetry httpx instrumentation (qz_common.telemetry)
+    headers["traceparent"] = child_traceparent()
     headers[IDENTITY_HEADER] = identity_token(request, service, principal)
     if request.client:
         headers["x-forwarded-for"] = request.client.host
