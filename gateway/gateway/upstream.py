@@ -11,7 +11,7 @@ import httpx
 from gateway.breaker import BreakerState, CircuitBreaker
 from gateway.metrics import GatewayMetrics, RouteTemplates
 from gateway.settings import GatewaySettings
-from gateway.transport import upstream_transport
+from gateway.transport import UpstreamTransport
 
 _BREAKER_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 
@@ -61,7 +61,7 @@ class Upstreams:
             max_connections=settings.pool_connections_per_service,
             max_keepalive_connections=settings.pool_keepalive_per_service,
         )
-        self.clients = {name: httpx.AsyncClient(transport=upstream_transport(limits)) for name in settings.service_urls}
+        self.clients = {name: httpx.AsyncClient(transport=UpstreamTransport(limits)) for name in settings.service_urls}
         self.breakers = {
             name: CircuitBreaker(settings.breaker_failure_threshold, settings.breaker_reset_s)
             for name in settings.service_urls
