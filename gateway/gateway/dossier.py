@@ -9,8 +9,8 @@ import asyncio
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import JSONResponse
+import orjson
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from gateway.auth import Principal, authenticate, deny, verify_assertion
 from gateway.keys import Client
@@ -73,9 +73,7 @@ def _require_scopes(request: Request, client: Client, sources: tuple[str, ...]) 
         raise deny(request, 403, "scope_missing", detail, client.client_id)
 
 
-async def _dossier(
-    request: Request, principal: Principal, paths: dict[str, str], subject: dict[str, str]
-) -> JSONResponse:
+async def _dossier(request: Request, principal: Principal, paths: dict[str, str], subject: dict[str, str]) -> Response:
     """Ask every source (service → its path) at once; say source by source what came back."""
     results = await asyncio.gather(*(_fetch(request, principal, s, path) for s, path in paths.items()))
     complete = all(r["status"] == "ok" for r in results)
@@ -93,7 +91,12 @@ async def _dossier(
     ]
     if "uscc" in subject:
         body["credit_flags"] = flags
-    return JSONResponse(body, headers={"X-Aggregate-Complete": "true" if complete else "false"})
+    # orjson: a dossier carries every source's records, parsed and written again; json took three times as long.
+    return Response(
+        orjson.dumps(body),
+        media_type="application/json",
+        headers={"X-Aggregate-Complete": "true" if complete else "false"},
+    )
 
 
 @router.get("/citizens/{id_number}/dossier", summary="个人跨部门档案（养犬、征收、医保代配药）")
@@ -101,7 +104,7 @@ async def citizen_dossier(
     id_number: Annotated[IdNumber, Path(description="身份证号")],
     request: Request,
     client: Annotated[Client, Depends(_dossier_client)],
-) -> JSONResponse:
+) -> Response:
     _require_scopes(request, client, CITIZEN_SOURCES)
     paths = {service: f"/v1/dossiers/citizens/{id_number}" for service in CITIZEN_SOURCES}
     return await _dossier(request, Principal(client), paths, {"id_number": id_number})
@@ -112,7 +115,7 @@ async def enterprise_dossier(
     uscc: Annotated[USCC, Path(description="统一社会信用代码")],
     request: Request,
     client: Annotated[Client, Depends(_dossier_client)],
-) -> JSONResponse:
+) -> Response:
     _require_scopes(request, client, ENTERPRISE_SOURCES)
     paths = {service: f"/v1/dossiers/enterprises/{uscc}" for service in ENTERPRISE_SOURCES}
     return await _dossier(request, Principal(client), paths, {"uscc": uscc})
@@ -133,7 +136,7 @@ async def _citizen(request: Request) -> Principal:
     summary="本人跨部门档案（浙里办）：养犬、征收、医保代配药，仅限声明中的本人",
     openapi_extra={"security": [{"ApiKey": [], "CitizenAssertion": []}]},
 )
-async def my_dossier(request: Request, principal: Annotated[Principal, Depends(_citizen)]) -> JSONResponse:
+async def my_dossier(request: Request, principal: Annotated[Principal, Depends(_citizen)]) -> Response:
     # Only the services' /v1/me endpoints are asked, with the citizen in the identity token: no 身份证号 in a path,
     # nothing about anyone else. The subject is not echoed back: the adapter already knows who signed in.
     return await _dossier(request, principal, OWN_SOURCES, {})

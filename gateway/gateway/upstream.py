@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
 
 import httpx
+import orjson
 
 from gateway.breaker import BreakerState, CircuitBreaker
 from gateway.metrics import GatewayMetrics, RouteTemplates
@@ -176,8 +177,8 @@ class Upstreams:
         finally:
             await response.aclose()
         try:
-            return response.status_code, response.json()
-        except ValueError:
+            return response.status_code, orjson.loads(response.content)
+        except orjson.JSONDecodeError:
             raise UpstreamFailure(service, "error") from None
 
     async def close(self) -> None:
