@@ -77,7 +77,9 @@ class RequestLimitsMiddleware:
             now = time.monotonic()
             deadline = deadline or now + self.body_read_timeout_s
             try:
-                message = await asyncio.wait_for(receive(), timeout=max(deadline - now, 0.001))
+                # asyncio.timeout, not wait_for: no task per receive (the body is usually in the buffer already)
+                async with asyncio.timeout(max(deadline - now, 0.001)):
+                    message = await receive()
             except TimeoutError:
                 raise BodyReadTimeout(self.body_read_timeout_s) from None
             if message["type"] == "http.request":
