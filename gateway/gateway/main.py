@@ -11,7 +11,6 @@ from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET, DEV_ADAPTER_CLIENT, G
 from gateway.upstream import Upstreams
 from qz_common.app import create_service_app
 from qz_common.settings import PlatformSettings
-from qz_common.telemetry import instrument_client
 
 
 class NoApiKeysConfigured(RuntimeError):
@@ -29,9 +28,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
             raise NoApiKeysConfigured(
                 "no API keys configured: create one with `qz-gateway-keys create` (or QZ_DEV_MODE=true locally)"
             )
-        app.state.upstreams = Upstreams(settings, metrics)
-        for client in app.state.upstreams.clients.values():
-            instrument_client(client, app.state.tracer_provider)
+        app.state.upstreams = Upstreams(settings, metrics, app.state.tracer_provider)
         await app.state.upstreams.load_route_templates()
         app.state.token_cache = {}
         limiter: RateLimiter = (

@@ -8,11 +8,13 @@ from typing import Any, ClassVar
 
 import httpx
 import orjson
+from opentelemetry.sdk.trace import TracerProvider
 
 from gateway.breaker import BreakerState, CircuitBreaker
 from gateway.metrics import GatewayMetrics, RouteTemplates
 from gateway.settings import GatewaySettings
 from gateway.transport import UpstreamTransport
+from qz_common.telemetry import traced_transport
 
 _BREAKER_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 
@@ -55,14 +57,20 @@ class Upstreams:
     the bureau away from everyone.
     """
 
-    def __init__(self, settings: GatewaySettings, metrics: GatewayMetrics) -> None:
+    def __init__(
+        self, settings: GatewaySettings, metrics: GatewayMetrics, tracer_provider: TracerProvider | None = None
+    ) -> None:
         self.settings = settings
         self.metrics = metrics
         limits = httpx.Limits(
             max_connections=settings.pool_connections_per_service,
             max_keepalive_connections=settings.pool_keepalive_per_service,
         )
-        self.clients = {name: httpx.AsyncClient(transport=UpstreamTransport(limits)) for name in settings.service_urls}
+        # Requests go straight to each service's transport: httpx.AsyncClient's own layer (cookie jar, default
+        # headers, redirects, auth hooks) is nothing a proxy wants, and was a third of the gateway's httpx time.
+        self.transports = {
+            name: traced_transport(UpstreamTransport(limits), tracer_provider) for name in settings.service_urls
+        }
         self.breakers = {
             name: CircuitBreaker(settings.breaker_failure_threshold, settings.breaker_reset_s)
             for name in settings.service_urls
@@ -85,11 +93,16 @@ class Upstreams:
     async def _openapi(self, service: str) -> dict[str, Any] | None:
         """The service's OpenAPI document, or None when it cannot be had now (for labels only: no breaker)."""
         url = self.settings.service_urls[service] + "/openapi.json"
+        request = httpx.Request("GET", url, extensions={"timeout": httpx.Timeout(2.0).as_dict()})
         try:
-            response = await self.clients[service].get(url, timeout=2.0)
+            response = await self.transports[service].handle_async_request(request)
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
             response.raise_for_status()
-            document = response.json()
-        except (httpx.HTTPError, ValueError):
+            document = orjson.loads(response.content)
+        except (httpx.HTTPError, orjson.JSONDecodeError):
             return None
         return document if isinstance(document, dict) else None
 
@@ -113,7 +126,7 @@ class Upstreams:
     ) -> httpx.Response:
         """Send and return the response with its body unread (stream it, then ``aclose``)."""
         breaker = self.breakers[service]
-        client = self.clients[service]
+        transport = self.transports[service]
         url = self.settings.service_urls[service] + path + (f"?{query}" if query else "")
         timeout = httpx.Timeout(
             timeout_s or self.settings.timeout_for(service), connect=2.0, pool=self.settings.pool_wait_s
@@ -125,9 +138,11 @@ class Upstreams:
                 self.metrics.upstream_errors.labels(service, "breaker_open").inc()
                 self._observe_breaker(service)
                 raise UpstreamFailure(service, "unavailable", breaker.retry_after())
-            request = client.build_request(method, url, headers=headers, content=content, timeout=timeout)
+            request = httpx.Request(
+                method, url, headers=headers, content=content, extensions={"timeout": timeout.as_dict()}
+            )
             try:
-                response = await client.send(request, stream=True)
+                response = await transport.handle_async_request(request)
             except httpx.PoolTimeout:
                 # the gateway's own pool for this service is full: busy, not a failure of the service
                 breaker.abandon_probe()
@@ -182,5 +197,5 @@ class Upstreams:
             raise UpstreamFailure(service, "error") from None
 
     async def close(self) -> None:
-        for client in self.clients.values():
-            await client.aclose()
+        for transport in self.transports.values():
+            await transport.aclose()

@@ -23,7 +23,7 @@ import httpx
 from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import get_meter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -105,10 +105,9 @@ class SpanNamedAfterRoute:
         await self.app(scope, receive, naming_send)
 
 
-def instrument_client(client: httpx.AsyncClient, provider: TracerProvider | None) -> None:
-    """Trace outgoing calls and send the calling span's ``traceparent`` with them (untraced apps: nothing to do)."""
-    if provider is not None:
-        HTTPXClientInstrumentor.instrument_client(client, tracer_provider=provider)
+def traced_transport(transport: httpx.AsyncBaseTransport, provider: TracerProvider | None) -> httpx.AsyncBaseTransport:
+    """``transport``, sending each call's span as ``traceparent`` and tracing it (untraced apps: as it is)."""
+    return transport if provider is None else AsyncOpenTelemetryTransport(transport, tracer_provider=provider)
 
 
 def current_trace_id() -> str | None:
