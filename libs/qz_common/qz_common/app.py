@@ -13,11 +13,11 @@ from qz_common.contract import install_contract, operation_id_for
 from qz_common.db import Database
 from qz_common.docs import offline_docs_router
 from qz_common.errors import install_problem_handlers, problem_response
-from qz_common.limits import RequestLimitsMiddleware
+from qz_common.limits import RequestLimits
 from qz_common.logs import configure_logging
 from qz_common.metrics import install_metrics
-from qz_common.parameter_api import ParameterVersionsMiddleware, parameters_router
-from qz_common.requests import RequestContextMiddleware
+from qz_common.parameter_api import parameters_router
+from qz_common.requests import PlatformMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
 from qz_common.telemetry import instrument_service
 
@@ -82,16 +82,9 @@ def create_service_app(
     app.state.settings = settings
     app.state.service_name = settings.service_name
     app.state.token_secret = platform.token_secret
-    app.add_middleware(ParameterVersionsMiddleware)
-    app.add_middleware(
-        RequestLimitsMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        max_header_bytes=settings.max_header_bytes,
-        body_read_timeout_s=settings.body_read_timeout_s,
-    )
-    # outside the limits, so refused requests are counted too (as ``unmatched``: they never reached a route)
     app.state.request_metrics = install_metrics(app, metrics_registry, metrics_access)
-    app.add_middleware(RequestContextMiddleware)  # added last, so outermost: limit refusals get a request id too
+    limits = RequestLimits(settings.max_body_bytes, settings.max_header_bytes, settings.body_read_timeout_s)
+    app.add_middleware(PlatformMiddleware, limits=limits, metrics=app.state.request_metrics)
     install_problem_handlers(app)
     install_contract(app)
     instrument_service(app, database.engine, settings.service_name)

@@ -1,15 +1,17 @@
 """Limits a request meets before any work is done: header size, body size, body read deadline.
 
-A pure ASGI middleware, outermost after the request context, so it runs before authentication, routing and body
-parsing: a declared ``Content-Length`` over the limit is refused at once, without reading a byte; a body without
+Checked by the platform middleware (``qz_common.requests``) before authentication, routing and body parsing: a
+declared ``Content-Length`` over the limit is refused at once, without reading a byte; a body without
 one (chunked) is counted as it arrives and refused as soon as it passes the limit, so memory never holds more
 than the limit; a body that trickles in slower than the read deadline is cut off (408) instead of holding a worker.
 """
 
 import asyncio
 import time
+from dataclasses import dataclass
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import Message, Receive, Scope
 
 from qz_common.errors import RETAINED_BODY_SCOPE_KEY, ProblemHTTPException, problem_response
 
@@ -29,45 +31,26 @@ class BodyReadTimeout(ProblemHTTPException):
         super().__init__(408, "body_read_timeout", f"请求体未能在 {deadline_s:g} 秒内传完")
 
 
-class RequestLimitsMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_header_bytes: int, body_read_timeout_s: float) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.max_header_bytes = max_header_bytes
-        self.body_read_timeout_s = body_read_timeout_s
+@dataclass(frozen=True)
+class RequestLimits:
+    max_body_bytes: int
+    max_header_bytes: int
+    body_read_timeout_s: float
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = scope.get("headers", [])
+    def refusal(self, headers: list[tuple[bytes, bytes]]) -> Response | None:
+        """The answer to a request whose headers already break a limit (before a byte of its body is read)."""
         header_bytes = sum(len(name) + len(value) + 4 for name, value in headers)  # ": " and CRLF per line
         if header_bytes > self.max_header_bytes:
-            response = problem_response(431, "headers_too_large", f"请求头合计不得超过 {self.max_header_bytes} 字节")
-            await response(scope, receive, send)
-            return
+            return problem_response(431, "headers_too_large", f"请求头合计不得超过 {self.max_header_bytes} 字节")
         declared = next((value for name, value in headers if name == b"content-length"), None)
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            status, code = (413, "payload_too_large") if declared.isdigit() else (400, "bad_request")
-            detail = f"请求体不得超过 {self.max_body_bytes} 字节" if status == 413 else "Content-Length 无效"
-            await problem_response(status, code, detail)(scope, receive, send)
-            return
-        started = False
+            if declared.isdigit():
+                return problem_response(413, "payload_too_large", f"请求体不得超过 {self.max_body_bytes} 字节")
+            return problem_response(400, "bad_request", "Content-Length 无效")
+        return None
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, self._limited(scope, receive), tracking_send)
-        except (BodyTooLarge, BodyReadTimeout) as exc:
-            # raised where no exception handler saw it (a streamed body read by a background task)
-            if started:
-                raise
-            await problem_response(exc.status_code, exc.code, exc.detail)(scope, receive, send)
-
-    def _limited(self, scope: Scope, receive: Receive) -> Receive:
+    def limited(self, scope: Scope, receive: Receive) -> Receive:
+        """``receive``, counting the body as it arrives (413 past the limit) against one read deadline (408)."""
         received = 0
         deadline: float | None = None
         retained: list[bytes] = []

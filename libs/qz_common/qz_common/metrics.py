@@ -5,13 +5,12 @@ app's OpenAPI document lists, or ``unmatched``: never the raw path, so a 身份�
 and the label set stays bounded whatever clients send.
 """
 
-import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 UNMATCHED = "unmatched"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -33,6 +32,13 @@ class RequestMetrics:
         )
         self.in_flight = Gauge("qz_http_requests_in_flight", "Requests being answered", registry=self.registry)
 
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        method = scope.get("method", "")
+        method = method if method in _METHODS else "OTHER"
+        route = route_label(scope)
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
 
 def route_label(scope: Scope) -> str:
     route: BaseRoute | None = scope.get("route")
@@ -40,44 +46,14 @@ def route_label(scope: Scope) -> str:
     return str(path) if path else UNMATCHED
 
 
-class RequestMetricsMiddleware:
-    def __init__(self, app: ASGIApp, metrics: RequestMetrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        status = 500
-        started = time.perf_counter()
-
-        async def observing_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        self.metrics.in_flight.inc()
-        try:
-            await self.app(scope, receive, observing_send)
-        finally:
-            self.metrics.in_flight.dec()
-            method = scope.get("method", "")
-            method = method if method in _METHODS else "OTHER"
-            route = route_label(scope)
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
-
-
 def install_metrics(
     app: FastAPI,
     registry: CollectorRegistry | None,
     access: Callable[[Request], Awaitable[None]] | None,
 ) -> RequestMetrics:
-    """Count every request and serve /metrics (``access`` may refuse the caller: raise a ProblemError)."""
+    """Serve /metrics (``access`` may refuse the caller: raise a ProblemError); the platform middleware
+    (``qz_common.requests``) counts every request into the returned metrics."""
     metrics = RequestMetrics(registry)
-    app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus_metrics(request: Request) -> Response:

@@ -22,12 +22,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qz_common.audit import jsonable
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
-from qz_common.params import CONSULTED, ParameterBook, ParameterSet
+from qz_common.params import ParameterBook, ParameterSet
 
 
 @dataclass(frozen=True)
@@ -159,33 +158,12 @@ def parameters_router(directory: Path) -> APIRouter:
 PARAMETER_VERSIONS_HEADER = "x-parameter-versions"
 
 
-class ParameterVersionsMiddleware:
-    """Names, in ``X-Parameter-Versions``, every parameter version a request's answer was computed from.
+def parameter_versions_header(consulted: dict[str, ParameterSet]) -> tuple[bytes, bytes]:
+    """``X-Parameter-Versions``: every parameter version a request's answer was computed from.
 
     ``book=version@effective_from`` pairs, comma separated (``expropriation=2023-03-01@2023-03-01``), so a
-    figure can be reproduced later with exactly those versions.
+    figure can be reproduced later with exactly those versions. The platform middleware (``qz_common.requests``)
+    collects them per request in ``qz_common.params.CONSULTED``.
     """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        consulted: dict[str, ParameterSet] = {}
-        token = CONSULTED.set(consulted)
-
-        async def send_with_versions(message: Message) -> None:
-            if message["type"] == "http.response.start" and consulted:
-                versions = ",".join(f"{v.book}={v.version}@{v.effective_from}" for v in consulted.values())
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (PARAMETER_VERSIONS_HEADER.encode(), versions.encode()),
-                ]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_versions)
-        finally:
-            CONSULTED.reset(token)
+    versions = ",".join(f"{v.book}={v.version}@{v.effective_from}" for v in consulted.values())
+    return PARAMETER_VERSIONS_HEADER.encode(), versions.encode()

@@ -53,7 +53,7 @@ def _as_decimal_if_numeric(value: Any) -> Any:
     return value
 
 
-# The versions the current request consulted (set per request by parameter_api.ParameterVersionsMiddleware),
+# The versions the current request consulted (set per request by the platform middleware, qz_common.requests),
 # so that an answer can name the exact figures it was computed from.
 CONSULTED: ContextVar[dict[str, ParameterSet] | None] = ContextVar("qz_parameters_consulted", default=None)
 
