@@ -19,6 +19,10 @@ from qz_common.telemetry import traced_transport
 _BREAKER_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 
 
+# Idle connections to a service are dropped before the service drops them (uvicorn's keep-alive is 5 s), so the
+# gateway never sends a request on a connection the service is closing.
+UPSTREAM_KEEPALIVE_S = 4.0
+
 # Answers that say the service itself is unwell; any other answer, a 500 included, proves it is up and answering.
 UPSTREAM_FAILURE_STATUSES = frozenset({502, 503, 504})
 
@@ -65,6 +69,7 @@ class Upstreams:
         limits = httpx.Limits(
             max_connections=settings.pool_connections_per_service,
             max_keepalive_connections=settings.pool_keepalive_per_service,
+            keepalive_expiry=UPSTREAM_KEEPALIVE_S,
         )
         # Requests go straight to each service's transport: httpx.AsyncClient's own layer (cookie jar, default
         # headers, redirects, auth hooks) is nothing a proxy wants, and was a third of the gateway's httpx time.
