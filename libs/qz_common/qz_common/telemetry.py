@@ -1,7 +1,7 @@
 """OpenTelemetry traces across the gateway and the bureaus: one dossier, one trace.
 
 When ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, every deployable traces its requests and its SQLAlchemy engine, and
-the gateway its httpx clients, with a tracer provider of its own named after the service, so the W3C
+the gateway its calls to the services, with a tracer provider of its own named after the service, so the W3C
 ``traceparent`` the gateway sends joins each bureau's spans to the gateway's trace; spans go over OTLP/HTTP,
 configured by the standard ``OTEL_EXPORTER_OTLP_*`` variables, and log lines made inside a span carry its
 ``trace_id``.
