@@ -11,7 +11,7 @@ from starlette.background import BackgroundTask
 from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_assertion
 from gateway.keys import Client
 from gateway.ratelimit import citizen_bucket, client_bucket
-from gateway.upstream import UpstreamFailure
+from gateway.upstream import UpstreamFailure, read_whole
 from qz_common.context import current_request_id, current_traceparent
 from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
 from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
@@ -150,10 +150,7 @@ async def forward(request: Request, service: str, path: str, principal: Principa
     length = upstream.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) <= _BUFFERED_BYTES:
         # Small answers (nearly all JSON) are cheaper to pass on whole than to stream.
-        try:
-            body = await upstream.aread()
-        finally:
-            await upstream.aclose()
+        body = await read_whole(upstream)
         headers.pop("content-length", None)
         return Response(body, status_code=status, headers=headers)
     return StreamingResponse(

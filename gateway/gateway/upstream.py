@@ -27,6 +27,14 @@ UPSTREAM_KEEPALIVE_S = 4.0
 UPSTREAM_FAILURE_STATUSES = frozenset({502, 503, 504})
 
 
+async def read_whole(response: httpx.Response) -> bytes:
+    """The body of a response sent with its body unread; its connection goes back to the pool even if reading fails."""
+    try:
+        return await response.aread()
+    finally:
+        await response.aclose()
+
+
 class UpstreamFailure(Exception):
     """The service could not answer: ``kind`` is unavailable or busy (503), timeout (504) or error (502)."""
 
@@ -101,10 +109,7 @@ class Upstreams:
         request = httpx.Request("GET", url, extensions={"timeout": httpx.Timeout(2.0).as_dict()})
         try:
             response = await self.transports[service].handle_async_request(request)
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
+            await read_whole(response)
             response.raise_for_status()
             document = orjson.loads(response.content)
         except (httpx.HTTPError, orjson.JSONDecodeError):
@@ -192,10 +197,7 @@ class Upstreams:
             content = json.dumps(body, ensure_ascii=False).encode()
             send_headers["content-type"] = "application/json"
         response = await self.send(service, method, path, headers=send_headers, content=content, retryable=retryable)
-        try:
-            await response.aread()
-        finally:
-            await response.aclose()
+        await read_whole(response)
         try:
             return response.status_code, orjson.loads(response.content)
         except orjson.JSONDecodeError:

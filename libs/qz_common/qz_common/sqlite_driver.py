@@ -107,10 +107,6 @@ class AsyncSQLiteConnection(AdaptedConnection):
     def isolation_level(self, value: str | None) -> None:
         self.sqlite.isolation_level = value  # type: ignore[assignment]  # "" (legacy mode) is valid too
 
-    @property
-    def in_transaction(self) -> bool:
-        return bool(self.sqlite.in_transaction)
-
 
 class AsyncSQLiteCursor:
     """Executes and fetches in one call (one thread round trip for a statement that may wait, none otherwise)."""
