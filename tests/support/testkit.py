@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -187,6 +188,17 @@ class ServiceProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def logged(self, marker: str, timeout_s: float = 10) -> list[str]:
+        """The log lines containing ``marker``, waiting for the first (up to ``timeout_s``).
+
+        The service writes its access line after the answer has left, so the gateway's answer can arrive first: wait
+        for the line rather than read the log once."""
+        deadline = time.monotonic() + timeout_s
+        while not (lines := [line for line in self.log().splitlines() if marker in line]):
+            assert time.monotonic() < deadline, f"{self.package} logged no line with {marker!r}"
+            time.sleep(0.05)
+        return lines
 
     def pause(self) -> None:
         """SIGSTOP: the socket still accepts connections but nothing answers, like a hung service."""
