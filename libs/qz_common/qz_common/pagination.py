@@ -42,19 +42,26 @@ async def fetch_page(
 ) -> Page[T]:
     """One page of ``stmt`` (which must have a deterministic ORDER BY), each row converted, with the total count.
 
-    The total rides on the page's own rows as ``count(*) OVER ()`` (window functions see every row the statement
-    matches, before LIMIT and OFFSET): one query per page instead of a count and a select. A page past the end has
-    no row to carry it, and counts separately. ``stmt`` must not be DISTINCT (the window counts before it).
+    The total rides on the page's own rows as an uncorrelated scalar subquery, ``(SELECT count(*) FROM (stmt))``,
+    which both databases evaluate once per statement: one query per page, and the count reads only what a count
+    needs. (``count(*) OVER ()`` did the same in one query but made SQLite copy and sort every matching row into a
+    temporary b-tree: 270 µs against 19 µs on 50 rows, growing with the table.) A page past the end has no row to
+    carry the total, and counts on its own.
     """
+    total_of_all_pages = select(func.count()).select_from(stmt.order_by(None).subquery())
     rows = (
-        await session.execute(stmt.add_columns(func.count().over()).limit(params.limit).offset(params.offset))
+        await session.execute(
+            stmt.add_columns(total_of_all_pages.scalar_subquery().correlate(None))
+            .limit(params.limit)
+            .offset(params.offset)
+        )
     ).all()
     if rows:
         total = rows[0][-1]
     elif params.offset == 0:
         total = 0
     else:
-        total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        total = await session.scalar(total_of_all_pages)
     return Page(
         items=[convert(row[0]) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset
     )
