@@ -7,6 +7,8 @@ Reference: ../shared/reference/codes.md. 柯城区 (330802) and most 衢州 code
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
@@ -17,7 +19,9 @@ from qz_common.ids import (
     IdNumber,
     ImpossibleBirthDate,
     UnknownAreaCode,
+    birth_date,
     check_id_number,
+    compact_id_number,
 )
 
 QUZHOU_CODES = ("330802", "330803", "330822", "330824", "330825", "330881")
@@ -45,6 +49,21 @@ def test_a_lower_case_check_character_and_full_width_digits_are_canonicalised() 
     number = next(n for n in (id_number("330802", dt.date(1950, 6, 15), s) for s in range(1000)) if n.endswith("X"))
     assert check_id_number(number.lower()) == number
     assert check_id_number("３３０８０２195006151236") == "330802195006151236"
+
+
+# Eighteen characters drawn from what people type into the field: ASCII, full-width digits, look-alike dashes.
+TYPED = st.text(alphabet="0123456789xX -\u3000\uff10\uff11\uff19\u2013\u2014aZ", min_size=16, max_size=20)
+
+
+@given(TYPED | st.text(max_size=20))
+def test_compacting_agrees_with_python_stdnum_on_any_text(text: str) -> None:
+    assert compact_id_number(text) == ric.compact(text)
+
+
+@pytest.mark.parametrize("born", BIRTHS, ids=lambda d: f"{d.year}s")
+def test_the_birth_date_read_agrees_with_python_stdnum(born: dt.date) -> None:
+    number = id_number("330802", born)
+    assert birth_date(number) == ric.get_birth_date(number) == born
 
 
 @pytest.mark.parametrize(

@@ -63,13 +63,34 @@ def is_known_area_code(code: str) -> bool:
     return any("county" in properties for _, properties in parts)
 
 
+def compact_id_number(value: str) -> str:
+    """``stdnum.cn.ric.compact(value)``, without its cost when there is nothing to compact.
+
+    python-stdnum maps look-alike Unicode characters (full-width digits, dashes) one character at a time, ~8 µs a
+    number and, through ``get_birth_date``, twice per check: most of a quote's request validation. Eighteen ASCII
+    letters and digits contain none of them, so such a number compacts to itself in upper case.
+    """
+    if len(value) == 18 and value.isascii() and value.isalnum():
+        return value.upper()
+    return ric.compact(value)
+
+
+def birth_date(id_number: str) -> dt.date:
+    """The birth date in digits 7–14 (``YYYYMMDD``, GB 11643) of a number ``check_id_number`` returned.
+
+    ``ValueError`` if those digits are not a date. (``ric.get_birth_date`` reads the same digits after compacting
+    the number again.)
+    """
+    return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
 def check_id_number(value: str, today: dt.date | None = None) -> str:
     """The 身份证号 in canonical form (upper-case X), or a ``stdnum`` ``ValidationError`` saying what is wrong.
 
     Checked: 18 characters, 17 digits and a check character (X allowed) that matches, a real birth date not after
     ``today`` (衢州 date by default), and an area code that GB/T 2260 knows in any year.
     """
-    number = ric.compact(value)
+    number = compact_id_number(value)
     if len(number) != 18:
         raise InvalidLength()
     if not (number[:17].isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
@@ -77,8 +98,8 @@ def check_id_number(value: str, today: dt.date | None = None) -> str:
     if number[17] != ric.calc_check_digit(number):
         raise InvalidChecksum()
     try:
-        born = ric.get_birth_date(number)
-    except InvalidComponent:
+        born = birth_date(number)
+    except ValueError:
         raise ImpossibleBirthDate() from None
     if born.year < EARLIEST_BIRTH_YEAR:
         raise ImpossibleBirthDate()

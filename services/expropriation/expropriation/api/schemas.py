@@ -22,7 +22,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from stdnum.cn import ric
 
 from expropriation.api.examples import EXAMPLES
 from expropriation.rules.declarations import recognise_area
@@ -47,7 +46,7 @@ from expropriation.rules.types import (
 )
 from qz_common.clock import today
 from qz_common.examples import examples_by_model
-from qz_common.ids import USCC, IdNumber
+from qz_common.ids import USCC, IdNumber, birth_date
 from qz_common.inputs import StrictInput
 from qz_common.money import Yuan
 from qz_common.periods import add_months
@@ -132,7 +131,7 @@ class MemberIn(Strict):
         id_number = info.data.get("id_number")
         if id_number is None:
             return value
-        from_id: dt.date = ric.get_birth_date(id_number)
+        from_id = birth_date(id_number)
         if value is not None and value != from_id:
             raise ValueError(f"与身份证号中的出生日期 {from_id} 不一致")
         return from_id

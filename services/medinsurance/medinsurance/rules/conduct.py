@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from stdnum.cn import ric
-
 from medinsurance.rules.basis import basis
 from medinsurance.rules.workdays import EMPTY_TABLE, HolidayTable, WorkdayResult, add_working_days
+from qz_common.ids import birth_date
 from qz_common.money import to_fen
 from qz_common.params import ParameterSet
 from qz_common.periods import add_months, add_years
@@ -127,7 +126,7 @@ class ProxyDecision:
 
 
 def age_on(id_number: str, on: dt.date) -> int:
-    born: dt.date = ric.get_birth_date(id_number)
+    born = birth_date(id_number)
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
