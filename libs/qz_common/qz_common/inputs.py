@@ -8,14 +8,17 @@
 - A negative zero (``-0``, ``-0.00``) is read as zero, so a ratio or an amount never comes back as ``-0.00``.
 
 Services declare ``class Strict(StrictInput)`` in their ``api/schemas.py`` and derive every request model from it.
+A body the service stored after accepting it is read back with ``model_validate(data, context=READ_BACK)``: the
+text and zeros were cleaned on the way in, so the scan is not repeated (it was half of reading a stored household).
 """
 
+import datetime as dt
 import math
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 # Unicode's control characters (category Cc) but tab, line feed and carriage return; and the surrogates (Cs).
@@ -33,6 +36,8 @@ def _refuse_controls(text: str) -> str:
 def _cleaned(value: Any) -> Any:
     if isinstance(value, str):
         return _refuse_controls(value)
+    if value is None or isinstance(value, int | dt.date | BaseModel):  # no text of their own (bool is an int)
+        return value  # nested models clean their own fields
     if isinstance(value, Decimal):
         return value.copy_abs() if value.is_zero() and value.is_signed() else value
     if isinstance(value, float):
@@ -41,7 +46,11 @@ def _cleaned(value: Any) -> Any:
         return type(value)(_cleaned(item) for item in value)
     if isinstance(value, dict):
         return {_cleaned(key): _cleaned(item) for key, item in value.items()}
-    return value  # nested models clean their own fields; other types carry no text
+    return value  # other types carry no text
+
+
+# Validation context of data this service stored after validating it as a request body.
+READ_BACK: Final = {"read_back": True}
 
 
 class StrictInput(BaseModel):
@@ -49,5 +58,5 @@ class StrictInput(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _refuse_control_characters_and_negative_zero(cls, value: Any) -> Any:
-        return _cleaned(value)
+    def _refuse_control_characters_and_negative_zero(cls, value: Any, info: ValidationInfo) -> Any:
+        return value if info.context is READ_BACK else _cleaned(value)

@@ -14,10 +14,11 @@ from expropriation.api.schemas import HouseholdFacts
 from expropriation.models import Agreement, Household, HouseholdMember, Project
 from expropriation.rules.persons import assign_parents_across_households
 from expropriation.rules.types import Member, Method, QuoteInput
+from qz_common.inputs import READ_BACK
 
 
 def facts_of(household: Household) -> HouseholdFacts:
-    return HouseholdFacts.model_validate(household.facts)
+    return HouseholdFacts.model_validate(household.facts, context=READ_BACK)
 
 
 def handed_over_in_time(project: Project, agreement: Agreement | None) -> bool | None:
