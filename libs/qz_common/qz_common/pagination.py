@@ -13,6 +13,10 @@ from qz_common.bounds import DB_INT_MAX
 
 T = TypeVar("T")
 
+# ``count(*)``, built once and shared by every statement (SQL elements are immutable): building one runs
+# SQLAlchemy's operator checks through typing's slow Protocol isinstance on Python 3.11, 5% of a one-row read.
+_COUNT_ALL = func.count()
+
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
@@ -48,7 +52,7 @@ async def fetch_page(
     temporary b-tree: 270 µs against 19 µs on 50 rows, growing with the table.) A page past the end has no row to
     carry the total, and counts on its own.
     """
-    total_of_all_pages = select(func.count()).select_from(stmt.order_by(None).subquery())
+    total_of_all_pages = select(_COUNT_ALL).select_from(stmt.order_by(None).subquery())
     rows = (
         await session.execute(
             stmt.add_columns(total_of_all_pages.scalar_subquery().correlate(None))
