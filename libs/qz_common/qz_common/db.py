@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, SessionTransactionOrigin
 
 from qz_common import sqlite_driver
 from qz_common.errors import ProblemError
+from qz_common.pool import FirstComeFirstServedPool
 
 Record = TypeVar("Record")
 
@@ -79,9 +80,15 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         # The pool's ceiling stays SQLAlchemy's default 15 connections, but all of them are kept: with the default
         # 5 kept + 10 overflow, every burst above 5 concurrent requests opened and closed connections (on PostgreSQL a
-        # TCP and auth handshake each, on SQLite a thread and its PRAGMAs).
+        # TCP and auth handshake each, on SQLite a thread and its PRAGMAs). Requests beyond 15 wait their turn in order
+        # (qz_common.pool).
         self.engine: AsyncEngine = create_async_engine(
-            self.url, echo=echo, pool_pre_ping=not self.is_sqlite, pool_size=15, max_overflow=0
+            self.url,
+            echo=echo,
+            poolclass=FirstComeFirstServedPool,
+            pool_pre_ping=not self.is_sqlite,
+            pool_size=15,
+            max_overflow=0,
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
