@@ -3,10 +3,10 @@
 SQLAlchemy's asyncio pool queue (``AsyncAdaptedQueue`` over ``asyncio.Queue``) lets a newcomer take a connection
 that was just returned while the request woken for it has not run yet; the woken request then queues again, at the
 back. With more concurrent requests than connections some requests lost that race over and over: under wrk with
-16 or 32 connections against the 15 of a pool, one-row reads had a median of 25–30 ms and a 99th percentile of
-0.6–1.5 s (slowest 1–3.4 s). Here a request that finds others waiting waits behind them: callers take turns through
-a lock (asyncio's is first come, first served), and only the caller whose turn it is waits on the queue. Same load:
-99th percentile 0.08–0.2 s, slowest 0.1–0.4 s, median the fair share (connections / throughput).
+16 or 32 connections against the 15 of a pool, one-row reads had a 99th percentile of 0.3–2.1 s (slowest 0.7–3.4 s)
+while the median stayed at 25–52 ms. Here a request that finds others waiting waits behind them: callers take turns
+through a lock (asyncio's is first come, first served), and only the caller whose turn it is waits on the queue.
+Same load: 99th percentile 0.08–0.2 s, slowest 0.08–0.37 s, median the fair share (connections / throughput).
 """
 
 import asyncio
