@@ -166,9 +166,9 @@ class Wrk:
         self.workdir = workdir
 
     def rate(self, target: Target, seconds: int) -> float:
-        # wrk's default timeout (2 s) counts a slow answer as a socket error. On this shared 2-core machine a few
-        # reads of a run wait longer than that behind the others (the tail in docs/PERFORMANCE.md) and are answered:
-        # they count as throughput; no answer within 10 s still aborts the run.
+        # wrk's default timeout (2 s) counts a slow answer as a socket error. On a shared 2-core machine a read can
+        # wait that long behind the others and still be answered (up to 3.4 s before the connection pool served
+        # waiters in order, docs/PERFORMANCE.md): it counts as throughput; no answer within 10 s aborts the run.
         command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", f"{WRK_TIMEOUT_S}s"]
         for name, value in target.headers().items():
             command += ["-H", f"{name}: {value}"]
