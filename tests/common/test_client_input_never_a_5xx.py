@@ -22,7 +22,7 @@ from testkit import DatabaseFactory
 from qz_common.app import Session, create_service_app
 from qz_common.bounds import DB_INT_MAX, Year
 from qz_common.db import BigId, async_url, get_or_404
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 from qz_common.params import ParameterBook
 from qz_common.periods import DateOutOfRange, add_months
 from qz_common.settings import PlatformSettings, ServiceSettings
@@ -57,6 +57,8 @@ class ProjectOut(BaseModel):
 
 router = APIRouter()
 
+_PROJECTS = PagedSelect(select(Project).order_by(Project.id))
+
 
 @router.get("/projects/{project_id}")
 async def get_project(project_id: int, session: Session) -> ProjectOut:
@@ -66,8 +68,7 @@ async def get_project(project_id: int, session: Session) -> ProjectOut:
 
 @router.get("/projects")
 async def list_projects(session: Session, paging: Paging) -> Page[ProjectOut]:
-    stmt = select(Project).order_by(Project.id)
-    return await fetch_page(session, stmt, paging, lambda p: ProjectOut(id=p.id, name=p.name))
+    return await _PROJECTS.fetch(session, paging, lambda p: ProjectOut(id=p.id, name=p.name))
 
 
 @router.post("/projects", status_code=201)

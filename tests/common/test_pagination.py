@@ -1,6 +1,7 @@
 """qz_common.pagination: the total rides on the page's rows (one query), and is the same on every page.
 
-Seven rows, five of them in 柯城区; the statement filters on the district, so the total is 5, not 7.
+Seven rows, five of them in 柯城区; the statement filters on the district, so the total is 5, not 7. Each combination
+of filters is built once and reused, so the tests also ask in turn with other values and other combinations.
 """
 
 import asyncio
@@ -11,7 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from testkit import DatabaseFactory
 
 from qz_common.db import Database
-from qz_common.pagination import Page, PageParams, fetch_page
+from qz_common.pagination import Page, PagedSelect, PageParams
 
 
 class Base(DeclarativeBase):
@@ -33,8 +34,16 @@ class Dog(Base):
 
 DISTRICTS = ["柯城区", "衢江区", "柯城区", "柯城区", "衢江区", "柯城区", "柯城区"]
 
+DOGS = PagedSelect(
+    select(Dog).order_by(Dog.id),
+    district=lambda stmt, value: stmt.where(Dog.district == value),
+    owners_district=lambda stmt, value: stmt.join(Owner).where(Owner.district == value),
+)
+Ask = tuple[PageParams, dict[str, str | None]]
 
-def _pages(database_factory: DatabaseFactory, *params: PageParams, joined: bool = False) -> list[Page[int]]:
+
+def _pages(database_factory: DatabaseFactory, *asks: Ask) -> list[Page[int]]:
+    """Each page asked for in turn on one session: its paging and its filter values."""
     database = Database(database_factory.create("platform", migrate=False))
 
     async def scenario() -> list[Page[int]]:
@@ -44,19 +53,23 @@ def _pages(database_factory: DatabaseFactory, *params: PageParams, joined: bool 
             session.add_all(Owner(id=n, district=d) for n, d in enumerate(DISTRICTS, start=1))
             await session.flush()
             session.add_all(Dog(id=n, owner_id=n, district=d) for n, d in enumerate(DISTRICTS, start=1))
-        stmt = select(Dog).order_by(Dog.id)
-        stmt = stmt.join(Owner).where(Owner.district == "柯城区") if joined else stmt.where(Dog.district == "柯城区")
         async with database.sessionmaker() as session:
-            pages = [await fetch_page(session, stmt, p, lambda dog: dog.id) for p in params]
+            pages = [await DOGS.fetch(session, p, lambda dog: dog.id, **filters) for p, filters in asks]
         await database.dispose()
         return pages
 
     return asyncio.run(scenario())
 
 
+KECHENG = {"district": "柯城区"}
+
+
 def test_every_page_carries_the_total_of_the_filtered_rows(database_factory: DatabaseFactory) -> None:
     first, second, last = _pages(
-        database_factory, PageParams(limit=2, offset=0), PageParams(limit=2, offset=2), PageParams(limit=2, offset=4)
+        database_factory,
+        (PageParams(limit=2, offset=0), KECHENG),
+        (PageParams(limit=2, offset=2), KECHENG),
+        (PageParams(limit=2, offset=4), KECHENG),
     )
     # 柯城区 rows are ids 1, 3, 4, 6, 7: pages of two are [1, 3], [4, 6], [7]; the total is 5 on each page.
     assert (first.items, second.items, last.items) == ([1, 3], [4, 6], [7])
@@ -65,16 +78,42 @@ def test_every_page_carries_the_total_of_the_filtered_rows(database_factory: Dat
 
 @pytest.mark.parametrize("offset", [5, 50])
 def test_a_page_past_the_end_is_empty_and_still_counts(database_factory: DatabaseFactory, offset: int) -> None:
-    (page,) = _pages(database_factory, PageParams(limit=2, offset=offset))
+    (page,) = _pages(database_factory, (PageParams(limit=2, offset=offset), KECHENG))
     assert page.items == []
     assert page.total == 5
     assert (page.limit, page.offset) == (2, offset)
 
 
 def test_a_joined_filter_counts_the_rows_it_selects(database_factory: DatabaseFactory) -> None:
-    (page,) = _pages(database_factory, PageParams(limit=3, offset=1), joined=True)
+    (page,) = _pages(database_factory, (PageParams(limit=3, offset=1), {"owners_district": "柯城区"}))
     assert page.items == [3, 4, 6]
     assert page.total == 5
+
+
+def test_a_reused_statement_takes_each_request_s_own_values(database_factory: DatabaseFactory) -> None:
+    page = PageParams(limit=50, offset=0)
+    kecheng, qujiang, kecheng_again, unfiltered, none_is_no_filter, past_the_end = _pages(
+        database_factory,
+        (page, KECHENG),
+        (page, {"district": "衢江区"}),
+        (page, KECHENG),
+        (page, {}),
+        (page, {"district": None, "owners_district": None}),
+        (PageParams(limit=2, offset=9), {"district": "衢江区"}),
+    )
+    assert (kecheng.items, kecheng.total) == ([1, 3, 4, 6, 7], 5)
+    assert (qujiang.items, qujiang.total) == ([2, 5], 2)
+    assert kecheng_again == kecheng
+    assert (unfiltered.items, unfiltered.total) == ([1, 2, 3, 4, 5, 6, 7], 7)
+    assert none_is_no_filter == unfiltered
+    assert (past_the_end.items, past_the_end.total) == ([], 2)  # the separate count takes the value too
+
+
+def test_two_filters_together(database_factory: DatabaseFactory) -> None:
+    (both,) = _pages(
+        database_factory, (PageParams(limit=50, offset=0), {"district": "柯城区", "owners_district": "衢江区"})
+    )
+    assert (both.items, both.total) == ([], 0)
 
 
 def test_nothing_matches(database_factory: DatabaseFactory) -> None:
@@ -84,7 +123,7 @@ def test_nothing_matches(database_factory: DatabaseFactory) -> None:
         async with database.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
         async with database.sessionmaker() as session:
-            page = await fetch_page(session, select(Dog).order_by(Dog.id), PageParams(limit=50, offset=0), int)
+            page = await DOGS.fetch(session, PageParams(limit=50, offset=0), int)
         await database.dispose()
         return page
 

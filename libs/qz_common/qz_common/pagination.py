@@ -6,16 +6,15 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.bounds import DB_INT_MAX
 
 T = TypeVar("T")
 
-# ``count(*)``, built once and shared by every statement (SQL elements are immutable): building one runs
-# SQLAlchemy's operator checks through typing's slow Protocol isinstance on Python 3.11, 5% of a one-row read.
-_COUNT_ALL = func.count()
+# Names of the page's own bound parameters (a filter's are its keyword).
+_LIMIT, _OFFSET = "page_limit", "page_offset"
 
 
 class Page(BaseModel, Generic[T]):
@@ -41,10 +40,25 @@ async def _page_params(  # async: FastAPI runs a plain ``def`` dependency in the
 Paging = Annotated[PageParams, Depends(_page_params)]
 
 
-async def fetch_page(
-    session: AsyncSession, stmt: Select[Any], params: PageParams, convert: Callable[[Any], T]
-) -> Page[T]:
-    """One page of ``stmt`` (which must have a deterministic ORDER BY), each row converted, with the total count.
+# A filter of a collection: adds its condition to the statement, the value standing in as a bound parameter.
+Filter = Callable[[Select[Any], BindParameter[Any]], Select[Any]]
+
+
+class PagedSelect:
+    """A collection's SELECT and its optional filters, each combination of filters built once and reused.
+
+    Building the statement for every request (the filters, the total's subquery, LIMIT and OFFSET) and then computing
+    its cache key, by which SQLAlchemy finds the compiled SQL, was an eighth of a one-row read. Here the statement
+    of each combination of filters in use is built the first time it is asked for and kept; a request passes only
+    its values, as bound parameters (SQL elements are immutable, so concurrent requests share them safely)::
+
+        VACCINATIONS = PagedSelect(
+            select(Vaccination).order_by(Vaccination.id),
+            district=lambda stmt, value: stmt.where(Vaccination.district == value),
+        )
+        page = await VACCINATIONS.fetch(session, paging, VaccinationOut.model_validate, district=scope)
+
+    ``base`` must have a deterministic ORDER BY. A filter whose value is None is not applied.
 
     The total rides on the page's own rows as an uncorrelated scalar subquery, ``(SELECT count(*) FROM (stmt))``,
     which both databases evaluate once per statement: one query per page, and the count reads only what a count
@@ -52,20 +66,40 @@ async def fetch_page(
     temporary b-tree: 270 µs against 19 µs on 50 rows, growing with the table.) A page past the end has no row to
     carry the total, and counts on its own.
     """
-    total_of_all_pages = select(_COUNT_ALL).select_from(stmt.order_by(None).subquery())
-    rows = (
-        await session.execute(
-            stmt.add_columns(total_of_all_pages.scalar_subquery().correlate(None))
-            .limit(params.limit)
-            .offset(params.offset)
+
+    def __init__(self, base: Select[Any], **filters: Filter) -> None:
+        self._base = base
+        self._filters = filters
+        self._statements: dict[frozenset[str], tuple[Select[Any], Select[Any]]] = {}
+
+    def _page_and_total(self, filters_in_use: frozenset[str]) -> tuple[Select[Any], Select[Any]]:
+        built = self._statements.get(filters_in_use)
+        if built is None:
+            stmt = self._base
+            for name in sorted(filters_in_use):
+                stmt = self._filters[name](stmt, bindparam(name))
+            total = select(func.count()).select_from(stmt.order_by(None).subquery())
+            page = (
+                stmt.add_columns(total.scalar_subquery().correlate(None))
+                .limit(bindparam(_LIMIT))
+                .offset(bindparam(_OFFSET))
+            )
+            built = self._statements[filters_in_use] = (page, total)
+        return built
+
+    async def fetch(
+        self, session: AsyncSession, params: PageParams, convert: Callable[[Any], T], **filter_values: object
+    ) -> Page[T]:
+        """One page, each row converted, with the total count of the rows the filters in use select."""
+        values = {name: value for name, value in filter_values.items() if value is not None}
+        page, total_of_all_pages = self._page_and_total(frozenset(values))
+        rows = (await session.execute(page, {**values, _LIMIT: params.limit, _OFFSET: params.offset})).all()
+        if rows:
+            total = rows[0][-1]
+        elif params.offset == 0:
+            total = 0
+        else:
+            total = await session.scalar(total_of_all_pages, values)
+        return Page(
+            items=[convert(row[0]) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset
         )
-    ).all()
-    if rows:
-        total = rows[0][-1]
-    elif params.offset == 0:
-        total = 0
-    else:
-        total = await session.scalar(total_of_all_pages)
-    return Page(
-        items=[convert(row[0]) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset
-    )

@@ -24,9 +24,21 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import IdNumber
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["adoptions"])
+
+_SHELTER_DOGS = PagedSelect(
+    select(ShelterDog).order_by(ShelterDog.id),
+    status=lambda stmt, value: stmt.where(ShelterDog.status == value),
+    district=lambda stmt, value: stmt.where(ShelterDog.district == value),
+)
+_ADOPTION_APPLICATIONS = PagedSelect(
+    select(AdoptionApplication).order_by(AdoptionApplication.dog_id, AdoptionApplication.queue_position),
+    dog_id=lambda stmt, value: stmt.where(AdoptionApplication.dog_id == value),
+    applicant_id_number=lambda stmt, value: stmt.where(AdoptionApplication.applicant_id_number == value),
+    district=lambda stmt, value: stmt.join(ShelterDog).where(ShelterDog.district == value),
+)
 
 
 @router.post("/shelter-dogs", status_code=201, summary="收容犬只开放领养", response_model=ShelterDogOut)
@@ -60,12 +72,9 @@ async def list_dogs(
     status: Annotated[Literal["available", "adopted"] | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[ShelterDogOut]:
-    stmt = select(ShelterDog).order_by(ShelterDog.id)
-    if status:
-        stmt = stmt.where(ShelterDog.status == status)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(ShelterDog.district == scope)
-    return await fetch_page(session, stmt, paging, ShelterDogOut.model_validate)
+    return await _SHELTER_DOGS.fetch(
+        session, paging, ShelterDogOut.model_validate, status=status, district=scoped_district(caller, district)
+    )
 
 
 @router.post(
@@ -119,14 +128,14 @@ async def list_applications(
     applicant_id_number: Annotated[IdNumber | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[AdoptionApplicationOut]:
-    stmt = select(AdoptionApplication).order_by(AdoptionApplication.dog_id, AdoptionApplication.queue_position)
-    if dog_id is not None:
-        stmt = stmt.where(AdoptionApplication.dog_id == dog_id)
-    if applicant_id_number:
-        stmt = stmt.where(AdoptionApplication.applicant_id_number == applicant_id_number)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.join(ShelterDog).where(ShelterDog.district == scope)
-    return await fetch_page(session, stmt, paging, AdoptionApplicationOut.model_validate)
+    return await _ADOPTION_APPLICATIONS.fetch(
+        session,
+        paging,
+        AdoptionApplicationOut.model_validate,
+        dog_id=dog_id,
+        applicant_id_number=applicant_id_number,
+        district=scoped_district(caller, district),
+    )
 
 
 @router.post("/adoption-applications/{application_id}/approve", summary="审核通过领养（须逐项确认条件）")

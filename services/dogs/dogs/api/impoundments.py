@@ -19,9 +19,15 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import IdNumber
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1/impoundments", tags=["impoundments"])
+
+_IMPOUNDMENTS = PagedSelect(
+    select(Impoundment).order_by(Impoundment.id),
+    owner_id_number=lambda stmt, value: stmt.where(Impoundment.owner_id_number == value),
+    district=lambda stmt, value: stmt.where(Impoundment.district == value),
+)
 
 
 @router.post("", status_code=201, summary="登记捕捉、扣押并移交收容场所（五）", response_model=ImpoundmentOut)
@@ -82,9 +88,10 @@ async def list_impoundments(
     owner_id_number: Annotated[IdNumber | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[ImpoundmentOut]:
-    stmt = select(Impoundment).order_by(Impoundment.id)
-    if owner_id_number:
-        stmt = stmt.where(Impoundment.owner_id_number == owner_id_number)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Impoundment.district == scope)
-    return await fetch_page(session, stmt, paging, ImpoundmentOut.model_validate)
+    return await _IMPOUNDMENTS.fetch(
+        session,
+        paging,
+        ImpoundmentOut.model_validate,
+        owner_id_number=owner_id_number,
+        district=scoped_district(caller, district),
+    )

@@ -29,9 +29,16 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Caller, Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import IdNumber
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["registrations"])
+
+_REGISTRATIONS = PagedSelect(
+    select(Registration).order_by(Registration.id),
+    owner_id_number=lambda stmt, value: stmt.where(Registration.owner_id_number == value),
+    status=lambda stmt, value: stmt.where(Registration.status == value),
+    district=lambda stmt, value: stmt.where(Registration.district == value),
+)
 
 
 async def _vaccination(session: AsyncSession, caller: Caller, vaccination_id: int | None) -> VaccinationOnFile | None:
@@ -107,14 +114,14 @@ async def list_registrations(
     status: Annotated[Literal["submitted", "approved", "rejected"] | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[RegistrationOut]:
-    stmt = select(Registration).order_by(Registration.id)
-    if owner_id_number:
-        stmt = stmt.where(Registration.owner_id_number == owner_id_number)
-    if status:
-        stmt = stmt.where(Registration.status == status)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Registration.district == scope)
-    return await fetch_page(session, stmt, paging, RegistrationOut.model_validate)
+    return await _REGISTRATIONS.fetch(
+        session,
+        paging,
+        RegistrationOut.model_validate,
+        owner_id_number=owner_id_number,
+        status=status,
+        district=scoped_district(caller, district),
+    )
 
 
 @router.get("/registrations/{registration_id}", summary="养犬登记")

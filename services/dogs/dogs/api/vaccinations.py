@@ -16,9 +16,15 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import IdNumber
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1/vaccinations", tags=["vaccinations"])
+
+_VACCINATIONS = PagedSelect(
+    select(Vaccination).order_by(Vaccination.id),
+    owner_id_number=lambda stmt, value: stmt.where(Vaccination.owner_id_number == value),
+    district=lambda stmt, value: stmt.where(Vaccination.district == value),
+)
 
 
 @router.post("", status_code=201, summary="录入免疫信息（六）", response_model=VaccinationOut)
@@ -54,12 +60,13 @@ async def list_vaccinations(
     owner_id_number: Annotated[IdNumber | None, Query(description="养犬人身份证号")] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[VaccinationOut]:
-    stmt = select(Vaccination).order_by(Vaccination.id)
-    if owner_id_number:
-        stmt = stmt.where(Vaccination.owner_id_number == owner_id_number)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Vaccination.district == scope)
-    return await fetch_page(session, stmt, paging, VaccinationOut.model_validate)
+    return await _VACCINATIONS.fetch(
+        session,
+        paging,
+        VaccinationOut.model_validate,
+        owner_id_number=owner_id_number,
+        district=scoped_district(caller, district),
+    )
 
 
 @router.get("/{vaccination_id}", summary="免疫记录")

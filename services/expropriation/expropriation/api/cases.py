@@ -39,9 +39,18 @@ from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Caller, Reader, Writer, ensure_district
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["cases"])
+
+_PAYMENTS = PagedSelect(
+    select(Payment).order_by(Payment.id),
+    agreement_id=lambda stmt, value: stmt.where(Payment.agreement_id == value),
+)
+_CLAWBACKS = PagedSelect(
+    select(Clawback).order_by(Clawback.id),
+    agreement_id=lambda stmt, value: stmt.where(Clawback.agreement_id == value),
+)
 
 
 def request_of(inp: QuoteInput) -> dict[str, Any]:
@@ -318,8 +327,7 @@ async def record_payment(
 async def list_payments(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[PaymentOut]:
     agreement = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, agreement.district)
-    stmt = select(Payment).where(Payment.agreement_id == agreement_id).order_by(Payment.id)
-    return await fetch_page(session, stmt, paging, PaymentOut.model_validate)
+    return await _PAYMENTS.fetch(session, paging, PaymentOut.model_validate, agreement_id=agreement_id)
 
 
 def clawback_out(c: Clawback) -> ClawbackOut:
@@ -362,8 +370,7 @@ async def record_clawback(
 async def list_clawbacks(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[ClawbackOut]:
     agreement = await get_or_404(session, Agreement, agreement_id, "协议")
     ensure_district(caller, agreement.district)
-    stmt = select(Clawback).where(Clawback.agreement_id == agreement_id).order_by(Clawback.id)
-    return await fetch_page(session, stmt, paging, clawback_out)
+    return await _CLAWBACKS.fetch(session, paging, clawback_out, agreement_id=agreement_id)
 
 
 __all__ = ["Caller", "requote", "router"]

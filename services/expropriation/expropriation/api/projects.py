@@ -59,9 +59,22 @@ from qz_common.errors import ProblemError, validation_errors
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Caller, Reader, Writer, ensure_district, scoped_district
 from qz_common.money import yuan_str
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["projects"])
+
+_PROJECTS = PagedSelect(
+    select(Project).order_by(Project.id),
+    district=lambda stmt, value: stmt.where(Project.district == value),
+)
+_HOUSEHOLDS = PagedSelect(
+    select(Household).order_by(Household.id),
+    project_id=lambda stmt, value: stmt.where(Household.project_id == value),
+)
+_DECLARATIONS = PagedSelect(
+    select(Declaration).order_by(Declaration.id),
+    household_id=lambda stmt, value: stmt.where(Declaration.household_id == value),
+)
 
 # Column order of the settlement sheet (one column per item code).
 ITEM_CODES = (
@@ -118,10 +131,7 @@ async def create_project(
 async def list_projects(
     caller: Reader, session: Session, paging: Paging, district: Annotated[District | None, Query()] = None
 ) -> Page[ProjectOut]:
-    stmt = select(Project).order_by(Project.id)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Project.district == scope)
-    return await fetch_page(session, stmt, paging, ProjectOut.model_validate)
+    return await _PROJECTS.fetch(session, paging, ProjectOut.model_validate, district=scoped_district(caller, district))
 
 
 @router.get("/projects/{project_id}", summary="征收项目")
@@ -190,8 +200,7 @@ async def create_household(
 async def list_households(project_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[HouseholdOut]:
     project = await get_or_404(session, Project, project_id, "征收项目")
     ensure_district(caller, project.district)
-    stmt = select(Household).where(Household.project_id == project_id).order_by(Household.id)
-    return await fetch_page(session, stmt, paging, HouseholdOut.model_validate)
+    return await _HOUSEHOLDS.fetch(session, paging, HouseholdOut.model_validate, project_id=project_id)
 
 
 async def _household(session: AsyncSession, caller: Caller, household_id: int) -> tuple[Household, Project]:
@@ -260,8 +269,7 @@ async def list_declarations(
     household_id: PathId, caller: Reader, session: Session, paging: Paging
 ) -> Page[DeclarationOut]:
     await _household(session, caller, household_id)
-    stmt = select(Declaration).where(Declaration.household_id == household_id).order_by(Declaration.id)
-    return await fetch_page(session, stmt, paging, DeclarationOut.model_validate)
+    return await _DECLARATIONS.fetch(session, paging, DeclarationOut.model_validate, household_id=household_id)
 
 
 async def _household_input(

@@ -25,10 +25,19 @@ from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 from qz_common.params import ParameterSet
 
 router = APIRouter(prefix="/v1", tags=["agreements"])
+
+_AGREEMENTS = PagedSelect(
+    select(Agreement).order_by(Agreement.id),
+    institution_id=lambda stmt, value: stmt.where(Agreement.institution_id == value),
+    district=lambda stmt, value: stmt.join(Institution, Institution.id == Agreement.institution_id).where(
+        Institution.district == value
+    ),
+)
+
 FIELDS = [f for f in rules.Agreement.__dataclass_fields__ if f != "state"]
 EVENT_NAMES = {"suspend": "中止", "terminate": "解除", "resume": "恢复", "renew": "续签"}
 
@@ -209,9 +218,10 @@ async def get_agreement(agreement_id: PathId, caller: Reader, session: Session) 
 async def list_agreements(
     caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
 ) -> Page[AgreementOut]:
-    stmt = select(Agreement).order_by(Agreement.id)
-    if institution_id is not None:
-        stmt = stmt.where(Agreement.institution_id == institution_id)
-    if scope := scoped_district(caller, None):
-        stmt = stmt.join(Institution, Institution.id == Agreement.institution_id).where(Institution.district == scope)
-    return await fetch_page(session, stmt, paging, AgreementOut.model_validate)
+    return await _AGREEMENTS.fetch(
+        session,
+        paging,
+        AgreementOut.model_validate,
+        institution_id=institution_id,
+        district=scoped_district(caller, None),
+    )

@@ -18,9 +18,19 @@ from qz_common.audit import snapshot
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["applications"])
+
+_APPLICATIONS = PagedSelect(
+    select(Application).order_by(Application.id),
+    institution_id=lambda stmt, value: stmt.where(Application.institution_id == value),
+    state=lambda stmt, value: stmt.where(Application.state == value),
+    district=lambda stmt, value: stmt.join(Institution, Institution.id == Application.institution_id).where(
+        Institution.district == value
+    ),
+)
+
 SANCTION_CLAUSE = "五(三)"  # agreements ended by a 协议处理 decision carry it in their basis
 VOLUNTARY_TERMINATION = "五(三)5(10)"  # 主动提出解除医保协议且经办机构同意的: no sanction
 FIELDS = [f for f in rules.Application.__dataclass_fields__ if f != "state"]
@@ -185,11 +195,11 @@ async def list_applications(
     institution_id: QueryId = None,
     state: Annotated[rules.AppState | None, Query()] = None,
 ) -> Page[ApplicationOut]:
-    stmt = select(Application).order_by(Application.id)
-    if institution_id is not None:
-        stmt = stmt.where(Application.institution_id == institution_id)
-    if state is not None:
-        stmt = stmt.where(Application.state == state.value)
-    if scope := scoped_district(caller, None):
-        stmt = stmt.join(Institution, Institution.id == Application.institution_id).where(Institution.district == scope)
-    return await fetch_page(session, stmt, paging, ApplicationOut.model_validate)
+    return await _APPLICATIONS.fetch(
+        session,
+        paging,
+        ApplicationOut.model_validate,
+        institution_id=institution_id,
+        state=state.value if state is not None else None,
+        district=scoped_district(caller, None),
+    )

@@ -13,9 +13,15 @@ from qz_common.districts import District
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import USCC
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["institutions"])
+
+_INSTITUTIONS = PagedSelect(
+    select(Institution).order_by(Institution.id),
+    uscc=lambda stmt, value: stmt.where(Institution.uscc == value),
+    district=lambda stmt, value: stmt.where(Institution.district == value),
+)
 
 
 @router.post("/institutions", status_code=201, summary="登记医药机构", response_model=InstitutionOut)
@@ -43,12 +49,9 @@ async def list_institutions(
     uscc: Annotated[USCC | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[InstitutionOut]:
-    stmt = select(Institution).order_by(Institution.id)
-    if uscc:
-        stmt = stmt.where(Institution.uscc == uscc)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Institution.district == scope)
-    return await fetch_page(session, stmt, paging, InstitutionOut.model_validate)
+    return await _INSTITUTIONS.fetch(
+        session, paging, InstitutionOut.model_validate, uscc=uscc, district=scoped_district(caller, district)
+    )
 
 
 @router.get("/institutions/{institution_id}", summary="医药机构详情")

@@ -17,9 +17,17 @@ from qz_common.clock import in_quzhou
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["outages"])
+
+_OUTAGES = PagedSelect(
+    select(Outage).order_by(Outage.id),
+    institution_id=lambda stmt, value: stmt.where(Outage.institution_id == value),
+    district=lambda stmt, value: stmt.join(Institution, Institution.id == Outage.institution_id).where(
+        Institution.district == value
+    ),
+)
 
 
 def view(row: Outage, at: dt.datetime) -> OutageOut:
@@ -125,10 +133,11 @@ async def get_outage(
 async def list_outages(
     caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
 ) -> Page[OutageOut]:
-    stmt = select(Outage).order_by(Outage.id)
-    if institution_id is not None:
-        stmt = stmt.where(Outage.institution_id == institution_id)
-    if scope := scoped_district(caller, None):
-        stmt = stmt.join(Institution, Institution.id == Outage.institution_id).where(Institution.district == scope)
     now = _now()
-    return await fetch_page(session, stmt, paging, lambda row: view(row, now))
+    return await _OUTAGES.fetch(
+        session,
+        paging,
+        lambda row: view(row, now),
+        institution_id=institution_id,
+        district=scoped_district(caller, None),
+    )

@@ -18,9 +18,17 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import IdNumber
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["proxy-authorisations"])
+
+_PROXY_AUTHORISATIONS = PagedSelect(
+    select(ProxyAuthorisation).order_by(ProxyAuthorisation.id),
+    id_number=lambda stmt, value: stmt.where(
+        or_(ProxyAuthorisation.principal_id_number == value, ProxyAuthorisation.agent_id_number == value)
+    ),
+    district=lambda stmt, value: stmt.where(ProxyAuthorisation.district == value),
+)
 
 
 async def lock_people(session: AsyncSession, *id_numbers: str) -> None:
@@ -160,11 +168,6 @@ async def list_proxies(
     paging: Paging,
     id_number: Annotated[IdNumber | None, Query(description="委托人或代理人身份证号")] = None,
 ) -> Page[ProxyOut]:
-    stmt = select(ProxyAuthorisation).order_by(ProxyAuthorisation.id)
-    if id_number:
-        stmt = stmt.where(
-            or_(ProxyAuthorisation.principal_id_number == id_number, ProxyAuthorisation.agent_id_number == id_number)
-        )
-    if scope := scoped_district(caller, None):
-        stmt = stmt.where(ProxyAuthorisation.district == scope)
-    return await fetch_page(session, stmt, paging, ProxyOut.model_validate)
+    return await _PROXY_AUTHORISATIONS.fetch(
+        session, paging, ProxyOut.model_validate, id_number=id_number, district=scoped_district(caller, None)
+    )

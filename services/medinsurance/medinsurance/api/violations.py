@@ -25,9 +25,17 @@ from qz_common.audit import snapshot
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["violations"])
+
+_VIOLATIONS = PagedSelect(
+    select(Violation).order_by(Violation.id),
+    institution_id=lambda stmt, value: stmt.where(Violation.institution_id == value),
+    district=lambda stmt, value: stmt.join(Institution, Institution.id == Violation.institution_id).where(
+        Institution.district == value
+    ),
+)
 
 
 @router.post("/violations", status_code=201, summary="记录协议处理决定", response_model=ViolationOut)
@@ -173,12 +181,13 @@ async def record_violation(
 async def list_violations(
     caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
 ) -> Page[ViolationOut]:
-    stmt = select(Violation).order_by(Violation.id)
-    if institution_id is not None:
-        stmt = stmt.where(Violation.institution_id == institution_id)
-    if scope := scoped_district(caller, None):
-        stmt = stmt.join(Institution, Institution.id == Violation.institution_id).where(Institution.district == scope)
-    return await fetch_page(session, stmt, paging, ViolationOut.model_validate)
+    return await _VIOLATIONS.fetch(
+        session,
+        paging,
+        ViolationOut.model_validate,
+        institution_id=institution_id,
+        district=scoped_district(caller, None),
+    )
 
 
 @router.get("/violations/{violation_id}", summary="协议处理记录详情")

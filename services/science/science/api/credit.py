@@ -11,7 +11,7 @@ from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import audit, holder_or_422, idempotent, params_on
 from science.api.schemas import CreditIn, CreditOut
 from science.api.vouchers import release
@@ -20,6 +20,11 @@ from science.parameters import institute_params, voucher_params
 from science.rules.credit import CREDIT_BASIS, CreditKind, CreditRecord, CreditSubject
 
 router = APIRouter(prefix="/v1", tags=["credit"])
+
+_CREDIT_RECORDS = PagedSelect(
+    select(CreditRecordRow).order_by(CreditRecordRow.id),
+    subject_id=lambda stmt, value: stmt.where(CreditRecordRow.subject_id == value),
+)
 
 
 @router.post(
@@ -86,7 +91,6 @@ async def list_credit_records(
     paging: Paging,
     subject_id: Annotated[str | None, Query(max_length=18)] = None,
 ) -> Page[CreditOut]:
-    stmt = select(CreditRecordRow).order_by(CreditRecordRow.id)
-    if subject_id:
-        stmt = stmt.where(CreditRecordRow.subject_id == subject_id.upper())
-    return await fetch_page(session, stmt, paging, CreditOut.model_validate)
+    return await _CREDIT_RECORDS.fetch(
+        session, paging, CreditOut.model_validate, subject_id=subject_id.upper() if subject_id else None
+    )

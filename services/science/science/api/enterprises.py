@@ -14,7 +14,7 @@ from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Caller, Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import USCC
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import audit, idempotent, problems_422
 from science.api.schemas import EnterpriseIn, EnterpriseOut, EnterprisePatch, FourColourUpdateIn, FourColourUpdateOut
 from science.models import Enterprise, FourColourUpdate, Institute, InstituteEvent
@@ -31,6 +31,11 @@ from science.rules.voucher_lifecycle import (
 MANAGED_STATUSES = ("recognised", "yellow_warning")
 
 router = APIRouter(prefix="/v1", tags=["enterprises"])
+
+_ENTERPRISES = PagedSelect(
+    select(Enterprise).order_by(Enterprise.id),
+    district=lambda stmt, value: stmt.where(Enterprise.district == value),
+)
 
 
 async def enterprise_or_404(session: Session, uscc: str, *, lock: bool = False) -> Enterprise:
@@ -66,10 +71,9 @@ async def create_enterprise(
 async def list_enterprises(
     caller: Reader, session: Session, paging: Paging, district: Annotated[District | None, Query()] = None
 ) -> Page[EnterpriseOut]:
-    stmt = select(Enterprise).order_by(Enterprise.id)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Enterprise.district == scope)
-    return await fetch_page(session, stmt, paging, EnterpriseOut.model_validate)
+    return await _ENTERPRISES.fetch(
+        session, paging, EnterpriseOut.model_validate, district=scoped_district(caller, district)
+    )
 
 
 @router.get("/enterprises/{uscc}", summary="企业详情")

@@ -13,7 +13,7 @@ from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import PathId, audit, credit_records_of, idempotent, params_on, problems_422
 from science.api.enterprises import MANAGED_STATUSES, enterprise_or_404
 from science.api.rules import evaluate_application, to_application
@@ -57,6 +57,13 @@ from science.rules.institute_management import (
 from science.rules.voucher_lifecycle import ban_problems
 
 router = APIRouter(prefix="/v1", tags=["institutes"])
+
+_INSTITUTES = PagedSelect(
+    select(Institute).order_by(Institute.id),
+    status=lambda stmt, value: stmt.where(Institute.status == value),
+    enterprise_uscc=lambda stmt, value: stmt.where(Institute.enterprise_uscc == value),
+    district=lambda stmt, value: stmt.where(Institute.district == value),
+)
 
 LIVE = ("applied", "recommended", "reviewed", "publicised", "recognised", "yellow_warning")
 MANAGED = MANAGED_STATUSES
@@ -196,14 +203,14 @@ async def list_institutes(
     enterprise_uscc: Annotated[str | None, Query(max_length=18)] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[InstituteOut]:
-    stmt = select(Institute).order_by(Institute.id)
-    if status:
-        stmt = stmt.where(Institute.status == status)
-    if enterprise_uscc:
-        stmt = stmt.where(Institute.enterprise_uscc == enterprise_uscc.upper())
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Institute.district == scope)
-    return await fetch_page(session, stmt, paging, InstituteOut.model_validate)
+    return await _INSTITUTES.fetch(
+        session,
+        paging,
+        InstituteOut.model_validate,
+        status=status or None,
+        enterprise_uscc=enterprise_uscc.upper() if enterprise_uscc else None,
+        district=scoped_district(caller, district),
+    )
 
 
 @router.get("/institutes/{institute_id}", summary="企业研究院详情")

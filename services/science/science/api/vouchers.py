@@ -22,7 +22,7 @@ from qz_common.districts import District
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Caller, Citizen, Reader, Writer, ensure_district, scoped_district
-from qz_common.pagination import Page, Paging, fetch_page
+from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import (
     PathId,
     audit,
@@ -73,6 +73,30 @@ from science.rules.voucher_lifecycle import (
 from science.rules.voucher_subsidy import ServiceRequest, ServiceType, payable, subsidy
 
 router = APIRouter(prefix="/v1", tags=["vouchers"])
+
+_CARRIERS = PagedSelect(
+    select(Carrier).order_by(Carrier.id),
+    district=lambda stmt, value: stmt.where(Carrier.district == value),
+)
+_VOUCHER_POOLS = PagedSelect(
+    select(VoucherPool).order_by(VoucherPool.id),
+    district=lambda stmt, value: stmt.where(VoucherPool.district == value),
+)
+_VOUCHERS = PagedSelect(
+    select(Voucher).order_by(Voucher.id),
+    holder_id=lambda stmt, value: stmt.where(Voucher.holder_id == value),
+    pool_id=lambda stmt, value: stmt.where(Voucher.pool_id == value),
+    status=lambda stmt, value: stmt.where(Voucher.status == value),
+    district=lambda stmt, value: stmt.where(Voucher.district == value),
+)
+_REDEMPTIONS = PagedSelect(
+    select(Redemption).order_by(Redemption.id),
+    holder_id=lambda stmt, value: stmt.where(Redemption.holder_id == value),
+    status=lambda stmt, value: stmt.where(Redemption.status == value),
+    district=lambda stmt, value: stmt.join(Voucher, Voucher.id == Redemption.voucher_id).where(
+        Voucher.district == value
+    ),
+)
 
 CLAIM_FIELDS = {
     "amount_not_positive": "amount",
@@ -145,10 +169,7 @@ async def register_carrier(
 async def list_carriers(
     caller: Reader, session: Session, paging: Paging, district: Annotated[District | None, Query()] = None
 ) -> Page[CarrierOut]:
-    stmt = select(Carrier).order_by(Carrier.id)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Carrier.district == scope)
-    return await fetch_page(session, stmt, paging, CarrierOut.model_validate)
+    return await _CARRIERS.fetch(session, paging, CarrierOut.model_validate, district=scoped_district(caller, district))
 
 
 @router.get("/carriers/{carrier_id}", summary="创新载体详情")
@@ -196,10 +217,9 @@ async def create_pool(body: PoolIn, caller: Writer, session: Session, idempotenc
 async def list_pools(
     caller: Reader, session: Session, paging: Paging, district: Annotated[District | None, Query()] = None
 ) -> Page[PoolOut]:
-    stmt = select(VoucherPool).order_by(VoucherPool.id)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(VoucherPool.district == scope)
-    return await fetch_page(session, stmt, paging, PoolOut.model_validate)
+    return await _VOUCHER_POOLS.fetch(
+        session, paging, PoolOut.model_validate, district=scoped_district(caller, district)
+    )
 
 
 @router.get("/voucher-pools/{pool_id}", summary="创新券批次详情（剩余额度）")
@@ -392,16 +412,15 @@ async def list_vouchers(
     status: Annotated[str | None, Query(max_length=12)] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[VoucherOut]:
-    stmt = select(Voucher).order_by(Voucher.id)
-    if holder_id:
-        stmt = stmt.where(Voucher.holder_id == holder_id.upper())
-    if pool_id is not None:
-        stmt = stmt.where(Voucher.pool_id == pool_id)
-    if status:
-        stmt = stmt.where(Voucher.status == status)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.where(Voucher.district == scope)
-    return await fetch_page(session, stmt, paging, VoucherOut.model_validate)
+    return await _VOUCHERS.fetch(
+        session,
+        paging,
+        VoucherOut.model_validate,
+        holder_id=holder_id.upper() if holder_id else None,
+        pool_id=pool_id,
+        status=status or None,
+        district=scoped_district(caller, district),
+    )
 
 
 @router.get("/vouchers/{voucher_id}", summary="创新券详情")
@@ -550,14 +569,14 @@ async def list_redemptions(
     status: Annotated[str | None, Query(max_length=14)] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[RedemptionOut]:
-    stmt = select(Redemption).order_by(Redemption.id)
-    if holder_id:
-        stmt = stmt.where(Redemption.holder_id == holder_id.upper())
-    if status:
-        stmt = stmt.where(Redemption.status == status)
-    if scope := scoped_district(caller, district):
-        stmt = stmt.join(Voucher, Voucher.id == Redemption.voucher_id).where(Voucher.district == scope)
-    return await fetch_page(session, stmt, paging, RedemptionOut.model_validate)
+    return await _REDEMPTIONS.fetch(
+        session,
+        paging,
+        RedemptionOut.model_validate,
+        holder_id=holder_id.upper() if holder_id else None,
+        status=status or None,
+        district=scoped_district(caller, district),
+    )
 
 
 @router.get("/redemptions/{redemption_id}", summary="兑付申请详情")
