@@ -76,6 +76,10 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         generate_unique_id_function=operation_id_for(settings.service_name),
+        # Traces are qz_common.telemetry's, on a tracer provider of the service's own. FastAPI's built-in telemetry
+        # would look up the global providers before every request to see whether it has anything to do (2% of a
+        # quote), and would trace each request a second time once a global provider were set.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         **docs_urls,
     )
     app.state.db = database
