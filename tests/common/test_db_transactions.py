@@ -6,7 +6,10 @@ write lock each command takes in its BEGIN IMMEDIATE.
 
 import asyncio
 
-from sqlalchemy import Column, Integer, MetaData, Table, insert, select, update
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text, update
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 from testkit import DatabaseFactory
 
 from qz_common.db import Database
@@ -98,3 +101,29 @@ def test_a_savepoint_rolls_back_with_its_transaction(database_factory: DatabaseF
         return n
 
     assert asyncio.run(scenario()) == 0
+
+
+@pytest.mark.postgres_only  # a server closing its connections: SQLite has no server
+def test_connections_the_server_closed_are_replaced_before_a_request_gets_them(
+    database_factory: DatabaseFactory,
+) -> None:
+    """PostgreSQL restarts (here: it terminates every backend of the pool): the next reads all answer, none fails."""
+    database = _database(database_factory)
+
+    async def scenario() -> list[int]:
+        await _prepare(database)
+        await asyncio.gather(*(_read(database) for _ in range(3)))  # the pool now keeps a few open connections
+        async with create_async_engine(database.url, poolclass=NullPool).connect() as admin:
+            terminated = await admin.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        assert terminated and terminated >= 1
+        await asyncio.sleep(0.1)  # requests come later than the restart: the event loop has read the goodbyes
+        reads = await asyncio.gather(*(_read(database) for _ in range(3)))
+        await database.dispose()
+        return reads
+
+    assert asyncio.run(scenario()) == [0, 0, 0]

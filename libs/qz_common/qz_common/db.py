@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import JSON, BigInteger, Connection, DateTime, Dialect, Engine, Integer, TypeDecorator, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, SessionTransactionOrigin
 
@@ -62,6 +63,19 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.connection.cursor().execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _replace_if_the_server_closed_it(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Checkout check on PostgreSQL: a connection the server has closed (a restart, a terminated backend, an idle
+    timeout) is replaced before a request gets it, so a database restart fails no request.
+
+    asyncpg knows a connection is closed as soon as the event loop has read the server's goodbye. SQLAlchemy's
+    ``pool_pre_ping`` asked the server instead, a round trip on every checkout: ~100 µs of CPU, 4% of a one-row read.
+    DisconnectionError makes the pool discard this connection and check out another (SQLAlchemy's recipe for a
+    custom pessimistic ping).
+    """
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("PostgreSQL closed this connection")
+
+
 class _CommandsTakeTheWriteLock(Session):
     """Routes transactions opened with ``session.begin()`` (commands) to the engine that BEGINs IMMEDIATE."""
 
@@ -89,7 +103,6 @@ class Database:
             self.url,
             echo=echo,
             poolclass=FirstComeFirstServedPool,
-            pool_pre_ping=not self.is_sqlite,
             pool_size=15,
             max_overflow=0,
         )
@@ -103,6 +116,7 @@ class Database:
                 command_engine=self.engine.sync_engine.execution_options(**{_WRITE_LOCK_FIRST: True}),
             )
         else:
+            event.listen(self.engine.sync_engine, "checkout", _replace_if_the_server_closed_it)
             self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     async def ping(self) -> None:
