@@ -129,3 +129,15 @@ def test_nothing_matches(database_factory: DatabaseFactory) -> None:
 
     empty = asyncio.run(scenario())
     assert (empty.items, empty.total) == ([], 0)
+
+
+def test_a_column_a_row_cannot_show_is_refused_when_the_collection_is_declared() -> None:
+    """Rows come back as rows, where ``row.count`` is the tuple's method, not a column named ``count``."""
+
+    class Tally(Base):
+        __tablename__ = "tally"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        count: Mapped[int]
+
+    with pytest.raises(ValueError, match=r"\['count'\]"):
+        PagedSelect(select(Tally).order_by(Tally.id))

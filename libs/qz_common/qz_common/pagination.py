@@ -6,7 +6,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import BindParameter, Select, bindparam, func, select
+from sqlalchemy import BindParameter, Row, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.bounds import DB_INT_MAX
@@ -15,6 +15,8 @@ T = TypeVar("T")
 
 # Names of the page's own bound parameters (a filter's are its keyword).
 _LIMIT, _OFFSET = "page_limit", "page_offset"
+# A row's own attributes (count, index, t, tuple): a column of one of these names would read as the row's method.
+_ROW_ATTRIBUTES = frozenset(name for name in dir(Row) if not name.startswith("_"))
 
 
 class Page(BaseModel, Generic[T]):
@@ -58,7 +60,9 @@ class PagedSelect:
         )
         page = await VACCINATIONS.fetch(session, paging, VaccinationOut.model_validate, district=scope)
 
-    ``base`` must have a deterministic ORDER BY. A filter whose value is None is not applied.
+    ``base`` must have a deterministic ORDER BY. A filter whose value is None is not applied. ``convert`` gets each
+    row of the entity's columns (``row.district``, …, as on an instance: ``Out.model_validate`` reads it with
+    ``from_attributes``).
 
     The total rides on the page's own rows as an uncorrelated scalar subquery, ``(SELECT count(*) FROM (stmt))``,
     which both databases evaluate once per statement: one query per page, and the count reads only what a count
@@ -68,6 +72,8 @@ class PagedSelect:
     """
 
     def __init__(self, base: Select[Any], **filters: Filter) -> None:
+        if shadowed := sorted(column.key for column in base.selected_columns if column.key in _ROW_ATTRIBUTES):
+            raise ValueError(f"columns named like a row's own attributes cannot be read from a row: {shadowed}")
         self._base = base
         self._filters = filters
         self._statements: dict[frozenset[str], tuple[Select[Any], Select[Any]]] = {}
@@ -93,13 +99,16 @@ class PagedSelect:
         """One page, each row converted, with the total count of the rows the filters in use select."""
         values = {name: value for name, value in filter_values.items() if value is not None}
         page, total_of_all_pages = self._page_and_total(frozenset(values))
-        rows = (await session.execute(page, {**values, _LIMIT: params.limit, _OFFSET: params.offset})).all()
+        # On the session's connection (its transaction, if the caller is in one), the rows come back as rows of
+        # columns, not ORM instances: no instance loading or identity map for records only read and written out.
+        connection = await session.connection()
+        rows = (await connection.execute(page, {**values, _LIMIT: params.limit, _OFFSET: params.offset})).all()
         if rows:
             total = rows[0][-1]
         elif params.offset == 0:
             total = 0
         else:
-            total = await session.scalar(total_of_all_pages, values)
+            total = await connection.scalar(total_of_all_pages, values)
         return Page(
-            items=[convert(row[0]) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset
+            items=[convert(row) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset
         )
