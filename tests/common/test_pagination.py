@@ -42,8 +42,14 @@ DOGS = PagedSelect(
 Ask = tuple[PageParams, dict[str, str | None]]
 
 
-def _pages(database_factory: DatabaseFactory, *asks: Ask) -> list[Page[int]]:
-    """Each page asked for in turn on one session: its paging and its filter values."""
+@pytest.fixture(params=["engine", "session"])
+def reading_from(request: pytest.FixtureRequest) -> str:
+    """Pages read on a connection of their own (the engine), or on a session that has already read something."""
+    return str(request.param)
+
+
+def _pages(database_factory: DatabaseFactory, reading_from: str, *asks: Ask) -> list[Page[int]]:
+    """Each page asked for in turn: its paging and its filter values."""
     database = Database(database_factory.create("platform", migrate=False))
 
     async def scenario() -> list[Page[int]]:
@@ -54,7 +60,10 @@ def _pages(database_factory: DatabaseFactory, *asks: Ask) -> list[Page[int]]:
             await session.flush()
             session.add_all(Dog(id=n, owner_id=n, district=d) for n, d in enumerate(DISTRICTS, start=1))
         async with database.sessionmaker() as session:
-            pages = [await DOGS.fetch(session, p, lambda dog: dog.id, **filters) for p, filters in asks]
+            if reading_from == "session":
+                assert await session.get(Owner, 1) is not None  # the session's transaction is under way
+            source = session if reading_from == "session" else database.engine
+            pages = [await DOGS.fetch(source, p, lambda dog: dog.id, **filters) for p, filters in asks]
         await database.dispose()
         return pages
 
@@ -64,9 +73,12 @@ def _pages(database_factory: DatabaseFactory, *asks: Ask) -> list[Page[int]]:
 KECHENG = {"district": "柯城区"}
 
 
-def test_every_page_carries_the_total_of_the_filtered_rows(database_factory: DatabaseFactory) -> None:
+def test_every_page_carries_the_total_of_the_filtered_rows(
+    database_factory: DatabaseFactory, reading_from: str
+) -> None:
     first, second, last = _pages(
         database_factory,
+        reading_from,
         (PageParams(limit=2, offset=0), KECHENG),
         (PageParams(limit=2, offset=2), KECHENG),
         (PageParams(limit=2, offset=4), KECHENG),
@@ -77,23 +89,28 @@ def test_every_page_carries_the_total_of_the_filtered_rows(database_factory: Dat
 
 
 @pytest.mark.parametrize("offset", [5, 50])
-def test_a_page_past_the_end_is_empty_and_still_counts(database_factory: DatabaseFactory, offset: int) -> None:
-    (page,) = _pages(database_factory, (PageParams(limit=2, offset=offset), KECHENG))
+def test_a_page_past_the_end_is_empty_and_still_counts(
+    database_factory: DatabaseFactory, reading_from: str, offset: int
+) -> None:
+    (page,) = _pages(database_factory, reading_from, (PageParams(limit=2, offset=offset), KECHENG))
     assert page.items == []
     assert page.total == 5
     assert (page.limit, page.offset) == (2, offset)
 
 
-def test_a_joined_filter_counts_the_rows_it_selects(database_factory: DatabaseFactory) -> None:
-    (page,) = _pages(database_factory, (PageParams(limit=3, offset=1), {"owners_district": "柯城区"}))
+def test_a_joined_filter_counts_the_rows_it_selects(database_factory: DatabaseFactory, reading_from: str) -> None:
+    (page,) = _pages(database_factory, reading_from, (PageParams(limit=3, offset=1), {"owners_district": "柯城区"}))
     assert page.items == [3, 4, 6]
     assert page.total == 5
 
 
-def test_a_reused_statement_takes_each_request_s_own_values(database_factory: DatabaseFactory) -> None:
+def test_a_reused_statement_takes_each_request_s_own_values(
+    database_factory: DatabaseFactory, reading_from: str
+) -> None:
     page = PageParams(limit=50, offset=0)
     kecheng, qujiang, kecheng_again, unfiltered, none_is_no_filter, past_the_end = _pages(
         database_factory,
+        reading_from,
         (page, KECHENG),
         (page, {"district": "衢江区"}),
         (page, KECHENG),
@@ -109,21 +126,23 @@ def test_a_reused_statement_takes_each_request_s_own_values(database_factory: Da
     assert (past_the_end.items, past_the_end.total) == ([], 2)  # the separate count takes the value too
 
 
-def test_two_filters_together(database_factory: DatabaseFactory) -> None:
+def test_two_filters_together(database_factory: DatabaseFactory, reading_from: str) -> None:
     (both,) = _pages(
-        database_factory, (PageParams(limit=50, offset=0), {"district": "柯城区", "owners_district": "衢江区"})
+        database_factory,
+        reading_from,
+        (PageParams(limit=50, offset=0), {"district": "柯城区", "owners_district": "衢江区"}),
     )
     assert (both.items, both.total) == ([], 0)
 
 
-def test_nothing_matches(database_factory: DatabaseFactory) -> None:
+def test_nothing_matches(database_factory: DatabaseFactory, reading_from: str) -> None:
     database = Database(database_factory.create("platform", migrate=False))
 
     async def scenario() -> Page[int]:
         async with database.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
         async with database.sessionmaker() as session:
-            page = await DOGS.fetch(session, PageParams(limit=50, offset=0), int)
+            page = await DOGS.fetch(session if reading_from == "session" else database.engine, PageParams(50, 0), int)
         await database.dispose()
         return page
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from prometheus_client import CollectorRegistry
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from qz_common.contract import install_contract, operation_id_for
 from qz_common.db import Database
@@ -30,6 +30,16 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # Inject with ``session: Session``; commands wrap their work in ``async with session.begin():``.
 Session = Annotated[AsyncSession, Depends(_session)]
+
+
+async def _engine(request: Request) -> AsyncEngine:
+    database: Database = request.app.state.db
+    return database.engine
+
+
+# Inject with ``engine: Engine`` where a collection page (qz_common.pagination) is all an endpoint reads: the page
+# takes a connection of its own, and the request opens and closes no session.
+Engine = Annotated[AsyncEngine, Depends(_engine)]
 
 
 def create_service_app(

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import BindParameter, Row, Select, bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from qz_common.bounds import DB_INT_MAX
 
@@ -58,7 +58,7 @@ class PagedSelect:
             select(Vaccination).order_by(Vaccination.id),
             district=lambda stmt, value: stmt.where(Vaccination.district == value),
         )
-        page = await VACCINATIONS.fetch(session, paging, VaccinationOut.model_validate, district=scope)
+        page = await VACCINATIONS.fetch(engine, paging, VaccinationOut.model_validate, district=scope)
 
     ``base`` must have a deterministic ORDER BY. A filter whose value is None is not applied. ``convert`` gets each
     row of the entity's columns (``row.district``, …, as on an instance: ``Out.model_validate`` reads it with
@@ -94,14 +94,31 @@ class PagedSelect:
         return built
 
     async def fetch(
-        self, session: AsyncSession, params: PageParams, convert: Callable[[Any], T], **filter_values: object
+        self,
+        reading_from: AsyncEngine | AsyncSession,
+        params: PageParams,
+        convert: Callable[[Any], T],
+        **filter_values: object,
     ) -> Page[T]:
-        """One page, each row converted, with the total count of the rows the filters in use select."""
+        """One page, each row converted, with the total count of the rows the filters in use select.
+
+        ``reading_from`` is the service's engine (``engine: Engine``) when the page is all the endpoint reads: a
+        connection of its own, without a session's bookkeeping, which cost a one-row read a third of its time. An
+        endpoint that has already read through its session passes the session, and the page is read on the
+        session's connection: a second connection held by one request could leave the pool none to give.
+        """
         values = {name: value for name, value in filter_values.items() if value is not None}
+        if isinstance(reading_from, AsyncSession):
+            return await self._fetch(await reading_from.connection(), params, convert, values)
+        async with reading_from.connect() as connection:
+            return await self._fetch(connection, params, convert, values)
+
+    async def _fetch(
+        self, connection: AsyncConnection, params: PageParams, convert: Callable[[Any], T], values: dict[str, object]
+    ) -> Page[T]:
+        # The rows come back as rows of columns, not ORM instances: no instance loading or identity map for records
+        # only read and written out.
         page, total_of_all_pages = self._page_and_total(frozenset(values))
-        # On the session's connection (its transaction, if the caller is in one), the rows come back as rows of
-        # columns, not ORM instances: no instance loading or identity map for records only read and written out.
-        connection = await session.connection()
         rows = (await connection.execute(page, {**values, _LIMIT: params.limit, _OFFSET: params.offset})).all()
         if rows:
             total = rows[0][-1]

@@ -16,7 +16,7 @@ from dogs.api.schemas import (
 )
 from dogs.models import AdoptionApplication, Impoundment, ShelterDog
 from dogs.rules.adoption import CHECKLIST, CLAUSE, QueuedApplication, earlier_open_applications, missing_checklist_items
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.db import get_or_404, utcnow
 from qz_common.districts import District
@@ -67,13 +67,13 @@ async def offer_dog(
 @router.get("/shelter-dogs", summary="可领养犬只列表")
 async def list_dogs(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     status: Annotated[Literal["available", "adopted"] | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[ShelterDogOut]:
     return await _SHELTER_DOGS.fetch(
-        session, paging, ShelterDogOut.model_validate, status=status, district=scoped_district(caller, district)
+        engine, paging, ShelterDogOut.model_validate, status=status, district=scoped_district(caller, district)
     )
 
 
@@ -122,14 +122,14 @@ async def apply_for_adoption(
 @router.get("/adoption-applications", summary="领养申请列表")
 async def list_applications(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     dog_id: int | None = None,
     applicant_id_number: Annotated[IdNumber | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[AdoptionApplicationOut]:
     return await _ADOPTION_APPLICATIONS.fetch(
-        session,
+        engine,
         paging,
         AdoptionApplicationOut.model_validate,
         dog_id=dog_id,

@@ -12,7 +12,7 @@ from dogs.parameters import breeds_book, notice_book
 from dogs.rules.capture import CLAUSE, capture_problems
 from dogs.rules.classification import BreedCatalogue, classify
 from dogs.rules.notice import resolve
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.clock import in_quzhou
 from qz_common.districts import District
 from qz_common.errors import ProblemError
@@ -83,13 +83,13 @@ async def record_impoundment(
 @router.get("", summary="捕捉、扣押记录列表")
 async def list_impoundments(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     owner_id_number: Annotated[IdNumber | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[ImpoundmentOut]:
     return await _IMPOUNDMENTS.fetch(
-        session,
+        engine,
         paging,
         ImpoundmentOut.model_validate,
         owner_id_number=owner_id_number,

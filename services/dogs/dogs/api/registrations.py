@@ -20,7 +20,7 @@ from dogs.rules.registration import (
     check_materials,
     registration_number,
 )
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.clock import today
 from qz_common.db import get_or_404, utcnow
@@ -108,14 +108,14 @@ async def submit_registration(
 @router.get("/registrations", summary="养犬登记列表（可按养犬人身份证号筛选）")
 async def list_registrations(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     owner_id_number: Annotated[IdNumber | None, Query(description="养犬人身份证号")] = None,
     status: Annotated[Literal["submitted", "approved", "rejected"] | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[RegistrationOut]:
     return await _REGISTRATIONS.fetch(
-        session,
+        engine,
         paging,
         RegistrationOut.model_validate,
         owner_id_number=owner_id_number,

@@ -9,7 +9,7 @@ from dogs.api.common import audit, idempotent, refuse_future
 from dogs.api.schemas import VaccinationIn, VaccinationOut
 from dogs.models import Vaccination
 from dogs.rules.vaccination import CLAUSE, immunisation_problems
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.db import get_or_404
 from qz_common.districts import District
 from qz_common.errors import ProblemError
@@ -55,13 +55,13 @@ async def create_vaccination(
 @router.get("", summary="免疫记录列表")
 async def list_vaccinations(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     owner_id_number: Annotated[IdNumber | None, Query(description="养犬人身份证号")] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[VaccinationOut]:
     return await _VACCINATIONS.fetch(
-        session,
+        engine,
         paging,
         VaccinationOut.model_validate,
         owner_id_number=owner_id_number,

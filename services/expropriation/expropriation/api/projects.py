@@ -49,7 +49,7 @@ from expropriation.rules.params import Params
 from expropriation.rules.quote import compare_methods, quote
 from expropriation.rules.scope import check_scope
 from expropriation.rules.types import Method, RuleError, basis
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.clock import today
 from qz_common.contract import file_response
@@ -129,9 +129,9 @@ async def create_project(
 
 @router.get("/projects", summary="征收项目列表")
 async def list_projects(
-    caller: Reader, session: Session, paging: Paging, district: Annotated[District | None, Query()] = None
+    caller: Reader, engine: Engine, paging: Paging, district: Annotated[District | None, Query()] = None
 ) -> Page[ProjectOut]:
-    return await _PROJECTS.fetch(session, paging, ProjectOut.model_validate, district=scoped_district(caller, district))
+    return await _PROJECTS.fetch(engine, paging, ProjectOut.model_validate, district=scoped_district(caller, district))
 
 
 @router.get("/projects/{project_id}", summary="征收项目")

@@ -19,7 +19,7 @@ from medinsurance.api.schemas import (
 from medinsurance.models import Agreement, Institution
 from medinsurance.rules import agreements as rules
 from medinsurance.rules.basis import basis
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.clock import today
 from qz_common.errors import ProblemError
@@ -216,10 +216,10 @@ async def get_agreement(agreement_id: PathId, caller: Reader, session: Session) 
 
 @router.get("/agreements", summary="医保协议列表")
 async def list_agreements(
-    caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
+    caller: Reader, engine: Engine, paging: Paging, institution_id: QueryId = None
 ) -> Page[AgreementOut]:
     return await _AGREEMENTS.fetch(
-        session,
+        engine,
         paging,
         AgreementOut.model_validate,
         institution_id=institution_id,

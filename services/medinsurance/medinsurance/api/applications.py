@@ -13,7 +13,7 @@ from medinsurance.models import Agreement, Application, Institution
 from medinsurance.rules import application as rules
 from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.refusal import ApplicantRecord, Termination, refusal_findings
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
@@ -190,13 +190,13 @@ async def get_application(application_id: PathId, caller: Reader, session: Sessi
 @router.get("/applications", summary="定点申请列表")
 async def list_applications(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     institution_id: QueryId = None,
     state: Annotated[rules.AppState | None, Query()] = None,
 ) -> Page[ApplicationOut]:
     return await _APPLICATIONS.fetch(
-        session,
+        engine,
         paging,
         ApplicationOut.model_validate,
         institution_id=institution_id,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from medinsurance.api.common import audit, idempotent, institution_for
 from medinsurance.api.schemas import InstitutionIn, InstitutionOut, PathId
 from medinsurance.models import Institution
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.districts import District
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
@@ -44,13 +44,13 @@ async def create_institution(
 @router.get("/institutions", summary="医药机构列表")
 async def list_institutions(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     uscc: Annotated[USCC | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[InstitutionOut]:
     return await _INSTITUTIONS.fetch(
-        session, paging, InstitutionOut.model_validate, uscc=uscc, district=scoped_district(caller, district)
+        engine, paging, InstitutionOut.model_validate, uscc=uscc, district=scoped_district(caller, district)
     )
 
 

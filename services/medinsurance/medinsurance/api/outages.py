@@ -11,7 +11,7 @@ from medinsurance.api.schemas import OutageIn, OutageOut, PathId, QueryId, Repai
 from medinsurance.models import Institution, Outage
 from medinsurance.rules.basis import Moment
 from medinsurance.rules.conduct import outage_status
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.clock import in_quzhou
 from qz_common.errors import ProblemError
@@ -131,11 +131,11 @@ async def get_outage(
 
 @router.get("/outages", summary="故障列表")
 async def list_outages(
-    caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
+    caller: Reader, engine: Engine, paging: Paging, institution_id: QueryId = None
 ) -> Page[OutageOut]:
     now = _now()
     return await _OUTAGES.fetch(
-        session,
+        engine,
         paging,
         lambda row: view(row, now),
         institution_id=institution_id,

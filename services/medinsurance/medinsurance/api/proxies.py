@@ -12,7 +12,7 @@ from medinsurance.api.common import audit, idempotent, in_force, institution_for
 from medinsurance.api.schemas import PathId, ProxyIn, ProxyOut, RevokeIn
 from medinsurance.models import PersonLock, ProxyAuthorisation
 from medinsurance.rules.conduct import LONG_TERM, ProxyRequest, check_proxy, proxy_year_bounds
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
@@ -164,10 +164,10 @@ async def revoke_proxy(proxy_id: PathId, body: RevokeIn, caller: Writer, session
 @router.get("/proxy-authorisations", summary="代配药委托列表")
 async def list_proxies(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     id_number: Annotated[IdNumber | None, Query(description="委托人或代理人身份证号")] = None,
 ) -> Page[ProxyOut]:
     return await _PROXY_AUTHORISATIONS.fetch(
-        session, paging, ProxyOut.model_validate, id_number=id_number, district=scoped_district(caller, None)
+        engine, paging, ProxyOut.model_validate, id_number=id_number, district=scoped_district(caller, None)
     )

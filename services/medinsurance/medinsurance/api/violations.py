@@ -20,7 +20,7 @@ from medinsurance.rules.sanctions import (
     penalty,
     tier_of,
 )
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
@@ -179,10 +179,10 @@ async def record_violation(
 
 @router.get("/violations", summary="协议处理记录列表")
 async def list_violations(
-    caller: Reader, session: Session, paging: Paging, institution_id: QueryId = None
+    caller: Reader, engine: Engine, paging: Paging, institution_id: QueryId = None
 ) -> Page[ViolationOut]:
     return await _VIOLATIONS.fetch(
-        session,
+        engine,
         paging,
         ViolationOut.model_validate,
         institution_id=institution_id,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
@@ -87,10 +87,10 @@ async def create_credit_record(
 @router.get("/credit-records", summary="科研诚信记录")
 async def list_credit_records(
     _caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     subject_id: Annotated[str | None, Query(max_length=18)] = None,
 ) -> Page[CreditOut]:
     return await _CREDIT_RECORDS.fetch(
-        session, paging, CreditOut.model_validate, subject_id=subject_id.upper() if subject_id else None
+        engine, paging, CreditOut.model_validate, subject_id=subject_id.upper() if subject_id else None
     )

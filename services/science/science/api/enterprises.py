@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.clock import today
 from qz_common.districts import District
@@ -69,10 +69,10 @@ async def create_enterprise(
 
 @router.get("/enterprises", summary="企业列表")
 async def list_enterprises(
-    caller: Reader, session: Session, paging: Paging, district: Annotated[District | None, Query()] = None
+    caller: Reader, engine: Engine, paging: Paging, district: Annotated[District | None, Query()] = None
 ) -> Page[EnterpriseOut]:
     return await _ENTERPRISES.fetch(
-        session, paging, EnterpriseOut.model_validate, district=scoped_district(caller, district)
+        engine, paging, EnterpriseOut.model_validate, district=scoped_district(caller, district)
     )
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.db import get_or_404
 from qz_common.districts import District
@@ -197,14 +197,14 @@ async def apply(
 @router.get("/institutes", summary="企业研究院列表")
 async def list_institutes(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     status: Annotated[str | None, Query(max_length=20)] = None,
     enterprise_uscc: Annotated[str | None, Query(max_length=18)] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[InstituteOut]:
     return await _INSTITUTES.fetch(
-        session,
+        engine,
         paging,
         InstituteOut.model_validate,
         status=status or None,

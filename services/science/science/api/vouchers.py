@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qz_common.app import Session
+from qz_common.app import Engine, Session
 from qz_common.audit import snapshot
 from qz_common.clock import today
 from qz_common.db import get_or_404
@@ -167,9 +167,9 @@ async def register_carrier(
 
 @router.get("/carriers", summary="创新载体列表")
 async def list_carriers(
-    caller: Reader, session: Session, paging: Paging, district: Annotated[District | None, Query()] = None
+    caller: Reader, engine: Engine, paging: Paging, district: Annotated[District | None, Query()] = None
 ) -> Page[CarrierOut]:
-    return await _CARRIERS.fetch(session, paging, CarrierOut.model_validate, district=scoped_district(caller, district))
+    return await _CARRIERS.fetch(engine, paging, CarrierOut.model_validate, district=scoped_district(caller, district))
 
 
 @router.get("/carriers/{carrier_id}", summary="创新载体详情")
@@ -215,10 +215,10 @@ async def create_pool(body: PoolIn, caller: Writer, session: Session, idempotenc
 
 @router.get("/voucher-pools", summary="创新券批次列表")
 async def list_pools(
-    caller: Reader, session: Session, paging: Paging, district: Annotated[District | None, Query()] = None
+    caller: Reader, engine: Engine, paging: Paging, district: Annotated[District | None, Query()] = None
 ) -> Page[PoolOut]:
     return await _VOUCHER_POOLS.fetch(
-        session, paging, PoolOut.model_validate, district=scoped_district(caller, district)
+        engine, paging, PoolOut.model_validate, district=scoped_district(caller, district)
     )
 
 
@@ -405,7 +405,7 @@ async def claim_my_voucher(
 @router.get("/vouchers", summary="创新券列表")
 async def list_vouchers(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     holder_id: Annotated[str | None, Query(max_length=18)] = None,
     pool_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
@@ -413,7 +413,7 @@ async def list_vouchers(
     district: Annotated[District | None, Query()] = None,
 ) -> Page[VoucherOut]:
     return await _VOUCHERS.fetch(
-        session,
+        engine,
         paging,
         VoucherOut.model_validate,
         holder_id=holder_id.upper() if holder_id else None,
@@ -563,14 +563,14 @@ def _problem(code: str, detail: str, basis: str) -> Problem:
 @router.get("/redemptions", summary="兑付申请列表")
 async def list_redemptions(
     caller: Reader,
-    session: Session,
+    engine: Engine,
     paging: Paging,
     holder_id: Annotated[str | None, Query(max_length=18)] = None,
     status: Annotated[str | None, Query(max_length=14)] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[RedemptionOut]:
     return await _REDEMPTIONS.fetch(
-        session,
+        engine,
         paging,
         RedemptionOut.model_validate,
         holder_id=holder_id.upper() if holder_id else None,
