@@ -36,7 +36,7 @@ DISTRICTS = ["柯城区", "衢江区", "柯城区", "柯城区", "衢江区", "�
 
 DOGS = PagedSelect(
     select(Dog).order_by(Dog.id),
-    district=lambda stmt, value: stmt.where(Dog.district == value),
+    district=Dog.district,
     owners_district=lambda stmt, value: stmt.join(Owner).where(Owner.district == value),
 )
 Ask = tuple[PageParams, dict[str, str | None]]

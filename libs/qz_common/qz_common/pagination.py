@@ -8,6 +8,7 @@ from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import BindParameter, Row, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from qz_common.bounds import DB_INT_MAX
 
@@ -46,6 +47,10 @@ Paging = Annotated[PageParams, Depends(_page_params)]
 Filter = Callable[[Select[Any], BindParameter[Any]], Select[Any]]
 
 
+def _equal_to(column: QueryableAttribute[Any]) -> Filter:
+    return lambda stmt, value: stmt.where(column == value)
+
+
 class PagedSelect:
     """A collection's SELECT and its optional filters, each combination of filters built once and reused.
 
@@ -56,10 +61,12 @@ class PagedSelect:
 
         VACCINATIONS = PagedSelect(
             select(Vaccination).order_by(Vaccination.id),
-            district=lambda stmt, value: stmt.where(Vaccination.district == value),
+            district=Vaccination.district,
+            owners_district=lambda stmt, value: stmt.join(Owner).where(Owner.district == value),
         )
         page = await VACCINATIONS.fetch(engine, paging, VaccinationOut.model_validate, district=scope)
 
+    A filter is a column, which must equal the value, or a function adding any other condition (a join, an OR).
     ``base`` must have a deterministic ORDER BY. A filter whose value is None is not applied. ``convert`` gets each
     row of the entity's columns (``row.district``, …, as on an instance: ``Out.model_validate`` reads it with
     ``from_attributes``).
@@ -71,11 +78,11 @@ class PagedSelect:
     carry the total, and counts on its own.
     """
 
-    def __init__(self, base: Select[Any], **filters: Filter) -> None:
+    def __init__(self, base: Select[Any], **filters: QueryableAttribute[Any] | Filter) -> None:
         if shadowed := sorted(column.key for column in base.selected_columns if column.key in _ROW_ATTRIBUTES):
             raise ValueError(f"columns named like a row's own attributes cannot be read from a row: {shadowed}")
         self._base = base
-        self._filters = filters
+        self._filters = {name: _equal_to(f) if isinstance(f, QueryableAttribute) else f for name, f in filters.items()}
         self._statements: dict[frozenset[str], tuple[Select[Any], Select[Any]]] = {}
 
     def _page_and_total(self, filters_in_use: frozenset[str]) -> tuple[Select[Any], Select[Any]]:

@@ -30,13 +30,13 @@ router = APIRouter(prefix="/v1", tags=["adoptions"])
 
 _SHELTER_DOGS = PagedSelect(
     select(ShelterDog).order_by(ShelterDog.id),
-    status=lambda stmt, value: stmt.where(ShelterDog.status == value),
-    district=lambda stmt, value: stmt.where(ShelterDog.district == value),
+    status=ShelterDog.status,
+    district=ShelterDog.district,
 )
 _ADOPTION_APPLICATIONS = PagedSelect(
     select(AdoptionApplication).order_by(AdoptionApplication.dog_id, AdoptionApplication.queue_position),
-    dog_id=lambda stmt, value: stmt.where(AdoptionApplication.dog_id == value),
-    applicant_id_number=lambda stmt, value: stmt.where(AdoptionApplication.applicant_id_number == value),
+    dog_id=AdoptionApplication.dog_id,
+    applicant_id_number=AdoptionApplication.applicant_id_number,
     district=lambda stmt, value: stmt.join(ShelterDog).where(ShelterDog.district == value),
 )
 

@@ -25,8 +25,8 @@ router = APIRouter(prefix="/v1/impoundments", tags=["impoundments"])
 
 _IMPOUNDMENTS = PagedSelect(
     select(Impoundment).order_by(Impoundment.id),
-    owner_id_number=lambda stmt, value: stmt.where(Impoundment.owner_id_number == value),
-    district=lambda stmt, value: stmt.where(Impoundment.district == value),
+    owner_id_number=Impoundment.owner_id_number,
+    district=Impoundment.district,
 )
 
 

@@ -35,9 +35,9 @@ router = APIRouter(prefix="/v1", tags=["registrations"])
 
 _REGISTRATIONS = PagedSelect(
     select(Registration).order_by(Registration.id),
-    owner_id_number=lambda stmt, value: stmt.where(Registration.owner_id_number == value),
-    status=lambda stmt, value: stmt.where(Registration.status == value),
-    district=lambda stmt, value: stmt.where(Registration.district == value),
+    owner_id_number=Registration.owner_id_number,
+    status=Registration.status,
+    district=Registration.district,
 )
 
 

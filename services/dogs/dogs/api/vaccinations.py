@@ -22,8 +22,8 @@ router = APIRouter(prefix="/v1/vaccinations", tags=["vaccinations"])
 
 _VACCINATIONS = PagedSelect(
     select(Vaccination).order_by(Vaccination.id),
-    owner_id_number=lambda stmt, value: stmt.where(Vaccination.owner_id_number == value),
-    district=lambda stmt, value: stmt.where(Vaccination.district == value),
+    owner_id_number=Vaccination.owner_id_number,
+    district=Vaccination.district,
 )
 
 

@@ -45,11 +45,11 @@ router = APIRouter(prefix="/v1", tags=["cases"])
 
 _PAYMENTS = PagedSelect(
     select(Payment).order_by(Payment.id),
-    agreement_id=lambda stmt, value: stmt.where(Payment.agreement_id == value),
+    agreement_id=Payment.agreement_id,
 )
 _CLAWBACKS = PagedSelect(
     select(Clawback).order_by(Clawback.id),
-    agreement_id=lambda stmt, value: stmt.where(Clawback.agreement_id == value),
+    agreement_id=Clawback.agreement_id,
 )
 
 

@@ -65,15 +65,15 @@ router = APIRouter(prefix="/v1", tags=["projects"])
 
 _PROJECTS = PagedSelect(
     select(Project).order_by(Project.id),
-    district=lambda stmt, value: stmt.where(Project.district == value),
+    district=Project.district,
 )
 _HOUSEHOLDS = PagedSelect(
     select(Household).order_by(Household.id),
-    project_id=lambda stmt, value: stmt.where(Household.project_id == value),
+    project_id=Household.project_id,
 )
 _DECLARATIONS = PagedSelect(
     select(Declaration).order_by(Declaration.id),
-    household_id=lambda stmt, value: stmt.where(Declaration.household_id == value),
+    household_id=Declaration.household_id,
 )
 
 # Column order of the settlement sheet (one column per item code).

@@ -6,7 +6,7 @@ from dataclasses import asdict, replace
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from medinsurance.api.common import audit, idempotent, in_force, institution_for
+from medinsurance.api.common import audit, idempotent, in_force, institution_for, institution_in_district
 from medinsurance.api.schemas import (
     AgreementEventIn,
     AgreementEventOut,
@@ -16,7 +16,7 @@ from medinsurance.api.schemas import (
     QueryId,
     TerminationStepIn,
 )
-from medinsurance.models import Agreement, Institution
+from medinsurance.models import Agreement
 from medinsurance.rules import agreements as rules
 from medinsurance.rules.basis import basis
 from qz_common.app import Engine, Session
@@ -32,10 +32,8 @@ router = APIRouter(prefix="/v1", tags=["agreements"])
 
 _AGREEMENTS = PagedSelect(
     select(Agreement).order_by(Agreement.id),
-    institution_id=lambda stmt, value: stmt.where(Agreement.institution_id == value),
-    district=lambda stmt, value: stmt.join(Institution, Institution.id == Agreement.institution_id).where(
-        Institution.district == value
-    ),
+    institution_id=Agreement.institution_id,
+    district=institution_in_district(Agreement.institution_id),
 )
 
 FIELDS = [f for f in rules.Agreement.__dataclass_fields__ if f != "state"]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from medinsurance.api.common import audit, idempotent, in_force, institution_for, not_in_future
+from medinsurance.api.common import audit, idempotent, in_force, institution_for, institution_in_district, not_in_future
 from medinsurance.api.schemas import ApplicationEventIn, ApplicationIn, ApplicationOut, PathId, QueryId, SupplementIn
 from medinsurance.models import Agreement, Application, Institution
 from medinsurance.rules import application as rules
@@ -24,11 +24,9 @@ router = APIRouter(prefix="/v1", tags=["applications"])
 
 _APPLICATIONS = PagedSelect(
     select(Application).order_by(Application.id),
-    institution_id=lambda stmt, value: stmt.where(Application.institution_id == value),
-    state=lambda stmt, value: stmt.where(Application.state == value),
-    district=lambda stmt, value: stmt.join(Institution, Institution.id == Application.institution_id).where(
-        Institution.district == value
-    ),
+    institution_id=Application.institution_id,
+    state=Application.state,
+    district=institution_in_district(Application.institution_id),
 )
 
 SANCTION_CLAUSE = "五(三)"  # agreements ended by a 协议处理 decision carry it in their basis

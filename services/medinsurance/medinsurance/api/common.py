@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from medinsurance.models import AuditRecord, IdempotencyKey, Institution
 from medinsurance.parameters import InForce, resolve
@@ -13,6 +14,7 @@ from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotentCreator
 from qz_common.identity import Caller, ensure_district
+from qz_common.pagination import Filter
 from qz_common.scenario import in_scenario
 
 audit = AuditTrail(AuditRecord)
@@ -33,6 +35,13 @@ async def institution_for(
         raise ProblemError(404, "not_found", "医药机构不存在", field=field)
     ensure_district(caller, inst.district)
     return inst
+
+
+def institution_in_district(institution_id: InstrumentedAttribute[int]) -> Filter:
+    """A list filter for records of an institution: the institution's district is the value (a caller's scope)."""
+    return lambda stmt, value: stmt.join(Institution, Institution.id == institution_id).where(
+        Institution.district == value
+    )
 
 
 def not_in_future(day: dt.date, field: str) -> None:

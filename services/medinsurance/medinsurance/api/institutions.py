@@ -19,8 +19,8 @@ router = APIRouter(prefix="/v1", tags=["institutions"])
 
 _INSTITUTIONS = PagedSelect(
     select(Institution).order_by(Institution.id),
-    uscc=lambda stmt, value: stmt.where(Institution.uscc == value),
-    district=lambda stmt, value: stmt.where(Institution.district == value),
+    uscc=Institution.uscc,
+    district=Institution.district,
 )
 
 

@@ -6,9 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from medinsurance.api.common import audit, idempotent, in_force, institution_for
+from medinsurance.api.common import audit, idempotent, in_force, institution_for, institution_in_district
 from medinsurance.api.schemas import OutageIn, OutageOut, PathId, QueryId, RepairIn, WindowIn
-from medinsurance.models import Institution, Outage
+from medinsurance.models import Outage
 from medinsurance.rules.basis import Moment
 from medinsurance.rules.conduct import outage_status
 from qz_common.app import Engine, Session
@@ -23,10 +23,8 @@ router = APIRouter(prefix="/v1", tags=["outages"])
 
 _OUTAGES = PagedSelect(
     select(Outage).order_by(Outage.id),
-    institution_id=lambda stmt, value: stmt.where(Outage.institution_id == value),
-    district=lambda stmt, value: stmt.join(Institution, Institution.id == Outage.institution_id).where(
-        Institution.district == value
-    ),
+    institution_id=Outage.institution_id,
+    district=institution_in_district(Outage.institution_id),
 )
 
 

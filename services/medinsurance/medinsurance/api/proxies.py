@@ -27,7 +27,7 @@ _PROXY_AUTHORISATIONS = PagedSelect(
     id_number=lambda stmt, value: stmt.where(
         or_(ProxyAuthorisation.principal_id_number == value, ProxyAuthorisation.agent_id_number == value)
     ),
-    district=lambda stmt, value: stmt.where(ProxyAuthorisation.district == value),
+    district=ProxyAuthorisation.district,
 )
 
 

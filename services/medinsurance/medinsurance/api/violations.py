@@ -4,9 +4,9 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from medinsurance.api.agreements import apply_rule, to_rule
-from medinsurance.api.common import audit, idempotent, in_force, institution_for, not_in_future
+from medinsurance.api.common import audit, idempotent, in_force, institution_for, institution_in_district, not_in_future
 from medinsurance.api.schemas import PathId, QueryId, ViolationIn, ViolationOut
-from medinsurance.models import Agreement, Institution, Violation
+from medinsurance.models import Agreement, Violation
 from medinsurance.rules import agreements as agreement_rules
 from medinsurance.rules.eligibility import InstitutionType
 from medinsurance.rules.sanctions import (
@@ -31,10 +31,8 @@ router = APIRouter(prefix="/v1", tags=["violations"])
 
 _VIOLATIONS = PagedSelect(
     select(Violation).order_by(Violation.id),
-    institution_id=lambda stmt, value: stmt.where(Violation.institution_id == value),
-    district=lambda stmt, value: stmt.join(Institution, Institution.id == Violation.institution_id).where(
-        Institution.district == value
-    ),
+    institution_id=Violation.institution_id,
+    district=institution_in_district(Violation.institution_id),
 )
 
 

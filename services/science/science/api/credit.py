@@ -23,7 +23,7 @@ router = APIRouter(prefix="/v1", tags=["credit"])
 
 _CREDIT_RECORDS = PagedSelect(
     select(CreditRecordRow).order_by(CreditRecordRow.id),
-    subject_id=lambda stmt, value: stmt.where(CreditRecordRow.subject_id == value),
+    subject_id=CreditRecordRow.subject_id,
 )
 
 

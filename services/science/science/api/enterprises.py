@@ -34,7 +34,7 @@ router = APIRouter(prefix="/v1", tags=["enterprises"])
 
 _ENTERPRISES = PagedSelect(
     select(Enterprise).order_by(Enterprise.id),
-    district=lambda stmt, value: stmt.where(Enterprise.district == value),
+    district=Enterprise.district,
 )
 
 

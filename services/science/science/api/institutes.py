@@ -60,9 +60,9 @@ router = APIRouter(prefix="/v1", tags=["institutes"])
 
 _INSTITUTES = PagedSelect(
     select(Institute).order_by(Institute.id),
-    status=lambda stmt, value: stmt.where(Institute.status == value),
-    enterprise_uscc=lambda stmt, value: stmt.where(Institute.enterprise_uscc == value),
-    district=lambda stmt, value: stmt.where(Institute.district == value),
+    status=Institute.status,
+    enterprise_uscc=Institute.enterprise_uscc,
+    district=Institute.district,
 )
 
 LIVE = ("applied", "recommended", "reviewed", "publicised", "recognised", "yellow_warning")

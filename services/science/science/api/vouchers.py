@@ -76,23 +76,23 @@ router = APIRouter(prefix="/v1", tags=["vouchers"])
 
 _CARRIERS = PagedSelect(
     select(Carrier).order_by(Carrier.id),
-    district=lambda stmt, value: stmt.where(Carrier.district == value),
+    district=Carrier.district,
 )
 _VOUCHER_POOLS = PagedSelect(
     select(VoucherPool).order_by(VoucherPool.id),
-    district=lambda stmt, value: stmt.where(VoucherPool.district == value),
+    district=VoucherPool.district,
 )
 _VOUCHERS = PagedSelect(
     select(Voucher).order_by(Voucher.id),
-    holder_id=lambda stmt, value: stmt.where(Voucher.holder_id == value),
-    pool_id=lambda stmt, value: stmt.where(Voucher.pool_id == value),
-    status=lambda stmt, value: stmt.where(Voucher.status == value),
-    district=lambda stmt, value: stmt.where(Voucher.district == value),
+    holder_id=Voucher.holder_id,
+    pool_id=Voucher.pool_id,
+    status=Voucher.status,
+    district=Voucher.district,
 )
 _REDEMPTIONS = PagedSelect(
     select(Redemption).order_by(Redemption.id),
-    holder_id=lambda stmt, value: stmt.where(Redemption.holder_id == value),
-    status=lambda stmt, value: stmt.where(Redemption.status == value),
+    holder_id=Redemption.holder_id,
+    status=Redemption.status,
     district=lambda stmt, value: stmt.join(Voucher, Voucher.id == Redemption.voucher_id).where(
         Voucher.district == value
     ),
