@@ -11,7 +11,7 @@ from starlette.background import BackgroundTask
 from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_assertion
 from gateway.keys import Client
 from gateway.ratelimit import citizen_bucket, client_bucket
-from gateway.upstream import UpstreamFailure, read_whole
+from gateway.upstream import UpstreamFailure, Upstreams
 from qz_common.context import current_request_id, current_traceparent
 from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
 from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
@@ -39,8 +39,10 @@ _NOT_PASSED_BACK = _HOP_BY_HOP | {"x-request-id", "date", "server"}
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-# Characters that may stand unescaped in a path (RFC 3986 pchar and "/"); "%" keeps the client's own escapes.
+# Characters that may stand unescaped in a path (RFC 3986 pchar and "/") and in a query (and "?"); "%" keeps the
+# client's own escapes.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
 
 
 def raw_tail(request: Request, prefix: str) -> str:
@@ -62,10 +64,16 @@ def raw_tail(request: Request, prefix: str) -> str:
     return quote("/" + "/".join(tail), safe=_PATH_SAFE)
 
 
+def query_of(request: Request) -> str:
+    """``?`` and the query as the client encoded it (or nothing); what may not stand in a query is escaped."""
+    raw = request.scope["query_string"]
+    return "?" + quote(raw, safe=_QUERY_SAFE) if raw else ""
+
+
 def child_traceparent() -> str:
     """W3C trace context: keep the caller's trace id (or start one), with a new parent id for this hop.
 
-    When the gateway traces (``qz_common.telemetry``), the httpx instrumentation replaces it with its client span's.
+    When the gateway traces (``qz_common.telemetry``), its call's client span replaces it (``gateway.transport``).
     """
     incoming = current_traceparent()
     trace_id = incoming.split("-")[1] if incoming else os.urandom(16).hex()
@@ -111,6 +119,7 @@ async def enforce_rate_limit(request: Request, client: Client) -> None:
 
 async def forward(request: Request, service: str, path: str, principal: Principal) -> Response:
     state = request.app.state
+    upstreams: Upstreams = state.upstreams
     if service not in state.settings.service_urls:
         raise ProblemError(404, "unknown_service", f"没有名为 {service} 的服务", field="service")
     method = request.method
@@ -123,38 +132,36 @@ async def forward(request: Request, service: str, path: str, principal: Principa
         declared = request.headers.get("content-length", "")
         small = declared.isdigit() and int(declared) <= _BUFFERED_BYTES
         content = await request.body() if retryable or small else request.stream()
-        upstream = await state.upstreams.send(
+        upstream = await upstreams.send(
             service,
             method,
-            path,
-            query=request.url.query,
+            path + query_of(request),
             headers=upstream_headers(request, service, principal),
             content=content,
             retryable=retryable,
         )
-        status = upstream.status_code
+        status = upstream.status
+        headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _NOT_PASSED_BACK}
+        length = upstream.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) <= _BUFFERED_BYTES:
+            # Small answers (nearly all JSON) are cheaper to pass on whole than to stream.
+            headers.pop("content-length", None)
+            return Response(await upstreams.read(service, upstream), status_code=status, headers=headers)
     except ProblemHTTPException as refused:  # the client's body: too large or too slow
         status = refused.status_code
         raise
     except UpstreamFailure as failure:
         status = failure.status
-        headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
+        retry_after = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
         return problem_response(
-            failure.status, f"upstream_{failure.kind}", failure.detail, service=service, headers=headers
+            failure.status, f"upstream_{failure.kind}", failure.detail, service=service, headers=retry_after
         )
     finally:
-        route = await state.upstreams.route_of(service, path.partition("?")[0])
+        route = await upstreams.route_of(service, path)
         state.metrics.latency.labels(service, route).observe(time.perf_counter() - started)
         state.metrics.requests.labels(service, method, str(status)).inc()
-    headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _NOT_PASSED_BACK}
-    length = upstream.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) <= _BUFFERED_BYTES:
-        # Small answers (nearly all JSON) are cheaper to pass on whole than to stream.
-        body = await read_whole(upstream)
-        headers.pop("content-length", None)
-        return Response(body, status_code=status, headers=headers)
     return StreamingResponse(
-        upstream.aiter_raw(), status_code=status, headers=headers, background=BackgroundTask(upstream.aclose)
+        upstream.chunks(), status_code=status, headers=headers, background=BackgroundTask(upstream.close)
     )
 
 

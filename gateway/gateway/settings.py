@@ -33,7 +33,6 @@ class GatewaySettings(ServiceSettings):
     retry_backoff_s: float = 0.05
     # Connections per service (each service has its own pool) and how long a request may wait for one (then 503).
     pool_connections_per_service: int = 100
-    pool_keepalive_per_service: int = 20
     pool_wait_s: float = 2.0
     breaker_failure_threshold: int = 5
     breaker_reset_s: float = 10.0

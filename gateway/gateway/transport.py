@@ -1,123 +1,198 @@
-"""The gateway's HTTP transport to the services: httpx's API over aiohttp's connection pool and C HTTP parser.
+"""The gateway's HTTP client for the services: aiohttp's connection pool and C HTTP parser, used directly.
 
-Profiled under load, httpx's own transport (httpcore over anyio, the pure-Python h11 parser) was half of the
-gateway's CPU per proxied request; httpx-aiohttp keeps httpx's requests, responses, timeouts and exceptions (and
-OpenTelemetry's httpx transport wrapper) as they are, and a proxy built on it forwards 2.5 times as many requests
-(docs/PERFORMANCE.md).
+httpx's own transport (httpcore, the pure-Python h11 parser) was half of the gateway's CPU per proxied request;
+httpx's API over aiohttp's pool (httpx-aiohttp) still spent a fifth of a proxied quote building httpx's requests and
+URLs and translating between the two libraries' objects (docs/PERFORMANCE.md). So the gateway speaks aiohttp's API.
 
-Two things httpx's pool did that the gateway relies on are kept here:
+What a call to a service guarantees:
 
-* A request that finds every connection to its service busy waits at most the pool timeout and then raises
-  ``httpx.PoolTimeout``: the gateway's own pool is full, which the breaker must not count as the service failing.
-  (aiohttp folds that wait into its connect timeout.)
-* Nothing a service answers is remembered between requests of different callers: aiohttp's cookie jar is off.
-
-httpx-aiohttp's own translation of aiohttp's errors reports a refused connection as a connect *timeout*; the
-breaker and the problem documents tell "unavailable" (503) from "timeout" (504), so errors are translated here,
-most specific first. An error of the caller's own body while it streams upstream (too large, too slow) is
-raised as itself, not as a failure of the service.
+* Each service has a pool of its own, ``connections`` wide. A call that finds every connection busy waits at most
+  ``pool_wait_s`` and then fails as ``busy``: the gateway's own pool is full, which the breaker must not count as
+  the service failing. (aiohttp folds that wait into its connect timeout, so the pool is guarded here.)
+* Nothing a service answers is remembered between calls of different callers (no cookie jar), bodies pass as they
+  are (no decompression, no redirects followed), and the path and query are sent as the proxy escaped them.
+* Failures come out as the kinds the breaker and the problem documents tell apart: ``timeout`` (504),
+  ``unavailable`` (503: refused, reset, closed) and ``error`` (502: no valid HTTP answer). A failure of the
+  caller's own body while it streams upstream (too large, too slow) is raised as itself, not as the service's.
+* With a tracer provider, each call is a client span whose context travels as ``traceparent``. The span names the
+  method and the service's address, not the path: a path can hold a 身份证号, and only route templates (the
+  services' server spans) reach the trace backend.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 
 import aiohttp
-import httpx
-from httpx_aiohttp import AiohttpTransport
+from multidict import CIMultiDictProxy
+from opentelemetry import propagate
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import SpanKind, StatusCode
+from yarl import URL
 
-_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
-    (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),
-    (aiohttp.ServerTimeoutError, httpx.ReadTimeout),
-    (aiohttp.ClientConnectorError, httpx.ConnectError),
-    (aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError),
-    (aiohttp.ClientPayloadError, httpx.RemoteProtocolError),
-    (aiohttp.ClientConnectionError, httpx.ReadError),
-)
+# A service that does not accept a connection within this long is not there (the read timeout is per service).
+CONNECT_TIMEOUT_S = 2.0
 
-
-def _translated(error: httpx.TransportError, request: httpx.Request) -> httpx.TransportError:
-    cause = error.__cause__
-    for aiohttp_error, httpx_error in _ERRORS:
-        if isinstance(cause, aiohttp_error):
-            return httpx_error(str(cause) or type(cause).__name__, request=request)
-    return error
+Body = bytes | AsyncIterator[bytes] | None
 
 
-class _ReleasedOnClose(httpx.AsyncByteStream):
-    """The response body; closing it gives the connection's slot back (once)."""
+class UpstreamError(Exception):
+    """A call that got no valid answer; ``kind`` is busy, timeout, unavailable or error."""
 
-    def __init__(self, stream: httpx.AsyncByteStream, request: httpx.Request, release: Callable[[], None]) -> None:
-        self._stream = stream
-        self._request = request
-        self._release = release
-        self._released = False
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+
+def _kind_of(error: aiohttp.ClientError | TimeoutError) -> str:
+    if isinstance(error, TimeoutError):  # aiohttp's connect and read timeouts are TimeoutErrors too
+        return "timeout"
+    if isinstance(error, aiohttp.ClientConnectionError):
+        return "unavailable"
+    return "error"
+
+
+class UpstreamResponse:
+    """A service's answer with its body unread: read it whole or stream it, then close it (which frees the slot)."""
+
+    def __init__(self, response: aiohttp.ClientResponse, free_slot: Callable[[], None]) -> None:
+        self._response = response
+        self._free_slot: Callable[[], None] | None = free_slot
+        self.status = response.status
+        self.headers: CIMultiDictProxy[str] = response.headers
+
+    async def read(self) -> bytes:
+        """The whole body; the response is closed afterwards, whether or not it could be read."""
         try:
-            async for chunk in self._stream:
-                yield chunk
-        except httpx.TransportError as error:
-            raise _translated(error, self._request) from error.__cause__
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
+            return await self._response.read()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise UpstreamError(_kind_of(error)) from error
         finally:
-            if not self._released:
-                self._released = True
-                self._release()
+            self.close()
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise UpstreamError(_kind_of(error)) from error
+
+    def close(self) -> None:
+        """Give the connection back (closed if its body was not read to the end) and free the slot; once."""
+        if self._free_slot is not None:
+            free_slot, self._free_slot = self._free_slot, None
+            self._response.release()
+            free_slot()
 
 
-class _CallerBody(httpx.AsyncByteStream):
+class _CallerBody:
     """A streamed request body that remembers why the caller's side of it failed."""
 
-    def __init__(self, stream: httpx.AsyncByteStream) -> None:
-        self._stream = stream
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+        self._chunks = chunks
         self.failure: BaseException | None = None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
-            async for chunk in self._stream:
+            async for chunk in self._chunks:
                 yield chunk
         except BaseException as failure:
             self.failure = failure
             raise
 
 
-class UpstreamTransport(httpx.AsyncBaseTransport):
-    def __init__(self, limits: httpx.Limits) -> None:
-        connections = limits.max_connections or 100
-        self._slots = asyncio.Semaphore(connections)
-        self._aiohttp = AiohttpTransport(
-            client=lambda: aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=connections, keepalive_timeout=limits.keepalive_expiry or 0),
-                cookie_jar=aiohttp.DummyCookieJar(),
-            )
-        )
+class ServiceClient:
+    """Calls to one service over a pool of kept-alive connections."""
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._slots.locked():
-            try:
-                await asyncio.wait_for(self._slots.acquire(), request.extensions.get("timeout", {}).get("pool"))
-            except TimeoutError:
-                raise httpx.PoolTimeout("every connection to the service is busy", request=request) from None
+    def __init__(
+        self,
+        base_url: str,
+        connections: int,
+        keepalive_s: float,
+        pool_wait_s: float,
+        tracer_provider: TracerProvider | None = None,
+    ) -> None:
+        self._origin = base_url.rstrip("/")
+        self._server = URL(self._origin)
+        self._connections = connections
+        self._keepalive_s = keepalive_s
+        self._pool_wait_s = pool_wait_s
+        self._slots = asyncio.Semaphore(connections)
+        self._session: aiohttp.ClientSession | None = None
+        self._tracer = tracer_provider.get_tracer(__name__) if tracer_provider else None
+
+    def deadlines(self, read_s: float) -> aiohttp.ClientTimeout:
+        """How long a call may wait for each part of the answer (made once per service, not per call)."""
+        return aiohttp.ClientTimeout(sock_connect=CONNECT_TIMEOUT_S, sock_read=read_s)
+
+    async def request(
+        self, method: str, target: str, headers: Mapping[str, str], body: Body, deadlines: aiohttp.ClientTimeout
+    ) -> UpstreamResponse:
+        """Send ``method target`` (path and query, already escaped) and return the answer with its body unread."""
+        await self._take_slot()
+        data: bytes | _CallerBody | None
+        caller_body = None
+        if body is None or isinstance(body, bytes):
+            data = body or None  # no body rather than an empty one: a GET gets no Content-Length: 0
         else:
-            await self._slots.acquire()
-        body = None
-        if isinstance(request.stream, httpx.AsyncByteStream) and not isinstance(request.stream, httpx.ByteStream):
-            body = request.stream = _CallerBody(request.stream)
+            data = caller_body = _CallerBody(body)
         try:
-            response = await self._aiohttp.handle_async_request(request)
+            if self._tracer is None:
+                response = await self._send(method, target, headers, data, deadlines)
+            else:
+                attributes: dict[str, str | int] = {
+                    "http.request.method": method,
+                    "server.address": self._server.host or "",
+                    "server.port": self._server.port or 80,
+                }
+                with self._tracer.start_as_current_span(method, kind=SpanKind.CLIENT, attributes=attributes) as span:
+                    headers = dict(headers)
+                    propagate.inject(headers)
+                    response = await self._send(method, target, headers, data, deadlines)
+                    span.set_attribute("http.response.status_code", response.status)
+                    if response.status >= 400:
+                        span.set_status(StatusCode.ERROR)
         except BaseException as error:
             self._slots.release()
-            if body is not None and body.failure is not None:
-                raise body.failure from None
-            if isinstance(error, httpx.TransportError):
-                raise _translated(error, request) from error.__cause__
+            if caller_body is not None and caller_body.failure is not None:
+                raise caller_body.failure from None
+            if isinstance(error, aiohttp.ClientError | TimeoutError):
+                raise UpstreamError(_kind_of(error)) from error
             raise
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _ReleasedOnClose(response.stream, request, self._slots.release)
-        return response
+        return UpstreamResponse(response, self._slots.release)
 
-    async def aclose(self) -> None:
-        await self._aiohttp.aclose()
+    async def _take_slot(self) -> None:
+        # A free slot is taken without a timer: the deadline's timer work is only for calls that must wait.
+        if not self._slots.locked():
+            await self._slots.acquire()
+            return
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self._pool_wait_s)
+        except TimeoutError:
+            raise UpstreamError("busy") from None
+
+    async def _send(
+        self,
+        method: str,
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes | _CallerBody | None,
+        deadlines: aiohttp.ClientTimeout,
+    ) -> aiohttp.ClientResponse:
+        if self._session is None:  # made on first use, in the event loop that uses it
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections, keepalive_timeout=self._keepalive_s),
+                cookie_jar=aiohttp.DummyCookieJar(),
+                auto_decompress=False,
+            )
+        return await self._session.request(
+            method,
+            URL(self._origin + target, encoded=True),
+            headers=headers,
+            data=body,
+            allow_redirects=False,
+            timeout=deadlines,
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()

@@ -3,18 +3,16 @@
 import asyncio
 import json
 import random
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import httpx
 import orjson
 from opentelemetry.sdk.trace import TracerProvider
 
 from gateway.breaker import BreakerState, CircuitBreaker
 from gateway.metrics import GatewayMetrics, RouteTemplates
 from gateway.settings import GatewaySettings
-from gateway.transport import UpstreamTransport
-from qz_common.telemetry import traced_transport
+from gateway.transport import Body, ServiceClient, UpstreamError, UpstreamResponse
 
 _BREAKER_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 
@@ -25,14 +23,6 @@ UPSTREAM_KEEPALIVE_S = 4.0
 
 # Answers that say the service itself is unwell; any other answer, a 500 included, proves it is up and answering.
 UPSTREAM_FAILURE_STATUSES = frozenset({502, 503, 504})
-
-
-async def read_whole(response: httpx.Response) -> bytes:
-    """The body of a response sent with its body unread; its connection goes back to the pool even if reading fails."""
-    try:
-        return await response.aread()
-    finally:
-        await response.aclose()
 
 
 class UpstreamFailure(Exception):
@@ -74,16 +64,17 @@ class Upstreams:
     ) -> None:
         self.settings = settings
         self.metrics = metrics
-        limits = httpx.Limits(
-            max_connections=settings.pool_connections_per_service,
-            max_keepalive_connections=settings.pool_keepalive_per_service,
-            keepalive_expiry=UPSTREAM_KEEPALIVE_S,
-        )
-        # Requests go straight to each service's transport: httpx.AsyncClient's own layer (cookie jar, default
-        # headers, redirects, auth hooks) is nothing a proxy wants, and was a third of the gateway's httpx time.
-        self.transports = {
-            name: traced_transport(UpstreamTransport(limits), tracer_provider) for name in settings.service_urls
+        self.clients = {
+            name: ServiceClient(
+                url,
+                settings.pool_connections_per_service,
+                UPSTREAM_KEEPALIVE_S,
+                settings.pool_wait_s,
+                tracer_provider,
+            )
+            for name, url in settings.service_urls.items()
         }
+        self.deadlines = {name: client.deadlines(settings.timeout_for(name)) for name, client in self.clients.items()}
         self.breakers = {
             name: CircuitBreaker(settings.breaker_failure_threshold, settings.breaker_reset_s)
             for name in settings.service_urls
@@ -105,14 +96,12 @@ class Upstreams:
 
     async def _openapi(self, service: str) -> dict[str, Any] | None:
         """The service's OpenAPI document, or None when it cannot be had now (for labels only: no breaker)."""
-        url = self.settings.service_urls[service] + "/openapi.json"
-        request = httpx.Request("GET", url, extensions={"timeout": httpx.Timeout(2.0).as_dict()})
+        client = self.clients[service]
         try:
-            response = await self.transports[service].handle_async_request(request)
-            await read_whole(response)
-            response.raise_for_status()
-            document = orjson.loads(response.content)
-        except (httpx.HTTPError, orjson.JSONDecodeError):
+            response = await client.request("GET", "/openapi.json", {}, None, client.deadlines(2.0))
+            body = await response.read()
+            document = orjson.loads(body) if response.status == 200 else None
+        except (UpstreamError, orjson.JSONDecodeError):
             return None
         return document if isinstance(document, dict) else None
 
@@ -126,21 +115,17 @@ class Upstreams:
         self,
         service: str,
         method: str,
-        path: str,
+        target: str,
         *,
-        query: str = "",
         headers: Mapping[str, str] | None = None,
-        content: bytes | AsyncIterator[bytes] | None = None,
+        content: Body = None,
         retryable: bool = False,
-        timeout_s: float | None = None,
-    ) -> httpx.Response:
-        """Send and return the response with its body unread (stream it, then ``aclose``)."""
+    ) -> UpstreamResponse:
+        """Send ``method target`` (path and query) and return the answer with its body unread (read or stream it,
+        then close it)."""
         breaker = self.breakers[service]
-        transport = self.transports[service]
-        url = self.settings.service_urls[service] + path + (f"?{query}" if query else "")
-        timeout = httpx.Timeout(
-            timeout_s or self.settings.timeout_for(service), connect=2.0, pool=self.settings.pool_wait_s
-        )
+        client = self.clients[service]
+        deadlines = self.deadlines[service]
         attempts = 1 + (self.settings.retry_attempts if retryable else 0)
         kind = "error"
         for attempt in range(attempts):
@@ -148,37 +133,32 @@ class Upstreams:
                 self.metrics.upstream_errors.labels(service, "breaker_open").inc()
                 self._observe_breaker(service)
                 raise UpstreamFailure(service, "unavailable", breaker.retry_after())
-            request = httpx.Request(
-                method, url, headers=headers, content=content, extensions={"timeout": timeout.as_dict()}
-            )
             try:
-                response = await transport.handle_async_request(request)
-            except httpx.PoolTimeout:
-                # the gateway's own pool for this service is full: busy, not a failure of the service
-                breaker.abandon_probe()
-                self.metrics.upstream_errors.labels(service, "pool_full").inc()
-                raise UpstreamFailure(service, "busy", 1) from None
-            except httpx.TimeoutException:
-                kind = "timeout"
-            except httpx.TransportError:
-                kind = "unavailable"
+                response = await client.request(method, target, headers or {}, content, deadlines)
+            except UpstreamError as error:
+                if error.kind == "busy":
+                    # the gateway's own pool for this service is full: busy, not a failure of the service
+                    breaker.abandon_probe()
+                    self.metrics.upstream_errors.labels(service, "pool_full").inc()
+                    raise UpstreamFailure(service, "busy", 1) from None
+                kind = error.kind
             except BaseException:
                 # the client's own side failed (its body too large or too slow): says nothing about the service
                 breaker.abandon_probe()
                 raise
             else:
-                if response.status_code not in UPSTREAM_FAILURE_STATUSES:
+                if response.status not in UPSTREAM_FAILURE_STATUSES:
                     breaker.record_success()
                     self._observe_breaker(service)
-                    if response.status_code >= 500:
-                        self.metrics.upstream_errors.labels(service, f"http_{response.status_code}").inc()
+                    if response.status >= 500:
+                        self.metrics.upstream_errors.labels(service, f"http_{response.status}").inc()
                     return response
                 if attempt + 1 == attempts:
                     breaker.record_failure()
                     self._observe_breaker(service)
-                    self.metrics.upstream_errors.labels(service, f"http_{response.status_code}").inc()
+                    self.metrics.upstream_errors.labels(service, f"http_{response.status}").inc()
                     return response  # the service's own problem document passes through
-                await response.aclose()
+                response.close()
                 kind = "error"
             breaker.record_failure()
             self._observe_breaker(service)
@@ -186,6 +166,14 @@ class Upstreams:
             if attempt + 1 < attempts:
                 await asyncio.sleep(self.settings.retry_backoff_s * (2**attempt) * (1 + random.random()))
         raise UpstreamFailure(service, kind, breaker.retry_after() or None)
+
+    @staticmethod
+    async def read(service: str, response: UpstreamResponse) -> bytes:
+        """The whole body of ``response``, closed afterwards; a body cut short is the service's failure."""
+        try:
+            return await response.read()
+        except UpstreamError as error:
+            raise UpstreamFailure(service, error.kind) from error
 
     async def json(
         self, service: str, method: str, path: str, *, headers: Mapping[str, str], body: object = None, retryable: bool
@@ -197,12 +185,11 @@ class Upstreams:
             content = json.dumps(body, ensure_ascii=False).encode()
             send_headers["content-type"] = "application/json"
         response = await self.send(service, method, path, headers=send_headers, content=content, retryable=retryable)
-        await read_whole(response)
         try:
-            return response.status_code, orjson.loads(response.content)
+            return response.status, orjson.loads(await self.read(service, response))
         except orjson.JSONDecodeError:
             raise UpstreamFailure(service, "error") from None
 
     async def close(self) -> None:
-        for transport in self.transports.values():
-            await transport.aclose()
+        for client in self.clients.values():
+            await client.close()

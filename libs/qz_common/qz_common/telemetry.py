@@ -1,10 +1,10 @@
 """OpenTelemetry traces across the gateway and the bureaus: one dossier, one trace.
 
 When ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, every deployable traces its requests and its SQLAlchemy engine, and
-the gateway its calls to the services, with a tracer provider of its own named after the service, so the W3C
-``traceparent`` the gateway sends joins each bureau's spans to the gateway's trace; spans go over OTLP/HTTP,
-configured by the standard ``OTEL_EXPORTER_OTLP_*`` variables, and log lines made inside a span carry its
-``trace_id``.
+the gateway its calls to the services (``gateway.transport``), with a tracer provider of its own named after the
+service, so the W3C ``traceparent`` the gateway sends joins each bureau's spans to the gateway's trace; spans go
+over OTLP/HTTP, configured by the standard ``OTEL_EXPORTER_OTLP_*`` variables, and log lines made inside a span
+carry its ``trace_id``.
 
 Off by default, and then nothing is instrumented at all: spans that go nowhere cost a third of a one-row read
 even unsampled (the instrumentation's middleware, hooks and per-statement events run regardless; measured in
@@ -19,11 +19,9 @@ instrumentation walks every route of the app before each request to find it).
 import logging
 import os
 
-import httpx
 from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
-from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import get_meter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -103,11 +101,6 @@ class SpanNamedAfterRoute:
             await send(message)
 
         await self.app(scope, receive, naming_send)
-
-
-def traced_transport(transport: httpx.AsyncBaseTransport, provider: TracerProvider | None) -> httpx.AsyncBaseTransport:
-    """``transport``, sending each call's span as ``traceparent`` and tracing it (untraced apps: as it is)."""
-    return transport if provider is None else AsyncOpenTelemetryTransport(transport, tracer_provider=provider)
 
 
 def current_trace_id() -> str | None:
