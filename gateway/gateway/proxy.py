@@ -16,8 +16,8 @@ from qz_common.context import current_request_id, current_traceparent
 from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
 from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
 
-# The proxy routes take only the request and read {service} from its path parameters: a parameter FastAPI validates
-# cost FastAPI's dependency solving about an eighth of a proxied request's CPU (docs/PERFORMANCE.md), for a string.
+# The proxy routes take only the request and read {service} from its path parameters: declared as parameters, the
+# two strings cost FastAPI's dependency solving about an eighth of a proxied request's CPU (docs/PERFORMANCE.md).
 router = APIRouter(include_in_schema=False)
 
 _HOP_BY_HOP = {
