@@ -23,7 +23,6 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
 
 import aiohttp
-from multidict import CIMultiDictProxy
 from opentelemetry import propagate
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import SpanKind, StatusCode
@@ -58,7 +57,7 @@ class UpstreamResponse:
         self._response = response
         self._free_slot: Callable[[], None] | None = free_slot
         self.status = response.status
-        self.headers: CIMultiDictProxy[str] = response.headers
+        self.headers: Mapping[str, str] = response.headers  # case-insensitive; items() gives repeated names each
 
     async def read(self) -> bytes:
         """The whole body; the response is closed afterwards, whether or not it could be read."""
