@@ -111,7 +111,11 @@ class ServiceClient:
         tracer_provider: TracerProvider | None = None,
     ) -> None:
         self._origin = base_url.rstrip("/")
-        self._server = URL(self._origin)
+        server = URL(self._origin)
+        self._server_attributes: dict[str, str | int] = {
+            "server.address": server.host or "",
+            "server.port": server.port or 80,
+        }
         self._connections = connections
         self._keepalive_s = keepalive_s
         self._pool_wait_s = pool_wait_s
@@ -138,11 +142,7 @@ class ServiceClient:
             if self._tracer is None:
                 response = await self._send(method, target, headers, data, deadlines)
             else:
-                attributes: dict[str, str | int] = {
-                    "http.request.method": method,
-                    "server.address": self._server.host or "",
-                    "server.port": self._server.port or 80,
-                }
+                attributes = {"http.request.method": method, **self._server_attributes}
                 with self._tracer.start_as_current_span(method, kind=SpanKind.CLIENT, attributes=attributes) as span:
                     headers = dict(headers)
                     propagate.inject(headers)
