@@ -14,11 +14,11 @@ from expropriation.api.schemas import HouseholdFacts
 from expropriation.models import Agreement, Household, HouseholdMember, Project
 from expropriation.rules.persons import assign_parents_across_households
 from expropriation.rules.types import Member, Method, QuoteInput
-from qz_common.inputs import READ_BACK
+from qz_common.inputs import read_back
 
 
 def facts_of(household: Household) -> HouseholdFacts:
-    return HouseholdFacts.model_validate(household.facts, context=READ_BACK)
+    return read_back(HouseholdFacts, household.facts)
 
 
 def handed_over_in_time(project: Project, agreement: Agreement | None) -> bool | None:
