@@ -16,7 +16,7 @@ async def quote_household(body: QuoteRequest, caller: Reader) -> QuoteOut:
     ensure_district(caller, body.district)
     inp = body.to_rules()
     params = scenario_params(body.district, body.valuation_date, body.parameters)
-    return QuoteOut.of(checked(lambda: quote(inp, params))).model_copy(update={"scenario": body.parameters})
+    return QuoteOut.of(checked(lambda: quote(inp, params)), scenario=body.parameters)
 
 
 @router.post("/compare", summary="四种安置方式对比测算（三(三)）")

@@ -145,7 +145,7 @@ class MemberIn(Strict):
         return value
 
     def to_rules(self) -> Member:
-        return Member(**self.model_dump())
+        return Member(**vars(self))
 
 
 class BuildingIn(Strict):
@@ -222,7 +222,7 @@ class AppraisedItemIn(Strict):
     made_on: PastDate | None = Field(None, description="建造或装修日期（征收土地预公告后的不予补偿，二(一)）")
 
     def to_rules(self) -> AppraisedItem:
-        return AppraisedItem(**self.model_dump())
+        return AppraisedItem(**vars(self))
 
 
 class HouseholdFacts(Strict):
@@ -319,7 +319,7 @@ class QuoteOut(BaseModel):
     scenario: ScenarioEcho = None
 
     @classmethod
-    def of(cls, q: Quote) -> QuoteOut:
+    def of(cls, q: Quote, scenario: ScenarioEcho = None) -> QuoteOut:
         persons = [PersonOut(**vars(p)) for p in q.persons]
         return cls(
             district=q.district,
@@ -344,6 +344,7 @@ class QuoteOut(BaseModel):
             voucher_total=q.total_of("voucher"),
             charges_total=q.total_of("charge"),
             notes=list(q.notes),
+            scenario=scenario,
         )
 
 
