@@ -1,16 +1,21 @@
 """Log masking, property-based: any 身份证号 or mobile embedded in arbitrary text never survives a log line."""
 
+import contextvars
 import datetime as dt
 import json
 import logging
+import re
 import sys
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from testkit import id_number
 
+from qz_common.context import set_request_context
 from qz_common.logs import JsonFormatter, mask_pii
+from qz_common.requests import new_request_id
 
 AREAS = ("330802", "330803", "330822", "330824", "330825", "330881", "110105", "440305")
 
@@ -78,3 +83,24 @@ def test_ordinary_numbers_are_left_alone() -> None:
     # amounts, years, ids and ten-digit numbers carry no person
     text = "amount=12345.67 year=2023 id=9223372036854 count=1234567890"
     assert mask_pii(text) == text
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(request_id=st.from_regex(r"\A[0-9a-f]{8}(-[0-9a-f]{8}){3}\Z") | st.from_regex(r"\A[0-9]{8}(-[0-9]{8}){3}\Z"))
+def test_a_request_id_of_the_generated_form_is_never_masked(request_id: str) -> None:
+    # Its log lines must carry the id the client was given: no digit run of the form can look like a number.
+    assert mask_pii(request_id) == request_id
+    assert re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{8}){3}", new_request_id())
+
+
+def test_the_traceparent_is_logged_as_it_is_and_a_chosen_request_id_is_masked() -> None:
+    # span id 1381234567800000: a mobile-shaped run, which masking turned into 138****5678 and broke the trace
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-1381234567800000-01"
+
+    def logged_in_a_request() -> Any:
+        set_request_context("13912345678", traceparent)
+        return json.loads(JsonFormatter("test").format(logging.makeLogRecord({"msg": "request"})))
+
+    line = contextvars.copy_context().run(logged_in_a_request)  # the request's context stays in the request
+    assert line["traceparent"] == traceparent
+    assert line["request_id"] == "139****5678"  # a client may send any text as its request id: masked as text

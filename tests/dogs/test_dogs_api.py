@@ -1,6 +1,7 @@
 """The dogs API: public contract, materials, state machines, errors, isolation."""
 
 import io
+import re
 
 from dogs_testdata import IMPOUNDMENT, JPEG, OWNER, VISITOR, registration_body, vaccination_body
 from fastapi.testclient import TestClient
@@ -228,4 +229,4 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/readyz").json()["status"] == "ready"
     r = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert r.headers["x-request-id"] == "abc-123"
-    assert len(client.get("/healthz").headers["x-request-id"]) == 32
+    assert re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{8}){3}", client.get("/healthz").headers["x-request-id"])
