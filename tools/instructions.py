@@ -3,7 +3,8 @@
     .venv/bin/python tools/instructions.py quote|read [--requests 200]
 
 Requests per second move by ±20% between runs here, so a change worth 5% cannot be seen in them; the CPU time of a
-process moves almost as much. Counted instructions do not move: the same code runs the same instructions. Under
+process moves almost as much. Counted instructions barely move (±0.5% between runs of the same code: random ids and
+the clock still vary), whatever else the machine is doing. Under
 ``valgrind --tool=callgrind`` this script runs itself twice. Each run builds the service's app in-process (temporary
 SQLite, migrations applied, the read's rows seeded) and drives it over raw ASGI, with no server and no socket: once
 with no measured requests and once with ``--requests``. The difference, over the requests, is one request's
@@ -56,9 +57,9 @@ def _targets() -> dict[str, Target]:
     }
 
 
-def _app(package: str) -> Any:
-    """The service's app in development mode, on a fresh temporary SQLite database with its migrations applied."""
-    database_url = f"sqlite:///{tempfile.mkdtemp(prefix='qz-instructions-')}/{package}.db"
+def _app(package: str, workdir: str) -> Any:
+    """The service's app in development mode, on a fresh SQLite database in ``workdir`` with its migrations applied."""
+    database_url = f"sqlite:///{workdir}/{package}.db"
     os.environ |= {"QZ_DEV_MODE": "true", "QZ_LOG_LEVEL": "WARNING", f"{package.upper()}_DATABASE_URL": database_url}
     upgrade(package, database_url)
     return importlib.import_module(f"{package}.main").create_app()
@@ -125,6 +126,7 @@ def _counted(target_name: str, requests: int) -> int:
         ],
         capture_output=True,
         text=True,
+        env=os.environ | {"PYTHONHASHSEED": "0"},  # the same hashes, so the same dict and set work, in every run
     )
     collected = re.search(r"Collected : (\d+)", run.stderr)
     if run.returncode != 0 or collected is None:
@@ -140,7 +142,8 @@ def main() -> None:
     args = parser.parse_args()
     target = _targets()[args.target]
     if args.child is not None:
-        asyncio.run(_drive(_app(target.package), target, args.child))
+        with tempfile.TemporaryDirectory(prefix="qz-instructions-") as workdir:
+            asyncio.run(_drive(_app(target.package, workdir), target, args.child))
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
