@@ -3,19 +3,18 @@
     .venv/bin/python tools/instructions.py quote|read [--requests 200]
 
 Requests per second move by ±20% between runs here, so a change worth 5% cannot be seen in them; the CPU time of a
-process moves almost as much. Counted instructions barely move (±0.5% between runs of the same code: random ids and
-the clock still vary), whatever else the machine is doing. Under
-``valgrind --tool=callgrind`` this script runs itself twice. Each run builds the service's app in-process (temporary
-SQLite, migrations applied, the read's rows seeded) and drives it over raw ASGI, with no server and no socket: once
-with no measured requests and once with ``--requests``. The difference, over the requests, is one request's
-instructions; start-up and seeding cancel out.
+process moves almost as much. Counted instructions barely move, whatever else the machine is doing (±0.5% between
+runs of the same code: random ids and the clock still vary). Under ``valgrind --tool=callgrind`` this script runs
+itself twice. Each run builds the service's app in-process (temporary SQLite, migrations applied, the read's rows
+seeded) and drives it over raw ASGI, with no server and no socket: once with no measured requests and once with
+``--requests``. The difference, over the requests, is one request's instructions; start-up and seeding cancel out.
 
 * ``quote``: expropriation ``POST /v1/quotes``, the body ``./dev bench`` sends;
 * ``read``: dogs ``GET /v1/vaccinations?limit=1`` over the rows ``./dev bench`` seeds.
 
 Instructions are not time (a cache miss costs more than an add, and the server and socket are left out), so this
 is a companion to ``./dev bench`` for comparing two versions of the code, not a replacement for it. Needs valgrind
-(``apt-get install valgrind``); a run takes about three minutes.
+(``apt-get install valgrind``); a count takes about five minutes.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ class Target:
     method: str
     path: str
     body: bytes = b""
-    seed_path: str = ""  # POSTed once per seed body before measuring
+    seed_path: str = ""  # where ./dev bench's vaccinations are POSTed before measuring (the read's rows)
 
 
 def _targets() -> dict[str, Target]:
