@@ -47,7 +47,7 @@ def _cleaned(value: Any) -> Any:
         return value
     if isinstance(value, str):
         return _refuse_controls(value)
-    if value is None or isinstance(value, int | dt.date | BaseModel):  # no text of their own (bool is an int)
+    if isinstance(value, int | dt.date | BaseModel):  # subclasses (an IntEnum) have no text of their own either
         return value  # nested models clean their own fields
     if isinstance(value, Decimal):
         return value.copy_abs() if value.is_zero() and value.is_signed() else value
