@@ -62,7 +62,7 @@ _PROJECTS = PagedSelect(select(Project).order_by(Project.id))
 
 @router.get("/projects/{project_id}")
 async def get_project(project_id: int, session: Session) -> ProjectOut:
-    project = await get_or_404(session, Project, project_id, "项目")
+    project = await get_or_404(session, Project, project_id, "项目", field="project_id")
     return ProjectOut(id=project.id, name=project.name)
 
 

@@ -543,6 +543,10 @@ def test_scopes_and_district_binding_on_commands(client: TestClient) -> None:
     assert r.status_code == 403 and r.json()["field"] == "household_id"
     assert client.post(f"/v1/projects/{p['id']}/batch-quotes", headers=qujiang).status_code == 403
     assert client.get(f"/v1/projects/{p['id']}/settlement-sheet", headers=qujiang).status_code == 403
-    assert client.get("/v1/households/999").status_code == 404
-    assert client.get("/v1/agreements/999").status_code == 404
-    assert client.get("/v1/disputes/999").status_code == 404
+    # A 404 names the path parameter or body field that named the missing record.
+    for path, field in (("/v1/households/999", "household_id"), ("/v1/agreements/999", "agreement_id")):
+        missing = client.get(path)
+        assert (missing.status_code, missing.json()["field"]) == (404, field)
+    assert client.get("/v1/disputes/999").json()["field"] == "dispute_id"
+    unknown = client.post("/v1/agreements", json={"household_id": 999, "method": "monetary", "signed_on": "2023-08-01"})
+    assert (unknown.status_code, unknown.json()["field"]) == (404, "household_id")

@@ -120,6 +120,21 @@ def test_redemption_pays_the_subsidy_and_reserves_it(client: TestClient) -> None
     assert client.get(f"/v1/vouchers/{v['id']}").json()["remaining"] == "5000.00"
 
 
+def test_a_redemption_naming_a_missing_record_says_which_field_named_it(client: TestClient) -> None:
+    # The body names two records, the voucher and the carrier: the 404 must say which one is missing.
+    v = voucher(client)
+    c = carrier(client)
+    no_carrier = client.post("/v1/redemptions", json=redemption_body(v["id"], 987654))
+    no_voucher = client.post("/v1/redemptions", json=redemption_body(987654, c["id"]))
+    assert (no_carrier.status_code, no_carrier.json()["code"], no_carrier.json()["field"]) == (
+        404,
+        "not_found",
+        "carrier_id",
+    )
+    assert (no_voucher.status_code, no_voucher.json()["field"]) == (404, "voucher_id")
+    assert client.get("/v1/vouchers/987654").json()["field"] == "voucher_id"  # the path parameter's name
+
+
 def test_redemption_never_pays_more_than_the_remaining_value(client: TestClient) -> None:
     v = voucher(client, amount="3000")
     c = carrier(client)

@@ -162,12 +162,15 @@ async def get_or_404(
     record_id: object,
     label: str,
     *,
+    field: str | None,
     lock: bool = False,
-    field: str = "id",
 ) -> Record:
     """The record, or a 404 problem naming what was missing (``label``, e.g. 养犬登记) and the ``field`` that named it.
 
-    ``lock`` takes the row lock (SELECT … FOR UPDATE) and refreshes an instance already in the session.
+    ``field`` is the path parameter or body field by which the client named the record (``project_id``,
+    ``voucher_id``), so a body naming two records says which one is missing; None for a record reached through
+    another stored record, which no field of the request named. ``lock`` takes the row lock (SELECT … FOR UPDATE)
+    and refreshes an instance already in the session.
     """
     record = await session.get(model, record_id, with_for_update=lock, populate_existing=lock)
     if record is None:

@@ -197,7 +197,7 @@ async def reject_adoption(
         application = await session.get(AdoptionApplication, application_id, with_for_update=True)
         if application is None:
             raise ProblemError(404, "not_found", "领养申请不存在", field="application_id")
-        dog = await get_or_404(session, ShelterDog, application.dog_id, "犬只")
+        dog = await get_or_404(session, ShelterDog, application.dog_id, "犬只", field=None)
         ensure_district(caller, dog.district)
         if application.status != "submitted":
             raise ProblemError(409, "adoption_closed", "该申请已处理")

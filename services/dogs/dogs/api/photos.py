@@ -61,4 +61,4 @@ async def upload_photo(
 
 @router.get("/{photo_id}", summary="照片元数据")
 async def get_photo(photo_id: str, _caller: Reader, session: Session) -> PhotoOut:
-    return PhotoOut.model_validate(await get_or_404(session, Photo, photo_id, "照片"))
+    return PhotoOut.model_validate(await get_or_404(session, Photo, photo_id, "照片", field="photo_id"))

@@ -126,7 +126,7 @@ async def list_registrations(
 
 @router.get("/registrations/{registration_id}", summary="养犬登记")
 async def get_registration(registration_id: int, caller: Reader, session: Session) -> RegistrationOut:
-    record = await get_or_404(session, Registration, registration_id, "养犬登记")
+    record = await get_or_404(session, Registration, registration_id, "养犬登记", field="registration_id")
     ensure_district(caller, record.district)
     return RegistrationOut.model_validate(record)
 

@@ -71,6 +71,6 @@ async def list_vaccinations(
 
 @router.get("/{vaccination_id}", summary="免疫记录")
 async def get_vaccination(vaccination_id: int, caller: Reader, session: Session) -> VaccinationOut:
-    record = await get_or_404(session, Vaccination, vaccination_id, "免疫记录")
+    record = await get_or_404(session, Vaccination, vaccination_id, "免疫记录", field="vaccination_id")
     ensure_district(caller, record.district)
     return VaccinationOut.model_validate(record)

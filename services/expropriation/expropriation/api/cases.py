@@ -85,9 +85,9 @@ async def sign_agreement(
     body: AgreementIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> AgreementOut:
-        household = await get_or_404(session, Household, body.household_id, "被征收户", lock=True)
+        household = await get_or_404(session, Household, body.household_id, "被征收户", lock=True, field="household_id")
         ensure_district(caller, household.district, field="household_id")
-        project = await get_or_404(session, Project, household.project_id, "征收项目")
+        project = await get_or_404(session, Project, household.project_id, "征收项目", field=None)
         if body.signed_on < project.pre_announcement_date:
             raise ProblemError(422, "signed_before_announcement", "签约日早于征收土地预公告", field="signed_on")
         if body.handed_over_on is not None and body.handed_over_on < body.signed_on:
@@ -142,14 +142,14 @@ async def sign_agreement(
 
 @router.get("/agreements/{agreement_id}", summary="补偿安置协议")
 async def get_agreement(agreement_id: PathId, caller: Reader, session: Session) -> AgreementOut:
-    record = await get_or_404(session, Agreement, agreement_id, "协议")
+    record = await get_or_404(session, Agreement, agreement_id, "协议", field="agreement_id")
     ensure_district(caller, record.district)
     return agreement_out(record)
 
 
 @router.get("/agreements/{agreement_id}/requote", summary="按协议所存参数版本重算（应与签约时一致）")
 async def requote_agreement(agreement_id: PathId, caller: Reader, session: Session) -> QuoteOut:
-    record = await get_or_404(session, Agreement, agreement_id, "协议")
+    record = await get_or_404(session, Agreement, agreement_id, "协议", field="agreement_id")
     ensure_district(caller, record.district)
     return requote(record)
 
@@ -157,7 +157,7 @@ async def requote_agreement(agreement_id: PathId, caller: Reader, session: Sessi
 @router.post("/agreements/{agreement_id}/handover", summary="登记腾空交付房屋")
 async def hand_over(agreement_id: PathId, body: HandoverIn, caller: Writer, session: Session) -> AgreementOut:
     async with session.begin():
-        record = await get_or_404(session, Agreement, agreement_id, "协议", lock=True)
+        record = await get_or_404(session, Agreement, agreement_id, "协议", lock=True, field="agreement_id")
         ensure_district(caller, record.district)
         if record.handed_over_on is not None:
             raise ProblemError(409, "already_handed_over", f"已于 {record.handed_over_on} 交付")
@@ -193,7 +193,7 @@ async def open_dispute(
     body: DisputeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> DisputeOut:
-        household = await get_or_404(session, Household, body.household_id, "被征收户", lock=True)
+        household = await get_or_404(session, Household, body.household_id, "被征收户", lock=True, field="household_id")
         ensure_district(caller, household.district, field="household_id")
         if await _open_dispute(session, household.id) is not None:
             raise ProblemError(409, "dispute_open", "本户已有未结的产权争议")
@@ -219,7 +219,7 @@ async def open_dispute(
 @router.post("/disputes/{dispute_id}/steps", summary="争议程序推进：方案→证据保全→补偿决定→提存")
 async def dispute_step(dispute_id: PathId, body: DisputeStepIn, caller: Writer, session: Session) -> DisputeOut:
     async with session.begin():
-        record = await get_or_404(session, Dispute, dispute_id, "争议", lock=True)
+        record = await get_or_404(session, Dispute, dispute_id, "争议", lock=True, field="dispute_id")
         ensure_district(caller, record.district)
         try:
             advance_dispute(DisputeState(record.state), DisputeState(body.state))
@@ -246,7 +246,7 @@ async def dispute_step(dispute_id: PathId, body: DisputeStepIn, caller: Writer, 
 
 @router.get("/disputes/{dispute_id}", summary="产权争议")
 async def get_dispute(dispute_id: PathId, caller: Reader, session: Session) -> DisputeOut:
-    record = await get_or_404(session, Dispute, dispute_id, "争议")
+    record = await get_or_404(session, Dispute, dispute_id, "争议", field="dispute_id")
     ensure_district(caller, record.district)
     return dispute_out(record)
 
@@ -271,8 +271,8 @@ async def _village_reward_due(session: AsyncSession, agreement: Agreement) -> De
     """三(四)8: the village completion reward falls due once the project's records show every household of the
     natural village signed and handed over in time — usually after this agreement was signed; it is computed with
     the agreement's stored facts and parameter versions."""
-    project = await get_or_404(session, Project, agreement.project_id, "征收项目")
-    household = await get_or_404(session, Household, agreement.household_id, "被征收户")
+    project = await get_or_404(session, Project, agreement.project_id, "征收项目", field=None)
+    household = await get_or_404(session, Household, agreement.household_id, "被征收户", field=None)
     _h, _a, villages, _assignment = await project_records(session, project)
     if not villages.get(household.natural_village, False):
         return Decimal("0")
@@ -292,7 +292,7 @@ async def record_payment(
     body: PaymentIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> PaymentOut:
-        agreement = await get_or_404(session, Agreement, body.agreement_id, "协议", lock=True)
+        agreement = await get_or_404(session, Agreement, body.agreement_id, "协议", lock=True, field="agreement_id")
         ensure_district(caller, agreement.district, field="agreement_id")
         if body.paid_on < agreement.signed_on:
             raise ProblemError(422, "paid_before_signing", "支付日早于协议签订日", field="paid_on")
@@ -325,7 +325,7 @@ async def record_payment(
 
 @router.get("/agreements/{agreement_id}/payments", summary="协议的支付记录")
 async def list_payments(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[PaymentOut]:
-    agreement = await get_or_404(session, Agreement, agreement_id, "协议")
+    agreement = await get_or_404(session, Agreement, agreement_id, "协议", field="agreement_id")
     ensure_district(caller, agreement.district)
     return await _PAYMENTS.fetch(session, paging, PaymentOut.model_validate, agreement_id=agreement_id)
 
@@ -339,7 +339,7 @@ async def record_clawback(
     body: ClawbackIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> ClawbackOut:
-        agreement = await get_or_404(session, Agreement, body.agreement_id, "协议", lock=True)
+        agreement = await get_or_404(session, Agreement, body.agreement_id, "协议", lock=True, field="agreement_id")
         ensure_district(caller, agreement.district, field="agreement_id")
         if body.found_on < agreement.signed_on:
             raise ProblemError(422, "found_before_signing", "查实日早于协议签订日", field="found_on")
@@ -368,7 +368,7 @@ async def record_clawback(
 
 @router.get("/agreements/{agreement_id}/clawbacks", summary="协议的收回记录")
 async def list_clawbacks(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[ClawbackOut]:
-    agreement = await get_or_404(session, Agreement, agreement_id, "协议")
+    agreement = await get_or_404(session, Agreement, agreement_id, "协议", field="agreement_id")
     ensure_district(caller, agreement.district)
     return await _CLAWBACKS.fetch(session, paging, clawback_out, agreement_id=agreement_id)
 

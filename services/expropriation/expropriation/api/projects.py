@@ -136,7 +136,7 @@ async def list_projects(
 
 @router.get("/projects/{project_id}", summary="征收项目")
 async def get_project(project_id: PathId, caller: Reader, session: Session) -> ProjectOut:
-    record = await get_or_404(session, Project, project_id, "征收项目")
+    record = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
     ensure_district(caller, record.district)
     return ProjectOut.model_validate(record)
 
@@ -181,7 +181,7 @@ async def create_household(
     project_id: PathId, body: HouseholdIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def create() -> HouseholdOut:
-        project = await get_or_404(session, Project, project_id, "征收项目")
+        project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
         ensure_district(caller, project.district)
         if not await _ref_free(session, project_id, body.ref):
             raise ProblemError(409, "household_ref_taken", f"户号 {body.ref} 已在本项目登记", field="ref")
@@ -198,15 +198,15 @@ async def create_household(
 
 @router.get("/projects/{project_id}/households", summary="项目被征收户列表")
 async def list_households(project_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[HouseholdOut]:
-    project = await get_or_404(session, Project, project_id, "征收项目")
+    project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
     ensure_district(caller, project.district)
     return await _HOUSEHOLDS.fetch(session, paging, HouseholdOut.model_validate, project_id=project_id)
 
 
 async def _household(session: AsyncSession, caller: Caller, household_id: int) -> tuple[Household, Project]:
-    household = await get_or_404(session, Household, household_id, "被征收户")
+    household = await get_or_404(session, Household, household_id, "被征收户", field="household_id")
     ensure_district(caller, household.district)
-    project = await get_or_404(session, Project, household.project_id, "征收项目")
+    project = await get_or_404(session, Project, household.project_id, "征收项目", field=None)
     return household, project
 
 
@@ -393,7 +393,7 @@ async def batch_quote(
     session: Session,
     method: Annotated[Method | None, Query(description="统一按某一安置方式测算")] = None,
 ) -> Any:
-    project = await get_or_404(session, Project, project_id, "征收项目")
+    project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
     ensure_district(caller, project.district)
     total = await household_count(session, project)
     if total > request.app.state.settings.batch_job_threshold:
@@ -415,7 +415,7 @@ async def settlement_sheet(
     session: Session,
     format: Annotated[Literal["csv", "xlsx"] | None, Query(description="csv（默认）或 xlsx；也可用 Accept 头")] = None,
 ) -> Response:
-    project = await get_or_404(session, Project, project_id, "征收项目")
+    project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
     ensure_district(caller, project.district)
     result = await batch(session, project, None)
     if negotiate(request, format, SHEET_FORMATS) == "xlsx":
@@ -611,12 +611,12 @@ async def import_roster(
         raise ProblemError(413, "payload_too_large", "花名册文件过大", field="file")
     households, errors = parse_roster(roster_text(raw))  # UTF-8 (BOM or not), GB18030/GBK or XLSX
     if not errors and len(households) > request.app.state.settings.batch_job_threshold:
-        project = await get_or_404(session, Project, project_id, "征收项目")
+        project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
         ensure_district(caller, project.district)
         work = roster_import_work(store_roster, caller, project_id, households, request.app.state.db)
         return await start_job(request, session, caller, project, "roster_import", len(households), work)
     async with session.begin():
-        project = await get_or_404(session, Project, project_id, "征收项目")
+        project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
         ensure_district(caller, project.district)
         return await store_roster(session, caller, project, households, errors)
 

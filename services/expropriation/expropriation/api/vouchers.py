@@ -68,7 +68,7 @@ async def issue_voucher(
     idempotency_key: IdempotencyKey = None,
 ) -> object:
     async def create() -> VoucherOut:
-        agreement = await get_or_404(session, Agreement, agreement_id, "协议", lock=True)
+        agreement = await get_or_404(session, Agreement, agreement_id, "协议", lock=True, field="agreement_id")
         ensure_district(caller, agreement.district)
         if agreement.method != Method.HOUSE_VOUCHER.value:
             raise ProblemError(409, "not_a_voucher_agreement", "本协议的安置方式不是房票安置", basis=basis("三(三)2"))
@@ -99,15 +99,15 @@ async def issue_voucher(
 
 @router.get("/vouchers/{voucher_id}", summary="房票")
 async def get_voucher(voucher_id: PathId, caller: Reader, session: Session) -> VoucherOut:
-    record = await get_or_404(session, HouseVoucher, voucher_id, "房票")
+    record = await get_or_404(session, HouseVoucher, voucher_id, "房票", field="voucher_id")
     ensure_district(caller, record.district)
     return VoucherOut.model_validate(record)
 
 
 async def _voucher_for_update(session: AsyncSession, caller: Caller, voucher_id: int) -> tuple[HouseVoucher, Agreement]:
-    record = await get_or_404(session, HouseVoucher, voucher_id, "房票", lock=True)
+    record = await get_or_404(session, HouseVoucher, voucher_id, "房票", lock=True, field="voucher_id")
     ensure_district(caller, record.district)
-    return record, await get_or_404(session, Agreement, record.agreement_id, "协议")
+    return record, await get_or_404(session, Agreement, record.agreement_id, "协议", field=None)
 
 
 async def _changed(session: AsyncSession, caller: Caller, action: str, record: HouseVoucher, before: Any) -> VoucherOut:

@@ -117,7 +117,7 @@ async def run_job(database: Database, job_id: int, work: Work) -> None:
 
 def batch_quote_work(compute: BatchQuote, project_id: int, method: Method | None) -> Work:
     async def work(session: AsyncSession, progress: Progress) -> tuple[BaseModel, list[dict[str, Any]]]:
-        project = await get_or_404(session, Project, project_id, "征收项目")
+        project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
         result = await compute(session, project, method, progress=progress)
         refused = [
             {"household_ref": h["ref"], **{k: h["refusal"][k] for k in ("code", "detail", "field")}}
@@ -134,7 +134,7 @@ def roster_import_work(
 ) -> Work:
     async def work(session: AsyncSession, progress: Progress) -> tuple[BaseModel, list[dict[str, Any]]]:
         async with session.begin():  # one transaction: the whole roster or nothing
-            project = await get_or_404(session, Project, project_id, "征收项目")
+            project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
             # SQLite lets one connection write at a time: there the progress shows when the roster commits.
             steps = None if database.is_sqlite else progress
             return await store(session, caller, project, households, [], progress=steps), []
@@ -144,6 +144,6 @@ def roster_import_work(
 
 @router.get("/{job_id}", summary="任务进度（已处理/总数、错误、完成后的结果）")
 async def get_job(job_id: PathId, caller: Reader, session: Session) -> JobOut:
-    job = await get_or_404(session, Job, job_id, "任务")
+    job = await get_or_404(session, Job, job_id, "任务", field="job_id")
     ensure_district(caller, job.district)
     return JobOut.model_validate(job)

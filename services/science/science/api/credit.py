@@ -53,7 +53,9 @@ async def create_credit_record(
                 detail = "创新载体只适用创新券骗取财政资金记录（44号 五(二)）"
                 raise ProblemError(422, "kind_not_for_carrier", detail, field="kind")
         if body.redemption_id is not None:
-            redemption = await get_or_404(session, Redemption, body.redemption_id, "兑付申请", lock=True)
+            redemption = await get_or_404(
+                session, Redemption, body.redemption_id, "兑付申请", lock=True, field="redemption_id"
+            )
             concerned = redemption.carrier_id == carrier.id if carrier else redemption.holder_id == subject_id
             if not concerned:
                 raise ProblemError(422, "subject_mismatch", "兑付申请不属于该主体", field="redemption_id")

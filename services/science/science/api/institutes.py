@@ -219,13 +219,13 @@ async def get_institute(institute_id: PathId, caller: Reader, session: Session) 
 
 
 async def _readable(session: Session, caller: Reader, institute_id: int) -> Institute:
-    institute = await get_or_404(session, Institute, institute_id, "企业研究院")
+    institute = await get_or_404(session, Institute, institute_id, "企业研究院", field="institute_id")
     ensure_district(caller, institute.district)
     return institute
 
 
 async def _locked(session: Session, caller: Writer, institute_id: int) -> Institute:
-    institute = await get_or_404(session, Institute, institute_id, "企业研究院", lock=True)
+    institute = await get_or_404(session, Institute, institute_id, "企业研究院", lock=True, field="institute_id")
     ensure_district(caller, institute.district)
     return institute
 

@@ -174,7 +174,7 @@ async def list_carriers(
 
 @router.get("/carriers/{carrier_id}", summary="创新载体详情")
 async def get_carrier(carrier_id: PathId, caller: Reader, session: Session) -> CarrierOut:
-    carrier = await get_or_404(session, Carrier, carrier_id, "创新载体")
+    carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", field="carrier_id")
     ensure_district(caller, carrier.district)
     return CarrierOut.model_validate(carrier)
 
@@ -182,7 +182,7 @@ async def get_carrier(carrier_id: PathId, caller: Reader, session: Session) -> C
 @router.patch("/carriers/{carrier_id}", summary="暂停载体或更新隶属、共建关系")
 async def patch_carrier(carrier_id: PathId, body: CarrierPatch, caller: Writer, session: Session) -> CarrierOut:
     async with session.begin():
-        carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", lock=True)
+        carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", lock=True, field="carrier_id")
         ensure_district(caller, carrier.district)
         before = snapshot(carrier)
         if body.status is not None:
@@ -224,7 +224,7 @@ async def list_pools(
 
 @router.get("/voucher-pools/{pool_id}", summary="创新券批次详情（剩余额度）")
 async def get_pool(pool_id: PathId, caller: Reader, session: Session) -> PoolOut:
-    pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次")
+    pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", field=None)
     ensure_district(caller, pool.district)
     return PoolOut.model_validate(pool)
 
@@ -274,7 +274,7 @@ async def expire_vouchers(body: ExpireIn, caller: Writer, session: Session) -> E
         all_ids: list[int] = []
         total = Decimal("0.00")
         for pool_id in pool_ids:
-            pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", lock=True)
+            pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", lock=True, field=None)
             ids, returned = await expire_pool_vouchers(session, caller, pool, body.as_of)
             all_ids += ids
             total += returned
@@ -329,7 +329,7 @@ async def _claim(session: AsyncSession, caller: Caller, body: ClaimIn, idempoten
     params = _params(claimed_on, "claimed_on")
 
     async def create() -> VoucherOut:
-        pool = await get_or_404(session, VoucherPool, body.pool_id, "创新券批次", lock=True)
+        pool = await get_or_404(session, VoucherPool, body.pool_id, "创新券批次", lock=True, field="pool_id")
         if not caller.is_citizen:
             ensure_district(caller, pool.district)
         profile = await _profile(session, body, holder_id)
@@ -425,7 +425,7 @@ async def list_vouchers(
 
 @router.get("/vouchers/{voucher_id}", summary="创新券详情")
 async def get_voucher(voucher_id: PathId, caller: Reader, session: Session) -> VoucherOut:
-    voucher = await get_or_404(session, Voucher, voucher_id, "创新券")
+    voucher = await get_or_404(session, Voucher, voucher_id, "创新券", field="voucher_id")
     ensure_district(caller, voucher.district)
     return VoucherOut.model_validate(voucher)
 
@@ -440,9 +440,9 @@ async def submit_redemption(
     submitted_on = body.submitted_on or today()
 
     async def create() -> RedemptionOut:
-        voucher = await get_or_404(session, Voucher, body.voucher_id, "创新券", lock=True)
+        voucher = await get_or_404(session, Voucher, body.voucher_id, "创新券", lock=True, field="voucher_id")
         ensure_district(caller, voucher.district)
-        carrier = await get_or_404(session, Carrier, body.carrier_id, "创新载体")
+        carrier = await get_or_404(session, Carrier, body.carrier_id, "创新载体", field="carrier_id")
         params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM))
         contract_key = f"{carrier.uscc}/{document_key(body.contract_number)}"
         invoice_key = document_key(body.invoice_number)
@@ -581,8 +581,8 @@ async def list_redemptions(
 
 @router.get("/redemptions/{redemption_id}", summary="兑付申请详情")
 async def get_redemption(redemption_id: PathId, caller: Reader, session: Session) -> RedemptionOut:
-    redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请")
-    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券")
+    redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请", field="redemption_id")
+    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", field=None)
     ensure_district(caller, voucher.district)
     return RedemptionOut.model_validate(redemption)
 
@@ -590,9 +590,9 @@ async def get_redemption(redemption_id: PathId, caller: Reader, session: Session
 async def release(session: AsyncSession, caller: Caller, redemption: Redemption) -> None:
     """A refused or clawed-back redemption gives its reservation back: to the voucher while it is active, else to
     the pool (the voucher has already expired and been collected); its contract and invoice become free again."""
-    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券")
-    pool = await get_or_404(session, VoucherPool, voucher.pool_id, "创新券批次", lock=True)
-    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", lock=True)
+    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", field=None)
+    pool = await get_or_404(session, VoucherPool, voucher.pool_id, "创新券批次", lock=True, field=None)
+    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", lock=True, field=None)
     before_voucher, before_pool = snapshot(voucher), snapshot(pool)
     if voucher.status in ("active", "used_up") and redemption.submitted_on <= voucher.last_valid_on:
         voucher.remaining += redemption.amount
@@ -607,8 +607,8 @@ async def release(session: AsyncSession, caller: Caller, redemption: Redemption)
 
 
 async def _locked_redemption(session: AsyncSession, caller: Caller, redemption_id: int) -> Redemption:
-    redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请", lock=True)
-    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券")
+    redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请", lock=True, field="redemption_id")
+    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", field=None)
     ensure_district(caller, voucher.district)
     return redemption
 
@@ -648,7 +648,7 @@ async def pay_redemption(redemption_id: PathId, body: PayIn, caller: Writer, ses
             raise ProblemError(409, "redemption_not_approved", f"兑付申请当前状态为 {redemption.status}，须先评审通过")
         if body.paid_on < redemption.submitted_on:
             raise ProblemError(422, "paid_before_submission", "兑付日期早于申请日期", field="paid_on")
-        carrier = await get_or_404(session, Carrier, redemption.carrier_id, "创新载体")
+        carrier = await get_or_404(session, Carrier, redemption.carrier_id, "创新载体", field=None)
         banned = carrier_ban_problems(await credit_records_of(session, carrier.uscc), body.paid_on)
         if banned:
             raise problems_422(banned, "carrier_credit_ban", "不予兑付", {"carrier_credit_ban": "paid_on"})
