@@ -3,11 +3,13 @@
     .venv/bin/python tools/instructions.py quote|read [--requests 200]
 
 Requests per second move by ±20% between runs here, so a change worth 5% cannot be seen in them; the CPU time of a
-process moves almost as much. Counted instructions barely move, whatever else the machine is doing (±0.5% between
-runs of the same code: random ids and the clock still vary). Under ``valgrind --tool=callgrind`` this script runs
-itself twice. Each run builds the service's app in-process (temporary SQLite, migrations applied, the read's rows
-seeded) and drives it over raw ASGI, with no server and no socket: once with no measured requests and once with
-``--requests``. The difference, over the requests, is one request's instructions; start-up and seeding cancel out.
+process moves almost as much. Counted on an otherwise quiet machine, instructions barely move (±0.5% between runs
+of the same code: random ids and the clock still vary); the one count taken while other benchmarks ran beside it,
+the first after a fresh install too, read 6–7% high, so count with nothing else running. Under
+``valgrind --tool=callgrind`` this script runs itself twice. Each run builds the service's app in-process (temporary
+SQLite, migrations applied, the read's rows seeded) and drives it over raw ASGI, with no server and no socket: once
+with no measured requests and once with ``--requests``. The difference, over the requests, is one request's
+instructions; start-up and seeding cancel out.
 
 * ``quote``: expropriation ``POST /v1/quotes``, the body ``./dev bench`` sends;
 * ``read``: dogs ``GET /v1/vaccinations?limit=1`` over the rows ``./dev bench`` seeds.
