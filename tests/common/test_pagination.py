@@ -7,7 +7,7 @@ of filters is built once and reused, so the tests also ask in turn with other va
 import asyncio
 
 import pytest
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from testkit import DatabaseFactory
 
@@ -160,3 +160,36 @@ def test_a_column_a_row_cannot_show_is_refused_when_the_collection_is_declared()
 
     with pytest.raises(ValueError, match=r"\['count'\]"):
         PagedSelect(select(Tally).order_by(Tally.id))
+
+
+# A page whose statement takes ``sleep`` seconds on PostgreSQL (the filter's condition is always true).
+SLOW_DOGS = PagedSelect(
+    select(Dog).order_by(Dog.id), sleep=lambda stmt, seconds: stmt.where(func.pg_sleep(seconds).cast(String) == "")
+)
+
+
+@pytest.mark.postgres_only  # on SQLite a read never waits in its statement, so nothing can cancel it there
+def test_a_read_cancelled_while_its_statement_runs_gives_its_connection_back(database_factory: DatabaseFactory) -> None:
+    """The request is cancelled in the middle of its page's statement (a deadline passed, the server shuts down):
+    its connection goes back to the pool, and the next page is read at once on the same pool."""
+    database = Database(database_factory.create("platform", migrate=False))
+    first = PageParams(limit=1, offset=0)
+
+    async def scenario() -> tuple[int, list[int]]:
+        async with database.engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        async with database.sessionmaker() as session, session.begin():
+            session.add(Owner(id=1, district="柯城区"))
+            await session.flush()
+            session.add(Dog(id=1, owner_id=1, district="柯城区"))
+        reading = asyncio.create_task(SLOW_DOGS.fetch(database.engine, first, lambda dog: dog.id, sleep=30))
+        await asyncio.sleep(0.5)  # the statement is running on the server
+        reading.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await reading
+        checked_out = database.engine.pool.checkedout()  # type: ignore[attr-defined]
+        page = await asyncio.wait_for(DOGS.fetch(database.engine, first, lambda dog: dog.id), timeout=5)
+        await database.dispose()
+        return checked_out, page.items
+
+    assert asyncio.run(scenario()) == (0, [1])

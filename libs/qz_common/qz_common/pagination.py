@@ -6,9 +6,10 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import BindParameter, Row, Select, bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy import BindParameter, Connection, Engine, Row, Select, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.util import greenlet_spawn
 
 from qz_common.bounds import DB_INT_MAX
 
@@ -113,26 +114,41 @@ class PagedSelect:
         connection of its own, without a session's bookkeeping, which cost a one-row read a third of its time. An
         endpoint that has already read through its session passes the session, and the page is read on the
         session's connection: a second connection held by one request could leave the pool none to give.
+
+        The whole read (taking the connection, the statement, its rows, giving the connection back) is one
+        synchronous call run in one greenlet, the way SQLAlchemy's asyncio layer runs each of its own calls: called
+        through that layer, the connect, the execute and the close each started a greenlet of their own, and the two
+        saved were 8% of a one-row read's instructions. The driver's waits still yield to the event loop.
         """
         values = {name: value for name, value in filter_values.items() if value is not None}
         if isinstance(reading_from, AsyncSession):
-            return await self._fetch(await reading_from.connection(), params, convert, values)
-        async with reading_from.connect() as connection:
-            return await self._fetch(connection, params, convert, values)
+            return await reading_from.run_sync(self._read_on_sessions_connection, params, convert, values)
+        return await greenlet_spawn(self._read_on_own_connection, reading_from.sync_engine, params, convert, values)
 
-    async def _fetch(
-        self, connection: AsyncConnection, params: PageParams, convert: Callable[[Any], T], values: dict[str, object]
+    def _read_on_own_connection(
+        self, engine: Engine, params: PageParams, convert: Callable[[Any], T], values: dict[str, object]
+    ) -> Page[T]:
+        with engine.connect() as connection:
+            return self._read(connection, params, convert, values)
+
+    def _read_on_sessions_connection(
+        self, session: Session, params: PageParams, convert: Callable[[Any], T], values: dict[str, object]
+    ) -> Page[T]:
+        return self._read(session.connection(), params, convert, values)
+
+    def _read(
+        self, connection: Connection, params: PageParams, convert: Callable[[Any], T], values: dict[str, object]
     ) -> Page[T]:
         # The rows come back as rows of columns, not ORM instances: no instance loading or identity map for records
         # only read and written out.
         page, total_of_all_pages = self._page_and_total(frozenset(values))
-        rows = (await connection.execute(page, {**values, _LIMIT: params.limit, _OFFSET: params.offset})).all()
+        rows = connection.execute(page, {**values, _LIMIT: params.limit, _OFFSET: params.offset}).all()
         if rows:
             total = rows[0][-1]
         elif params.offset == 0:
             total = 0
         else:
-            total = await connection.scalar(total_of_all_pages, values)
+            total = connection.scalar(total_of_all_pages, values)
         return Page(
             items=[convert(row) for row in rows], total=int(total or 0), limit=params.limit, offset=params.offset
         )
