@@ -127,3 +127,32 @@ def test_connections_the_server_closed_are_replaced_before_a_request_gets_them(
         return reads
 
     assert asyncio.run(scenario()) == [0, 0, 0]
+
+
+def test_a_connection_that_served_a_one_statement_read_still_gives_commands_their_transaction(
+    database_factory: DatabaseFactory,
+) -> None:
+    """The reader engine (autocommit on PostgreSQL) shares the pool: the connection it used comes back to the
+    commands' engine as it was, so a command that fails after writing still leaves nothing behind."""
+    database = _database(database_factory)
+
+    async def scenario() -> tuple[bool, int]:
+        await _prepare(database)
+        await database.engine.dispose()  # an empty pool: the read and the command below share its one connection
+        async with database.reader.connect() as conn:
+            await conn.execute(select(counter.c.n))
+            driver = (await conn.get_raw_connection()).driver_connection
+            read_in_a_transaction = driver.in_transaction if database.is_sqlite else driver.is_in_transaction()
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                await session.execute(update(counter).where(counter.c.id == 1).values(n=7))
+                raise RuntimeError("the command fails after its write")
+        except RuntimeError:
+            pass
+        n = await _read(database)
+        await database.dispose()
+        return read_in_a_transaction, n
+
+    # On PostgreSQL the read ran outside any transaction (no BEGIN and no ROLLBACK: one round trip); on SQLite the
+    # reader is the engine itself, whose BEGIN costs no round trip. Either way the failed command left nothing.
+    assert asyncio.run(scenario()) == (database.is_sqlite, 0)

@@ -34,11 +34,12 @@ Session = Annotated[AsyncSession, Depends(_session)]
 
 async def _engine(request: Request) -> AsyncEngine:
     database: Database = request.app.state.db
-    return database.engine
+    return database.reader
 
 
 # Inject with ``engine: Engine`` where a collection page (qz_common.pagination) is all an endpoint reads: the page
-# takes a connection of its own, and the request opens and closes no session.
+# takes a connection of its own, and the request opens and closes no session. It is the database's engine of
+# one-statement reads (``Database.reader``: autocommit on PostgreSQL), so it never writes.
 Engine = Annotated[AsyncEngine, Depends(_engine)]
 
 
