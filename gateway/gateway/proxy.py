@@ -11,6 +11,7 @@ from starlette.background import BackgroundTask
 from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_assertion
 from gateway.keys import Client
 from gateway.ratelimit import citizen_bucket, client_bucket
+from gateway.transport import Body
 from gateway.upstream import UpstreamFailure, Upstreams
 from qz_common.context import current_request_id, current_traceparent
 from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
@@ -130,10 +131,15 @@ async def forward(request: Request, service: str, path: str, principal: Principa
     status = 500
     try:
         # Retries must replay the body, so retryable requests are buffered (qz_common.limits bounds every body); so
-        # are small bodies, cheaper sent whole with their length than streamed in chunks.
+        # are small bodies, cheaper sent whole with their length than streamed in chunks. A request with neither a
+        # length nor a transfer coding has no body (RFC 9112 §6.3): nothing to wait for (most GETs; reading the empty
+        # body was 4% of a proxied read).
         declared = request.headers.get("content-length", "")
         small = declared.isdigit() and int(declared) <= _BUFFERED_BYTES
-        content = await request.body() if retryable or small else request.stream()
+        if declared in ("", "0") and "transfer-encoding" not in request.headers:
+            content: Body = b""
+        else:
+            content = await request.body() if retryable or small else request.stream()
         upstream = await upstreams.send(
             service,
             method,
