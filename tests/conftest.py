@@ -27,6 +27,15 @@ def _postgres_only(request: pytest.FixtureRequest) -> None:
         pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL or run Docker)")
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, database_factory: DatabaseFactory) -> str:
+    """Both databases in one run, for invariants proven on each (PostgreSQL when TEST_DATABASE_URL is set or Docker
+    runs: `.ci/run` always has it)."""
+    if request.param not in database_factory.backends:
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL or run Docker)")
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
 def service_processes(
     database_factory: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory

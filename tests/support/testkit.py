@@ -91,9 +91,18 @@ class DatabaseFactory:
     def _pg_dsn(self, database: str) -> str:
         return make_url(self.server_url or "").set(drivername="postgresql", database=database).render_as_string(False)
 
-    def create(self, package: str, *, migrate: bool = True) -> str:
+    @property
+    def backends(self) -> tuple[str, ...]:
+        """The databases tests can run on here: SQLite always, PostgreSQL when a server is reachable."""
+        return ("sqlite", "postgresql") if self.is_postgres else ("sqlite",)
+
+    def create(self, package: str, *, migrate: bool = True, backend: str | None = None) -> str:
+        """A fresh database for ``package``: on the session's server (or SQLite without one), or on the ``backend``
+        named, so that a test can prove an invariant on both."""
         name = f"qz_test_{package}_{uuid.uuid4().hex[:8]}"
-        if self.server_url is None:
+        if backend not in (None, *self.backends):
+            raise ValueError(f"no {backend} database here")
+        if self.server_url is None or backend == "sqlite":
             url = f"sqlite:///{self.sqlite_dir / (name + '.db')}"
         else:
             asyncio.run(self._admin(f'CREATE DATABASE "{name}"'))

@@ -12,6 +12,8 @@ row exists exactly when the change was committed.
 import datetime as dt
 import enum
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -88,3 +90,15 @@ class AuditTrail:
         row.before = before
         row.after = snapshot(instance)
         session.add(row)
+
+    @asynccontextmanager
+    async def change(self, session: AsyncSession, caller: Caller, action: str, instance: Any) -> AsyncIterator[None]:
+        """Audit what the block changes on ``instance`` (a loaded record): its columns before, and after the flush::
+
+        async with audit.change(session, caller, "hand_over", agreement):
+            agreement.handed_over_on = day
+        """
+        before = snapshot(instance)
+        yield
+        await session.flush()
+        self.record(session, caller, action, instance, before=before)

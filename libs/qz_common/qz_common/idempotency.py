@@ -1,19 +1,28 @@
-"""Idempotent creation with the ``Idempotency-Key`` header.
+"""Commands that happen once: the ``Idempotency-Key`` header, and decisions recognised by what they are.
 
-The key is claimed (a row inserted) at the start of the create's transaction,
-inside a savepoint, and stored with the response in the same commit. A
-concurrent request with the same key waits for the first to finish (on
-PostgreSQL it blocks on the unique index; on SQLite the create's transaction
-waits for the write lock, see qz_common.db), then replays the first response
-with its status. A create refused by a rule rolls back with its claim, so the
-key stays free for the corrected request. A key reused with a different body
-is a 422.
+Every state-changing request of every service runs through :meth:`Commands.run`, which opens the command's one
+transaction and, before the casework runs, claims
+
+- the client's ``Idempotency-Key`` (a retry of the same request), and
+- the command's *decision identity*, when it has one: what makes two posts the same act whoever sends them, with or
+  without a key (the same 中止 of the same agreement on the same day under the same document number). A second post
+  of the same decision answers what the first answered and changes nothing; the same identity with a different
+  content is a 409 ``decision_conflict`` (two different decisions cannot share a document number and day). Since
+  the first answer may be replayed to another client, a decision is claimed only after ``authorise`` has shown
+  that this caller may act on the record (its 404 or 403 comes first).
+
+A claim is a row inserted inside a savepoint and stored with the answer in the same commit. A concurrent request
+with the same claim waits for the first to finish (on PostgreSQL it blocks on the unique index; on SQLite the
+command's transaction waits for the write lock, see qz_common.db), then replays the first answer with its status
+(header ``Idempotent-Replayed: true``). A command refused by a rule rolls back with its claims, so they stay free
+for the corrected request. A key reused with a different request is a 422.
 """
 
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Header
@@ -24,20 +33,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from qz_common.audit import jsonable
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
 
-# Declare as ``idempotency_key: IdempotencyKey = None`` on create endpoints.
+# Declare as ``idempotency_key: IdempotencyKey = None`` on every command endpoint.
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
         min_length=1,
         max_length=128,
-        description="同一客户端以相同的键重复提交时返回首次结果，不会重复创建",
+        description="同一客户端以相同的键重复提交时返回首次结果，不会重复办理",
     ),
 ]
+
+# The claims of decisions share the table with clients' keys under this owner (no API client is called so: client
+# ids are chosen by operators from letters, digits and '-').
+DECISION_OWNER = "decision:"
+_KEY_LENGTH = 128
 
 
 class IdempotencyKeyMixin:
@@ -54,29 +69,154 @@ class IdempotencyKeyMixin:
         return (UniqueConstraint("client_id", "key", name=f"uq_{cls.__tablename__}_client_key"),)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What makes a command the same act whoever posts it: the record it acts on, its kind, its date and the
+    document (文书号) it records, e.g. ``Decision("agreement", 17, "suspend", day, "衢医保〔2026〕3号")``. An empty
+    document number means the decision is told by its kind and date alone (one 中止 of one agreement a day)."""
+
+    entity: str
+    record_id: int | str
+    kind: str
+    on: dt.date | dt.datetime
+    document: str = ""
+
+    @property
+    def key(self) -> str:
+        readable = f"{self.entity}/{self.record_id}/{self.kind}/{self.on.isoformat()}/"
+        document = self.document.strip()
+        if len(readable) + len(document) <= _KEY_LENGTH:
+            return readable + document
+        return readable[: _KEY_LENGTH - 65] + "#" + hashlib.sha256(document.encode()).hexdigest()
+
+
 def _request_hash(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    document = jsonable(payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload)
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-class IdempotentCreator:
+@dataclass(frozen=True)
+class _Claim:
+    owner: str
+    key: str
+    conflict: ProblemError
+
+
+class Commands:
+    """The command runner of one service, over its ``idempotency_keys`` table."""
+
     def __init__(self, model: type[IdempotencyKeyMixin]) -> None:
         self.model = model
 
-    async def _stored(self, session: AsyncSession, client_id: str, key: str) -> IdempotencyKeyMixin | None:
+    async def run(
+        self,
+        session: AsyncSession,
+        caller: Caller,
+        work: Callable[[], Awaitable[BaseModel]],
+        *,
+        request: Any,
+        key: str | None = None,
+        decision: Decision | None = None,
+        authorise: Callable[[], Awaitable[object]] | None = None,
+        status_code: int = 200,
+    ) -> JSONResponse:
+        """Run ``work`` (the casework and the answer it gives) in one transaction, at most once per key and per
+        decision. ``request`` is everything that names what is asked (path ids and body): a key or a decision
+        replayed with another request is refused. ``authorise`` (required with a decision) reads the record the
+        command acts on and refuses a caller who may not."""
+        async with session.begin():
+            return await self.within(
+                session,
+                caller,
+                work,
+                request=request,
+                key=key,
+                decision=decision,
+                authorise=authorise,
+                status_code=status_code,
+            )
+
+    async def within(
+        self,
+        session: AsyncSession,
+        caller: Caller,
+        work: Callable[[], Awaitable[BaseModel]],
+        *,
+        request: Any,
+        key: str | None = None,
+        decision: Decision | None = None,
+        authorise: Callable[[], Awaitable[object]] | None = None,
+        status_code: int = 200,
+    ) -> JSONResponse:
+        """:meth:`run` inside a transaction the caller has already begun (a command that must read before its
+        claims, such as a file import that decides whether to answer now or start a job)."""
+        if decision is not None and authorise is None:
+            raise TypeError("a decision may be replayed to another client: say how the caller is authorised")
+        if authorise is not None:
+            await authorise()
+        claims = self._claims(caller, key, decision)
+        request_hash = _request_hash(request)
+        taken: list[IdempotencyKeyMixin] = []
+        for claim in claims:
+            stored = await self._claim(session, claim, request_hash)
+            if isinstance(stored, JSONResponse):
+                return stored
+            taken.append(stored)
+        body = (await work()).model_dump(mode="json")
+        for row in taken:
+            row.status_code = status_code
+            row.response_body = body
+        return JSONResponse(body, status_code=status_code)
+
+    @staticmethod
+    def _claims(caller: Caller, key: str | None, decision: Decision | None) -> Sequence[_Claim]:
+        claims = []
+        if key is not None:
+            reused = ProblemError(
+                422, "idempotency_key_reused", "该 Idempotency-Key 已用于内容不同的请求", field="Idempotency-Key"
+            )
+            claims.append(_Claim(caller.client_id, key, reused))
+        if decision is not None:
+            conflict = ProblemError(
+                409,
+                "decision_conflict",
+                f"同一决定（{decision.kind}，{decision.on.isoformat()}"
+                f"{'，' + decision.document if decision.document else ''}）已登记，内容不同：请核对文书号和日期",
+                field="document_number" if decision.document else "on",
+            )
+            claims.append(_Claim(DECISION_OWNER + decision.entity, decision.key, conflict))
+        return claims
+
+    async def _stored(self, session: AsyncSession, claim: _Claim) -> IdempotencyKeyMixin | None:
         result = await session.execute(
-            select(self.model).where(self.model.client_id == client_id, self.model.key == key)
+            select(self.model).where(self.model.client_id == claim.owner, self.model.key == claim.key)
         )
         return result.scalar_one_or_none()
 
-    def _replay(self, stored: IdempotencyKeyMixin, request_hash: str) -> JSONResponse:
+    async def _claim(
+        self, session: AsyncSession, claim: _Claim, request_hash: str
+    ) -> IdempotencyKeyMixin | JSONResponse:
+        """The claim's new row, or the first answer when the claim was already made."""
+        stored = await self._stored(session, claim)
+        if stored is None:
+            row = self.model()
+            row.client_id, row.key, row.request_hash = claim.owner, claim.key, request_hash
+            try:
+                async with session.begin_nested():
+                    session.add(row)
+                return row
+            except IntegrityError:
+                stored = await self._stored(session, claim)
+                if stored is None:  # pragma: no cover - the winner vanished between insert and read
+                    raise
         if stored.request_hash != request_hash:
-            raise ProblemError(
-                422, "idempotency_key_reused", "该 Idempotency-Key 已用于内容不同的请求", field="Idempotency-Key"
-            )
+            raise claim.conflict
         return JSONResponse(
-            stored.response_body, status_code=stored.status_code or 201, headers={"Idempotent-Replayed": "true"}
+            stored.response_body, status_code=stored.status_code or 200, headers={"Idempotent-Replayed": "true"}
         )
 
+
+class IdempotentCreator(Commands):  # TEMPORARY while the services move to Commands.run (issue 26); removed after
     async def create(
         self,
         session: AsyncSession,
@@ -86,24 +226,4 @@ class IdempotentCreator:
         create: Callable[[], Awaitable[BaseModel]],
         status_code: int = 201,
     ) -> JSONResponse:
-        """Run ``create`` once per (client, key); must be called inside the command's transaction."""
-        if key is None:
-            return JSONResponse((await create()).model_dump(mode="json"), status_code=status_code)
-        request_hash = _request_hash(payload)
-        stored = await self._stored(session, caller.client_id, key)
-        if stored is not None:
-            return self._replay(stored, request_hash)
-        claim = self.model()
-        claim.client_id, claim.key, claim.request_hash = caller.client_id, key, request_hash
-        try:
-            async with session.begin_nested():
-                session.add(claim)
-        except IntegrityError:
-            stored = await self._stored(session, caller.client_id, key)
-            if stored is None:  # pragma: no cover - the winner vanished between insert and read
-                raise
-            return self._replay(stored, request_hash)
-        body = (await create()).model_dump(mode="json")
-        claim.status_code = status_code
-        claim.response_body = body
-        return JSONResponse(body, status_code=status_code)
+        return await self.within(session, caller, create, request=payload, key=key, status_code=status_code)
