@@ -90,8 +90,17 @@ class Decision:
         return readable[: _KEY_LENGTH - 65] + "#" + hashlib.sha256(document.encode()).hexdigest()
 
 
+def _document(part: Any) -> Any:
+    """A request (path ids and bodies, in a tuple) as plain JSON values."""
+    if isinstance(part, BaseModel):
+        return part.model_dump(mode="json")
+    if isinstance(part, tuple | list):
+        return [_document(p) for p in part]
+    return jsonable(part)
+
+
 def _request_hash(payload: Any) -> str:
-    document = jsonable(payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload)
+    document = _document(payload)
     return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
