@@ -47,7 +47,7 @@ import httpx
 from sqlalchemy.engine import make_url
 from stdnum.cn import ric
 
-from expropriation.api.projects import ROSTER_COLUMNS
+from expropriation.exchange.roster import ROSTER_COLUMNS
 from qz_common.identity import IDENTITY_HEADER, mint_token
 from qz_common.settings import DEV_INTERNAL_TOKEN_SECRET
 

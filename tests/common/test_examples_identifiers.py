@@ -9,7 +9,7 @@ import pytest
 from pydantic_core import PydanticCustomError
 
 import dogs.api.examples
-import expropriation.api.examples
+import expropriation.facts.examples
 import gateway.examples
 import medinsurance.api.examples
 import science.api.examples
@@ -17,7 +17,7 @@ from qz_common.ids import validate_id_number, validate_uscc
 
 CODE = re.compile(r"[0-9A-Z]{18}")  # the shape shared by 身份证号 and 统一社会信用代码
 QUZHOU_DIVISIONS = {"330800", "330802", "330803", "330821"}
-MODULES = (expropriation.api.examples, medinsurance.api.examples, science.api.examples, dogs.api.examples)
+MODULES = (expropriation.facts.examples, medinsurance.api.examples, science.api.examples, dogs.api.examples)
 
 
 def strings(value: Any) -> Iterator[str]:

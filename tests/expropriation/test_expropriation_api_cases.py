@@ -9,7 +9,7 @@ from expropriation_kit import household, project, sign
 from fastapi.testclient import TestClient
 from testkit import id_number, identity_headers
 
-from expropriation.api.projects import ROSTER_COLUMNS
+from expropriation.exchange.roster import ROSTER_COLUMNS
 
 USCC = "91110000600037341L"
 

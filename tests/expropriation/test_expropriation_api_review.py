@@ -9,7 +9,7 @@ from expropriation_kit import household, project, quote_body, sign
 from fastapi.testclient import TestClient
 from testkit import id_number, identity_headers
 
-from expropriation.api.projects import ROSTER_COLUMNS
+from expropriation.exchange.roster import ROSTER_COLUMNS
 from qz_common.clock import today
 from qz_common.periods import add_months
 

@@ -11,9 +11,8 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from testkit import id_number
 
-from expropriation.api.projects import ROSTER_COLUMNS
 from expropriation.exchange.amount_words import amount_in_words
-from expropriation.exchange.roster import COLUMNS
+from expropriation.exchange.roster import COLUMNS, ROSTER_COLUMNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -5,7 +5,7 @@ from typing import Any
 from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
 
-from expropriation.api.examples import QUOTE_REQUEST
+from expropriation.facts.examples import QUOTE_REQUEST
 
 
 def quote(client: TestClient, parameters: dict[str, str] | None) -> Any:

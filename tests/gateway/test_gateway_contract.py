@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
-from expropriation.api.examples import QUOTE_REQUEST
+from expropriation.facts.examples import QUOTE_REQUEST
 
 DEV = {"X-API-Key": "dev-key"}
 SERVICES = ("expropriation", "medinsurance", "science", "dogs")

@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from expropriation.api.examples import QUOTE_REQUEST
+from expropriation.facts.examples import QUOTE_REQUEST
 
 DEV = {"X-API-Key": "dev-key"}
 

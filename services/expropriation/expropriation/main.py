@@ -2,9 +2,7 @@
 
 from fastapi import FastAPI
 
-from expropriation.api import cases, citizens, projects, quotes, vouchers
-from expropriation.exchange import api as exchange_api
-from expropriation.exchange import jobs
+from expropriation.api import agreements, citizens, disputes, files, jobs, ledger, projects, quotes, vouchers
 from expropriation.parameters import PARAMS_DIR
 from expropriation.settings import ExpropriationSettings
 from qz_common.app import create_service_app
@@ -21,9 +19,11 @@ def create_app(settings: ExpropriationSettings | None = None, platform: Platform
         routers=[
             quotes.router,
             projects.router,
-            exchange_api.router,
+            files.router,
             jobs.router,
-            cases.router,
+            agreements.router,
+            disputes.router,
+            ledger.router,
             vouchers.router,
             citizens.router,
         ],

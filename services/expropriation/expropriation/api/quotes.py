@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from expropriation.api.common import checked
-from expropriation.api.scenario import scenario_params
-from expropriation.api.schemas import CompareOut, MethodOutcomeOut, QuoteOut, QuoteRequest
+from expropriation.api.schemas.quotes import CompareOut, MethodOutcomeOut
+from expropriation.casework.common import checked
+from expropriation.casework.quotes import scenario_params
+from expropriation.facts.quote import QuoteOut, QuoteRequest
 from expropriation.rules.quote import compare_methods, quote
 from qz_common.identity import Reader, ensure_district
 

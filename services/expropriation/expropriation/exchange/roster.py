@@ -14,8 +14,10 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from pydantic import ValidationError
 
-from qz_common.errors import ProblemError
+from expropriation.facts.household import HouseholdIn
+from qz_common.errors import ProblemError, validation_errors
 
 # column → (Chinese header, what to write in it); the order is the template's.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -164,3 +166,114 @@ def template(file_format: str) -> bytes:
     out_bytes = io.BytesIO()
     workbook.save(out_bytes)
     return out_bytes.getvalue()
+
+
+_MEMBER = (
+    "name",
+    "id_number",
+    "collective_member",
+    "exclusion",
+    "is_owner",
+    "died_on",
+    "occupancy",
+    "civil_service_exit",
+    "civil_service_left_on",
+    "housing_reform_rented_only",
+)
+_BUILDING = (
+    "label",
+    "use",
+    "structure",
+    "legal_area_m2",
+    "certificate_area_m2",
+    "authority_area_m2",
+    "built_year",
+    "kind",
+    "land",
+    "eaves_height_m",
+    "clear_height_m",
+    "built",
+    "work_kind",
+    "work_done_on",
+    "owner_uscc",
+)
+_HOUSEHOLD = (
+    "head_name",
+    "natural_village",
+    "method",
+    "moves_via_temporary_housing",
+    "expropriator_provides_transit_housing",
+    "flat_area_m2",
+    "flat_type",
+    "delivery_months",
+    "appraised_price_per_m2",
+)
+ROSTER_COLUMNS = ("household_ref", "record", *_HOUSEHOLD, *_MEMBER, *_BUILDING)
+# Yes/no columns: a CSV cell is text, so these words are read as booleans here; anything else reaches the model as
+# text and is refused there (the JSON API itself takes only true/false).
+_FLAG_COLUMNS = frozenset(
+    {
+        "collective_member",
+        "is_owner",
+        "housing_reform_rented_only",
+        "built",
+        "moves_via_temporary_housing",
+        "expropriator_provides_transit_housing",
+    }
+)
+_FLAG_WORDS = {"true": True, "false": False, "是": True, "否": False}
+
+
+def _cell(column: str, raw: str) -> str | bool:
+    value = raw.strip()
+    if column in _FLAG_COLUMNS:
+        return _FLAG_WORDS.get(value.lower(), value)
+    return value
+
+
+def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
+    """Roster CSV: one row per member (record=member) or building part (record=building), grouped by household_ref.
+    Household columns are read from the first row of the household that fills them."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in ("household_ref", "record") if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [{"field": c, "code": "missing_column", "detail": "缺少列"} for c in missing]
+    groups: dict[str, dict[str, Any]] = {}
+    errors: list[dict[str, str]] = []
+    for row in reader:
+        line = reader.line_num  # the row number the caseworker sees in the file
+        ref = (row.get("household_ref") or "").strip()
+        if ref.startswith(EXPLANATION_MARK) or not any(isinstance(v, str) and v.strip() for v in row.values()):
+            continue  # the template's explanation row, and empty rows
+        if not ref:
+            errors.append({"field": f"row {line}.household_ref", "code": "missing", "detail": "缺少户号"})
+            continue
+        g = groups.setdefault(ref, {"ref": ref, "members": [], "buildings": [], "_lines": {}})
+        for key in _HOUSEHOLD:
+            if row.get(key) and key not in g:
+                g[key] = _cell(key, row[key])
+        record = (row.get("record") or "").strip()
+        if record == "member":
+            g["members"].append({k: _cell(k, row[k]) for k in _MEMBER if row.get(k)})
+            g["_lines"][("members", len(g["members"]) - 1)] = line
+        elif record == "building":
+            g["buildings"].append({k: _cell(k, row[k]) for k in _BUILDING if row.get(k)})
+            g["_lines"][("buildings", len(g["buildings"]) - 1)] = line
+        else:
+            errors.append(
+                {"field": f"row {line}.record", "code": "invalid", "detail": "record 应为 member 或 building"}
+            )
+    households: list[HouseholdIn] = []
+    for ref, g in groups.items():
+        lines = g.pop("_lines")
+        try:
+            households.append(HouseholdIn.model_validate(g))
+        except ValidationError as e:
+            for err in validation_errors(list(e.errors())):
+                loc = err["field"]
+                where = f"household {ref}"
+                for (kind, idx), line in lines.items():
+                    if loc.startswith(f"{kind}[{idx}]"):
+                        where = f"row {line}"
+                errors.append({"field": f"{where}.{loc}", "code": err["code"], "detail": err["detail"]})
+    return households, errors

@@ -4,6 +4,7 @@ Every figure is the service's own quote; the files only lay it out, with the cla
 headers and, on paper, the total in figures and in 大写金额 above the signature lines.
 """
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -16,9 +17,9 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from expropriation.api.schemas import BatchQuoteOut, QuoteOut
 from expropriation.exchange.amount_words import amount_in_words
 from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from expropriation.facts.quote import BatchQuoteOut, QuoteOut
 from expropriation.models import Household, Project
 
 ITEM_LABELS = {
@@ -46,6 +47,27 @@ METHOD_LABELS = {
     "homestead": "宅基地安置",
 }
 STATUS_LABELS = {"quoted": "已测算", "refused": "未能测算"}
+# Column order of the settlement sheet (one column per item code).
+ITEM_CODES = (
+    "house_monetary_compensation",
+    "house_voucher_value",
+    "voucher_remainder_cash",
+    "voucher_new_housing_reward",
+    "house_replacement_value",
+    "excess_area_monetary_compensation",
+    "swap_flat_price_within_area",
+    "swap_flat_price_beyond_area",
+    "non_residential_compensation",
+    "attic_stilt_compensation",
+    "ancillary_compensation",
+    "decoration_compensation",
+    "attachment_compensation",
+    "temporary_building_compensation",
+    "temporary_resettlement_fee",
+    "moving_fee",
+    "early_vacate_reward",
+    "village_completion_reward",
+)
 MONEY_FORMAT = "#,##0.00"
 # format → media type, the default first (see negotiation.negotiate)
 SHEET_FORMATS = {"csv": "text/csv", "xlsx": XLSX_MEDIA_TYPE}
@@ -60,21 +82,21 @@ def project_header(project: Project) -> str:
     )
 
 
-def settlement_xlsx(project: Project, sheet: BatchQuoteOut, item_codes: tuple[str, ...]) -> bytes:
+def settlement_xlsx(project: Project, sheet: BatchQuoteOut) -> bytes:
     """One household a row, one item a column; 户号 and references as text; a totals row; the basis row."""
     workbook = Workbook()
     ws = workbook.active
     assert ws is not None
     ws.title = "结算清单"
     fixed = ["户号", "户主", "自然村", "安置方式", "状态", "安置人口", "安置面积(㎡)", "合法住宅面积(㎡)"]
-    headers = [*fixed, *(ITEM_LABELS.get(c, c) for c in item_codes), "合计(元)", "未能测算原因"]
+    headers = [*fixed, *(ITEM_LABELS.get(c, c) for c in ITEM_CODES), "合计(元)", "未能测算原因"]
     ws.append([project_header(project)])
     ws.append(headers)
     bases = {
         code: "；".join(sorted({h["bases"][code] for h in sheet.households if code in h.get("bases", {})}))
-        for code in item_codes
+        for code in ITEM_CODES
     }
-    ws.append(["条款依据", *[""] * (len(fixed) - 1), *(bases[c] for c in item_codes), "", ""])
+    ws.append(["条款依据", *[""] * (len(fixed) - 1), *(bases[c] for c in ITEM_CODES), "", ""])
     first_data_row = ws.max_row + 1
     for household in sheet.households:
         items = household.get("items", {})
@@ -88,13 +110,13 @@ def settlement_xlsx(project: Project, sheet: BatchQuoteOut, item_codes: tuple[st
                 household.get("resettlement_persons"),
                 _decimal(household.get("resettlement_area_m2")),
                 _decimal(household.get("legal_residential_area_m2")),
-                *(_decimal(items.get(code)) for code in item_codes),
+                *(_decimal(items.get(code)) for code in ITEM_CODES),
                 _decimal(household.get("total")),
                 household.get("refusal", {}).get("detail", ""),
             ]
         )
     totals: list[Any] = ["合计", "", "", "", f"{sheet.quoted} 户已测算，{sheet.refused} 户未能测算", "", "", ""]
-    for code in item_codes:
+    for code in ITEM_CODES:
         totals.append(sum((_decimal(h.get("items", {}).get(code)) or Decimal(0) for h in sheet.households), Decimal(0)))
     totals += [sheet.total, ""]
     ws.append(totals)
@@ -194,3 +216,30 @@ def household_pdf(project: Project, household: Household, quote: QuoteOut, print
     pdf.set_font("NotoSansSC", size=8)
     pdf.cell(0, 6, f"打印日期：{printed_on}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def settlement_csv(sheet: BatchQuoteOut) -> str:
+    """The sheet as CSV for Excel: UTF-8 with a BOM, one household a row, one item code a column."""
+    out = io.StringIO()
+    columns = [
+        "ref",
+        "head_name",
+        "natural_village",
+        "method",
+        "status",
+        "resettlement_persons",
+        "resettlement_area_m2",
+        "legal_residential_area_m2",
+        *ITEM_CODES,
+        "total",
+        "refusal",
+    ]
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in sheet.households:
+        flat = {k: row.get(k, "") for k in columns}
+        for code in ITEM_CODES:
+            flat[code] = row.get("items", {}).get(code, "")
+        flat["refusal"] = row["refusal"]["detail"] if "refusal" in row else ""
+        writer.writerow(flat)
+    return "\ufeff" + out.getvalue()

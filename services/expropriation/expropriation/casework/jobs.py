@@ -1,68 +1,43 @@
 """Long work as jobs: a batch quote or a roster import of more households than ``batch_job_threshold``.
 
-Such a request answers ``202`` at once, with the job and its ``Location``; the work runs in the service process
-after the answer. The job (table ``jobs``) records its progress (done/total), its errors (households that could
+Such a request answers ``202`` at once, with the job and its ``Location`` (api/jobs.py); the work runs in the service
+process after the answer. The job (table ``jobs``) records its progress (done/total), its errors (households that could
 not be quoted; for a refused roster every error, and nothing imported) and, when done, the same result the
 synchronous request returns. ``GET /v1/jobs/{id}`` reports it.
 """
 
-import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.background import BackgroundTask
 
-from expropriation.api.common import PathId
-from expropriation.api.schemas import BatchQuoteOut, HouseholdIn, ImportOut
+from expropriation.casework.projects import store_roster
+from expropriation.casework.quotes import batch
+from expropriation.facts.household import HouseholdIn
 from expropriation.models import Household, Job, Project
 from expropriation.rules.types import Method
-from qz_common.app import Session
 from qz_common.audit import actor_of
 from qz_common.db import Database, get_or_404, utcnow
 from qz_common.errors import ProblemError
-from qz_common.identity import Caller, Reader, ensure_district
+from qz_common.identity import Caller, ensure_district
 
 log = logging.getLogger("qz.expropriation.jobs")
-router = APIRouter(prefix="/v1/jobs", tags=["projects"])
 _PROGRESS_EVERY = 25  # households between progress writes
 
 Progress = Callable[[int], Awaitable[None]]
 # The work of a job: in its own session, reporting progress; its result and the errors to show on the job.
 Work = Callable[[AsyncSession, Progress], Awaitable[tuple[BaseModel, list[dict[str, Any]]]]]
-# api.projects.batch and api.projects.store_roster, handed in so that this module does not import the router.
-BatchQuote = Callable[..., Awaitable[BatchQuoteOut]]
-StoreRoster = Callable[..., Awaitable[ImportOut]]
 
 
-class JobOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    kind: str = Field(description="batch_quote（整个项目逐户测算）| roster_import（花名册导入）")
-    project_id: int
-    district: str
-    status: str = Field(description="queued 排队 | running 进行中 | done 完成 | failed 失败")
-    done: int = Field(description="已处理户数")
-    total: int = Field(description="总户数")
-    errors: list[dict[str, Any]] = Field(description="错误：未能测算的户，或花名册被拒的各处错误（此时未导入任何记录）")
-    result: dict[str, Any] | None = Field(description="完成后与同步请求相同的结果")
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-
-
-async def household_count(session: Session, project: Project) -> int:
+async def household_count(session: AsyncSession, project: Project) -> int:
     return int(await session.scalar(select(func.count()).where(Household.project_id == project.id)) or 0)
 
 
-async def start_job(
-    request: Request, session: Session, caller: Caller, project: Project, kind: str, total: int, work: Work
-) -> JSONResponse:
+async def create_job(session: AsyncSession, caller: Caller, project: Project, kind: str, total: int) -> Job:
+    """The job, committed before the answer so that it can be polled while its work runs."""
     job = Job(
         kind=kind,
         project_id=project.id,
@@ -76,9 +51,7 @@ async def start_job(
     )
     session.add(job)
     await session.commit()  # the reads before it (the project, the count) opened the session's transaction
-    body = JobOut.model_validate(job).model_dump(mode="json")
-    task = BackgroundTask(run_job, request.app.state.db, job.id, work)
-    return JSONResponse(body, status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}, background=task)
+    return job
 
 
 async def _set(database: Database, job_id: int, **values: Any) -> None:
@@ -115,10 +88,10 @@ async def run_job(database: Database, job_id: int, work: Work) -> None:
     )
 
 
-def batch_quote_work(compute: BatchQuote, project_id: int, method: Method | None) -> Work:
+def batch_quote_work(project_id: int, method: Method | None) -> Work:
     async def work(session: AsyncSession, progress: Progress) -> tuple[BaseModel, list[dict[str, Any]]]:
         project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
-        result = await compute(session, project, method, progress=progress)
+        result = await batch(session, project, method, progress=progress)
         refused = [
             {"household_ref": h["ref"], **{k: h["refusal"][k] for k in ("code", "detail", "field")}}
             for h in result.households
@@ -129,21 +102,18 @@ def batch_quote_work(compute: BatchQuote, project_id: int, method: Method | None
     return work
 
 
-def roster_import_work(
-    store: StoreRoster, caller: Caller, project_id: int, households: Sequence[HouseholdIn], database: Database
-) -> Work:
+def roster_import_work(caller: Caller, project_id: int, households: Sequence[HouseholdIn], database: Database) -> Work:
     async def work(session: AsyncSession, progress: Progress) -> tuple[BaseModel, list[dict[str, Any]]]:
         async with session.begin():  # one transaction: the whole roster or nothing
             project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
             # SQLite lets one connection write at a time: there the progress shows when the roster commits.
             steps = None if database.is_sqlite else progress
-            return await store(session, caller, project, households, [], progress=steps), []
+            return await store_roster(session, caller, project, households, [], progress=steps), []
 
     return work
 
 
-@router.get("/{job_id}", summary="任务进度（已处理/总数、错误、完成后的结果）")
-async def get_job(job_id: PathId, caller: Reader, session: Session) -> JobOut:
+async def job_of(session: AsyncSession, caller: Caller, job_id: int) -> Job:
     job = await get_or_404(session, Job, job_id, "任务", field="job_id")
     ensure_district(caller, job.district)
-    return JobOut.model_validate(job)
+    return job

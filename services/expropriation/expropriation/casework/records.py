@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expropriation.api.schemas import HouseholdFacts
+from expropriation.facts.household import HouseholdFacts
 from expropriation.models import Agreement, Household, HouseholdMember, Project
 from expropriation.rules.persons import assign_parents_across_households
 from expropriation.rules.types import Member, Method, QuoteInput

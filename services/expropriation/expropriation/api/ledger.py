@@ -1,0 +1,53 @@
+"""Payments under an agreement and 四(一) clawbacks."""
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from expropriation.api.common import PathId, commands
+from expropriation.api.schemas.ledger import ClawbackIn, ClawbackOut, PaymentIn, PaymentOut
+from expropriation.casework import agreements, ledger
+from expropriation.models import Clawback, Payment
+from qz_common.app import Session
+from qz_common.idempotency import IdempotencyKey
+from qz_common.identity import Reader, Writer
+from qz_common.pagination import Page, PagedSelect, Paging
+
+router = APIRouter(prefix="/v1", tags=["cases"])
+
+_PAYMENTS = PagedSelect(select(Payment).order_by(Payment.id), agreement_id=Payment.agreement_id)
+_CLAWBACKS = PagedSelect(select(Clawback).order_by(Clawback.id), agreement_id=Clawback.agreement_id)
+
+
+@router.post("/payments", status_code=201, response_model=PaymentOut, summary="登记支付")
+async def record_payment(
+    body: PaymentIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> PaymentOut:
+        payment = body.model_dump(exclude={"agreement_id"})
+        return PaymentOut.model_validate(await ledger.pay(session, caller, body.agreement_id, payment))
+
+    return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
+
+
+@router.get("/agreements/{agreement_id}/payments", summary="协议的支付记录")
+async def list_payments(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[PaymentOut]:
+    await agreements.agreement_of(session, caller, agreement_id)
+    return await _PAYMENTS.fetch(session, paging, PaymentOut.model_validate, agreement_id=agreement_id)
+
+
+@router.post("/clawbacks", status_code=201, response_model=ClawbackOut, summary="弄虚作假骗取补偿的收回（四(一)）")
+async def record_clawback(
+    body: ClawbackIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> ClawbackOut:
+        corrected = body.corrected.model_dump(mode="json", exclude_unset=True)
+        record = await ledger.claw_back(session, caller, body.agreement_id, body.found_on, body.reason, corrected)
+        return ClawbackOut.model_validate(record)
+
+    return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
+
+
+@router.get("/agreements/{agreement_id}/clawbacks", summary="协议的收回记录")
+async def list_clawbacks(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[ClawbackOut]:
+    await agreements.agreement_of(session, caller, agreement_id)
+    return await _CLAWBACKS.fetch(session, paging, ClawbackOut.model_validate, agreement_id=agreement_id)

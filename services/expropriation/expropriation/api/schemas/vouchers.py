@@ -1,0 +1,47 @@
+"""Bodies of 房票 (三(三)2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field
+
+from expropriation.facts.types import Out, PastDate, Price, Strict
+from qz_common.money import Yuan
+
+# --- 房票 (三(三)2) ---------------------------------------------------------------------------------------------------
+
+
+class VoucherIssueIn(Strict):
+    issued_on: PastDate = Field(description="出票日（三(三)2(2) 有效期自出票之日起计算）")
+
+
+class VoucherUseIn(Strict):
+    used_on: PastDate = Field(description="以房票购房（网签）之日")
+    purchase_price: Annotated[Price, Field(gt=0, description="所购商品房价格")]
+    reference: str = Field("", max_length=120, description="购房合同号")
+
+
+class VoucherConvertIn(Strict):
+    converted_on: PastDate = Field(description="房票有效期届满后申请转为货币补偿之日")
+
+
+class VoucherOut(Out):
+    id: int
+    agreement_id: int
+    household_id: int
+    district: str
+    face_value: Yuan
+    issued_on: dt.date
+    expires_on: dt.date = Field(description="有效期最后一日（含）")
+    state: str
+    remaining_value: Yuan
+    used_on: dt.date | None
+    purchase_price: Yuan | None
+    purchase_reference: str
+    converted_on: dt.date | None
+    converted_value: Yuan | None
+    conversion_cash: Yuan | None
+    basis: str = "衢政发〔2023〕2号 三(三)2"
+    created_at: dt.datetime

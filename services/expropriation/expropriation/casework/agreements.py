@@ -1,0 +1,126 @@
+"""补偿安置协议: signing (with the parameter versions used, so a re-quote reproduces it) and the hand-over."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from expropriation.casework.common import audit, checked, load_params, load_params_version
+from expropriation.casework.records import facts_of, project_records, quote_input
+from expropriation.facts.quote import QuoteOut, QuoteRequest
+from expropriation.models import Agreement, Dispute, Household, Project
+from expropriation.rules.declarations import DisputeState
+from expropriation.rules.quote import quote
+from expropriation.rules.types import Method, QuoteInput, basis
+from qz_common.audit import jsonable
+from qz_common.db import get_or_404
+from qz_common.errors import ProblemError
+from qz_common.identity import Caller, ensure_district
+
+
+def request_of(inp: QuoteInput) -> dict[str, Any]:
+    """The QuoteInput as a quote-request document (stored on the agreement; re-validated on re-quote)."""
+    return dict(jsonable(dataclasses.asdict(inp)))
+
+
+def requote(agreement: Agreement, request: dict[str, Any] | None = None) -> QuoteOut:
+    body = QuoteRequest.model_validate(agreement.facts if request is None else request)
+    params = load_params_version(
+        agreement.district, agreement.city_parameter_version, agreement.district_parameter_version
+    )
+    inp = body.to_rules()
+    return QuoteOut.of(checked(lambda: quote(inp, params)))
+
+
+async def agreement_of(session: AsyncSession, caller: Caller, agreement_id: int, *, lock: bool = False) -> Agreement:
+    record = await get_or_404(session, Agreement, agreement_id, "协议", lock=lock, field="agreement_id")
+    ensure_district(caller, record.district, field="agreement_id")
+    return record
+
+
+async def open_dispute_of(session: AsyncSession, household_id: int) -> Dispute | None:
+    return await session.scalar(
+        select(Dispute).where(
+            Dispute.household_id == household_id,
+            Dispute.state.not_in([DisputeState.DEPOSITED.value, DisputeState.RESOLVED.value]),
+        )
+    )
+
+
+async def has_agreement(session: AsyncSession, household_id: int) -> bool:
+    return await session.scalar(select(Agreement.id).where(Agreement.household_id == household_id)) is not None
+
+
+async def sign(
+    session: AsyncSession,
+    caller: Caller,
+    household_id: int,
+    method: Method,
+    signed_on: dt.date,
+    handed_over_on: dt.date | None,
+) -> Agreement:
+    household = await get_or_404(session, Household, household_id, "被征收户", lock=True, field="household_id")
+    ensure_district(caller, household.district, field="household_id")
+    project = await get_or_404(session, Project, household.project_id, "征收项目", field=None)
+    if signed_on < project.pre_announcement_date:
+        raise ProblemError(422, "signed_before_announcement", "签约日早于征收土地预公告", field="signed_on")
+    if handed_over_on is not None and handed_over_on < signed_on:
+        raise ProblemError(422, "handover_before_signing", "交房日早于签约日", field="handed_over_on")
+    if await has_agreement(session, household.id):
+        raise ProblemError(409, "agreement_exists", "本户已签订协议")
+    if await open_dispute_of(session, household.id) is not None:
+        raise ProblemError(409, "dispute_open", "本户存在未结的产权争议，应按二(四)程序办理", basis=basis("二(四)"))
+    params = load_params(project.district, project.valuation_date)
+    facts = facts_of(household)
+    record = Agreement(
+        household_id=household.id,
+        project_id=project.id,
+        district=project.district,
+        method=method.value,
+        signed_on=signed_on,
+        handed_over_on=handed_over_on,
+        city_parameter_version=params.city.version,
+        district_parameter_version=params.district.version,
+        facts={},
+        quote={},
+        total=Decimal("0"),
+        member_id_numbers=[m.id_number for m in facts.members],
+        building_owner_usccs=sorted({b.owner_uscc for b in facts.buildings if b.owner_uscc}),
+    )
+    session.add(record)
+    await session.flush()
+    _h, _a, villages, assignment = await project_records(session, project)
+    inp = checked(
+        lambda: quote_input(
+            project,
+            household,
+            method=method,
+            agreement=record,
+            village_all_signed=villages.get(household.natural_village, False),
+            assignment=assignment,
+            facts=facts,
+        )
+    )
+    q = checked(lambda: quote(inp, params), "")
+    record.facts = request_of(inp)
+    record.quote = QuoteOut.of(q).model_dump(mode="json")
+    record.total = q.total
+    await session.flush()
+    audit.record(session, caller, "sign", record)
+    return record
+
+
+async def hand_over(session: AsyncSession, caller: Caller, agreement_id: int, handed_over_on: dt.date) -> Agreement:
+    record = await agreement_of(session, caller, agreement_id, lock=True)
+    if record.handed_over_on is not None:
+        raise ProblemError(409, "already_handed_over", f"已于 {record.handed_over_on} 交付")
+    if handed_over_on < record.signed_on:
+        raise ProblemError(422, "handover_before_signing", "交房日早于签约日", field="handed_over_on")
+    async with audit.change(session, caller, "hand_over", record):
+        record.handed_over_on = handed_over_on
+    return record

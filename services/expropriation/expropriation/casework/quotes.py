@@ -1,0 +1,123 @@
+"""Quotes from the records: a household's as its project's records stand (三(四)8 village completion, 三(一)3, the
+hand-over), a whole project in one pass, and what-if parameters for the stateless calculators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from expropriation.casework.common import checked, load_params, rule_problem
+from expropriation.casework.projects import household_of
+from expropriation.casework.records import project_records, quote_input
+from expropriation.facts.quote import BatchQuoteOut
+from expropriation.facts.types import area_str
+from expropriation.models import Agreement, Household, Project
+from expropriation.parameters import city_book, district_book
+from expropriation.rules.params import CityParams, DistrictParams, Params
+from expropriation.rules.quote import MethodOutcome, Quote, compare_methods, quote
+from expropriation.rules.types import District, Method, QuoteInput, RuleError
+from qz_common.identity import Caller
+from qz_common.money import yuan_str
+from qz_common.scenario import with_overrides
+
+
+def scenario_params(district: str, day: dt.date, overrides: Mapping[str, str] | None) -> Params:
+    """The parameters of a what-if quote: those in force, with the caller's declared overrides (qz_common.scenario)."""
+    params = load_params(district, day)  # district and date are checked exactly as for a plain quote
+    if not overrides:
+        return params
+    city, local = with_overrides([city_book().at(day), district_book(District(district)).at(day)], overrides)
+    return Params(city=CityParams.from_set(city), district=DistrictParams.from_set(local))
+
+
+async def _household_input(
+    session: AsyncSession, caller: Caller, household_id: int, method: Method | None
+) -> tuple[Household, Project, QuoteInput, Params]:
+    household, project = await household_of(session, caller, household_id)
+    agreement = await session.scalar(select(Agreement).where(Agreement.household_id == household_id))
+    _households, _agreements, villages, assignment = await project_records(session, project)
+    inp = checked(
+        lambda: quote_input(
+            project,
+            household,
+            method=method,
+            agreement=agreement,
+            village_all_signed=villages.get(household.natural_village, False),
+            assignment=assignment,
+        )
+    )
+    return household, project, inp, load_params(project.district, project.valuation_date)
+
+
+async def household_quote(
+    session: AsyncSession, caller: Caller, household_id: int, method: Method | None
+) -> tuple[Household, Project, Quote]:
+    household, project, inp, params = await _household_input(session, caller, household_id, method)
+    return household, project, checked(lambda: quote(inp, params))
+
+
+async def household_comparison(session: AsyncSession, caller: Caller, household_id: int) -> tuple[MethodOutcome, ...]:
+    _household, _project, inp, params = await _household_input(session, caller, household_id, None)
+    return checked(lambda: compare_methods(inp, params))
+
+
+async def batch(
+    session: AsyncSession,
+    project: Project,
+    method: Method | None,
+    progress: Callable[[int], Awaitable[None]] | None = None,
+) -> BatchQuoteOut:
+    households, agreements, villages, assignment = await project_records(session, project)
+    params = load_params(project.district, project.valuation_date)
+    rows: list[dict[str, Any]] = []
+    quoted = refused = 0
+    grand = Decimal("0")
+    for h in households:
+        row: dict[str, Any] = {
+            "household_id": h.id,
+            "ref": h.ref,
+            "head_name": h.head_name,
+            "natural_village": h.natural_village,
+        }
+        try:
+            inp = quote_input(
+                project,
+                h,
+                method=method,
+                agreement=agreements.get(h.id),
+                village_all_signed=villages.get(h.natural_village, False),
+                assignment=assignment,
+            )
+            q = quote(inp, params)
+        except RuleError as e:
+            refused += 1
+            problem = rule_problem(e)
+            row |= {
+                "method": (method or h.method),
+                "status": "refused",
+                "refusal": {"field": problem.field, "code": problem.code, "detail": problem.detail},
+            }
+        else:
+            quoted += 1
+            grand += q.total
+            row |= {
+                "method": q.method.value,
+                "status": "quoted",
+                "resettlement_persons": q.resettlement_persons,
+                "resettlement_area_m2": area_str(q.resettlement_area_m2),
+                "legal_residential_area_m2": area_str(q.legal_residential_area_m2),
+                "items": {i.code: yuan_str(i.amount) for i in q.items},
+                "bases": {i.code: i.basis for i in q.items},
+                "total": yuan_str(q.total),
+            }
+        rows.append(row)
+        if progress is not None:
+            await progress(len(rows))
+    return BatchQuoteOut(
+        project_id=project.id, village_completion=villages, quoted=quoted, refused=refused, total=grand, households=rows
+    )

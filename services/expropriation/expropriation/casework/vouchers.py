@@ -1,0 +1,131 @@
+"""房票 issued under an agreement (衢政发〔2023〕2号 三(三)2): issue with its expiry, use to buy a flat, convert the
+unused value to money — never after the last valid day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from expropriation.casework.agreements import agreement_of
+from expropriation.casework.common import audit, checked, load_params_version
+from expropriation.models import Agreement, HouseVoucher
+from expropriation.rules.fees import voucher_last_valid_day, voucher_remainder_cash, voucher_valid_on
+from expropriation.rules.params import Params
+from expropriation.rules.types import Method, basis
+from qz_common.db import get_or_404
+from qz_common.errors import ProblemError
+from qz_common.identity import Caller, ensure_district
+from qz_common.money import to_fen
+
+
+def _voucher_item(agreement: Agreement) -> dict[str, Any]:
+    for item in agreement.quote.get("items", []):
+        if item["code"] == "house_voucher_value":
+            return dict(item)
+    raise ProblemError(422, "no_voucher_value", "协议中没有房票金额", field="agreement_id", basis=basis("三(三)2"))
+
+
+def _params(agreement: Agreement) -> Params:
+    return load_params_version(
+        agreement.district, agreement.city_parameter_version, agreement.district_parameter_version
+    )
+
+
+def _usable(voucher: HouseVoucher, agreement: Agreement, day: dt.date, field: str) -> None:
+    """三(三)2(2) "房票有效期自出票之日起计算，最长不超过24个月": usable from the issue day to the last valid day."""
+    if not voucher_valid_on(_params(agreement).city, voucher.issued_on, day):
+        why = "早于出票日" if day < voucher.issued_on else f"房票已于 {voucher.expires_on} 届满失效"
+        raise ProblemError(
+            422,
+            "voucher_expired" if day > voucher.expires_on else "voucher_not_yet_issued",
+            f"{day}：{why}（有效期 {voucher.issued_on} 至 {voucher.expires_on}）",
+            field=field,
+            basis=basis("三(三)2(2)"),
+        )
+
+
+async def voucher_of(session: AsyncSession, caller: Caller, voucher_id: int, *, lock: bool = False) -> HouseVoucher:
+    record = await get_or_404(session, HouseVoucher, voucher_id, "房票", lock=lock, field="voucher_id")
+    ensure_district(caller, record.district)
+    return record
+
+
+async def issue(session: AsyncSession, caller: Caller, agreement_id: int, issued_on: dt.date) -> HouseVoucher:
+    agreement = await agreement_of(session, caller, agreement_id, lock=True)
+    if agreement.method != Method.HOUSE_VOUCHER.value:
+        raise ProblemError(409, "not_a_voucher_agreement", "本协议的安置方式不是房票安置", basis=basis("三(三)2"))
+    if issued_on < agreement.signed_on:
+        raise ProblemError(422, "issued_before_signing", "出票日早于协议签订日", field="issued_on")
+    if await session.scalar(select(HouseVoucher.id).where(HouseVoucher.agreement_id == agreement.id)) is not None:
+        raise ProblemError(409, "voucher_issued", "本协议已出具房票")
+    value = Decimal(str(_voucher_item(agreement)["amount"]))
+    record = HouseVoucher(
+        agreement_id=agreement.id,
+        household_id=agreement.household_id,
+        district=agreement.district,
+        face_value=value,
+        issued_on=issued_on,
+        expires_on=voucher_last_valid_day(_params(agreement).city, issued_on),
+        state="issued",
+        remaining_value=value,
+        purchase_reference="",
+    )
+    session.add(record)
+    await session.flush()
+    audit.record(session, caller, "issue", record)
+    return record
+
+
+async def _voucher_for_update(session: AsyncSession, caller: Caller, voucher_id: int) -> tuple[HouseVoucher, Agreement]:
+    record = await voucher_of(session, caller, voucher_id, lock=True)
+    return record, await get_or_404(session, Agreement, record.agreement_id, "协议", field=None)
+
+
+async def use(
+    session: AsyncSession, caller: Caller, voucher_id: int, used_on: dt.date, purchase_price: Decimal, reference: str
+) -> HouseVoucher:
+    record, agreement = await _voucher_for_update(session, caller, voucher_id)
+    if record.state != "issued":
+        raise ProblemError(409, "voucher_not_usable", f"房票状态为 {record.state}，不能再用于购房")
+    _usable(record, agreement, used_on, "used_on")
+    async with audit.change(session, caller, "use", record):
+        # 三(三)2(4): above the voucher value the household pays the difference itself; below it the rest stays
+        # on the voucher and may be converted to money.
+        used = min(purchase_price, record.face_value)
+        record.state = "used"
+        record.used_on = used_on
+        record.purchase_price = purchase_price
+        record.purchase_reference = reference
+        record.remaining_value = record.face_value - used
+    return record
+
+
+async def convert(session: AsyncSession, caller: Caller, voucher_id: int, converted_on: dt.date) -> HouseVoucher:
+    record, agreement = await _voucher_for_update(session, caller, voucher_id)
+    if record.state == "converted" or record.remaining_value <= 0:
+        raise ProblemError(409, "nothing_to_convert", "房票没有可调整为货币补偿的剩余价值")
+    if record.used_on is not None and converted_on < record.used_on:
+        raise ProblemError(422, "converted_before_use", "调整日早于购房日", field="converted_on")
+    _usable(record, agreement, converted_on, "converted_on")
+    item = _voucher_item(agreement)
+    inputs = dict(item["inputs"])
+    appraised = agreement.facts.get("appraised_price_per_m2")
+    cash = checked(
+        lambda: voucher_remainder_cash(
+            _params(agreement).city,
+            record.remaining_value,
+            Decimal(inputs["voucher_price_per_m2"]),
+            Decimal(str(appraised)) if appraised is not None else None,
+        )
+    )
+    async with audit.change(session, caller, "convert", record):
+        record.state = "converted"
+        record.converted_on = converted_on
+        record.converted_value = record.remaining_value
+        record.conversion_cash = to_fen(cash)
+        record.remaining_value = Decimal("0")
+    return record
