@@ -7,7 +7,7 @@ from dogs_testdata import IMPOUNDMENT, JPEG, OWNER, VISITOR, registration_body, 
 from fastapi.testclient import TestClient
 from testkit import identity_headers
 
-from dogs.api.photos import new_photo_id
+from dogs.casework.photos import new_photo_id
 from qz_common.logs import mask_pii
 
 

@@ -3,26 +3,23 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from dogs.api.common import audit, cited, idempotent
-from dogs.api.schemas import (
+from dogs.api.common import idempotent
+from dogs.api.schemas.adoptions import (
     AdoptionApplicationIn,
     AdoptionApplicationOut,
     ApproveAdoptionIn,
-    RejectIn,
     ShelterDogIn,
     ShelterDogOut,
 )
-from dogs.models import AdoptionApplication, Impoundment, ShelterDog
-from dogs.rules.adoption import CHECKLIST, CLAUSE, QueuedApplication, earlier_open_applications, missing_checklist_items
+from dogs.api.schemas.common import RejectIn
+from dogs.casework import adoptions
+from dogs.models import AdoptionApplication, ShelterDog
 from qz_common.app import Engine, Session
-from qz_common.audit import snapshot
-from qz_common.db import get_or_404, utcnow
 from qz_common.districts import District
-from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
-from qz_common.identity import Reader, Writer, ensure_district, scoped_district
+from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.ids import IdNumber
 from qz_common.pagination import Page, PagedSelect, Paging
 
@@ -48,17 +45,8 @@ async def offer_dog(
     session: Session,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    ensure_district(caller, body.district)
-
     async def create() -> ShelterDogOut:
-        await cited(
-            session, caller, Impoundment, body.impoundment_id, field="impoundment_id", label="扣押记录", required=True
-        )
-        dog = ShelterDog(**body.model_dump())
-        session.add(dog)
-        await session.flush()
-        audit.record(session, caller, "offer", dog)
-        return ShelterDogOut.model_validate(dog)
+        return ShelterDogOut.model_validate(await adoptions.offer(session, caller, ShelterDog(**body.model_dump())))
 
     async with session.begin():
         return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
@@ -91,26 +79,7 @@ async def apply_for_adoption(
     idempotency_key: IdempotencyKey = None,
 ) -> object:
     async def create() -> AdoptionApplicationOut:
-        # District first: another district's dog is a 403 whatever its state.
-        dog = await get_or_404(session, ShelterDog, dog_id, "犬只", field="dog_id")
-        ensure_district(caller, dog.district, field="dog_id")
-        # The UPDATE takes the dog's row lock (PostgreSQL; SQLite serialises whole commands), so concurrent
-        # applications are serialised: queue position and submission time follow one order.
-        position = await session.scalar(
-            update(ShelterDog)
-            .where(ShelterDog.id == dog_id, ShelterDog.status == "available")
-            .values(applications_received=ShelterDog.applications_received + 1)
-            .returning(ShelterDog.applications_received)
-        )
-        if position is None:
-            await session.refresh(dog)
-            raise ProblemError(409, "dog_not_available", f"该犬只当前不可领养（{dog.status}）", field="dog_id")
-        application = AdoptionApplication(
-            dog_id=dog_id, queue_position=position, submitted_at=utcnow(), **body.model_dump()
-        )
-        session.add(application)
-        await session.flush()
-        audit.record(session, caller, "apply", application)
+        application = await adoptions.apply(session, caller, dog_id, AdoptionApplication(**body.model_dump()))
         return AdoptionApplicationOut.model_validate(application)
 
     async with session.begin():
@@ -143,49 +112,7 @@ async def approve_adoption(
     application_id: int, body: ApproveAdoptionIn, caller: Writer, session: Session
 ) -> AdoptionApplicationOut:
     async with session.begin():
-        application = await session.get(AdoptionApplication, application_id, with_for_update=True)
-        if application is None:
-            raise ProblemError(404, "not_found", "领养申请不存在", field="application_id")
-        dog = await session.get(ShelterDog, application.dog_id, with_for_update=True)
-        assert dog is not None
-        ensure_district(caller, dog.district)
-        if application.status != "submitted" or dog.status != "available":
-            raise ProblemError(409, "adoption_closed", "该申请已处理或犬只已被领养")
-        missing = missing_checklist_items(dict(body.checklist))
-        if missing:
-            raise ProblemError(
-                422,
-                "adoption_conditions_unmet",
-                "以下领养条件尚未确认：" + "；".join(CHECKLIST[m] for m in missing),
-                field="checklist",
-                errors=[{"field": f"checklist.{m}", "code": "unconfirmed", "detail": CHECKLIST[m]} for m in missing],
-            )
-        queue = (await session.scalars(select(AdoptionApplication).where(AdoptionApplication.dog_id == dog.id))).all()
-        earlier = earlier_open_applications(
-            application.queue_position, [QueuedApplication(a.queue_position, a.status) for a in queue]
-        )
-        if earlier:
-            raise ProblemError(
-                409,
-                "earlier_application_pending",
-                f"按提交先后顺序，须先处理排序在前的申请（第 {'、'.join(map(str, earlier))} 位）",
-                basis=CLAUSE,
-            )
-        now = utcnow()
-        for other in queue:
-            before = snapshot(other)
-            if other.id == application.id:
-                other.status, other.checklist, other.decided_at = "approved", dict(body.checklist), now
-            elif other.status == "submitted":
-                other.status, other.decision_reasons, other.decided_at = "closed", ["犬只已由排序在前的申请人领养"], now
-            else:
-                continue
-            await session.flush()
-            audit.record(session, caller, other.status, other, before=before)
-        before = snapshot(dog)
-        dog.status = "adopted"
-        await session.flush()
-        audit.record(session, caller, "adopted", dog, before=before)
+        application = await adoptions.approve(session, caller, application_id, body.checklist)
         return AdoptionApplicationOut.model_validate(application)
 
 
@@ -194,15 +121,5 @@ async def reject_adoption(
     application_id: int, body: RejectIn, caller: Writer, session: Session
 ) -> AdoptionApplicationOut:
     async with session.begin():
-        application = await session.get(AdoptionApplication, application_id, with_for_update=True)
-        if application is None:
-            raise ProblemError(404, "not_found", "领养申请不存在", field="application_id")
-        dog = await get_or_404(session, ShelterDog, application.dog_id, "犬只", field=None)
-        ensure_district(caller, dog.district)
-        if application.status != "submitted":
-            raise ProblemError(409, "adoption_closed", "该申请已处理")
-        before = snapshot(application)
-        application.status, application.decision_reasons, application.decided_at = "rejected", body.reasons, utcnow()
-        await session.flush()
-        audit.record(session, caller, "rejected", application, before=before)
+        application = await adoptions.reject(session, caller, application_id, body.reasons)
         return AdoptionApplicationOut.model_validate(application)

@@ -3,24 +3,20 @@
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.api.schemas import AdoptionApplicationOut, ImpoundmentOut, RegistrationOut, VaccinationOut
+from dogs.api.schemas.adoptions import AdoptionApplicationOut
+from dogs.api.schemas.citizens import PersonRecords
+from dogs.api.schemas.impoundments import ImpoundmentOut
+from dogs.api.schemas.registrations import RegistrationOut
+from dogs.api.schemas.vaccinations import VaccinationOut
 from dogs.models import AdoptionApplication, Impoundment, Registration, ShelterDog, Vaccination
 from qz_common.app import Session
 from qz_common.identity import Citizen, Reader
 from qz_common.ids import IdNumber
 
 router = APIRouter(tags=["citizens"])
-
-
-class PersonRecords(BaseModel):
-    registrations: list[RegistrationOut]
-    vaccinations: list[VaccinationOut]
-    adoption_applications: list[AdoptionApplicationOut]
-    impoundments: list[ImpoundmentOut]
 
 
 async def records_of(session: AsyncSession, id_number: str, district: str | None = None) -> PersonRecords:

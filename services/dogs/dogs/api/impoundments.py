@@ -5,19 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import audit, cited, idempotent, refuse_future
-from dogs.api.schemas import ImpoundmentIn, ImpoundmentOut
-from dogs.models import Impoundment, Registration
-from dogs.parameters import breeds_book, notice_book
-from dogs.rules.capture import CLAUSE, capture_problems
-from dogs.rules.classification import BreedCatalogue, classify
-from dogs.rules.notice import resolve
+from dogs.api.common import idempotent
+from dogs.api.schemas.impoundments import ImpoundmentIn, ImpoundmentOut
+from dogs.casework import impoundments
+from dogs.models import Impoundment
 from qz_common.app import Engine, Session
-from qz_common.clock import in_quzhou
 from qz_common.districts import District
-from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
-from qz_common.identity import Reader, Writer, ensure_district, scoped_district
+from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.ids import IdNumber
 from qz_common.pagination import Page, PagedSelect, Paging
 
@@ -37,43 +32,8 @@ async def record_impoundment(
     session: Session,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    ensure_district(caller, body.district)
-    if body.occurred_at.tzinfo is None or body.handed_over_at.tzinfo is None:
-        raise ProblemError(422, "timezone_required", "捕捉时间和移交时间须带时区", field="occurred_at")
-    refuse_future(occurred_at=body.occurred_at, handed_over_at=body.handed_over_at)
-    day = in_quzhou(body.occurred_at).date()
-    result = classify(
-        body.breed,
-        body.shoulder_height_cm,
-        body.body_length_cm,
-        resolve(notice_book(), day).params,
-        BreedCatalogue.from_params(resolve(breeds_book(), day).params),
-    )
-    problems = capture_problems(result, body.occurred_at, body.handed_over_at)
-
     async def create() -> ImpoundmentOut:
-        await cited(
-            session,
-            caller,
-            Registration,
-            body.registration_id,
-            field="registration_id",
-            label="养犬登记",
-            required=True,
-        )
-        if problems:
-            raise ProblemError(
-                422,
-                "not_within_clause_five",
-                "；".join(problems),
-                field="breed",
-                basis=CLAUSE,
-                reasons=list(result.reasons),
-            )
-        record = Impoundment(**body.model_dump(), large=result.large, fierce=result.fierce)
-        session.add(record)
-        await session.flush()
-        audit.record(session, caller, "create", record)
+        record = await impoundments.record(session, caller, Impoundment(**body.model_dump()))
         return ImpoundmentOut.model_validate(record)
 
     async with session.begin():

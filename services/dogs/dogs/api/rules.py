@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from dogs.api.schemas import ClassifyIn, ClassifyOut, WalkingOut
+from dogs.api.schemas.rules import ClassifyIn, ClassifyOut, WalkingOut
 from dogs.parameters import breeds_book, notice_book
 from dogs.rules.classification import BreedCatalogue, classify
 from dogs.rules.notice import resolve

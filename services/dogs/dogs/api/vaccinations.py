@@ -5,14 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import audit, idempotent, refuse_future
-from dogs.api.schemas import VaccinationIn, VaccinationOut
+from dogs.api.common import idempotent
+from dogs.api.schemas.vaccinations import VaccinationIn, VaccinationOut
+from dogs.casework import vaccinations
 from dogs.models import Vaccination
-from dogs.rules.vaccination import CLAUSE, immunisation_problems
 from qz_common.app import Engine, Session
 from qz_common.db import get_or_404
 from qz_common.districts import District
-from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, ensure_district, scoped_district
 from qz_common.ids import IdNumber
@@ -34,18 +33,8 @@ async def create_vaccination(
     session: Session,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    ensure_district(caller, body.district)
-    refuse_future(vaccinated_on=body.vaccinated_on)
-    problems = immunisation_problems(body.vaccinated_on, body.next_due_on)
-    if problems:
-        errors = [{"field": f, "code": "invalid_immunisation", "detail": d, "basis": CLAUSE} for f, d in problems]
-        raise ProblemError(422, "invalid_immunisation", problems[0][1], field=problems[0][0], errors=errors)
-
     async def create() -> VaccinationOut:
-        record = Vaccination(**body.model_dump())
-        session.add(record)
-        await session.flush()
-        audit.record(session, caller, "create", record)
+        record = await vaccinations.record(session, caller, Vaccination(**body.model_dump()))
         return VaccinationOut.model_validate(record)
 
     async with session.begin():

@@ -163,6 +163,14 @@ def check_materials(
     return problems
 
 
+def key_area_entry_flag(registration_number: str | None, was_in_key_area: bool, in_key_area: bool) -> str | None:
+    """A registered dog moving into the 重点管理区 is checked by hand: large and fierce dogs are not registered there
+    (D-07), and the registration holds the measurements taken when it was filed."""
+    if in_key_area and not was_in_key_area:
+        return f"登记 {registration_number} 迁入重点管理区：请核查是否为大型犬、烈性犬（{CLAUSE}、五）"
+    return None
+
+
 def registration_number(district_code: str, year: int, sequence: int) -> str:
     """The number issued on approval: 衢犬登 + district code + year + six-digit sequence."""
     return f"衢犬登{district_code}{year}{sequence:06d}"

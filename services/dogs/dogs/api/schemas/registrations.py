@@ -1,0 +1,83 @@
+"""Bodies of 三 养犬登记 and the owner's address changes."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from dogs.api.schemas.common import Centimetres, Name, Out, Phone, Strict
+from dogs.rules.registration import Channel, ResidenceProof
+from dogs.rules.vaccination import DogSex
+from qz_common.districts import District
+from qz_common.ids import IdNumber
+
+
+class RegistrationIn(Strict):
+    channel: Channel = Field(description="申请渠道：window 窗口 | zheliban 浙里办")
+    owner_id_number: Annotated[str, Field(min_length=1, max_length=18, description="本市身份证号；非本市须另附居住证")]
+    owner_name: Name = Field(description="养犬人姓名")
+    owner_phone: Phone
+    residence_permit_number: Annotated[str, Field(max_length=40)] | None = Field(
+        None, description="居住证号（非本地户籍）"
+    )
+    residence_proof_type: ResidenceProof | None = Field(
+        None, description="住所证明类别：property_certificate 不动产权证书 | lease_contract 租赁合同"
+    )
+    residence_proof_number: Annotated[str, Field(max_length=60)] | None = Field(None, description="住所证明编号")
+    address: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="养犬地址")
+    district: District = Field(description="养犬地所在区县（市）")
+    key_area: bool = Field(description="饲养住所是否在重点管理区")
+    dog_name: Annotated[str, Field(max_length=40)] | None = Field(None, description="犬名")
+    breed: Annotated[str, Field(max_length=60)] = Field(description="犬种")
+    shoulder_height_cm: Centimetres
+    body_length_cm: Centimetres
+    coat_colour: Annotated[str, Field(min_length=1, max_length=30)] = Field(description="毛色")
+    sex: DogSex = Field(description="性别：male 公 | female 母")
+    vaccination_id: int | None = Field(None, description="免疫记录编号")
+    front_photo_id: str | None = Field(None, description="犬只正面照片编号（先上传 /v1/photos）")
+    side_photo_id: str | None = Field(None, description="犬只侧面照片编号（先上传 /v1/photos）")
+
+
+class RegistrationOut(Out):
+    id: int
+    status: str
+    channel: str
+    owner_id_number: str
+    owner_name: str
+    owner_phone: str
+    residence_permit_number: str | None
+    residence_proof_type: str
+    residence_proof_number: str
+    address: str
+    district: str
+    key_area: bool
+    dog_name: str | None
+    breed: str
+    breed_recognised: bool
+    shoulder_height_cm: Decimal
+    body_length_cm: Decimal
+    coat_colour: str
+    sex: str
+    vaccination_id: int
+    front_photo_id: str
+    side_photo_id: str
+    registration_number: str | None
+    rejection_reasons: list[str] | None
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+
+
+class AddressChangeIn(Strict):
+    owner_id_number: IdNumber = Field(description="养犬人身份证号")
+    address: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="新养犬地址")
+    district: District = Field(description="新地址所在区县（市）")
+    key_area: bool = Field(description="新地址是否在重点管理区")
+    reference: Annotated[str, Field(max_length=100)] | None = Field(None, description="引起变更的事由，如征收协议编号")
+
+
+class AddressChangeOut(BaseModel):
+    owner_id_number: str
+    changed_registration_ids: list[int]
+    flagged: list[str] = Field(description="需人工处理的事项，例如迁入重点管理区的大型犬、烈性犬")

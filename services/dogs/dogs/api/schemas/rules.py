@@ -1,0 +1,44 @@
+"""Bodies of the stateless rule checks: 一 classification and 二 walking hours."""
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from dogs.api.schemas.common import Centimetres, Strict
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
+
+
+class ClassifyIn(Strict):
+    breed: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="犬种（可含别名或“×”表示的混血，如“金毛×拉布拉多”），对照烈性犬名录（一(二)）"
+    )
+    shoulder_height_cm: Centimetres
+    body_length_cm: Centimetres
+    on: dt.date | None = Field(None, description="按哪一天的规定判断（默认今天，北京时间）")
+    parameters: ScenarioParameters = None
+
+
+class ClassifyOut(BaseModel):
+    large: bool
+    fierce: bool
+    recognised: bool
+    cross: bool
+    fierce_lineage: list[str]
+    unrecognised_names: list[str]
+    reasons: list[str]
+    basis: list[str]
+    in_force: bool
+    notice: str | None
+    parameter_version: str
+    scenario: ScenarioEcho = None
+
+
+class WalkingOut(BaseModel):
+    allowed: bool
+    local_time: dt.datetime
+    window: str
+    reason: str
+    basis: list[str]
+    in_force: bool
+    notice: str | None

@@ -1,0 +1,148 @@
+"""三 养犬登记: submitted → approved (registration number issued) | rejected with reasons; the owner's moves."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dogs.casework.common import audit, cited, classify_on
+from dogs.models import Photo, Registration, Vaccination
+from dogs.rules.registration import (
+    PhotoOnFile,
+    RegistrationMaterials,
+    ResidenceProof,
+    VaccinationOnFile,
+    check_materials,
+    key_area_entry_flag,
+    registration_number,
+)
+from qz_common.clock import today
+from qz_common.db import get_or_404, utcnow
+from qz_common.districts import DISTRICT_CODES
+from qz_common.errors import ProblemError
+from qz_common.identity import Caller, ensure_district
+
+
+async def registration(
+    session: AsyncSession, caller: Caller, registration_id: int, *, lock: bool = False
+) -> Registration:
+    """The registration the path names, if the caller's district holds it (404, else 403)."""
+    record = await get_or_404(session, Registration, registration_id, "养犬登记", field="registration_id", lock=lock)
+    ensure_district(caller, record.district)
+    return record
+
+
+async def _vaccination_on_file(
+    session: AsyncSession, caller: Caller, vaccination_id: int | None
+) -> VaccinationOnFile | None:
+    record = await cited(session, caller, Vaccination, vaccination_id, field="vaccination_id", label="免疫记录")
+    if record is None:
+        return None
+    return VaccinationOnFile(record.owner_id_number, record.vaccine_name, record.vaccinated_on, record.next_due_on)
+
+
+async def _photo_on_file(session: AsyncSession, photo_id: str | None) -> PhotoOnFile | None:
+    record = await session.get(Photo, photo_id) if photo_id else None
+    return PhotoOnFile(record.content_type, record.size_bytes) if record else None
+
+
+async def submit(
+    session: AsyncSession, caller: Caller, application: Registration, max_photo_bytes: int
+) -> Registration:
+    """Store ``application`` (new, as filed) if every material of 三 is in order today, else name each failing one.
+
+    Until checked, the materials of a filed application may be missing (None), whatever the columns say.
+    """
+    ensure_district(caller, application.district)
+    day, proof = today(), application.residence_proof_type
+    dog = classify_on(day, application.breed, application.shoulder_height_cm, application.body_length_cm)
+    materials = RegistrationMaterials(
+        applied_on=day,
+        key_area=application.key_area,
+        owner_id_number=application.owner_id_number,
+        residence_permit_number=application.residence_permit_number,
+        residence_proof_type=ResidenceProof(proof) if proof else None,
+        residence_proof_number=application.residence_proof_number,
+        vaccination=await _vaccination_on_file(session, caller, application.vaccination_id),
+        breed=application.breed,
+        front_photo=await _photo_on_file(session, application.front_photo_id),
+        side_photo=await _photo_on_file(session, application.side_photo_id),
+    )
+    problems = check_materials(materials, dog, max_photo_bytes)
+    if problems:
+        raise ProblemError(
+            422,
+            "registration_materials_invalid",
+            "登记材料不齐全或不符合要求：" + "；".join(p.detail for p in problems),
+            field=problems[0].field,
+            errors=[vars(p) for p in problems],
+        )
+    application.breed_recognised = dog.recognised
+    application.owner_id_number = application.owner_id_number.strip().upper()
+    session.add(application)
+    await session.flush()
+    audit.record(session, caller, "submit", application)
+    return application
+
+
+async def _decide(
+    session: AsyncSession, caller: Caller, registration_id: int, status: str, reasons: list[str] | None
+) -> Registration:
+    record = await registration(session, caller, registration_id, lock=True)
+    if record.status != "submitted":
+        raise ProblemError(409, "registration_already_decided", f"该申请已处理（{record.status}），不能重复审核")
+    async with audit.change(session, caller, status, record):
+        record.status = status
+        record.rejection_reasons = reasons
+        record.decided_at = utcnow()
+        record.decided_by = caller.client_id
+        if status == "approved":
+            # The record's id is the sequence: unique without a counter to lock.
+            record.registration_number = registration_number(
+                DISTRICT_CODES.get(record.district, "330800"), record.decided_at.year, record.id
+            )
+    return record
+
+
+async def approve(session: AsyncSession, caller: Caller, registration_id: int) -> Registration:
+    """综合行政执法部门……予以处理: the application is registered and its number issued."""
+    return await _decide(session, caller, registration_id, "approved", None)
+
+
+async def reject(session: AsyncSession, caller: Caller, registration_id: int, reasons: list[str]) -> Registration:
+    """The application is refused, with the reasons the owner is told."""
+    return await _decide(session, caller, registration_id, "rejected", reasons)
+
+
+@dataclass(frozen=True)
+class AddressChange:
+    moved: list[Registration]
+    flagged: list[str]
+
+
+async def change_address(
+    session: AsyncSession, caller: Caller, owner_id_number: str, address: str, district: str, key_area: bool
+) -> AddressChange:
+    """Move every approved registration of the owner to the new address (one already there is left alone)."""
+    ensure_district(caller, district)
+    records = (
+        await session.scalars(
+            select(Registration)
+            .where(Registration.owner_id_number == owner_id_number, Registration.status == "approved")
+            .order_by(Registration.id)
+            .with_for_update()
+        )
+    ).all()
+    # District first, before anything changes: every registration of the owner must be the caller's to move.
+    for record in records:
+        ensure_district(caller, record.district, field="owner_id_number")
+    moved, flagged = [], []
+    for record in records:
+        if (record.address, record.district, record.key_area) == (address, district, key_area):
+            continue
+        if flag := key_area_entry_flag(record.registration_number, record.key_area, key_area):
+            flagged.append(flag)
+        async with audit.change(session, caller, "address_change", record):
+            record.address, record.district, record.key_area = address, district, key_area
+        moved.append(record)
+    return AddressChange(moved, flagged)

@@ -1,0 +1,23 @@
+"""六 免疫点 records: what the 免疫接种点 collected about one vaccination."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dogs.casework.common import audit, refuse_future
+from dogs.models import Vaccination
+from dogs.rules.vaccination import CLAUSE, immunisation_problems
+from qz_common.errors import ProblemError
+from qz_common.identity import Caller, ensure_district
+
+
+async def record(session: AsyncSession, caller: Caller, vaccination: Vaccination) -> Vaccination:
+    """Store ``vaccination`` (new, as the 免疫点 filed it) once its dates can be right."""
+    ensure_district(caller, vaccination.district)
+    refuse_future(vaccinated_on=vaccination.vaccinated_on)
+    problems = immunisation_problems(vaccination.vaccinated_on, vaccination.next_due_on)
+    if problems:
+        errors = [{"field": f, "code": "invalid_immunisation", "detail": d, "basis": CLAUSE} for f, d in problems]
+        raise ProblemError(422, "invalid_immunisation", problems[0][1], field=problems[0][0], errors=errors)
+    session.add(vaccination)
+    await session.flush()
+    audit.record(session, caller, "create", vaccination)
+    return vaccination
