@@ -12,7 +12,7 @@ from science_testdata import ENTERPRISE, eligibility_body, enterprise, institute
 
 from qz_common import clock
 from science.api.rules import to_application
-from science.api.schemas import InstituteEligibilityIn
+from science.api.schemas.rules import InstituteEligibilityIn
 from science.parameters import institute_params
 from science.rules.institute_conditions import check_site_and_equipment, counted_equipment_value
 from science.rules.institute_management import (

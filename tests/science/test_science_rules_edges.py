@@ -10,7 +10,7 @@ from typing import Any
 from science_testdata import eligibility_body
 
 from science.api.rules import to_application
-from science.api.schemas import InstituteEligibilityIn
+from science.api.schemas.rules import InstituteEligibilityIn
 from science.parameters import institute_params, policy_params, voucher_params
 from science.rules.basis import IN_FORCE_FROM
 from science.rules.credit import CreditKind, CreditRecord, active_bans

@@ -1,7 +1,7 @@
 """Stateless calculators: 43号 一 eligibility and 三(七) naming, 44号 三 subsidy, 衢政发〔2023〕1号 items 7–16."""
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import partial
 
 from fastapi import APIRouter
@@ -11,10 +11,9 @@ from qz_common.errors import ProblemError
 from qz_common.identity import Reader
 from qz_common.params import RuleNotInForce
 from qz_common.scenario import scenario_computation
-from science.api.common import params_on, policy_in_force_on
-from science.api.schemas import (
+from science.api.schemas.common import ConditionOut
+from science.api.schemas.rules import (
     AwardOut,
-    ConditionOut,
     EligibilityCheckIn,
     EligibilityOut,
     IncubatorIn,
@@ -35,16 +34,11 @@ from science.api.schemas import (
     TechTransferIn,
     TechTransferOut,
 )
-from science.parameters import institute_params, policy_params, voucher_params
+from science.casework.common import params_on, policy_in_force_on
+from science.casework.institutes import evaluate_application
+from science.parameters import policy_params, voucher_params
 from science.rules import policies_2023 as pol
-from science.rules.institute_conditions import (
-    EligibilityResult,
-    Incident,
-    InstituteApplication,
-    IpRight,
-    Relaxation,
-    evaluate,
-)
+from science.rules.institute_conditions import EligibilityResult, Incident, InstituteApplication, IpRight, Relaxation
 from science.rules.institute_management import NAME_BASIS, NameError_, institute_name
 from science.rules.params import PolicyParams
 from science.rules.voucher_subsidy import ServiceRequest, subsidy
@@ -104,15 +98,6 @@ def to_application(body: InstituteEligibilityIn, prefix: str = "") -> InstituteA
         knowledge_intensive=body.knowledge_intensive,
         relaxation=Relaxation(body.relaxation.min_site_m2, body.relaxation.min_equipment) if body.relaxation else None,
     )
-
-
-def evaluate_application(
-    application: InstituteApplication, field: str = "applied_on", overrides: Mapping[str, str] | None = None
-) -> EligibilityResult:
-    with scenario_computation(overrides):
-        return evaluate(
-            application, params_on(partial(institute_params, overrides=overrides), application.applied_on, field)
-        )
 
 
 def eligibility_out(result: EligibilityResult, scenario: dict[str, str] | None = None) -> EligibilityOut:

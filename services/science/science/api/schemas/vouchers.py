@@ -1,0 +1,176 @@
+"""Bodies of api/vouchers.py: 44号 carriers, pools, claims, expiry and redemptions."""
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from qz_common.districts import District
+from qz_common.ids import USCC
+from qz_common.money import Yuan
+from science.api.schemas.common import Money, Name, Out, PastDate, PositiveMoney, RecordId, Strict, Text
+from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel
+from science.rules.voucher_subsidy import AuditPurpose, ServiceType
+
+
+class CarrierIn(Strict):
+    name: Name = Field(description="创新载体名称")
+    uscc: USCC = Field(description="统一社会信用代码")
+    kind: Annotated[str, Field(min_length=1, max_length=40, description="科研院所、高等学校、科技创新服务平台等")]
+    in_quzhou: bool = Field(description="是否在衢州市注册")
+    channel: CarrierChannel = Field(
+        description="入驻渠道：本地注册、四省边际共享专区、浙江省科技大脑、浙江省仪器共享平台"
+    )
+    district: District = Field(description="所在区县（市）")
+    related_holders: list[Annotated[str, Field(min_length=15, max_length=18)]] = Field(
+        default_factory=list, description="与本载体存在隶属、共建关系的企业（统一社会信用代码）或创业者（身份证号）"
+    )
+
+
+class CarrierPatch(Strict):
+    status: Literal["active", "suspended"] | None = Field(None, description="状态：active 正常 | suspended 暂停服务")
+    related_holders: list[Annotated[str, Field(min_length=15, max_length=18)]] | None = Field(
+        None, description="与本载体存在隶属、共建关系的企业或创业者（替换原名单）"
+    )
+
+
+class CarrierOut(Out):
+    id: int
+    name: str
+    uscc: str
+    kind: str
+    in_quzhou: bool
+    channel: str
+    district: str
+    status: str
+    related_holders: list[str]
+    created_at: dt.datetime
+
+
+class PoolIn(Strict):
+    name: Name = Field(description="创新券资金池名称")
+    district: District = Field("市本级", description="资金所属区县（市）或市本级")
+    total: PositiveMoney
+    opens_on: dt.date = Field(description="开放申领之日")
+    closes_on: dt.date = Field(description="截止申领之日")
+
+    @model_validator(mode="after")
+    def _window(self) -> "PoolIn":
+        if self.closes_on < self.opens_on:
+            raise ValueError("closes_on 不得早于 opens_on")
+        return self
+
+
+class PoolOut(Out):
+    id: int
+    name: str
+    district: str
+    total: Yuan
+    available: Yuan
+    opens_on: dt.date
+    closes_on: dt.date
+    created_at: dt.datetime
+
+
+class MyClaimIn(Strict):
+    """A 创业者's own claim through 浙里办: the holder is the authenticated citizen."""
+
+    pool_id: RecordId = Field(description="创新券资金池编号")
+    holder_name: Name = Field(description="申领人姓名")
+    amount: PositiveMoney
+    claimed_on: PastDate | None = Field(None, description="申领日期（默认今天，北京时间）")
+    has_innovation_need: bool = Field(True, description="是否有科技创新服务需求")
+    competition_winner: bool = Field(False, description="在创新创业大赛取得名次")
+    incubated: bool = Field(False, description="孵化器、众创空间在孵")
+
+
+class ClaimIn(Strict):
+    pool_id: RecordId = Field(description="创新券资金池编号")
+    holder_kind: ApplicantKind = Field(description="申领人类别：企业、创业者")
+    holder_id: Annotated[str, Field(min_length=15, max_length=18, description="企业统一社会信用代码或创业者身份证号")]
+    holder_name: Name = Field(description="申领人名称（姓名）")
+    amount: PositiveMoney
+    claimed_on: PastDate | None = Field(None, description="申领日期（默认今天，北京时间）")
+    has_innovation_need: bool = Field(True, description="是否有科技创新服务需求")
+    competition_winner: bool = Field(False, description="创业者：在创新创业大赛取得名次")
+    incubated: bool = Field(False, description="创业者：孵化器、众创空间在孵")
+
+
+class VoucherOut(Out):
+    id: int
+    pool_id: int
+    district: str
+    holder_kind: str
+    holder_id: str
+    holder_name: str
+    face_value: Yuan
+    remaining: Yuan
+    returned: Yuan
+    issued_on: dt.date
+    last_valid_on: dt.date
+    status: str
+    priority_grounds: list[str]
+    created_at: dt.datetime
+
+
+class ExpireIn(Strict):
+    as_of: PastDate = Field(description="收回截至哪一天（不得晚于今天）")
+
+
+class ExpireOut(Out):
+    expired_voucher_ids: list[int]
+    returned: Yuan
+    basis: str
+
+
+class RedemptionIn(Strict):
+    voucher_id: RecordId = Field(description="创新券编号")
+    carrier_id: RecordId = Field(description="提供服务的创新载体编号")
+    service_type: ServiceType = Field(description="服务类型（44号 三）")
+    fee: PositiveMoney
+    paid_amount: Money
+    via_shared_platform: bool = Field(False, description="检验检测是否通过共享平台取得")
+    statutory_testing: bool = Field(False, description="是否为强制检测、法定检测（不予支持）")
+    audit_purpose: AuditPurpose | None = Field(None, description="专项审计的用途")
+    contract_number: Annotated[str, Field(min_length=1, max_length=120)] = Field(description="技术合同编号")
+    contract_sealed_by_both: bool = Field(description="技术合同是否盖有双方公章（44号 四(四)）")
+    bank_receipt: bool = Field(description="是否有银行付款凭证")
+    invoice_number: Annotated[str, Field(min_length=1, max_length=120)] = Field(
+        description="发票号码（同一发票只能享受1次补助）"
+    )
+    service_evidence: bool = Field(description="是否有服务结果凭证（如查新报告、检验检测报告）")
+    used_on: PastDate = Field(description="使用创新券（服务发生）日期")
+    submitted_on: PastDate | None = Field(None, description="提交兑付申请日期（默认今天）")
+    funded_by_other_programme: bool = Field(False, description="该服务是否已获其他财政资金支持")
+
+
+class RedemptionOut(Out):
+    id: int
+    voucher_id: int
+    carrier_id: int
+    holder_id: str
+    service_type: str
+    fee: Yuan
+    paid_amount: Yuan
+    via_shared_platform: bool
+    contract_number: str
+    invoice_number: str
+    used_on: dt.date
+    submitted_on: dt.date
+    entitlement: Yuan
+    amount: Yuan
+    lines: list[dict[str, Any]]
+    basis: list[str]
+    status: str
+    payment_due: dt.date
+    decision_reasons: list[str] | None
+    paid_on: dt.date | None
+    created_at: dt.datetime
+
+
+class ReasonsIn(Strict):
+    reasons: Annotated[list[Text], Field(min_length=1)] = Field(description="不予兑付的理由（逐条）")
+
+
+class PayIn(Strict):
+    paid_on: PastDate = Field(description="拨付之日")

@@ -1,0 +1,81 @@
+"""科研诚信记录 (44号 五(二)): fraud stops or recovers funds and bars science funding for 3 years."""
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qz_common.db import get_or_404
+from qz_common.errors import ProblemError
+from qz_common.identity import Caller
+from science.casework.common import audit, params_on
+from science.casework.redemptions import release
+from science.models import Carrier, CreditRecordRow, Redemption
+from science.parameters import institute_params, voucher_params
+from science.rules.credit import CREDIT_BASIS, CreditKind, CreditRecord, CreditSubject
+
+
+def _ban_years(kind: CreditKind, decided_on: dt.date) -> int:
+    """44号 五(二) 3年内 for voucher fraud; 43号 三(六) 三年内 for an institute's false materials."""
+    if kind is CreditKind.VOUCHER_FRAUD:
+        return params_on(voucher_params, decided_on, "decided_on").fraud_ban_years
+    return params_on(institute_params, decided_on, "decided_on").false_materials_ban_years
+
+
+async def _carrier_of(session: AsyncSession, uscc: str, kind: CreditKind) -> Carrier:
+    carrier = await session.scalar(select(Carrier).where(Carrier.uscc == uscc))
+    if carrier is None:
+        raise ProblemError(422, "carrier_not_registered", "该统一社会信用代码不是已注册的创新载体", field="subject_id")
+    if kind is not CreditKind.VOUCHER_FRAUD:
+        detail = "创新载体只适用创新券骗取财政资金记录（44号 五(二)）"
+        raise ProblemError(422, "kind_not_for_carrier", detail, field="kind")
+    return carrier
+
+
+async def _claw_back(
+    session: AsyncSession, caller: Caller, redemption_id: int, subject_id: str, carrier: Carrier | None, reason: str
+) -> None:
+    """五(二) 停拨或追回财政资金: the redemption the fraud concerns is stopped (its reservation given back) or, once
+    paid, marked for recovery."""
+    redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请", lock=True, field="redemption_id")
+    concerned = redemption.carrier_id == carrier.id if carrier else redemption.holder_id == subject_id
+    if not concerned:
+        raise ProblemError(422, "subject_mismatch", "兑付申请不属于该主体", field="redemption_id")
+    if redemption.status not in ("submitted", "approved", "paid"):
+        return
+    async with audit.change(session, caller, "claw_back", redemption):
+        was_paid = redemption.status == "paid"
+        redemption.status = "clawed_back"
+        redemption.decision_reasons = [("追回已拨付财政资金" if was_paid else "停拨") + f"：{reason}"]
+        if not was_paid:
+            await release(session, caller, redemption)
+
+
+async def record(
+    session: AsyncSession,
+    caller: Caller,
+    subject_id: str,
+    subject_kind: CreditSubject,
+    kind: CreditKind,
+    decided_on: dt.date,
+    reason: str,
+    redemption_id: int | None,
+) -> CreditRecordRow:
+    """列入科研诚信记录, with the redemption it concerns stopped or clawed back."""
+    ban = CreditRecord(kind, decided_on, _ban_years(kind, decided_on))
+    carrier = await _carrier_of(session, subject_id, kind) if subject_kind is CreditSubject.CARRIER else None
+    if redemption_id is not None:
+        await _claw_back(session, caller, redemption_id, subject_id, carrier, reason)
+    row = CreditRecordRow(
+        subject_id=subject_id,
+        kind=kind.value,
+        decided_on=ban.decided_on,
+        ban_until=ban.ban_until,
+        reason=reason,
+        basis=CREDIT_BASIS[kind],
+        redemption_id=redemption_id,
+    )
+    session.add(row)
+    await session.flush()
+    audit.record(session, caller, "credit_record", row)
+    return row

@@ -1,0 +1,120 @@
+"""Enterprises by 统一社会信用代码, their qualifications and the 44号 二(四) “四色” quarterly updates."""
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qz_common.clock import today
+from qz_common.errors import ProblemError
+from qz_common.identity import Caller, ensure_district
+from science.casework.common import MANAGED_STATUSES, audit, enterprise_or_404, problems_422
+from science.models import Enterprise, FourColourUpdate, Institute, InstituteEvent
+from science.parameters import voucher_params
+from science.rules.institute_management import ReviewTrigger, hitech_loss_review
+from science.rules.voucher_lifecycle import (
+    FOUR_COLOUR_BASIS,
+    four_colour_due_on,
+    four_colour_update_problems,
+    quarter_starts_on,
+)
+
+# A qualification sent as null is left as it stands, except the 高新 validity: null there says the enterprise no
+# longer holds the certificate.
+CLEARABLE = frozenset({"hitech_valid_until"})
+
+
+async def register(session: AsyncSession, caller: Caller, enterprise: Enterprise) -> Enterprise:
+    ensure_district(caller, enterprise.district)
+    if await session.scalar(select(Enterprise.id).where(Enterprise.uscc == enterprise.uscc)) is not None:
+        raise ProblemError(409, "enterprise_exists", "该统一社会信用代码的企业已登记", field="uscc")
+    session.add(enterprise)
+    await session.flush()
+    audit.record(session, caller, "register", enterprise)
+    return enterprise
+
+
+async def readable(session: AsyncSession, caller: Caller, uscc: str) -> Enterprise:
+    enterprise = await enterprise_or_404(session, uscc)
+    ensure_district(caller, enterprise.district)
+    return enterprise
+
+
+async def update(session: AsyncSession, caller: Caller, uscc: str, changes: Mapping[str, Any]) -> Enterprise:
+    """Correct the enterprise record; a 高新 validity that has ended by today opens a review of each of its
+    recognised institutes (43号 三(六)2)."""
+    enterprise = await enterprise_or_404(session, uscc, lock=True)
+    ensure_district(caller, enterprise.district)
+    hitech_before = enterprise.hitech_valid_until
+    async with audit.change(session, caller, "update", enterprise):
+        for key, value in changes.items():
+            if value is not None or key in CLEARABLE:
+                setattr(enterprise, key, value)
+    trigger = hitech_loss_review(hitech_before, enterprise.hitech_valid_until, today())
+    if trigger is not None:
+        await _open_reviews(session, caller, enterprise.uscc, trigger)
+    return enterprise
+
+
+async def _open_reviews(session: AsyncSession, caller: Caller, uscc: str, trigger: ReviewTrigger) -> None:
+    """43号 三(六)2: every recognised institute of the enterprise gets a dated review event."""
+    institutes = await session.scalars(
+        select(Institute).where(Institute.enterprise_uscc == uscc, Institute.status.in_(MANAGED_STATUSES))
+    )
+    for institute in institutes:
+        event = InstituteEvent(
+            institute_id=institute.id,
+            kind="hitech_lost_review",
+            occurred_on=trigger.occurred_on,
+            detail=trigger.detail,
+            basis=trigger.basis,
+        )
+        session.add(event)
+        await session.flush()
+        audit.record(session, caller, "review_opened", event)
+
+
+async def record_four_colour_update(
+    session: AsyncSession, caller: Caller, uscc: str, year: int, quarter: int, listed: bool, updated_on: dt.date
+) -> FourColourUpdate:
+    """44号 二(四) 每季度更新一次，由属地科技管理部门在季末25日前进行更新: one entry per enterprise and quarter."""
+    problems = four_colour_update_problems(year, quarter, updated_on)
+    if problems:
+        fields = {"not_in_force": "year", "update_before_quarter": "updated_on"}
+        raise problems_422(problems, "four_colour_update_refused", "培育库更新不予受理", fields)
+    due_on = four_colour_due_on(year, quarter, voucher_params(quarter_starts_on(year, quarter)))
+    label = f"{year}Q{quarter}"
+    enterprise = await enterprise_or_404(session, uscc, lock=True)
+    ensure_district(caller, enterprise.district)
+    recorded = (
+        await session.scalars(select(FourColourUpdate.quarter).where(FourColourUpdate.enterprise_uscc == uscc))
+    ).all()
+    if label in recorded:
+        raise ProblemError(409, "quarter_recorded", f"{label} 已更新", field="quarter")
+    entry = FourColourUpdate(
+        enterprise_uscc=uscc,
+        quarter=label,
+        listed=listed,
+        updated_on=updated_on,
+        due_on=due_on,
+        on_time=updated_on <= due_on,
+        basis=FOUR_COLOUR_BASIS,
+    )
+    session.add(entry)
+    # The list as it stands is the latest quarter's: a late entry for an earlier quarter changes only history.
+    if all(label > other for other in recorded) and enterprise.on_four_colour_list != listed:
+        async with audit.change(session, caller, "four_colour", enterprise):
+            enterprise.on_four_colour_list = listed
+    await session.flush()
+    audit.record(session, caller, "four_colour_update", entry)
+    return entry
+
+
+async def four_colour_updates(session: AsyncSession, caller: Caller, uscc: str) -> list[FourColourUpdate]:
+    await readable(session, caller, uscc)
+    rows = await session.scalars(
+        select(FourColourUpdate).where(FourColourUpdate.enterprise_uscc == uscc).order_by(FourColourUpdate.quarter)
+    )
+    return list(rows)

@@ -1,0 +1,223 @@
+"""科技创新券 (44号 四(二)): pools issued 定额发放、先到先得, claims under the 6万 annual cap, expiry.
+
+Locking order, the same on every path so that no two transactions wait on each other in a cycle:
+voucher pool → annual quota → voucher. A claim locks its pool row (SELECT … FOR UPDATE) and then the holder's
+annual-quota row, so neither the pool nor the 6万 cap can be overdrawn by simultaneous claims; the pool's expired
+vouchers are collected last.
+"""
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qz_common.db import get_or_404
+from qz_common.errors import ProblemError
+from qz_common.identity import Caller, ensure_district
+from science.casework.common import audit, credit_records_of, problems_422
+from science.models import AnnualQuota, Enterprise, Voucher, VoucherPool
+from science.parameters import voucher_params
+from science.rules.basis import vouchers as cite
+from science.rules.params import VoucherParams
+from science.rules.voucher_lifecycle import (
+    ApplicantKind,
+    ApplicantProfile,
+    ClaimContext,
+    claim_problems,
+    in_force_problems,
+    priority_grounds,
+    voucher_last_valid_day,
+)
+
+CLAIM_FIELDS = {
+    "amount_not_positive": "amount",
+    "pool_exhausted": "amount",
+    "annual_cap_exceeded": "amount",
+    "pool_closed": "claimed_on",
+    "not_in_force": "claimed_on",
+    "no_innovation_need": "has_innovation_need",
+    "credit_ban": "holder_id",
+}
+
+
+def voucher_params_on(day: dt.date, field: str) -> VoucherParams:
+    """The 44号 figures on ``day``, or 422 naming ``field`` before the 办法 took effect (六)."""
+    problems = in_force_problems(day)
+    if problems:
+        raise problems_422(problems, "not_in_force", "创新券办法尚未施行", {"not_in_force": field})
+    return voucher_params(day)
+
+
+async def open_pool(session: AsyncSession, caller: Caller, pool: VoucherPool) -> VoucherPool:
+    """Publish a fixed issue of vouchers: all of it available until claimed."""
+    ensure_district(caller, pool.district)
+    voucher_params_on(pool.opens_on, "opens_on")
+    pool.available = pool.total
+    session.add(pool)
+    await session.flush()
+    audit.record(session, caller, "create", pool)
+    return pool
+
+
+async def readable_pool(session: AsyncSession, caller: Caller, pool_id: int) -> VoucherPool:
+    pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", field=None)
+    ensure_district(caller, pool.district)
+    return pool
+
+
+async def readable_voucher(session: AsyncSession, caller: Caller, voucher_id: int) -> Voucher:
+    voucher = await get_or_404(session, Voucher, voucher_id, "创新券", field="voucher_id")
+    ensure_district(caller, voucher.district)
+    return voucher
+
+
+async def _expire_pool_vouchers(
+    session: AsyncSession, caller: Caller, pool: VoucherPool, as_of: dt.date
+) -> tuple[list[int], Decimal]:
+    """四(二) 逾期系统自动收回: vouchers past their last valid day return their unused value to the pool.
+
+    The pool row must already be locked by the caller (pool → voucher order).
+    """
+    stale = (
+        await session.scalars(
+            select(Voucher)
+            .where(Voucher.pool_id == pool.id, Voucher.status == "active", Voucher.last_valid_on < as_of)
+            .order_by(Voucher.id)
+            .with_for_update()
+        )
+    ).all()
+    returned = Decimal("0.00")
+    for voucher in stale:
+        async with audit.change(session, caller, "expire", voucher):
+            voucher.returned = voucher.remaining
+            returned += voucher.remaining
+            voucher.remaining = Decimal("0.00")
+            voucher.status = "expired"
+    if returned:
+        async with audit.change(session, caller, "return_expired", pool):
+            pool.available += returned
+    return [v.id for v in stale], returned
+
+
+@dataclass(frozen=True)
+class Expiry:
+    expired_voucher_ids: list[int]
+    returned: Decimal
+    basis: str
+
+
+async def expire(session: AsyncSession, caller: Caller, as_of: dt.date) -> Expiry:
+    """Collect every voucher past its last valid day in the pools this caller manages: a district-bound caller
+    never locks or touches another district's."""
+    stale = select(Voucher.pool_id).where(Voucher.status == "active", Voucher.last_valid_on < as_of)
+    if caller.district is not None:
+        stale = stale.where(Voucher.district == caller.district)
+    pool_ids = (await session.scalars(stale.distinct().order_by(Voucher.pool_id))).all()
+    expired: list[int] = []
+    total = Decimal("0.00")
+    for pool_id in pool_ids:
+        pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", lock=True, field=None)
+        ids, returned = await _expire_pool_vouchers(session, caller, pool, as_of)
+        expired += ids
+        total += returned
+    return Expiry(expired, total, cite("四(二)"))
+
+
+async def _quota_row(session: AsyncSession, holder_id: str, year: int) -> AnnualQuota:
+    """The holder's quota row for the year, locked (created on first claim; a racing insert falls back to the lock)."""
+    stmt = select(AnnualQuota).where(AnnualQuota.holder_id == holder_id, AnnualQuota.year == year).with_for_update()
+    quota = await session.scalar(stmt)
+    if quota is None:
+        try:
+            async with session.begin_nested():
+                session.add(AnnualQuota(holder_id=holder_id, year=year, claimed=Decimal("0.00")))
+        except IntegrityError:
+            pass
+        quota = await session.scalar(stmt.execution_options(populate_existing=True))
+    assert quota is not None
+    return quota
+
+
+async def _profile(session: AsyncSession, stated: ApplicantProfile, holder_id: str) -> ApplicantProfile:
+    """Who claims: an entrepreneur as stated; an enterprise as registered (四(一)), its record's qualifications
+    added to what the claim states."""
+    if stated.kind is ApplicantKind.ENTREPRENEUR:
+        return stated
+    enterprise = await session.scalar(select(Enterprise).where(Enterprise.uscc == holder_id))
+    if enterprise is None:
+        raise ProblemError(422, "enterprise_not_registered", "企业须先凭营业执照注册（44号 四(一)）", field="holder_id")
+    return dataclasses.replace(
+        stated,
+        competition_winner=enterprise.competition_winner or stated.competition_winner,
+        incubated=enterprise.incubated or stated.incubated,
+        provincial_tech_sme=enterprise.provincial_tech_sme,
+        national_tech_sme=enterprise.national_tech_sme,
+        hitech_valid_until=enterprise.hitech_valid_until,
+        on_four_colour_list=enterprise.on_four_colour_list,
+    )
+
+
+async def claim(
+    session: AsyncSession,
+    caller: Caller,
+    pool_id: int,
+    holder_id: str,
+    holder_name: str,
+    amount: Decimal,
+    claimed_on: dt.date,
+    stated: ApplicantProfile,
+) -> Voucher:
+    """四(二) 定额发放、先到先得: lock the pool, lock the holder's year, collect the pool's expired vouchers, check,
+    issue. A citizen claims from any district's pool; a district-bound office issues only its own."""
+    params = voucher_params_on(claimed_on, "claimed_on")
+    pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", lock=True, field="pool_id")
+    if not caller.is_citizen:
+        ensure_district(caller, pool.district)
+    profile = await _profile(session, stated, holder_id)
+    # The holder's year is opened only for a claim dated inside the pool's window: a claim dated in a year the
+    # pool does not cover is refused (pool_closed) without leaving a quota row for that year behind.
+    in_window = pool.opens_on <= claimed_on <= pool.closes_on
+    quota = await _quota_row(session, holder_id, claimed_on.year) if in_window else None
+    await _expire_pool_vouchers(session, caller, pool, claimed_on)
+    problems = claim_problems(
+        ClaimContext(
+            claimed_on=claimed_on,
+            amount=amount,
+            pool_available=pool.available,
+            pool_opens_on=pool.opens_on,
+            pool_closes_on=pool.closes_on,
+            claimed_this_year=quota.claimed if quota else Decimal("0.00"),
+            profile=profile,
+            credit_records=await credit_records_of(session, holder_id),
+        ),
+        params,
+    )
+    if problems:
+        raise problems_422(problems, "claim_refused", "申领未通过", CLAIM_FIELDS)
+    assert quota is not None  # in the window, or claim_problems refused it (pool_closed)
+    async with audit.change(session, caller, "claim", pool):
+        pool.available -= amount
+    async with audit.change(session, caller, "claim", quota):
+        quota.claimed += amount
+    voucher = Voucher(
+        pool_id=pool.id,
+        district=pool.district,
+        holder_kind=profile.kind.value,
+        holder_id=holder_id,
+        holder_name=holder_name,
+        face_value=amount,
+        remaining=amount,
+        returned=Decimal("0.00"),
+        issued_on=claimed_on,
+        last_valid_on=voucher_last_valid_day(claimed_on, params),
+        status="active",
+        priority_grounds=[g.value for g in priority_grounds(profile, claimed_on)],
+    )
+    session.add(voucher)
+    await session.flush()
+    audit.record(session, caller, "issue", voucher)
+    return voucher
