@@ -608,7 +608,7 @@ def pharmacy_evaluation(**changes: object) -> tables.PharmacyEvaluation:
         licences=[tables.Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
         sheets=[tables.PharmacySheet(management_quality=Decimal("2"))],
     )
-    return blank.model_copy(update=changes)
+    return dataclasses.replace(blank, **changes)
 
 
 def pharmacy_items(book: ParameterSet = EVALUATION, **sheet: object) -> dict[int, Decimal]:
@@ -729,7 +729,7 @@ def medical_items(
         licences=[tables.Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
         sheets=[tables.MedicalSheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
     )
-    return {i.no: i.score for i in tables.score_medical(base.model_copy(update=evaluation or {}), book).items}
+    return {i.no: i.score for i in tables.score_medical(dataclasses.replace(base, **(evaluation or {})), book).items}
 
 
 def test_table_1_items_are_numbered_1_to_15() -> None:

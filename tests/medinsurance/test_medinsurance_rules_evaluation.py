@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from medinsurance.api.schemas import calculations as form
 from medinsurance.parameters import params
 from medinsurance.rules.evaluation import (
     Disclosure,
@@ -178,7 +179,7 @@ def test_inventory_deductions_and_floor():
     worst = Inventory(computerised=False, same_computer=False, mismatched_varieties=5, missing_binding_months=3)
     assert items(score_medical(med([med_sheet(inventory=worst)]), P))[10] == 0
     with pytest.raises(ValidationError):
-        Inventory(mismatched_varieties=6)
+        form.Inventory(mismatched_varieties=6)
 
 
 def test_ledger_readings():
@@ -213,11 +214,11 @@ def test_penalties_three_year_window_from_acceptance():
 
 def test_subjective_range_enforced():
     with pytest.raises(ValidationError):
-        med_sheet(management_quality=Decimal("2.5"))
+        form.MedicalSheet(management_quality=Decimal("2.5"))
     with pytest.raises(ValidationError):
-        med_sheet(management_quality=Decimal("0"))
+        form.MedicalSheet(management_quality=Decimal("0"))
     with pytest.raises(ValidationError):
-        Premises(comfort=Decimal("3"))
+        form.Premises(comfort=Decimal("3"))
 
 
 def test_evaluators_averaged_and_85_inclusive():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from qz_common.params import ParameterBook, ParameterSet
+from qz_common.scenario import in_scenario
 
 PARAMS_DIR = Path(__file__).parent / "params"
 BOOKS = ("admission", "refusal", "process", "evaluation", "sanctions", "conduct", "agreement", "performance")
@@ -48,3 +50,9 @@ def resolve(name: str, day: dt.date) -> InForce:
             f"衢医保发〔2023〕8号 六(四)：本办法自2023年2月18日起施行，{day.isoformat()} 尚未施行",
         )
     return InForce(b.at(day), True, None)
+
+
+def in_force(name: str, day: dt.date, overrides: Mapping[str, str] | None = None) -> InForce:
+    """The book's version for ``day``, with a calculator's what-if overrides (qz_common.scenario) if any."""
+    force = resolve(name, day)
+    return replace(force, params=in_scenario(force.params, overrides)) if overrides else force

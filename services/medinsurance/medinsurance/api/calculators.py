@@ -3,39 +3,36 @@
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, Field
 
-from medinsurance.api.common import in_force
-from medinsurance.api.schemas import Strict
+from medinsurance.api.schemas.calculators import (
+    DayOut,
+    DeadlineIn,
+    DeadlineOut,
+    DispensingIn,
+    DispensingOut,
+    Duty,
+    GradeChangeIn,
+    GradeChangeOut,
+    NonRenewalIn,
+    NonRenewalOut,
+    PasswordIn,
+    PasswordOut,
+    PriceIn,
+    PriceOut,
+)
+from medinsurance.api.schemas.common import Day
+from medinsurance.parameters import in_force
 from medinsurance.rules import agreements, conduct
-from medinsurance.rules.basis import Day, basis
+from medinsurance.rules.basis import basis
 from medinsurance.rules.workdays import WorkdayResult, day_kind
 from qz_common.identity import Reader
-from qz_common.money import Yuan
 from qz_common.params import ParameterSet
-from qz_common.scenario import ScenarioEcho, ScenarioParameters, scenario_computation
+from qz_common.scenario import scenario_computation
 
 router = APIRouter(prefix="/v1/calculators", tags=["calculators"])
-
-Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), max_digits=14, decimal_places=4)]
-
-
-class DeadlineOut(BaseModel):
-    deadline: dt.date
-    provisional: bool = Field(description="期间含尚未公布放假安排的年份（按周一至周五及固定日期法定节假日计）")
-    basis: str
-    scenario: ScenarioEcho = None
-
-
-class Duty(StrEnum):
-    PAYMENT = "payment"  # 四(六) 申报后30个工作日内拨付
-    MAJOR_CHANGE = "major_change"  # 附件1 一(一) 批准之日起30个工作日内提出变更申请
-    EMERGENCY_CARD = "emergency_card"  # 附件2 二(十四) 两个工作日内补办
 
 
 DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet], WorkdayResult]]] = {
@@ -43,16 +40,6 @@ DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet], WorkdayResu
     Duty.MAJOR_CHANGE: ("agreement", "附件1 一(一)", agreements.major_change_deadline),
     Duty.EMERGENCY_CARD: ("conduct", "附件2 二(十四)", conduct.emergency_card_deadline),
 }
-
-
-class DeadlineIn(Strict):
-    duty: Duty = Field(
-        description="期限事项：payment 医保费用拨付 | major_change 重大信息变更申请 | emergency_card 急诊补办医保凭证"
-    )
-    start: Day = Field(
-        description="起算日（不计入）：payment 申报之日；major_change 有关部门批准之日；emergency_card 办理住院之日"
-    )
-    parameters: ScenarioParameters = None
 
 
 @router.post(
@@ -67,42 +54,11 @@ async def deadline(body: DeadlineIn, _caller: Reader) -> DeadlineOut:
     )
 
 
-class DispensingIn(Strict):
-    on: Day = Field(description="配药之日")
-    disease: conduct.DiseaseKind = Field(
-        description="疾病类别：acute 急性病 | chronic 一般慢性病 | managed_special_chronic 纳入特殊病种及慢性病管理"
-    )
-    days: Annotated[int, Field(ge=1, le=3650, description="单次配药天数")]
-    parameters: ScenarioParameters = None
-
-
-class DispensingOut(BaseModel):
-    allowed: bool
-    max_days: int
-    basis: str
-    scenario: ScenarioEcho = None
-
-
 @router.post("/dispensing", summary="单次配药量（附件2 二(五)）")
 async def dispensing(body: DispensingIn, _caller: Reader) -> DispensingOut:
     with scenario_computation(body.parameters):
         check = conduct.check_dispensing(body.disease, body.days, in_force("conduct", body.on, body.parameters).params)
     return DispensingOut(allowed=check.ok, max_days=check.max_days, basis=check.basis, scenario=body.parameters)
-
-
-class PasswordIn(Strict):
-    on: Day = Field(description="设置密码之日")
-    password: Annotated[str, Field(min_length=1, max_length=128)] = Field(
-        description="拟设置的医保系统账号密码（只做强度检查，不保存）"
-    )
-    parameters: ScenarioParameters = None
-
-
-class PasswordOut(BaseModel):
-    strong_enough: bool
-    problems: list[str]
-    basis: str
-    scenario: ScenarioEcho = None
 
 
 @router.post("/password", summary="医保系统账号密码强度（附件2 一(一)3）")
@@ -114,35 +70,10 @@ async def password(body: PasswordIn, _caller: Reader) -> PasswordOut:
     )
 
 
-class PriceIn(Strict):
-    unit_price: Amount = Field(description="实际销售单价（元）")
-    payment_standard: Amount = Field(description="药品支付价格（支付标准）")
-    quantity: Amount = Field(description="数量")
-
-
-class PriceOut(BaseModel):
-    payable: Yuan
-    unpaid_excess: Yuan
-    basis: str
-
-
 @router.post("/price-excess", summary="高于药品支付价格的超额部分不予支付（附件2 二(六)）")
 async def price_excess(body: PriceIn, _caller: Reader) -> PriceOut:
     split = conduct.price_split(body.unit_price, body.payment_standard, body.quantity)
     return PriceOut(payable=split.payable, unpaid_excess=split.unpaid_excess, basis=split.basis)
-
-
-class NonRenewalIn(Strict):
-    requested_on: Day = Field(description="提出不再续签申请之日")
-    ends_on: Day = Field(description="医保协议到期日")
-    parameters: ScenarioParameters = None
-
-
-class NonRenewalOut(BaseModel):
-    in_time: bool
-    detail: str
-    basis: str
-    scenario: ScenarioEcho = None
 
 
 @router.post("/non-renewal-notice", summary="不再续签医保协议须提前3个月申请（附件1 一(三)3）")
@@ -158,20 +89,6 @@ async def non_renewal_notice(body: NonRenewalIn, _caller: Reader) -> NonRenewalO
     return NonRenewalOut(in_time=True, detail=detail, basis=basis("附件1 一(三)3"), scenario=body.parameters)
 
 
-class GradeChangeIn(Strict):
-    changed_on: Day = Field(description="医疗机构等级发生变化之日")
-    accepted_on: Day | None = Field(None, description="医保经办机构验收通过之日（如已验收）")
-    parameters: ScenarioParameters = None
-
-
-class GradeChangeOut(BaseModel):
-    filing_deadline: dt.date
-    preparation_deadline: dt.date
-    new_rates_from: dt.date | None
-    basis: str
-    scenario: ScenarioEcho = None
-
-
 @router.post("/grade-change", summary="医疗机构等级变化：备案、准备及新等级结算起始日（附件1 一(一)）")
 async def grade_change(body: GradeChangeIn, _caller: Reader) -> GradeChangeOut:
     p = in_force("agreement", body.changed_on, body.parameters).params
@@ -184,13 +101,6 @@ async def grade_change(body: GradeChangeIn, _caller: Reader) -> GradeChangeOut:
         basis=g.basis,
         scenario=body.parameters,
     )
-
-
-class DayOut(BaseModel):
-    day: dt.date
-    working: bool
-    provisional: bool
-    source: str = Field(description="chinesecalendar | operator | statutory-fixed | mon-fri")
 
 
 @router.get("/calendar/{day}", summary="工作日查询：是否工作日、是否暂定（未公布放假安排的年份）")

@@ -5,13 +5,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from medinsurance.api.common import audit, idempotent, institution_for
-from medinsurance.api.schemas import InstitutionIn, InstitutionOut, PathId
+from medinsurance.api.common import commands
+from medinsurance.api.schemas.common import PathId
+from medinsurance.api.schemas.institutions import InstitutionIn, InstitutionOut
+from medinsurance.casework import institutions
+from medinsurance.casework.common import institution_for
 from medinsurance.models import Institution
 from qz_common.app import Engine, Session
 from qz_common.districts import District
 from qz_common.idempotency import IdempotencyKey
-from qz_common.identity import Reader, Writer, ensure_district, scoped_district
+from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.ids import USCC
 from qz_common.pagination import Page, PagedSelect, Paging
 
@@ -28,17 +31,11 @@ _INSTITUTIONS = PagedSelect(
 async def create_institution(
     body: InstitutionIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
-    ensure_district(caller, body.district)
+    async def register() -> InstitutionOut:
+        registration = institutions.Registration(**vars(body))
+        return InstitutionOut.model_validate(await institutions.register(session, caller, registration))
 
-    async def create() -> InstitutionOut:
-        inst = Institution(**body.model_dump())
-        session.add(inst)
-        await session.flush()
-        audit.record(session, caller, "register", inst)
-        return InstitutionOut.model_validate(inst)
-
-    async with session.begin():
-        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+    return await commands.run(session, caller, register, request=body, key=idempotency_key, status_code=201)
 
 
 @router.get("/institutions", summary="医药机构列表")
@@ -56,4 +53,4 @@ async def list_institutions(
 
 @router.get("/institutions/{institution_id}", summary="医药机构详情")
 async def get_institution(institution_id: PathId, caller: Reader, session: Session) -> InstitutionOut:
-    return InstitutionOut.model_validate(await institution_for(session, caller, institution_id, field="institution_id"))
+    return InstitutionOut.model_validate(await institution_for(session, caller, institution_id))

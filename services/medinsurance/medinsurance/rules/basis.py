@@ -7,9 +7,6 @@ Every result of this service carries a ``basis``: the document number of
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
-
-from pydantic import AfterValidator, Field
 
 from qz_common.periods import add_months
 
@@ -17,19 +14,9 @@ DOC = "衢医保发〔2023〕8号"
 IN_FORCE_FROM = dt.date(2023, 2, 18)
 
 # Dates a caseworker can mean: wide enough for any licence or deadline, narrow enough that every period added to
-# them (years, months, working days) stays a valid date.
+# them (years, months, working days) stays a valid date (the API refuses any other).
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2099, 12, 31)
-Day = Annotated[dt.date, Field(ge=EARLIEST, le=LATEST)]
-
-
-def _moment_in_range(value: dt.datetime) -> dt.datetime:
-    if not EARLIEST <= value.date() <= LATEST:
-        raise ValueError(f"时间须在 {EARLIEST} 至 {LATEST} 之间")
-    return value
-
-
-Moment = Annotated[dt.datetime, AfterValidator(_moment_in_range)]
 
 
 def basis(clause: str) -> str:

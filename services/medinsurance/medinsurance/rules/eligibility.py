@@ -99,6 +99,12 @@ class Unmet:
     basis: str
 
 
+def conditions_met(route: WhoMayApply, unmet: list[Unmet]) -> bool:
+    """All conditions met on a route that leads to an agreement: a route that does not (二(一)1, e.g. a 互联网医院
+    whose physical institution is not designated) cannot have its conditions met (reading A-68)."""
+    return route.route is not ApplicationRoute.NOT_ELIGIBLE and not unmet
+
+
 @dataclass(frozen=True)
 class InstitutionFacts:
     """Facts for 二(一)2 on the day of decision."""

@@ -9,16 +9,13 @@ and the total are the evaluators' average; "评估分数85分(含)以上的为�
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import ConfigDict, Field
-
-from medinsurance.rules.basis import Day, basis, period_complete
-from qz_common.ids import USCC
-from qz_common.inputs import StrictInput
+from medinsurance.rules.basis import basis, period_complete
 from qz_common.params import ParameterSet
 from qz_common.periods import add_months
 
@@ -27,17 +24,8 @@ CENT = Decimal("0.01")
 T1 = "附件4 表1"
 T2 = "附件4 表2"
 
-NonNeg = Annotated[int, Field(ge=0, le=10_000)]
-# Input bounds (not law): an 评估小组 is a handful of experts; an institution's licence and penalty history is short.
-MAX_EVALUATORS = 30
-MAX_LICENCES = 50
-MAX_PENALTIES = 200
-
-
-class _Frozen(StrictInput):
-    """The facts a caseworker submits: exactly understood or refused (qz_common.inputs), and immutable."""
-
-    model_config = ConfigDict(frozen=True)
+# The records below (keyword-only, like the form) are what an evaluator entered, already checked against the form's
+# ranges by the API: api/schemas/calculations.py, which also says in Chinese what each field is.
 
 
 class MedicalBasic(StrEnum):
@@ -71,175 +59,159 @@ class PharmacyBasic(StrEnum):
     OTHER_REFUSAL = "other_refusal"
 
 
-class Hardware(_Frozen):
-    """配备医保要求的硬件装置 (7分)."""
+@dataclass(frozen=True, kw_only=True)
+class Hardware:
+    """配备医保要求的硬件装置 (7分): counts of what is missing or wrong."""
 
-    missing_devices: NonNeg = Field(0, description="少配备的医保要求设施设备数（每项扣1分）")
-    not_isolated: bool = Field(False, description="未与其他网络安全隔离、未与互联网物理隔离（扣2分）")
-    missing_monitoring_devices: NonNeg = Field(0, description="少安装的人脸识别、视频监控设备数（每项扣3分）")
-    bad_positions: NonNeg = Field(0, description="不符合安装要求的位置数（每个扣1分）")
-    unclear_device_types: NonNeg = Field(0, description="不清晰的设备种类数（每种扣2分）")
+    missing_devices: int = 0
+    not_isolated: bool = False
+    missing_monitoring_devices: int = 0
+    bad_positions: int = 0
+    unclear_device_types: int = 0
 
 
-class Disclosure(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Disclosure:
     """信息公开制度."""
 
-    prices_not_public: bool = Field(False, description="未公开药品、服务项目和材料的价格（扣2分）")
-    missing_statements: NonNeg = Field(0, description="未向参保人员提供费用结算清单的例数（每例扣1分）")
-    verified_price_complaints: NonNeg = Field(0, description="查实的价格投诉举报例数（表1每例扣5分，表2每例扣4分）")
-    irregular_prices: NonNeg = Field(0, description="定价或标识不规范的例数（每例扣1分）")
+    prices_not_public: bool = False
+    missing_statements: int = 0
+    verified_price_complaints: int = 0
+    irregular_prices: int = 0
 
 
-class Premises(_Frozen):
-    """经营场所: tenure, area, environment (and rooms for 表1)."""
+@dataclass(frozen=True, kw_only=True)
+class Premises:
+    """经营场所: tenure, area, environment (and, for 表1, the rooms missing of 诊疗室、药房、输液室)."""
 
-    owned: bool = Field(False, description="房产所有权属法人代表（或负责人）或单位所有（得4分）")
-    lease_months: NonNeg = Field(0, description="租赁合同年限（月；满1、2、3年分别得1、2、3分）")
-    area_m2: Annotated[Decimal, Field(ge=0)] = Field(ZERO, description="实际经营面积（m²，按档得分）")
-    comfort: Annotated[Decimal, Field(ge=0, le=2)] = Field(ZERO, description="环境舒适酌情得分（0–2分）")
-    rooms_missing: Annotated[int, Field(ge=0, le=3)] = Field(
-        0, description="表1：诊疗室、药房、输液室缺少的间数（每少一室扣1分）"
-    )
+    owned: bool = False
+    lease_months: int = 0
+    area_m2: Decimal = ZERO
+    comfort: Decimal = ZERO
+    rooms_missing: int = 0
 
 
-class Ledger(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Ledger:
     """财务台账 (8分)."""
 
-    accounts: Literal["computerised", "paper_only", "none"] = Field(
-        "computerised",
-        description="会计账目：computerised 电算化明细账 | paper_only 仅纸质明细账（得3分） | none 未建立（扣5分）",
-    )
-    findings: NonNeg = Field(0, description="未做到账账相符、账实相符的发现项数（每项扣1分）")
+    accounts: Literal["computerised", "paper_only", "none"] = "computerised"
+    findings: int = 0
 
 
-class Inventory(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Inventory:
     """进销存管理 (17分)."""
 
-    computerised: bool = Field(True, description="购进、销售是否纳入“进、销、存”电算化管理（否则扣5分）")
-    same_computer: bool = Field(True, description="经营电脑与上传医保系统电脑是否为同一台（否则扣3分）")
-    mismatched_varieties: Annotated[int, Field(ge=0, le=5)] = Field(
-        0, description="抽查5个品种中进销存不对应的品种数（每个扣1分）"
-    )
-    missing_binding_months: NonNeg = Field(0, description="评估前3个月中未按月装订的月数（每月扣2分）")
-    binding_incomplete: bool = Field(False, description="装订是否不齐全（扣1分）")
-    missing_stock_months: NonNeg = Field(0, description="盘存表缺少的月数（每月扣2分）")
-    stock_detail_missing: bool = Field(False, description="盘存明细是否缺失（扣1分）")
-    missing_fields: NonNeg = Field(0, description="药品购进记录缺少字段数（每个扣0.2分）")
+    computerised: bool = True
+    same_computer: bool = True
+    mismatched_varieties: int = 0
+    missing_binding_months: int = 0
+    binding_incomplete: bool = False
+    missing_stock_months: int = 0
+    stock_detail_missing: bool = False
+    missing_fields: int = 0
 
 
-class PenaltyRecord(_Frozen):
-    """与医疗行为相关的行政处罚记录."""
+@dataclass(frozen=True, kw_only=True)
+class PenaltyRecord:
+    """与医疗行为相关的行政处罚记录: a warning (警告、通报批评) or another kind."""
 
-    on: Day = Field(description="行政处罚日期（三年内的计入，以受理时间为准）")
-    warning: bool = Field(
-        description="是否为警告、通报批评类处罚（每次扣1分；其他类一次扣2分、两次扣5分、三次及以上扣10分）"
-    )
-
-
-class Licence(_Frozen):
-    approved_on: Day = Field(description="执业（经营）许可证核准之日（计算经营时间长短）")
-    uscc: USCC = Field(description="许可证对应的统一社会信用代码（代码不变按最早许可证计算）")
+    on: dt.date
+    warning: bool
 
 
-class Subjects(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Licence:
+    approved_on: dt.date
+    uscc: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subjects:
     """For 规范化村级医疗机构 items 3, 8, 12 follow the 上级医疗机构 (参照上级医疗机构标准)."""
 
-    hardware: Hardware = Field(description="上级医疗机构的硬件装置情况（规范化村级医疗机构参照上级标准）")
-    basic_account: bool = Field(description="上级医疗机构是否所有资金收支通过基本账户")
-    practice_subjects: Annotated[int, Field(ge=0)] = Field(description="上级医疗机构的诊疗科目数")
+    hardware: Hardware
+    basic_account: bool
+    practice_subjects: int
 
 
-class MedicalSheet(_Frozen):
-    """One evaluator's sheet for 表1 评估指标."""
+@dataclass(frozen=True, kw_only=True)
+class MedicalSheet:
+    """One evaluator's sheet for 表1 评估指标 (the numbers are the items')."""
 
-    management_quality: Annotated[Decimal, Field(ge=1, le=2)] = Field(description="1 管理制度整体质量（1–2分，主观分）")
-    unmaintained_cases: NonNeg = Field(0, description="2 未按要求维护标准数据库基础信息的例数（每例扣1分）")
-    hardware: Hardware = Field(Hardware(), description="3 医保要求的硬件装置")
-    disclosure: Disclosure = Field(Disclosure(), description="4 信息公开制度")
-    premises: Premises = Field(Premises(), description="5 经营场所")
-    physicians_meet_requirement: bool = Field(True, description="7 是否按规定配备医师（得2分）")
-    intermediate_physicians: NonNeg = Field(0, description="7 增加的中级职称医师人数（每名加1分）")
-    senior_physicians: NonNeg = Field(0, description="7 增加的副高及以上职称医师人数（每名加2分）")
-    rehired_physicians: NonNeg = Field(0, description="7 有效劳务合同的中级及以上职称退休返聘医师人数")
-    basic_account: bool = Field(True, description="8 所有资金收支是否通过本单位基本账户（得2分）")
-    ledger: Ledger = Field(Ledger(), description="9 财务台账")
-    inventory: Inventory = Field(Inventory(), description="10 进销存管理")
-    irregular_records: Annotated[int, Field(ge=0, le=8)] = Field(
-        0, description="11 抽查8份资料中不合理或不规范的份数（每份扣0.5分）"
-    )
-    practice_subjects: NonNeg = Field(1, description="12 执业许可证中的诊疗科目（大类）数")
-    procurement_ok: bool = Field(True, description="13 是否按规定通过“智慧医保”招采子系统采购并按时结算（得2分）")
-    community_designated: NonNeg = Field(0, description="14 社区内已有二级以下定点医疗机构家数")
-    community_same_type: NonNeg = Field(0, description="14 其中同类型医疗机构家数")
-
-
-class MedicalEvaluation(_Frozen):
-    kind: Literal["medical_institution"] = Field(
-        "medical_institution", description="评估表：medical_institution 表1 医疗机构"
-    )
-    evaluated_on: Day = Field(description="评估之日")
-    accepted_on: Day = Field(description="受理之日（行政处罚记录以受理时间为准）")
-    basic: dict[MedicalBasic, bool] = Field(description="基础指标1–10逐项是否符合（任一“否”即不合格）")
-    licences: list[Licence] = Field(
-        min_length=1, max_length=MAX_LICENCES, description="执业许可证（核准日期与统一社会信用代码）"
-    )
-    standardised_village: bool = Field(False, description="是否为规范化村级医疗机构（3、8、12项参照上级医疗机构）")
-    village_clinic: bool = Field(False, description="是否为规范化村卫生室（经营面积60㎡以上即得满分）")
-    community_station: bool = Field(False, description="是否为社区卫生服务站（经营面积150㎡以上即得满分）")
-    secondary_or_above: bool = Field(False, description="是否为二级及以上医疗机构（不适用场所布局）")
-    parent: Subjects | None = Field(None, description="规范化村级医疗机构的上级医疗机构情况")
-    penalties: list[PenaltyRecord] = Field(
-        default_factory=list, max_length=MAX_PENALTIES, description="与医疗行为相关的行政处罚记录"
-    )
-    sheets: list[MedicalSheet] = Field(
-        min_length=1, max_length=MAX_EVALUATORS, description="各评估人员的评分表（取平均）"
-    )
+    management_quality: Decimal  # 1 主观分 1–2
+    unmaintained_cases: int = 0  # 2
+    hardware: Hardware = field(default_factory=Hardware)  # 3
+    disclosure: Disclosure = field(default_factory=Disclosure)  # 4
+    premises: Premises = field(default_factory=Premises)  # 5
+    physicians_meet_requirement: bool = True  # 7
+    intermediate_physicians: int = 0
+    senior_physicians: int = 0
+    rehired_physicians: int = 0
+    basic_account: bool = True  # 8
+    ledger: Ledger = field(default_factory=Ledger)  # 9
+    inventory: Inventory = field(default_factory=Inventory)  # 10
+    irregular_records: int = 0  # 11, of the 8 records sampled
+    practice_subjects: int = 1  # 12
+    procurement_ok: bool = True  # 13
+    community_designated: int = 0  # 14
+    community_same_type: int = 0
 
 
-class PharmacySheet(_Frozen):
-    """One evaluator's sheet for 表2 评估指标."""
-
-    management_quality: Annotated[Decimal, Field(ge=1, le=2)] = Field(
-        description="1 医保药品管理制度整体质量（1–2分，主观分）"
-    )
-    unmaintained_cases: NonNeg = Field(0, description="2 未按要求维护标准数据库基础信息的例数（每例扣1分）")
-    disclosure: Disclosure = Field(Disclosure(), description="3 信息公开制度")
-    premises: Premises = Field(Premises(), description="4 经营场所")
-    chain: bool = Field(False, description="6 经营模式是否为零售（连锁）（连锁得5分，否则3分）")
-    pharmacists_meet_requirement: bool = Field(True, description="7 是否按规定配备药师（得2分）")
-    additional_licensed_pharmacists: NonNeg = Field(0, description="7 增加的执业药师人数（每名加2分）")
-    rehired_pharmacists: NonNeg = Field(0, description="7 退休返聘药师人数（每名加1分）")
-    basic_account: bool = Field(True, description="8 所有资金收支是否通过本单位基本账户（得2分）")
-    ledger: Ledger = Field(Ledger(), description="9 财务台账")
-    inventory: Inventory = Field(Inventory(), description="10 进销存数据传输和对应")
-    nonconforming_layout: Annotated[int, Field(ge=0, le=3)] = Field(
-        0, description="11 营业面积、专区、专柜设置不符合规范的项数"
-    )
-    positive_list_breached: bool = Field(False, description="11 其他用品是否超出正面清单")
-    insurance_marks: bool = Field(True, description="12 是否设立医保用药标识（未设立不得分）")
-    inaccurate_marks: NonNeg = Field(0, description="12 医保用药标识不准确的例数（每例扣1分）")
-    hardware: Hardware = Field(Hardware(), description="13 医保要求的硬件装置")
-    catalogue_drug_varieties: NonNeg = Field(0, description="14 浙江省医保药品目录内药品种类数")
-    community_pharmacies: NonNeg = Field(0, description="15 社区内已有定点零售药店家数")
+@dataclass(frozen=True, kw_only=True)
+class MedicalEvaluation:
+    kind: Literal["medical_institution"] = "medical_institution"
+    evaluated_on: dt.date
+    accepted_on: dt.date  # 行政处罚记录以受理时间为准
+    basic: Mapping[MedicalBasic, bool]
+    licences: Sequence[Licence]
+    standardised_village: bool = False
+    village_clinic: bool = False
+    community_station: bool = False
+    secondary_or_above: bool = False
+    parent: Subjects | None = None
+    penalties: Sequence[PenaltyRecord] = ()
+    sheets: Sequence[MedicalSheet]
 
 
-class PharmacyEvaluation(_Frozen):
-    kind: Literal["retail_pharmacy"] = Field("retail_pharmacy", description="评估表：retail_pharmacy 表2 零售药店")
-    evaluated_on: Day = Field(description="评估之日")
-    accepted_on: Day = Field(description="受理之日（行政处罚记录以受理时间为准）")
-    basic: dict[PharmacyBasic, bool] = Field(description="基础指标1–11逐项是否符合（任一“否”即不合格）")
-    licences: list[Licence] = Field(
-        min_length=1, max_length=MAX_LICENCES, description="药品经营许可证（核准日期与统一社会信用代码）"
-    )
-    penalties: list[PenaltyRecord] = Field(
-        default_factory=list, max_length=MAX_PENALTIES, description="与医疗行为相关的行政处罚记录"
-    )
-    sheets: list[PharmacySheet] = Field(
-        min_length=1, max_length=MAX_EVALUATORS, description="各评估人员的评分表（取平均）"
-    )
+@dataclass(frozen=True, kw_only=True)
+class PharmacySheet:
+    """One evaluator's sheet for 表2 评估指标 (the numbers are the items')."""
+
+    management_quality: Decimal  # 1 主观分 1–2
+    unmaintained_cases: int = 0  # 2
+    disclosure: Disclosure = field(default_factory=Disclosure)  # 3
+    premises: Premises = field(default_factory=Premises)  # 4
+    chain: bool = False  # 6
+    pharmacists_meet_requirement: bool = True  # 7
+    additional_licensed_pharmacists: int = 0
+    rehired_pharmacists: int = 0
+    basic_account: bool = True  # 8
+    ledger: Ledger = field(default_factory=Ledger)  # 9
+    inventory: Inventory = field(default_factory=Inventory)  # 10
+    nonconforming_layout: int = 0  # 11
+    positive_list_breached: bool = False
+    insurance_marks: bool = True  # 12
+    inaccurate_marks: int = 0
+    hardware: Hardware = field(default_factory=Hardware)  # 13
+    catalogue_drug_varieties: int = 0  # 14
+    community_pharmacies: int = 0  # 15
 
 
-class ItemScore(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class PharmacyEvaluation:
+    kind: Literal["retail_pharmacy"] = "retail_pharmacy"
+    evaluated_on: dt.date
+    accepted_on: dt.date  # 行政处罚记录以受理时间为准
+    basic: Mapping[PharmacyBasic, bool]
+    licences: Sequence[Licence]
+    penalties: Sequence[PenaltyRecord] = ()
+    sheets: Sequence[PharmacySheet]
+
+
+@dataclass(frozen=True)
+class ItemScore:
     no: int
     name: str
     max: Decimal
@@ -247,7 +219,8 @@ class ItemScore(_Frozen):
     basis: str
 
 
-class EvaluationResult(_Frozen):
+@dataclass(frozen=True)
+class EvaluationResult:
     kind: str
     items: list[ItemScore]
     basic_passed: bool
@@ -291,7 +264,7 @@ def _deduct(maximum: Decimal, deduction: Decimal) -> Decimal:
     return _clamp(maximum - deduction, maximum)
 
 
-def operating_since(licences: list[Licence]) -> dt.date:
+def operating_since(licences: Sequence[Licence]) -> dt.date:
     """表1 item 6 / 表2 item 5: "如果社会信用代码不变按照最老的执业许可证计算经营时间,如果社会信用代码有变化按照最新的
     执业许可证计算" — reading A-14: the earliest licence in the latest unbroken run under the current USCC."""
     ordered = sorted(licences, key=lambda lic: lic.approved_on)
@@ -370,7 +343,7 @@ def _inventory(inv: Inventory, p: ParameterSet, maximum: Decimal) -> Decimal:
     return _deduct(maximum, d)
 
 
-def penalty_deduction(penalties: list[PenaltyRecord], accepted_on: dt.date, p: ParameterSet) -> Decimal:
+def penalty_deduction(penalties: Sequence[PenaltyRecord], accepted_on: dt.date, p: ParameterSet) -> Decimal:
     """行政处罚记录: "三年内每有一次警告、通报批评类行政处罚扣1分;其他类型…三年内有一次扣2分,两次扣5分,三次及以上扣10分"
     "(以受理时间为准)": counted over the 3 years up to the acceptance date, boundary included."""
     start = add_months(accepted_on, -p.integer("penalty_lookback_months"))

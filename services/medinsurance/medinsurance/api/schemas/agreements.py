@@ -1,0 +1,83 @@
+"""Bodies of the 医保协议 endpoints (api/agreements.py)."""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from medinsurance.api.schemas.common import Day, Out, RowId, Strict
+from medinsurance.models import Agreement
+from medinsurance.rules import agreements as rules
+from qz_common.districts import District
+
+
+class AgreementIn(Strict):
+    institution_id: RowId = Field(description="医药机构编号")
+    signed_on: Day = Field(description="签订医保协议之日")
+    pooling_area: District | None = Field(None, description="签订协议的统筹区（默认机构所在区县）")
+
+
+class AgreementEventIn(Strict):
+    event: Literal["suspend", "resume", "terminate", "renew"] = Field(
+        description="事项：suspend 中止 | resume 恢复 | terminate 解除 | renew 续签"
+    )
+    on: Day = Field(description="生效之日")
+    days: Annotated[int, Field(ge=1, le=366)] | None = Field(None, description="中止天数（suspend）")
+    voluntary: bool = Field(False, description="是否为机构主动申请")
+    requested_on: Day | None = Field(None, description="主动申请的提出日期（提前3个月）")
+    reason: Annotated[str, Field(max_length=200)] | None = Field(None, description="理由")
+    clause: Annotated[str, Field(max_length=40)] | None = Field(None, description="依据条款（如“五(三)3”）")
+    by_prefecture_office: bool = Field(
+        False, description="地市级经办机构中止或解除：该机构在其他统筹区的医保协议同时中止或解除（附件1 一(三)3）"
+    )
+
+
+class TerminationStepIn(Strict):
+    step: Literal["stop_settlement", "decision", "final_settlement", "liquidation"] = Field(
+        description="解除协议的办理步骤：停止结算、作出解除决定、最终结算、清算"
+    )
+    on: Day = Field(description="办理之日")
+
+
+class TerminationStepOut(BaseModel):
+    step: str
+    on: dt.date
+
+
+class AgreementOut(Out):
+    id: int
+    institution_id: int
+    pooling_area: str
+    state: str
+    starts_on: dt.date
+    ends_on: dt.date
+    public_institution: bool
+    suspensions_this_term: int
+    suspended_from: dt.date | None
+    suspended_until: dt.date | None
+    voluntary_suspension: bool
+    terminated_on: dt.date | None
+    reason: str
+    termination_steps: list[TerminationStepOut] | None
+    basis: str
+
+    @classmethod
+    def as_of(cls, row: Agreement, view: rules.Agreement) -> "AgreementOut":
+        """The stored agreement as it stands on a day (``view``: automatic 解除 and expiry applied, A-54)."""
+        update = {
+            "state": view.state.value,
+            "terminated_on": view.terminated_on,
+            "reason": view.reason,
+            "basis": view.basis,
+        }
+        return cls.model_validate(row).model_copy(update=update)
+
+
+class AgreementEventOut(AgreementOut):
+    linked: list[AgreementOut] = Field(description="随地市级中止、解除的其他统筹区医保协议")
+
+    @classmethod
+    def of(cls, row: Agreement, linked: list[Agreement]) -> "AgreementEventOut":
+        return cls(
+            **AgreementOut.model_validate(row).model_dump(), linked=[AgreementOut.model_validate(r) for r in linked]
+        )
