@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from expropriation.rules.clawback import clawback
 from expropriation.rules.declarations import recognise_area
 from expropriation.rules.fees import months_between, temporary_fee, voucher_valid_on
 from expropriation.rules.params import CityParams, Params
@@ -157,12 +156,6 @@ def test_a_certified_area_of_zero_or_a_fraction_is_recognised() -> None:
     for area in (Decimal("0"), Decimal("0.5")):
         assert recognise_area(area, None).area_m2 == area
         assert recognise_area(None, area).area_m2 == area
-
-
-def test_clawback_recovers_even_a_small_overpayment() -> None:
-    # 四(一) "收回被骗取的安置资金": 0.50 paid beyond an entitlement of 0 is recovered; an item paid 0 recovers nothing
-    result = clawback({"moving_fee": Decimal("0.50"), "reward": Decimal("0")}, {})
-    assert (result.amount, result.by_item) == (Decimal("0.50"), {"moving_fee": Decimal("0.50")})
 
 
 # ---------------------------------------------------------------- 三(四)1 scope; the quote's inputs and items

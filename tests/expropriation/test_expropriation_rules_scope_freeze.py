@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from expropriation.parameters import params_on
-from expropriation.rules.clawback import clawback
 from expropriation.rules.declarations import (
     DisputeState,
     advance_dispute,
@@ -141,26 +140,6 @@ def test_dispute_cannot_deposit_without_decision() -> None:
 
 def test_dispute_resolved_releases_the_house() -> None:
     assert may_take_house(advance_dispute(DisputeState.OPENED, DisputeState.RESOLVED)) is True
-
-
-def test_clawback_recovers_overpayment_per_item() -> None:
-    c = clawback(
-        {"house_monetary_compensation": Decimal("450000"), "moving_fee": Decimal("3000")},
-        {"house_monetary_compensation": Decimal("300000"), "moving_fee": Decimal("3000")},
-    )
-    assert c.amount == Decimal("150000.00")
-    assert c.by_item == {"house_monetary_compensation": Decimal("150000.00")}
-    assert c.basis == "衢政发〔2023〕2号 四(一)"
-
-
-def test_clawback_underpayment_not_netted() -> None:
-    c = clawback({"a": Decimal("100"), "b": Decimal("50")}, {"a": Decimal("60"), "b": Decimal("80")})
-    assert c.amount == Decimal("40.00")
-
-
-def test_clawback_item_not_entitled_at_all() -> None:
-    c = clawback({"early_vacate_reward": Decimal("60000")}, {})
-    assert c.amount == Decimal("60000.00")
 
 
 @pytest.mark.parametrize("kind", [WorkKind.NEW_BUILD, WorkKind.EXTENSION, WorkKind.START_APPROVED_BUILD])

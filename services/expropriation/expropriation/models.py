@@ -164,6 +164,9 @@ class Dispute(Base):
 
 
 class Payment(Base):
+    """Money paid on one item of an agreement: by the expropriator (``source`` payment), or counted from a 二(四)
+    提存 made before the agreement (``source`` deposit, reading A-41)."""
+
     __tablename__ = "payments"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -173,11 +176,12 @@ class Payment(Base):
     amount: Mapped[Decimal] = mapped_column(MONEY)
     paid_on: Mapped[dt.date] = mapped_column(Date)
     reference: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(20), default="payment", server_default="payment")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Clawback(Base):
-    """四(一): 弄虚作假骗取的安置资金的收回."""
+    """四(一): 弄虚作假骗取的安置资金的收回, and what the finding takes off an unused 房票 (``voucher_cut``)."""
 
     __tablename__ = "clawbacks"
 
@@ -188,6 +192,9 @@ class Clawback(Base):
     reason: Mapped[str] = mapped_column(String(500))
     amount: Mapped[Decimal] = mapped_column(MONEY)
     by_item: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    # What the finding corrected of the household's declaration: from it on, the agreement's facts (A-29).
+    corrected: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    voucher_cut: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"), server_default="0")
     basis: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

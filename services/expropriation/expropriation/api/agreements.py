@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from expropriation.api.common import PathId, commands
 from expropriation.api.schemas.agreements import AgreementIn, AgreementOut, HandoverIn
-from expropriation.casework import agreements
+from expropriation.casework import agreements, records
 from expropriation.facts.quote import QuoteOut
 from qz_common.app import Session
 from qz_common.idempotency import IdempotencyKey
@@ -28,12 +28,12 @@ async def sign_agreement(
 
 @router.get("/agreements/{agreement_id}", summary="补偿安置协议")
 async def get_agreement(agreement_id: PathId, caller: Reader, session: Session) -> AgreementOut:
-    return AgreementOut.model_validate(await agreements.agreement_of(session, caller, agreement_id))
+    return AgreementOut.model_validate(await records.agreement_of(session, caller, agreement_id))
 
 
 @router.get("/agreements/{agreement_id}/requote", summary="按协议所存参数版本重算（应与签约时一致）")
 async def requote_agreement(agreement_id: PathId, caller: Reader, session: Session) -> QuoteOut:
-    return agreements.requote(await agreements.agreement_of(session, caller, agreement_id))
+    return agreements.requote(await records.agreement_of(session, caller, agreement_id))
 
 
 @router.post("/agreements/{agreement_id}/handover", summary="登记腾空交付房屋")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from expropriation.api.common import PathId, commands
 from expropriation.api.schemas.ledger import ClawbackIn, ClawbackOut, PaymentIn, PaymentOut
-from expropriation.casework import agreements, ledger
+from expropriation.casework import ledger, records
 from expropriation.models import Clawback, Payment
 from qz_common.app import Session
 from qz_common.idempotency import IdempotencyKey
@@ -31,7 +31,7 @@ async def record_payment(
 
 @router.get("/agreements/{agreement_id}/payments", summary="协议的支付记录")
 async def list_payments(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[PaymentOut]:
-    await agreements.agreement_of(session, caller, agreement_id)
+    await records.agreement_of(session, caller, agreement_id)
     return await _PAYMENTS.fetch(session, paging, PaymentOut.model_validate, agreement_id=agreement_id)
 
 
@@ -49,5 +49,5 @@ async def record_clawback(
 
 @router.get("/agreements/{agreement_id}/clawbacks", summary="协议的收回记录")
 async def list_clawbacks(agreement_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[ClawbackOut]:
-    await agreements.agreement_of(session, caller, agreement_id)
+    await records.agreement_of(session, caller, agreement_id)
     return await _CLAWBACKS.fetch(session, paging, ClawbackOut.model_validate, agreement_id=agreement_id)

@@ -2,45 +2,36 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expropriation.casework.common import audit, checked, load_params, load_params_version
-from expropriation.casework.records import facts_of, project_records, quote_input
-from expropriation.facts.quote import QuoteOut, QuoteRequest
+from expropriation.casework.common import audit, checked, load_params
+from expropriation.casework.ledger import count_deposits
+from expropriation.casework.records import (
+    agreement_of,
+    facts_of,
+    handed_over_in_time,
+    project_records,
+    quote_input,
+    quote_on,
+    request_of,
+)
+from expropriation.facts.quote import QuoteOut
 from expropriation.models import Agreement, Dispute, Household, Project
 from expropriation.rules.declarations import DisputeState
 from expropriation.rules.quote import quote
-from expropriation.rules.types import Method, QuoteInput, basis
-from qz_common.audit import jsonable
+from expropriation.rules.types import Method, basis
 from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 
 
-def request_of(inp: QuoteInput) -> dict[str, Any]:
-    """The QuoteInput as a quote-request document (stored on the agreement; re-validated on re-quote)."""
-    return dict(jsonable(dataclasses.asdict(inp)))
-
-
-def requote(agreement: Agreement, request: dict[str, Any] | None = None) -> QuoteOut:
-    body = QuoteRequest.model_validate(agreement.facts if request is None else request)
-    params = load_params_version(
-        agreement.district, agreement.city_parameter_version, agreement.district_parameter_version
-    )
-    inp = body.to_rules()
-    return QuoteOut.of(checked(lambda: quote(inp, params)))
-
-
-async def agreement_of(session: AsyncSession, caller: Caller, agreement_id: int, *, lock: bool = False) -> Agreement:
-    record = await get_or_404(session, Agreement, agreement_id, "协议", lock=lock, field="agreement_id")
-    ensure_district(caller, record.district, field="agreement_id")
-    return record
+def requote(agreement: Agreement) -> QuoteOut:
+    """The agreement's quote as signed, recomputed: the same figures, from the stored facts and parameter versions."""
+    return QuoteOut.of(quote_on(agreement, agreement.facts))
 
 
 async def open_dispute_of(session: AsyncSession, household_id: int) -> Dispute | None:
@@ -112,6 +103,7 @@ async def sign(
     record.total = q.total
     await session.flush()
     audit.record(session, caller, "sign", record)
+    await count_deposits(session, caller, record, q, handed_over_in_time(project, record))
     return record
 
 

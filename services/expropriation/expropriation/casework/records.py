@@ -1,19 +1,27 @@
 """From stored cases to rule inputs: the project's own records decide what a stateless quote takes as input
-(village completion 三(四)8, one-household-per-person 三(一)3, on-time hand-over)."""
+(village completion 三(四)8, one-household-per-person 三(一)3, on-time hand-over); an agreement re-quotes with the
+parameter versions it was signed with."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from expropriation.casework.common import checked, load_params_version
 from expropriation.facts.household import HouseholdFacts
+from expropriation.facts.quote import QuoteRequest
 from expropriation.models import Agreement, Household, HouseholdMember, Project
 from expropriation.rules.persons import assign_parents_across_households
+from expropriation.rules.quote import Quote, quote
 from expropriation.rules.types import Member, Method, QuoteInput
+from qz_common.audit import jsonable
+from qz_common.db import get_or_404
+from qz_common.identity import Caller, ensure_district
 from qz_common.inputs import read_back
 
 
@@ -135,3 +143,23 @@ async def project_records(
         village_completion(project, households, agreements),
         await project_assignment(session, project.id),
     )
+
+
+async def agreement_of(session: AsyncSession, caller: Caller, agreement_id: int, *, lock: bool = False) -> Agreement:
+    record = await get_or_404(session, Agreement, agreement_id, "协议", lock=lock, field="agreement_id")
+    ensure_district(caller, record.district, field="agreement_id")
+    return record
+
+
+def request_of(inp: QuoteInput) -> dict[str, Any]:
+    """The QuoteInput as a quote-request document (stored on the agreement; re-validated on re-quote)."""
+    return dict(jsonable(dataclasses.asdict(inp)))
+
+
+def quote_on(agreement: Agreement, facts: dict[str, Any]) -> Quote:
+    """The agreement's quote on ``facts`` (a quote-request document), with the parameter versions it was signed with."""
+    inp = QuoteRequest.model_validate(facts).to_rules()
+    params = load_params_version(
+        agreement.district, agreement.city_parameter_version, agreement.district_parameter_version
+    )
+    return checked(lambda: quote(inp, params))

@@ -5,27 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expropriation.casework.agreements import agreement_of
 from expropriation.casework.common import audit, checked, load_params_version
+from expropriation.casework.ledger import current_quote, voucher_of_agreement
+from expropriation.casework.records import agreement_of
 from expropriation.models import Agreement, HouseVoucher
 from expropriation.rules.fees import voucher_last_valid_day, voucher_remainder_cash, voucher_valid_on
+from expropriation.rules.ledger import VOUCHER_VALUE
 from expropriation.rules.params import Params
-from expropriation.rules.types import Method, basis
+from expropriation.rules.types import Item, Method, basis
 from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 from qz_common.money import to_fen
 
 
-def _voucher_item(agreement: Agreement) -> dict[str, Any]:
-    for item in agreement.quote.get("items", []):
-        if item["code"] == "house_voucher_value":
-            return dict(item)
+async def _voucher_item(session: AsyncSession, agreement: Agreement) -> Item:
+    """The 房票 item of the agreement's quote as it stands now (a finding under 四(一) may have changed it)."""
+    q, _in_time = await current_quote(session, agreement)
+    for item in q.items:
+        if item.code == VOUCHER_VALUE:
+            return item
     raise ProblemError(422, "no_voucher_value", "协议中没有房票金额", field="agreement_id", basis=basis("三(三)2"))
 
 
@@ -60,9 +62,9 @@ async def issue(session: AsyncSession, caller: Caller, agreement_id: int, issued
         raise ProblemError(409, "not_a_voucher_agreement", "本协议的安置方式不是房票安置", basis=basis("三(三)2"))
     if issued_on < agreement.signed_on:
         raise ProblemError(422, "issued_before_signing", "出票日早于协议签订日", field="issued_on")
-    if await session.scalar(select(HouseVoucher.id).where(HouseVoucher.agreement_id == agreement.id)) is not None:
+    if await voucher_of_agreement(session, agreement) is not None:
         raise ProblemError(409, "voucher_issued", "本协议已出具房票")
-    value = Decimal(str(_voucher_item(agreement)["amount"]))
+    value = (await _voucher_item(session, agreement)).amount
     record = HouseVoucher(
         agreement_id=agreement.id,
         household_id=agreement.household_id,
@@ -95,24 +97,31 @@ async def use(
     async with audit.change(session, caller, "use", record):
         # 三(三)2(4): above the voucher value the household pays the difference itself; below it the rest stays
         # on the voucher and may be converted to money.
-        used = min(purchase_price, record.face_value)
         record.state = "used"
         record.used_on = used_on
         record.purchase_price = purchase_price
         record.purchase_reference = reference
-        record.remaining_value = record.face_value - used
+        record.remaining_value -= min(purchase_price, record.remaining_value)
     return record
 
 
 async def convert(session: AsyncSession, caller: Caller, voucher_id: int, converted_on: dt.date) -> HouseVoucher:
+    """三(三)2(4) "被征收人所购商品房价格低于房票价值的，可以将房票剩余价值调整为货币补偿，按货币补偿安置标准结算":
+    only after a purchase, and only what the purchase left on the voucher (A-39)."""
     record, agreement = await _voucher_for_update(session, caller, voucher_id)
+    if record.state == "issued":
+        raise ProblemError(
+            409,
+            "purchase_required",
+            "房票尚未用于购买商品房：只有所购商品房价格低于房票价值的，剩余价值方可调整为货币补偿",
+            basis=basis("三(三)2(4)"),
+        )
     if record.state == "converted" or record.remaining_value <= 0:
-        raise ProblemError(409, "nothing_to_convert", "房票没有可调整为货币补偿的剩余价值")
+        raise ProblemError(409, "nothing_to_convert", "房票没有可调整为货币补偿的剩余价值", basis=basis("三(三)2(4)"))
     if record.used_on is not None and converted_on < record.used_on:
         raise ProblemError(422, "converted_before_use", "调整日早于购房日", field="converted_on")
     _usable(record, agreement, converted_on, "converted_on")
-    item = _voucher_item(agreement)
-    inputs = dict(item["inputs"])
+    inputs = (await _voucher_item(session, agreement)).inputs
     appraised = agreement.facts.get("appraised_price_per_m2")
     cash = checked(
         lambda: voucher_remainder_cash(

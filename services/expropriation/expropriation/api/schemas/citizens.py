@@ -78,7 +78,11 @@ class Dossier(BaseModel):
         flags = [
             CreditFlag(
                 code="expropriation_fraud_clawback",
-                detail=f"弄虚作假骗取补偿安置费用，收回 {c.amount} 元：{c.reason}",
+                detail=(
+                    f"弄虚作假骗取补偿安置费用，收回 {c.amount} 元：{c.reason}"
+                    if c.amount > 0
+                    else f"弄虚作假，已按查实情况更正补偿依据：{c.reason}"
+                ),
                 since=c.found_on,
                 until=None,
                 basis=c.basis,

@@ -29,6 +29,7 @@ class PaymentOut(Out):
     amount: Yuan
     paid_on: dt.date
     reference: str
+    source: str = Field(description="payment 支付 | deposit 签约前的补偿提存计入本项（二(四)）")
     created_at: dt.datetime
 
 
@@ -44,7 +45,10 @@ class ClawbackOut(Out):
     agreement_id: int
     found_on: dt.date
     reason: str
-    amount: Yuan
-    by_item: dict[str, str]
+    amount: Yuan = Field(description="应收回的金额（已付超出查实后应得的部分）")
+    by_item: dict[str, str] = Field(
+        description="逐项收回金额；swap_flat_price 为安置房价款少缴部分，house_voucher_value 为已使用的房票超额部分"
+    )
+    voucher_cut: Yuan = Field(description="从房票未使用余额中核减的金额（不须以现金收回）")
     basis: str
     created_at: dt.datetime

@@ -24,7 +24,9 @@ class VoucherUseIn(Strict):
 
 
 class VoucherConvertIn(Strict):
-    converted_on: PastDate = Field(description="房票有效期届满后申请转为货币补偿之日")
+    converted_on: PastDate = Field(
+        description="剩余价值调整为货币补偿之日：须在以房票购房之后、房票有效期内（三(三)2(2)(4)）"
+    )
 
 
 class VoucherOut(Out):
