@@ -163,7 +163,8 @@ def test_violation_penalty_and_escalation(client):
     assert second.json()["escalated"] is True and second.json()["tier"] == 5
     agreements = client.get("/v1/agreements", params={"institution_id": inst["id"]}).json()["items"]
     assert agreements[0]["state"] == "terminated"
-    bad = client.post("/v1/violations", json={**body, "ratio": "0.35", "suspension_days": 10})
+    another = {"document_number": "衢医保稽〔2023〕9号"}  # not the first decision again (that would be a 409)
+    bad = client.post("/v1/violations", json={**body, **another, "ratio": "0.35", "suspension_days": 10})
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"ratio", "suspension_days"}
     unknown = client.post("/v1/violations", json={**body, "case": "T3_99"})
@@ -320,7 +321,13 @@ def test_concurrent_suspensions_escalate_exactly_once(medinsurance_settings):
                 "ratio": "0.1",
                 "suspension_days": 30,
             }
-            responses = await asyncio.gather(*(http.post("/v1/violations", json=body) for _ in range(4)))
+            # four decisions, each under its own 文书号 (one decision posted four times is recorded once)
+            responses = await asyncio.gather(
+                *(
+                    http.post("/v1/violations", json=body | {"document_number": f"衢医保稽〔2023〕{n}号"})
+                    for n in range(4)
+                )
+            )
             agreements = (await http.get("/v1/agreements", params={"institution_id": inst["id"]})).json()["items"]
         await app.state.db.dispose()
         return responses, agreements

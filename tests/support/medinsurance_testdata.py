@@ -1,10 +1,16 @@
-"""Test data for the medinsurance API: an operating entity, its clinic, and a 表1 evaluation body."""
+"""Test data for the medinsurance API: an operating entity, its clinic, its agreement, a 表1 evaluation body, and
+what the service recorded (its audit trail)."""
 
+import asyncio
 import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 from testkit import id_number
+
+from qz_common.db import async_url
 
 USCC = "91110000600037341L"
 REP = id_number("330802", dt.date(1986, 5, 1), 11)
@@ -27,6 +33,27 @@ def institution(client: TestClient, **changes: Any) -> dict[str, Any]:
     assert r.status_code == 201, r.text
     result: dict[str, Any] = r.json()
     return result
+
+
+def agreement(client: TestClient, inst: dict[str, Any], signed_on: str = "2023-01-10") -> dict[str, Any]:
+    """The institution's 医保协议 signed on ``signed_on`` (to 31 December of that year, 二(三)4)."""
+    r = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": signed_on})
+    assert r.status_code == 201, r.text
+    result: dict[str, Any] = r.json()
+    return result
+
+
+def audit_trail(database_url: str) -> list[tuple[str, str, str]]:
+    """Every audit row the service wrote, in order: (action, entity, entity id)."""
+
+    async def read() -> list[tuple[str, str, str]]:
+        engine = create_async_engine(async_url(database_url))
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT action, entity, entity_id FROM audit_log ORDER BY id"))).all()
+        await engine.dispose()
+        return [(r.action, r.entity, r.entity_id) for r in rows]
+
+    return asyncio.run(read())
 
 
 MEDICAL_BASIC = (

@@ -16,7 +16,7 @@ from medinsurance.casework import agreements
 from medinsurance.models import Agreement
 from qz_common.app import Engine, Session
 from qz_common.clock import today
-from qz_common.idempotency import IdempotencyKey
+from qz_common.idempotency import Decision, IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
 
@@ -41,23 +41,59 @@ async def sign_agreement(
 
 
 @router.post(
-    "/agreements/{agreement_id}/events", summary="协议中止、恢复、解除、续签（地市级中止、解除及于其他统筹区）"
+    "/agreements/{agreement_id}/events",
+    summary="协议中止、恢复、解除、续签（地市级中止、解除及于其他统筹区）",
+    response_model=AgreementEventOut,
 )
 async def agreement_event(
-    agreement_id: PathId, body: AgreementEventIn, caller: Writer, session: Session
-) -> AgreementEventOut:
-    async with session.begin():
-        applied = await agreements.record_event(session, caller, agreement_id, agreements.AgreementEvent(**vars(body)))
+    agreement_id: PathId,
+    body: AgreementEventIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    async def record() -> AgreementEventOut:
+        event = agreements.AgreementEvent(**body.model_dump(exclude={"document_number"}))
+        applied = await agreements.record_event(session, caller, agreement_id, event)
         return AgreementEventOut.of(applied.agreement, applied.linked)
 
+    return await commands.run(
+        session,
+        caller,
+        record,
+        request=(agreement_id, body),
+        key=idempotency_key,
+        decision=Decision("agreement", agreement_id, body.event, body.on, body.document_number or ""),
+        authorise=lambda: agreements.find(session, caller, agreement_id),
+    )
 
-@router.post("/agreements/{agreement_id}/termination-steps", summary="解除协议办理程序（附件1 一(四)）")
+
+@router.post(
+    "/agreements/{agreement_id}/termination-steps",
+    summary="解除协议办理程序（附件1 一(四)）",
+    response_model=AgreementOut,
+)
 async def termination_step(
-    agreement_id: PathId, body: TerminationStepIn, caller: Writer, session: Session
-) -> AgreementOut:
-    async with session.begin():
+    agreement_id: PathId,
+    body: TerminationStepIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    async def record() -> AgreementOut:
         row = await agreements.record_termination_step(session, caller, agreement_id, body.step, body.on)
         return AgreementOut.model_validate(row)
+
+    step = Decision("agreement", agreement_id, f"termination:{body.step}", body.on, body.document_number or "")
+    return await commands.run(
+        session,
+        caller,
+        record,
+        request=(agreement_id, body),
+        key=idempotency_key,
+        decision=step,
+        authorise=lambda: agreements.find(session, caller, agreement_id),
+    )
 
 
 @router.get("/agreements/{agreement_id}", summary="医保协议详情（含自动解除、到期）")

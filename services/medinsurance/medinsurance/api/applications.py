@@ -12,7 +12,7 @@ from medinsurance.casework import applications
 from medinsurance.models import Application
 from medinsurance.rules.application import AppState
 from qz_common.app import Engine, Session
-from qz_common.idempotency import IdempotencyKey
+from qz_common.idempotency import Decision, IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
 
@@ -37,22 +37,50 @@ async def create_application(
     return await commands.run(session, caller, pre_register, request=body, key=idempotency_key, status_code=201)
 
 
-@router.post("/applications/{application_id}/events", summary="申请流程事件（受理、补正、评估、审议、签约、开通）")
+@router.post(
+    "/applications/{application_id}/events",
+    summary="申请流程事件（受理、补正、评估、审议、签约、开通）",
+    response_model=ApplicationOut,
+)
 async def application_event(
-    application_id: PathId, body: ApplicationEventIn, caller: Writer, session: Session
-) -> ApplicationOut:
-    async with session.begin():
+    application_id: PathId,
+    body: ApplicationEventIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    async def record() -> ApplicationOut:
         row = await applications.record_event(session, caller, application_id, body.event, body.on, body.score)
         return ApplicationOut.model_validate(row)
 
+    return await commands.run(
+        session,
+        caller,
+        record,
+        request=(application_id, body),
+        key=idempotency_key,
+        decision=Decision("application", application_id, body.event.value, body.on, body.document_number or ""),
+        authorise=lambda: applications.find(session, caller, application_id),
+    )
 
-@router.post("/applications/{application_id}/supplements", summary="评估期间补充材料（不计入评估期限）")
+
+@router.post(
+    "/applications/{application_id}/supplements",
+    summary="评估期间补充材料（不计入评估期限）",
+    response_model=ApplicationOut,
+)
 async def add_supplement(
-    application_id: PathId, body: SupplementIn, caller: Writer, session: Session
-) -> ApplicationOut:
-    async with session.begin():
+    application_id: PathId,
+    body: SupplementIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    async def supplement() -> ApplicationOut:
         row = await applications.add_supplement(session, caller, application_id, body.first, body.last)
         return ApplicationOut.model_validate(row)
+
+    return await commands.run(session, caller, supplement, request=(application_id, body), key=idempotency_key)
 
 
 @router.get("/applications/{application_id}", summary="定点申请详情")

@@ -41,17 +41,25 @@ async def report_outage(
     return await commands.run(session, caller, report, request=body, key=idempotency_key, status_code=201)
 
 
-@router.post("/outages/{outage_id}/window", summary="书面申请临时开通48小时医保结算")
-async def request_window(outage_id: PathId, body: WindowIn, caller: Writer, session: Session) -> OutageOut:
-    async with session.begin():
+@router.post("/outages/{outage_id}/window", summary="书面申请临时开通48小时医保结算", response_model=OutageOut)
+async def request_window(
+    outage_id: PathId, body: WindowIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def window() -> OutageOut:
         row = await outages.request_window(session, caller, outage_id, body.requested_at, body.reason)
         return OutageOut.view(row, body.requested_at)
 
+    return await commands.run(session, caller, window, request=(outage_id, body), key=idempotency_key)
 
-@router.post("/outages/{outage_id}/repair", summary="登记故障修复")
-async def repair(outage_id: PathId, body: RepairIn, caller: Writer, session: Session) -> OutageOut:
-    async with session.begin():
+
+@router.post("/outages/{outage_id}/repair", summary="登记故障修复", response_model=OutageOut)
+async def repair(
+    outage_id: PathId, body: RepairIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def repaired() -> OutageOut:
         return OutageOut.view(await outages.repair(session, caller, outage_id, body.repaired_at), body.repaired_at)
+
+    return await commands.run(session, caller, repaired, request=(outage_id, body), key=idempotency_key)
 
 
 @router.get("/outages/{outage_id}", summary="故障及结算状态（at 默认现在）")

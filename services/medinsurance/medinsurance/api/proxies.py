@@ -49,10 +49,14 @@ async def create_proxy(
     return await commands.run(session, caller, authorise, request=body, key=idempotency_key, status_code=201)
 
 
-@router.post("/proxy-authorisations/{proxy_id}/revoke", summary="撤销代配药委托")
-async def revoke_proxy(proxy_id: PathId, body: RevokeIn, caller: Writer, session: Session) -> ProxyOut:
-    async with session.begin():
+@router.post("/proxy-authorisations/{proxy_id}/revoke", summary="撤销代配药委托", response_model=ProxyOut)
+async def revoke_proxy(
+    proxy_id: PathId, body: RevokeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def revoke() -> ProxyOut:
         return ProxyOut.model_validate(await proxies.revoke(session, caller, proxy_id, body.on))
+
+    return await commands.run(session, caller, revoke, request=(proxy_id, body), key=idempotency_key)
 
 
 @router.get("/proxy-authorisations", summary="代配药委托列表")

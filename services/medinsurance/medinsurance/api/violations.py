@@ -11,7 +11,7 @@ from medinsurance.casework.common import institution_for
 from medinsurance.models import Violation
 from qz_common.app import Engine, Session
 from qz_common.db import get_or_404
-from qz_common.idempotency import IdempotencyKey
+from qz_common.idempotency import Decision, IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
 
@@ -29,10 +29,20 @@ async def record_violation(
     body: ViolationIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def decide() -> ViolationOut:
-        row = await violations.record(session, caller, violations.ViolationFacts(**vars(body)))
-        return ViolationOut.model_validate(row)
+        facts = violations.ViolationFacts(**body.model_dump(exclude={"document_number"}))
+        return ViolationOut.model_validate(await violations.record(session, caller, facts))
 
-    return await commands.run(session, caller, decide, request=body, key=idempotency_key, status_code=201)
+    kind = f"violation:{body.case}"
+    return await commands.run(
+        session,
+        caller,
+        decide,
+        request=body,
+        key=idempotency_key,
+        decision=Decision("institution", body.institution_id, kind, body.decided_on, body.document_number or ""),
+        authorise=lambda: institution_for(session, caller, body.institution_id),
+        status_code=201,
+    )
 
 
 @router.get("/violations", summary="协议处理记录列表")

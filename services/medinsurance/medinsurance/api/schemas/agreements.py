@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from medinsurance.api.schemas.common import Day, Out, RowId, Strict
+from medinsurance.api.schemas.common import DOCUMENT_NUMBER, Day, DocumentNumber, Out, RowId, Strict
 from medinsurance.models import Agreement
 from medinsurance.rules import agreements as rules
 from qz_common.districts import District
@@ -30,6 +30,7 @@ class AgreementEventIn(Strict):
     by_prefecture_office: bool = Field(
         False, description="地市级经办机构中止或解除：该机构在其他统筹区的医保协议同时中止或解除（附件1 一(三)3）"
     )
+    document_number: DocumentNumber = Field(None, description=DOCUMENT_NUMBER)
 
 
 class TerminationStepIn(Strict):
@@ -37,6 +38,7 @@ class TerminationStepIn(Strict):
         description="解除协议的办理步骤：停止结算、作出解除决定、最终结算、清算"
     )
     on: Day = Field(description="办理之日")
+    document_number: DocumentNumber = Field(None, description=DOCUMENT_NUMBER)
 
 
 class TerminationStepOut(BaseModel):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from medinsurance.api.schemas.common import Day, Out, RowId, Strict
+from medinsurance.api.schemas.common import DOCUMENT_NUMBER, Day, DocumentNumber, Out, RowId, Strict
 from medinsurance.rules.application import AppEvent
 
 
@@ -23,6 +23,7 @@ class ApplicationEventIn(Strict):
     score: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
         None, description="评估得分（evaluate、reevaluate 时填写）"
     )
+    document_number: DocumentNumber = Field(None, description=DOCUMENT_NUMBER)
 
 
 class SupplementIn(Strict):

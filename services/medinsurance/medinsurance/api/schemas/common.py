@@ -23,6 +23,9 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 # 附件3 二/三 circumstance numbers (unknown numbers are refused by the rule, naming them)
 Circumstances = Annotated[list[Annotated[int, Field(ge=1, le=99)]], Field(max_length=20)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
+# 文书号 of a decision: with its record, kind and date it tells one decision from another (qz_common.idempotency).
+DocumentNumber = Annotated[str, Field(min_length=1, max_length=60)] | None
+DOCUMENT_NUMBER = "文书号（同一记录、同一事项、同一日期、同一文书号的决定重复提交时视为同一决定，只办理一次）"
 # Dates a caseworker can mean (rules.basis): every period the rules add to them stays a valid date.
 Day = Annotated[dt.date, Field(ge=EARLIEST, le=LATEST)]
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from medinsurance.api.schemas.common import Circumstances, Day, Out, RowId, Strict
+from medinsurance.api.schemas.common import DOCUMENT_NUMBER, Circumstances, Day, DocumentNumber, Out, RowId, Strict
 from qz_common.money import Yuan
 
 
@@ -32,6 +32,7 @@ class ViolationIn(Strict):
         None, description="中止医保协议的天数（第三、四档）"
     )
     terminate_agreement: bool = Field(False, description="第四档情形选择解除医保协议（第五档一律解除）")
+    document_number: DocumentNumber = Field(None, description=DOCUMENT_NUMBER)
 
 
 class ViolationOut(Out):
