@@ -4,7 +4,7 @@ import asyncio
 import datetime as dt
 
 import httpx
-from dogs_testdata import SHELTER_DOG, applicant
+from dogs_testdata import ALL_CONFIRMED, SHELTER_DOG, applicant
 from fastapi.testclient import TestClient
 from testkit import identity_headers
 
@@ -12,8 +12,6 @@ from dogs.main import create_app
 from dogs.rules.adoption import CHECKLIST
 from dogs.settings import DogsSettings
 from qz_common.settings import PlatformSettings
-
-ALL_CONFIRMED = {"checklist": dict.fromkeys(CHECKLIST, True)}
 
 
 def apply(client: TestClient, dog: dict[str, object], n: int) -> dict[str, object]:

@@ -3,11 +3,14 @@
 import io
 import re
 
+import pytest
 from dogs_testdata import IMPOUNDMENT, JPEG, OWNER, VISITOR, registration_body, vaccination_body
 from fastapi.testclient import TestClient
 from testkit import identity_headers
 
+from dogs.casework.common import audit
 from dogs.casework.photos import new_photo_id
+from dogs.settings import DogsSettings
 from qz_common.logs import mask_pii
 
 
@@ -57,8 +60,10 @@ def test_registration_approved_gets_a_number(client: TestClient) -> None:
     assert record["status"] == "submitted" and record["registration_number"] is None
     approved = client.post(f"/v1/registrations/{record['id']}/approve").json()
     assert approved["status"] == "approved" and approved["registration_number"].startswith("衢犬登330802")
-    again = client.post(f"/v1/registrations/{record['id']}/approve")
-    assert (again.status_code, again.json()["code"]) == (409, "registration_already_decided")
+    again = client.post(f"/v1/registrations/{record['id']}/approve")  # the same decision again: the first (D-20)
+    assert (again.status_code, again.json()) == (200, approved)
+    refused = client.post(f"/v1/registrations/{record['id']}/reject", json={"reasons": ["住所证明与地址不符"]})
+    assert (refused.status_code, refused.json()["code"]) == (409, "registration_already_decided")
 
 
 def test_registration_rejected_with_reasons(client: TestClient) -> None:
@@ -117,6 +122,20 @@ def test_photo_must_be_jpeg_or_png_and_small(client: TestClient) -> None:
     assert (gif.status_code, gif.json()["code"]) == (415, "photo_type")
     big = client.post("/v1/photos", files={"file": ("x.jpg", io.BytesIO(JPEG + b"\0" * 70000), "image/jpeg")})
     assert (big.status_code, big.json()["code"]) == (413, "photo_too_large")
+
+
+def test_a_photo_whose_command_fails_leaves_no_file(
+    client: TestClient, dogs_settings: DogsSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is written inside the command: when the command does not commit, no file outlives it."""
+
+    def lost_database(*_args: object, **_kwargs: object) -> None:
+        raise ConnectionError("database gone")
+
+    monkeypatch.setattr(audit, "record", lost_database)
+    with pytest.raises(ConnectionError):
+        client.post("/v1/photos", files={"file": ("x.jpg", io.BytesIO(JPEG), "image/jpeg")})
+    assert list(dogs_settings.photo_dir.iterdir()) == []
 
 
 def test_photo_ids_appear_in_the_logs_as_they_are() -> None:

@@ -1,11 +1,16 @@
-"""Test data for the dogs API: people, photos and request bodies."""
+"""Test data for the dogs API: people, photos, request bodies and records; the audit trail as the test reads it."""
 
 import datetime as dt
 import io
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from testkit import id_number
+
+from dogs.models import AuditRecord
+from dogs.rules.adoption import CHECKLIST
 
 OWNER = id_number("330802", dt.date(1985, 6, 15))
 VISITOR = id_number("330106", dt.date(1990, 1, 2))
@@ -65,6 +70,12 @@ def registration_body(client: TestClient, **changes: object) -> dict[str, Any]:
     } | changes
 
 
+def submitted_registration(client: TestClient, **changes: object) -> dict[str, Any]:
+    response = client.post("/v1/registrations", json=registration_body(client, **changes))
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
 SHELTER_DOG = {
     "shelter": "衢州市犬只收容中心",
     "district": "柯城区",
@@ -96,3 +107,27 @@ IMPOUNDMENT = {
     "shelter": "衢州市犬只收容中心",
     "handed_over_at": "2023-04-01T12:00:00+08:00",
 }
+
+
+ALL_CONFIRMED = {"checklist": dict.fromkeys(CHECKLIST, True)}  # 四: every condition of 第十三、十四条 confirmed
+
+
+def adoption_application(client: TestClient, n: int = 1) -> dict[str, Any]:
+    """An application, the first in the queue for a newly offered dog."""
+    dog = client.post("/v1/shelter-dogs", json=SHELTER_DOG).json()
+    response = client.post(f"/v1/shelter-dogs/{dog['id']}/applications", json=applicant(n))
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def audit_rows(app: FastAPI) -> list[tuple[str, str, str]]:
+    """(action, entity, entity id) of every audit row, oldest first: what the service changed."""
+    async with app.state.db.sessionmaker() as session:
+        rows = await session.execute(
+            select(AuditRecord.action, AuditRecord.entity, AuditRecord.entity_id).order_by(AuditRecord.id)
+        )
+    return [(action, entity, entity_id) for action, entity, entity_id in rows]
+
+
+def audit_trail(client: TestClient) -> list[tuple[str, str, str]]:
+    return client.portal.call(audit_rows, client.app)  # type: ignore[union-attr, arg-type]

@@ -12,6 +12,7 @@ from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
 from qz_common.idempotency import IdempotencyKeyMixin
 
 CM = Numeric(6, 1)
+DOCUMENT_NUMBER_LENGTH = 60
 
 
 class Base(DeclarativeBase):
@@ -90,6 +91,8 @@ class Registration(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(120))
+    # The 文书号 of the approval or refusal, when the bureau issues one.
+    decision_document_number: Mapped[str | None] = mapped_column(String(DOCUMENT_NUMBER_LENGTH))
 
 
 class ShelterDog(Base):
@@ -125,6 +128,8 @@ class AdoptionApplication(Base):
     status: Mapped[str] = mapped_column(String(12), default="submitted", index=True)
     checklist: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     decision_reasons: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    # The 文书号 of the approval or refusal, when the bureau issues one.
+    decision_document_number: Mapped[str | None] = mapped_column(String(DOCUMENT_NUMBER_LENGTH))
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import idempotent
+from dogs.api.common import commands, decision
 from dogs.api.schemas.adoptions import (
     AdoptionApplicationIn,
     AdoptionApplicationOut,
@@ -45,11 +45,10 @@ async def offer_dog(
     session: Session,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    async def create() -> ShelterDogOut:
+    async def work() -> ShelterDogOut:
         return ShelterDogOut.model_validate(await adoptions.offer(session, caller, ShelterDog(**body.model_dump())))
 
-    async with session.begin():
-        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+    return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
 
 
 @router.get("/shelter-dogs", summary="可领养犬只列表")
@@ -78,14 +77,11 @@ async def apply_for_adoption(
     session: Session,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    async def create() -> AdoptionApplicationOut:
+    async def work() -> AdoptionApplicationOut:
         application = await adoptions.apply(session, caller, dog_id, AdoptionApplication(**body.model_dump()))
         return AdoptionApplicationOut.model_validate(application)
 
-    async with session.begin():
-        return await idempotent.create(
-            session, caller, idempotency_key, {"dog_id": dog_id, **body.model_dump(mode="json")}, create
-        )
+    return await commands.run(session, caller, work, request=(dog_id, body), key=idempotency_key, status_code=201)
 
 
 @router.get("/adoption-applications", summary="领养申请列表")
@@ -107,19 +103,49 @@ async def list_applications(
     )
 
 
-@router.post("/adoption-applications/{application_id}/approve", summary="审核通过领养（须逐项确认条件）")
+@router.post(
+    "/adoption-applications/{application_id}/approve",
+    summary="审核通过领养（须逐项确认条件）",
+    response_model=AdoptionApplicationOut,
+)
 async def approve_adoption(
-    application_id: int, body: ApproveAdoptionIn, caller: Writer, session: Session
-) -> AdoptionApplicationOut:
-    async with session.begin():
-        application = await adoptions.approve(session, caller, application_id, body.checklist)
+    application_id: int,
+    body: ApproveAdoptionIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    async def work() -> AdoptionApplicationOut:
+        application = await adoptions.approve(session, caller, application_id, body.checklist, body.document_number)
         return AdoptionApplicationOut.model_validate(application)
 
+    return await commands.run(
+        session,
+        caller,
+        work,
+        request=(application_id, body),
+        key=idempotency_key,
+        decision=decision("adoption_application", application_id, "approve", body.document_number),
+        authorise=lambda: adoptions.application_and_dog(session, caller, application_id),
+    )
 
-@router.post("/adoption-applications/{application_id}/reject", summary="领养申请不予通过")
+
+@router.post(
+    "/adoption-applications/{application_id}/reject", summary="领养申请不予通过", response_model=AdoptionApplicationOut
+)
 async def reject_adoption(
-    application_id: int, body: RejectIn, caller: Writer, session: Session
-) -> AdoptionApplicationOut:
-    async with session.begin():
-        application = await adoptions.reject(session, caller, application_id, body.reasons)
+    application_id: int, body: RejectIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> AdoptionApplicationOut:
+        application = await adoptions.reject(session, caller, application_id, body.reasons, body.document_number)
         return AdoptionApplicationOut.model_validate(application)
+
+    return await commands.run(
+        session,
+        caller,
+        work,
+        request=(application_id, body),
+        key=idempotency_key,
+        decision=decision("adoption_application", application_id, "reject", body.document_number),
+        authorise=lambda: adoptions.application_and_dog(session, caller, application_id),
+    )

@@ -45,7 +45,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "sex": "male",
         "vaccination_id": 1,
     },
-    "RejectIn": {"reasons": ["犬只正面照片不清晰，请重新上传"]},
+    "ApproveRegistrationIn": {"document_number": "柯综执犬登〔2023〕0158号"},
+    "RejectIn": {"reasons": ["犬只正面照片不清晰，请重新上传"], "document_number": "柯综执不登〔2023〕012号"},
     "AddressChangeIn": {
         "owner_id_number": OWNER_ID,
         "address": "衢江区樟潭街道樟潭路 88 号",
@@ -74,7 +75,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "registration_and_vaccination": True,
             "no_abuse_record": True,
             "household_consent": True,
-        }
+        },
+        "document_number": "衢综执领〔2023〕007号",
     },
     "ImpoundmentIn": {
         "action": "capture",

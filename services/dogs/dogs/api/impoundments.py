@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import idempotent
+from dogs.api.common import commands
 from dogs.api.schemas.impoundments import ImpoundmentIn, ImpoundmentOut
 from dogs.casework import impoundments
 from dogs.models import Impoundment
@@ -32,12 +32,11 @@ async def record_impoundment(
     session: Session,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    async def create() -> ImpoundmentOut:
+    async def work() -> ImpoundmentOut:
         record = await impoundments.record(session, caller, Impoundment(**body.model_dump()))
         return ImpoundmentOut.model_validate(record)
 
-    async with session.begin():
-        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+    return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
 
 
 @router.get("", summary="捕捉、扣押记录列表")

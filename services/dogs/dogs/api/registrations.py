@@ -2,12 +2,18 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from sqlalchemy import select
 
-from dogs.api.common import idempotent
+from dogs.api.common import commands, decision
 from dogs.api.schemas.common import RejectIn
-from dogs.api.schemas.registrations import AddressChangeIn, AddressChangeOut, RegistrationIn, RegistrationOut
+from dogs.api.schemas.registrations import (
+    AddressChangeIn,
+    AddressChangeOut,
+    ApproveRegistrationIn,
+    RegistrationIn,
+    RegistrationOut,
+)
 from dogs.casework import registrations
 from dogs.models import Registration
 from qz_common.app import Engine, Session
@@ -37,12 +43,11 @@ async def submit_registration(
 ) -> object:
     max_photo_bytes = request.app.state.settings.max_photo_bytes
 
-    async def create() -> RegistrationOut:
+    async def work() -> RegistrationOut:
         application = Registration(**body.model_dump())
         return RegistrationOut.model_validate(await registrations.submit(session, caller, application, max_photo_bytes))
 
-    async with session.begin():
-        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+    return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
 
 
 @router.get("/registrations", summary="养犬登记列表（可按养犬人身份证号筛选）")
@@ -69,31 +74,65 @@ async def get_registration(registration_id: int, caller: Reader, session: Sessio
     return RegistrationOut.model_validate(await registrations.registration(session, caller, registration_id))
 
 
-@router.post("/registrations/{registration_id}/approve", summary="审核通过并发放登记号")
-async def approve_registration(registration_id: int, caller: Writer, session: Session) -> RegistrationOut:
-    async with session.begin():
-        record = await registrations.approve(session, caller, registration_id)
+@router.post("/registrations/{registration_id}/approve", summary="审核通过并发放登记号", response_model=RegistrationOut)
+async def approve_registration(
+    registration_id: int,
+    caller: Writer,
+    session: Session,
+    body: Annotated[ApproveRegistrationIn, Body(default_factory=ApproveRegistrationIn)],
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    async def work() -> RegistrationOut:
+        record = await registrations.approve(session, caller, registration_id, body.document_number)
         return RegistrationOut.model_validate(record)
 
+    return await commands.run(
+        session,
+        caller,
+        work,
+        request=(registration_id, body),
+        key=idempotency_key,
+        decision=decision("registration", registration_id, "approve", body.document_number),
+        authorise=lambda: registrations.registration(session, caller, registration_id),
+    )
 
-@router.post("/registrations/{registration_id}/reject", summary="不予登记（须说明理由）")
+
+@router.post(
+    "/registrations/{registration_id}/reject", summary="不予登记（须说明理由）", response_model=RegistrationOut
+)
 async def reject_registration(
-    registration_id: int, body: RejectIn, caller: Writer, session: Session
-) -> RegistrationOut:
-    async with session.begin():
-        record = await registrations.reject(session, caller, registration_id, body.reasons)
+    registration_id: int, body: RejectIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> RegistrationOut:
+        record = await registrations.reject(session, caller, registration_id, body.reasons, body.document_number)
         return RegistrationOut.model_validate(record)
 
+    return await commands.run(
+        session,
+        caller,
+        work,
+        request=(registration_id, body),
+        key=idempotency_key,
+        decision=decision("registration", registration_id, "reject", body.document_number),
+        authorise=lambda: registrations.registration(session, caller, registration_id),
+    )
 
-@router.post("/address-changes", summary="养犬人住所变更（如因房屋征收搬迁）")
-async def change_owner_address(body: AddressChangeIn, caller: Writer, session: Session) -> AddressChangeOut:
-    """Moves every approved registration of the owner to the new address; idempotent by nature."""
-    async with session.begin():
+
+@router.post("/address-changes", summary="养犬人住所变更（如因房屋征收搬迁）", response_model=AddressChangeOut)
+async def change_owner_address(
+    body: AddressChangeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    """Moves every approved registration of the owner to the new address; a registration already there is left
+    alone, so a repeated change moves nothing (a retried key answers what the first request did)."""
+
+    async def work() -> AddressChangeOut:
         change = await registrations.change_address(
             session, caller, body.owner_id_number, body.address, body.district, body.key_area
         )
-    return AddressChangeOut(
-        owner_id_number=body.owner_id_number,
-        changed_registration_ids=[record.id for record in change.moved],
-        flagged=change.flagged,
-    )
+        return AddressChangeOut(
+            owner_id_number=body.owner_id_number,
+            changed_registration_ids=[record.id for record in change.moved],
+            flagged=change.flagged,
+        )
+
+    return await commands.run(session, caller, work, request=body, key=idempotency_key)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from dogs.api.common import idempotent
+from dogs.api.common import commands
 from dogs.api.schemas.vaccinations import VaccinationIn, VaccinationOut
 from dogs.casework import vaccinations
 from dogs.models import Vaccination
@@ -33,12 +33,11 @@ async def create_vaccination(
     session: Session,
     idempotency_key: IdempotencyKey = None,
 ) -> object:
-    async def create() -> VaccinationOut:
+    async def work() -> VaccinationOut:
         record = await vaccinations.record(session, caller, Vaccination(**body.model_dump()))
         return VaccinationOut.model_validate(record)
 
-    async with session.begin():
-        return await idempotent.create(session, caller, idempotency_key, body.model_dump(mode="json"), create)
+    return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
 
 
 @router.get("", summary="免疫记录列表")

@@ -63,7 +63,11 @@ async def application_and_dog(
 
 
 async def approve(
-    session: AsyncSession, caller: Caller, application_id: int, checklist: Mapping[str, bool]
+    session: AsyncSession,
+    caller: Caller,
+    application_id: int,
+    checklist: Mapping[str, bool],
+    document_number: str | None,
 ) -> AdoptionApplication:
     """The dog goes to this applicant, once every condition is confirmed and every earlier application is closed;
     the later ones are closed."""
@@ -95,6 +99,7 @@ async def approve(
         if other.id == application.id:
             async with audit.change(session, caller, "approved", other):
                 other.status, other.checklist, other.decided_at = "approved", dict(checklist), now
+                other.decision_document_number = document_number
         elif other.status == "submitted":
             async with audit.change(session, caller, "closed", other):
                 other.status, other.decision_reasons, other.decided_at = "closed", ["犬只已由排序在前的申请人领养"], now
@@ -103,11 +108,14 @@ async def approve(
     return application
 
 
-async def reject(session: AsyncSession, caller: Caller, application_id: int, reasons: list[str]) -> AdoptionApplication:
+async def reject(
+    session: AsyncSession, caller: Caller, application_id: int, reasons: list[str], document_number: str | None
+) -> AdoptionApplication:
     """The application is refused, with the reasons the applicant is told; the next in the queue may be approved."""
     application, _dog = await application_and_dog(session, caller, application_id, lock=True)
     if application.status != "submitted":
         raise ProblemError(409, "adoption_closed", "该申请已处理")
     async with audit.change(session, caller, "rejected", application):
         application.status, application.decision_reasons, application.decided_at = "rejected", reasons, utcnow()
+        application.decision_document_number = document_number
     return application

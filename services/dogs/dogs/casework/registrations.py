@@ -86,7 +86,12 @@ async def submit(
 
 
 async def _decide(
-    session: AsyncSession, caller: Caller, registration_id: int, status: str, reasons: list[str] | None
+    session: AsyncSession,
+    caller: Caller,
+    registration_id: int,
+    status: str,
+    reasons: list[str] | None,
+    document_number: str | None,
 ) -> Registration:
     record = await registration(session, caller, registration_id, lock=True)
     if record.status != "submitted":
@@ -96,6 +101,7 @@ async def _decide(
         record.rejection_reasons = reasons
         record.decided_at = utcnow()
         record.decided_by = caller.client_id
+        record.decision_document_number = document_number
         if status == "approved":
             # The record's id is the sequence: unique without a counter to lock.
             record.registration_number = registration_number(
@@ -104,14 +110,18 @@ async def _decide(
     return record
 
 
-async def approve(session: AsyncSession, caller: Caller, registration_id: int) -> Registration:
+async def approve(
+    session: AsyncSession, caller: Caller, registration_id: int, document_number: str | None
+) -> Registration:
     """综合行政执法部门……予以处理: the application is registered and its number issued."""
-    return await _decide(session, caller, registration_id, "approved", None)
+    return await _decide(session, caller, registration_id, "approved", None, document_number)
 
 
-async def reject(session: AsyncSession, caller: Caller, registration_id: int, reasons: list[str]) -> Registration:
+async def reject(
+    session: AsyncSession, caller: Caller, registration_id: int, reasons: list[str], document_number: str | None
+) -> Registration:
     """The application is refused, with the reasons the owner is told."""
-    return await _decide(session, caller, registration_id, "rejected", reasons)
+    return await _decide(session, caller, registration_id, "rejected", reasons, document_number)
 
 
 @dataclass(frozen=True)

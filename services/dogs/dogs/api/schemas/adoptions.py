@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from dogs.api.schemas.common import Name, Out, Phone, Strict
+from dogs.api.schemas.common import DocumentNumber, Name, Out, Phone, Strict
 from dogs.rules.adoption import CHECKLIST
 from dogs.rules.vaccination import DogSex
 from qz_common.districts import District
@@ -56,6 +56,7 @@ class AdoptionApplicationOut(Out):
     decision_reasons: list[str] | None
     submitted_at: dt.datetime
     decided_at: dt.datetime | None
+    decision_document_number: str | None
 
 
 class ApproveAdoptionIn(Strict):
@@ -63,3 +64,4 @@ class ApproveAdoptionIn(Strict):
         description="《条例》第十三、十四条条件，由审核人员逐项确认: "
         + "；".join(f"{k}={v}" for k, v in CHECKLIST.items())
     )
+    document_number: DocumentNumber | None = None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from dogs.api.schemas.common import Centimetres, Name, Out, Phone, Strict
+from dogs.api.schemas.common import Centimetres, DocumentNumber, Name, Out, Phone, Strict
 from dogs.rules.registration import Channel, ResidenceProof
 from dogs.rules.vaccination import DogSex
 from qz_common.districts import District
@@ -39,6 +39,10 @@ class RegistrationIn(Strict):
     side_photo_id: str | None = Field(None, description="犬只侧面照片编号（先上传 /v1/photos）")
 
 
+class ApproveRegistrationIn(Strict):
+    document_number: DocumentNumber | None = None
+
+
 class RegistrationOut(Out):
     id: int
     status: str
@@ -67,6 +71,7 @@ class RegistrationOut(Out):
     submitted_at: dt.datetime
     decided_at: dt.datetime | None
     decided_by: str | None
+    decision_document_number: str | None
 
 
 class AddressChangeIn(Strict):
