@@ -64,4 +64,4 @@ class ApproveAdoptionIn(Strict):
         description="《条例》第十三、十四条条件，由审核人员逐项确认: "
         + "；".join(f"{k}={v}" for k, v in CHECKLIST.items())
     )
-    document_number: DocumentNumber | None = None
+    document_number: DocumentNumber = None

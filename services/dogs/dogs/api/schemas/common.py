@@ -13,8 +13,7 @@ from qz_common.inputs import StrictInput
 Centimetres = Annotated[Decimal, Field(gt=0, le=300, max_digits=6, decimal_places=1, description="厘米，可带一位小数")]
 Name = Annotated[str, Field(min_length=1, max_length=60)]
 DocumentNumber = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=DOCUMENT_NUMBER_LENGTH),
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=DOCUMENT_NUMBER_LENGTH)] | None,
     Field(description="决定的文书号（如有）：同一记录、同一天、同一文书号的同一决定重复提交，只办理一次"),
 ]
 Phone = Annotated[str, Field(pattern=r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", description="手机或带区号的固定电话")]
@@ -34,4 +33,4 @@ class RejectIn(Strict):
     reasons: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(min_length=1)] = Field(
         description="不予通过的理由（逐条）"
     )
-    document_number: DocumentNumber | None = None
+    document_number: DocumentNumber = None

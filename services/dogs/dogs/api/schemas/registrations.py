@@ -40,7 +40,7 @@ class RegistrationIn(Strict):
 
 
 class ApproveRegistrationIn(Strict):
-    document_number: DocumentNumber | None = None
+    document_number: DocumentNumber = None
 
 
 class RegistrationOut(Out):
