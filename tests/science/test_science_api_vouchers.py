@@ -214,7 +214,11 @@ def test_approve_and_pay(client: TestClient) -> None:
     assert client.post(f"/v1/redemptions/{rid}/approve").json()["status"] == "approved"
     paid = client.post(f"/v1/redemptions/{rid}/pay", json={"paid_on": "2024-05-01"}).json()
     assert paid["status"] == "paid" and "报批延期" in paid["decision_reasons"][0]
-    assert client.post(f"/v1/redemptions/{rid}/approve").status_code == 409
+    again = client.post(f"/v1/redemptions/{rid}/approve")  # the same approval, today: its first answer, no change
+    assert (again.status_code, again.headers["Idempotent-Replayed"]) == (200, "true")
+    assert client.get(f"/v1/redemptions/{rid}").json()["status"] == "paid"
+    another = client.post(f"/v1/redemptions/{rid}/approve", json={"on": "2024-05-02"})
+    assert (another.status_code, another.json()["code"]) == (409, "redemption_decided")
 
 
 def test_fraud_claws_back_and_bars_later_claims(client: TestClient) -> None:

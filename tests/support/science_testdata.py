@@ -2,8 +2,12 @@
 
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from stdnum.cn import uscc as stdnum_uscc
+
+from science.models import AuditRecord
 
 
 def make_uscc(serial: int, area: str = "330802") -> str:
@@ -134,3 +138,34 @@ def recognise(client: TestClient, institute_id: int) -> dict[str, Any]:
         response = client.post(f"/v1/institutes/{institute_id}/decisions", json=step)
         assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+def recognised_institute(client: TestClient) -> dict[str, Any]:
+    """ENTERPRISE registered, its institute applied for and recognised on 2023-07-20."""
+    enterprise(client)
+    applied = client.post("/v1/institutes", json=institute_application())
+    assert applied.status_code == 201, applied.text
+    return recognise(client, applied.json()["id"])
+
+
+def submitted_redemption(client: TestClient) -> dict[str, Any]:
+    """A 10,000 voucher of ENTERPRISE (claimed 2023-03-01) redeemed for a 10,000 testing contract: 4,000 reserved."""
+    enterprise(client)
+    voucher = client.post("/v1/claims", json=claim_body(pool(client)["id"]))
+    assert voucher.status_code == 201, voucher.text
+    redemption = client.post("/v1/redemptions", json=redemption_body(voucher.json()["id"], carrier(client)["id"]))
+    assert redemption.status_code == 201, redemption.text
+    return redemption.json()  # type: ignore[no-any-return]
+
+
+async def audit_rows(app: FastAPI) -> list[tuple[str, str, str]]:
+    """(action, entity, entity id) of every audit row, oldest first: what the service changed."""
+    async with app.state.db.sessionmaker() as session:
+        rows = await session.execute(
+            select(AuditRecord.action, AuditRecord.entity, AuditRecord.entity_id).order_by(AuditRecord.id)
+        )
+    return [(action, entity, entity_id) for action, entity, entity_id in rows]
+
+
+def audit_trail(client: TestClient) -> list[tuple[str, str, str]]:
+    return client.portal.call(audit_rows, client.app)  # type: ignore[union-attr, arg-type]

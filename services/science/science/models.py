@@ -72,6 +72,8 @@ class Institute(Base):
     status_reason: Mapped[str | None] = mapped_column(String(300))
     status_basis: Mapped[str | None] = mapped_column(String(80))
     status_changed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # 文书号 of the decision that gave the current status (None for a status the annual reports gave, 三(五)).
+    status_document: Mapped[str | None] = mapped_column(String(100))
     parameter_version: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -213,7 +215,11 @@ class Redemption(Base):
     status: Mapped[str] = mapped_column(String(14), default="submitted", index=True)
     payment_due: Mapped[dt.date] = mapped_column(Date)
     decision_reasons: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    # 四(五) the expert review's approval or refusal: its day and 文书号; the payment's 文书号.
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision_document: Mapped[str | None] = mapped_column(String(100))
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    payment_document: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -229,6 +235,7 @@ class CreditRecordRow(Base):
     ban_until: Mapped[dt.date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(300))
     basis: Mapped[str] = mapped_column(String(80))
+    document_number: Mapped[str | None] = mapped_column(String(100))  # 文书号 of the decision that lists the subject
     redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"))
     institute_id: Mapped[int | None] = mapped_column(ForeignKey("institutes.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,12 +1,13 @@
 """科研诚信记录 (44号 五(二)): fraud stops or recovers funds and bars science funding for 3 years."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from qz_common.app import Engine, Session
-from qz_common.idempotency import IdempotencyKey
+from qz_common.idempotency import Decision, IdempotencyKey
 from qz_common.identity import Reader, Writer
 from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import commands, holder_or_422
@@ -40,10 +41,21 @@ async def create_credit_record(
             body.decided_on,
             body.reason,
             body.redemption_id,
+            body.document_number,
         )
         return CreditOut.model_validate(row)
 
-    return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
+    decision = Decision("credit_subject", subject_id, body.kind.value, body.decided_on, body.document_number or "")
+    return await commands.run(
+        session,
+        caller,
+        work,
+        request=body,
+        key=idempotency_key,
+        decision=decision,
+        authorise=partial(credit.cited_redemption, session, caller, body.redemption_id),
+        status_code=201,
+    )
 
 
 @router.get("/credit-records", summary="科研诚信记录")

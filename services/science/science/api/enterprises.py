@@ -56,11 +56,19 @@ async def get_enterprise(uscc: USCC, caller: Reader, session: Session) -> Enterp
     return EnterpriseOut.model_validate(await enterprises.readable(session, caller, uscc))
 
 
-@router.patch("/enterprises/{uscc}", summary="更新企业资质（高企有效期、科技型中小企业、四色库等）")
-async def patch_enterprise(uscc: USCC, body: EnterprisePatch, caller: Writer, session: Session) -> EnterpriseOut:
-    async with session.begin():
-        enterprise = await enterprises.update(session, caller, uscc, body.model_dump(exclude_unset=True))
-        return EnterpriseOut.model_validate(enterprise)
+@router.patch(
+    "/enterprises/{uscc}", summary="更新企业资质（高企有效期、科技型中小企业、四色库等）", response_model=EnterpriseOut
+)
+async def patch_enterprise(
+    uscc: USCC, body: EnterprisePatch, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    changes = body.model_dump(exclude_unset=True)
+
+    async def work() -> EnterpriseOut:
+        return EnterpriseOut.model_validate(await enterprises.update(session, caller, uscc, changes))
+
+    # The fields sent, not the model with its defaults: a null that clears a field is another request than none.
+    return await commands.run(session, caller, work, request=(uscc, changes), key=idempotency_key)
 
 
 @router.post(

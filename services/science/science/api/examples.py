@@ -77,6 +77,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "on": "2023-06-02",
         "note": "柯城区科技局审核推荐",
         "no_violation_certificate": "柯科证〔2023〕15号",
+        "document_number": "柯科发〔2023〕21号",
     },
     "AnnualReportIn": {"year": 2023, "sales": "285000000", "rd_expense": "11800000"},
     "ChangeIn": {
@@ -86,11 +87,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "reported_on": "2023-09-20",
         "new_trade_name": "华晶科技",
     },
-    "UpgradeIn": {"on": "2023-12-08", "provincial_designation": "浙江省华晶氟硅新材料省级企业研究院"},
+    "UpgradeIn": {
+        "on": "2023-12-08",
+        "provincial_designation": "浙江省华晶氟硅新材料省级企业研究院",
+        "document_number": "浙科发高〔2023〕58号",
+    },
     "RevokeIn": {
         "ground": "false_materials",
         "decided_on": "2023-11-15",
         "reason": "申报材料中研发费用与审计报告不符，经核查属实",
+        "document_number": "衢市科发高〔2023〕31号",
     },
     "CarrierIn": {
         "name": "衢州市产品质量检验检测中心",
@@ -132,13 +138,19 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "used_on": "2023-06-20",
         "submitted_on": "2023-07-03",
     },
-    "ReasonsIn": {"reasons": ["发票抬头与券主名称不一致"]},
-    "PayIn": {"paid_on": "2023-08-15"},
+    "ReviewIn": {"on": "2023-07-20", "document_number": "衢市科发高〔2023〕19号"},
+    "ReasonsIn": {
+        "on": "2023-07-20",
+        "document_number": "衢市科发高〔2023〕20号",
+        "reasons": ["发票抬头与券主名称不一致"],
+    },
+    "PayIn": {"paid_on": "2023-08-15", "document_number": "衢市科发高〔2023〕24号"},
     "CreditIn": {
         "subject_id": ENTERPRISE_USCC,
         "subject_kind": "enterprise",
         "kind": "voucher_fraud",
         "decided_on": "2023-10-09",
         "reason": "以虚假合同骗取创新券补助",
+        "document_number": "衢市科发高〔2023〕33号",
     },
 }

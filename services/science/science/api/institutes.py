@@ -1,15 +1,19 @@
 """市级企业研究院 (43号): application → county recommendation → expert review → public notice → recognition,
 then management: annual R&D monitoring, changes, upgrade, revocation."""
 
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from qz_common.app import Engine, Session
 from qz_common.districts import District
-from qz_common.idempotency import IdempotencyKey
-from qz_common.identity import Reader, Writer, scoped_district
+from qz_common.idempotency import Decision, IdempotencyKey
+from qz_common.identity import Caller, Reader, Writer, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import PathId, commands
 from science.api.rules import to_application
@@ -94,13 +98,54 @@ async def get_institute(institute_id: PathId, caller: Reader, session: Session) 
     return InstituteOut.model_validate(await institutes.readable(session, caller, institute_id))
 
 
-@router.post("/institutes/{institute_id}/decisions", summary="推荐、评审、公示、认定（43号 二(二)–(四)）")
-async def decide(institute_id: PathId, body: InstituteDecisionIn, caller: Writer, session: Session) -> InstituteOut:
-    async with session.begin():
+@router.post(
+    "/institutes/{institute_id}/decisions",
+    summary="推荐、评审、公示、认定（43号 二(二)–(四)）",
+    response_model=InstituteOut,
+)
+async def decide(
+    institute_id: PathId,
+    body: InstituteDecisionIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    async def work() -> InstituteOut:
         institute = await institutes.decide(
-            session, caller, institute_id, body.action, body.on, body.note, body.no_violation_certificate, body.batch
+            session,
+            caller,
+            institute_id,
+            body.action,
+            body.on,
+            body.note,
+            body.no_violation_certificate,
+            body.batch,
+            body.document_number,
         )
         return InstituteOut.model_validate(institute)
+
+    request = (institute_id, body)
+    return await _decide(
+        session, caller, institute_id, body.action, body.on, body.document_number, work, request, idempotency_key
+    )
+
+
+async def _decide(
+    session: Session,
+    caller: Caller,
+    institute_id: int,
+    kind: str,
+    on: dt.date,
+    document: str | None,
+    work: Callable[[], Awaitable[InstituteOut]],
+    request: object,
+    key: str | None,
+) -> JSONResponse:
+    """A decision on an institute, recognised as one when posted again (AMBIGUITIES.md I-17); replayed only to a
+    caller who may read the institute."""
+    decision = Decision("institute", institute_id, kind, on, document or "")
+    authorise = partial(institutes.readable, session, caller, institute_id)
+    return await commands.run(session, caller, work, request=request, key=key, decision=decision, authorise=authorise)
 
 
 @router.post(
@@ -159,15 +204,39 @@ async def report_change(
     return await commands.run(session, caller, work, request=request, key=idempotency_key, status_code=201)
 
 
-@router.post("/institutes/{institute_id}/upgrade", summary="升级为省级企业研发机构，退出市级序列（43号 三(四)）")
-async def upgrade(institute_id: PathId, body: UpgradeIn, caller: Writer, session: Session) -> InstituteOut:
-    async with session.begin():
-        institute = await institutes.upgrade(session, caller, institute_id, body.on, body.provincial_designation)
+@router.post(
+    "/institutes/{institute_id}/upgrade",
+    summary="升级为省级企业研发机构，退出市级序列（43号 三(四)）",
+    response_model=InstituteOut,
+)
+async def upgrade(
+    institute_id: PathId, body: UpgradeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> InstituteOut:
+        institute = await institutes.upgrade(
+            session, caller, institute_id, body.on, body.provincial_designation, body.document_number
+        )
         return InstituteOut.model_validate(institute)
 
+    request = (institute_id, body)
+    return await _decide(
+        session, caller, institute_id, "upgrade", body.on, body.document_number, work, request, idempotency_key
+    )
 
-@router.post("/institutes/{institute_id}/revoke", summary="取消企业研究院资格（43号 三(六)）")
-async def revoke_institute(institute_id: PathId, body: RevokeIn, caller: Writer, session: Session) -> InstituteOut:
-    async with session.begin():
-        institute = await institutes.revoke(session, caller, institute_id, body.ground, body.decided_on, body.reason)
+
+@router.post(
+    "/institutes/{institute_id}/revoke", summary="取消企业研究院资格（43号 三(六)）", response_model=InstituteOut
+)
+async def revoke_institute(
+    institute_id: PathId, body: RevokeIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> InstituteOut:
+        institute = await institutes.revoke(
+            session, caller, institute_id, body.ground, body.decided_on, body.reason, body.document_number
+        )
         return InstituteOut.model_validate(institute)
+
+    request = (institute_id, body)
+    return await _decide(
+        session, caller, institute_id, "revoke", body.decided_on, body.document_number, work, request, idempotency_key
+    )

@@ -1,14 +1,18 @@
 """科技创新券 (44号): carriers, pools, claims (first come first served), expiry, redemptions."""
 
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from qz_common.app import Engine, Session
 from qz_common.clock import today
 from qz_common.districts import District
-from qz_common.idempotency import IdempotencyKey
+from qz_common.idempotency import Decision, IdempotencyKey
 from qz_common.identity import Caller, Citizen, Reader, Writer, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import PathId, commands, holder_or_422
@@ -26,6 +30,7 @@ from science.api.schemas.vouchers import (
     ReasonsIn,
     RedemptionIn,
     RedemptionOut,
+    ReviewIn,
     VoucherOut,
 )
 from science.casework import carriers, redemptions, vouchers
@@ -85,11 +90,16 @@ async def get_carrier(carrier_id: PathId, caller: Reader, session: Session) -> C
     return CarrierOut.model_validate(await carriers.readable(session, caller, carrier_id))
 
 
-@router.patch("/carriers/{carrier_id}", summary="暂停载体或更新隶属、共建关系")
-async def patch_carrier(carrier_id: PathId, body: CarrierPatch, caller: Writer, session: Session) -> CarrierOut:
-    async with session.begin():
-        carrier = await carriers.update(session, caller, carrier_id, body.status, body.related_holders)
-        return CarrierOut.model_validate(carrier)
+@router.patch("/carriers/{carrier_id}", summary="暂停载体或更新隶属、共建关系", response_model=CarrierOut)
+async def patch_carrier(
+    carrier_id: PathId, body: CarrierPatch, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> CarrierOut:
+        return CarrierOut.model_validate(
+            await carriers.update(session, caller, carrier_id, body.status, body.related_holders)
+        )
+
+    return await commands.run(session, caller, work, request=(carrier_id, body), key=idempotency_key)
 
 
 # ---- pools -----------------------------------------------------------------------------------------------
@@ -117,10 +127,14 @@ async def get_pool(pool_id: PathId, caller: Reader, session: Session) -> PoolOut
     return PoolOut.model_validate(await vouchers.readable_pool(session, caller, pool_id))
 
 
-@router.post("/vouchers/expire", summary="到期创新券自动收回（44号 四(二)，定时任务）")
-async def expire_vouchers(body: ExpireIn, caller: Writer, session: Session) -> ExpireOut:
-    async with session.begin():
+@router.post("/vouchers/expire", summary="到期创新券自动收回（44号 四(二)，定时任务）", response_model=ExpireOut)
+async def expire_vouchers(
+    body: ExpireIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> ExpireOut:
         return ExpireOut.model_validate(await vouchers.expire(session, caller, body.as_of))
+
+    return await commands.run(session, caller, work, request=body, key=idempotency_key)
 
 
 # ---- claims ----------------------------------------------------------------------------------------------
@@ -251,19 +265,73 @@ async def get_redemption(redemption_id: PathId, caller: Reader, session: Session
     return RedemptionOut.model_validate(await redemptions.readable(session, caller, redemption_id))
 
 
-@router.post("/redemptions/{redemption_id}/approve", summary="专家评审通过（44号 四(五)）")
-async def approve_redemption(redemption_id: PathId, caller: Writer, session: Session) -> RedemptionOut:
-    async with session.begin():
-        return RedemptionOut.model_validate(await redemptions.approve(session, caller, redemption_id))
+@router.post(
+    "/redemptions/{redemption_id}/approve", summary="专家评审通过（44号 四(五)）", response_model=RedemptionOut
+)
+async def approve_redemption(
+    redemption_id: PathId,
+    caller: Writer,
+    session: Session,
+    body: Annotated[ReviewIn, Body(default_factory=ReviewIn)],
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    on, document = body.on or today(), body.document_number
+
+    async def work() -> RedemptionOut:
+        return RedemptionOut.model_validate(await redemptions.approve(session, caller, redemption_id, on, document))
+
+    # The request as decided (day resolved, no body the same as an empty one), so a retry matches its first post.
+    request = (redemption_id, on, document)
+    return await _decide(session, caller, redemption_id, "approve", on, document, work, request, idempotency_key)
 
 
-@router.post("/redemptions/{redemption_id}/reject", summary="专家评审不予兑付")
-async def reject_redemption(redemption_id: PathId, body: ReasonsIn, caller: Writer, session: Session) -> RedemptionOut:
-    async with session.begin():
-        return RedemptionOut.model_validate(await redemptions.reject(session, caller, redemption_id, body.reasons))
+@router.post("/redemptions/{redemption_id}/reject", summary="专家评审不予兑付", response_model=RedemptionOut)
+async def reject_redemption(
+    redemption_id: PathId, body: ReasonsIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    on = body.on or today()
+
+    async def work() -> RedemptionOut:
+        redemption = await redemptions.reject(session, caller, redemption_id, body.reasons, on, body.document_number)
+        return RedemptionOut.model_validate(redemption)
+
+    request = (redemption_id, on, body.document_number, body.reasons)
+    return await _decide(
+        session, caller, redemption_id, "reject", on, body.document_number, work, request, idempotency_key
+    )
 
 
-@router.post("/redemptions/{redemption_id}/pay", summary="兑付到账（原则上次年4月底前，44号 四(五)）")
-async def pay_redemption(redemption_id: PathId, body: PayIn, caller: Writer, session: Session) -> RedemptionOut:
-    async with session.begin():
-        return RedemptionOut.model_validate(await redemptions.pay(session, caller, redemption_id, body.paid_on))
+@router.post(
+    "/redemptions/{redemption_id}/pay",
+    summary="兑付到账（原则上次年4月底前，44号 四(五)）",
+    response_model=RedemptionOut,
+)
+async def pay_redemption(
+    redemption_id: PathId, body: PayIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> RedemptionOut:
+        redemption = await redemptions.pay(session, caller, redemption_id, body.paid_on, body.document_number)
+        return RedemptionOut.model_validate(redemption)
+
+    request = (redemption_id, body)
+    return await _decide(
+        session, caller, redemption_id, "pay", body.paid_on, body.document_number, work, request, idempotency_key
+    )
+
+
+async def _decide(
+    session: Session,
+    caller: Caller,
+    redemption_id: int,
+    kind: str,
+    on: dt.date,
+    document: str | None,
+    work: Callable[[], Awaitable[RedemptionOut]],
+    request: object,
+    key: str | None,
+) -> JSONResponse:
+    """A 四(五) decision on a redemption, recognised as one when posted again (AMBIGUITIES.md V-16); replayed only to a
+    caller who may read the redemption."""
+    decision = Decision("redemption", redemption_id, kind, on, document or "")
+    authorise = partial(redemptions.readable, session, caller, redemption_id)
+    return await commands.run(session, caller, work, request=request, key=key, decision=decision, authorise=authorise)

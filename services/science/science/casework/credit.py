@@ -5,11 +5,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
 from science.casework.common import audit, params_on
-from science.casework.redemptions import release
+from science.casework.redemptions import locked, readable, release
 from science.models import Carrier, CreditRecordRow, Redemption
 from science.parameters import institute_params, voucher_params
 from science.rules.credit import CREDIT_BASIS, CreditKind, CreditRecord, CreditSubject
@@ -32,12 +31,17 @@ async def _carrier_of(session: AsyncSession, uscc: str, kind: CreditKind) -> Car
     return carrier
 
 
+async def cited_redemption(session: AsyncSession, caller: Caller, redemption_id: int | None) -> Redemption | None:
+    """The redemption a listing stops or claws back, if it cites one: one this caller may act on (404/403)."""
+    return None if redemption_id is None else await readable(session, caller, redemption_id)
+
+
 async def _claw_back(
     session: AsyncSession, caller: Caller, redemption_id: int, subject_id: str, carrier: Carrier | None, reason: str
 ) -> None:
     """五(二) 停拨或追回财政资金: the redemption the fraud concerns is stopped (its reservation given back) or, once
     paid, marked for recovery."""
-    redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请", lock=True, field="redemption_id")
+    redemption = await locked(session, caller, redemption_id)
     concerned = redemption.carrier_id == carrier.id if carrier else redemption.holder_id == subject_id
     if not concerned:
         raise ProblemError(422, "subject_mismatch", "兑付申请不属于该主体", field="redemption_id")
@@ -60,6 +64,7 @@ async def record(
     decided_on: dt.date,
     reason: str,
     redemption_id: int | None,
+    document: str | None,
 ) -> CreditRecordRow:
     """列入科研诚信记录, with the redemption it concerns stopped or clawed back."""
     ban = CreditRecord(kind, decided_on, _ban_years(kind, decided_on))
@@ -73,6 +78,7 @@ async def record(
         ban_until=ban.ban_until,
         reason=reason,
         basis=CREDIT_BASIS[kind],
+        document_number=document,
         redemption_id=redemption_id,
     )
     session.add(row)

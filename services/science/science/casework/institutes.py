@@ -217,6 +217,7 @@ async def decide(
     note: str | None,
     certificate: str | None,
     batch: str | None,
+    document: str | None,
 ) -> Institute:
     """二(二)–(四): the next step of the procedure, in order; a county recommendation with its 无违法证明, a
     recognition with its batch."""
@@ -238,6 +239,7 @@ async def decide(
         institute.status_basis = cite(clause)
         institute.status_changed_on = on
         institute.status_reason = note
+        institute.status_document = document
         if action == "recommend":
             institute.no_violation_certificate = certificate
         if action == "recognise":
@@ -282,6 +284,7 @@ async def file_annual_report(
             institute.status = verdict.status.value
             institute.status_basis = verdict.basis
             institute.status_reason = f"{verdict.year}年度：{verdict.detail}"
+            institute.status_document = None
     await session.flush()
     audit.record(session, caller, "annual_report", report)
     return report
@@ -359,7 +362,12 @@ async def report_change(
 
 
 async def upgrade(
-    session: AsyncSession, caller: Caller, institute_id: int, on: dt.date, provincial_designation: str
+    session: AsyncSession,
+    caller: Caller,
+    institute_id: int,
+    on: dt.date,
+    provincial_designation: str,
+    document: str | None,
 ) -> Institute:
     """三(四) 升级为省级企业研发机构的，不再纳入市级企业研究院管理序列."""
     institute = await _locked(session, caller, institute_id)
@@ -370,6 +378,7 @@ async def upgrade(
         institute.status_basis = transition.basis
         institute.status_reason = f"{transition.detail}：{provincial_designation}"
         institute.status_changed_on = on
+        institute.status_document = document
     return institute
 
 
@@ -399,7 +408,13 @@ async def _refuse_unshown_ground(
 
 
 async def revoke(
-    session: AsyncSession, caller: Caller, institute_id: int, ground: RevocationGround, decided_on: dt.date, reason: str
+    session: AsyncSession,
+    caller: Caller,
+    institute_id: int,
+    ground: RevocationGround,
+    decided_on: dt.date,
+    reason: str,
+    document: str | None,
 ) -> Institute:
     """三(六) 取消企业研究院资格 on a ground shown; false materials also bar the enterprise for three years."""
     institute = await _locked(session, caller, institute_id)
@@ -417,6 +432,7 @@ async def revoke(
         institute.status_basis = revocation.basis
         institute.status_reason = reason
         institute.status_changed_on = decided_on
+        institute.status_document = document
     if revocation.ban is not None:
         record = CreditRecordRow(
             subject_id=institute.enterprise_uscc,
@@ -425,6 +441,7 @@ async def revoke(
             ban_until=revocation.ban.until,
             reason=reason,
             basis=revocation.ban.basis,
+            document_number=document,
             institute_id=institute.id,
         )
         session.add(record)

@@ -175,7 +175,7 @@ async def readable(session: AsyncSession, caller: Caller, redemption_id: int) ->
     return redemption
 
 
-async def _locked(session: AsyncSession, caller: Caller, redemption_id: int) -> Redemption:
+async def locked(session: AsyncSession, caller: Caller, redemption_id: int) -> Redemption:
     redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请", lock=True, field="redemption_id")
     voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", field=None)
     ensure_district(caller, voucher.district)
@@ -199,31 +199,46 @@ async def release(session: AsyncSession, caller: Caller, redemption: Redemption)
         await session.execute(delete(SubsidisedDocument).where(SubsidisedDocument.redemption_id == redemption.id))
 
 
-async def approve(session: AsyncSession, caller: Caller, redemption_id: int) -> Redemption:
+def _refuse_review_before_submission(redemption: Redemption, on: dt.date) -> None:
+    if on < redemption.submitted_on:
+        raise ProblemError(422, "decided_before_submission", "评审日期早于兑付申请日期", field="on")
+
+
+async def approve(
+    session: AsyncSession, caller: Caller, redemption_id: int, on: dt.date, document: str | None
+) -> Redemption:
     """四(五) 组织专家评审: a submitted redemption passes the review."""
-    redemption = await _locked(session, caller, redemption_id)
+    redemption = await locked(session, caller, redemption_id)
     if redemption.status != "submitted":
         raise ProblemError(409, "redemption_decided", f"兑付申请当前状态为 {redemption.status}")
+    _refuse_review_before_submission(redemption, on)
     async with audit.change(session, caller, "approve", redemption):
         redemption.status = "approved"
+        redemption.decided_on, redemption.decision_document = on, document
     return redemption
 
 
-async def reject(session: AsyncSession, caller: Caller, redemption_id: int, reasons: list[str]) -> Redemption:
+async def reject(
+    session: AsyncSession, caller: Caller, redemption_id: int, reasons: list[str], on: dt.date, document: str | None
+) -> Redemption:
     """四(五) the review refuses it (before payment): its reservation is given back."""
-    redemption = await _locked(session, caller, redemption_id)
+    redemption = await locked(session, caller, redemption_id)
     if redemption.status not in ("submitted", "approved"):
         raise ProblemError(409, "redemption_decided", f"兑付申请当前状态为 {redemption.status}")
+    _refuse_review_before_submission(redemption, on)
     async with audit.change(session, caller, "reject", redemption):
         redemption.status, redemption.decision_reasons = "rejected", reasons
+        redemption.decided_on, redemption.decision_document = on, document
         await release(session, caller, redemption)
     return redemption
 
 
-async def pay(session: AsyncSession, caller: Caller, redemption_id: int, paid_on: dt.date) -> Redemption:
+async def pay(
+    session: AsyncSession, caller: Caller, redemption_id: int, paid_on: dt.date, document: str | None
+) -> Redemption:
     """四(五) 兑现, 原则上每年4月底前完成上一年度兑付工作: an approved redemption is paid unless its carrier is barred
     that day (五(二)); later than the due day it is paid with the note that a 报批延期 is required."""
-    redemption = await _locked(session, caller, redemption_id)
+    redemption = await locked(session, caller, redemption_id)
     if redemption.status != "approved":
         raise ProblemError(409, "redemption_not_approved", f"兑付申请当前状态为 {redemption.status}，须先评审通过")
     if paid_on < redemption.submitted_on:
@@ -233,7 +248,7 @@ async def pay(session: AsyncSession, caller: Caller, redemption_id: int, paid_on
     if banned:
         raise problems_422(banned, "carrier_credit_ban", "不予兑付", {"carrier_credit_ban": "paid_on"})
     async with audit.change(session, caller, "pay", redemption):
-        redemption.status, redemption.paid_on = "paid", paid_on
+        redemption.status, redemption.paid_on, redemption.payment_document = "paid", paid_on, document
         if paid_on > redemption.payment_due:
             redemption.decision_reasons = [f"晚于{redemption.payment_due.isoformat()}兑付，须按44号 四(五)报批延期"]
     return redemption

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from science.api.schemas.common import Out, PastDate, RecordId, Strict, Text
+from science.api.schemas.common import DocumentNumber, Out, PastDate, RecordId, Strict, Text
 from science.rules.credit import CreditKind, CreditSubject
 
 
@@ -20,6 +20,9 @@ class CreditIn(Strict):
     decided_on: PastDate = Field(description="作出认定之日")
     reason: Text = Field(description="认定理由")
     redemption_id: RecordId | None = Field(None, description="所涉兑付申请编号（如有）")
+    document_number: DocumentNumber | None = Field(
+        None, description="认定文件的文书号；同一主体同日同类别同文书号的重复提交视为同一决定"
+    )
 
 
 class CreditOut(Out):
@@ -30,6 +33,7 @@ class CreditOut(Out):
     ban_until: dt.date
     reason: str
     basis: str
+    document_number: str | None
     redemption_id: int | None
     institute_id: int | None
     created_at: dt.datetime

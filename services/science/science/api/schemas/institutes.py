@@ -7,7 +7,7 @@ from pydantic import Field
 
 from qz_common.ids import USCC
 from qz_common.money import Yuan
-from science.api.schemas.common import ConditionOut, Money, Out, PastDate, Strict, Text
+from science.api.schemas.common import ConditionOut, DocumentNumber, Money, Out, PastDate, Strict, Text
 from science.api.schemas.rules import InstituteEligibilityIn
 from science.rules.institute_application import AuditItem
 from science.rules.institute_management import RevocationGround
@@ -54,6 +54,7 @@ class InstituteOut(Out):
     status_reason: str | None
     status_basis: str | None
     status_changed_on: dt.date | None
+    status_document: str | None
     parameter_version: str
     created_at: dt.datetime
 
@@ -70,6 +71,9 @@ class InstituteDecisionIn(Strict):
     )
     batch: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
         None, description="认定批次（recognise 时必填）"
+    )
+    document_number: DocumentNumber | None = Field(
+        None, description="该环节文件的文书号（如推荐函、认定文件）；同一研究院同日同环节同文书号的重复提交视为同一决定"
     )
 
 
@@ -133,6 +137,9 @@ class ChangeOut(Out):
 class UpgradeIn(Strict):
     on: PastDate = Field(description="升级为省级企业研究院之日")
     provincial_designation: Text = Field(description="省级认定的名称及文号")
+    document_number: DocumentNumber | None = Field(
+        None, description="省级认定文件的文书号；同一研究院同日同文书号的重复提交视为同一决定"
+    )
 
 
 class RevokeIn(Strict):
@@ -141,3 +148,6 @@ class RevokeIn(Strict):
     )
     decided_on: PastDate = Field(description="作出取消决定之日")
     reason: Text = Field(description="取消理由")
+    document_number: DocumentNumber | None = Field(
+        None, description="取消资格决定的文书号；同一研究院同日同文书号的重复提交视为同一决定"
+    )

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 from qz_common.districts import District
 from qz_common.ids import USCC
 from qz_common.money import Yuan
-from science.api.schemas.common import Money, Name, Out, PastDate, PositiveMoney, RecordId, Strict, Text
+from science.api.schemas.common import DocumentNumber, Money, Name, Out, PastDate, PositiveMoney, RecordId, Strict, Text
 from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel
 from science.rules.voucher_subsidy import AuditPurpose, ServiceType
 
@@ -164,13 +164,28 @@ class RedemptionOut(Out):
     status: str
     payment_due: dt.date
     decision_reasons: list[str] | None
+    decided_on: dt.date | None
+    decision_document: str | None
     paid_on: dt.date | None
+    payment_document: str | None
     created_at: dt.datetime
 
 
-class ReasonsIn(Strict):
+class ReviewIn(Strict):
+    """44号 四(五) 组织专家评审: the review's day and the 文书号 of its conclusion."""
+
+    on: PastDate | None = Field(None, description="评审结论作出之日（默认今天，北京时间）")
+    document_number: DocumentNumber | None = Field(
+        None, description="评审结论的文书号；同一兑付申请同日同文书号的重复提交视为同一决定"
+    )
+
+
+class ReasonsIn(ReviewIn):
     reasons: Annotated[list[Text], Field(min_length=1)] = Field(description="不予兑付的理由（逐条）")
 
 
 class PayIn(Strict):
     paid_on: PastDate = Field(description="拨付之日")
+    document_number: DocumentNumber | None = Field(
+        None, description="拨付文件的文书号；同一兑付申请同日同文书号的重复提交视为同一次拨付"
+    )
