@@ -242,8 +242,13 @@ def test_enterprise_case_files_the_clinic_relocation(gateway: TestClient) -> Non
     )
     post(
         gateway,
-        "/api/medinsurance/v1/agreements",
-        {"institution_id": clinic["id"], "signed_on": dt.date.today().isoformat()},
+        "/api/medinsurance/v1/agreement-imports",
+        {
+            "institution_id": clinic["id"],
+            "signed_on": dt.date.today().isoformat(),
+            "original_document_number": f"柯医保协〔{clinic['id']}〕号",
+            "reason": "平台启用前签订",
+        },
     )
     household_id = household_with_dog(gateway, id_number("330802", dt.date(1992, 4, 4), 43))
     body = case_body(household_id) | {

@@ -3,6 +3,7 @@ import datetime as dt
 
 import httpx
 from medinsurance_testdata import REP, USCC, institution
+from medinsurance_testdata import agreement as imported_agreement
 from testkit import id_number, identity_headers
 
 from medinsurance.main import create_app
@@ -103,18 +104,19 @@ def test_application_failure_and_bar(client):
 
 
 def agreement(client, inst_id, signed="2023-01-10"):
-    r = client.post("/v1/agreements", json={"institution_id": inst_id, "signed_on": signed})
-    assert r.status_code == 201, r.text
-    return r.json()
+    return imported_agreement(client, {"id": inst_id}, signed)
 
 
 def test_agreement_events(client):
     inst = institution(client)
     a = agreement(client, inst["id"])
     assert a["ends_on"] == "2023-12-31"
-    assert (
-        client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2023-02-01"}).status_code == 409
-    )
+    second = {
+        "institution_id": inst["id"],
+        "signed_on": "2023-02-01",
+        "original_document_number": "柯医保协〔2023〕2号",
+    }
+    assert client.post("/v1/agreement-imports", json=second | {"reason": "补录"}).status_code == 409
     too_long = client.post(
         f"/v1/agreements/{a['id']}/events", json={"event": "suspend", "on": "2023-03-01", "days": 181}
     )
@@ -312,7 +314,12 @@ def test_concurrent_suspensions_escalate_exactly_once(medinsurance_settings):
                     },
                 )
             ).json()
-            await http.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2023-01-10"})
+            signed = {
+                "institution_id": inst["id"],
+                "signed_on": "2023-01-10",
+                "original_document_number": "柯医保协〔2023〕1号",
+            }
+            await http.post("/v1/agreement-imports", json=signed | {"reason": "平台启用前签订"})
             body = {
                 "institution_id": inst["id"],
                 "case": "T3_2",

@@ -4,7 +4,7 @@ Working days by hand on the State Council schedules: 2023 中秋/国庆 09-29..1
 2024 国庆 10-01..10-07 off, 09-29 (Sun) and 10-12 (Sat) working.
 """
 
-from medinsurance_testdata import institution
+from medinsurance_testdata import agreement, institution
 from testkit import identity_headers
 
 
@@ -107,13 +107,16 @@ def test_internet_hospital_route(client):
 
 def linked_setup(client):
     inst = institution(client)
-    home = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2024-01-10"}).json()
-    away = client.post(
-        "/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2024-02-01", "pooling_area": "江山市"}
-    ).json()
+    home = agreement(client, inst, "2024-01-10")
+    away = agreement(client, inst, "2024-02-01", pooling_area="江山市", original_document_number="江医保协〔2024〕8号")
     assert (home["pooling_area"], away["pooling_area"]) == ("柯城区", "江山市")
-    same_area = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2024-02-01"})
-    assert same_area.status_code == 409  # one live agreement per 统筹区
+    same_area = {
+        "institution_id": inst["id"],
+        "signed_on": "2024-02-01",
+        "original_document_number": "柯医保协〔2024〕9号",
+    }
+    same_area |= {"reason": "补录"}
+    assert client.post("/v1/agreement-imports", json=same_area).status_code == 409  # one live agreement per 统筹区
     return home, away
 
 

@@ -104,7 +104,7 @@ def test_future_decision_refused(client):
         ("get", f"/v1/institutions/{2**63}", None),
         ("get", f"/v1/outages/{2**63}", None),
         ("get", "/v1/violations", {"institution_id": 2**63}),
-        ("post", "/v1/agreements", {"institution_id": 2**63, "signed_on": "2024-01-01"}),
+        ("post", "/v1/agreements", {"institution_id": 2**63, "application_id": 1, "signed_on": "2024-01-01"}),
         ("post", "/v1/applications", {"institution_id": 1, "pre_registered_on": "9999-12-31"}),
         (
             "post",

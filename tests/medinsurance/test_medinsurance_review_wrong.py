@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from medinsurance_testdata import agreement as imported_agreement
 from medinsurance_testdata import institution
 
 from medinsurance.parameters import params
@@ -111,7 +112,7 @@ def test_out_of_order_events_over_http(client):
     assert early.status_code == 409
     event(client, app["id"], "submit", "2023-06-01")
     assert event(client, app["id"], "accept", "2023-05-31").status_code == 409
-    agreement = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2023-07-01"}).json()
+    agreement = imported_agreement(client, inst, "2023-07-01")
     before_signing = agreement_event(client, agreement["id"], "suspend", "2023-06-30", days=30)
     assert before_signing.status_code == 409 and "早于" in before_signing.json()["detail"]
     assert agreement_event(client, agreement["id"], "terminate", "2022-07-01").status_code == 409
@@ -172,7 +173,7 @@ def test_renewal_honours_its_date():
 
 def test_renewal_over_http_uses_the_event_date(client):
     inst = institution(client)
-    agreement = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2023-01-10"}).json()
+    agreement = imported_agreement(client, inst, "2023-01-10")
     agreement_event(client, agreement["id"], "suspend", "2023-11-01", days=90)
     refused = agreement_event(client, agreement["id"], "renew", "2023-12-01")
     assert refused.status_code == 409 and "中止" in refused.json()["detail"]
@@ -196,7 +197,7 @@ def test_zero_penalty_has_no_due_date():
 
 def test_tier5_decision_terminates_agreement_and_bars_reapplication(client):
     inst = institution(client)
-    agreement = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2023-01-10"}).json()
+    agreement = imported_agreement(client, inst, "2023-01-10")
     decision = client.post(
         "/v1/violations",
         json={"institution_id": inst["id"], "case": "T5_7", "decided_on": "2023-04-01", "violation_amount": "0.00"},
@@ -214,7 +215,7 @@ def test_tier5_decision_terminates_agreement_and_bars_reapplication(client):
 
 def test_tier4_may_choose_termination_and_other_tiers_may_not(client):
     inst = institution(client)
-    agreement = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2023-01-10"}).json()
+    agreement = imported_agreement(client, inst, "2023-01-10")
     body = {"institution_id": inst["id"], "decided_on": "2023-04-01", "violation_amount": "0.00"}
     tier3 = client.post("/v1/violations", json={**body, "case": "T3_1", "ratio": "0.10", "terminate_agreement": True})
     assert tier3.status_code == 422 and tier3.json()["field"] == "terminate_agreement"
@@ -228,7 +229,7 @@ def test_tier4_may_choose_termination_and_other_tiers_may_not(client):
 
 def test_termination_procedure_steps_in_order(client):
     inst = institution(client)
-    agreement = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": "2023-01-10"}).json()
+    agreement = imported_agreement(client, inst, "2023-01-10")
     url = f"/v1/agreements/{agreement['id']}/termination-steps"
     assert client.post(url, json={"step": "stop_settlement", "on": "2023-04-01"}).status_code == 409  # not decided
     client.post(

@@ -35,12 +35,38 @@ def institution(client: TestClient, **changes: Any) -> dict[str, Any]:
     return result
 
 
-def agreement(client: TestClient, inst: dict[str, Any], signed_on: str = "2023-01-10") -> dict[str, Any]:
-    """The institution's 医保协议 signed on ``signed_on`` (to 31 December of that year, 二(三)4)."""
-    r = client.post("/v1/agreements", json={"institution_id": inst["id"], "signed_on": signed_on})
+def agreement(
+    client: TestClient, inst: dict[str, Any], signed_on: str = "2023-01-10", **changes: Any
+) -> dict[str, Any]:
+    """The institution's 医保协议 signed on ``signed_on`` before the platform existed, imported with its 文书号 (to
+    31 December of that year, 二(三)4): for tests about agreements, not about how they are made."""
+    body = {
+        "institution_id": inst["id"],
+        "signed_on": signed_on,
+        "original_document_number": f"柯医保协〔{signed_on[:4]}〕{inst['id']:04d}号",
+    }
+    r = client.post("/v1/agreement-imports", json=body | {"reason": "平台启用前以纸质方式签订", **changes})
     assert r.status_code == 201, r.text
     result: dict[str, Any] = r.json()
     return result
+
+
+def approved_application(client: TestClient, inst: dict[str, Any]) -> dict[str, Any]:
+    """An application of ``inst`` through 二(三) to 党组会审议通过: 预登记 2023-03-01, 试运行满3个月 → submitted
+    2023-06-01, accepted 06-05, evaluated 90 (≥ 85) on 06-20, approved 07-01."""
+    r = client.post("/v1/applications", json={"institution_id": inst["id"], "pre_registered_on": "2023-03-01"})
+    assert r.status_code == 201, r.text
+    url = f"/v1/applications/{r.json()['id']}/events"
+    for step in (
+        {"event": "submit", "on": "2023-06-01"},
+        {"event": "accept", "on": "2023-06-05"},
+        {"event": "evaluate", "on": "2023-06-20", "score": "90"},
+        {"event": "approve", "on": "2023-07-01"},
+    ):
+        r = client.post(url, json=step)
+        assert r.status_code == 200, r.text
+    approved: dict[str, Any] = r.json()
+    return approved
 
 
 def audit_trail(database_url: str) -> list[tuple[str, str, str]]:

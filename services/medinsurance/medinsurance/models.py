@@ -85,6 +85,12 @@ class Agreement(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    # Where the agreement comes from (reading A-70): the signing of an approved application (二(三)4), or the import
+    # of one signed outside the platform, with the original agreement's 文书号 and why it is imported.
+    source: Mapped[str] = mapped_column(String(12))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True, unique=True)
+    original_document_number: Mapped[str | None] = mapped_column(String(60))
+    import_reason: Mapped[str | None] = mapped_column(String(200))
     pooling_area: Mapped[str] = mapped_column(String(10), index=True)
     state: Mapped[str] = mapped_column(String(16), index=True)
     starts_on: Mapped[dt.date] = mapped_column(Date)

@@ -7,13 +7,16 @@ from medinsurance.api.common import commands, institution_in_district
 from medinsurance.api.schemas.agreements import (
     AgreementEventIn,
     AgreementEventOut,
+    AgreementImportIn,
     AgreementIn,
     AgreementOut,
     TerminationStepIn,
 )
 from medinsurance.api.schemas.common import PathId, QueryId
-from medinsurance.casework import agreements
+from medinsurance.casework import agreements, applications
+from medinsurance.casework.common import institution_for
 from medinsurance.models import Agreement
+from medinsurance.rules.application import AppEvent
 from qz_common.app import Engine, Session
 from qz_common.clock import today
 from qz_common.idempotency import Decision, IdempotencyKey
@@ -29,15 +32,69 @@ _AGREEMENTS = PagedSelect(
 )
 
 
-@router.post("/agreements", status_code=201, summary="签订医保协议（至当年12月31日）", response_model=AgreementOut)
+@router.post(
+    "/agreements",
+    status_code=201,
+    summary="签订医保协议：审议通过的定点申请（至当年12月31日）",
+    response_model=AgreementOut,
+)
 async def sign_agreement(
     body: AgreementIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def sign() -> AgreementOut:
-        row = await agreements.sign(session, caller, body.institution_id, body.signed_on, body.pooling_area)
+        row = await applications.sign_for(
+            session, caller, body.institution_id, body.application_id, body.signed_on, body.pooling_area
+        )
         return AgreementOut.model_validate(row)
 
-    return await commands.run(session, caller, sign, request=body, key=idempotency_key, status_code=201)
+    # the application's `sign` event is the same signature: one decision whichever door it comes through
+    signature = Decision("application", body.application_id, AppEvent.SIGN.value, body.signed_on)
+    return await commands.run(
+        session,
+        caller,
+        sign,
+        request=body,
+        key=idempotency_key,
+        decision=signature,
+        authorise=lambda: applications.find(session, caller, body.application_id),
+        status_code=201,
+    )
+
+
+@router.post(
+    "/agreement-imports",
+    status_code=201,
+    summary="补录平台外签订的医保协议（须原文书号，同样审查不予受理情形）",
+    response_model=AgreementOut,
+)
+async def import_agreement(
+    body: AgreementImportIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def record() -> AgreementOut:
+        row = await agreements.import_signed(
+            session,
+            caller,
+            body.institution_id,
+            body.signed_on,
+            body.pooling_area,
+            body.original_document_number,
+            body.reason,
+        )
+        return AgreementOut.model_validate(row)
+
+    imported = Decision(
+        "institution", body.institution_id, "agreement_import", body.signed_on, body.original_document_number
+    )
+    return await commands.run(
+        session,
+        caller,
+        record,
+        request=body,
+        key=idempotency_key,
+        decision=imported,
+        authorise=lambda: institution_for(session, caller, body.institution_id),
+        status_code=201,
+    )
 
 
 @router.post(

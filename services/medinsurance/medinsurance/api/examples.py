@@ -116,7 +116,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "ApplicationIn": {"institution_id": 1, "pre_registered_on": "2023-04-03"},
     "ApplicationEventIn": {"event": "submit", "on": "2023-07-05"},
     "SupplementIn": {"first": "2023-07-24", "last": "2023-08-04"},
-    "AgreementIn": {"institution_id": 1, "signed_on": "2023-07-01"},
+    "AgreementIn": {"institution_id": 1, "application_id": 1, "signed_on": "2023-07-01"},
+    # 平台启用前以纸质方式签订的医保协议，补录时审查不予受理情形
+    "AgreementImportIn": {
+        "institution_id": 1,
+        "signed_on": "2023-01-03",
+        "original_document_number": "柯医保协〔2023〕0158号",
+        "reason": "平台启用前以纸质方式签订的医保协议",
+    },
     "AgreementEventIn": {"event": "suspend", "on": "2023-09-15", "days": 30, "reason": "未按规定上传结算数据"},
     "TerminationStepIn": {"step": "stop_settlement", "on": "2023-11-01"},
     "ViolationIn": {

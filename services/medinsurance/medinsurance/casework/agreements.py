@@ -3,13 +3,15 @@
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from medinsurance.casework.common import audit, institution_for
+from medinsurance.casework.bars import refuse_if_barred
+from medinsurance.casework.common import audit, institution_for, not_in_future
 from medinsurance.casework.records import agreement_rule, store_agreement
-from medinsurance.models import Agreement
+from medinsurance.models import Agreement, Application, Institution
 from medinsurance.parameters import in_force
 from medinsurance.rules import agreements as rules
 from medinsurance.rules.basis import basis
@@ -53,32 +55,69 @@ async def change(
         store_agreement(row, nxt)
 
 
-async def live_in_area(session: AsyncSession, institution_id: int, area: str) -> int | None:
-    """The id of the institution's live agreement in the 统筹区 ``area``, if any."""
-    return await session.scalar(
+async def _open(
+    session: AsyncSession,
+    caller: Caller,
+    inst: Institution,
+    area: str,
+    signed_on: dt.date,
+    action: str,
+    field: str,
+    **origin: Any,
+) -> Agreement:
+    """A first term from ``signed_on`` to 31 December (二(三)4 "协议期限一般按自然年度签订至当年12月31日") for an
+    institution (locked) not barred that day (``field`` names the date) and holding no live agreement in the 统筹区
+    ``area`` (reading A-67, A-70)."""
+    await refuse_if_barred(session, inst, signed_on, field=field)
+    live = await session.scalar(
         select(Agreement.id).where(
-            Agreement.institution_id == institution_id, Agreement.pooling_area == area, Agreement.state.in_(LIVE)
+            Agreement.institution_id == inst.id, Agreement.pooling_area == area, Agreement.state.in_(LIVE)
         )
     )
-
-
-async def sign(
-    session: AsyncSession, caller: Caller, institution_id: int, signed_on: dt.date, pooling_area: str | None
-) -> Agreement:
-    """二(三)4 "经办机构与医药机构签订医保协议…协议期限一般按自然年度签订至当年12月31日", one live agreement per 统筹区
-    (reading A-67, the area defaulting to the institution's district)."""
-    inst = await institution_for(session, caller, institution_id)
-    area = pooling_area or inst.district
-    live = await live_in_area(session, inst.id, area)
     if live is not None:
         raise ProblemError(409, "agreement_exists", f"该机构在{area}已有有效医保协议（{live}）", field="institution_id")
-    row = Agreement(institution_id=inst.id, pooling_area=area)
+    row = Agreement(institution_id=inst.id, pooling_area=area, **origin)
     store_agreement(row, rules.first_term(signed_on))
     row.public_institution = inst.public_institution  # 公立医疗机构不得主动提出中止或解除 (附件1 一(三)3)
     session.add(row)
     await session.flush()
-    audit.record(session, caller, "sign", row)
+    audit.record(session, caller, action, row)
     return row
+
+
+async def sign(
+    session: AsyncSession,
+    caller: Caller,
+    application: Application,
+    signed_on: dt.date,
+    pooling_area: str | None,
+    field: str,
+) -> Agreement:
+    """二(三)4 "报党组会审议通过后,确定为定点医药机构…经办机构与医药机构签订医保协议": the agreement of the application
+    being signed (casework.applications.sign steps it to ``signed``), in the institution's district unless another
+    统筹区 is named."""
+    inst = await institution_for(session, caller, application.institution_id, field=None, lock=True)
+    area = pooling_area or inst.district
+    origin = {"source": "application", "application_id": application.id}
+    return await _open(session, caller, inst, area, signed_on, "sign", field, **origin)
+
+
+async def import_signed(
+    session: AsyncSession,
+    caller: Caller,
+    institution_id: int,
+    signed_on: dt.date,
+    pooling_area: str | None,
+    original_document_number: str,
+    reason: str,
+) -> Agreement:
+    """An agreement signed outside the platform (before it existed), recorded with its 文书号 and why: it binds like
+    a signed one, so it is refused when the entity was barred from designation on ``signed_on`` (reading A-70)."""
+    not_in_future(signed_on, "signed_on")
+    inst = await institution_for(session, caller, institution_id, lock=True)
+    area = pooling_area or inst.district
+    origin = {"source": "import", "original_document_number": original_document_number, "import_reason": reason}
+    return await _open(session, caller, inst, area, signed_on, "import", "signed_on", **origin)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,17 @@
 """定点申请 following 二(三): 预登记 → 试运行 → 受理 → 评估 → 党组会 → 协议 → 开通刷卡."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from medinsurance.casework import agreements
 from medinsurance.casework.bars import refuse_if_barred
 from medinsurance.casework.common import audit, institution_for, not_in_future
 from medinsurance.casework.records import application_rule, store_application
-from medinsurance.models import Application
+from medinsurance.models import Agreement, Application
 from medinsurance.parameters import in_force
 from medinsurance.rules import application as rules
 from qz_common.db import get_or_404
@@ -47,17 +49,17 @@ async def pre_register(
     return row
 
 
-async def record_event(
-    session: AsyncSession,
-    caller: Caller,
-    application_id: int,
-    event: rules.AppEvent,
-    on: dt.date,
-    score: Decimal | None,
-) -> Application:
-    """A step of 二(三) dated ``on``; a submission is first checked against the entity's bars (reading A-59)."""
-    not_in_future(on, "on")
-    row = await find(session, caller, application_id, lock=True)
+@dataclass(frozen=True)
+class Signed:
+    application: Application
+    agreement: Agreement
+
+
+async def _advance(
+    session: AsyncSession, caller: Caller, row: Application, event: rules.AppEvent, on: dt.date, score: Decimal | None
+) -> None:
+    """Step the (locked) application by ``event`` on ``on`` under 二(三), and audit it; a submission is first checked
+    against the entity's bars (reading A-59)."""
     if event is rules.AppEvent.SUBMIT:
         await refuse_if_barred(session, await institution_for(session, caller, row.institution_id, field=None), on)
     try:
@@ -67,6 +69,57 @@ async def record_event(
         raise ProblemError(status, "process_rule", str(exc), field="event", basis=exc.basis) from None
     async with audit.change(session, caller, event.value, row):
         store_application(row, nxt)
+
+
+async def sign(
+    session: AsyncSession,
+    caller: Caller,
+    application_id: int,
+    signed_on: dt.date,
+    pooling_area: str | None = None,
+    *,
+    field: str = "on",
+) -> Signed:
+    """二(三)4 签订协议: the approved application becomes ``signed`` and its agreement is made, in one transaction; the
+    only way to a new agreement besides an import (reading A-70). Both doors, the application's ``sign`` event and
+    ``POST /v1/agreements``, come here; ``field`` names the date the request gave. The agreement checks the bars."""
+    row = await find(session, caller, application_id, lock=True)
+    await _advance(session, caller, row, rules.AppEvent.SIGN, signed_on, None)
+    return Signed(row, await agreements.sign(session, caller, row, signed_on, pooling_area, field))
+
+
+async def sign_for(
+    session: AsyncSession,
+    caller: Caller,
+    institution_id: int,
+    application_id: int,
+    signed_on: dt.date,
+    pooling_area: str | None,
+) -> Agreement:
+    """``POST /v1/agreements``: the signature of the institution's approved application."""
+    not_in_future(signed_on, "signed_on")
+    await institution_for(session, caller, institution_id)
+    application = await find(session, caller, application_id)
+    if application.institution_id != institution_id:
+        detail = f"定点申请{application_id}不是医药机构{institution_id}的申请"
+        raise ProblemError(422, "application_of_another_institution", detail, field="application_id")
+    return (await sign(session, caller, application_id, signed_on, pooling_area, field="signed_on")).agreement
+
+
+async def record_event(
+    session: AsyncSession,
+    caller: Caller,
+    application_id: int,
+    event: rules.AppEvent,
+    on: dt.date,
+    score: Decimal | None,
+) -> Application:
+    """A step of 二(三) dated ``on``; the signature also makes the agreement (``sign``)."""
+    not_in_future(on, "on")
+    if event is rules.AppEvent.SIGN:
+        return (await sign(session, caller, application_id, on)).application
+    row = await find(session, caller, application_id, lock=True)
+    await _advance(session, caller, row, event, on, score)
     return row
 
 

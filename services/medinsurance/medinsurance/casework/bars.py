@@ -18,8 +18,9 @@ SANCTION_CLAUSE = "五(三)"  # agreements ended by a 协议处理 decision carr
 VOLUNTARY_TERMINATION = "五(三)5(10)"  # 主动提出解除医保协议且经办机构同意的: no sanction
 
 
-async def refuse_if_barred(session: AsyncSession, inst: Institution, on: dt.date) -> None:
-    """Bars checked when an application is submitted (申请 = 提交正式的定点申请书, reading A-59).
+async def refuse_if_barred(session: AsyncSession, inst: Institution, on: dt.date, *, field: str = "on") -> None:
+    """Bars checked when an application is submitted (申请 = 提交正式的定点申请书, reading A-59) and when an
+    agreement is signed or imported (A-70); ``field`` names the date the request gave.
 
     They bind the operating entity (its 统一社会信用代码), whichever application or institution row it uses:
     二(三)2 不予受理 医疗机构(4)/药店(2) "以弄虚作假等不正当手段申请定点,自发现之日起未满3年" (from the cancelled
@@ -53,10 +54,10 @@ async def refuse_if_barred(session: AsyncSession, inst: Institution, on: dt.date
     if findings:
         f = findings[0]
         raise ProblemError(
-            409, "refused", f"不予受理：{f.reason}（至{f.until}）", field="on", basis=f.basis, until=str(f.until)
+            409, "refused", f"不予受理：{f.reason}（至{f.until}）", field=field, basis=f.basis, until=str(f.until)
         )
     bar = waiting_bar(history, on)
     if bar is not None:
         raise ProblemError(
-            409, "waiting_period", f"不予受理：{bar.reason}", field="on", basis=bar.basis, until=str(bar.until)
+            409, "waiting_period", f"不予受理：{bar.reason}", field=field, basis=bar.basis, until=str(bar.until)
         )

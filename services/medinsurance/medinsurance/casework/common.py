@@ -19,11 +19,17 @@ PHARMACIES = (InstitutionType.RETAIL_PHARMACY, InstitutionType.INTERNET_PHARMACY
 
 
 async def institution_for(
-    session: AsyncSession, caller: Caller, institution_id: int, *, field: str | None = "institution_id"
+    session: AsyncSession,
+    caller: Caller,
+    institution_id: int,
+    *,
+    field: str | None = "institution_id",
+    lock: bool = False,
 ) -> Institution:
     """The institution, if the caller's district may see it (404, else 403). ``field`` names the request field that
-    cited it, None when the institution was reached through another stored record."""
-    inst = await get_or_404(session, Institution, institution_id, "医药机构", field=field)
+    cited it, None when the institution was reached through another stored record; ``lock`` serialises the
+    commands that count its agreements."""
+    inst = await get_or_404(session, Institution, institution_id, "医药机构", field=field, lock=lock)
     ensure_district(caller, inst.district)
     return inst
 

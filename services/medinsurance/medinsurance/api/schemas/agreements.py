@@ -13,8 +13,21 @@ from qz_common.districts import District
 
 class AgreementIn(Strict):
     institution_id: RowId = Field(description="医药机构编号")
+    application_id: RowId = Field(description="该机构经党组会审议通过（approved）的定点申请编号（二(三)4）")
     signed_on: Day = Field(description="签订医保协议之日")
     pooling_area: District | None = Field(None, description="签订协议的统筹区（默认机构所在区县）")
+
+
+class AgreementImportIn(Strict):
+    institution_id: RowId = Field(description="医药机构编号")
+    signed_on: Day = Field(description="原医保协议的签订之日（至当年12月31日）")
+    pooling_area: District | None = Field(None, description="签订协议的统筹区（默认机构所在区县）")
+    original_document_number: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="原医保协议的文书号（协议编号）"
+    )
+    reason: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="补录理由（如：平台启用前以纸质方式签订）"
+    )
 
 
 class AgreementEventIn(Strict):
@@ -49,6 +62,10 @@ class TerminationStepOut(BaseModel):
 class AgreementOut(Out):
     id: int
     institution_id: int
+    source: str = Field(description="来源：application 定点申请签订 | import 补录平台外签订的协议")
+    application_id: int | None = Field(description="签订协议的定点申请")
+    original_document_number: str | None = Field(description="补录协议的原文书号")
+    import_reason: str | None = Field(description="补录理由")
     pooling_area: str
     state: str
     starts_on: dt.date
