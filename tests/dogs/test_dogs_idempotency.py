@@ -188,6 +188,17 @@ def test_a_key_reused_for_another_request_is_refused(client: TestClient) -> None
     assert client.get(f"/v1/registrations/{second['id']}").json()["status"] == "submitted"
 
 
+def test_a_key_reused_on_another_endpoint_is_refused(client: TestClient) -> None:
+    """The same id and body on another endpoint is another request: a registration's rejection is no answer to an
+    adoption application's rejection under the same key."""
+    registration, application = submitted_registration(client), adoption_application(client)
+    assert registration["id"] == application["id"] == 1  # the same path id on both endpoints
+    key = {"Idempotency-Key": "reject-1"}
+    assert client.post("/v1/registrations/1/reject", json=REFUSAL, headers=key).status_code == 200
+    reused = client.post("/v1/adoption-applications/1/reject", json=REFUSAL, headers=key)
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
+
+
 def test_an_approval_posted_twice_is_one_approval(client: TestClient) -> None:
     """三: a double click, or a retry without a key, is answered with the approval given: same number, no change.
 

@@ -11,7 +11,9 @@ transaction and, before the casework runs, claims
   the first answer may be replayed to another client, a decision is claimed only after ``authorise`` has shown
   that this caller may act on the record (its 404 or 403 comes first).
 
-A claim is a row inserted inside a savepoint and stored with the answer in the same commit. A concurrent request
+A request is told by its method and path (from the request context) with what the router names as asked (path ids
+and body), so a key reused on another endpoint is refused too. A claim is a row inserted inside a savepoint and
+stored with the answer in the same commit. A concurrent request
 with the same claim waits for the first to finish (on PostgreSQL it blocks on the unique index; on SQLite the
 command's transaction waits for the write lock, see qz_common.db), then replays the first answer with its status
 (header ``Idempotent-Replayed: true``). A command refused by a rule rolls back with its claims, so they stay free
@@ -34,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from qz_common.audit import jsonable
+from qz_common.context import current_request_target
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
@@ -164,13 +167,19 @@ class Commands:
         if authorise is not None:
             await authorise()
         claims = self._claims(caller, key, decision)
-        request_hash = _request_hash(request)
+        request_hash = _request_hash((current_request_target(), request))
         taken: list[IdempotencyKeyMixin] = []
         for claim in claims:
-            stored = await self._claim(session, claim, request_hash)
-            if isinstance(stored, JSONResponse):
-                return stored
-            taken.append(stored)
+            row, answered = await self._claim(session, claim, request_hash)
+            if answered:
+                # A new key meeting a decision already made: the key is answered as the decision was, so that a
+                # retry under it replays that answer too.
+                for earlier in taken:
+                    earlier.status_code, earlier.response_body = row.status_code, row.response_body
+                return JSONResponse(
+                    row.response_body, status_code=row.status_code or 200, headers={"Idempotent-Replayed": "true"}
+                )
+            taken.append(row)
         body = (await work()).model_dump(mode="json")
         for row in taken:
             row.status_code = status_code
@@ -202,10 +211,8 @@ class Commands:
         )
         return result.scalar_one_or_none()
 
-    async def _claim(
-        self, session: AsyncSession, claim: _Claim, request_hash: str
-    ) -> IdempotencyKeyMixin | JSONResponse:
-        """The claim's new row, or the first answer when the claim was already made."""
+    async def _claim(self, session: AsyncSession, claim: _Claim, request_hash: str) -> tuple[IdempotencyKeyMixin, bool]:
+        """The claim's row, and whether it was made (and answered) before this request."""
         stored = await self._stored(session, claim)
         if stored is None:
             row = self.model()
@@ -213,16 +220,14 @@ class Commands:
             try:
                 async with session.begin_nested():
                     session.add(row)
-                return row
+                return row, False
             except IntegrityError:
                 stored = await self._stored(session, claim)
                 if stored is None:  # pragma: no cover - the winner vanished between insert and read
                     raise
         if stored.request_hash != request_hash:
             raise claim.conflict
-        return JSONResponse(
-            stored.response_body, status_code=stored.status_code or 200, headers={"Idempotent-Replayed": "true"}
-        )
+        return stored, True
 
 
 class IdempotentCreator(Commands):  # TEMPORARY while the services move to Commands.run (issue 26); removed after

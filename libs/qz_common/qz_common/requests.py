@@ -66,7 +66,11 @@ class PlatformMiddleware:
         incoming = _header(headers, _REQUEST_ID_HEADER_BYTES)
         request_id = incoming if incoming and _ACCEPTABLE_REQUEST_ID.match(incoming) else new_request_id()
         traceparent = _header(headers, b"traceparent")
-        set_request_context(request_id, traceparent if traceparent and _TRACEPARENT.match(traceparent) else None)
+        set_request_context(
+            request_id,
+            traceparent if traceparent and _TRACEPARENT.match(traceparent) else None,
+            f"{scope.get('method')} {scope.get('path')}",
+        )
         consulted: dict[str, ParameterSet] = {}
         consulting = CONSULTED.set(consulted)
         status = 500
