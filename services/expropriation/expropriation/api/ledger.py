@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from expropriation.api.common import PathId, commands
-from expropriation.api.schemas.ledger import ClawbackIn, ClawbackOut, PaymentIn, PaymentOut
+from expropriation.api.schemas.ledger import ClawbackIn, ClawbackOut, LedgerOut, PaymentIn, PaymentOut
 from expropriation.casework import ledger, records
 from expropriation.models import Clawback, Payment
 from qz_common.app import Session
@@ -27,6 +27,14 @@ async def record_payment(
         return PaymentOut.model_validate(await ledger.pay(session, caller, body.agreement_id, payment))
 
     return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
+
+
+@router.get(
+    "/agreements/{agreement_id}/ledger",
+    summary="协议的账目：逐项应得（按目前查实情况和已发生事项）、已付、已收回、尚可支付",
+)
+async def get_ledger(agreement_id: PathId, caller: Reader, session: Session) -> LedgerOut:
+    return LedgerOut.of(agreement_id, await ledger.ledger_of(session, caller, agreement_id))
 
 
 @router.get("/agreements/{agreement_id}/payments", summary="协议的支付记录")

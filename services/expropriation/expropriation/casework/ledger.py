@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -94,6 +95,26 @@ async def settled(session: AsyncSession, agreement: Agreement) -> ledger.Settled
         charges=charged - recovered.get(ledger.FLAT_PRICE, ZERO),
         voucher_used=used - recovered.get(ledger.VOUCHER_VALUE, ZERO),
         voucher_unused=unused,
+    )
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """An agreement's ledger as it stands: entitled now, paid, recovered."""
+
+    entitled: ledger.Entitlement
+    settled: ledger.Settled
+    paid: dict[str, Decimal]
+    recovered: dict[str, Decimal]
+
+
+async def ledger_of(session: AsyncSession, caller: Caller, agreement_id: int) -> LedgerView:
+    agreement = await agreement_of(session, caller, agreement_id)
+    return LedgerView(
+        await current_entitlement(session, agreement),
+        await settled(session, agreement),
+        await _paid(session, agreement),
+        dict(await _recovered(session, agreement)),
     )
 
 

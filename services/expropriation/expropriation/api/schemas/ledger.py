@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
+from expropriation.casework.ledger import LedgerView
 from expropriation.facts.household import HouseholdFacts
 from expropriation.facts.types import Out, PastDate, Price, RecordId, Strict
 from qz_common.money import Yuan
@@ -52,3 +54,51 @@ class ClawbackOut(Out):
     voucher_cut: Yuan = Field(description="从房票未使用余额中核减的金额（不须以现金收回）")
     basis: str
     created_at: dt.datetime
+
+
+class LedgerLineOut(BaseModel):
+    code: str
+    entitled: Yuan = Field(description="按目前查实的情况和已发生的事项应得")
+    paid: Yuan = Field(description="已支付（含计入的提存）")
+    recovered: Yuan = Field(description="已收回")
+    payable: Yuan = Field(description="尚可支付：应得 −（已付 − 已收回），不为负")
+
+
+class LedgerOut(BaseModel):
+    """What an agreement pays in cash item by item, and what it settles otherwise (the flat's price, the 房票)."""
+
+    agreement_id: int
+    lines: list[LedgerLineOut] = Field(description="现金项目")
+    held_back: list[str] = Field(description="须按期腾空交付后方可支付的奖励（三(四)8）")
+    charges_entitled: Yuan = Field(description="按目前查实的情况应缴的安置房价款（负数，三(三)3(3)）")
+    charges_settled: Yuan = Field(description="已结算的安置房价款（负数，含已收回的少缴部分）")
+    voucher_entitled: Yuan = Field(description="按目前查实的情况应得的房票价值（三(三)2(2)）")
+    voucher_used: Yuan = Field(description="房票已用于购房或已调整为货币的价值（扣除已收回）")
+    voucher_unused: Yuan = Field(description="房票尚未使用的价值")
+    basis: str = "衢政发〔2023〕2号 三(三)、三(四)8、二(四)、四(一)"
+
+    @classmethod
+    def of(cls, agreement_id: int, view: LedgerView) -> LedgerOut:
+        zero = Decimal("0")
+        entitled = view.entitled
+        codes = [c for c, kind in entitled.kinds.items() if kind == "cash"]
+        codes += [c for c in view.paid if c not in codes]
+        lines = []
+        for code in codes:
+            due, paid, recovered = (
+                entitled.cash.get(code, zero),
+                view.paid.get(code, zero),
+                view.recovered.get(code, zero),
+            )
+            payable = max(zero, due - (paid - recovered))
+            lines.append(LedgerLineOut(code=code, entitled=due, paid=paid, recovered=recovered, payable=payable))
+        return cls(
+            agreement_id=agreement_id,
+            lines=lines,
+            held_back=list(entitled.held_back),
+            charges_entitled=entitled.charges,
+            charges_settled=view.settled.charges,
+            voucher_entitled=entitled.voucher,
+            voucher_used=view.settled.voucher_used,
+            voucher_unused=view.settled.voucher_unused,
+        )
