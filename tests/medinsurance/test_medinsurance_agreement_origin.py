@@ -138,3 +138,28 @@ def test_an_import_within_the_year_after_a_second_failed_evaluation_is_refused(c
         "2024-10-10",
     )
     assert client.post("/v1/agreement-imports", json=body | {"signed_on": "2024-10-11"}).status_code == 201
+
+
+def test_an_agreement_that_ended_by_itself_does_not_stand_in_the_way_of_a_new_one(client, medinsurance_settings):
+    # 附件1 一(二) "未达成一致的,医保协议到期后自动解除": signed 2023-01-10, to 2023-12-31, never renewed
+    inst = institution(client)
+    lapsed = agreement(client, inst, "2023-01-10")
+    body = {"institution_id": inst["id"], "signed_on": "2024-03-01"} | IMPORT
+    new = client.post("/v1/agreement-imports", json=body)
+    assert new.status_code == 201, new.text
+    by_id = {a["id"]: a for a in listed(client, inst)}
+    assert (by_id[lapsed["id"]]["state"], by_id[new.json()["id"]]["state"]) == ("expired", "active")
+    assert ("lapse", "agreements", str(lapsed["id"])) in audit_trail(medinsurance_settings.database_url)
+
+
+def test_an_agreement_ended_after_180_days_of_suspension_does_not_stand_in_the_way(client):
+    # 附件1 一(三)1 "中止超过180日仍未提出继续履行医保协议申请的,原则上医保协议自动解除": 中止 from 2023-02-01, day 180
+    # is 2023-07-30 (02-01 + 179 days), so it ended on 2023-07-31, the 181st day; not a 五(三) decision, so no bar
+    inst = institution(client)
+    suspended = agreement(client, inst, "2023-01-10")
+    client.post(f"/v1/agreements/{suspended['id']}/events", json={"event": "suspend", "on": "2023-02-01", "days": 30})
+    body = {"institution_id": inst["id"], "signed_on": "2023-07-30"} | IMPORT
+    assert (client.post("/v1/agreement-imports", json=body).json()["code"]) == "agreement_exists"  # still suspended
+    assert client.post("/v1/agreement-imports", json=body | {"signed_on": "2023-07-31"}).status_code == 201
+    ended = {a["id"]: a for a in listed(client, inst)}[suspended["id"]]
+    assert (ended["state"], ended["terminated_on"]) == ("terminated", "2023-07-31")

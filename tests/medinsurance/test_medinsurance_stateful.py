@@ -193,9 +193,21 @@ class CommandsMachine(RuleBasedStateMachine):
         """Live as stored (the record the last event left), as casework counts them."""
         return [g for g in self.agreements.values() if g.institution == institution and g.record.state in LIVE]
 
-    def may_open(self, institution: int, on: dt.date) -> bool:
-        """A signature or an import: not barred that day, no live agreement in the 统筹区 (A-67, A-70)."""
-        return not self.barred(self.institutions[institution], on) and not self.live(institution)
+    def lapsing(self, institution: int, on: dt.date) -> list[AgreementModel] | None:
+        """A signature or an import on ``on``: refused (None) while the entity is barred or an agreement in the 统筹区
+        still stands that day (A-67, A-70); else the stored-live ones that ended by themselves, to be recorded as
+        they stand (A-71)."""
+        if self.barred(self.institutions[institution], on):
+            return None
+        p = params("agreement", on)
+        ended = self.live(institution)
+        if any(agreement_rules.status_on(g.record, on, p).state in LIVE for g in ended):
+            return None
+        return ended
+
+    def lapse(self, ended: list[AgreementModel], on: dt.date) -> None:
+        for g in ended:
+            g.record = agreement_rules.status_on(g.record, on, params("agreement", on))
 
     def made_agreement(self, institution: int, application_id: int) -> AgreementModel:
         (row,) = [
@@ -338,18 +350,20 @@ class CommandsMachine(RuleBasedStateMachine):
         """What ``event`` does to the application today under 二(三), or None when it is refused: its step is not
         allowed, the entity is barred from submitting or signing (A-59, A-70), or a signature finds a live agreement
         in the 统筹区 (A-67)."""
-        if event in (AppEvent.SUBMIT, AppEvent.SIGN) and self.barred(self.institutions[app.institution], self.day):
+        if event is AppEvent.SUBMIT and self.barred(self.institutions[app.institution], self.day):
             return None
         try:
             nxt = step(app.record, event, self.day, params("process", self.day), score=score)
         except ProcessError:
             return None
-        if event is AppEvent.SIGN and self.live(app.institution):
+        ended = self.lapsing(app.institution, self.day) if event is AppEvent.SIGN else []
+        if ended is None:
             return None
 
         def apply(out: Any) -> None:
             app.record = nxt
             if event is AppEvent.SIGN:
+                self.lapse(ended, self.day)
                 made = self.made_agreement(app.institution, app.id)
                 self.agreements[made.id] = made
 
@@ -371,13 +385,16 @@ class CommandsMachine(RuleBasedStateMachine):
         body = {"institution_id": institution, "signed_on": self.day.isoformat()}
         body |= {"original_document_number": document, "reason": "平台启用前以纸质方式签订"}
 
+        ended = self.lapsing(institution, self.day)
+
         def apply(out: dict[str, Any]) -> None:
+            assert ended is not None
+            self.lapse(ended, self.day)
             record = agreement_rules.first_term(self.day)
             self.agreements[out["id"]] = AgreementModel(out["id"], institution, record, "import", None)
 
         decision = f"institution/{institution}/agreement_import/{self.day}/{document}"
-        opens = self.may_open(institution, self.day)
-        self.send("/v1/agreement-imports", body, key=key, decision=decision, apply=apply if opens else None)
+        self.send("/v1/agreement-imports", body, key=key, decision=decision, apply=None if ended is None else apply)
 
     @precondition(lambda self: self.agreements)
     @rule(

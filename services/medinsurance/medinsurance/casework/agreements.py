@@ -66,16 +66,20 @@ async def _open(
     **origin: Any,
 ) -> Agreement:
     """A first term from ``signed_on`` to 31 December (二(三)4 "协议期限一般按自然年度签订至当年12月31日") for an
-    institution (locked) not barred that day (``field`` names the date) and holding no live agreement in the 统筹区
-    ``area`` (reading A-67, A-70)."""
+    institution (locked) not barred that day (``field`` names the date) and holding no agreement in the 统筹区
+    ``area`` that still stands that day (reading A-67, A-70). One that ended by itself by then (到期, or 中止超过180日)
+    is recorded as it stands, audited as ``lapse`` (reading A-71)."""
     await refuse_if_barred(session, inst, signed_on, field=field)
-    live = await session.scalar(
-        select(Agreement.id).where(
-            Agreement.institution_id == inst.id, Agreement.pooling_area == area, Agreement.state.in_(LIVE)
-        )
+    stored_live = select(Agreement).where(
+        Agreement.institution_id == inst.id, Agreement.pooling_area == area, Agreement.state.in_(LIVE)
     )
-    if live is not None:
-        raise ProblemError(409, "agreement_exists", f"该机构在{area}已有有效医保协议（{live}）", field="institution_id")
+    for previous in (await session.scalars(stored_live.order_by(Agreement.id).with_for_update())).all():
+        view = as_of(previous, signed_on)
+        if view.state.value in LIVE:
+            detail = f"该机构在{area}已有有效医保协议（{previous.id}）"
+            raise ProblemError(409, "agreement_exists", detail, field="institution_id")
+        async with audit.change(session, caller, "lapse", previous):
+            store_agreement(previous, view)
     row = Agreement(institution_id=inst.id, pooling_area=area, **origin)
     store_agreement(row, rules.first_term(signed_on))
     row.public_institution = inst.public_institution  # 公立医疗机构不得主动提出中止或解除 (附件1 一(三)3)
