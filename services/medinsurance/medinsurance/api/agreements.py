@@ -71,16 +71,7 @@ async def import_agreement(
     body: AgreementImportIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     async def record() -> AgreementOut:
-        row = await agreements.import_signed(
-            session,
-            caller,
-            body.institution_id,
-            body.signed_on,
-            body.pooling_area,
-            body.original_document_number,
-            body.reason,
-        )
-        return AgreementOut.model_validate(row)
+        return AgreementOut.model_validate(await agreements.import_signed(session, caller, **vars(body)))
 
     imported = Decision(
         "institution", body.institution_id, "agreement_import", body.signed_on, body.original_document_number

@@ -77,6 +77,19 @@ async def grade(body: GradeIn, _caller: Reader) -> GradeOut:
     return await run_in_threadpool(_grade, body)
 
 
+def _out_of_range(exc: RatioOutOfRange) -> ProblemError:
+    """The ratio refused, with the range the tier and circumstances allow."""
+    return ProblemError(
+        422,
+        "ratio_out_of_range",
+        str(exc),
+        field="ratio",
+        errors=[{"field": "ratio", "code": "ratio_out_of_range", "detail": str(exc)}],
+        allowed_low=str(exc.allowed.low),
+        allowed_high=str(exc.allowed.high),
+    )
+
+
 @router.post("/violations/penalty", summary="违约金计算（五(五)：核定违规医保费用×违约支付比例）")
 async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
     p = in_force("sanctions", body.decided_on or today(), body.parameters).params
@@ -94,15 +107,7 @@ async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
                 aggravating=aggravating,
             )
     except RatioOutOfRange as exc:
-        raise ProblemError(
-            422,
-            "ratio_out_of_range",
-            str(exc),
-            field="ratio",
-            errors=[{"field": "ratio", "code": "ratio_out_of_range", "detail": str(exc)}],
-            allowed_low=str(exc.allowed.low),
-            allowed_high=str(exc.allowed.high),
-        ) from None
+        raise _out_of_range(exc) from None
     except ValueError as exc:
         raise ProblemError(422, "invalid_circumstances", str(exc), field="mitigating") from None
     return PenaltyOut(
