@@ -93,18 +93,12 @@ def _out_of_range(exc: RatioOutOfRange) -> ProblemError:
 @router.post("/violations/penalty", summary="违约金计算（五(五)：核定违规医保费用×违约支付比例）")
 async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
     p = in_force("sanctions", body.decided_on or today(), body.parameters).params
-    mitigating, aggravating = frozenset(body.mitigating), frozenset(body.aggravating)
+    circumstances = {"mitigating": frozenset(body.mitigating), "aggravating": frozenset(body.aggravating)}
     try:
         with scenario_computation(body.parameters):
-            allowed = ratio_range(body.tier, p, mitigating=mitigating, aggravating=aggravating)
+            allowed = ratio_range(body.tier, p, **circumstances)
             result = penalty(
-                body.tier,
-                body.violation_amount,
-                body.ratio,
-                p,
-                decided_on=body.decided_on,
-                mitigating=mitigating,
-                aggravating=aggravating,
+                body.tier, body.violation_amount, body.ratio, p, decided_on=body.decided_on, **circumstances
             )
     except RatioOutOfRange as exc:
         raise _out_of_range(exc) from None
