@@ -136,36 +136,23 @@ class Commands:
         decision. ``request`` is everything that names what is asked (path ids and body): a key or a decision
         replayed with another request is refused. ``authorise`` (required with a decision) reads the record the
         command acts on and refuses a caller who may not."""
+        if decision is not None and authorise is None:
+            raise TypeError("a decision may be replayed to another client: say how the caller is authorised")
         async with session.begin():
-            return await self.within(
-                session,
-                caller,
-                work,
-                request=request,
-                key=key,
-                decision=decision,
-                authorise=authorise,
-                status_code=status_code,
-            )
+            if authorise is not None:
+                await authorise()
+            return await self._once(session, caller, work, request, key, decision, status_code)
 
-    async def within(
+    async def _once(
         self,
         session: AsyncSession,
         caller: Caller,
         work: Callable[[], Awaitable[BaseModel]],
-        *,
         request: Any,
-        key: str | None = None,
-        decision: Decision | None = None,
-        authorise: Callable[[], Awaitable[object]] | None = None,
-        status_code: int = 200,
+        key: str | None,
+        decision: Decision | None,
+        status_code: int,
     ) -> JSONResponse:
-        """:meth:`run` inside a transaction the caller has already begun (a command that must read before its
-        claims, such as a file import that decides whether to answer now or start a job)."""
-        if decision is not None and authorise is None:
-            raise TypeError("a decision may be replayed to another client: say how the caller is authorised")
-        if authorise is not None:
-            await authorise()
         claims = self._claims(caller, key, decision)
         request_hash = _request_hash((current_request_target(), request))
         taken: list[IdempotencyKeyMixin] = []
@@ -228,16 +215,3 @@ class Commands:
         if stored.request_hash != request_hash:
             raise claim.conflict
         return stored, True
-
-
-class IdempotentCreator(Commands):  # TEMPORARY while the services move to Commands.run (issue 26); removed after
-    async def create(
-        self,
-        session: AsyncSession,
-        caller: Caller,
-        key: str | None,
-        payload: Any,
-        create: Callable[[], Awaitable[BaseModel]],
-        status_code: int = 201,
-    ) -> JSONResponse:
-        return await self.within(session, caller, create, request=payload, key=key, status_code=status_code)

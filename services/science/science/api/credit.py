@@ -32,18 +32,10 @@ async def create_credit_record(
     subject_id = holder_or_422(body.subject_kind, body.subject_id, "subject_id")
 
     async def work() -> CreditOut:
-        row = await credit.record(
-            session,
-            caller,
-            subject_id,
-            body.subject_kind,
-            body.kind,
-            body.decided_on,
-            body.reason,
-            body.redemption_id,
-            body.document_number,
+        listing = body.model_dump(include={"subject_kind", "kind", "decided_on", "reason", "redemption_id"})
+        return CreditOut.model_validate(
+            await credit.record(session, caller, subject_id, document=body.document_number, **listing)
         )
-        return CreditOut.model_validate(row)
 
     decision = Decision("credit_subject", subject_id, body.kind.value, body.decided_on, body.document_number or "")
     return await commands.run(

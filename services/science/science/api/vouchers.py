@@ -35,8 +35,7 @@ from science.api.schemas.vouchers import (
 )
 from science.casework import carriers, redemptions, vouchers
 from science.models import Carrier, Redemption, Voucher, VoucherPool
-from science.rules.voucher_lifecycle import ApplicantKind, ApplicantProfile, RedemptionMaterials
-from science.rules.voucher_subsidy import ServiceRequest
+from science.rules.voucher_lifecycle import ApplicantKind, ApplicantProfile
 
 router = APIRouter(prefix="/v1", tags=["vouchers"])
 
@@ -211,27 +210,14 @@ async def get_voucher(voucher_id: PathId, caller: Reader, session: Session) -> V
 async def submit_redemption(
     body: RedemptionIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
-    service = ServiceRequest(
-        body.service_type, body.fee, body.via_shared_platform, body.statutory_testing, body.audit_purpose
-    )
-    materials = RedemptionMaterials(
-        contract_number=body.contract_number,
-        contract_sealed_by_both=body.contract_sealed_by_both,
-        bank_receipt=body.bank_receipt,
-        invoice_number=body.invoice_number,
-        service_evidence=body.service_evidence,
-        paid_amount=body.paid_amount,
-        fee=body.fee,
-    )
-
     async def work() -> RedemptionOut:
         redemption = await redemptions.submit(
             session,
             caller,
             body.voucher_id,
             body.carrier_id,
-            service,
-            materials,
+            body.service(),
+            body.materials(),
             body.used_on,
             body.submitted_on or today(),
             body.funded_by_other_programme,

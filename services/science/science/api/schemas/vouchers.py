@@ -9,8 +9,8 @@ from qz_common.districts import District
 from qz_common.ids import USCC
 from qz_common.money import Yuan
 from science.api.schemas.common import DocumentNumber, Money, Name, Out, PastDate, PositiveMoney, RecordId, Strict, Text
-from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel
-from science.rules.voucher_subsidy import AuditPurpose, ServiceType
+from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel, RedemptionMaterials
+from science.rules.voucher_subsidy import AuditPurpose, ServiceRequest, ServiceType
 
 
 class CarrierIn(Strict):
@@ -142,6 +142,22 @@ class RedemptionIn(Strict):
     used_on: PastDate = Field(description="使用创新券（服务发生）日期")
     submitted_on: PastDate | None = Field(None, description="提交兑付申请日期（默认今天）")
     funded_by_other_programme: bool = Field(False, description="该服务是否已获其他财政资金支持")
+
+    def service(self) -> ServiceRequest:
+        return ServiceRequest(
+            self.service_type, self.fee, self.via_shared_platform, self.statutory_testing, self.audit_purpose
+        )
+
+    def materials(self) -> RedemptionMaterials:
+        return RedemptionMaterials(
+            contract_number=self.contract_number,
+            contract_sealed_by_both=self.contract_sealed_by_both,
+            bank_receipt=self.bank_receipt,
+            invoice_number=self.invoice_number,
+            service_evidence=self.service_evidence,
+            paid_amount=self.paid_amount,
+            fee=self.fee,
+        )
 
 
 class RedemptionOut(Out):
