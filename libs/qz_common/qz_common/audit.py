@@ -15,7 +15,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import String, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from qz_common.context import current_request_id
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
 from qz_common.identity import Caller
+
+Stored = TypeVar("Stored")
 
 
 class AuditRecordMixin:
@@ -90,6 +92,13 @@ class AuditTrail:
         row.before = before
         row.after = snapshot(instance)
         session.add(row)
+
+    async def add(self, session: AsyncSession, caller: Caller, action: str, instance: Stored) -> Stored:
+        """Store a new record and audit its creation, in the open transaction; returns the record, with its id."""
+        session.add(instance)
+        await session.flush()
+        self.record(session, caller, action, instance)
+        return instance
 
     @asynccontextmanager
     async def change(self, session: AsyncSession, caller: Caller, action: str, instance: Any) -> AsyncIterator[None]:

@@ -19,10 +19,7 @@ async def offer(session: AsyncSession, caller: Caller, dog: ShelterDog) -> Shelt
     await cited(
         session, caller, Impoundment, dog.impoundment_id, field="impoundment_id", label="扣押记录", required=True
     )
-    session.add(dog)
-    await session.flush()
-    audit.record(session, caller, "offer", dog)
-    return dog
+    return await audit.add(session, caller, "offer", dog)
 
 
 async def apply(
@@ -44,10 +41,7 @@ async def apply(
         await session.refresh(dog)
         raise ProblemError(409, "dog_not_available", f"该犬只当前不可领养（{dog.status}）", field="dog_id")
     application.dog_id, application.queue_position, application.submitted_at = dog_id, position, utcnow()
-    session.add(application)
-    await session.flush()
-    audit.record(session, caller, "apply", application)
-    return application
+    return await audit.add(session, caller, "apply", application)
 
 
 async def application_and_dog(

@@ -37,7 +37,4 @@ async def record(session: AsyncSession, caller: Caller, impoundment: Impoundment
             422, "not_within_clause_five", "；".join(problems), field="breed", basis=CLAUSE, reasons=list(dog.reasons)
         )
     impoundment.large, impoundment.fierce = dog.large, dog.fierce
-    session.add(impoundment)
-    await session.flush()
-    audit.record(session, caller, "create", impoundment)
-    return impoundment
+    return await audit.add(session, caller, "create", impoundment)

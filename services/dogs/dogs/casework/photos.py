@@ -75,7 +75,4 @@ async def upload(session: AsyncSession, caller: Caller, files: PhotoFiles, data:
         id=new_photo_id(), content_type=content_type, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
     )
     await files.write(f"{photo.id}.{content_type.split('/')[1]}", data)
-    session.add(photo)
-    await session.flush()
-    audit.record(session, caller, "upload", photo)
-    return photo
+    return await audit.add(session, caller, "upload", photo)

@@ -79,10 +79,7 @@ async def submit(
         )
     application.breed_recognised = dog.recognised
     application.owner_id_number = application.owner_id_number.strip().upper()
-    session.add(application)
-    await session.flush()
-    audit.record(session, caller, "submit", application)
-    return application
+    return await audit.add(session, caller, "submit", application)
 
 
 async def _decide(

@@ -17,7 +17,4 @@ async def record(session: AsyncSession, caller: Caller, vaccination: Vaccination
     if problems:
         errors = [{"field": f, "code": "invalid_immunisation", "detail": d, "basis": CLAUSE} for f, d in problems]
         raise ProblemError(422, "invalid_immunisation", problems[0][1], field=problems[0][0], errors=errors)
-    session.add(vaccination)
-    await session.flush()
-    audit.record(session, caller, "create", vaccination)
-    return vaccination
+    return await audit.add(session, caller, "create", vaccination)

@@ -38,10 +38,7 @@ async def open_dispute(session: AsyncSession, caller: Caller, household_id: int,
         detail=detail,
         history=[],
     )
-    session.add(record)
-    await session.flush()
-    audit.record(session, caller, "open", record)
-    return record
+    return await audit.add(session, caller, "open", record)
 
 
 async def advance(

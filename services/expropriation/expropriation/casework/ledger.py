@@ -136,10 +136,7 @@ async def pay(session: AsyncSession, caller: Caller, agreement_id: int, payment:
     if refusal is not None:
         raise refused(refusal)
     record = Payment(**payment, agreement_id=agreement.id, district=agreement.district)
-    session.add(record)
-    await session.flush()
-    audit.record(session, caller, "pay", record)
-    return record
+    return await audit.add(session, caller, "pay", record)
 
 
 async def count_deposits(
@@ -172,9 +169,7 @@ async def count_deposits(
                 reference=f"提存（争议 {dispute.id}）",
                 source="deposit",
             )
-            session.add(record)
-            await session.flush()
-            audit.record(session, caller, "count_deposit", record)
+            await audit.add(session, caller, "count_deposit", record)
 
 
 async def claw_back(

@@ -32,10 +32,7 @@ async def create_project(session: AsyncSession, caller: Caller, terms: dict[str,
         if rate is not None and rate > params.city.early_vacate_rate_cap_per_m2:
             raise RuleError("early_vacate_rate_per_m2", "提前腾空奖励标准不高于400元/平方米", basis("三(四)8"))
     record = Project(**terms)
-    session.add(record)
-    await session.flush()
-    audit.record(session, caller, "create", record)
-    return record
+    return await audit.add(session, caller, "create", record)
 
 
 async def project_of(session: AsyncSession, caller: Caller, project_id: int, *, lock: bool = False) -> Project:
@@ -124,10 +121,7 @@ async def declare(
         await session.execute(delete(BuildingOwner).where(BuildingOwner.household_id == household_id))
         _index_people(session, household, members, buildings)
     record = Declaration(household_id=household_id, payload=payload, basis=basis("二(二)"), **declaration)
-    session.add(record)
-    await session.flush()
-    audit.record(session, caller, "create", record)
-    return record
+    return await audit.add(session, caller, "create", record)
 
 
 async def store_roster(

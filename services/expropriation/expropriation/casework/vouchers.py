@@ -76,10 +76,7 @@ async def issue(session: AsyncSession, caller: Caller, agreement_id: int, issued
         remaining_value=value,
         purchase_reference="",
     )
-    session.add(record)
-    await session.flush()
-    audit.record(session, caller, "issue", record)
-    return record
+    return await audit.add(session, caller, "issue", record)
 
 
 async def _voucher_for_update(session: AsyncSession, caller: Caller, voucher_id: int) -> tuple[HouseVoucher, Agreement]:

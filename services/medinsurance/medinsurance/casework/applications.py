@@ -43,10 +43,7 @@ async def pre_register(
         raise ProblemError(409, "application_open", f"该机构已有进行中的定点申请（{running}）", field="institution_id")
     row = Application(institution_id=institution_id)
     store_application(row, rules.Application(state=rules.AppState.TRIAL, pre_registered_on=pre_registered_on))
-    session.add(row)
-    await session.flush()
-    audit.record(session, caller, "pre_register", row)
-    return row
+    return await audit.add(session, caller, "pre_register", row)
 
 
 @dataclass(frozen=True)

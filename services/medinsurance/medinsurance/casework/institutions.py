@@ -25,7 +25,4 @@ class Registration:
 async def register(session: AsyncSession, caller: Caller, registration: Registration) -> Institution:
     ensure_district(caller, registration.district)
     inst = Institution(**asdict(registration))
-    session.add(inst)
-    await session.flush()
-    audit.record(session, caller, "register", inst)
-    return inst
+    return await audit.add(session, caller, "register", inst)

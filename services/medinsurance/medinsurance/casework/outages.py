@@ -35,10 +35,7 @@ async def find(session: AsyncSession, caller: Caller, outage_id: int, *, lock: b
 async def report(session: AsyncSession, caller: Caller, institution_id: int, failed_at: dt.datetime) -> Outage:
     await institution_for(session, caller, institution_id)
     row = Outage(institution_id=institution_id, failed_at=in_quzhou(failed_at))
-    session.add(row)
-    await session.flush()
-    audit.record(session, caller, "report", row)
-    return row
+    return await audit.add(session, caller, "report", row)
 
 
 async def _unrepaired(session: AsyncSession, caller: Caller, outage_id: int) -> Outage:

@@ -109,10 +109,7 @@ async def authorise(
         drug_scope=decision.drug_scope,
         basis=decision.basis,
     )
-    session.add(row)
-    await session.flush()
-    audit.record(session, caller, "authorise", row)
-    return row
+    return await audit.add(session, caller, "authorise", row)
 
 
 async def revoke(session: AsyncSession, caller: Caller, proxy_id: int, on: dt.date) -> ProxyAuthorisation:

@@ -40,8 +40,6 @@ async def file(
             status="pending_approval" if needs else "filed",
             basis=basis("附件1 一(一)"),
         )
-        session.add(row)
-        await session.flush()
-        audit.record(session, caller, "file_relocation", row)
+        await audit.add(session, caller, "file_relocation", row)
         filed.append(row)
     return filed

@@ -158,7 +158,4 @@ async def record(session: AsyncSession, caller: Caller, facts: ViolationFacts) -
         escalated=decision.escalated,
         basis=f"{decision.basis}; {result.basis}",
     )
-    session.add(row)
-    await session.flush()
-    audit.record(session, caller, "decide", row)
-    return row
+    return await audit.add(session, caller, "decide", row)

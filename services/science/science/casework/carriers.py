@@ -27,10 +27,7 @@ async def register(session: AsyncSession, caller: Caller, carrier: Carrier) -> C
         raise ProblemError(409, "carrier_exists", "该创新载体已注册", field="uscc")
     carrier.status = "active"
     carrier.related_holders = holder_ids(carrier.related_holders)
-    session.add(carrier)
-    await session.flush()
-    audit.record(session, caller, "register", carrier)
-    return carrier
+    return await audit.add(session, caller, "register", carrier)
 
 
 async def readable(session: AsyncSession, caller: Caller, carrier_id: int) -> Carrier:

@@ -81,7 +81,4 @@ async def record(
         document_number=document,
         redemption_id=redemption_id,
     )
-    session.add(row)
-    await session.flush()
-    audit.record(session, caller, "credit_record", row)
-    return row
+    return await audit.add(session, caller, "credit_record", row)

@@ -30,10 +30,7 @@ async def register(session: AsyncSession, caller: Caller, enterprise: Enterprise
     ensure_district(caller, enterprise.district)
     if await session.scalar(select(Enterprise.id).where(Enterprise.uscc == enterprise.uscc)) is not None:
         raise ProblemError(409, "enterprise_exists", "该统一社会信用代码的企业已登记", field="uscc")
-    session.add(enterprise)
-    await session.flush()
-    audit.record(session, caller, "register", enterprise)
-    return enterprise
+    return await audit.add(session, caller, "register", enterprise)
 
 
 async def readable(session: AsyncSession, caller: Caller, uscc: str) -> Enterprise:
@@ -71,9 +68,7 @@ async def _open_reviews(session: AsyncSession, caller: Caller, uscc: str, trigge
             detail=trigger.detail,
             basis=trigger.basis,
         )
-        session.add(event)
-        await session.flush()
-        audit.record(session, caller, "review_opened", event)
+        await audit.add(session, caller, "review_opened", event)
 
 
 async def record_four_colour_update(

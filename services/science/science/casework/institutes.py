@@ -185,10 +185,7 @@ async def apply(
         status_basis=cite("二(一)"),
         status_changed_on=application.applied_on,
     )
-    session.add(institute)
-    await session.flush()
-    audit.record(session, caller, "apply", institute)
-    return institute
+    return await audit.add(session, caller, "apply", institute)
 
 
 async def readable(session: AsyncSession, caller: Caller, institute_id: int) -> Institute:
@@ -444,7 +441,5 @@ async def revoke(
             document_number=document,
             institute_id=institute.id,
         )
-        session.add(record)
-        await session.flush()
-        audit.record(session, caller, "credit_record", record)
+        await audit.add(session, caller, "credit_record", record)
     return institute

@@ -57,10 +57,7 @@ async def open_pool(session: AsyncSession, caller: Caller, pool: VoucherPool) ->
     ensure_district(caller, pool.district)
     voucher_params_on(pool.opens_on, "opens_on")
     pool.available = pool.total
-    session.add(pool)
-    await session.flush()
-    audit.record(session, caller, "create", pool)
-    return pool
+    return await audit.add(session, caller, "create", pool)
 
 
 async def readable_pool(session: AsyncSession, caller: Caller, pool_id: int) -> VoucherPool:
@@ -217,7 +214,4 @@ async def claim(
         status="active",
         priority_grounds=[g.value for g in priority_grounds(profile, claimed_on)],
     )
-    session.add(voucher)
-    await session.flush()
-    audit.record(session, caller, "issue", voucher)
-    return voucher
+    return await audit.add(session, caller, "issue", voucher)
