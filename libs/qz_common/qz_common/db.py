@@ -13,17 +13,18 @@ itself) keep a plain deferred ``BEGIN`` and, in WAL mode, never wait for a write
 """
 
 import datetime as dt
+import sqlite3
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, BigInteger, Connection, DateTime, Dialect, Engine, Integer, TypeDecorator, event, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, SessionTransactionOrigin
 
 from qz_common import sqlite_driver
-from qz_common.errors import ProblemError
+from qz_common.errors import DatabaseUnavailable, ProblemError
 from qz_common.pool import FirstComeFirstServedPool
 
 Record = TypeVar("Record")
@@ -42,6 +43,64 @@ def async_url(url: str) -> str:
 _WRITE_LOCK_FIRST = "qz_sqlite_begin_immediate"
 
 
+# How long a command waits for the one before it to commit (sqlite3's ``timeout``, SQLite's busy timeout), unless the
+# database URL says otherwise (``sqlite:///var/dogs.db?timeout=2``); beyond it the command answers 503.
+_SQLITE_BUSY_TIMEOUT_S = 15.0
+
+# Errors that say the database cannot serve now, not that the statement is wrong. PostgreSQL SQLSTATE classes: 08
+# connection exception, 53 insufficient resources (disk full, out of memory, too many connections), 58 system error
+# (I/O); and codes: 57P01-57P03 shutting down, crashed, starting up; 25006 a read-only standby (a fail-over under
+# way). SQLite primary result codes: busy beyond the busy timeout, locked, read-only, I/O error, disk full, unopenable.
+_PG_UNAVAILABLE_CLASSES = ("08", "53", "58")
+_PG_UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "25006"})
+_SQLITE_UNAVAILABLE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,
+    }
+)
+
+
+def _unavailable(error: BaseException) -> DatabaseUnavailable | None:
+    """The DatabaseUnavailable a driver's error stands for, or None when it says something else (a bad value, a
+    constraint, a bug)."""
+    state = getattr(error, "sqlstate", None)  # asyncpg's, through SQLAlchemy's adapter
+    code = getattr(error, "sqlite_errorcode", None)
+    if (isinstance(state, str) and (state.startswith(_PG_UNAVAILABLE_CLASSES) or state in _PG_UNAVAILABLE_STATES)) or (
+        isinstance(code, int) and code & 0xFF in _SQLITE_UNAVAILABLE_CODES
+    ):
+        return DatabaseUnavailable(f"{type(error).__name__}: {error}")
+    return None
+
+
+def _connect_or_unavailable(dialect: Dialect, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> Any:
+    """Opens each connection itself (SQLAlchemy's ``do_connect`` hook), so that every way of failing to open one is
+    one DatabaseUnavailable: refused, unknown host, timed out (raw OSErrors from asyncpg, which SQLAlchemy passes
+    through unwrapped), the database renamed, dropped, not accepting connections, full of connections, the password
+    refused, the SQLite file unopenable."""
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except (OSError, dialect.loaded_dbapi.Error) as error:
+        raise DatabaseUnavailable(f"cannot connect: {type(error).__name__}: {error}") from error
+
+
+def _unavailable_instead(context: ExceptionContext) -> DatabaseUnavailable | None:
+    """``handle_error`` hook: a statement that failed because the database went away (its connection closed under
+    it, the server shutting down, SQLite locked beyond the busy timeout) raises DatabaseUnavailable instead. A
+    statement interrupted by its own request (cancelled, or a deadline of the caller's: SQLAlchemy counts both as a
+    disconnect, to discard the connection) is left alone: the database did not fail."""
+    error = context.original_exception
+    if not isinstance(error, Exception) or isinstance(error, TimeoutError):
+        return None
+    if context.is_disconnect:
+        return DatabaseUnavailable(f"connection lost: {type(error).__name__}: {error}")
+    return _unavailable(error)
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy's recipe for real transactions on sqlite3 ("Enabling Non-Legacy SQLite
     # Transactional Modes"): the driver's legacy mode would BEGIN only at the first INSERT/UPDATE/DELETE,
@@ -50,8 +109,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    # How long a command waits for the one before it to commit.
-    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
 
 
@@ -59,8 +116,12 @@ def _sqlite_begin(connection: Connection) -> None:
     immediate = connection.get_execution_options().get(_WRITE_LOCK_FIRST, False)
     # Straight to the driver, not through ``exec_driver_sql``: SQLAlchemy's statement execution (context, events,
     # a result) cost 4% of a one-row read for a statement with no parameters and no rows. Its errors are the
-    # driver's own (sqlite3.OperationalError), which the problem handlers answer as before: 500.
-    connection.connection.cursor().execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # driver's own, outside SQLAlchemy's ``handle_error``: a write lock still held by another command when the busy
+    # timeout ends is translated here.
+    try:
+        connection.connection.cursor().execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    except sqlite3.Error as error:
+        raise (_unavailable(error) or error) from error
 
 
 def _replace_if_the_server_closed_it(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
@@ -99,13 +160,18 @@ class Database:
         # 5 kept + 10 overflow, every burst above 5 concurrent requests opened and closed connections (on PostgreSQL a
         # TCP and auth handshake each, on SQLite a thread and its PRAGMAs). Requests beyond 15 wait their turn in order
         # (qz_common.pool).
+        sqlite_timeout = self.is_sqlite and "timeout" not in make_url(self.url).query
         self.engine: AsyncEngine = create_async_engine(
             self.url,
             echo=echo,
             poolclass=FirstComeFirstServedPool,
             pool_size=15,
             max_overflow=0,
+            connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S} if sqlite_timeout else {},
         )
+        # A database that cannot serve answers 503 database_unavailable (qz_common.errors), never a 500.
+        event.listen(self.engine.sync_engine, "do_connect", _connect_or_unavailable)
+        event.listen(self.engine.sync_engine, "handle_error", _unavailable_instead)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)

@@ -14,7 +14,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qz_common.bounds import DB_INT_MAX
@@ -50,6 +51,19 @@ class ProblemHTTPException(StarletteHTTPException):
     def __init__(self, status: int, code: str, detail: str) -> None:
         super().__init__(status, detail)
         self.code = code
+
+
+class DatabaseUnavailable(SQLAlchemyError):
+    """The deployable's database cannot serve now: unreachable, refusing connections, shutting down, locked.
+
+    ``qz_common.db`` raises it in place of the driver's error, so a request answers 503 ``database_unavailable``
+    (with ``Retry-After``) instead of a 500, and code that catches SQLAlchemy's errors (the key CLI) still does.
+    """
+
+
+# What a client is told to wait before trying again while the database is away: long enough for a restart or a
+# fail-over to be noticed, short enough that a county's clerk retries by hand.
+DATABASE_RETRY_AFTER_S = 5
 
 
 class ProblemError(Exception):
@@ -317,6 +331,19 @@ async def _handle_date_out_of_range(_request: Request, exc: Exception) -> JSONRe
     return problem_response(422, "date_out_of_range", str(exc))
 
 
+async def _handle_database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    """The database is away (DatabaseUnavailable) or every connection of the pool stayed busy (PoolTimeout). The same
+    request may succeed later; a command whose connection broke while committing may have been applied, so it is
+    retried under the same Idempotency-Key, which replays it if it was."""
+    log.warning("database unavailable: %s", exc)
+    return problem_response(
+        503,
+        "database_unavailable",
+        "数据库暂时不可用，请稍后重试（写操作请使用同一 Idempotency-Key 重试）",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
+
+
 async def _handle_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "internal_error", "服务内部错误，请联系管理员并提供 request_id")
@@ -326,6 +353,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _handle_problem)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(DatabaseUnavailable, _handle_database_unavailable)
+    app.add_exception_handler(PoolTimeout, _handle_database_unavailable)
     # Client input that reaches the database or the calendar and cannot be represented there: 4xx, never 500.
     app.add_exception_handler(IntegrityError, _handle_integrity)
     app.add_exception_handler(StatementError, _handle_database_value)
