@@ -1,6 +1,7 @@
 """Run the whole platform on this machine: four services and the gateway, each on its own SQLite file.
 
-Started by ``./dev up``. Dev mode (QZ_DEV_MODE=true) accepts the API key ``dev-key``.
+Started by ``./dev up``. Dev mode (QZ_DEV_MODE=true) accepts the API key ``dev-key``, and the gateway signs the
+internal identity tokens with the built-in dev-only key pair (qz_common.settings), so nothing needs setting up.
 Each process applies its own migrations at start (python -m qz_common.serve).
 Ctrl-C stops everything; if one process dies, the others are stopped too.
 """

@@ -49,7 +49,7 @@ from stdnum.cn import ric
 
 from expropriation.exchange.roster import ROSTER_COLUMNS
 from qz_common.identity import IDENTITY_HEADER, mint_token
-from qz_common.settings import DEV_INTERNAL_TOKEN_SECRET
+from qz_common.settings import DEV_SIGNING_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
@@ -253,7 +253,7 @@ PERSON = id_number(0)  # the citizen whose dossier is fetched: owner of the seed
 
 def identity(service: str) -> Callable[[], dict[str, str]]:
     def headers() -> dict[str, str]:
-        token = mint_token(DEV_INTERNAL_TOKEN_SECRET, audience=service, client_id="bench", scopes=[f"{service}:*"])
+        token = mint_token(DEV_SIGNING_KEY, audience=service, client_id="bench", scopes=[f"{service}:*"])
         return {IDENTITY_HEADER: token}
 
     return headers

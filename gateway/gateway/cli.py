@@ -5,15 +5,25 @@ issues a new one and the old one keeps working until ``revoke --key-prefix`` ret
 switch without a gap. ``revoke`` without a prefix retires the client and all its keys; ``create`` on a revoked
 client brings it back with a new key. Every change is written to the gateway's audit log in the same transaction.
 Errors are one line on stderr and exit status 1, never a traceback.
+
+``signing-key --out FILE`` makes the gateway's Ed25519 key for internal identity tokens (no database involved): the
+private key goes to FILE (PEM, mode 0600, never overwritten) for GATEWAY_IDENTITY_PRIVATE_KEY(_FILE); the kid and the
+public key are printed for GATEWAY_IDENTITY_KEY_ID and every deployable's QZ_IDENTITY_PUBLIC_KEYS.
 """
 
 import argparse
 import asyncio
+import datetime as dt
 import getpass
+import hashlib
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +34,7 @@ from gateway.settings import GatewaySettings
 from qz_common.audit import AuditTrail, snapshot
 from qz_common.db import Database, utcnow
 from qz_common.districts import DISTRICT_CODES
-from qz_common.identity import Caller
+from qz_common.identity import Caller, raw_public_key
 from qz_common.migrations import upgrade
 
 SERVICES = ("dogs", "expropriation", "medinsurance", "science")
@@ -148,6 +158,22 @@ async def _list(session: AsyncSession) -> list[dict[str, Any]]:
     ]
 
 
+def _new_signing_key(out: Path, kid: str | None) -> dict[str, Any]:
+    key = Ed25519PrivateKey.generate()
+    public_key = raw_public_key(key.public_key())
+    # By default the date and a digest of the public key: operators see which key is newer, and no two keys share one.
+    kid = kid or f"{dt.date.today():%Y%m%d}-{hashlib.sha256(public_key.encode()).hexdigest()[:8]}"
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    try:
+        with os.fdopen(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+            file.write(pem)
+    except FileExistsError:
+        raise CommandError(f"{out} exists: a signing key is never overwritten") from None
+    except OSError as failed:
+        raise CommandError(f"cannot write {out}: {failed.strerror}") from None
+    return {"kid": kid, "private_key_file": str(out), "public_key": public_key, "public_keys_entry": {kid: public_key}}
+
+
 async def _run(args: argparse.Namespace, settings: GatewaySettings) -> object:
     database = Database(settings.database_url)
     try:
@@ -177,11 +203,17 @@ def main(argv: list[str] | None = None) -> None:
     revoke.add_argument("--client-id", required=True)
     revoke.add_argument("--key-prefix", help="the 12-character prefix `list` shows, e.g. qzk_AbCdEfGh")
     commands.add_parser("list", help="list clients and the prefixes of their active keys (never the keys)")
+    signing = commands.add_parser("signing-key", help="make the gateway's Ed25519 key for internal identity tokens")
+    signing.add_argument("--out", required=True, type=Path, help="file for the private key (PEM, mode 0600)")
+    signing.add_argument("--kid", help="its key id (default: today's date and a digest of the public key)")
     args = parser.parse_args(argv)
     settings = GatewaySettings()
     try:
-        upgrade("gateway", settings.database_url)
-        result = asyncio.run(_run(args, settings))
+        if args.command == "signing-key":
+            result: object = _new_signing_key(args.out, args.kid)
+        else:
+            upgrade("gateway", settings.database_url)
+            result = asyncio.run(_run(args, settings))
     except CommandError as refused:
         parser.exit(1, f"qz-gateway-keys: error: {refused}\n")
     except (SQLAlchemyError, OSError) as failed:

@@ -10,16 +10,55 @@ from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET, DEV_ADAPTER_CLIENT, GatewaySettings
 from gateway.upstream import Upstreams
 from qz_common.app import create_service_app
-from qz_common.settings import PlatformSettings
+from qz_common.identity import SigningKey
+from qz_common.settings import DEV_SIGNING_KEY, PlatformSettings
 
 
 class NoApiKeysConfigured(RuntimeError):
     pass
 
 
+def identity_signing_key(settings: GatewaySettings, platform: PlatformSettings) -> SigningKey:
+    """The key the gateway signs internal identity tokens with (``ValueError`` if it may not).
+
+    Outside dev mode it must be configured and must not be the built-in dev-only key; in every mode the public key
+    map (QZ_IDENTITY_PUBLIC_KEYS) must list its public half under its kid, so a gateway whose tokens the services would
+    refuse does not start.
+    """
+    kid, inline, path = settings.identity_key_id, settings.identity_private_key, settings.identity_private_key_file
+    if inline is not None and path is not None:
+        raise ValueError("set GATEWAY_IDENTITY_PRIVATE_KEY or GATEWAY_IDENTITY_PRIVATE_KEY_FILE, not both")
+    try:
+        text = inline.get_secret_value() if inline is not None else path.read_text() if path is not None else None
+    except OSError as unreadable:
+        raise ValueError(f"GATEWAY_IDENTITY_PRIVATE_KEY_FILE: {unreadable}") from None
+    if kid is None and text is None and platform.dev_mode:
+        key = DEV_SIGNING_KEY
+    elif kid is None or text is None:
+        raise ValueError(
+            "GATEWAY_IDENTITY_KEY_ID and GATEWAY_IDENTITY_PRIVATE_KEY (or _FILE) must both be set outside dev mode "
+            "(QZ_DEV_MODE=false): generate a key with `qz-gateway-keys signing-key`"
+        )
+    else:
+        try:
+            key = SigningKey.from_text(kid, text)
+        except ValueError as unreadable:
+            raise ValueError(f"GATEWAY_IDENTITY_PRIVATE_KEY: {unreadable}") from None
+    if not platform.dev_mode and key.public_key == DEV_SIGNING_KEY.public_key:
+        raise ValueError("GATEWAY_IDENTITY_PRIVATE_KEY is the built-in dev-only key, refused outside dev mode")
+    listed = platform.identity_verification_keys.get(key.kid)
+    if listed is None or listed != key.public_key:
+        raise ValueError(
+            f"QZ_IDENTITY_PUBLIC_KEYS lists no public key {key.kid!r} matching GATEWAY_IDENTITY_PRIVATE_KEY: "
+            "the services would refuse every call"
+        )
+    return key
+
+
 def create_app(settings: GatewaySettings | None = None, platform: PlatformSettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     platform = platform or PlatformSettings()
+    signing_key = identity_signing_key(settings, platform)
     metrics = GatewayMetrics()
 
     async def start(app: FastAPI) -> None:
@@ -41,7 +80,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         if platform.dev_mode:
             secrets.setdefault(DEV_ADAPTER_CLIENT, DEV_ADAPTER_ASSERTION_SECRET)
         app.state.adapter_secrets = secrets
-        app.state.case_runner = relocation.CaseRunner(app.state.db, app.state.upstreams, platform.token_secret)
+        app.state.case_runner = relocation.CaseRunner(app.state.db, app.state.upstreams, signing_key)
         app.state.retry_task = relocation.start_retry_loop(app.state.case_runner, settings.relocation_retry_s)
 
     async def stop(app: FastAPI) -> None:
@@ -72,4 +111,5 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         metrics_access=require_metrics_scope,
     )
     app.state.metrics = metrics
+    app.state.signing_key = signing_key
     return app

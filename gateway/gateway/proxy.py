@@ -93,7 +93,7 @@ def identity_token(request: Request, service: str, principal: Principal) -> str:
         return cached[0]
     client = principal.client
     token = mint_token(
-        request.app.state.token_secret,
+        request.app.state.signing_key,
         audience=service,
         client_id=client.client_id,
         scopes=client.scopes,

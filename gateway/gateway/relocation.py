@@ -37,7 +37,7 @@ from qz_common.audit import AuditTrail, snapshot
 from qz_common.db import Database, utcnow
 from qz_common.districts import District
 from qz_common.errors import ProblemError
-from qz_common.identity import IDENTITY_HEADER, Caller, mint_token
+from qz_common.identity import IDENTITY_HEADER, Caller, SigningKey, mint_token
 from qz_common.ids import USCC
 from qz_common.inputs import StrictInput
 
@@ -146,15 +146,15 @@ def _replay(case: RelocationCase, body: dict[str, Any]) -> JSONResponse:
 
 
 class CaseRunner:
-    def __init__(self, database: Database, upstreams: Upstreams, token_secret: str) -> None:
+    def __init__(self, database: Database, upstreams: Upstreams, signing_key: SigningKey) -> None:
         self.database = database
         self.upstreams = upstreams
-        self.token_secret = token_secret
+        self.signing_key = signing_key
 
     async def _call(self, case: RelocationCase, step: RelocationStep, key: str) -> Any:
         caller = _caller(case).client
         token = mint_token(
-            self.token_secret,
+            self.signing_key,
             audience=step.service,
             client_id=caller.client_id,
             scopes=caller.scopes,

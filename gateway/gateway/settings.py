@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -47,6 +49,12 @@ class GatewaySettings(ServiceSettings):
     adapter_assertion_secrets: dict[str, SecretStr] = Field(default_factory=dict)
     # Seconds between retries of failed relocation-case steps.
     relocation_retry_s: float = 30.0
+    # The Ed25519 key the gateway, and only the gateway, signs internal identity tokens with: its id (the tokens' kid,
+    # a key of QZ_IDENTITY_PUBLIC_KEYS) and the private key (PEM, or base64 of its 32 raw bytes), given here or in a
+    # file. Required outside dev mode; dev mode without them signs with the built-in dev-only key.
+    identity_key_id: str | None = None
+    identity_private_key: SecretStr | None = None
+    identity_private_key_file: Path | None = None
 
     def timeout_for(self, service: str) -> float:
         return self.service_timeouts_s.get(service, self.default_timeout_s)

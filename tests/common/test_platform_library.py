@@ -7,13 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from testkit import id_number
 
 from qz_common.errors import ProblemError, install_problem_handlers
-from qz_common.identity import mint_token, verify_token
+from qz_common.identity import SigningKey, mint_token, verify_token
 from qz_common.ids import USCC, IdNumber, issued_in_quzhou
 from qz_common.logs import JsonFormatter, mask_pii
 from qz_common.money import Yuan, to_fen
@@ -119,9 +120,10 @@ def test_problem_documents_name_every_field() -> None:
 
 
 def test_identity_tokens_are_bound_to_their_service_and_expire() -> None:
-    secret = "s" * 40
-    token = mint_token(secret, audience="dogs", client_id="kecheng", scopes=["dogs:read"], district="柯城区")
-    caller = verify_token(token, secret, "dogs")
+    key = SigningKey("test", Ed25519PrivateKey.generate())
+    public_keys = {key.kid: key.public_key}
+    token = mint_token(key, audience="dogs", client_id="kecheng", scopes=["dogs:read"], district="柯城区")
+    caller = verify_token(token, public_keys, "dogs")
     assert (caller.client_id, caller.district, caller.has_scope("dogs:read"), caller.has_scope("dogs:write")) == (
         "kecheng",
         "柯城区",
@@ -129,9 +131,9 @@ def test_identity_tokens_are_bound_to_their_service_and_expire() -> None:
         False,
     )
     with pytest.raises(ProblemError) as wrong_service:
-        verify_token(token, secret, "science")
+        verify_token(token, public_keys, "science")
     assert wrong_service.value.code == "identity_invalid"
-    stale = mint_token(secret, audience="dogs", client_id="x", scopes=[], now=dt.datetime(2023, 1, 1, tzinfo=dt.UTC))
+    stale = mint_token(key, audience="dogs", client_id="x", scopes=[], now=dt.datetime(2023, 1, 1, tzinfo=dt.UTC))
     with pytest.raises(ProblemError) as expired:
-        verify_token(stale, secret, "dogs")
+        verify_token(stale, public_keys, "dogs")
     assert expired.value.code == "identity_expired"

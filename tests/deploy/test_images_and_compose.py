@@ -1,6 +1,9 @@
 """The Dockerfile (linted by hadolint from its wheel) and docker-compose.yml (parsed: no Docker engine here)."""
 
+import datetime as dt
+import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
+
+from gateway.main import identity_signing_key
+from gateway.settings import GatewaySettings
+from qz_common.settings import PlatformSettings
 
 REPO = Path(__file__).resolve().parents[2]
 HADOLINT = Path(sys.executable).parent / "hadolint"
@@ -82,3 +89,33 @@ def test_dog_photos_live_on_a_volume_the_image_user_owns(compose: dict[str, Any]
     assert dogs["environment"]["DOGS_PHOTO_DIR"] == "/srv/photos"
     assert dogs["build"]["args"]["DATA_DIRS"].split() == ["/srv/var", "/srv/photos"]
     assert "mkdir -p ${DATA_DIRS} && chown app:app ${DATA_DIRS}" in DOCKERFILE.read_text()
+
+
+def test_only_the_gateway_gets_the_identity_private_key(compose: dict[str, Any]) -> None:
+    for name in DEPLOYABLES:
+        env = compose["services"][name]["environment"]
+        assert env["QZ_IDENTITY_PUBLIC_KEYS"] == "${QZ_IDENTITY_PUBLIC_KEYS:?set QZ_IDENTITY_PUBLIC_KEYS}", name
+        assert "QZ_INTERNAL_TOKEN_SECRET" not in env, "no secret is shared by every deployable"
+        signing = {setting for setting in env if setting.startswith("GATEWAY_IDENTITY_")}
+        assert signing == ({"GATEWAY_IDENTITY_KEY_ID", "GATEWAY_IDENTITY_PRIVATE_KEY"} if name == "gateway" else set())
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the recipe uses openssl")
+def test_the_key_recipe_of_the_compose_header_makes_keys_the_platform_accepts(tmp_path: Path) -> None:
+    """The openssl lines at the top of docker-compose.yml, run as an operator would, give settings that start."""
+    header = (REPO / "docker-compose.yml").read_text().split("\n\n", 1)[0].splitlines()
+    recipe = [line.removeprefix("#   ") for line in header if "IDENTITY" in line or "ed25519" in line]
+    assert len(recipe) == 3, recipe
+    settings = ["QZ_IDENTITY_PUBLIC_KEYS", "GATEWAY_IDENTITY_KEY_ID", "GATEWAY_IDENTITY_PRIVATE_KEY"]
+    show = "".join(f'printf "%s\\0" "${name}"; ' for name in settings)
+    ran = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join([*recipe, show])],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    public_keys, kid, private_key = ran.stdout.split("\0")[:3]
+    platform = PlatformSettings(dev_mode=False, identity_public_keys=json.loads(public_keys))
+    gateway = GatewaySettings(database_url="sqlite://", identity_key_id=kid, identity_private_key=private_key)
+    assert identity_signing_key(gateway, platform).kid == kid == dt.date.today().strftime("%Y%m%d")

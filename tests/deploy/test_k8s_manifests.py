@@ -19,6 +19,8 @@ KUBECTL = Path(sys.executable).parent / "kubectl"
 KUBERNETES_VERSION = "1.37.0"
 DEPLOYABLES = {"gateway": 8000, "expropriation": 8001, "medinsurance": 8002, "science": 8003, "dogs": 8004}
 BUREAUS = set(DEPLOYABLES) - {"gateway"}
+# The gateway's identity signing key: its kid, and its private key read from a file of a Secret volume.
+GATEWAY_SIGNING_SETTINGS = {"GATEWAY_IDENTITY_KEY_ID", "GATEWAY_IDENTITY_PRIVATE_KEY_FILE"}
 
 Manifest = dict[str, Any]
 
@@ -105,9 +107,32 @@ def test_configuration_comes_from_configmaps_and_secrets_by_name(rendered: list[
             for source in container["envFrom"]:
                 assert source["configMapRef"]["name"] in configmaps
             env = {e["name"]: e for e in container["env"]}
-            assert "value" not in env["QZ_INTERNAL_TOKEN_SECRET"]
             database = env[f"{name.upper()}_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
             assert database == {"name": f"{name}-database", "key": "url"}
+
+
+def test_only_the_gateway_holds_the_identity_signing_key_and_every_deployable_the_public_keys(
+    rendered: list[Manifest],
+) -> None:
+    for name, deployment in of_kind(rendered, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        for container in pod["containers"] + pod["initContainers"]:
+            env = {e["name"]: e for e in container["env"]}
+            public_keys = env["QZ_IDENTITY_PUBLIC_KEYS"]["valueFrom"]["configMapKeyRef"]
+            assert public_keys == {"name": "identity-public-keys", "key": "keys.json"}
+            assert "QZ_INTERNAL_TOKEN_SECRET" not in env, "no secret is shared by every deployable"
+            signing = {n for n in env if n.startswith("GATEWAY_IDENTITY_")}
+            assert signing == (GATEWAY_SIGNING_SETTINGS if name == "gateway" else set()), name
+        assert ("gateway-identity-key" in yaml.safe_dump(deployment)) == (name == "gateway"), name
+    gateway = of_kind(rendered, "Deployment")["gateway"]["spec"]["template"]["spec"]
+    (server,) = gateway["containers"]
+    env = {e["name"]: e for e in server["env"]}
+    mount = {m["name"]: m for m in server["volumeMounts"]}["identity-key"]
+    assert mount["readOnly"] is True
+    assert env["GATEWAY_IDENTITY_PRIVATE_KEY_FILE"]["value"] == f"{mount['mountPath']}/private-key"
+    assert env["GATEWAY_IDENTITY_KEY_ID"]["valueFrom"]["secretKeyRef"] == {"name": "gateway-identity-key", "key": "kid"}
+    (volume,) = (v for v in gateway["volumes"] if v["name"] == "identity-key")
+    assert volume["secret"]["defaultMode"] == 0o440, "readable by the pod's group, never by others"
 
 
 def test_only_the_gateway_reaches_the_services_and_each_reaches_only_its_own_database(

@@ -10,7 +10,7 @@ import jwt
 import pytest
 from dogs_testdata import vaccination_body
 from fastapi.testclient import TestClient
-from testkit import id_number
+from testkit import IdentityKey, id_number
 
 from gateway.main import NoApiKeysConfigured, create_app
 from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET, GatewaySettings
@@ -176,9 +176,10 @@ def test_outside_dev_mode_the_gateway_needs_keys_and_a_secret(
 
     empty_db = f"sqlite:///{tmp_path / 'empty-gateway.db'}"
     upgrade("gateway", empty_db)
-    production = PlatformSettings(dev_mode=False, internal_token_secret="a-real-secret-for-this-test-0123456789")
-    app = create_app(settings_for(empty_db), production)
+    key = IdentityKey("test-key")
+    production = PlatformSettings(dev_mode=False, identity_public_keys=key.public_keys)
+    app = create_app(settings_for(empty_db, **key.gateway_settings), production)
     with pytest.raises(NoApiKeysConfigured), TestClient(app):
         pass
-    with pytest.raises(ValueError, match="QZ_INTERNAL_TOKEN_SECRET"):
+    with pytest.raises(ValueError, match="QZ_IDENTITY_PUBLIC_KEYS"):
         PlatformSettings(dev_mode=False)

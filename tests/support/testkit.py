@@ -20,17 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from stdnum.cn import ric
 
 from qz_common.db import async_url
-from qz_common.identity import IDENTITY_HEADER, mint_token
+from qz_common.identity import IDENTITY_HEADER, SigningKey, mint_token, raw_public_key
 from qz_common.migrations import upgrade
-from qz_common.settings import DEV_INTERNAL_TOKEN_SECRET
-
-TEST_SECRET = DEV_INTERNAL_TOKEN_SECRET
+from qz_common.settings import DEV_SIGNING_KEY
 
 
 def identity_headers(
@@ -44,9 +44,33 @@ def identity_headers(
     """The header the gateway would forward for such a caller."""
     granted = scopes if scopes is not None else ([] if citizen else [f"{service}:read", f"{service}:write"])
     token = mint_token(
-        TEST_SECRET, audience=service, client_id=client_id, scopes=granted, district=district, citizen_id=citizen
+        DEV_SIGNING_KEY, audience=service, client_id=client_id, scopes=granted, district=district, citizen_id=citizen
     )
     return {IDENTITY_HEADER: token}
+
+
+@dataclass(frozen=True)
+class IdentityKey:
+    """A fresh Ed25519 key for internal identity tokens, as an operator makes one for production: the gateway's
+    settings hold it, every deployable's ``QZ_IDENTITY_PUBLIC_KEYS`` lists its public half."""
+
+    kid: str
+    private_key: Ed25519PrivateKey = field(default_factory=Ed25519PrivateKey.generate)
+
+    @property
+    def signing_key(self) -> SigningKey:
+        return SigningKey(self.kid, self.private_key)
+
+    @property
+    def public_keys(self) -> dict[str, str]:
+        return {self.kid: raw_public_key(self.private_key.public_key())}
+
+    @property
+    def gateway_settings(self) -> dict[str, Any]:
+        pem = self.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return {"identity_key_id": self.kid, "identity_private_key": pem.decode()}
 
 
 def id_number(area: str = "330802", born: dt.date = dt.date(1985, 6, 15), sequence: int = 123) -> str:

@@ -96,7 +96,7 @@ def create_service_app(
     app.state.db = database
     app.state.settings = settings
     app.state.service_name = settings.service_name
-    app.state.token_secret = platform.token_secret
+    app.state.identity_public_keys = platform.identity_verification_keys
     app.state.request_metrics = install_metrics(app, metrics_registry, metrics_access)
     limits = RequestLimits(settings.max_body_bytes, settings.max_header_bytes, settings.body_read_timeout_s)
     app.add_middleware(PlatformMiddleware, limits=limits, metrics=app.state.request_metrics)

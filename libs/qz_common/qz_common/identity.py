@@ -1,19 +1,30 @@
 """The identity the gateway forwards, as a short-lived signed internal token.
 
 The gateway authenticates the client (API key, and for the 浙里办 adapter the
-citizen's signed assertion), then calls the service with ``X-Qz-Identity``: an
-HS256 JWT naming the client, its scopes, its district and, for citizen calls,
-the citizen's 身份证号. Services accept nothing else: a call that bypasses the
+citizen's signed assertion), then calls the service with ``X-Qz-Identity``: a
+JWT naming the client, its scopes, its district and, for citizen calls, the
+citizen's 身份证号. Services accept nothing else: a call that bypasses the
 gateway has no valid token and gets 401.
+
+The token is signed with an Ed25519 key that only the gateway holds (EdDSA,
+through PyJWT's cryptography backend); services hold only public keys, by key
+id (``kid`` in the token's header), so no service can mint a token another one
+accepts. During a change of the gateway's key the services list both.
 """
 
+import base64
+import binascii
 import datetime as dt
+import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import jwt
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from fastapi import Depends, Request
 
 from qz_common.errors import ProblemError
@@ -21,7 +32,10 @@ from qz_common.errors import ProblemError
 IDENTITY_HEADER = "X-Qz-Identity"
 ISSUER = "qz-gateway"
 TOKEN_LIFETIME = dt.timedelta(seconds=60)
-_ALGORITHM = "HS256"
+# The only algorithm a service accepts: a token made with a symmetric one (HS256, with any secret, a public key
+# included) or with none is refused before any key is used.
+_ALGORITHM = "EdDSA"
+log = logging.getLogger("qz.identity")
 
 
 @dataclass(frozen=True)
@@ -40,8 +54,66 @@ class Caller:
         return scope in self.scopes or f"{service}:*" in self.scopes or "*" in self.scopes
 
 
+def ed25519_private_key(text: str) -> Ed25519PrivateKey:
+    """An Ed25519 private key written as PEM (PKCS#8, as ``openssl genpkey -algorithm ed25519`` writes it) or as the
+    base64 of its 32 raw bytes. ``ValueError`` if it is neither."""
+    if text.lstrip().startswith("-----BEGIN"):
+        try:
+            key = serialization.load_pem_private_key(text.encode(), password=None)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as unreadable:  # TypeError: a passphrase-protected PEM
+            raise ValueError(f"unreadable PEM private key ({unreadable})") from None
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"not an Ed25519 private key but {type(key).__name__}")
+        return key
+    return Ed25519PrivateKey.from_private_bytes(_raw_32_bytes(text))
+
+
+def ed25519_public_key(text: str) -> Ed25519PublicKey:
+    """An Ed25519 public key written as PEM (``openssl pkey -pubout``) or as the base64 of its 32 raw bytes."""
+    if text.lstrip().startswith("-----BEGIN"):
+        try:
+            key = serialization.load_pem_public_key(text.encode())
+        except (ValueError, UnsupportedAlgorithm) as unreadable:
+            raise ValueError(f"unreadable PEM public key ({unreadable})") from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError(f"not an Ed25519 public key but {type(key).__name__}")
+        return key
+    return Ed25519PublicKey.from_public_bytes(_raw_32_bytes(text))
+
+
+def _raw_32_bytes(text: str) -> bytes:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except binascii.Error:
+        raise ValueError("neither PEM nor base64") from None
+    if len(raw) != 32:
+        raise ValueError(f"an Ed25519 key is 32 bytes, this one {len(raw)}")
+    return raw
+
+
+def raw_public_key(key: Ed25519PublicKey) -> str:
+    """The base64 of the key's 32 raw bytes, as ``QZ_IDENTITY_PUBLIC_KEYS`` lists it."""
+    return base64.b64encode(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The gateway's key: what it signs identity tokens with, and the id the services know its public half by."""
+
+    kid: str
+    private_key: Ed25519PrivateKey
+
+    @classmethod
+    def from_text(cls, kid: str, text: str) -> "SigningKey":
+        return cls(kid, ed25519_private_key(text))
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self.private_key.public_key()
+
+
 def mint_token(
-    secret: str,
+    signing_key: SigningKey,
     *,
     audience: str,
     client_id: str,
@@ -63,23 +135,46 @@ def mint_token(
         claims["district"] = district
     if citizen_id:
         claims["citizen"] = citizen_id
-    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+    return jwt.encode(claims, signing_key.private_key, algorithm=_ALGORITHM, headers={"kid": signing_key.kid})
+
+
+@dataclass(frozen=True)
+class _Verified:
+    caller: Caller
+    expires: float
+    kid: str
+    # The public key the signature was checked with: the caller is remembered only while the same key is listed.
+    public_key: Ed25519PublicKey
 
 
 # The gateway sends the same token for a client and service for half its life: each is verified once, and its caller
-# remembered until the token expires (the key holds secret and audience, so no other check is ever skipped).
-_VERIFIED: dict[tuple[str, str, str], tuple[Caller, float]] = {}
+# remembered until the token expires (the key holds the audience, the entry the key it was verified with, so no other
+# check is ever skipped).
+_VERIFIED: dict[tuple[str, str], _Verified] = {}
 
 
-def verify_token(token: str, secret: str, audience: str) -> Caller:
-    key = (token, secret, audience)
-    remembered = _VERIFIED.get(key)
-    if remembered is not None and time.time() < remembered[1]:
-        return remembered[0]
+def verify_token(token: str, public_keys: Mapping[str, Ed25519PublicKey], audience: str) -> Caller:
+    """The caller a token names, if the gateway signed it for ``audience`` with a key of ``public_keys`` (by kid)."""
+    remembered = _VERIFIED.get((token, audience))
+    if (
+        remembered is not None
+        and public_keys.get(remembered.kid) is remembered.public_key
+        and time.time() < remembered.expires
+    ):
+        return remembered.caller
+    try:
+        kid: str | None = jwt.get_unverified_header(token).get("kid")  # PyJWT checks that a kid is a string
+    except jwt.InvalidTokenError:
+        raise _invalid() from None
+    public_key = public_keys.get(kid) if kid is not None else None
+    if kid is None or public_key is None:
+        # What an operator sees when the gateway signs with a key this service was not given (QZ_IDENTITY_PUBLIC_KEYS).
+        log.warning("identity token signed with a key id this service does not list: %.64r", kid)
+        raise _invalid()
     try:
         claims = jwt.decode(
             token,
-            secret,
+            public_key,
             algorithms=[_ALGORITHM],
             audience=audience,
             issuer=ISSUER,
@@ -88,7 +183,7 @@ def verify_token(token: str, secret: str, audience: str) -> Caller:
     except jwt.ExpiredSignatureError:
         raise ProblemError(401, "identity_expired", "内部身份凭证已过期") from None
     except jwt.InvalidTokenError:
-        raise ProblemError(401, "identity_invalid", "内部身份凭证无效：请通过网关访问") from None
+        raise _invalid() from None
     caller = Caller(
         client_id=str(claims["sub"]),
         scopes=frozenset(claims.get("scopes", [])),
@@ -97,8 +192,12 @@ def verify_token(token: str, secret: str, audience: str) -> Caller:
     )
     if len(_VERIFIED) >= 10_000:  # bounded: tokens are short-lived, a full table is mostly expired entries
         _VERIFIED.clear()
-    _VERIFIED[key] = (caller, float(claims["exp"]))
+    _VERIFIED[(token, audience)] = _Verified(caller, float(claims["exp"]), kid, public_key)
     return caller
+
+
+def _invalid() -> ProblemError:
+    return ProblemError(401, "identity_invalid", "内部身份凭证无效：请通过网关访问")
 
 
 def _verified_caller(request: Request) -> Caller:
@@ -106,7 +205,7 @@ def _verified_caller(request: Request) -> Caller:
     token = request.headers.get(IDENTITY_HEADER)
     if not token:
         raise ProblemError(401, "identity_missing", "缺少内部身份凭证：请通过网关访问")
-    caller = verify_token(token, request.app.state.token_secret, request.app.state.service_name)
+    caller = verify_token(token, request.app.state.identity_public_keys, request.app.state.service_name)
     request.state.caller = caller
     return caller
 
