@@ -6,10 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from expropriation_files import new_project, roster_csv, roster_rows
+from expropriation_files import caseworker_rows, new_project, roster_csv
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
-from testkit import id_number
 
 from expropriation.exchange.amount_words import amount_in_words
 from expropriation.exchange.roster import COLUMNS, ROSTER_COLUMNS
@@ -34,26 +33,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 def test_amount_in_words(amount: str, words: str) -> None:
     assert amount_in_words(Decimal(amount)) == words
-
-
-def caseworker_rows() -> list[list[Any]]:
-    """Household 007 as a caseworker types it: Chinese headers, the explanation row, 是/否, 2023/6/2 dates.
-
-    Two collective members, a 150 m² 砖混 house built in 2000, 货币补偿 (the household whose quote the service
-    tests work out by hand: total 531000.00), and a shed built after the pre-announcement (二(一): not compensated).
-    """
-    people = [
-        {"household_ref": "007", "record": "member", "head_name": "张一", "method": "monetary", "name": "张一"}
-        | {"id_number": id_number(sequence=1), "collective_member": "是", "is_owner": "是"},
-        {"household_ref": "007", "record": "member", "name": "张二", "id_number": id_number(sequence=2)}
-        | {"collective_member": "是", "is_owner": "否"},
-        {"household_ref": "007", "record": "building", "label": "主屋", "use": "residential"}
-        | {"structure": "brick_concrete", "certificate_area_m2": "150", "built_year": "2000", "built": "是"},
-        {"household_ref": "007", "record": "building", "label": "预公告后新建棚", "use": "non_residential"}
-        | {"structure": "other", "legal_area_m2": "10", "built_year": "2023", "work_kind": "new_build"}
-        | {"work_done_on": "2023/6/2"},
-    ]
-    return roster_rows(people)
 
 
 def imported(client: TestClient, project_id: int, name: str, content: bytes, media_type: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from expropriation.api.jobs import start_job
 from expropriation.api.schemas.jobs import JobOut
 from expropriation.casework import jobs, projects, quotes
 from expropriation.exchange.negotiation import XLSX_MEDIA_TYPE, attachment, negotiate
-from expropriation.exchange.roster import parse_roster, roster_text, template
+from expropriation.exchange.roster import RosterLimits, read_roster, template
 from expropriation.exchange.settlement import SHEET_FORMATS, settlement_csv, settlement_xlsx
 from expropriation.facts.quote import ImportOut
 from qz_common.app import Session
@@ -57,7 +57,7 @@ async def import_roster(
     raw = await file.read(settings.max_csv_bytes + 1)
     if len(raw) > settings.max_csv_bytes:
         raise ProblemError(413, "payload_too_large", "花名册文件过大", field="file")
-    households, errors = parse_roster(roster_text(raw))  # UTF-8 (BOM or not), GB18030/GBK or XLSX
+    households, errors = await read_roster(raw, RosterLimits.of(settings))  # UTF-8 (BOM or not), GB18030/GBK or XLSX
     if not errors and len(households) > settings.batch_job_threshold:
         project = await projects.project_of(session, caller, project_id)
         work = jobs.roster_import_work(caller, project_id, households, request.app.state.db)

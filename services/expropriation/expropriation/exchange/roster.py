@@ -3,20 +3,31 @@
 Whatever arrives is turned into the canonical roster CSV that ``parse_roster`` reads (which skips the
 template's explanation row and blank rows): Chinese headers become the column names, 是/否 become true/false,
 dates such as 2023/6/2 or 2023年6月2日 become 2023-06-02, and every cell stays text (户号 ``007`` keeps its zeros).
+
+A file is read within limits (``RosterLimits``), in a worker thread, before a deadline, so that no file can stall
+the service: an XLSX is a zip archive, and a few hundred KiB of it can unpack to gigabytes (a zip bomb) or to one
+cell of hundreds of MB. Its members' declared sizes are checked before anything is unpacked (Python's zipfile never
+unpacks more than a member declares: a member that lies fails its CRC), then the rows are read one at a time, each
+row no wider than the header, each cell no longer than the CSV path has always allowed (``csv.field_size_limit()``).
 """
 
+import asyncio
 import csv
 import datetime as dt
 import io
 import re
+import time
 import zipfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
 from expropriation.facts.household import HouseholdIn
+from expropriation.settings import ExpropriationSettings
 from qz_common.errors import ProblemError, validation_errors
 
 # column → (Chinese header, what to write in it); the order is the template's.
@@ -67,9 +78,62 @@ _YES_NO = {"是": "true", "否": "false"}
 _DATE = re.compile(r"^(\d{4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?$")
 
 
+# The CSV path's cell limit (the csv module refuses a longer field), and so the XLSX path's too.
+MAX_CELL_CHARS = csv.field_size_limit()
+# Columns up to the header's last name: enough for the template's and any a caseworker adds; it bounds the work of a
+# row, since a reader pads every row of a sheet to its width.
+MAX_COLUMNS = 256
+# An XLSX cannot have more rows than this (Excel's limit): beyond it the file is not one.
+_XLSX_MAX_ROW = 1_048_576
+# Members unpacking to less than this are not checked for their compression ratio: they cannot hurt (the total is
+# capped), and a short repetitive part (styles, an empty sheet) compresses far better than data does.
+_RATIO_FLOOR_BYTES = 1024 * 1024
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class RosterLimits:
+    """What one uploaded roster may hold, and how long it may take to read (the EXPROPRIATION_… settings)."""
+
+    max_rows: int
+    max_unpacked_bytes: int
+    max_compression_ratio: int
+    read_timeout_s: float
+
+    @classmethod
+    def of(cls, settings: ExpropriationSettings) -> "RosterLimits":
+        return cls(
+            max_rows=settings.max_roster_rows,
+            max_unpacked_bytes=settings.max_xlsx_unpacked_bytes,
+            max_compression_ratio=settings.max_xlsx_compression_ratio,
+            read_timeout_s=settings.roster_read_timeout_s,
+        )
+
+
+def _limit(status: int, code: str, detail: str, limit: float) -> ProblemError:
+    return ProblemError(status, code, detail, field="file", limit=limit)
+
+
+def _too_slow(limits: RosterLimits) -> ProblemError:
+    seconds = limits.read_timeout_s
+    return _limit(
+        413, "roster_read_timeout", f"花名册未能在 {seconds:g} 秒内读完：请拆分后分批导入，或稍后重试", seconds
+    )
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    at: float  # time.monotonic()
+    limits: RosterLimits
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise _too_slow(self.limits)
+
+
 def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
+    if raw.startswith(_UTF8_BOM):
+        return raw[len(_UTF8_BOM) :].decode("utf-8")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -96,15 +160,99 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_rows(raw: bytes) -> list[list[str]]:
+def _invalid_xlsx() -> ProblemError:
+    return ProblemError(422, "xlsx_invalid", "无法读取该 XLSX 文件", field="file")
+
+
+def _check_archive(raw: bytes, limits: RosterLimits) -> None:
+    """Refuse, from the sizes its members declare, an archive that would unpack to too much."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise _invalid_xlsx() from None
+    ratio = limits.max_compression_ratio
+    for member in members:
+        if member.file_size > _RATIO_FLOOR_BYTES and member.file_size > ratio * max(member.compress_size, 1):
+            detail = f"XLSX 文件中有部件的压缩比超过 {ratio}:1（疑似压缩炸弹），未予读取"
+            raise _limit(422, "xlsx_compression_ratio", detail, ratio)
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.max_unpacked_bytes:
+        mib = limits.max_unpacked_bytes / 2**20
+        raise _limit(
+            413, "xlsx_too_large", f"XLSX 文件解压后超过 {mib:g} MiB：请拆分后分批导入", limits.max_unpacked_bytes
+        )
+
+
+def _header_width(header: list[str]) -> int:
+    """Columns up to the header's last name: cells beyond it belong to no column (a formatted cell is not one)."""
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise _limit(422, "roster_too_wide", f"花名册表头有 {width} 列，超过 {MAX_COLUMNS} 列", MAX_COLUMNS)
+    return width
+
+
+def _cell_too_large(row: int) -> ProblemError:
+    return _limit(422, "roster_cell_too_large", f"第 {row} 行有单元格超过 {MAX_CELL_CHARS} 个字符", MAX_CELL_CHARS)
+
+
+def _xlsx_rows(raw: bytes, limits: RosterLimits) -> Iterator[list[str]]:
+    """The first sheet's rows as text, the header first, each cut to the header's width."""
+    _check_archive(raw, limits)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError):
-        raise ProblemError(422, "xlsx_invalid", "无法读取该 XLSX 文件", field="file") from None
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the size a sheet declares is not trusted: rows are read as they come
+        header = [_cell_text(value) for value in next(sheet.iter_rows(max_row=1, values_only=True), ())]
+        width = _header_width(header)
+        yield header[:width]
+        # Rows missing from the file are filled in as blank rows of that width, so row numbers stay the file's.
+        for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True), 2):
+            if number > _XLSX_MAX_ROW:
+                raise _invalid_xlsx()
+            empty = row.count(None) == len(row)  # counted in C: a million missing rows cost a fraction of a second
+            yield [] if empty else [_cell_text(value) for value in row[:width]]
+        workbook.close()
+    except ProblemError:
+        raise
+    except Exception:  # openpyxl raises whatever its parser meets in a malformed workbook; each means the same
+        raise _invalid_xlsx() from None
+
+
+def _csv_rows(raw: bytes) -> Iterator[list[str]]:
+    """The rows of a CSV file, the header first, each cut to the header's width."""
+    reader = csv.reader(io.StringIO(_decode(raw)))
+    try:
+        header = next(reader, [])
+        width = _header_width(header)
+        yield header[:width]
+        for row in reader:
+            yield row[:width]
+    except csv.Error:  # the one error of the default dialect: a field longer than the module's limit
+        raise _cell_too_large(reader.line_num) from None
+
+
+def _bounded(rows: Iterable[list[str]], limits: RosterLimits, deadline: _Deadline) -> list[list[str]]:
+    """The rows up to the last that is not blank, at most ``max_rows`` of them, read before the deadline. Blank rows
+    stay (as empty rows) so that errors name the caseworker's row numbers."""
+    kept: list[list[str]] = []
+    blank = 0  # blank rows since the last kept one: kept only if a row follows
+    for number, row in enumerate(rows, 1):
+        deadline.check()
+        if any(len(cell) > MAX_CELL_CHARS for cell in row):  # an XLSX cell (the csv module refuses a CSV one)
+            raise _cell_too_large(number)
+        if not any(cell.strip() for cell in row):
+            blank += 1
+            continue
+        if len(kept) + blank + 1 > limits.max_rows:
+            raise _limit(
+                413, "roster_too_many_rows", f"花名册超过 {limits.max_rows} 行：请拆分后分批导入", limits.max_rows
+            )
+        kept += [[]] * blank
+        kept.append(row)
+        blank = 0
+    return kept
 
 
 def _normalise(value: str) -> str:
@@ -120,17 +268,16 @@ def _normalise(value: str) -> str:
     return value
 
 
-def roster_text(raw: bytes) -> str:
+def roster_text(raw: bytes, limits: RosterLimits, deadline: _Deadline) -> str:
     """The canonical roster CSV (English column names, normalised cells) of an uploaded file."""
     is_xlsx = raw.startswith(b"PK\x03\x04")
-    rows = _xlsx_rows(raw) if is_xlsx else list(csv.reader(io.StringIO(_decode(raw))))
+    rows = _bounded(_xlsx_rows(raw, limits) if is_xlsx else _csv_rows(raw), limits, deadline)
     if not rows:
         return ""
     header = [_BY_HEADER.get(h.strip(), h.strip()) for h in rows[0]]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    # Every row is kept (blank ones and the explanation row too), so errors name the caseworker's row numbers.
     writer.writerows([_normalise(cell) for cell in row] for row in rows[1:])
     return out.getvalue()
 
@@ -231,7 +378,7 @@ def _cell(column: str, raw: str) -> str | bool:
     return value
 
 
-def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
+def parse_roster(text: str, deadline: _Deadline) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
     """Roster CSV: one row per member (record=member) or building part (record=building), grouped by household_ref.
     Household columns are read from the first row of the household that fills them."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -241,6 +388,7 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
     groups: dict[str, dict[str, Any]] = {}
     errors: list[dict[str, str]] = []
     for row in reader:
+        deadline.check()
         line = reader.line_num  # the row number the caseworker sees in the file
         ref = (row.get("household_ref") or "").strip()
         if ref.startswith(EXPLANATION_MARK) or not any(isinstance(v, str) and v.strip() for v in row.values()):
@@ -265,6 +413,7 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
             )
     households: list[HouseholdIn] = []
     for ref, g in groups.items():
+        deadline.check()
         lines = g.pop("_lines")
         try:
             households.append(HouseholdIn.model_validate(g))
@@ -277,3 +426,26 @@ def parse_roster(text: str) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
                         where = f"row {line}"
                 errors.append({"field": f"{where}.{loc}", "code": err["code"], "detail": err["detail"]})
     return households, errors
+
+
+def _read(raw: bytes, limits: RosterLimits, deadline: _Deadline) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
+    return parse_roster(roster_text(raw, limits, deadline), deadline)
+
+
+# Rosters are read in these threads, off the event loop. Two, so that one slow file does not hold up every other
+# import; not more, since a thread reading holds the interpreter in turns with the loop that serves every request.
+_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="roster-reader")
+
+
+async def read_roster(raw: bytes, limits: RosterLimits) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
+    """The households of an uploaded roster file and the errors found in it, read in a worker thread.
+
+    The deadline runs from now (a file waiting for a free thread spends its time too). The answer never waits past
+    it, and the thread itself stops at its next row once it has passed.
+    """
+    deadline = _Deadline(time.monotonic() + limits.read_timeout_s, limits)
+    reading = asyncio.get_running_loop().run_in_executor(_READERS, _read, raw, limits, deadline)
+    try:
+        return await asyncio.wait_for(reading, limits.read_timeout_s)
+    except TimeoutError:
+        raise _too_slow(limits) from None
