@@ -77,6 +77,20 @@ def test_roster_xlsx_with_text_and_date_cells(client: TestClient) -> None:
     assert household["facts"]["buildings"][0]["built_year"] == 2000
 
 
+def test_a_bom_followed_by_other_bytes_than_utf8_is_refused_naming_the_encoding(client: TestClient) -> None:
+    """A-43: the header and explanation rows in UTF-8 after a BOM (a "CSV UTF-8" template), the households pasted in
+    from a GBK file. Read as GB18030, the UTF-8 rows would become other characters silently; so the file is refused,
+    naming the encoding and the row where it stops being UTF-8."""
+    rows = caseworker_rows()
+    content = roster_csv(rows[:2], "utf-8-sig") + roster_csv(rows[2:], "gbk")
+    project_id = new_project(client)
+    r = client.post(f"/v1/projects/{project_id}/roster", files={"file": ("花名册.csv", content, "text/csv")})
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "encoding", "file")
+    assert (r.json()["encoding"], r.json()["line"]) == ("utf-8", 3)
+    assert "UTF-8" in r.json()["detail"] and "第 3 行" in r.json()["detail"]
+    assert client.get(f"/v1/projects/{project_id}/households").json()["total"] == 0
+
+
 def test_roster_errors(client: TestClient) -> None:
     project_id = new_project(client)
     garbage = client.post(f"/v1/projects/{project_id}/roster", files={"file": ("x.xlsx", b"PK\x03\x04oops", XLSX)})

@@ -133,7 +133,16 @@ class _Deadline:
 
 def _decode(raw: bytes) -> str:
     if raw.startswith(_UTF8_BOM):
-        return raw[len(_UTF8_BOM) :].decode("utf-8")
+        # The BOM says UTF-8: bytes that are not are refused rather than guessed at.
+        try:
+            return raw[len(_UTF8_BOM) :].decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: len(_UTF8_BOM) + error.start].count(b"\n") + 1
+            detail = (
+                f"文件以 UTF-8 标记（BOM）开头，但第 {line} 行起不是 UTF-8 编码："
+                "请另存为“CSV UTF-8”或不带 BOM 的 GB18030/GBK 文件后重新导入"
+            )
+            raise ProblemError(422, "encoding", detail, field="file", encoding="utf-8", line=line) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
