@@ -73,13 +73,11 @@ def test_project_idempotent_and_list(client: TestClient) -> None:
     assert client.get("/v1/projects").json()["total"] == 2
     scoped = client.get("/v1/projects", headers=identity_headers("expropriation", district="柯城区")).json()
     assert [x["id"] for x in scoped["items"]] == [p["id"]]
-    assert (
-        client.get(
-            f"/v1/projects/{first.json()['id']}", headers=identity_headers("expropriation", district="柯城区")
-        ).status_code
-        == 403
-    )
-    assert client.get("/v1/projects/999").status_code == 404
+    kecheng = identity_headers("expropriation", district="柯城区")
+    theirs = client.get(f"/v1/projects/{first.json()['id']}", headers=kecheng)  # another district's: as unused
+    unused = client.get("/v1/projects/999", headers=kecheng)
+    assert (theirs.status_code, theirs.json()["field"]) == (404, "project_id")
+    assert (unused.status_code, unused.json()["detail"]) == (404, theirs.json()["detail"])
 
 
 def test_household_ref_unique(client: TestClient) -> None:
@@ -540,13 +538,14 @@ def test_scopes_and_district_binding_on_commands(client: TestClient) -> None:
         json={"household_id": h["id"], "method": "monetary", "signed_on": "2023-08-01"},
         headers=qujiang,
     )
-    assert r.status_code == 403 and r.json()["field"] == "household_id"
-    assert client.post(f"/v1/projects/{p['id']}/batch-quotes", headers=qujiang).status_code == 403
-    assert client.get(f"/v1/projects/{p['id']}/settlement-sheet", headers=qujiang).status_code == 403
-    # A 404 names the path parameter or body field that named the missing record.
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "reference_not_found", "household_id")
+    assert client.post(f"/v1/projects/{p['id']}/batch-quotes", headers=qujiang).status_code == 404
+    assert client.get(f"/v1/projects/{p['id']}/settlement-sheet", headers=qujiang).status_code == 404
+    # A 404 names the path parameter that named the missing record, a 422 the body field.
     for path, field in (("/v1/households/999", "household_id"), ("/v1/agreements/999", "agreement_id")):
         missing = client.get(path)
         assert (missing.status_code, missing.json()["field"]) == (404, field)
     assert client.get("/v1/disputes/999").json()["field"] == "dispute_id"
     unknown = client.post("/v1/agreements", json={"household_id": 999, "method": "monetary", "signed_on": "2023-08-01"})
-    assert (unknown.status_code, unknown.json()["field"]) == (404, "household_id")
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "household_id")
+    assert unknown.json()["detail"] == r.json()["detail"]

@@ -47,7 +47,10 @@ def test_institution_create_validation_and_idempotency(client):
 def test_district_scoping(client):
     inst = institution(client)
     other = identity_headers("medinsurance", district="江山市")
-    assert client.get(f"/v1/institutions/{inst['id']}", headers=other).status_code == 403
+    theirs = client.get(f"/v1/institutions/{inst['id']}", headers=other)  # another district's: as an unused id
+    unused = client.get("/v1/institutions/999999", headers=other)
+    assert (theirs.status_code, theirs.json()["code"], theirs.json()["field"]) == (404, "not_found", "institution_id")
+    assert theirs.json()["detail"] == unused.json()["detail"]
     assert client.get("/v1/institutions", params={"district": "柯城区"}, headers=other).status_code == 403
     body = {"name": "z", "kind": "primary_care", "uscc": USCC, "district": "柯城区", "address": "a", "community": "c"}
     assert client.post("/v1/institutions", json=body, headers=other).status_code == 403

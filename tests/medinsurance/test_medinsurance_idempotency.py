@@ -177,11 +177,15 @@ def test_a_decision_refused_by_the_rules_leaves_it_free_for_the_corrected_one(cl
     assert client.post(url, json=body).json()["state"] == "suspended"
 
 
-def test_another_districts_client_gets_its_403_not_the_first_answer(client):
+def test_another_districts_client_gets_its_404_not_the_first_answer(client):
     url, body, _ = suspend(client)
     assert client.post(url, json=body).status_code == 200
     other = client.post(url, json=body, headers=identity_headers("medinsurance", district="江山市"))
-    assert (other.status_code, "Idempotent-Replayed" in other.headers) == (403, False)
+    assert (other.status_code, other.json()["field"], "Idempotent-Replayed" in other.headers) == (
+        404,
+        "agreement_id",
+        False,
+    )
 
 
 def test_the_same_document_number_on_another_day_is_another_decision(client):

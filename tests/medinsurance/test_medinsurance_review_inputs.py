@@ -165,11 +165,12 @@ def test_proxy_authorisations_carry_and_scope_district(client):
     # the citizen sees all their own, whatever the district
     me = client.get("/v1/me/proxy-authorisations", headers=identity_headers("medinsurance", citizen=PRINCIPAL))
     assert len(me.json()) == 2
-    # a county client may neither revoke another district's authorisation nor file one at its institution
+    # a county client may neither revoke another district's authorisation nor file one at its institution: to it,
+    # they are not there
     revoke = client.post(
         f"/v1/proxy-authorisations/{second.json()['id']}/revoke", json={"on": "2024-04-01"}, headers=kecheng_client
     )
-    assert revoke.status_code == 403
+    assert (revoke.status_code, revoke.json()["field"]) == (404, "proxy_id")
     foreign = client.post(
         "/v1/proxy-authorisations",
         json={
@@ -179,7 +180,11 @@ def test_proxy_authorisations_carry_and_scope_district(client):
         },
         headers=kecheng_client,
     )
-    assert foreign.status_code == 403
+    assert (foreign.status_code, foreign.json()["code"], foreign.json()["field"]) == (
+        422,
+        "reference_not_found",
+        "institution_id",
+    )
     # without an institution the authorisation takes the registering client's district
     own = client.post(
         "/v1/proxy-authorisations",

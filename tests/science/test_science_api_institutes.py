@@ -41,7 +41,12 @@ def test_application_names_every_failing_condition(client: TestClient) -> None:
 
 
 def test_application_needs_a_registered_enterprise(client: TestClient) -> None:
-    assert apply(client).status_code == 404
+    unregistered = apply(client)
+    assert (unregistered.status_code, unregistered.json()["code"], unregistered.json()["field"]) == (
+        422,
+        "reference_not_found",
+        "enterprise_uscc",
+    )
 
 
 def test_second_live_application_is_409(client: TestClient) -> None:
@@ -151,7 +156,15 @@ def test_district_bound_client_cannot_touch_another_district(client: TestClient)
     enterprise(client)
     institute = apply(client).json()
     other = identity_headers("science", district="江山市")
-    assert client.get(f"/v1/institutes/{institute['id']}", headers=other).status_code == 403
+    theirs = client.get(f"/v1/institutes/{institute['id']}", headers=other)  # another district's: as an unused id
+    assert (theirs.status_code, theirs.json()["field"]) == (404, "institute_id")
+    assert theirs.json()["detail"] == client.get("/v1/institutes/999999", headers=other).json()["detail"]
+    cited = client.post("/v1/institutes", json=institute_application(), headers=other)  # the enterprise, in a body
+    assert (cited.status_code, cited.json()["code"], cited.json()["field"]) == (
+        422,
+        "reference_not_found",
+        "enterprise_uscc",
+    )
     assert client.get("/v1/institutes", params={"district": "柯城区"}, headers=other).status_code == 403
     assert client.get("/v1/institutes", headers=other).json()["total"] == 0
 

@@ -66,7 +66,12 @@ def test_claim_refusals(client: TestClient) -> None:
     assert (bad.status_code, bad.json()["field"]) == (422, "holder_id")
     before = claim(client, p["id"], claimed_on="2022-12-31")
     assert (before.status_code, before.json()["code"]) == (422, "not_in_force")
-    assert claim(client, 999).status_code == 404
+    unknown_pool = claim(client, 999)
+    assert (unknown_pool.status_code, unknown_pool.json()["code"], unknown_pool.json()["field"]) == (
+        422,
+        "reference_not_found",
+        "pool_id",
+    )
 
 
 def test_entrepreneur_claims_by_id_number(client: TestClient) -> None:
@@ -121,17 +126,17 @@ def test_redemption_pays_the_subsidy_and_reserves_it(client: TestClient) -> None
 
 
 def test_a_redemption_naming_a_missing_record_says_which_field_named_it(client: TestClient) -> None:
-    # The body names two records, the voucher and the carrier: the 404 must say which one is missing.
+    # The body names two records, the voucher and the carrier: the 422 must say which one is missing.
     v = voucher(client)
     c = carrier(client)
     no_carrier = client.post("/v1/redemptions", json=redemption_body(v["id"], 987654))
     no_voucher = client.post("/v1/redemptions", json=redemption_body(987654, c["id"]))
     assert (no_carrier.status_code, no_carrier.json()["code"], no_carrier.json()["field"]) == (
-        404,
-        "not_found",
+        422,
+        "reference_not_found",
         "carrier_id",
     )
-    assert (no_voucher.status_code, no_voucher.json()["field"]) == (404, "voucher_id")
+    assert (no_voucher.status_code, no_voucher.json()["field"]) == (422, "voucher_id")
     assert client.get("/v1/vouchers/987654").json()["field"] == "voucher_id"  # the path parameter's name
 
 

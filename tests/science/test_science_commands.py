@@ -352,19 +352,23 @@ def test_a_review_is_dated_and_a_bare_approval_is_todays(client: TestClient) -> 
 
 
 def test_a_decision_is_replayed_only_to_a_caller_who_may_make_it(client: TestClient) -> None:
-    """The first answer names the holder: another district's client gets its 403, an unknown record its 404."""
+    """The first answer names the holder: another district's client gets the answer of an unknown record."""
     redemption = submitted_redemption(client)  # a 市本级 pool's voucher
     path = f"/v1/redemptions/{redemption['id']}/reject"
     assert client.post(path, json=REJECTION).status_code == 200
     qujiang = identity_headers("science", district="衢江区")
-    r = client.post(path, json=REJECTION, headers=qujiang)
-    assert (r.status_code, r.json()["code"]) == (403, "district_forbidden")
-    r = client.post("/v1/redemptions/999999/reject", json=REJECTION)
-    assert (r.status_code, r.json()["field"]) == (404, "redemption_id")
+    theirs = client.post(path, json=REJECTION, headers=qujiang)
+    unknown = client.post("/v1/redemptions/999999/reject", json=REJECTION, headers=qujiang)
+    assert (theirs.status_code, theirs.json()["field"], "Idempotent-Replayed" in theirs.headers) == (
+        404,
+        "redemption_id",
+        False,
+    )
+    assert theirs.json()["detail"] == unknown.json()["detail"]
     listing = client.post("/v1/credit-records", json=fraud(redemption["id"]) | {"redemption_id": None})
     assert listing.status_code == 201
     r = client.post("/v1/credit-records", json=fraud(redemption["id"]), headers=qujiang)  # cites the redemption
-    assert (r.status_code, r.json()["code"]) == (403, "district_forbidden")
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "reference_not_found", "redemption_id")
 
 
 def test_a_key_that_met_an_earlier_decision_is_answered_with_it_again(client: TestClient) -> None:

@@ -14,7 +14,7 @@ itself) keep a plain deferred ``BEGIN`` and, in WAL mode, never wait for a write
 
 import datetime as dt
 import sqlite3
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import JSON, BigInteger, Connection, DateTime, Dialect, Engine, Integer, TypeDecorator, event, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, SessionTransactionOrigin
 
 from qz_common import sqlite_driver
 from qz_common.errors import DatabaseUnavailable, ProblemError
+from qz_common.identity import Caller
 from qz_common.pool import FirstComeFirstServedPool
 
 Record = TypeVar("Record")
@@ -231,6 +232,28 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def no_such_record(label: str, field: str | None, *, referenced: bool = False) -> ProblemError:
+    """The one answer to a request naming a record it cannot have (``label``, e.g. 养犬登记; ``field``, the path
+    parameter or body field that named it): 404 ``not_found`` when a path named it, 422 ``reference_not_found`` when a
+    body field did (``referenced``: the request is fine, what it cites is not).
+
+    An unused id and another district's record get it alike, word for word: with sequential ids, a 403 for the one and
+    a 404 for the other would tell a district how many records the others make, and whose an id is.
+    """
+    if referenced:
+        return ProblemError(422, "reference_not_found", f"{field}：所引用的{label}不存在", field=field)
+    return ProblemError(404, "not_found", f"{label}不存在", field=field)
+
+
+def ensure_visible(
+    caller: Caller, district: str | None, label: str, *, field: str | None, referenced: bool = False
+) -> None:
+    """A district-bound client sees only its own district's records: another district's record, here one whose
+    ``district`` lies on the record it belongs to (an agreement's institution), answers as if there were none."""
+    if caller.district is not None and district != caller.district:
+        raise no_such_record(label, field, referenced=referenced)
+
+
 async def get_or_404(
     session: AsyncSession,
     model: type[Record],
@@ -239,15 +262,60 @@ async def get_or_404(
     *,
     field: str | None,
     lock: bool = False,
+    referenced: bool = False,
 ) -> Record:
-    """The record, or a 404 problem naming what was missing (``label``, e.g. 养犬登记) and the ``field`` that named it.
+    """The record, or a 404 problem naming what was missing (``label``, e.g. 养犬登记) and the ``field`` that named it;
+    ``referenced``: a body field named it, 422 ``reference_not_found`` (:func:`no_such_record`).
 
-    ``field`` is the path parameter or body field by which the client named the record (``project_id``,
-    ``voucher_id``), so a body naming two records says which one is missing; None for a record reached through
-    another stored record, which no field of the request named. ``lock`` takes the row lock (SELECT … FOR UPDATE)
-    and refreshes an instance already in the session.
+    For records no district owns (a photo, a carrier any district's vouchers are spent with), records whose district
+    lies on the record they belong to (then :func:`ensure_visible`), and records reached through another stored record
+    (``field`` None: no field of the request named it). A record with a ``district`` is loaded with
+    :func:`get_in_district` or :func:`get_referenced`. ``lock`` takes the row lock (SELECT … FOR UPDATE) and refreshes
+    an instance already in the session.
     """
     record = await session.get(model, record_id, with_for_update=lock, populate_existing=lock)
     if record is None:
-        raise ProblemError(404, "not_found", f"{label}不存在", field=field)
+        raise no_such_record(label, field, referenced=referenced)
     return record
+
+
+class _InADistrict(Protocol):
+    @property
+    def district(self) -> str | None: ...
+
+
+DistrictRecord = TypeVar("DistrictRecord", bound=_InADistrict)
+
+
+async def get_in_district(
+    session: AsyncSession,
+    caller: Caller,
+    model: type[DistrictRecord],
+    record_id: object,
+    label: str,
+    *,
+    field: str,
+    lock: bool = False,
+    referenced: bool = False,
+) -> DistrictRecord:
+    """The record of a district that the path parameter ``field`` names, if the caller may see it (its district's, or
+    any for a client bound to none); otherwise :func:`no_such_record`, the same for an unused id. ``referenced``: a body
+    field named it (422, as :func:`get_referenced`), for loaders that serve both. ``lock`` as for get_or_404."""
+    record = await get_or_404(session, model, record_id, label, field=field, lock=lock, referenced=referenced)
+    ensure_visible(caller, record.district, label, field=field, referenced=referenced)
+    return record
+
+
+async def get_referenced(
+    session: AsyncSession,
+    caller: Caller,
+    model: type[DistrictRecord],
+    record_id: object,
+    label: str,
+    *,
+    field: str,
+    lock: bool = False,
+) -> DistrictRecord:
+    """The record of a district that the body field ``field`` cites (a registration's 免疫记录, a payment's 协议), if
+    the caller may see it; otherwise 422 ``reference_not_found`` naming the field, the same for an unused id."""
+    return await get_in_district(session, caller, model, record_id, label, field=field, lock=lock, referenced=True)

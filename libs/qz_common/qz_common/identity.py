@@ -240,7 +240,9 @@ Citizen = Annotated[Caller, Depends(_current_citizen)]
 
 
 def ensure_district(caller: Caller, district: str | None, *, field: str = "district") -> None:
-    """A district-bound client may only see and change its own district's records."""
+    """A district-bound client acts only in its own district: a district it names itself (a new record's, a move's
+    destination) is refused with 403 when it is another. A record named by id is loaded with qz_common.db's
+    get_in_district or get_referenced instead, which answer another district's record as an unused id (404, 422)."""
     if caller.district is not None and district != caller.district:
         raise ProblemError(
             403,
@@ -251,7 +253,8 @@ def ensure_district(caller: Caller, district: str | None, *, field: str = "distr
 
 
 def scoped_district(caller: Caller, requested: str | None) -> str | None:
-    """The district filter a list query must apply: the caller's own, or 403 if it asked for another."""
+    """The district filter a list query must apply: the caller's own, or 403 if it asked for another (a filter names
+    no record, so the 403 reveals nothing a district could not know)."""
     if caller.district is None:
         return requested
     if requested is not None and requested != caller.district:

@@ -10,10 +10,10 @@ from dogs.api.schemas.vaccinations import VaccinationIn, VaccinationOut
 from dogs.casework import vaccinations
 from dogs.models import Vaccination
 from qz_common.app import Engine, Session
-from qz_common.db import get_or_404
+from qz_common.db import get_in_district
 from qz_common.districts import District
 from qz_common.idempotency import IdempotencyKey
-from qz_common.identity import Reader, Writer, ensure_district, scoped_district
+from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.ids import IdNumber
 from qz_common.pagination import Page, PagedSelect, Paging
 
@@ -59,6 +59,5 @@ async def list_vaccinations(
 
 @router.get("/{vaccination_id}", summary="免疫记录")
 async def get_vaccination(vaccination_id: int, caller: Reader, session: Session) -> VaccinationOut:
-    record = await get_or_404(session, Vaccination, vaccination_id, "免疫记录", field="vaccination_id")
-    ensure_district(caller, record.district)
+    record = await get_in_district(session, caller, Vaccination, vaccination_id, "免疫记录", field="vaccination_id")
     return VaccinationOut.model_validate(record)

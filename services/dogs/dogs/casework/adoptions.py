@@ -5,10 +5,10 @@ from collections.abc import Mapping
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.casework.common import audit, cited
+from dogs.casework.common import audit
 from dogs.models import AdoptionApplication, Impoundment, ShelterDog
 from dogs.rules.adoption import CHECKLIST, CLAUSE, QueuedApplication, earlier_open_applications, missing_checklist_items
-from qz_common.db import get_or_404, utcnow
+from qz_common.db import ensure_visible, get_in_district, get_or_404, get_referenced, utcnow
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 
@@ -16,9 +16,8 @@ from qz_common.identity import Caller, ensure_district
 async def offer(session: AsyncSession, caller: Caller, dog: ShelterDog) -> ShelterDog:
     """Offer ``dog`` (new, as the shelter described it) for adoption."""
     ensure_district(caller, dog.district)
-    await cited(
-        session, caller, Impoundment, dog.impoundment_id, field="impoundment_id", label="扣押记录", required=True
-    )
+    if dog.impoundment_id is not None:
+        await get_referenced(session, caller, Impoundment, dog.impoundment_id, "扣押记录", field="impoundment_id")
     return await audit.add(session, caller, "offer", dog)
 
 
@@ -26,9 +25,8 @@ async def apply(
     session: AsyncSession, caller: Caller, dog_id: int, application: AdoptionApplication
 ) -> AdoptionApplication:
     """Queue ``application`` (new, as the applicant filed it) behind every earlier one for the dog."""
-    # District first: another district's dog is a 403 whatever its state.
-    dog = await get_or_404(session, ShelterDog, dog_id, "犬只", field="dog_id")
-    ensure_district(caller, dog.district, field="dog_id")
+    # District first: another district's dog is a 404, as an unused id, whatever its state.
+    dog = await get_in_district(session, caller, ShelterDog, dog_id, "犬只", field="dog_id")
     # The UPDATE takes the dog's row lock (PostgreSQL; SQLite serialises whole commands), so concurrent
     # applications are serialised: queue position and submission time follow one order.
     position = await session.scalar(
@@ -47,12 +45,13 @@ async def apply(
 async def application_and_dog(
     session: AsyncSession, caller: Caller, application_id: int, *, lock: bool = False
 ) -> tuple[AdoptionApplication, ShelterDog]:
-    """The application the path names and its dog, if the caller's district holds the dog (404, else 403)."""
+    """The application the path names and its dog, if the caller may see the dog (404 for another district's, as for an
+    unused id)."""
     application = await get_or_404(
         session, AdoptionApplication, application_id, "领养申请", field="application_id", lock=lock
     )
     dog = await get_or_404(session, ShelterDog, application.dog_id, "犬只", field=None, lock=lock)
-    ensure_district(caller, dog.district)
+    ensure_visible(caller, dog.district, "领养申请", field="application_id")
     return application, dog
 
 

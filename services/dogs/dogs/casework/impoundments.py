@@ -2,10 +2,11 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.casework.common import audit, cited, classify_on, refuse_future
+from dogs.casework.common import audit, classify_on, refuse_future
 from dogs.models import Impoundment, Registration
 from dogs.rules.capture import CLAUSE, capture_problems
 from qz_common.clock import in_quzhou
+from qz_common.db import get_referenced
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 
@@ -16,15 +17,10 @@ async def record(session: AsyncSession, caller: Caller, impoundment: Impoundment
     if impoundment.occurred_at.tzinfo is None or impoundment.handed_over_at.tzinfo is None:
         raise ProblemError(422, "timezone_required", "捕捉时间和移交时间须带时区", field="occurred_at")
     refuse_future(occurred_at=impoundment.occurred_at, handed_over_at=impoundment.handed_over_at)
-    await cited(
-        session,
-        caller,
-        Registration,
-        impoundment.registration_id,
-        field="registration_id",
-        label="养犬登记",
-        required=True,
-    )
+    if impoundment.registration_id is not None:
+        await get_referenced(
+            session, caller, Registration, impoundment.registration_id, "养犬登记", field="registration_id"
+        )
     dog = classify_on(
         in_quzhou(impoundment.occurred_at).date(),
         impoundment.breed,

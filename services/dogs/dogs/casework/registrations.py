@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.casework.common import audit, cited, classify_on
+from dogs.casework.common import audit, classify_on
 from dogs.models import Photo, Registration, Vaccination
 from dogs.rules.registration import (
     PhotoOnFile,
@@ -17,7 +17,7 @@ from dogs.rules.registration import (
     registration_number,
 )
 from qz_common.clock import today
-from qz_common.db import get_or_404, utcnow
+from qz_common.db import get_in_district, get_referenced, utcnow
 from qz_common.districts import DISTRICT_CODES
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
@@ -26,18 +26,18 @@ from qz_common.identity import Caller, ensure_district
 async def registration(
     session: AsyncSession, caller: Caller, registration_id: int, *, lock: bool = False
 ) -> Registration:
-    """The registration the path names, if the caller's district holds it (404, else 403)."""
-    record = await get_or_404(session, Registration, registration_id, "养犬登记", field="registration_id", lock=lock)
-    ensure_district(caller, record.district)
-    return record
+    """The registration the path names, if the caller may see it (404 for another district's, as for an unused id)."""
+    return await get_in_district(
+        session, caller, Registration, registration_id, "养犬登记", field="registration_id", lock=lock
+    )
 
 
 async def _vaccination_on_file(
     session: AsyncSession, caller: Caller, vaccination_id: int | None
 ) -> VaccinationOnFile | None:
-    record = await cited(session, caller, Vaccination, vaccination_id, field="vaccination_id", label="免疫记录")
-    if record is None:
+    if vaccination_id is None:
         return None
+    record = await get_referenced(session, caller, Vaccination, vaccination_id, "免疫记录", field="vaccination_id")
     return VaccinationOnFile(record.owner_id_number, record.vaccine_name, record.vaccinated_on, record.next_due_on)
 
 

@@ -24,9 +24,9 @@ from expropriation.models import Agreement, Dispute, Household, Project
 from expropriation.rules.declarations import DisputeState
 from expropriation.rules.quote import quote
 from expropriation.rules.types import Method, basis
-from qz_common.db import get_or_404
+from qz_common.db import get_or_404, get_referenced
 from qz_common.errors import ProblemError
-from qz_common.identity import Caller, ensure_district
+from qz_common.identity import Caller
 
 
 def requote(agreement: Agreement) -> QuoteOut:
@@ -55,8 +55,9 @@ async def sign(
     signed_on: dt.date,
     handed_over_on: dt.date | None,
 ) -> Agreement:
-    household = await get_or_404(session, Household, household_id, "被征收户", lock=True, field="household_id")
-    ensure_district(caller, household.district, field="household_id")
+    household = await get_referenced(
+        session, caller, Household, household_id, "被征收户", field="household_id", lock=True
+    )
     project = await get_or_404(session, Project, household.project_id, "征收项目", field=None)
     if signed_on < project.pre_announcement_date:
         raise ProblemError(422, "signed_before_announcement", "签约日早于征收土地预公告", field="signed_on")

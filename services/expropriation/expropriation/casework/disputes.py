@@ -12,20 +12,19 @@ from expropriation.casework.common import audit
 from expropriation.models import Dispute, Household
 from expropriation.rules.declarations import DisputeState, advance_dispute
 from expropriation.rules.types import RuleError, basis
-from qz_common.db import get_or_404
+from qz_common.db import get_in_district, get_referenced
 from qz_common.errors import ProblemError
-from qz_common.identity import Caller, ensure_district
+from qz_common.identity import Caller
 
 
 async def dispute_of(session: AsyncSession, caller: Caller, dispute_id: int, *, lock: bool = False) -> Dispute:
-    record = await get_or_404(session, Dispute, dispute_id, "争议", lock=lock, field="dispute_id")
-    ensure_district(caller, record.district)
-    return record
+    return await get_in_district(session, caller, Dispute, dispute_id, "争议", field="dispute_id", lock=lock)
 
 
 async def open_dispute(session: AsyncSession, caller: Caller, household_id: int, ground: str, detail: str) -> Dispute:
-    household = await get_or_404(session, Household, household_id, "被征收户", lock=True, field="household_id")
-    ensure_district(caller, household.district, field="household_id")
+    household = await get_referenced(
+        session, caller, Household, household_id, "被征收户", field="household_id", lock=True
+    )
     if await open_dispute_of(session, household.id) is not None:
         raise ProblemError(409, "dispute_open", "本户已有未结的产权争议")
     if await has_agreement(session, household.id):

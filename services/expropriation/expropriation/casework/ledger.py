@@ -126,7 +126,7 @@ def refused(refusal: ledger.Refusal) -> ProblemError:
 async def pay(session: AsyncSession, caller: Caller, agreement_id: int, payment: dict[str, Any]) -> Payment:
     """A cash payment on one item: paid so far (net of recoveries) plus this one never exceeds what the item
     entitles the household to now."""
-    agreement = await agreement_of(session, caller, agreement_id, lock=True)
+    agreement = await agreement_of(session, caller, agreement_id, lock=True, referenced=True)
     item_code, amount, paid_on = payment["item_code"], payment["amount"], payment["paid_on"]
     if paid_on < agreement.signed_on:
         raise ProblemError(422, "paid_before_signing", "支付日早于协议签订日", field="paid_on")
@@ -177,7 +177,7 @@ async def claw_back(
 ) -> Clawback:
     """四(一): the finding's facts become the agreement's; what was paid (or charged, or used of the 房票) beyond
     the entitlement they give, with every event since signing, is recovered — and only that."""
-    agreement = await agreement_of(session, caller, agreement_id, lock=True)
+    agreement = await agreement_of(session, caller, agreement_id, lock=True, referenced=True)
     if found_on < agreement.signed_on:
         raise ProblemError(422, "found_before_signing", "查实日早于协议签订日", field="found_on")
     before = await settled(session, agreement)

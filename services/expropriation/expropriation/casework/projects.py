@@ -15,7 +15,7 @@ from expropriation.models import Agreement, BuildingOwner, Declaration, Househol
 from expropriation.rules.declarations import has_valid_proof
 from expropriation.rules.scope import check_scope
 from expropriation.rules.types import RuleError, basis
-from qz_common.db import get_or_404
+from qz_common.db import get_in_district, get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 
@@ -36,14 +36,13 @@ async def create_project(session: AsyncSession, caller: Caller, terms: dict[str,
 
 
 async def project_of(session: AsyncSession, caller: Caller, project_id: int, *, lock: bool = False) -> Project:
-    project = await get_or_404(session, Project, project_id, "征收项目", field="project_id", lock=lock)
-    ensure_district(caller, project.district)
-    return project
+    """The project the path names, if the caller may see it (404 for another district's, as for an unused id)."""
+    return await get_in_district(session, caller, Project, project_id, "征收项目", field="project_id", lock=lock)
 
 
 async def household_of(session: AsyncSession, caller: Caller, household_id: int) -> tuple[Household, Project]:
-    household = await get_or_404(session, Household, household_id, "被征收户", field="household_id")
-    ensure_district(caller, household.district)
+    """The household the path names, if the caller may see it, and its project."""
+    household = await get_in_district(session, caller, Household, household_id, "被征收户", field="household_id")
     project = await get_or_404(session, Project, household.project_id, "征收项目", field=None)
     return household, project
 

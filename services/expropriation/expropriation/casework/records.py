@@ -20,8 +20,8 @@ from expropriation.rules.persons import assign_parents_across_households
 from expropriation.rules.quote import Quote, quote
 from expropriation.rules.types import Member, Method, QuoteInput
 from qz_common.audit import jsonable
-from qz_common.db import get_or_404
-from qz_common.identity import Caller, ensure_district
+from qz_common.db import get_in_district
+from qz_common.identity import Caller
 from qz_common.inputs import read_back
 
 
@@ -145,10 +145,14 @@ async def project_records(
     )
 
 
-async def agreement_of(session: AsyncSession, caller: Caller, agreement_id: int, *, lock: bool = False) -> Agreement:
-    record = await get_or_404(session, Agreement, agreement_id, "协议", lock=lock, field="agreement_id")
-    ensure_district(caller, record.district, field="agreement_id")
-    return record
+async def agreement_of(
+    session: AsyncSession, caller: Caller, agreement_id: int, *, lock: bool = False, referenced: bool = False
+) -> Agreement:
+    """The agreement the path (or, ``referenced``, a body field) names, if the caller may see it: another district's
+    answers as an unused id, 404 (422 reference_not_found for a body field)."""
+    return await get_in_district(
+        session, caller, Agreement, agreement_id, "协议", field="agreement_id", lock=lock, referenced=referenced
+    )
 
 
 def request_of(inp: QuoteInput) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from expropriation.rules.fees import voucher_last_valid_day, voucher_remainder_c
 from expropriation.rules.ledger import VOUCHER_VALUE
 from expropriation.rules.params import Params
 from expropriation.rules.types import Item, Method, basis
-from qz_common.db import get_or_404
+from qz_common.db import get_in_district, get_or_404
 from qz_common.errors import ProblemError
-from qz_common.identity import Caller, ensure_district
+from qz_common.identity import Caller
 from qz_common.money import to_fen
 
 
@@ -51,9 +51,7 @@ def _usable(voucher: HouseVoucher, agreement: Agreement, day: dt.date, field: st
 
 
 async def voucher_of(session: AsyncSession, caller: Caller, voucher_id: int, *, lock: bool = False) -> HouseVoucher:
-    record = await get_or_404(session, HouseVoucher, voucher_id, "房票", lock=lock, field="voucher_id")
-    ensure_district(caller, record.district)
-    return record
+    return await get_in_district(session, caller, HouseVoucher, voucher_id, "房票", field="voucher_id", lock=lock)
 
 
 async def issue(session: AsyncSession, caller: Caller, agreement_id: int, issued_on: dt.date) -> HouseVoucher:

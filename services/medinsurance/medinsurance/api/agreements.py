@@ -56,7 +56,7 @@ async def sign_agreement(
         request=body,
         key=idempotency_key,
         decision=signature,
-        authorise=lambda: applications.find(session, caller, body.application_id),
+        authorise=lambda: applications.find(session, caller, body.application_id, referenced=True),
         status_code=201,
     )
 
@@ -83,7 +83,7 @@ async def import_agreement(
         request=body,
         key=idempotency_key,
         decision=imported,
-        authorise=lambda: institution_for(session, caller, body.institution_id),
+        authorise=lambda: institution_for(session, caller, body.institution_id, referenced=True),
         status_code=201,
     )
 

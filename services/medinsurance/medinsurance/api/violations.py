@@ -7,10 +7,9 @@ from medinsurance.api.common import commands, institution_in_district
 from medinsurance.api.schemas.common import PathId, QueryId
 from medinsurance.api.schemas.violations import ViolationIn, ViolationOut
 from medinsurance.casework import violations
-from medinsurance.casework.common import institution_for
+from medinsurance.casework.common import institution_for, of_institution
 from medinsurance.models import Violation
 from qz_common.app import Engine, Session
-from qz_common.db import get_or_404
 from qz_common.idempotency import Decision, IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
@@ -40,7 +39,7 @@ async def record_violation(
         request=body,
         key=idempotency_key,
         decision=Decision("institution", body.institution_id, kind, body.decided_on, body.document_number or ""),
-        authorise=lambda: institution_for(session, caller, body.institution_id),
+        authorise=lambda: institution_for(session, caller, body.institution_id, referenced=True),
         status_code=201,
     )
 
@@ -60,6 +59,5 @@ async def list_violations(
 
 @router.get("/violations/{violation_id}", summary="协议处理记录详情")
 async def get_violation(violation_id: PathId, caller: Reader, session: Session) -> ViolationOut:
-    row = await get_or_404(session, Violation, violation_id, "协议处理记录", field="violation_id")
-    await institution_for(session, caller, row.institution_id, field=None)
+    row = await of_institution(session, caller, Violation, violation_id, "协议处理记录", field="violation_id")
     return ViolationOut.model_validate(row)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from medinsurance.casework.bars import refuse_if_barred
-from medinsurance.casework.common import audit, institution_for, not_in_future
+from medinsurance.casework.common import audit, institution_for, not_in_future, of_institution
 from medinsurance.casework.records import agreement_rule, store_agreement
 from medinsurance.models import Agreement, Application, Institution
 from medinsurance.parameters import in_force
@@ -29,10 +29,9 @@ def as_of(row: Agreement, day: dt.date) -> rules.Agreement:
 
 
 async def find(session: AsyncSession, caller: Caller, agreement_id: int, *, lock: bool = False) -> Agreement:
-    """The agreement, if the caller's district may see its institution (404, else 403); ``lock`` for a command."""
-    row = await get_or_404(session, Agreement, agreement_id, "医保协议", field="agreement_id", lock=lock)
-    await institution_for(session, caller, row.institution_id, field=None)
-    return row
+    """The agreement the path names, if the caller may see its institution (404 for another district's, as for an
+    unused id); ``lock`` for a command."""
+    return await of_institution(session, caller, Agreement, agreement_id, "医保协议", field="agreement_id", lock=lock)
 
 
 async def change(
@@ -100,7 +99,7 @@ async def sign(
     """二(三)4 "报党组会审议通过后,确定为定点医药机构…经办机构与医药机构签订医保协议": the agreement of the application
     being signed (casework.applications.sign steps it to ``signed``), in the institution's district unless another
     统筹区 is named."""
-    inst = await institution_for(session, caller, application.institution_id, field=None, lock=True)
+    inst = await get_or_404(session, Institution, application.institution_id, "医药机构", field=None, lock=True)
     area = pooling_area or inst.district
     origin = {"source": "application", "application_id": application.id}
     return await _open(session, caller, inst, area, signed_on, "sign", field, **origin)
@@ -118,7 +117,7 @@ async def import_signed(
     """An agreement signed outside the platform (before it existed), recorded with its 文书号 and why: it binds like
     a signed one, so it is refused when the entity was barred from designation on ``signed_on`` (reading A-70)."""
     not_in_future(signed_on, "signed_on")
-    inst = await institution_for(session, caller, institution_id, lock=True)
+    inst = await institution_for(session, caller, institution_id, lock=True, referenced=True)
     area = pooling_area or inst.district
     origin = {"source": "import", "original_document_number": original_document_number, "import_reason": reason}
     return await _open(session, caller, inst, area, signed_on, "import", "signed_on", **origin)

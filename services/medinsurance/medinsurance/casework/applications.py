@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from medinsurance.casework import agreements
 from medinsurance.casework.bars import refuse_if_barred
-from medinsurance.casework.common import audit, institution_for, not_in_future
+from medinsurance.casework.common import audit, institution_for, not_in_future, of_institution
 from medinsurance.casework.records import application_rule, store_application
-from medinsurance.models import Agreement, Application
+from medinsurance.models import Agreement, Application, Institution
 from medinsurance.parameters import in_force
 from medinsurance.rules import application as rules
 from qz_common.db import get_or_404
@@ -22,18 +22,28 @@ from qz_common.identity import Caller
 CLOSED = (rules.AppState.WITHDRAWN, rules.AppState.CANCELLED, rules.AppState.BARRED, rules.AppState.OPEN)
 
 
-async def find(session: AsyncSession, caller: Caller, application_id: int, *, lock: bool = False) -> Application:
-    """The application, if the caller's district may see its institution (404, else 403); ``lock`` for a command."""
-    row = await get_or_404(session, Application, application_id, "定点申请", field="application_id", lock=lock)
-    await institution_for(session, caller, row.institution_id, field=None)
-    return row
+async def find(
+    session: AsyncSession, caller: Caller, application_id: int, *, lock: bool = False, referenced: bool = False
+) -> Application:
+    """The application the path or (``referenced``) a body field names, if the caller may see its institution:
+    another district's answers as an unused id (404, or 422 reference_not_found); ``lock`` for a command."""
+    return await of_institution(
+        session,
+        caller,
+        Application,
+        application_id,
+        "定点申请",
+        field="application_id",
+        lock=lock,
+        referenced=referenced,
+    )
 
 
 async def pre_register(
     session: AsyncSession, caller: Caller, institution_id: int, pre_registered_on: dt.date
 ) -> Application:
     """二(三)1 预登记, which starts the 3-month 试运行."""
-    await institution_for(session, caller, institution_id)
+    await institution_for(session, caller, institution_id, referenced=True)
     running = await session.scalar(
         select(Application.id).where(
             Application.institution_id == institution_id, Application.state.not_in([s.value for s in CLOSED])
@@ -58,7 +68,8 @@ async def _advance(
     """Step the (locked) application by ``event`` on ``on`` under 二(三), and audit it; a submission is first checked
     against the entity's bars (reading A-59)."""
     if event is rules.AppEvent.SUBMIT:
-        await refuse_if_barred(session, await institution_for(session, caller, row.institution_id, field=None), on)
+        inst = await get_or_404(session, Institution, row.institution_id, "医药机构", field=None)
+        await refuse_if_barred(session, inst, on)
     try:
         nxt = rules.step(application_rule(row), event, on, in_force("process", on).params, score=score)
     except rules.ProcessError as exc:
@@ -95,8 +106,8 @@ async def sign_for(
 ) -> Agreement:
     """``POST /v1/agreements``: the signature of the institution's approved application."""
     not_in_future(signed_on, "signed_on")
-    await institution_for(session, caller, institution_id)
-    application = await find(session, caller, application_id)
+    await institution_for(session, caller, institution_id, referenced=True)
+    application = await find(session, caller, application_id, referenced=True)
     if application.institution_id != institution_id:
         detail = f"定点申请{application_id}不是医药机构{institution_id}的申请"
         raise ProblemError(422, "application_of_another_institution", detail, field="application_id")

@@ -2,6 +2,7 @@
 caller's district), and the date checks of decisions."""
 
 import datetime as dt
+from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,9 +10,9 @@ from medinsurance.models import AuditRecord, Institution
 from medinsurance.rules.eligibility import InstitutionType
 from qz_common.audit import AuditTrail
 from qz_common.clock import today
-from qz_common.db import get_or_404
+from qz_common.db import ensure_visible, get_in_district, get_or_404
 from qz_common.errors import ProblemError
-from qz_common.identity import Caller, ensure_district
+from qz_common.identity import Caller
 
 audit = AuditTrail(AuditRecord)
 
@@ -19,19 +20,49 @@ PHARMACIES = (InstitutionType.RETAIL_PHARMACY, InstitutionType.INTERNET_PHARMACY
 
 
 async def institution_for(
+    session: AsyncSession, caller: Caller, institution_id: int, *, lock: bool = False, referenced: bool = False
+) -> Institution:
+    """The institution the path or (``referenced``) a body field ``institution_id`` names, if the caller may see it:
+    another district's answers as an unused id (404, or 422 reference_not_found). ``lock`` serialises the commands
+    that count its agreements."""
+    return await get_in_district(
+        session,
+        caller,
+        Institution,
+        institution_id,
+        "医药机构",
+        field="institution_id",
+        lock=lock,
+        referenced=referenced,
+    )
+
+
+class _OfAnInstitution(Protocol):
+    @property
+    def institution_id(self) -> int: ...
+
+
+OfInstitution = TypeVar("OfInstitution", bound=_OfAnInstitution)
+
+
+async def of_institution(
     session: AsyncSession,
     caller: Caller,
-    institution_id: int,
+    model: type[OfInstitution],
+    record_id: int,
+    label: str,
     *,
-    field: str | None = "institution_id",
+    field: str,
     lock: bool = False,
-) -> Institution:
-    """The institution, if the caller's district may see it (404, else 403). ``field`` names the request field that
-    cited it, None when the institution was reached through another stored record; ``lock`` serialises the
-    commands that count its agreements."""
-    inst = await get_or_404(session, Institution, institution_id, "医药机构", field=field, lock=lock)
-    ensure_district(caller, inst.district)
-    return inst
+    referenced: bool = False,
+) -> OfInstitution:
+    """A record of an institution (an application, an agreement, an outage, a violation) that the path parameter or
+    (``referenced``) the body field ``field`` names, if the caller may see its institution: another district's
+    answers as an unused id would, naming the record, not its institution."""
+    row = await get_or_404(session, model, record_id, label, field=field, lock=lock, referenced=referenced)
+    inst = await get_or_404(session, Institution, row.institution_id, "医药机构", field=None)
+    ensure_visible(caller, inst.district, label, field=field, referenced=referenced)
+    return row
 
 
 def is_pharmacy(inst: Institution) -> bool:

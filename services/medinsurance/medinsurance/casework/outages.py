@@ -4,12 +4,11 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from medinsurance.casework.common import audit, institution_for
+from medinsurance.casework.common import audit, institution_for, of_institution
 from medinsurance.models import Outage
 from medinsurance.parameters import in_force
 from medinsurance.rules.conduct import OutageStatus, SettlementStatus, outage_status
 from qz_common.clock import in_quzhou
-from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
 
@@ -27,13 +26,11 @@ def status_at(row: Outage, at: dt.datetime) -> OutageStatus:
 
 
 async def find(session: AsyncSession, caller: Caller, outage_id: int, *, lock: bool = False) -> Outage:
-    row = await get_or_404(session, Outage, outage_id, "故障记录", field="outage_id", lock=lock)
-    await institution_for(session, caller, row.institution_id, field=None)
-    return row
+    return await of_institution(session, caller, Outage, outage_id, "故障记录", field="outage_id", lock=lock)
 
 
 async def report(session: AsyncSession, caller: Caller, institution_id: int, failed_at: dt.datetime) -> Outage:
-    await institution_for(session, caller, institution_id)
+    await institution_for(session, caller, institution_id, referenced=True)
     row = Outage(institution_id=institution_id, failed_at=in_quzhou(failed_at))
     return await audit.add(session, caller, "report", row)
 

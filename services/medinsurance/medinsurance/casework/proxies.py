@@ -10,9 +10,9 @@ from medinsurance.casework.common import audit, institution_for
 from medinsurance.models import PersonLock, ProxyAuthorisation
 from medinsurance.parameters import in_force
 from medinsurance.rules.conduct import LONG_TERM, ProxyRequest, check_proxy, proxy_year_bounds
-from qz_common.db import get_or_404
+from qz_common.db import get_in_district, get_referenced, no_such_record
 from qz_common.errors import ProblemError
-from qz_common.identity import Caller, ensure_district
+from qz_common.identity import Caller
 
 
 async def _lock_people(session: AsyncSession, *id_numbers: str) -> None:
@@ -31,13 +31,17 @@ def _active_on(day: dt.date) -> ColumnElement[bool]:
     )
 
 
-async def _replaced(session: AsyncSession, principal_id: str, replaces_id: int | None) -> ProxyAuthorisation | None:
-    """The principal's active authorisation a change of agent replaces, locked."""
+async def _replaced(
+    session: AsyncSession, caller: Caller, principal_id: str, replaces_id: int | None
+) -> ProxyAuthorisation | None:
+    """The principal's active authorisation a change of agent replaces, locked: one of another principal, or of
+    another district, is cited as if it did not exist."""
     if replaces_id is None:
         return None
-    replaced = await session.get(ProxyAuthorisation, replaces_id, with_for_update=True)
-    if replaced is None or replaced.principal_id_number != principal_id:
-        raise ProblemError(404, "not_found", "被替换的委托不存在", field="replaces_id")
+    label, field = "被替换的委托", "replaces_id"
+    replaced = await get_referenced(session, caller, ProxyAuthorisation, replaces_id, label, field=field, lock=True)
+    if replaced.principal_id_number != principal_id:
+        raise no_such_record(label, field, referenced=True)
     if replaced.status != "active":
         raise ProblemError(409, "proxy_not_active", "被替换的委托已失效", field="replaces_id")
     return replaced
@@ -59,9 +63,9 @@ async def authorise(
     authorisation belongs to the district of the institution registering it, else the caller's (reading A-66)."""
     district = caller.district
     if institution_id is not None:
-        district = (await institution_for(session, caller, institution_id)).district
+        district = (await institution_for(session, caller, institution_id, referenced=True)).district
     await _lock_people(session, request.principal_id, request.agent_id)
-    replaced = await _replaced(session, request.principal_id, replaces_id)
+    replaced = await _replaced(session, caller, request.principal_id, replaces_id)
     others = (_active_on(starts_on), ProxyAuthorisation.id != (replaces_id or 0))
     first, last = proxy_year_bounds(starts_on)
     decision = check_proxy(
@@ -113,8 +117,9 @@ async def authorise(
 
 
 async def revoke(session: AsyncSession, caller: Caller, proxy_id: int, on: dt.date) -> ProxyAuthorisation:
-    row = await get_or_404(session, ProxyAuthorisation, proxy_id, "代配药委托", field="proxy_id", lock=True)
-    ensure_district(caller, row.district)
+    row = await get_in_district(
+        session, caller, ProxyAuthorisation, proxy_id, "代配药委托", field="proxy_id", lock=True
+    )
     if row.status != "active":
         raise ProblemError(409, "proxy_not_active", "该委托已失效")
     async with audit.change(session, caller, "revoke", row):

@@ -123,7 +123,7 @@ async def record(session: AsyncSession, caller: Caller, facts: ViolationFacts) -
     tier = sanctions.tier_of(facts.case)
     p = in_force("sanctions", facts.decided_on).params
     result = _penalty(facts, tier, p)
-    inst = await institution_for(session, caller, facts.institution_id)
+    inst = await institution_for(session, caller, facts.institution_id, referenced=True)
     if not sanctions.case_applies(facts.case, pharmacy=is_pharmacy(inst)):
         kind = "定点医疗机构" if is_pharmacy(inst) else "定点零售药店"
         detail = f"{facts.case} 仅适用于{kind}（{sanctions.case_basis(facts.case)}）"

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qz_common.db import get_or_404
+from qz_common.db import get_in_district
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 from science.casework.common import audit, problems_422
@@ -31,17 +31,14 @@ async def register(session: AsyncSession, caller: Caller, carrier: Carrier) -> C
 
 
 async def readable(session: AsyncSession, caller: Caller, carrier_id: int) -> Carrier:
-    carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", field="carrier_id")
-    ensure_district(caller, carrier.district)
-    return carrier
+    return await get_in_district(session, caller, Carrier, carrier_id, "创新载体", field="carrier_id")
 
 
 async def update(
     session: AsyncSession, caller: Caller, carrier_id: int, status: str | None, related_holders: list[str] | None
 ) -> Carrier:
     """Suspend or reactivate the carrier, or replace its list of related users (None leaves either as it is)."""
-    carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", lock=True, field="carrier_id")
-    ensure_district(caller, carrier.district)
+    carrier = await get_in_district(session, caller, Carrier, carrier_id, "创新载体", field="carrier_id", lock=True)
     async with audit.change(session, caller, "update", carrier):
         if status is not None:
             carrier.status = status

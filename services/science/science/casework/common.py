@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.audit import AuditTrail
+from qz_common.db import ensure_visible, no_such_record
 from qz_common.errors import ProblemError
+from qz_common.identity import Caller
 from qz_common.params import RuleNotInForce
 from science.models import AuditRecord, CreditRecordRow, Enterprise
 from science.parameters import policy_params
@@ -17,6 +19,8 @@ from science.rules.credit import CreditKind, CreditRecord
 from science.rules.params import PolicyParams
 from science.rules.policies_2023 import in_force
 from science.rules.voucher_lifecycle import Problem
+
+ENTERPRISE = "企业"
 
 audit = AuditTrail(AuditRecord)
 
@@ -82,11 +86,31 @@ async def credit_records_of(session: AsyncSession, subject_id: str) -> tuple[Cre
     )
 
 
-async def enterprise_or_404(session: AsyncSession, uscc: str, *, lock: bool = False) -> Enterprise:
+async def enterprise_or_404(
+    session: AsyncSession, uscc: str, *, lock: bool = False, field: str | None = "uscc", referenced: bool = False
+) -> Enterprise:
+    """The enterprise of that 统一社会信用代码, or the problem of a record the request named and cannot have
+    (qz_common.db.no_such_record: 404, or 422 for a body ``field``)."""
     stmt = select(Enterprise).where(Enterprise.uscc == uscc)
     if lock:
         stmt = stmt.with_for_update()
     enterprise = await session.scalar(stmt)
     if enterprise is None:
-        raise ProblemError(404, "not_found", "企业不存在", field="uscc")
+        raise no_such_record(ENTERPRISE, field, referenced=referenced)
+    return enterprise
+
+
+async def enterprise_of(
+    session: AsyncSession,
+    caller: Caller,
+    uscc: str,
+    *,
+    lock: bool = False,
+    field: str = "uscc",
+    referenced: bool = False,
+) -> Enterprise:
+    """The enterprise the path or (``referenced``) a body ``field`` names, if the caller may see it: another
+    district's answers as an unregistered code would."""
+    enterprise = await enterprise_or_404(session, uscc, lock=lock, field=field, referenced=referenced)
+    ensure_visible(caller, enterprise.district, ENTERPRISE, field=field, referenced=referenced)
     return enterprise

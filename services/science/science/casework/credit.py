@@ -32,8 +32,9 @@ async def _carrier_of(session: AsyncSession, uscc: str, kind: CreditKind) -> Car
 
 
 async def cited_redemption(session: AsyncSession, caller: Caller, redemption_id: int | None) -> Redemption | None:
-    """The redemption a listing stops or claws back, if it cites one: one this caller may act on (404/403)."""
-    return None if redemption_id is None else await readable(session, caller, redemption_id)
+    """The redemption a listing stops or claws back, if it cites one: one this caller may act on (422
+    reference_not_found for another district's, as for an unused id)."""
+    return None if redemption_id is None else await readable(session, caller, redemption_id, referenced=True)
 
 
 async def _claw_back(
@@ -41,7 +42,7 @@ async def _claw_back(
 ) -> None:
     """五(二) 停拨或追回财政资金: the redemption the fraud concerns is stopped (its reservation given back) or, once
     paid, marked for recovery."""
-    redemption = await locked(session, caller, redemption_id)
+    redemption = await locked(session, caller, redemption_id, referenced=True)
     concerned = redemption.carrier_id == carrier.id if carrier else redemption.holder_id == subject_id
     if not concerned:
         raise ProblemError(422, "subject_mismatch", "兑付申请不属于该主体", field="redemption_id")

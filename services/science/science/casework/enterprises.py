@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from qz_common.clock import today
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
-from science.casework.common import MANAGED_STATUSES, audit, enterprise_or_404, problems_422
+from science.casework.common import MANAGED_STATUSES, audit, enterprise_of, problems_422
 from science.models import Enterprise, FourColourUpdate, Institute, InstituteEvent
 from science.parameters import voucher_params
 from science.rules.institute_management import ReviewTrigger, hitech_loss_review
@@ -34,16 +34,13 @@ async def register(session: AsyncSession, caller: Caller, enterprise: Enterprise
 
 
 async def readable(session: AsyncSession, caller: Caller, uscc: str) -> Enterprise:
-    enterprise = await enterprise_or_404(session, uscc)
-    ensure_district(caller, enterprise.district)
-    return enterprise
+    return await enterprise_of(session, caller, uscc)
 
 
 async def update(session: AsyncSession, caller: Caller, uscc: str, changes: Mapping[str, Any]) -> Enterprise:
     """Correct the enterprise record; a 高新 validity that has ended by today opens a review of each of its
     recognised institutes (43号 三(六)2)."""
-    enterprise = await enterprise_or_404(session, uscc, lock=True)
-    ensure_district(caller, enterprise.district)
+    enterprise = await enterprise_of(session, caller, uscc, lock=True)
     hitech_before = enterprise.hitech_valid_until
     async with audit.change(session, caller, "update", enterprise):
         for key, value in changes.items():
@@ -81,8 +78,7 @@ async def record_four_colour_update(
         raise problems_422(problems, "four_colour_update_refused", "培育库更新不予受理", fields)
     due_on = four_colour_due_on(year, quarter, voucher_params(quarter_starts_on(year, quarter)))
     label = f"{year}Q{quarter}"
-    enterprise = await enterprise_or_404(session, uscc, lock=True)
-    ensure_district(caller, enterprise.district)
+    enterprise = await enterprise_of(session, caller, uscc, lock=True)
     recorded = (
         await session.scalars(select(FourColourUpdate.quarter).where(FourColourUpdate.enterprise_uscc == uscc))
     ).all()

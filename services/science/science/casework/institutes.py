@@ -9,14 +9,15 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qz_common.db import get_or_404
+from qz_common.db import get_in_district
 from qz_common.errors import ProblemError
-from qz_common.identity import Caller, ensure_district
+from qz_common.identity import Caller
 from qz_common.scenario import scenario_computation
 from science.casework.common import (
     MANAGED_STATUSES,
     audit,
     credit_records_of,
+    enterprise_of,
     enterprise_or_404,
     params_on,
     problems_422,
@@ -152,8 +153,9 @@ async def apply(
 ) -> Institute:
     """二(一) 申报: the enterprise as registered, no ban (三(六)), one live institute per enterprise (I-12), complete
     materials, the nine conditions of 一 met."""
-    enterprise = await enterprise_or_404(session, enterprise_uscc, lock=True)
-    ensure_district(caller, enterprise.district)
+    enterprise = await enterprise_of(
+        session, caller, enterprise_uscc, lock=True, field="enterprise_uscc", referenced=True
+    )
     _refuse_contradicted_facts(enterprise, application)
     name = _name(trade_name, core_direction, "trade_name")
     bans = ban_problems(await credit_records_of(session, enterprise.uscc), application.applied_on)
@@ -189,15 +191,13 @@ async def apply(
 
 
 async def readable(session: AsyncSession, caller: Caller, institute_id: int) -> Institute:
-    institute = await get_or_404(session, Institute, institute_id, "企业研究院", field="institute_id")
-    ensure_district(caller, institute.district)
-    return institute
+    return await get_in_district(session, caller, Institute, institute_id, "企业研究院", field="institute_id")
 
 
 async def _locked(session: AsyncSession, caller: Caller, institute_id: int) -> Institute:
-    institute = await get_or_404(session, Institute, institute_id, "企业研究院", lock=True, field="institute_id")
-    ensure_district(caller, institute.district)
-    return institute
+    return await get_in_district(
+        session, caller, Institute, institute_id, "企业研究院", field="institute_id", lock=True
+    )
 
 
 def _refuse_unmanaged(institute: Institute, detail: str = "") -> None:

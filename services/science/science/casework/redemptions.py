@@ -13,9 +13,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qz_common.db import get_or_404
+from qz_common.db import ensure_visible, get_or_404, get_referenced
 from qz_common.errors import ProblemError
-from qz_common.identity import Caller, ensure_district
+from qz_common.identity import Caller
 from science.casework.common import audit, credit_records_of, policy_in_force_on, problems_422
 from science.models import Carrier, Redemption, SubsidisedDocument, Voucher, VoucherPool
 from science.parameters import voucher_params
@@ -103,9 +103,9 @@ async def submit(
 ) -> Redemption:
     """四(三)(四): check the materials and the voucher as they stand, reserve the subsidy on the voucher (at most
     what is left on it) and the contract and invoice."""
-    voucher = await get_or_404(session, Voucher, voucher_id, "创新券", lock=True, field="voucher_id")
-    ensure_district(caller, voucher.district)
-    carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", field="carrier_id")
+    voucher = await get_referenced(session, caller, Voucher, voucher_id, "创新券", field="voucher_id", lock=True)
+    # 创新载体 serve every district's vouchers: any registered carrier may be cited.
+    carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", field="carrier_id", referenced=True)
     params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM))
     contract_key = f"{carrier.uscc}/{document_key(materials.contract_number)}"
     invoice_key = document_key(materials.invoice_number)
@@ -168,18 +168,22 @@ async def submit(
     return redemption
 
 
-async def readable(session: AsyncSession, caller: Caller, redemption_id: int) -> Redemption:
-    redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请", field="redemption_id")
+async def readable(
+    session: AsyncSession, caller: Caller, redemption_id: int, *, lock: bool = False, referenced: bool = False
+) -> Redemption:
+    """The redemption the path or (``referenced``) a body field names, if the caller may see its voucher: another
+    district's answers as an unused id (404, or 422 reference_not_found); ``lock`` for a command."""
+    label, field = "兑付申请", "redemption_id"
+    redemption = await get_or_404(
+        session, Redemption, redemption_id, label, field=field, lock=lock, referenced=referenced
+    )
     voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", field=None)
-    ensure_district(caller, voucher.district)
+    ensure_visible(caller, voucher.district, label, field=field, referenced=referenced)
     return redemption
 
 
-async def locked(session: AsyncSession, caller: Caller, redemption_id: int) -> Redemption:
-    redemption = await get_or_404(session, Redemption, redemption_id, "兑付申请", lock=True, field="redemption_id")
-    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", field=None)
-    ensure_district(caller, voucher.district)
-    return redemption
+async def locked(session: AsyncSession, caller: Caller, redemption_id: int, *, referenced: bool = False) -> Redemption:
+    return await readable(session, caller, redemption_id, lock=True, referenced=referenced)
 
 
 async def release(session: AsyncSession, caller: Caller, redemption: Redemption) -> None:

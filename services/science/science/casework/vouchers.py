@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qz_common.db import get_or_404
+from qz_common.db import ensure_visible, get_in_district, get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 from science.casework.common import audit, credit_records_of, problems_422
@@ -61,15 +61,11 @@ async def open_pool(session: AsyncSession, caller: Caller, pool: VoucherPool) ->
 
 
 async def readable_pool(session: AsyncSession, caller: Caller, pool_id: int) -> VoucherPool:
-    pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", field=None)
-    ensure_district(caller, pool.district)
-    return pool
+    return await get_in_district(session, caller, VoucherPool, pool_id, "创新券批次", field="pool_id")
 
 
 async def readable_voucher(session: AsyncSession, caller: Caller, voucher_id: int) -> Voucher:
-    voucher = await get_or_404(session, Voucher, voucher_id, "创新券", field="voucher_id")
-    ensure_district(caller, voucher.district)
-    return voucher
+    return await get_in_district(session, caller, Voucher, voucher_id, "创新券", field="voucher_id")
 
 
 async def _expire_pool_vouchers(
@@ -171,9 +167,10 @@ async def claim(
     """四(二) 定额发放、先到先得: lock the pool, lock the holder's year, collect the pool's expired vouchers, check,
     issue. A citizen claims from any district's pool; a district-bound office issues only its own."""
     params = voucher_params_on(claimed_on, "claimed_on")
-    pool = await get_or_404(session, VoucherPool, pool_id, "创新券批次", lock=True, field="pool_id")
+    label, field = "创新券批次", "pool_id"
+    pool = await get_or_404(session, VoucherPool, pool_id, label, field=field, lock=True, referenced=True)
     if not caller.is_citizen:
-        ensure_district(caller, pool.district)
+        ensure_visible(caller, pool.district, label, field=field, referenced=True)
     profile = await _profile(session, stated, holder_id)
     # The holder's year is opened only for a claim dated inside the pool's window: a claim dated in a year the
     # pool does not cover is refused (pool_closed) without leaving a quota row for that year behind.
