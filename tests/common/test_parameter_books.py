@@ -1,5 +1,6 @@
 """Every parameter of every book says what it is, in which unit, on which clause (issue 14, rules as data)."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,9 @@ import pytest
 from dogs.parameters import PARAMS_DIR as DOGS
 from expropriation.parameters import PARAMS_DIR as EXPROPRIATION
 from medinsurance.parameters import PARAMS_DIR as MEDINSURANCE
+from qz_common.errors import ProblemError
 from qz_common.parameter_api import ParameterShelf
+from qz_common.scenario import with_overrides
 from science.parameters import PARAMS_DIR as SCIENCE
 
 DOCUMENTS = (
@@ -30,3 +33,37 @@ def test_every_parameter_has_its_meta(directory: Path) -> None:
         meta = shelf.meta[name]
         assert meta.description, name
         assert meta.basis.startswith(DOCUMENTS), (name, meta.basis)
+
+
+# The numbers of the books that are no amount, rate, count or duration: administrative division codes (no unit) and
+# months of the year (月份). A what-if may not change them (issue 30: division_code could be overridden).
+NOT_FIGURES = {
+    "district_kecheng.division_code",
+    "district_qujiang.division_code",
+    "performance.annual_done_by_month",
+    "performance.half_year_done_by_month",
+    "performance.half_year_end_month",
+    "vouchers.payment_deadline_month",
+    "vouchers.redemption_deadline_month",
+}
+
+
+@pytest.mark.parametrize("directory", [DOGS, EXPROPRIATION, MEDINSURANCE, SCIENCE], ids=lambda p: p.parent.name)
+def test_a_what_if_changes_only_figures_as_their_units_tell(directory: Path) -> None:
+    """Each number and yes/no value of each book, overridden with its own value: refused exactly when its unit is no
+    quantity's (a new unit in a book needs a decision in qz_common.scenario.QUANTITY_UNITS)."""
+    books = ParameterShelf.load(directory).books
+    refused, tried = set(), 0
+    for book in books:
+        latest = book.versions[-1]
+        for key, value in latest.values.items():
+            if not isinstance(value, Decimal | int):  # bool is an int: yes/no values are tried too
+                continue
+            tried += 1
+            try:
+                with_overrides([latest], {f"{book.name}.{key}": str(value)})
+            except ProblemError as refusal:
+                assert refusal.errors is not None and refusal.errors[0]["code"] == "parameter_not_a_figure", refusal
+                refused.add(f"{book.name}.{key}")
+    assert tried
+    assert refused == {name for name in NOT_FIGURES if name.split(".")[0] in {book.name for book in books}}

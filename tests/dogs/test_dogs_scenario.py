@@ -16,7 +16,7 @@ def test_a_higher_shoulder_threshold_makes_the_dog_not_large(client: TestClient)
 
 def test_undeclared_parameters_are_refused(client: TestClient) -> None:
     r = client.post("/v1/classify", json=DOG | {"parameters": {"dogs.walking_window_start": "19:00"}})
-    assert (r.status_code, r.json()["errors"][0]["code"]) == (422, "parameter_invalid")  # a time, not a number
+    assert (r.status_code, r.json()["errors"][0]["code"]) == (422, "parameter_not_a_figure")  # a time of day
     r = client.post("/v1/classify", json=DOG | {"parameters": {"dogs.fierce_height_cm": "40"}})
     assert (r.status_code, r.json()["errors"][0]["code"]) == (422, "parameter_unknown")
 

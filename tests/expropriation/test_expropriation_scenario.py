@@ -48,13 +48,36 @@ def test_only_declared_numeric_parameters_can_be_overridden(client: TestClient) 
     codes = {e["field"]: e["code"] for e in r.json()["errors"]}
     assert codes == {
         "parameters.expropriation.no_such_rate": "parameter_unknown",
-        "parameters.expropriation.voucher_remainder_reading": "parameter_invalid",
+        "parameters.expropriation.voucher_remainder_reading": "parameter_not_a_figure",
         "parameters.expropriation.base_area_m2": "parameter_invalid",
         "parameters.district_qujiang.early_vacate_rate_per_m2": "parameter_unknown",
     }
     newness = {"expropriation.non_residential_applies_newness": "true"}
     flag = quote(client, newness)
     assert flag.status_code == 200 and flag.json()["scenario"] == newness
+
+
+def test_identifiers_are_not_figures_a_what_if_may_change(client: TestClient) -> None:
+    """柯城区's administrative division code is a number in its book, but no amount, rate, count or duration (its
+    unit is none): a quote cannot be tried with another one (issue 30)."""
+    r = quote(client, {"district_kecheng.division_code": "330803"})
+    assert (r.status_code, r.json()["code"]) == (422, "scenario_invalid")
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [
+        ("parameters.district_kecheng.division_code", "parameter_not_a_figure")
+    ]
+
+
+def test_an_oversized_name_or_value_is_refused_in_a_few_hundred_bytes(client: TestClient) -> None:
+    """A 200 KB override name made a 1 MB problem (issue 30): names and values are bounded before anything echoes
+    them, and the answer names only the field."""
+    for overrides in ({"x" * 200_000: "1"}, {"expropriation.base_area_m2": "1" * 200_000}):
+        r = quote(client, overrides)
+        assert (r.status_code, r.json()["field"], r.json()["errors"][0]["code"]) == (
+            422,
+            "parameters",
+            "scenario_too_long",
+        )
+        assert len(r.content) < 1000
 
 
 def test_stored_records_never_take_overrides(client: TestClient) -> None:

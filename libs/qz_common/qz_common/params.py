@@ -22,7 +22,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -67,13 +67,14 @@ def note_consulted(version: ParameterSet) -> ParameterSet:
 
 @dataclass(frozen=True)
 class ParameterSet:
-    """The values of one parameter version."""
+    """The values of one parameter version, and the unit of each (its book's ``[meta.NAME]`` tables; "" for none)."""
 
     book: str
     version: str
     effective_from: dt.date
     document: str
     values: Mapping[str, Any]
+    units: Mapping[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -108,6 +109,7 @@ class ParameterBook:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
         name = path.stem
+        units = {key: str(meta.get("unit", "")) for key, meta in raw.get("meta", {}).items()}
         versions = tuple(
             sorted(
                 (
@@ -117,6 +119,7 @@ class ParameterBook:
                         effective_from=v["effective_from"],
                         document=v.get("document", ""),
                         values=_as_decimal_if_numeric(v.get("values", {})),
+                        units=units,
                     )
                     for v in raw["versions"]
                 ),

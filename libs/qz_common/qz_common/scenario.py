@@ -1,8 +1,10 @@
 """What-if: a calculator run with some parameters changed, so a district sees a new rate's effect before publishing.
 
-Only parameters the books declare, and only numbers and yes/no values, can be changed (named as on
-``GET /v1/parameters``: ``book.key``). The changed versions are marked ``<id>+scenario``; the overrides are echoed
-in the answer. Stored records never take overrides: only stateless calculators accept them.
+Only parameters the books declare can be changed (named as on ``GET /v1/parameters``: ``book.key``), and only
+figures: amounts, rates, counts and durations, told by the unit their book gives them, and yes/no readings. Codes,
+names and calendar positions are not figures (an administrative division code, a month of the year). The changed
+versions are marked ``<id>+scenario``; the overrides are echoed in the answer. Stored records never take overrides:
+only stateless calculators accept them.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -11,7 +13,8 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from qz_common.errors import ProblemError
 from qz_common.params import ParameterSet, note_consulted
@@ -22,12 +25,54 @@ SCENARIO_MARK = "+scenario"
 _TIMES_PUBLISHED = 100
 _ALWAYS_ALLOWED = Decimal(1000)
 
+# The units of the figures a what-if may change. A number in any other unit is a code or a position: a division
+# code (no unit), a month of the year (月份). A day (日) is a duration here, as in most books; a day of the month
+# written 日 is a date the scenario's computation refuses when it cannot be one (scenario_not_computable).
+QUANTITY_UNITS = frozenset(
+    {
+        *("元", "元/m²", "元/次", "元/户·月", "元/m²·月"),  # amounts
+        *("比例", "倍"),  # rates and multiples
+        *("人", "次", "张", "件", "家", "个", "份", "位"),  # counts
+        *("年", "月", "日", "工作日", "小时", "周岁"),  # durations and ages
+        *("m²", "米", "厘米", "分"),  # the areas, lengths and points rules measure with
+    }
+)
+
+# Bounds on the overrides, checked before any name is read, looked up or echoed: the longest parameter name in the
+# books is under 60 characters and a figure needs a few digits, so a longer one is no parameter and no figure.
+MAX_OVERRIDES = 50
+MAX_NAME_CHARS = 100
+MAX_VALUE_CHARS = 40
+
+
+def _within_bounds(overrides: object) -> object:
+    """Refuses oversized names or values as one short problem about ``parameters``, before pydantic's own checks,
+    whose errors would name each offending key (a 200 KB name made a 1 MB problem)."""
+    if isinstance(overrides, dict) and (
+        any(isinstance(name, str) and len(name) > MAX_NAME_CHARS for name in overrides)
+        or any(isinstance(value, str) and len(value) > MAX_VALUE_CHARS for value in overrides.values())
+    ):
+        raise PydanticCustomError(
+            "scenario_too_long",
+            f"情景参数名不得超过{MAX_NAME_CHARS}个字符，取值不得超过{MAX_VALUE_CHARS}个字符",
+        )
+    return overrides
+
+
+_Overrides = Annotated[
+    dict[
+        Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)],
+        Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS)],
+    ],
+    BeforeValidator(_within_bounds),
+    Field(max_length=MAX_OVERRIDES),
+]
 ScenarioParameters = Annotated[
-    dict[str, str] | None,
+    _Overrides | None,
     Field(
-        max_length=50,
         description="情景测算（what-if）：临时改用的参数值，键为参数名（参数簿.参数，见 /v1/parameters），值为字符串；"
-        "仅限参数簿已声明的数值或是否型参数；结果标记为情景测算，不作存档依据",
+        "仅限参数簿已声明的金额、比例、数量、期限或是否型参数（代码、名称、月份不可改）；结果标记为情景测算，"
+        "不作存档依据",
         examples=[{"expropriation.base_area_m2": "120"}],
     ),
 ]
@@ -39,6 +84,11 @@ ScenarioEcho = Annotated[
         exclude_if=lambda overrides: overrides is None,
     ),
 ]
+
+
+def _is_figure(current: Any, unit: str | None) -> bool:
+    """Whether a what-if may change the value: a yes/no reading, or a number in a unit of QUANTITY_UNITS."""
+    return isinstance(current, bool) or (isinstance(current, Decimal | int) and unit in QUANTITY_UNITS)
 
 
 def _parse(current: Any, raw: str) -> Any:
@@ -70,6 +120,14 @@ def with_overrides(sets: Sequence[ParameterSet], overrides: Mapping[str, str] | 
         field = f"parameters.{name}"
         if current is None:
             errors.append({"field": field, "code": "parameter_unknown", "detail": f"本计算所用参数簿未声明参数 {name}"})
+        elif not _is_figure(current, by_book[book].units.get(key)):
+            errors.append(
+                {
+                    "field": field,
+                    "code": "parameter_not_a_figure",
+                    "detail": f"{name} 是代码、名称或日期，不是金额、比例、数量或期限，不能在情景测算中改用",
+                }
+            )
         elif (value := _parse(current, raw)) is None:
             errors.append(
                 {
