@@ -58,7 +58,9 @@ class RelocationCase(Base):
     idempotency_key: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(12))  # household | enterprise
     request: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open | completed | attention
+    # opening (committed before the first call to a bureau) | completed | attention; a case whose agreement is refused
+    # while it opens is deleted (the audit log keeps it)
+    status: Mapped[str] = mapped_column(String(12), default="opening", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     steps: Mapped[list["RelocationStep"]] = relationship(
@@ -74,6 +76,8 @@ class RelocationStep(Base):
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(40))
     service: Mapped[str] = mapped_column(String(20))
+    # Sent with every attempt of the step (gateway.relocation.step_key): the bureau does the step once.
+    idempotency_key: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | done | failed | skipped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     request: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)

@@ -1,15 +1,21 @@
 """Relocation cases: signing an expropriation agreement opens the follow-ups in other bureaus.
 
 Steps, each idempotent and recorded in the gateway's own database:
-1. ``sign_agreement`` — expropriation ``POST /v1/agreements`` (Idempotency-Key derived from the case);
+1. ``sign_agreement`` — expropriation ``POST /v1/agreements``;
 2. household: ``dog_address_change`` per member — dogs ``POST /v1/address-changes``;
    enterprise: ``clinic_relocation_filing`` — medinsurance ``POST /v1/relocation-filings`` (跨社区移址).
-A failed step stays ``failed`` with its error; it is retried by the background loop and by
-``POST /api/v1/cases/relocation/{id}/retry``. The case shows every step's state.
+Each step is sent with an Idempotency-Key derived from the client, the client's own Idempotency-Key and the step's
+position (``step_key``), so whatever the gateway lost, sending a step again is answered by the bureau with what it
+did the first time, never done twice. A failed step stays ``failed`` with its error; it is retried by the
+background loop and by ``POST /api/v1/cases/relocation/{id}/retry``. The case shows every step's state.
 
 Opening a case is idempotent per (client, Idempotency-Key): a repeat gets the case (201, ``Idempotent-Replayed``),
-the same key with another body a 422. An agreement the expropriation bureau refuses (a 4xx: no such household,
-already signed, …) opens no case: the refusal is the answer, and the key stays free for the corrected request.
+the same key with another body a 422. The case is committed (status ``opening``) before the first call to a bureau,
+then its steps run under the case's row lock. Should the gateway die meanwhile, the case stays ``opening``: the
+client's retry with the same key takes it over and finishes it, and so does the background loop once its steps
+were last tried an interval ago (the opener's lock, released when its process died, no longer holds it). An
+agreement the expropriation bureau refuses (a 4xx: no such household, already signed, …) withdraws the case while it
+is opening: the refusal is the answer, and the key stays free for the corrected request.
 The case, each step's outcome and each change of the case's status are written to the gateway's audit log in the
 transaction that makes them.
 """
@@ -17,6 +23,7 @@ transaction that makes them.
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 from typing import Annotated, Any, Literal
 
@@ -117,6 +124,14 @@ def case_view(case: RelocationCase) -> dict[str, Any]:
     }
 
 
+def step_key(case: RelocationCase, position: int) -> str:
+    """The Idempotency-Key the step at ``position`` is sent with: the same for every attempt of the same client's
+    request with the same key, whether or not the gateway remembered the case (a case id would not survive the
+    rollback of a gateway that died)."""
+    opened_by = hashlib.sha256(f"{case.client_id}\n{case.idempotency_key}".encode()).hexdigest()
+    return f"relocation-{opened_by}-{position}"
+
+
 def _member_ids(agreement: Any) -> list[str]:
     """The household members named by expropriation's AgreementOut (``member_id_numbers``)."""
     return sorted(set(agreement.get("member_id_numbers", []))) if isinstance(agreement, dict) else []
@@ -137,12 +152,15 @@ def _body_of(case: RelocationCase) -> dict[str, Any]:
     return {name: value for name, value in case.request.items() if name != "caller"}
 
 
-def _replay(case: RelocationCase, body: dict[str, Any]) -> JSONResponse:
-    if _body_of(case) != body:
-        raise ProblemError(
-            422, "idempotency_key_reused", "该 Idempotency-Key 已用于内容不同的请求", field="Idempotency-Key"
-        )
-    return JSONResponse(case_view(case), status_code=201, headers={"Idempotent-Replayed": "true"})
+async def _withdraw(session: AsyncSession, actor: Caller, case: RelocationCase) -> None:
+    """Drop a case whose agreement was refused while it opened: nothing was done in any bureau, so no case is kept
+    and the client's key is free for the corrected request; the audit log keeps the case and its refusal."""
+    before = snapshot(case)
+    case.status = "refused"
+    audit.record(session, actor, "refused", case, before=before)
+    for step in case.steps:
+        await session.delete(step)
+    await session.delete(case)
 
 
 class CaseRunner:
@@ -207,10 +225,11 @@ class CaseRunner:
             )
         ]
 
-    async def advance(self, session: AsyncSession, case: RelocationCase, *, opening: bool = False) -> None:
+    async def advance(self, session: AsyncSession, case: RelocationCase) -> StepRefused | None:
         """Run every step not yet done, in order; stop at the first failure (later steps depend on it).
 
-        ``opening``: a refused agreement is raised (StepRefused) instead of recorded, so no case is opened.
+        A case still ``opening`` whose agreement the expropriation bureau refuses is withdrawn (``_withdraw``) and
+        the refusal returned, for the caller to answer with; any other failure is recorded on its step.
         """
         actor = _actor(_caller(case).client)
         before = snapshot(case)
@@ -219,10 +238,11 @@ class CaseRunner:
                 continue
             step.attempts += 1
             try:
-                step.result = await self._call(case, step, f"relocation-{case.id}-{step.position}")
+                step.result = await self._call(case, step, step.idempotency_key)
             except (UpstreamFailure, RuntimeError) as exc:
-                if opening and isinstance(exc, StepRefused) and step.name == "sign_agreement":
-                    raise
+                if case.status == "opening" and isinstance(exc, StepRefused) and step.name == "sign_agreement":
+                    await _withdraw(session, actor, case)
+                    return exc
                 step.status, step.last_error = "failed", str(exc)[:500]
                 await _audit_step(session, actor, step)
                 break
@@ -230,7 +250,7 @@ class CaseRunner:
             await _audit_step(session, actor, step)
             if step.name == "sign_agreement" and len(case.steps) == 1:
                 for position, follow_up in enumerate(self._follow_ups(case, step.result), start=2):
-                    follow_up.position = position
+                    follow_up.position, follow_up.idempotency_key = position, step_key(case, position)
                     case.steps.append(follow_up)
                 await session.flush()
                 return await self.advance(session, case)
@@ -238,9 +258,17 @@ class CaseRunner:
         if case.status != before["status"]:
             await session.flush()
             audit.record(session, actor, case.status, case, before=before)
+        return None
+
+    async def resume(self, session: AsyncSession, case: RelocationCase) -> StepRefused | None:
+        """Take over a case still ``opening`` that its opener did not finish (it died, or runs no more) and advance
+        it; the takeover is audited."""
+        audit.record(session, _actor(_caller(case).client), "resume", case)
+        return await self.advance(session, case)
 
     async def retry_failed(self, interval_s: float = 0) -> None:
-        """One round over the cases needing attention, each in its own transaction.
+        """One round over the cases needing attention or left ``opening`` by a gateway that died, each in its own
+        transaction.
 
         A case whose steps were tried less than ``interval_s`` ago is left for a later round, so a case is
         retried once per interval however many gateway replicas run rounds (and MAX_ATTEMPTS means the same
@@ -256,7 +284,9 @@ class CaseRunner:
 
         With several gateway replicas the claim is the case row's lock, held while its steps run
         (``FOR UPDATE SKIP LOCKED``): other replicas skip the case, so no step is sent twice, and once the
-        lock is released a completed case no longer matches. SQLite (one host) ignores the clause.
+        lock is released a completed case no longer matches. A case being opened is locked by its opener in the
+        same way, and its steps were just written, so only a case whose opener died is taken over. SQLite (one
+        host) ignores the clause: there the claim is the database's write lock, which the opener holds too.
         """
         recently_tried = (
             select(RelocationStep.id)
@@ -266,14 +296,18 @@ class CaseRunner:
         async with self.database.sessionmaker() as session, session.begin():
             case = await session.scalar(
                 select(RelocationCase)
-                .where(RelocationCase.status == "attention", RelocationCase.id > after_id, ~recently_tried)
+                .where(
+                    RelocationCase.status.in_(("attention", "opening")), RelocationCase.id > after_id, ~recently_tried
+                )
                 .order_by(RelocationCase.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
             )
             if case is None:
                 return None
-            if all(s.attempts < MAX_ATTEMPTS for s in case.steps if s.status != "done"):
+            if case.status == "opening":
+                await self.resume(session, case)
+            elif all(s.attempts < MAX_ATTEMPTS for s in case.steps if s.status != "done"):
                 await self.advance(session, case)
             return case.id
 
@@ -315,41 +349,73 @@ async def open_case(
         )
     runner: CaseRunner = request.app.state.case_runner
     opened = body.model_dump(mode="json")
+    while (answer := await _open_or_resume(runner, client, idempotency_key, opened)) is None:
+        pass  # the case found was withdrawn meanwhile (a repeat's agreement was refused): this request tries afresh
+    return answer
+
+
+async def _open_or_resume(runner: CaseRunner, client: Client, key: str, opened: dict[str, Any]) -> JSONResponse | None:
+    """Open the case of ``key`` or find the one it opened, then finish it if it is still ``opening``, under its row
+    lock (a live opener holds it: a repeat waits for the opener, then replays). None if the case vanished meanwhile.
+    """
+    case_id, opened_here = await _record_case(runner.database, client, key, opened)
+    async with runner.database.sessionmaker() as session, session.begin():
+        case = await session.get(RelocationCase, case_id, with_for_update=True)
+        if case is None:
+            return None
+        refusal = None
+        if case.status == "opening":
+            refusal = await (runner.advance(session, case) if opened_here else runner.resume(session, case))
+        view = None if refusal else case_view(case)
+    if refusal is not None:
+        raise refusal.as_problem("agreement")
+    return JSONResponse(view, status_code=201, headers=None if opened_here else {"Idempotent-Replayed": "true"})
+
+
+async def _record_case(database: Database, client: Client, key: str, opened: dict[str, Any]) -> tuple[int, bool]:
+    """The id of the case the client's ``key`` opens, committed before any bureau is called, and whether this
+    request opened it (else it is a repeat, which must carry the same body)."""
 
     async def keyed_case(session: AsyncSession) -> RelocationCase | None:
         return await session.scalar(
             select(RelocationCase).where(
-                RelocationCase.client_id == client.client_id, RelocationCase.idempotency_key == idempotency_key
+                RelocationCase.client_id == client.client_id, RelocationCase.idempotency_key == key
             )
         )
 
-    async with runner.database.sessionmaker() as session, session.begin():
-        if (existing := await keyed_case(session)) is not None:
-            return _replay(existing, opened)
-        payload = opened | {
-            "caller": {"client_id": client.client_id, "scopes": sorted(client.scopes), "district": client.district}
-        }
-        case = RelocationCase(
-            client_id=client.client_id, idempotency_key=idempotency_key, kind=body.kind, request=payload
-        )
-        case.steps.append(
-            RelocationStep(position=1, name="sign_agreement", service="expropriation", request=body.agreement)
-        )
-        try:
-            # On PostgreSQL a simultaneous open with the same key waits here, on the unique key, for the first.
-            async with session.begin_nested():
-                session.add(case)
-        except IntegrityError:
-            if (existing := await keyed_case(session)) is None:  # pragma: no cover - the first vanished meanwhile
-                raise
-            return _replay(existing, opened)
-        audit.record(session, _actor(client), "open", case)
-        try:
-            await runner.advance(session, case, opening=True)
-        except StepRefused as refused:
-            raise refused.as_problem("agreement") from None
-        await session.flush()
-        return JSONResponse(case_view(case), status_code=201)
+    async with database.sessionmaker() as session, session.begin():
+        existing = await keyed_case(session)
+        if existing is None:
+            payload = opened | {
+                "caller": {"client_id": client.client_id, "scopes": sorted(client.scopes), "district": client.district}
+            }
+            case = RelocationCase(
+                client_id=client.client_id, idempotency_key=key, kind=opened["kind"], request=payload, status="opening"
+            )
+            case.steps.append(
+                RelocationStep(
+                    position=1,
+                    name="sign_agreement",
+                    service="expropriation",
+                    request=opened["agreement"],
+                    idempotency_key=step_key(case, 1),
+                )
+            )
+            try:
+                # On PostgreSQL a simultaneous open with the same key waits here, on the unique key, for the first.
+                async with session.begin_nested():
+                    session.add(case)
+            except IntegrityError:
+                if (existing := await keyed_case(session)) is None:  # pragma: no cover - the first vanished meanwhile
+                    raise
+            else:
+                audit.record(session, _actor(client), "open", case)
+                return case.id, True
+        if _body_of(existing) != opened:
+            raise ProblemError(
+                422, "idempotency_key_reused", "该 Idempotency-Key 已用于内容不同的请求", field="Idempotency-Key"
+            )
+        return existing.id, False
 
 
 async def _own_case(session: AsyncSession, client: Client, case_id: int) -> RelocationCase:
@@ -372,11 +438,15 @@ async def retry_case(case_id: int, request: Request, client: Annotated[Client, D
         # Claimed like the background rounds claim (waiting for one in progress), so no step is sent twice.
         await session.get(RelocationCase, case_id, with_for_update=True)
         case = await _own_case(session, client, case_id)
+        refusal = None
         if case.status != "completed":
             audit.record(session, _actor(client), "retry", case)
-            await runner.advance(session, case)
+            refusal = await runner.advance(session, case)
             await session.flush()
-        return JSONResponse(case_view(case))
+        view = None if refusal else case_view(case)
+    if refusal is not None:
+        raise refusal.as_problem("agreement")
+    return JSONResponse(view)
 
 
 def start_retry_loop(runner: CaseRunner, interval_s: float) -> "asyncio.Task[None]":

@@ -7,99 +7,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
-from sqlalchemy import select
-from testkit import ServiceProcess, id_number
+from relocation_kit import DEV, case_body, clinic_at, enterprise_case_body, household_with_dog
+from sqlalchemy import select, text
+from testkit import DatabaseFactory, ServiceProcess, id_number
 
-from gateway.models import AuditRecord
-from qz_common.db import Database
-
-DEV = {"X-API-Key": "dev-key"}
-USCC = "91110000600037341L"
-
-
-def post(gateway: TestClient, path: str, body: dict[str, Any], **headers: str) -> dict[str, Any]:
-    r = gateway.post(path, json=body, headers=DEV | headers)
-    assert r.status_code in (200, 201), r.text
-    return dict(r.json())
-
-
-def household_with_dog(gateway: TestClient, owner: str) -> int:
-    project = post(
-        gateway,
-        "/api/expropriation/v1/projects",
-        PROJECT | {"name": f"搬迁联办测试 {uuid.uuid4().hex[:6]}"},
-    )
-    household = post(
-        gateway,
-        f"/api/expropriation/v1/projects/{project['id']}/households",
-        {
-            "ref": "H1",
-            "head_name": "户主",
-            "members": [{"name": "户主", "id_number": owner, "collective_member": True}],
-            "buildings": [
-                {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "120", "built_year": 2005}
-            ],
-        },
-    )
-    vaccination = post(
-        gateway,
-        "/api/dogs/v1/vaccinations",
-        {
-            "owner_name": "户主",
-            "owner_phone": "13800001234",
-            "owner_id_number": owner,
-            "breed": "柴犬",
-            "address": "柯城区石梁村1号",
-            "district": "柯城区",
-            "coat_colour": "黄",
-            "sex": "male",
-            "vaccine_name": "狂犬病疫苗",
-            "vaccinated_on": (dt.date.today() - dt.timedelta(days=10)).isoformat(),
-            "batch_number": "B1",
-            "next_due_on": (dt.date.today() + dt.timedelta(days=300)).isoformat(),
-            "immunisation_point": "防疫站",
-        },
-    )
-    photos = [
-        gateway.post("/api/dogs/v1/photos", files={"file": ("d.jpg", b"\xff\xd8\xff" + b"\0" * 50)}, headers=DEV)
-        for _ in range(2)
-    ]
-    registration = post(
-        gateway,
-        "/api/dogs/v1/registrations",
-        {
-            "channel": "window",
-            "owner_id_number": owner,
-            "owner_name": "户主",
-            "owner_phone": "13800001234",
-            "residence_proof_type": "property_certificate",
-            "residence_proof_number": "不动产权第1号",
-            "address": "柯城区石梁村1号",
-            "district": "柯城区",
-            "key_area": False,
-            "breed": "柴犬",
-            "shoulder_height_cm": "40",
-            "body_length_cm": "50",
-            "coat_colour": "黄",
-            "sex": "male",
-            "vaccination_id": vaccination["id"],
-            "front_photo_id": photos[0].json()["id"],
-            "side_photo_id": photos[1].json()["id"],
-        },
-    )
-    post(gateway, f"/api/dogs/v1/registrations/{registration['id']}/approve", {})
-    return int(household["id"])
-
-
-def case_body(household_id: int) -> dict[str, Any]:
-    return {
-        "kind": "household",
-        "agreement": {"household_id": household_id, "method": "monetary", "signed_on": "2023-08-01"},
-        "new_address": "衢江区安置小区3幢101",
-        "new_district": "衢江区",
-    }
+from gateway.models import AuditRecord, RelocationStep
+from qz_common.db import Database, utcnow
+from qz_common.migrations import upgrade
 
 
 def audit_trail(gateway_db: str, case_id: int) -> list[tuple[str, str]]:
@@ -228,34 +143,9 @@ def test_failed_step_is_recorded_and_retried(
 
 def test_enterprise_case_files_the_clinic_relocation(gateway: TestClient) -> None:
     premises = f"柯城区石梁村{uuid.uuid4().hex[:6]}号"
-    clinic = post(
-        gateway,
-        "/api/medinsurance/v1/institutions",
-        {
-            "name": "石梁村卫生室",
-            "kind": "primary_care",
-            "uscc": USCC,
-            "district": "柯城区",
-            "address": premises,
-            "community": "石梁社区",
-        },
-    )
-    post(
-        gateway,
-        "/api/medinsurance/v1/agreement-imports",
-        {
-            "institution_id": clinic["id"],
-            "signed_on": dt.date.today().isoformat(),
-            "original_document_number": f"柯医保协〔{clinic['id']}〕号",
-            "reason": "平台启用前签订",
-        },
-    )
+    clinic_at(gateway, premises)
     household_id = household_with_dog(gateway, id_number("330802", dt.date(1992, 4, 4), 43))
-    body = case_body(household_id) | {
-        "kind": "enterprise",
-        "operator_uscc": USCC,
-        "premises_address": premises,
-    }
+    body = enterprise_case_body(household_id, premises)
     view = gateway.post(
         "/api/v1/cases/relocation", json=body, headers=DEV | {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
     ).json()
@@ -286,3 +176,43 @@ def test_case_body_refuses_control_characters_anywhere(gateway: TestClient) -> N
     body = case_body(1) | {"agreement": {"household_id": 1, "method": "monetary\x1b[2J", "signed_on": "2023-08-01"}}
     r = gateway.post("/api/v1/cases/relocation", json=body, headers=DEV | key)
     assert (r.status_code, r.json()["field"]) == (422, "agreement")
+
+
+def test_steps_of_cases_open_before_the_upgrade_keep_the_key_they_were_sent_with(
+    database_factory: DatabaseFactory, backend: str
+) -> None:
+    """Revision 0003 stores each step's Idempotency-Key: a step already sent under the case-id key of before is sent
+    again under that key, so its bureau recognises it."""
+    url = database_factory.create("gateway", migrate=False, backend=backend)
+    upgrade("gateway", url, "0002")
+
+    async def case_open_before_the_upgrade() -> None:
+        database = Database(url)
+        async with database.sessionmaker() as session, session.begin():
+            await session.execute(
+                text(
+                    "INSERT INTO relocation_cases (id, client_id, idempotency_key, kind, request, status, created_at,"
+                    " updated_at) VALUES (7, 'kecheng', 'k1', 'household', '{}', 'attention', :now, :now)"
+                ),
+                {"now": utcnow()},
+            )
+            await session.execute(
+                text(
+                    "INSERT INTO relocation_steps (case_id, position, name, service, status, attempts, updated_at)"
+                    " VALUES (7, 2, 'dog_address_change', 'dogs', 'failed', 1, :now)"
+                ),
+                {"now": utcnow()},
+            )
+        await database.dispose()
+
+    asyncio.run(case_open_before_the_upgrade())
+    upgrade("gateway", url)
+
+    async def stored_keys() -> list[str]:
+        database = Database(url)
+        async with database.sessionmaker() as session:
+            keys = list(await session.scalars(select(RelocationStep.idempotency_key)))
+        await database.dispose()
+        return keys
+
+    assert asyncio.run(stored_keys()) == ["relocation-7-2"]
