@@ -81,7 +81,7 @@ def test_a_refused_agreement_opens_no_case_and_leaves_the_key_free(gateway: Test
     household_id = household_with_dog(gateway, id_number("330802", dt.date(1990, 7, 7), 46))
     key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
     refused = gateway.post("/api/v1/cases/relocation", json=case_body(999_999), headers=DEV | key)
-    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    assert (refused.status_code, refused.json()["code"]) == (422, "reference_not_found")  # a body field cites it
     assert refused.json()["field"].startswith("agreement.")
     corrected = gateway.post("/api/v1/cases/relocation", json=case_body(household_id), headers=DEV | key)
     assert corrected.status_code == 201, corrected.text
