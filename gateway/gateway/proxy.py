@@ -10,7 +10,7 @@ from starlette.background import BackgroundTask
 
 from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_assertion
 from gateway.keys import Client
-from gateway.ratelimit import citizen_bucket, client_bucket
+from gateway.ratelimit import adapter_rate, citizen_bucket, citizen_rate, client_bucket
 from gateway.transport import Body
 from gateway.upstream import UpstreamFailure, Upstreams
 from qz_common.context import current_request_id, current_traceparent
@@ -117,7 +117,9 @@ def upstream_headers(request: Request, service: str, principal: Principal) -> di
 
 
 async def enforce_rate_limit(request: Request, client: Client) -> None:
-    await enforce_bucket(request, client_bucket(client.client_id), client.client_id)
+    """The client's bucket; a 浙里办 adapter's holds all its citizens together, at the adapter rate."""
+    rate = adapter_rate(request.app.state.settings) if client.is_adapter else None
+    await enforce_bucket(request, client_bucket(client.client_id), client.client_id, rate)
 
 
 async def forward(request: Request, service: str, path: str, principal: Principal) -> Response:
@@ -177,8 +179,9 @@ async def forward(request: Request, service: str, path: str, principal: Principa
 async def citizen_proxy(request: Request) -> Response:
     """浙里办 adapter calls, for the signed-in citizen only: ``/api/v1/me/dogs/records`` → dogs ``/v1/me/records``.
 
-    Each citizen has a bucket of their own (one citizen cannot use up the adapter's); refused assertions are
-    counted against the adapter's bucket.
+    Each citizen has a bucket of their own, smaller than the adapter's (one citizen cannot use up the adapter's), and
+    every request, refused assertions included, takes from the adapter's bucket too, which all its citizens share (so
+    many citizens together cannot pass more than the adapter rate).
     """
     service = request.path_params["service"]
     client = await authenticate(request)
@@ -190,7 +193,9 @@ async def citizen_proxy(request: Request) -> Response:
     except ProblemError:
         await enforce_rate_limit(request, client)
         raise
-    await enforce_bucket(request, citizen_bucket(client.client_id, citizen_id), client.client_id)
+    own = citizen_rate(request.app.state.settings)
+    await enforce_bucket(request, citizen_bucket(client.client_id, citizen_id), client.client_id, own)
+    await enforce_rate_limit(request, client)  # a citizen over their own limit takes nothing from the adapter's
     tail = raw_tail(request, f"/api/v1/me/{service}")
     return await forward(request, service, f"/v1/me{tail}", Principal(client, citizen_id))
 

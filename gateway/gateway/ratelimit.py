@@ -1,7 +1,9 @@
 """Token buckets: in memory by default, in Redis when several replicas must share them.
 
-Buckets are named by what they limit: ``client:<id>`` (an API client), ``addr:<ip>`` (requests without a valid
-key), ``citizen:<adapter>:<digest>`` (one per citizen behind a 浙里办 adapter; the 身份证号 is hashed, never stored).
+Buckets are named by what they limit: ``client:<id>`` (an API client; for a 浙里办 adapter, all its citizens
+together), ``addr:<ip>`` (requests without a valid key), ``citizen:<adapter>:<digest>`` (one per citizen behind a
+浙里办 adapter; the 身份证号 is hashed, never stored). Each bucket is taken at its own ``Rate``; the limiter's own rate
+is the API clients'.
 When Redis cannot be reached the limiter falls back to in-process buckets (per replica, so looser) and says so in
 /readyz and the ``gateway_rate_limiter_degraded`` gauge: no request fails because of it.
 """
@@ -10,12 +12,14 @@ import hashlib
 import logging
 import math
 import time
+from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from gateway.metrics import GatewayMetrics
+from gateway.settings import GatewaySettings
 
 log = logging.getLogger("qz.gateway.ratelimit")
 
@@ -32,9 +36,34 @@ def citizen_bucket(adapter_id: str, id_number: str) -> str:
     return f"citizen:{adapter_id}:{hashlib.sha256(id_number.encode()).hexdigest()[:32]}"
 
 
+@dataclass(frozen=True)
+class Rate:
+    """A token bucket's sustained rate (tokens per second) and size (the burst it allows)."""
+
+    per_s: float
+    burst: int
+
+
+def adapter_rate(settings: GatewaySettings) -> Rate:
+    """All citizens of one 浙里办 adapter together: ``GATEWAY_ADAPTER_RATE_LIMIT_*``, by default the clients' rate."""
+    per_s, burst = settings.adapter_rate_limit_per_s, settings.adapter_rate_limit_burst
+    return Rate(
+        settings.rate_limit_per_s if per_s is None else per_s, settings.rate_limit_burst if burst is None else burst
+    )
+
+
+def citizen_rate(settings: GatewaySettings) -> Rate:
+    """Each citizen behind a 浙里办 adapter: ``GATEWAY_CITIZEN_RATE_LIMIT_*``, by default a tenth of the adapter's."""
+    adapter = adapter_rate(settings)
+    per_s, burst = settings.citizen_rate_limit_per_s, settings.citizen_rate_limit_burst
+    return Rate(adapter.per_s / 10 if per_s is None else per_s, max(1, adapter.burst // 10) if burst is None else burst)
+
+
 class RateLimiter(Protocol):
-    async def take(self, bucket: str) -> float | None:
-        """None when the request may pass, else the seconds until a token is available."""
+    async def take(self, bucket: str, rate: Rate | None = None) -> float | None:
+        """None when the request may pass, else the seconds until a token is available.
+
+        ``rate``: the bucket's own rate (None: the limiter's, the API clients' rate)."""
 
     def describe(self) -> dict[str, str]:
         """Where the buckets live, for /readyz."""
@@ -44,21 +73,21 @@ class RateLimiter(Protocol):
 
 class MemoryRateLimiter:
     def __init__(self, rate_per_s: float, burst: int) -> None:
-        self.rate = rate_per_s
-        self.burst = burst
+        self.rate = Rate(rate_per_s, burst)
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    async def take(self, bucket: str) -> float | None:
+    async def take(self, bucket: str, rate: Rate | None = None) -> float | None:
+        rate = rate or self.rate
         now = time.monotonic()
         if len(self._buckets) > 100_000:  # bound memory against floods from many addresses
             self._buckets.clear()
-        tokens, last = self._buckets.get(bucket, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        tokens, last = self._buckets.get(bucket, (float(rate.burst), now))
+        tokens = min(float(rate.burst), tokens + (now - last) * rate.per_s)
         if tokens >= 1:
             self._buckets[bucket] = (tokens - 1, now)
             return None
         self._buckets[bucket] = (tokens, now)
-        return (1 - tokens) / self.rate
+        return (1 - tokens) / rate.per_s
 
     def describe(self) -> dict[str, str]:
         return {"backend": "memory"}
@@ -96,8 +125,7 @@ class RedisRateLimiter:
         self.redis = Redis.from_url(
             url, socket_timeout=self.SOCKET_TIMEOUT_S, socket_connect_timeout=self.SOCKET_TIMEOUT_S
         )
-        self.rate = rate_per_s
-        self.burst = burst
+        self.rate = Rate(rate_per_s, burst)
         self.metrics = metrics
         self.retry_s = retry_s
         self.fallback = MemoryRateLimiter(rate_per_s, burst)
@@ -109,17 +137,18 @@ class RedisRateLimiter:
     def degraded(self) -> bool:
         return self._degraded_until is not None
 
-    async def take(self, bucket: str) -> float | None:
+    async def take(self, bucket: str, rate: Rate | None = None) -> float | None:
+        rate = rate or self.rate
         if self._degraded_until is not None and time.monotonic() < self._degraded_until:
-            return await self.fallback.take(bucket)
+            return await self.fallback.take(bucket, rate)
         try:
-            wait = float(await self._script(keys=[self.PREFIX + bucket], args=[self.rate, self.burst]))
+            wait = float(await self._script(keys=[self.PREFIX + bucket], args=[rate.per_s, rate.burst]))
         except (RedisError, OSError) as exc:
             if self._degraded_until is None:
                 log.warning("redis unreachable: rate limits fall back to in-process buckets", extra={"error": str(exc)})
             self._degraded_until = time.monotonic() + self.retry_s
             self.metrics.rate_limiter_degraded.set(1)
-            return await self.fallback.take(bucket)
+            return await self.fallback.take(bucket, rate)
         if self._degraded_until is not None:
             log.warning("redis reachable again: rate limits shared across replicas")
             self._degraded_until = None

@@ -41,6 +41,12 @@ class GatewaySettings(ServiceSettings):
     # Token bucket per client: sustained requests per second and burst size.
     rate_limit_per_s: float = 50.0
     rate_limit_burst: int = 100
+    # Each 浙里办 adapter: all its citizens together (unset: the clients' rate), and each citizen behind it (unset: a
+    # tenth of the adapter's, so that one citizen cannot use up the adapter's). See gateway.ratelimit.
+    adapter_rate_limit_per_s: float | None = None
+    adapter_rate_limit_burst: int | None = None
+    citizen_rate_limit_per_s: float | None = None
+    citizen_rate_limit_burst: int | None = None
     # When set, buckets live in Redis so all gateway replicas share them.
     redis_url: str | None = None
     # How long a looked-up API key is trusted before the database is asked again (revocation delay).

@@ -4,6 +4,7 @@ import asyncio
 import datetime as dt
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -149,18 +150,66 @@ def test_denied_requests_use_up_the_clients_bucket(
     assert codes == [403, 403, 429]
 
 
-def _as_citizen(who: str) -> dict[str, str]:
+def _as_citizen(
+    who: str, adapter_key: str = "dev-zheliban-key", secret: str = DEV_ADAPTER_ASSERTION_SECRET
+) -> dict[str, str]:
     now = int(time.time())
     claims = {"sub": who, "name": "市民", "iat": now, "exp": now + 300}
-    return {"X-API-Key": "dev-zheliban-key", "X-Citizen-Assertion": jwt.encode(claims, DEV_ADAPTER_ASSERTION_SECRET)}
+    return {"X-API-Key": adapter_key, "X-Citizen-Assertion": jwt.encode(claims, secret)}
 
 
 def test_each_citizen_behind_the_adapter_has_a_bucket_of_their_own(make_gateway: Callable[..., TestClient]) -> None:
-    gateway = make_gateway(rate_limit_per_s=0.1, rate_limit_burst=2)
+    gateway = make_gateway(
+        citizen_rate_limit_per_s=0.1,
+        citizen_rate_limit_burst=2,
+        adapter_rate_limit_per_s=0.1,
+        adapter_rate_limit_burst=3,
+    )
     alice, bob = id_number("330802", dt.date(1950, 1, 1), 61), id_number("330803", dt.date(1960, 1, 1), 62)
     path = "/api/v1/me/expropriation/household"
     assert [gateway.get(path, headers=_as_citizen(alice)).status_code for _ in range(3)] == [200, 200, 429]
+    # Alice's refused request took nothing from the adapter's bucket: its third token is Bob's.
     assert gateway.get(path, headers=_as_citizen(bob)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "replicas", "backend"),
+    [(None, 1, "memory"), ("redis://127.0.0.1:6379/15", 2, "redis")],
+    ids=["in-process", "two replicas sharing Redis"],
+)
+def test_all_citizens_of_an_adapter_together_meet_the_adapter_rate(
+    redis_url: str | None,
+    replicas: int,
+    backend: str,
+    make_gateway: Callable[..., TestClient],
+    issue_key: Callable[..., str],
+) -> None:
+    """Citizens each within their own bucket still share the adapter's (before: 300 citizens passed in 3.1 s through
+    one adapter against a 50/s limit)."""
+    adapter = f"zlb-{uuid.uuid4().hex[:8]}"  # buckets of its own, in Redis too
+    secret = f"assertion-secret-{uuid.uuid4().hex}"
+    limits = {"adapter_rate_limit_per_s": 0.1, "adapter_rate_limit_burst": 3, "redis_url": redis_url}
+    gateways = [make_gateway(**limits, adapter_assertion_secrets={adapter: secret}) for _ in range(replicas)]
+    assert {gateway.get("/readyz").json()["rate_limiter"]["backend"] for gateway in gateways} == {backend}
+    key = issue_key(adapter, kind="citizen_adapter")
+    citizens = [id_number("330881", dt.date(1970, 1, 1), n) for n in range(6)]
+    answers = [
+        gateways[n % replicas].get("/api/v1/me/expropriation/household", headers=_as_citizen(who, key, secret))
+        for n, who in enumerate(citizens)
+    ]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429, 429, 429]
+    assert answers[-1].json()["code"] == "rate_limited" and int(answers[-1].headers["Retry-After"]) >= 1
+
+
+def test_unset_an_adapter_has_the_clients_rate_and_each_citizen_a_tenth_of_it(
+    make_gateway: Callable[..., TestClient],
+) -> None:
+    gateway = make_gateway(rate_limit_per_s=0.1, rate_limit_burst=20)
+    path = "/api/v1/me/expropriation/household"
+    citizens = [id_number("330824", dt.date(1980, 1, 1), n) for n in range(20)]
+    assert [gateway.get(path, headers=_as_citizen(citizens[0])).status_code for _ in range(3)] == [200, 200, 429]
+    others = [gateway.get(path, headers=_as_citizen(who)).status_code for who in citizens[1:]]
+    assert others == [200] * 18 + [429]  # the adapter's 20 tokens: 2 for the first citizen, 18 for the others
 
 
 def test_redis_unreachable_falls_back_to_in_process_buckets(make_gateway: Callable[..., TestClient]) -> None:
