@@ -1,4 +1,5 @@
-"""Log masking, property-based: any 身份证号 or mobile embedded in arbitrary text never survives a log line."""
+"""Log masking, property-based: any 身份证号 or mobile embedded in arbitrary text, and any secret sent as a query
+parameter, never survives a log line."""
 
 import contextvars
 import datetime as dt
@@ -6,15 +7,18 @@ import json
 import logging
 import re
 import sys
+import uuid
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from testkit import id_number
+from testkit import DatabaseFactory, ServiceProcess, id_number
 
 from qz_common.context import set_request_context
-from qz_common.logs import JsonFormatter, mask_pii
+from qz_common.logs import JsonFormatter, mask_pii, mask_secrets
 from qz_common.requests import new_request_id
 
 AREAS = ("330802", "330803", "330822", "330824", "330825", "330881", "110105", "440305")
@@ -110,3 +114,85 @@ def test_the_traceparent_is_logged_as_it_is_and_a_chosen_request_id_is_masked() 
     line = contextvars.copy_context().run(logged_in_a_request)  # the request's context stays in the request
     assert line["traceparent"] == traceparent
     assert line["request_id"] == "139****5678"  # a client may send any text as its request id: masked as text
+
+
+SECRET_NAMES = ("api_key", "key", "token", "secret", "password", "access_token", "signature", "X-Amz-Signature")
+# Written as clients write them: any case, the underscore percent-encoded, a qualifying prefix.
+secret_names = st.builds(
+    lambda name, upper, encoded, prefix: prefix + (name.upper() if upper else name).replace("_", encoded),
+    st.sampled_from((*SECRET_NAMES, "apikey", "client_secret", "refresh_token", "passwd", "sig")),
+    st.booleans(),
+    st.sampled_from(["_", "%5F", "%5f"]),
+    st.sampled_from(["", "x-", "my_", "oauth."]),
+)
+# What a query value may hold (no "&", no white space: the server refuses it in a request line).
+query_values = st.text(alphabet=st.characters(blacklist_characters="&", blacklist_categories=("Z", "C")), min_size=1)
+ordinary_names = st.sampled_from(["key_area", "owner_id_number", "on", "format", "district", "limit", "keyed", "id"])
+
+
+def access_line(query: str) -> dict[str, Any]:
+    record = logging.makeLogRecord({"name": "qz.access", "msg": "request", "path": "/v1/x", "query": query})
+    return dict(json.loads(JsonFormatter("test").format(record)))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    secrets=st.lists(st.tuples(secret_names, query_values), min_size=1, max_size=3),
+    ordinary=st.lists(st.tuples(ordinary_names, st.text(alphabet="abcdefXYZ-.", min_size=1)), max_size=3),
+    order=st.randoms(use_true_random=False),
+)
+def test_no_secret_query_value_survives(
+    secrets: list[tuple[str, str]], ordinary: list[tuple[str, str]], order: Any
+) -> None:
+    parameters = secrets + ordinary
+    order.shuffle(parameters)
+    query = "&".join(f"{name}={value}" for name, value in parameters)
+    masked = "&".join(f"{name}={'***' if (name, value) in secrets else value}" for name, value in parameters)
+    assert access_line(query)["query"] == masked
+    # and in free text (a URL in a message or an exception), the value goes too
+    assert mask_secrets(f"GET https://gw/api/x?{query} HTTP/1.1") == f"GET https://gw/api/x?{masked} HTTP/1.1"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("api_key=qzk_live_1&limit=5", "api_key=***&limit=5"),
+        ("API_KEY=qzk_live_1", "API_KEY=***"),
+        ("api%5Fkey=qzk_live_1", "api%5Fkey=***"),
+        (
+            "key=k&token=t&secret=s&password=p&access_token=a&signature=g",
+            "key=***&token=***&secret=***&password=***&access_token=***&signature=***",
+        ),
+        ("GET https://gw/api/dogs/v1/x?Token=abc def", "GET https://gw/api/dogs/v1/x?Token=*** def"),
+        ("next=/login?password=hunter2&x=1", "next=/login?password=***&x=1"),
+        ("key_area=true&owner_id_number=&on=2023-06-01", "key_area=true&owner_id_number=&on=2023-06-01"),
+    ],
+)
+def test_secret_parameters_read_as_an_operator_expects(text: str, masked: str) -> None:
+    assert mask_secrets(text) == masked
+
+
+def test_an_api_key_sent_in_the_query_is_in_no_log_of_the_gateway_or_the_service(
+    service_processes: dict[str, ServiceProcess],
+    database_factory: DatabaseFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Real processes, their real log files: the gateway's access and denial lines, and the service's access line of
+    the request the gateway forwarded with the client's query."""
+    monkeypatch.setenv("GATEWAY_SERVICE_URLS", json.dumps({name: p.url for name, p in service_processes.items()}))
+    gateway = ServiceProcess("gateway", database_factory.create("gateway"), tmp_path / "gateway.log").start()
+    dogs = service_processes["dogs"]
+    key = f"qzk_{uuid.uuid4().hex}"
+    request_ids = [f"masking-{uuid.uuid4().hex}" for _ in range(2)]
+    try:
+        url = f"{gateway.url}/api/dogs/v1/registrations?limit=1&api_key={key}"
+        served = httpx.get(url, headers={"X-API-Key": "dev-key", "X-Request-ID": request_ids[0]})
+        refused = httpx.get(url, headers={"X-Request-ID": request_ids[1]})  # no header: the query's key is not one
+        assert (served.status_code, refused.status_code) == (200, 401)
+        logged = gateway.logged(request_ids[0]) + gateway.logged(request_ids[1]) + dogs.logged(request_ids[0])
+    finally:
+        gateway.stop()
+    queries = [json.loads(line)["query"] for line in logged if json.loads(line)["logger"] == "qz.access"]
+    assert queries == ["limit=1&api_key=***"] * 3
+    assert key not in gateway.log() and key not in dogs.log()

@@ -1,4 +1,4 @@
-"""Structured JSON logs, with 身份证号 and mobile numbers masked.
+"""Structured JSON logs, with 身份证号, mobile numbers and secrets sent as query parameters masked.
 
 Masking is applied to every value of the line (message, exception, URL path, SQL parameter dump, ``extra``
 fields, numbers included) before it is rendered as JSON, so escapes cannot split or hide a number.
@@ -7,6 +7,12 @@ It works on runs of digits, whatever stands around them: a number glued to lette
 newline or tab, or behind a country code (``+86``, ``86``, ``0086``) is masked all the same. Any run of 15 or
 more digits (a 身份证号, with its X, or a card number) keeps only its first 3 and last 4; a mainland mobile
 inside a shorter run loses its middle four digits.
+
+A secret sent in a URL (``?api_key=…``, ``&access_token=…``) loses its value wherever ``name=value`` stands in a
+line: the access log's query, a logged URL, an exception's message. A name is secret when, decoded and lower-cased
+with everything but letters and digits dropped, it ends with one of ``SECRET_NAME_ENDINGS`` (``api_key``,
+``X-Api-Key``, ``api%5Fkey``, ``access_token``, ``client_secret``, ``X-Amz-Signature``, ``password``, …); its value,
+up to the next ``&`` or white space (a query holds no white space), becomes ``***``.
 """
 
 import json
@@ -15,6 +21,7 @@ import re
 import sys
 import time
 from typing import Any
+from urllib.parse import unquote_plus
 
 from qz_common.context import current_request_id, current_traceparent
 
@@ -25,6 +32,30 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")  # mainland mobile: 11 digits starting 13�
 _GROUPED_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d[ -])\d{4}([ -]\d{4})(?!\d)")
 
 _STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+SECRET_NAME_ENDINGS = (
+    "key",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "signature",
+    "sig",
+    "credential",
+    "credentials",
+    "assertion",
+    "auth",
+    "authorization",
+    "jwt",
+    "sessionid",
+)
+# ``name=`` wherever it stands; the value is looked at, not consumed, so a parameter inside another's value (a URL
+# logged as ``next=/x?token=…``) is found too.
+_PARAMETER = re.compile(r"([\w.%+\-\[\]]+)=(?=([^&\s]*))")
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
+MASKED_SECRET = "***"
 
 
 def _mask_run(match: re.Match[str]) -> str:
@@ -39,6 +70,25 @@ def _mask_run(match: re.Match[str]) -> str:
     return "".join(masked)
 
 
+def is_secret_name(name: str) -> bool:
+    return _NOT_LETTER_OR_DIGIT.sub("", unquote_plus(name).lower()).endswith(SECRET_NAME_ENDINGS)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with the value of every secret-looking ``name=value`` replaced by ``***``."""
+    if "=" not in text:
+        return text
+    kept: list[str] = []
+    done = 0
+    for parameter in _PARAMETER.finditer(text):
+        value = parameter.group(2)
+        if parameter.start() < done or not value or not is_secret_name(parameter.group(1)):
+            continue
+        kept += [text[done : parameter.end()], MASKED_SECRET]
+        done = parameter.end() + len(value)
+    return "".join(kept) + text[done:]
+
+
 def mask_pii(text: str) -> str:
     """Mask 身份证号 to ``330***********123X`` and mobiles to ``138****5678``, wherever they stand."""
     text = _GROUPED_MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
@@ -48,7 +98,7 @@ def mask_pii(text: str) -> str:
 def _masked(value: Any) -> Any:
     """``value`` with every string masked; numbers that mask differently (a mobile logged as an int) become text."""
     if isinstance(value, str):
-        return mask_pii(value)
+        return mask_pii(mask_secrets(value))
     if isinstance(value, dict):
         return {str(k): _masked(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
