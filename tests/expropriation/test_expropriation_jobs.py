@@ -3,9 +3,9 @@
 from collections.abc import Iterator
 
 import pytest
-from expropriation_files import new_project, roster_csv, roster_rows
+from expropriation_files import households_roster, job_ended, new_project
 from fastapi.testclient import TestClient
-from testkit import id_number, identity_headers
+from testkit import identity_headers
 
 from expropriation.main import create_app
 from expropriation.settings import ExpropriationSettings
@@ -22,15 +22,7 @@ def small_threshold(expropriation_settings: ExpropriationSettings) -> Iterator[T
 
 
 def two_households_roster() -> dict[str, tuple[str, bytes, str]]:
-    records: list[dict[str, str]] = []
-    for ref, sequence in (("001", 1), ("002", 2)):
-        records += [
-            {"household_ref": ref, "record": "member", "head_name": f"户主{ref}", "name": f"户主{ref}"}
-            | {"id_number": id_number(sequence=sequence), "collective_member": "是", "is_owner": "是"},
-            {"household_ref": ref, "record": "building", "use": "residential", "structure": "brick_concrete"}
-            | {"legal_area_m2": "150", "built_year": "2000"},
-        ]
-    return {"file": ("roster.csv", roster_csv(roster_rows(records)), "text/csv")}
+    return {"file": ("roster.csv", households_roster(2), "text/csv")}
 
 
 def two_households(client: TestClient) -> int:
@@ -55,8 +47,7 @@ def test_large_projects_become_jobs(small_threshold: TestClient, client: TestCli
     progress = (accepted["kind"], accepted["status"], accepted["done"], accepted["total"])
     assert progress == ("batch_quote", "queued", 0, 2)
     assert r.headers["location"] == f"/v1/jobs/{accepted['id']}"
-    # the test client returns once the work after the answer has run
-    job = small_threshold.get(r.headers["location"]).json()
+    job = job_ended(small_threshold, r.headers["location"])
     assert (job["status"], job["done"], job["total"], job["errors"]) == ("done", 2, 2, [])
     assert job["result"] == synchronous and job["finished_at"] is not None
 
@@ -65,13 +56,13 @@ def test_large_rosters_are_imported_as_jobs(small_threshold: TestClient) -> None
     project_id = new_project(small_threshold)
     r = small_threshold.post(f"/v1/projects/{project_id}/roster", files=two_households_roster())
     assert r.status_code == 202, r.text
-    job = small_threshold.get(r.headers["location"]).json()
+    job = job_ended(small_threshold, r.headers["location"])
     assert (job["kind"], job["status"], job["done"], job["total"]) == ("roster_import", "done", 2, 2)
     assert job["result"] == {"created": 2, "households": ["001", "002"]}
     assert small_threshold.get(f"/v1/projects/{project_id}/households").json()["total"] == 2
     # the same roster again: the job fails naming every duplicate, and imports nothing
     resent = small_threshold.post(f"/v1/projects/{project_id}/roster", files=two_households_roster())
-    again = small_threshold.get(resent.headers["location"]).json()
+    again = job_ended(small_threshold, resent.headers["location"])
     assert again["status"] == "failed"
     assert [e["code"] for e in again["errors"]] == ["duplicate", "duplicate"]
     assert small_threshold.get(f"/v1/projects/{project_id}/households").json()["total"] == 2

@@ -1,12 +1,15 @@
 """Test data for the expropriation files: a project, and rosters written the way caseworkers write them."""
 
 import csv
+import datetime as dt
 import io
+import time
 import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+import httpx
 from expropriation_kit import project
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
@@ -55,6 +58,22 @@ def caseworker_rows() -> list[list[Any]]:
     return roster_rows(people)
 
 
+def households_roster(count: int) -> bytes:
+    """A roster CSV of ``count`` households, 001, 002, …: each one member (born on a day of their own, so that every
+    身份证号 differs) and a 150 m² 砖混 house built in 2000."""
+    records: list[dict[str, str]] = []
+    for n in range(1, count + 1):
+        ref = f"{n:03d}"
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=n)
+        records += [
+            {"household_ref": ref, "record": "member", "head_name": f"户主{ref}", "name": f"户主{ref}"}
+            | {"id_number": id_number(born=born), "collective_member": "是", "is_owner": "是"},
+            {"household_ref": ref, "record": "building", "use": "residential", "structure": "brick_concrete"}
+            | {"legal_area_m2": "150", "built_year": "2000"},
+        ]
+    return roster_csv(roster_rows(records))
+
+
 def xml_row(cells: Sequence[str], number: int | None = None) -> bytes:
     """One sheet row of inline-string cells, as the XML of an XLSX writes it (``number``: its ``r`` attribute)."""
     texts = "".join(f'<c t="inlineStr"><is><t>{escape(cell)}</t></is></c>' for cell in cells)
@@ -84,3 +103,16 @@ def xlsx_with_sheet(sheet_data: Iterable[bytes], *, dimension: str | None = None
                     sheet.write(chunk)
                 sheet.write(b"</sheetData></worksheet>")
     return out.getvalue()
+
+
+def job_ended(client: httpx.Client, location: str, timeout_s: float = 45) -> dict[str, Any]:
+    """The job at ``location`` once it has ended (its work runs after the answer), polled for at most ``timeout_s``
+    (less than the 60 s an identity token lasts)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        r = client.get(location)
+        assert r.status_code == 200, r.text
+        if r.json()["status"] not in ("queued", "running"):
+            return dict(r.json())
+        assert time.monotonic() < deadline, f"still {r.json()['status']} after {timeout_s} s: {r.text}"
+        time.sleep(0.02)

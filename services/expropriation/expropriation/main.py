@@ -3,10 +3,21 @@
 from fastapi import FastAPI
 
 from expropriation.api import agreements, citizens, disputes, files, jobs, ledger, projects, quotes, vouchers
+from expropriation.casework.jobs import JobLimits, JobRunner
 from expropriation.parameters import PARAMS_DIR
 from expropriation.settings import ExpropriationSettings
 from qz_common.app import create_service_app
 from qz_common.settings import PlatformSettings
+
+
+async def _start_jobs(app: FastAPI) -> None:
+    """Jobs whose process was lost are taken over from now on (casework/jobs.py)."""
+    app.state.job_runner = JobRunner(app.state.db, JobLimits.of(app.state.settings))
+    app.state.job_runner.start()
+
+
+async def _stop_jobs(app: FastAPI) -> None:
+    await app.state.job_runner.stop()
 
 
 def create_app(settings: ExpropriationSettings | None = None, platform: PlatformSettings | None = None) -> FastAPI:
@@ -27,4 +38,6 @@ def create_app(settings: ExpropriationSettings | None = None, platform: Platform
             vouchers.router,
             citizens.router,
         ],
+        on_startup=_start_jobs,
+        on_shutdown=_stop_jobs,
     )

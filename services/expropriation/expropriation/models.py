@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from qz_common.audit import AuditRecordMixin
@@ -199,10 +199,27 @@ class Clawback(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# A job waiting for its turn or being worked on: it holds its project's place for its kind and a place in the queue.
+JOB_ACTIVE = ("queued", "running")
+_JOB_IS_ACTIVE = text(f"status IN ({', '.join(repr(state) for state in JOB_ACTIVE)})")
+
+
 class Job(Base):
-    """Long work finished after the answer (a batch quote of a large project): progress and errors to poll."""
+    """Long work finished after the answer (a batch quote or a roster import of a large project): progress and errors
+    to poll. The process working on it holds it under a lease (casework/jobs.py)."""
 
     __tablename__ = "jobs"
+    # One active job per project and kind: a second would only redo the first, or race it to the same households.
+    __table_args__ = (
+        Index(
+            "uq_jobs_active_per_project",
+            "project_id",
+            "kind",
+            unique=True,
+            sqlite_where=_JOB_IS_ACTIVE,
+            postgresql_where=_JOB_IS_ACTIVE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(30))
@@ -214,5 +231,13 @@ class Job(Base):
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     requested_by: Mapped[str] = mapped_column(String(120))
+    # What running it again needs (a batch quote's method); never the personal data of a roster.
+    arguments: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    # How many times a process has taken it: every write of its holder names this number, so a process that lost the
+    # job to another (its lease ran out) can no longer change it.
+    attempts: Mapped[int] = mapped_column(default=1)
+    # Until when its holder answers for it (renewed at heartbeat_at while it waits or runs); None once finished.
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

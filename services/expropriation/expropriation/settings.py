@@ -1,3 +1,4 @@
+from pydantic import PositiveFloat, PositiveInt
 from pydantic_settings import SettingsConfigDict
 
 from qz_common.settings import ServiceSettings
@@ -23,3 +24,10 @@ class ExpropriationSettings(ServiceSettings):
     roster_read_timeout_s: float = 8.0
     # A batch quote of more households than this runs as a job (202 + /v1/jobs/{id}); smaller ones answer at once.
     batch_job_threshold: int = 200
+    # Jobs queued or running in the service, all its processes together (429 job_queue_full beyond).
+    job_queue_cap: PositiveInt = 8
+    # Jobs one process works on at once; the others it accepted wait, queued.
+    job_workers: PositiveInt = 1
+    # A job's lease: renewed every third of it while its process lives; once it has run out, any process takes the job
+    # over (casework/jobs.py). The longest a job waits after its process died.
+    job_lease_s: PositiveFloat = 60.0

@@ -43,7 +43,12 @@ async def roster_template(
     status_code=201,
     summary="导入项目花名册（UTF-8 或 GB18030/GBK 的 CSV，或 XLSX；模板见 /v1/roster-template）；户数过多时转为任务",
     response_model=ImportOut,
-    responses={202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"}},
+    responses={
+        202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"},
+        409: {"description": "本项目已有进行中的花名册导入任务：Location 头给出该任务"},
+        413: {"description": "文件过大：上传大小、XLSX 解压后大小、行数或读取时间超过上限（limit 给出上限）"},
+        429: {"description": "后台任务已满（见 Retry-After）"},
+    },
 )
 async def import_roster(
     project_id: PathId,
@@ -58,16 +63,15 @@ async def import_roster(
     if len(raw) > settings.max_csv_bytes:
         raise ProblemError(413, "payload_too_large", "花名册文件过大", field="file")
     households, errors = await read_roster(raw, RosterLimits.of(settings))  # UTF-8 (BOM or not), GB18030/GBK or XLSX
+    request_document = (project_id, [h.model_dump(mode="json") for h in households], errors)
     if not errors and len(households) > settings.batch_job_threshold:
-        project = await projects.project_of(session, caller, project_id)
-        work = jobs.roster_import_work(caller, project_id, households, request.app.state.db)
-        return await start_job(request, session, caller, project, "roster_import", len(households), work)
+        order = jobs.roster_import_order(caller, project_id, households)
+        return await start_job(request, session, caller, order, asked=request_document, key=idempotency_key)
 
     async def work_now() -> ImportOut:
         project = await projects.project_of(session, caller, project_id)
         return await projects.store_roster(session, caller, project, households, errors)
 
-    request_document = (project_id, [h.model_dump(mode="json") for h in households], errors)
     return await commands.run(session, caller, work_now, request=request_document, key=idempotency_key, status_code=201)
 
 

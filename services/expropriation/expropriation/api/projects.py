@@ -137,7 +137,11 @@ async def household_compare(household_id: PathId, caller: Reader, session: Sessi
     "/projects/{project_id}/batch-quotes",
     summary="整个项目逐户测算（批量）；户数超过阈值时返回 202 与任务（见 /v1/jobs/{job_id}）",
     response_model=BatchQuoteOut,
-    responses={202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"}},
+    responses={
+        202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"},
+        409: {"description": "本项目已有进行中的批量测算任务：Location 头给出该任务"},
+        429: {"description": "后台任务已满（见 Retry-After）"},
+    },
 )
 async def batch_quote(
     project_id: PathId,
@@ -148,7 +152,8 @@ async def batch_quote(
 ) -> Any:
     project = await projects.project_of(session, caller, project_id)
     total = await jobs.household_count(session, project)
-    if total > request.app.state.settings.batch_job_threshold:
-        work = jobs.batch_quote_work(project.id, method)
-        return await start_job(request, session, caller, project, "batch_quote", total, work)
-    return await quotes.batch(session, project, method)
+    if total <= request.app.state.settings.batch_job_threshold:
+        return await quotes.batch(session, project, method)
+    order = jobs.batch_quote_order(project.id, total, method)
+    await session.rollback()  # the read is over: the job is made by a command, in a transaction of its own
+    return await start_job(request, session, caller, order, asked=(project_id, method))
