@@ -9,6 +9,7 @@ nobody listens for, an SQLite file that cannot be opened, an SQLite write lock h
 import asyncio
 import contextlib
 import importlib
+import socket
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,20 +126,31 @@ def _app(deployable: str, database_url: str, monkeypatch: pytest.MonkeyPatch) ->
     return app
 
 
+@pytest.fixture(scope="module")
+def silent_port() -> Iterator[int]:
+    """A port where a database node accepts connections and never answers (hung, or fenced in a fail-over)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        yield server.getsockname()[1]
+
+
 UNOPENABLE = {
     # a volume that is not mounted: the file's directory is missing
-    "sqlite": lambda tmp_path, name: f"sqlite:///{tmp_path / 'not-mounted' / name}.db",
+    "sqlite": lambda tmp_path, name, _silent: f"sqlite:///{tmp_path / 'not-mounted' / name}.db",
     # a server that is down: nobody listens on the port
-    "postgresql": lambda _tmp_path, name: f"postgresql://postgres@127.0.0.1:{free_port()}/{name}",
+    "postgresql": lambda _tmp_path, name, _silent: f"postgresql://postgres@127.0.0.1:{free_port()}/{name}",
+    # a server that never answers: each attempt to connect gives up after the URL's timeout (5 s unless set)
+    "postgresql-silent": lambda _tmp_path, name, silent: f"postgresql://postgres@127.0.0.1:{silent}/{name}?timeout=0.3",
 }
 
 
 @pytest.mark.parametrize("kind", sorted(UNOPENABLE))
 @pytest.mark.parametrize("deployable", [*sorted(SERVICE_CALLS), "gateway"])
 def test_every_deployable_answers_503_when_its_database_cannot_be_opened(
-    deployable: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    deployable: str, kind: str, tmp_path: Path, silent_port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = _app(deployable, UNOPENABLE[kind](tmp_path, deployable), monkeypatch)
+    app = _app(deployable, UNOPENABLE[kind](tmp_path, deployable, silent_port), monkeypatch)
     with TestClient(app, raise_server_exceptions=False) as client:
         if deployable == "gateway":
             for method, path in GATEWAY_CALLS:

@@ -44,9 +44,21 @@ def async_url(url: str) -> str:
 _WRITE_LOCK_FIRST = "qz_sqlite_begin_immediate"
 
 
-# How long a command waits for the one before it to commit (sqlite3's ``timeout``, SQLite's busy timeout), unless the
-# database URL says otherwise (``sqlite:///var/dogs.db?timeout=2``); beyond it the command answers 503.
-_SQLITE_BUSY_TIMEOUT_S = 15.0
+# How long the driver waits for the database, unless the URL says otherwise (``?timeout=2``); beyond it the request
+# answers 503. On SQLite, for the write lock another command holds (sqlite3's busy timeout); on PostgreSQL, to open a
+# connection: asyncpg's own 60 s would hold a request long after the gateway's 10 s when a server accepts and never
+# answers (a hung or fenced node).
+_DRIVER_TIMEOUT_S = {"sqlite": 15.0, "postgresql": 5.0}
+
+
+def _without_timeout(url: str) -> tuple[str, dict[str, float]]:
+    """The URL without its ``timeout``, and the driver's timeout as a connect argument. SQLAlchemy passes the URL's
+    query to asyncpg as text, which asyncpg cannot add to a float."""
+    parsed = make_url(url)
+    timeout = parsed.query.get("timeout", _DRIVER_TIMEOUT_S.get(parsed.get_backend_name()))
+    stripped = parsed.difference_update_query(["timeout"]).render_as_string(hide_password=False)
+    return stripped, {} if timeout is None else {"timeout": float(str(timeout))}
+
 
 # Errors that say the database cannot serve now, not that the statement is wrong. PostgreSQL SQLSTATE classes: 08
 # connection exception, 53 insufficient resources (disk full, out of memory, too many connections), 58 system error
@@ -155,20 +167,19 @@ class _CommandsTakeTheWriteLock(Session):
 
 class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
-        self.url = async_url(url)
+        self.url, timeout = _without_timeout(async_url(url))
         self.is_sqlite = self.url.startswith("sqlite")
         # The pool's ceiling stays SQLAlchemy's default 15 connections, but all of them are kept: with the default
         # 5 kept + 10 overflow, every burst above 5 concurrent requests opened and closed connections (on PostgreSQL a
         # TCP and auth handshake each, on SQLite a thread and its PRAGMAs). Requests beyond 15 wait their turn in order
         # (qz_common.pool).
-        sqlite_timeout = self.is_sqlite and "timeout" not in make_url(self.url).query
         self.engine: AsyncEngine = create_async_engine(
             self.url,
             echo=echo,
             poolclass=FirstComeFirstServedPool,
             pool_size=15,
             max_overflow=0,
-            connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S} if sqlite_timeout else {},
+            connect_args=timeout,
         )
         # A database that cannot serve answers 503 database_unavailable (qz_common.errors), never a 500.
         event.listen(self.engine.sync_engine, "do_connect", _connect_or_unavailable)
