@@ -68,9 +68,13 @@ def test_large_rosters_are_imported_as_jobs(small_threshold: TestClient) -> None
     assert small_threshold.get(f"/v1/projects/{project_id}/households").json()["total"] == 2
 
 
-def test_jobs_are_district_bound(small_threshold: TestClient, client: TestClient) -> None:
+def test_another_districts_job_answers_as_an_unused_id(small_threshold: TestClient, client: TestClient) -> None:
+    """Issue 30 (existence oracle): a 403 would tell another district that the job exists."""
     project_id = two_households(client)
     location = small_threshold.post(f"/v1/projects/{project_id}/batch-quotes").headers["location"]
-    other = small_threshold.get(location, headers=identity_headers("expropriation", district="衢江区"))
-    assert (other.status_code, other.json()["code"]) == (403, "district_forbidden")
-    assert small_threshold.get("/v1/jobs/999999").status_code == 404
+    qujiang = identity_headers("expropriation", district="衢江区")
+    answers = [small_threshold.get(path, headers=qujiang) for path in (location, "/v1/jobs/999999")]
+    assert [(r.status_code, r.json()["code"], r.json()["field"], r.json()["detail"]) for r in answers] == [
+        (404, "not_found", "job_id", "任务不存在")
+    ] * 2
+    assert small_threshold.get(location).status_code == 200
