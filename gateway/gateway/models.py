@@ -58,8 +58,8 @@ class RelocationCase(Base):
     idempotency_key: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(12))  # household | enterprise
     request: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
-    # opening (committed before the first call to a bureau) | completed | attention; a case whose agreement is refused
-    # while it opens is deleted (the audit log keeps it)
+    # opening (committed before the first call to a bureau) | completed | attention | refused (its agreement refused
+    # while it opened: nothing was done, and the next request with its key opens it afresh)
     status: Mapped[str] = mapped_column(String(12), default="opening", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

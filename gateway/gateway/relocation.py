@@ -14,8 +14,9 @@ the same key with another body a 422. The case is committed (status ``opening``)
 then its steps run under the case's row lock. Should the gateway die meanwhile, the case stays ``opening``: the
 client's retry with the same key takes it over and finishes it, and so does the background loop once its steps
 were last tried an interval ago (the opener's lock, released when its process died, no longer holds it). An
-agreement the expropriation bureau refuses (a 4xx: no such household, already signed, …) withdraws the case while it
-is opening: the refusal is the answer, and the key stays free for the corrected request.
+agreement the expropriation bureau refuses (a 4xx: no such household, already signed, …) while the case is opening
+makes it ``refused``: the refusal is the answer, nothing was done in any bureau, and the next request with the key
+(the corrected one) opens the same case afresh.
 The case, each step's outcome and each change of the case's status are written to the gateway's audit log in the
 transaction that makes them.
 """
@@ -152,15 +153,18 @@ def _body_of(case: RelocationCase) -> dict[str, Any]:
     return {name: value for name, value in case.request.items() if name != "caller"}
 
 
-async def _withdraw(session: AsyncSession, actor: Caller, case: RelocationCase) -> None:
-    """Drop a case whose agreement was refused while it opened: nothing was done in any bureau, so no case is kept
-    and the client's key is free for the corrected request; the audit log keeps the case and its refusal."""
-    before = snapshot(case)
-    case.status = "refused"
-    audit.record(session, actor, "refused", case, before=before)
-    for step in case.steps:
-        await session.delete(step)
-    await session.delete(case)
+def _stored_request(client: Client, opened: dict[str, Any]) -> dict[str, Any]:
+    """The request a case keeps: its body, and the caller its steps are sent for (also by the background loop)."""
+    caller = {"client_id": client.client_id, "scopes": sorted(client.scopes), "district": client.district}
+    return opened | {"caller": caller}
+
+
+def _reopen(case: RelocationCase, request: dict[str, Any]) -> None:
+    """A case refused while it opened takes the next request with its key, the corrected one, from its first step."""
+    [sign] = case.steps  # a refused agreement is the only step a refused case has
+    case.kind, case.request, case.status = request["kind"], request, "opening"
+    sign.request, sign.status, sign.attempts = request["agreement"], "pending", 0
+    sign.result = sign.last_error = None
 
 
 class CaseRunner:
@@ -228,11 +232,12 @@ class CaseRunner:
     async def advance(self, session: AsyncSession, case: RelocationCase) -> StepRefused | None:
         """Run every step not yet done, in order; stop at the first failure (later steps depend on it).
 
-        A case still ``opening`` whose agreement the expropriation bureau refuses is withdrawn (``_withdraw``) and
-        the refusal returned, for the caller to answer with; any other failure is recorded on its step.
+        A case still ``opening`` whose agreement the expropriation bureau refuses becomes ``refused`` and the refusal
+        is returned, for the caller to answer with; any other failure leaves the case needing ``attention``.
         """
         actor = _actor(_caller(case).client)
         before = snapshot(case)
+        refusal = None
         for step in list(case.steps):
             if step.status == "done":
                 continue
@@ -241,8 +246,7 @@ class CaseRunner:
                 step.result = await self._call(case, step, step.idempotency_key)
             except (UpstreamFailure, RuntimeError) as exc:
                 if case.status == "opening" and isinstance(exc, StepRefused) and step.name == "sign_agreement":
-                    await _withdraw(session, actor, case)
-                    return exc
+                    refusal = exc
                 step.status, step.last_error = "failed", str(exc)[:500]
                 await _audit_step(session, actor, step)
                 break
@@ -254,11 +258,14 @@ class CaseRunner:
                     case.steps.append(follow_up)
                 await session.flush()
                 return await self.advance(session, case)
-        case.status = "completed" if all(s.status == "done" for s in case.steps) else "attention"
+        if refusal is not None:
+            case.status = "refused"
+        else:
+            case.status = "completed" if all(s.status == "done" for s in case.steps) else "attention"
         if case.status != before["status"]:
             await session.flush()
             audit.record(session, actor, case.status, case, before=before)
-        return None
+        return refusal
 
     async def resume(self, session: AsyncSession, case: RelocationCase) -> StepRefused | None:
         """Take over a case still ``opening`` that its opener did not finish (it died, or runs no more) and advance
@@ -350,18 +357,19 @@ async def open_case(
     runner: CaseRunner = request.app.state.case_runner
     opened = body.model_dump(mode="json")
     while (answer := await _open_or_resume(runner, client, idempotency_key, opened)) is None:
-        pass  # the case found was withdrawn meanwhile (a repeat's agreement was refused): this request tries afresh
+        pass  # a repeat with this key was refused meanwhile, before this request took the case: it tries afresh
     return answer
 
 
 async def _open_or_resume(runner: CaseRunner, client: Client, key: str, opened: dict[str, Any]) -> JSONResponse | None:
     """Open the case of ``key`` or find the one it opened, then finish it if it is still ``opening``, under its row
-    lock (a live opener holds it: a repeat waits for the opener, then replays). None if the case vanished meanwhile.
+    lock (a live opener holds it: a repeat waits for the opener, then replays). None if, by the time this request
+    holds the lock, another request with the key was refused.
     """
     case_id, opened_here = await _record_case(runner.database, client, key, opened)
     async with runner.database.sessionmaker() as session, session.begin():
-        case = await session.get(RelocationCase, case_id, with_for_update=True)
-        if case is None:
+        case = await session.get_one(RelocationCase, case_id, with_for_update=True)
+        if case.status == "refused":
             return None
         refusal = None
         if case.status == "opening":
@@ -385,12 +393,15 @@ async def _record_case(database: Database, client: Client, key: str, opened: dic
 
     async with database.sessionmaker() as session, session.begin():
         existing = await keyed_case(session)
+        if existing is not None and existing.status == "refused":
+            _reopen(existing, _stored_request(client, opened))
+            await session.flush()
+            audit.record(session, _actor(client), "open", existing)
+            return existing.id, True
         if existing is None:
-            payload = opened | {
-                "caller": {"client_id": client.client_id, "scopes": sorted(client.scopes), "district": client.district}
-            }
+            request = _stored_request(client, opened)
             case = RelocationCase(
-                client_id=client.client_id, idempotency_key=key, kind=opened["kind"], request=payload, status="opening"
+                client_id=client.client_id, idempotency_key=key, kind=opened["kind"], request=request, status="opening"
             )
             case.steps.append(
                 RelocationStep(
@@ -439,7 +450,7 @@ async def retry_case(case_id: int, request: Request, client: Annotated[Client, D
         await session.get(RelocationCase, case_id, with_for_update=True)
         case = await _own_case(session, client, case_id)
         refusal = None
-        if case.status != "completed":
+        if case.status not in ("completed", "refused"):
             audit.record(session, _actor(client), "retry", case)
             refusal = await runner.advance(session, case)
             await session.flush()

@@ -76,8 +76,9 @@ def test_same_key_with_another_body_is_refused(gateway: TestClient) -> None:
     assert reused.json()["field"] == "Idempotency-Key"
 
 
-def test_a_refused_agreement_opens_no_case_and_leaves_the_key_free(gateway: TestClient) -> None:
-    """Expropriation refuses the agreement (no such household): that refusal is the answer, and nothing is kept."""
+def test_a_refused_agreement_opens_no_case_and_leaves_the_key_free(gateway: TestClient, gateway_db: str) -> None:
+    """Expropriation refuses the agreement (no such household): that refusal is the answer, and the corrected request
+    with the same key opens the case; the refused attempt stays in the case's audit trail."""
     household_id = household_with_dog(gateway, id_number("330802", dt.date(1990, 7, 7), 46))
     key = {"Idempotency-Key": f"case-{uuid.uuid4().hex}"}
     refused = gateway.post("/api/v1/cases/relocation", json=case_body(999_999), headers=DEV | key)
@@ -87,6 +88,15 @@ def test_a_refused_agreement_opens_no_case_and_leaves_the_key_free(gateway: Test
     assert corrected.status_code == 201, corrected.text
     assert "Idempotent-Replayed" not in corrected.headers
     assert [s["status"] for s in corrected.json()["steps"]] == ["done", "done"]
+    assert audit_trail(gateway_db, corrected.json()["id"]) == [
+        ("relocation_cases", "open"),
+        ("relocation_steps", "step_failed"),
+        ("relocation_cases", "refused"),
+        ("relocation_cases", "open"),
+        ("relocation_steps", "step_done"),
+        ("relocation_steps", "step_done"),
+        ("relocation_cases", "completed"),
+    ]
 
 
 def test_twenty_simultaneous_opens_with_one_key_make_one_case(gateway: TestClient) -> None:
