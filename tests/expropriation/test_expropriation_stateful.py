@@ -106,6 +106,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         reset_tables(self.case.url, Base.metadata)
         self.client = self.case.client
+        self.client.headers.update(identity_headers("expropriation"))  # a token lives 60 s; a run of examples longer
         self.households: dict[int, str] = {}  # id → method
         self.agreements: dict[int, int] = {}  # household id → agreement id
         self.vouchers: dict[int, int] = {}  # agreement id → voucher id
