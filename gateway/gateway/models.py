@@ -76,8 +76,9 @@ class RelocationStep(Base):
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(40))
     service: Mapped[str] = mapped_column(String(20))
-    # Sent with every attempt of the step (gateway.relocation.step_key): the bureau does the step once.
-    idempotency_key: Mapped[str] = mapped_column(String(128))
+    # Sent with every attempt of the step (gateway.relocation.step_key): the bureau does the step once. NULL only on a
+    # step written by a gateway of the release before, during a rolling upgrade (gateway.relocation.sent_with).
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | done | failed | skipped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     request: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)

@@ -133,6 +133,12 @@ def step_key(case: RelocationCase, position: int) -> str:
     return f"relocation-{opened_by}-{position}"
 
 
+def sent_with(step: RelocationStep) -> str:
+    """The Idempotency-Key the step is sent with. A step that a gateway of the release before wrote during a rolling
+    upgrade has none stored: that release sent it with a key made from the case id, which the bureau knows."""
+    return step.idempotency_key or f"relocation-{step.case_id}-{step.position}"
+
+
 def _member_ids(agreement: Any) -> list[str]:
     """The household members named by expropriation's AgreementOut (``member_id_numbers``)."""
     return sorted(set(agreement.get("member_id_numbers", []))) if isinstance(agreement, dict) else []
@@ -243,7 +249,7 @@ class CaseRunner:
                 continue
             step.attempts += 1
             try:
-                step.result = await self._call(case, step, step.idempotency_key)
+                step.result = await self._call(case, step, sent_with(step))
             except (UpstreamFailure, RuntimeError) as exc:
                 if case.status == "opening" and isinstance(exc, StepRefused) and step.name == "sign_agreement":
                     refusal = exc

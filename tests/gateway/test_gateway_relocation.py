@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from testkit import DatabaseFactory, ServiceProcess, id_number
 
 from gateway.models import AuditRecord, RelocationStep
+from gateway.relocation import sent_with
 from qz_common.db import Database, utcnow
 from qz_common.migrations import upgrade
 
@@ -191,38 +192,38 @@ def test_case_body_refuses_control_characters_anywhere(gateway: TestClient) -> N
 def test_steps_of_cases_open_before_the_upgrade_keep_the_key_they_were_sent_with(
     database_factory: DatabaseFactory, backend: str
 ) -> None:
-    """Revision 0003 stores each step's Idempotency-Key: a step already sent under the case-id key of before is sent
-    again under that key, so its bureau recognises it."""
+    """Revision 0003 stores each step's Idempotency-Key. A step sent under the case-id key of the release before is
+    sent again under that key, so its bureau recognises it: a step stored before the upgrade, and one that a gateway
+    of that release writes while the new one rolls in (it stores no key)."""
     url = database_factory.create("gateway", migrate=False, backend=backend)
     upgrade("gateway", url, "0002")
 
-    async def case_open_before_the_upgrade() -> None:
+    async def written_by_the_release_before(*statements: str) -> None:
         database = Database(url)
         async with database.sessionmaker() as session, session.begin():
-            await session.execute(
-                text(
-                    "INSERT INTO relocation_cases (id, client_id, idempotency_key, kind, request, status, created_at,"
-                    " updated_at) VALUES (7, 'kecheng', 'k1', 'household', '{}', 'attention', :now, :now)"
-                ),
-                {"now": utcnow()},
-            )
-            await session.execute(
-                text(
-                    "INSERT INTO relocation_steps (case_id, position, name, service, status, attempts, updated_at)"
-                    " VALUES (7, 2, 'dog_address_change', 'dogs', 'failed', 1, :now)"
-                ),
-                {"now": utcnow()},
-            )
+            for statement in statements:
+                await session.execute(text(statement), {"now": utcnow()})
         await database.dispose()
 
-    asyncio.run(case_open_before_the_upgrade())
+    step = (
+        "INSERT INTO relocation_steps (case_id, position, name, service, status, attempts, updated_at)"
+        " VALUES (7, {}, 'dog_address_change', 'dogs', 'failed', 1, :now)"
+    )
+    asyncio.run(
+        written_by_the_release_before(
+            "INSERT INTO relocation_cases (id, client_id, idempotency_key, kind, request, status, created_at,"
+            " updated_at) VALUES (7, 'kecheng', 'k1', 'household', '{}', 'attention', :now, :now)",
+            step.format(2),
+        )
+    )
     upgrade("gateway", url)
+    asyncio.run(written_by_the_release_before(step.format(3)))
 
-    async def stored_keys() -> list[str]:
+    async def keys_sent_with() -> list[str]:
         database = Database(url)
         async with database.sessionmaker() as session:
-            keys = list(await session.scalars(select(RelocationStep.idempotency_key)))
+            steps = list(await session.scalars(select(RelocationStep).order_by(RelocationStep.position)))
         await database.dispose()
-        return keys
+        return [sent_with(step) for step in steps]
 
-    assert asyncio.run(stored_keys()) == ["relocation-7-2"]
+    assert asyncio.run(keys_sent_with()) == ["relocation-7-2", "relocation-7-3"]

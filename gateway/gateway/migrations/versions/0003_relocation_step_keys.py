@@ -17,13 +17,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("relocation_steps") as batch:
-        batch.add_column(sa.Column("idempotency_key", sa.String(length=128), nullable=True))
+    op.add_column("relocation_steps", sa.Column("idempotency_key", sa.String(length=128), nullable=True))
     # Steps of existing cases keep the key they were first sent with, so a retry after the upgrade is recognised by
-    # the bureau as the same step (new cases derive theirs from the client's own key).
+    # the bureau as the same step (new cases derive theirs from the client's own key). The column stays nullable:
+    # gateways of the previous release, still running during a rolling upgrade, write steps without it.
     op.execute("UPDATE relocation_steps SET idempotency_key = 'relocation-' || case_id || '-' || position")
-    with op.batch_alter_table("relocation_steps") as batch:
-        batch.alter_column("idempotency_key", existing_type=sa.String(length=128), nullable=False)
     op.create_index(op.f("ix_relocation_cases_status"), "relocation_cases", ["status"], unique=False)
 
 
