@@ -12,6 +12,8 @@ from typing import Any
 import uvicorn
 from fastapi import Body, FastAPI
 
+from qz_common.serve import HeaderDeadlineProtocol
+
 app = FastAPI()
 
 
@@ -30,4 +32,4 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     # The same call qz_common.serve makes for the services, so both sides run the same server stack.
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_config=None, access_log=False)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_config=None, access_log=False, http=HeaderDeadlineProtocol)
