@@ -22,6 +22,15 @@ def test_a_policy_rate_changes_the_award(client: TestClient) -> None:
     assert r.headers["x-parameter-versions"] == "policies=2023+scenario@2023-01-01"
 
 
+def test_a_rate_is_tried_up_to_the_whole_and_no_further(client: TestClient) -> None:
+    """A 比例 above 100% is no rate (the 100-times cap of other figures would allow 40 for a 40% rate)."""
+    whole = client.post("/v1/vouchers/subsidy", json=TESTING | {"parameters": {"vouchers.testing_rate": "1"}})
+    assert whole.json()["subsidy"] == "10000.00"  # 10000 × 100%
+    beyond = client.post("/v1/vouchers/subsidy", json=TESTING | {"parameters": {"vouchers.testing_rate": "1.01"}})
+    assert (beyond.status_code, beyond.json()["errors"][0]["code"]) == (422, "parameter_invalid")
+    assert "0 至 1（100%）" in beyond.json()["detail"]
+
+
 def test_only_the_calculators_own_book_can_be_overridden(client: TestClient) -> None:
     r = client.post(
         "/v1/vouchers/subsidy", json=TESTING | {"parameters": {"policies.insurance_compensation_rate": "1"}}

@@ -24,6 +24,10 @@ SCENARIO_MARK = "+scenario"
 # published 0 can be tried), which also keeps day and month counts to calendars a computation can walk.
 _TIMES_PUBLISHED = 100
 _ALWAYS_ALLOWED = Decimal(1000)
+# A 比例 is a share of something (a subsidy of the fee, a weight of a score, a depreciation of a price): above
+# 100% it is no rate a district could publish, whatever 100 times the published figure would allow.
+RATE_UNIT = "比例"
+_WHOLE = Decimal(1)
 
 # The units of the figures a what-if may change. A number in any other unit is a code or a position: a division
 # code (no unit), a month of the year (月份). A day (日) is a duration here, as in most books; a day of the month
@@ -91,7 +95,7 @@ def _is_figure(current: Any, unit: str | None) -> bool:
     return isinstance(current, bool) or (isinstance(current, Decimal | int) and unit in QUANTITY_UNITS)
 
 
-def _parse(current: Any, raw: str) -> Any:
+def _parse(current: Any, raw: str, unit: str | None) -> Any:
     """The override as the same type as the value it replaces, or None when it cannot be."""
     if isinstance(current, bool):
         return {"true": True, "false": False}.get(raw.strip().lower())
@@ -100,7 +104,7 @@ def _parse(current: Any, raw: str) -> Any:
             value = Decimal(raw.strip())
         except InvalidOperation:
             return None
-        limit = max(_TIMES_PUBLISHED * Decimal(current), _ALWAYS_ALLOWED)
+        limit = _WHOLE if unit == RATE_UNIT else max(_TIMES_PUBLISHED * Decimal(current), _ALWAYS_ALLOWED)
         if not value.is_finite() or not 0 <= value <= limit or value.as_tuple().exponent < -6:  # type: ignore[operator]
             return None
         return int(value) if isinstance(current, int) and value == value.to_integral_value() else value
@@ -120,7 +124,7 @@ def with_overrides(sets: Sequence[ParameterSet], overrides: Mapping[str, str] | 
         field = f"parameters.{name}"
         if current is None:
             errors.append({"field": field, "code": "parameter_unknown", "detail": f"本计算所用参数簿未声明参数 {name}"})
-        elif not _is_figure(current, by_book[book].units.get(key)):
+        elif not _is_figure(current, unit := by_book[book].units.get(key)):
             errors.append(
                 {
                     "field": field,
@@ -128,13 +132,13 @@ def with_overrides(sets: Sequence[ParameterSet], overrides: Mapping[str, str] | 
                     "detail": f"{name} 是代码、名称或日期，不是金额、比例、数量或期限，不能在情景测算中改用",
                 }
             )
-        elif (value := _parse(current, raw)) is None:
+        elif (value := _parse(current, raw, unit)) is None:
+            bounds = "0 至 1（100%）" if unit == RATE_UNIT else "0 至原值100倍，至少可到1000"
             errors.append(
                 {
                     "field": field,
                     "code": "parameter_invalid",
-                    "detail": f"{name} 的情景值无效：须为与原值同类型的数值（0 至原值100倍，至少可到1000）"
-                    "或 true/false",
+                    "detail": f"{name} 的情景值无效：须为与原值同类型的数值（{bounds}）或 true/false",
                 }
             )
         else:
