@@ -16,6 +16,9 @@ from science_testdata import (
 )
 from testkit import id_number, identity_headers
 
+from qz_common import clock
+from qz_common.periods import add_months
+
 
 def claim(client: TestClient, pool_id: int, amount: str = "10000", **changes: Any) -> Any:
     return client.post("/v1/claims", json=claim_body(pool_id, amount, **changes))
@@ -47,6 +50,21 @@ def test_annual_cap_of_60000(client: TestClient) -> None:
     assert claim(client, p["id"], "10000", claimed_on="2024-01-02").status_code == 422  # pool closed in 2024
     p2024 = pool(client, name="2024年第一期", opens_on="2024-01-01", closes_on="2024-12-31")
     assert claim(client, p2024["id"], "60000", claimed_on="2024-01-02").status_code == 201  # a new year
+
+
+def test_a_pool_opens_within_the_year_ahead_and_for_a_year_at_most(client: TestClient) -> None:
+    """四(二) 定额发放, 每年最高申领额度 (V-18): a batch opens at most 12 months after today, for 12 months at most."""
+    today = clock.today()
+    pool = {"name": "2027年第一批", "total": "100000"}
+    in_a_year = {"opens_on": add_months(today, 12).isoformat(), "closes_on": add_months(today, 24).isoformat()}
+    assert client.post("/v1/voucher-pools", json=pool | in_a_year).status_code == 201
+    decades = {"opens_on": add_months(today, 240).isoformat(), "closes_on": add_months(today, 241).isoformat()}
+    far = client.post("/v1/voucher-pools", json=pool | decades)
+    assert (far.status_code, far.json()["code"]) == (422, "validation_failed")
+    a_year = {"opens_on": today.isoformat(), "closes_on": add_months(today, 12).isoformat()}
+    assert client.post("/v1/voucher-pools", json=pool | a_year).status_code == 201  # 12 months: within
+    too_long = {"opens_on": today.isoformat(), "closes_on": (add_months(today, 12) + dt.timedelta(days=1)).isoformat()}
+    assert client.post("/v1/voucher-pools", json=pool | too_long).status_code == 422
 
 
 def test_pool_cannot_be_overdrawn(client: TestClient) -> None:

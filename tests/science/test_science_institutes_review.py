@@ -235,6 +235,19 @@ def events(client: TestClient, institute_id: int) -> list[dict[str, Any]]:
     return response.json()  # type: ignore[no-any-return]
 
 
+def test_a_certificate_that_runs_out_is_a_ground_for_review_with_no_one_touching_the_record(client: TestClient) -> None:
+    """三(六)2 失去高新技术企业资格: the record says valid until 2024-12-31; once that day has passed the institute is
+    due for review from 2025-01-01 (the day after), computed on read; a certificate still valid shows nothing."""
+    lapsed = recognised(client, hitech_valid_until="2024-12-31")
+    review = client.get(f"/v1/institutes/{lapsed['id']}").json()["hitech_review"]
+    assert (review["occurred_on"], review["basis"]) == ("2025-01-01", "衢市科发高〔2022〕43号 三(六)2")
+    assert "2024-12-31" in review["detail"]
+    assert status_of(client, lapsed["id"]) == "recognised"  # a review, not a revocation (I-14)
+    valid_until = (clock.today() + dt.timedelta(days=400)).isoformat()
+    client.patch(f"/v1/enterprises/{ENTERPRISE}", json={"hitech_valid_until": valid_until})
+    assert client.get(f"/v1/institutes/{lapsed['id']}").json()["hitech_review"] is None
+
+
 def test_losing_hitech_status_opens_a_review(client: TestClient) -> None:
     today = clock.today()  # the service's own clock (衢州 local date)
     valid = (today + dt.timedelta(days=400)).isoformat()

@@ -27,6 +27,7 @@ from science.api.schemas.institutes import (
     InstituteEventOut,
     InstituteOut,
     MaterialsIn,
+    ReviewOut,
     RevokeIn,
     UpgradeIn,
 )
@@ -95,7 +96,11 @@ async def list_institutes(
 
 @router.get("/institutes/{institute_id}", summary="企业研究院详情")
 async def get_institute(institute_id: PathId, caller: Reader, session: Session) -> InstituteOut:
-    return InstituteOut.model_validate(await institutes.readable(session, caller, institute_id))
+    institute = await institutes.readable(session, caller, institute_id)
+    review = await institutes.hitech_review_due(session, institute)
+    return InstituteOut.model_validate(institute).model_copy(
+        update={"hitech_review": ReviewOut.model_validate(review) if review else None}
+    )
 
 
 @router.post(

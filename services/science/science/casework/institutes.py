@@ -9,6 +9,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from qz_common.clock import today
 from qz_common.db import get_in_district
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
@@ -40,8 +41,10 @@ from science.rules.institute_management import (
     AnnualReport,
     InstituteStatus,
     NameError_,
+    ReviewTrigger,
     RevocationGround,
     change_report,
+    hitech_lapse,
     institute_name,
     monitoring_outcomes,
     monitoring_verdict,
@@ -192,6 +195,15 @@ async def apply(
 
 async def readable(session: AsyncSession, caller: Caller, institute_id: int) -> Institute:
     return await get_in_district(session, caller, Institute, institute_id, "企业研究院", field="institute_id")
+
+
+async def hitech_review_due(session: AsyncSession, institute: Institute) -> ReviewTrigger | None:
+    """三(六)2 on read: a recognised institute whose host's 高新 certificate has run out by today, from the stored
+    last valid day (I-18)."""
+    if institute.status not in MANAGED_STATUSES:
+        return None
+    enterprise = await session.scalar(select(Enterprise).where(Enterprise.uscc == institute.enterprise_uscc))
+    return hitech_lapse(enterprise.hitech_valid_until if enterprise else None, today())
 
 
 async def _locked(session: AsyncSession, caller: Caller, institute_id: int) -> Institute:

@@ -183,6 +183,19 @@ def hitech_loss_review(
     )
 
 
+def hitech_lapse(valid_until: dt.date | None, on: dt.date) -> ReviewTrigger | None:
+    """三(六)2 主办企业……失去高新技术企业资格的: a certificate whose stored last valid day has passed by ``on`` has
+    lapsed, whether or not anyone touched the record (reading I-18): the institute is due for review from the day
+    after. Computed on every read, so time passing is enough; revocation remains a decision (I-14)."""
+    if valid_until is None or valid_until >= on:
+        return None
+    return ReviewTrigger(
+        valid_until + dt.timedelta(days=1),
+        f"主办企业的国家高新技术企业证书已于 {valid_until.isoformat()} 到期，须复核企业研究院资格",
+        institutes("三(六)2"),
+    )
+
+
 @dataclass(frozen=True)
 class Ban:
     """A bar on applying for science programmes or funds: from ``start`` through ``until`` inclusive."""

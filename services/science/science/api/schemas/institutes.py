@@ -35,6 +35,12 @@ class InstituteApplicationIn(Strict):
     application: InstituteEligibilityIn = Field(description="认定条件逐项情况（43号 一）")
 
 
+class ReviewOut(Out):
+    occurred_on: dt.date = Field(description="须复核之日（证书到期次日）")
+    detail: str
+    basis: str
+
+
 class InstituteOut(Out):
     id: int
     enterprise_uscc: str
@@ -57,6 +63,11 @@ class InstituteOut(Out):
     status_document: str | None
     parameter_version: str
     created_at: dt.datetime
+    hitech_review: ReviewOut | None = Field(
+        None,
+        description="主办企业高新技术企业证书已到期（按登记的有效期计算）：自到期次日起须复核企业研究院资格"
+        "（43号 三(六)2）；取消资格须另行作出决定",
+    )
 
 
 InstituteAction = Literal["recommend", "pass_review", "fail_review", "publicise", "recognise", "reject"]

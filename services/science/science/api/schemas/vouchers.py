@@ -5,9 +5,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from qz_common.clock import today
 from qz_common.districts import District
 from qz_common.ids import USCC
 from qz_common.money import Yuan
+from qz_common.periods import add_months
 from science.api.schemas.common import DocumentNumber, Money, Name, Out, PastDate, PositiveMoney, RecordId, Strict, Text
 from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel, RedemptionMaterials
 from science.rules.voucher_subsidy import AuditPurpose, ServiceRequest, ServiceType
@@ -47,6 +49,10 @@ class CarrierOut(Out):
     created_at: dt.datetime
 
 
+# 四(二) 定额发放、先到先得, 每年最高申领额度, and 四(四) 当年度12月31日前 兑付: a batch of quota is a year's.
+POOL_HORIZON_MONTHS = 12
+
+
 class PoolIn(Strict):
     name: Name = Field(description="创新券资金池名称")
     district: District = Field("市本级", description="资金所属区县（市）或市本级")
@@ -56,8 +62,13 @@ class PoolIn(Strict):
 
     @model_validator(mode="after")
     def _window(self) -> "PoolIn":
+        """A batch is published for the year ahead at most, and open for a year at most (V-18)."""
         if self.closes_on < self.opens_on:
             raise ValueError("closes_on 不得早于 opens_on")
+        if self.opens_on > add_months(today(), POOL_HORIZON_MONTHS):
+            raise ValueError(f"opens_on 晚于今天起{POOL_HORIZON_MONTHS}个月：创新券额度按年度定额发放，不预先发布")
+        if self.closes_on > add_months(self.opens_on, POOL_HORIZON_MONTHS):
+            raise ValueError(f"closes_on 晚于开放之日起{POOL_HORIZON_MONTHS}个月：一批额度的申领期不超过一年")
         return self
 
 
