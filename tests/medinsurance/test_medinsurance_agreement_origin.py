@@ -69,7 +69,7 @@ def test_post_agreements_is_the_same_signature(client):
 
 def test_an_import_is_audited_with_its_document(client, medinsurance_settings):
     inst = institution(client)
-    body = {"institution_id": inst["id"], "signed_on": "2023-01-03"}
+    body = {"institution_id": inst["id"], "signed_on": "2023-02-20"}
     missing = client.post("/v1/agreement-imports", json=body | {"reason": IMPORT["reason"]})
     assert (missing.status_code, missing.json()["field"]) == (422, "original_document_number")
     imported = client.post("/v1/agreement-imports", json=body | IMPORT)
@@ -141,9 +141,9 @@ def test_an_import_within_the_year_after_a_second_failed_evaluation_is_refused(c
 
 
 def test_an_agreement_that_ended_by_itself_does_not_stand_in_the_way_of_a_new_one(client, medinsurance_settings):
-    # 附件1 一(二) "未达成一致的,医保协议到期后自动解除": signed 2023-01-10, to 2023-12-31, never renewed
+    # 附件1 一(二) "未达成一致的,医保协议到期后自动解除": signed 2023-02-20, to 2023-12-31, never renewed
     inst = institution(client)
-    lapsed = agreement(client, inst, "2023-01-10")
+    lapsed = agreement(client, inst, "2023-02-20")
     body = {"institution_id": inst["id"], "signed_on": "2024-03-01"} | IMPORT
     new = client.post("/v1/agreement-imports", json=body)
     assert new.status_code == 201, new.text
@@ -153,13 +153,51 @@ def test_an_agreement_that_ended_by_itself_does_not_stand_in_the_way_of_a_new_on
 
 
 def test_an_agreement_ended_after_180_days_of_suspension_does_not_stand_in_the_way(client):
-    # 附件1 一(三)1 "中止超过180日仍未提出继续履行医保协议申请的,原则上医保协议自动解除": 中止 from 2023-02-01, day 180
-    # is 2023-07-30 (02-01 + 179 days), so it ended on 2023-07-31, the 181st day; not a 五(三) decision, so no bar
+    # 附件1 一(三)1 "中止超过180日仍未提出继续履行医保协议申请的,原则上医保协议自动解除": 中止 from 2023-03-01, day 180
+    # is 2023-08-27 (03-01 + 179 days: 31 in March, 30 in April, 31, 30, 31 → 153 days to 07-31, + 27), so it ended
+    # on 2023-08-28, the 181st day; not a 五(三) decision, so no bar
     inst = institution(client)
-    suspended = agreement(client, inst, "2023-01-10")
-    client.post(f"/v1/agreements/{suspended['id']}/events", json={"event": "suspend", "on": "2023-02-01", "days": 30})
-    body = {"institution_id": inst["id"], "signed_on": "2023-07-30"} | IMPORT
+    suspended = agreement(client, inst, "2023-02-20")
+    client.post(f"/v1/agreements/{suspended['id']}/events", json={"event": "suspend", "on": "2023-03-01", "days": 30})
+    body = {"institution_id": inst["id"], "signed_on": "2023-08-27"} | IMPORT
     assert (client.post("/v1/agreement-imports", json=body).json()["code"]) == "agreement_exists"  # still suspended
-    assert client.post("/v1/agreement-imports", json=body | {"signed_on": "2023-07-31"}).status_code == 201
+    assert client.post("/v1/agreement-imports", json=body | {"signed_on": "2023-08-28"}).status_code == 201
     ended = {a["id"]: a for a in listed(client, inst)}[suspended["id"]]
-    assert (ended["state"], ended["terminated_on"]) == ("terminated", "2023-07-31")
+    assert (ended["state"], ended["terminated_on"]) == ("terminated", "2023-08-28")
+
+
+# ---------------------------------------------------------------- 六(四) "自2023年2月18日起施行" (reading A-72)
+
+
+def test_an_agreement_signed_before_the_rules_took_effect_is_refused(client):
+    inst = institution(client)
+    body = {"institution_id": inst["id"]} | IMPORT
+    before = client.post("/v1/agreement-imports", json=body | {"signed_on": "2023-02-17"})
+    assert (before.status_code, before.json()["code"], before.json()["field"]) == (
+        422,
+        "before_rules_in_force",
+        "signed_on",
+    )
+    assert "六(四)" in before.json()["detail"]
+    assert client.post("/v1/agreement-imports", json=body | {"signed_on": "2023-02-18"}).status_code == 201
+
+
+def test_an_application_signed_before_the_rules_took_effect_makes_no_agreement(client):
+    # an application carried through 二(三) under the old rules (衢医保发〔2021〕31号) is not signed before 2023-02-18
+    inst = institution(client)
+    app = client.post("/v1/applications", json={"institution_id": inst["id"], "pre_registered_on": "2022-08-01"})
+    url = f"/v1/applications/{app.json()['id']}/events"
+    for step in (
+        {"event": "submit", "on": "2022-11-01"},
+        {"event": "accept", "on": "2022-11-02"},
+        {"event": "evaluate", "on": "2022-11-20", "score": "90"},
+        {"event": "approve", "on": "2023-01-05"},
+    ):
+        assert client.post(url, json=step).status_code == 200
+    early = client.post(url, json={"event": "sign", "on": "2023-02-17"})
+    assert (early.status_code, early.json()["code"], early.json()["field"]) == (422, "before_rules_in_force", "on")
+    body = {"institution_id": inst["id"], "application_id": app.json()["id"], "signed_on": "2023-02-17"}
+    door = client.post("/v1/agreements", json=body)
+    assert (door.status_code, door.json()["field"]) == (422, "signed_on")
+    assert client.get(f"/v1/applications/{app.json()['id']}").json()["state"] == "approved"  # nothing was signed
+    assert client.post("/v1/agreements", json=body | {"signed_on": "2023-02-18"}).status_code == 201

@@ -106,7 +106,7 @@ def test_application_failure_and_bar(client):
     assert barred["state"] == "barred" and barred["barred_until"] == "2024-10-10"
 
 
-def agreement(client, inst_id, signed="2023-01-10"):
+def agreement(client, inst_id, signed="2023-02-20"):
     return imported_agreement(client, {"id": inst_id}, signed)
 
 
@@ -116,7 +116,7 @@ def test_agreement_events(client):
     assert a["ends_on"] == "2023-12-31"
     second = {
         "institution_id": inst["id"],
-        "signed_on": "2023-02-01",
+        "signed_on": "2023-03-01",
         "original_document_number": "柯医保协〔2023〕2号",
     }
     assert client.post("/v1/agreement-imports", json=second | {"reason": "补录"}).status_code == 409
@@ -212,6 +212,19 @@ def test_proxy_agent_limit_three_principals(client):
         assert client.post("/v1/proxy-authorisations", json={**base, "principal_id_number": p}).status_code == 201
     r = client.post("/v1/proxy-authorisations", json={**base, "principal_id_number": principals[3]})
     assert r.status_code == 422 and "3名委托人" in r.json()["detail"]
+
+
+def test_an_outage_before_the_rules_took_effect_is_refused(client):
+    # 六(四) "自2023年2月18日起施行" in 衢州 time (reading A-72): 2023-02-17T16:00Z is already 2023-02-18 00:00 there
+    inst = institution(client)
+    before = client.post("/v1/outages", json={"institution_id": inst["id"], "failed_at": "2023-02-17T23:59:59+08:00"})
+    assert (before.status_code, before.json()["code"], before.json()["field"]) == (
+        422,
+        "before_rules_in_force",
+        "failed_at",
+    )
+    first = client.post("/v1/outages", json={"institution_id": inst["id"], "failed_at": "2023-02-17T16:00:00Z"})
+    assert first.status_code == 201
 
 
 def test_outage_lifecycle(client):
@@ -319,7 +332,7 @@ def test_concurrent_suspensions_escalate_exactly_once(medinsurance_settings):
             ).json()
             signed = {
                 "institution_id": inst["id"],
-                "signed_on": "2023-01-10",
+                "signed_on": "2023-02-20",
                 "original_document_number": "柯医保协〔2023〕1号",
             }
             await http.post("/v1/agreement-imports", json=signed | {"reason": "平台启用前签订"})

@@ -173,7 +173,7 @@ def test_renewal_honours_its_date():
 
 def test_renewal_over_http_uses_the_event_date(client):
     inst = institution(client)
-    agreement = imported_agreement(client, inst, "2023-01-10")
+    agreement = imported_agreement(client, inst, "2023-02-20")
     agreement_event(client, agreement["id"], "suspend", "2023-11-01", days=90)
     refused = agreement_event(client, agreement["id"], "renew", "2023-12-01")
     assert refused.status_code == 409 and "中止" in refused.json()["detail"]
@@ -197,7 +197,7 @@ def test_zero_penalty_has_no_due_date():
 
 def test_tier5_decision_terminates_agreement_and_bars_reapplication(client):
     inst = institution(client)
-    agreement = imported_agreement(client, inst, "2023-01-10")
+    agreement = imported_agreement(client, inst, "2023-02-20")
     decision = client.post(
         "/v1/violations",
         json={"institution_id": inst["id"], "case": "T5_7", "decided_on": "2023-04-01", "violation_amount": "0.00"},
@@ -215,7 +215,7 @@ def test_tier5_decision_terminates_agreement_and_bars_reapplication(client):
 
 def test_tier4_may_choose_termination_and_other_tiers_may_not(client):
     inst = institution(client)
-    agreement = imported_agreement(client, inst, "2023-01-10")
+    agreement = imported_agreement(client, inst, "2023-02-20")
     body = {"institution_id": inst["id"], "decided_on": "2023-04-01", "violation_amount": "0.00"}
     tier3 = client.post("/v1/violations", json={**body, "case": "T3_1", "ratio": "0.10", "terminate_agreement": True})
     assert tier3.status_code == 422 and tier3.json()["field"] == "terminate_agreement"
@@ -229,7 +229,7 @@ def test_tier4_may_choose_termination_and_other_tiers_may_not(client):
 
 def test_termination_procedure_steps_in_order(client):
     inst = institution(client)
-    agreement = imported_agreement(client, inst, "2023-01-10")
+    agreement = imported_agreement(client, inst, "2023-02-20")
     url = f"/v1/agreements/{agreement['id']}/termination-steps"
     assert client.post(url, json={"step": "stop_settlement", "on": "2023-04-01"}).status_code == 409  # not decided
     client.post(

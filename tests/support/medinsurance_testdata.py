@@ -36,7 +36,7 @@ def institution(client: TestClient, **changes: Any) -> dict[str, Any]:
 
 
 def agreement(
-    client: TestClient, inst: dict[str, Any], signed_on: str = "2023-01-10", **changes: Any
+    client: TestClient, inst: dict[str, Any], signed_on: str = "2023-02-20", **changes: Any
 ) -> dict[str, Any]:
     """The institution's 医保协议 signed on ``signed_on`` before the platform existed, imported with its 文书号 (to
     31 December of that year, 二(三)4): for tests about agreements, not about how they are made."""

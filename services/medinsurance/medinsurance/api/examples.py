@@ -120,7 +120,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     # 平台启用前以纸质方式签订的医保协议，补录时审查不予受理情形
     "AgreementImportIn": {
         "institution_id": 1,
-        "signed_on": "2023-01-03",
+        "signed_on": "2023-02-20",
         "original_document_number": "柯医保协〔2023〕0158号",
         "reason": "平台启用前以纸质方式签订的医保协议",
     },

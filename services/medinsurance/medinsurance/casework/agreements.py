@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from medinsurance.casework.bars import refuse_if_barred
-from medinsurance.casework.common import audit, institution_for, not_in_future, of_institution
+from medinsurance.casework.common import audit, institution_for, not_before_the_rules, not_in_future, of_institution
 from medinsurance.casework.records import agreement_rule, store_agreement
 from medinsurance.models import Agreement, Application, Institution
 from medinsurance.parameters import in_force
@@ -67,7 +67,9 @@ async def _open(
     """A first term from ``signed_on`` to 31 December (二(三)4 "协议期限一般按自然年度签订至当年12月31日") for an
     institution (locked) not barred that day (``field`` names the date) and holding no agreement in the 统筹区
     ``area`` that still stands that day (reading A-67, A-70). One that ended by itself by then (到期, or 中止超过180日)
-    is recorded as it stands, audited as ``lapse`` (reading A-71)."""
+    is recorded as it stands, audited as ``lapse`` (reading A-71). An agreement signed before 六(四)'s date is not
+    one under these rules (reading A-72)."""
+    not_before_the_rules(signed_on, field)
     await refuse_if_barred(session, inst, signed_on, field=field)
     stored_live = select(Agreement).where(
         Agreement.institution_id == inst.id, Agreement.pooling_area == area, Agreement.state.in_(LIVE)

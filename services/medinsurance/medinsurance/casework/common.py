@@ -7,6 +7,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from medinsurance.models import AuditRecord, Institution
+from medinsurance.rules.basis import DOC, IN_FORCE_FROM
 from medinsurance.rules.eligibility import InstitutionType
 from qz_common.audit import AuditTrail
 from qz_common.clock import today
@@ -75,3 +76,10 @@ def not_in_future(day: dt.date, field: str) -> None:
     now = today()
     if day > now:
         raise ProblemError(422, "date_in_future", f"日期 {day} 晚于今天 {now}，决定须在作出后登记", field=field)
+
+
+def not_before_the_rules(day: dt.date, field: str) -> None:
+    """六(四) "本办法…自2023年2月18日起施行": an agreement or an outage dated earlier is not one under these rules."""
+    if day < IN_FORCE_FROM:
+        detail = f"日期 {day} 早于{DOC}施行之日 {IN_FORCE_FROM}（六(四)），不适用本办法"
+        raise ProblemError(422, "before_rules_in_force", detail, field=field)

@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from medinsurance.casework.common import audit, institution_for, of_institution
+from medinsurance.casework.common import audit, institution_for, not_before_the_rules, of_institution
 from medinsurance.models import Outage
 from medinsurance.parameters import in_force
 from medinsurance.rules.conduct import OutageStatus, SettlementStatus, outage_status
@@ -30,6 +30,7 @@ async def find(session: AsyncSession, caller: Caller, outage_id: int, *, lock: b
 
 
 async def report(session: AsyncSession, caller: Caller, institution_id: int, failed_at: dt.datetime) -> Outage:
+    not_before_the_rules(in_quzhou(failed_at).date(), "failed_at")
     await institution_for(session, caller, institution_id, referenced=True)
     row = Outage(institution_id=institution_id, failed_at=in_quzhou(failed_at))
     return await audit.add(session, caller, "report", row)

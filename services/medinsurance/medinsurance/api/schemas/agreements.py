@@ -14,13 +14,13 @@ from qz_common.districts import District
 class AgreementIn(Strict):
     institution_id: RowId = Field(description="医药机构编号")
     application_id: RowId = Field(description="该机构经党组会审议通过（approved）的定点申请编号（二(三)4）")
-    signed_on: Day = Field(description="签订医保协议之日")
+    signed_on: Day = Field(description="签订医保协议之日（不早于本办法施行之日2023-02-18）")
     pooling_area: District | None = Field(None, description="签订协议的统筹区（默认机构所在区县）")
 
 
 class AgreementImportIn(Strict):
     institution_id: RowId = Field(description="医药机构编号")
-    signed_on: Day = Field(description="原医保协议的签订之日（至当年12月31日）")
+    signed_on: Day = Field(description="原医保协议的签订之日（至当年12月31日；不早于本办法施行之日2023-02-18）")
     pooling_area: District | None = Field(None, description="签订协议的统筹区（默认机构所在区县）")
     original_document_number: Annotated[str, Field(min_length=1, max_length=60)] = Field(
         description="原医保协议的文书号（协议编号）"

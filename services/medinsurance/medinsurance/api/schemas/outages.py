@@ -13,7 +13,7 @@ from qz_common.clock import in_quzhou
 
 class OutageIn(Strict):
     institution_id: RowId = Field(description="医药机构编号")
-    failed_at: Moment = Field(description="医保结算系统故障发生时间")
+    failed_at: Moment = Field(description="医保结算系统故障发生时间（不早于本办法施行之日2023-02-18，衢州时间）")
 
 
 class WindowIn(Strict):
