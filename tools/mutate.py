@@ -2,12 +2,13 @@
 
     ./dev mutate                       every rules/ module of every service, and qz_common.money
     ./dev mutate sanctions performance modules by last name, dotted name, or a service name for all its rules
+                                       (a package, e.g. quote, with all its modules)
     ./dev mutate --list fees           print the mutants without running them
 
 Each mutant is one small change to one module (a comparison's edge shifted, an operator swapped, a constant
 moved by one, a boolean or min/max flipped, a rounding mode changed). It is compiled in memory, never written
-to the working tree, and the tests that import the module (directly or through another rules module) run
-against it in a forked process with a timeout. A mutant the tests still pass is a survivor: either a wrong law
+to the working tree, and the tests that import the module (directly or through another rules module), with the
+service's case tables, run against it in a forked process with a timeout. A mutant the tests still pass is a survivor: either a wrong law
 the suite lets through, or an equivalent change, listed with a one-line reason in
 tools/mutation_equivalents.toml (keyed by the mutant id printed here).
 
@@ -102,11 +103,13 @@ class Module:
 
 
 def rules_modules() -> list[Module]:
+    """Every module under a service's rules/, subpackages included (a package's ``__init__`` when it holds code)."""
     found = [
-        Module(f"{svc}.rules.{path.stem}", path)
+        Module(dotted(path.relative_to(root)), path)
         for svc, root in SOURCE_ROOTS.items()
-        for path in sorted((root / svc / "rules").glob("*.py"))
-        if path.stem != "__init__"
+        for path in sorted((root / svc / "rules").rglob("*.py"))
+        if path.parent.name != "rules" or path.stem != "__init__"
+        if path.read_text(encoding="utf-8").strip()
     ]
     for name in EXTRA_MODULES:
         pkg, _, leaf = name.partition(".")
@@ -130,16 +133,21 @@ def imported_modules(path: Path, package: str = "") -> set[str]:
 
 
 def tests_for(module: Module, universe: Sequence[Module]) -> list[Path]:
-    """Test files importing the module, or a rules module that (transitively) imports it; for a rules module
+    """Test files importing the module, or a rules module that (transitively) imports it, then the service's case
+    tables (their runners reach the rules through the calculators' endpoints, importing none); for a rules module
     only the API uses, the test files reaching it through any import chain."""
     rules = {m.name for m in universe}
     every = source_imports()
     test_files = sorted((ROOT / "tests").rglob("test_*.py"))
-    for reach in (importing(module.name, {m: every[m] for m in rules}), importing(module.name, every)):
-        found = [path for path in test_files if imported_modules(path) & reach]
-        if found:
-            return found
-    return []
+    service = module.name.partition(".")[0]
+    runners = (path for path in test_files if path.parent.name == service)
+    case_tables = [path for path in runners if "case_tables" in imported_modules(path)]
+    reached = importing(module.name, {m: every[m] for m in rules})
+    found = [path for path in test_files if imported_modules(path) & reached and path not in case_tables]
+    if found or case_tables:
+        return found + case_tables
+    reached = importing(module.name, every)
+    return [path for path in test_files if imported_modules(path) & reached]
 
 
 def select(requested: Sequence[str], universe: Sequence[Module]) -> list[Module]:
@@ -152,6 +160,8 @@ def select(requested: Sequence[str], universe: Sequence[Module]) -> list[Module]
             sys.exit(f"no rules module matches {word!r}; known: {', '.join(m.name for m in universe)}")
         if len(matches) > 1 and word == matches[0].short:
             sys.exit(f"{word!r} is ambiguous: {', '.join(m.name for m in matches)}")
+        packages = [m.name for m in matches if m.path.name == "__init__.py"]  # a package brings its modules
+        matches += [m for m in universe if any(m.name.startswith(f"{package}.") for package in packages)]
         chosen.extend(m for m in matches if m not in chosen)
     return chosen
 
@@ -366,7 +376,10 @@ class MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname != self.name:
             return None
-        spec = importlib.machinery.ModuleSpec(fullname, self, origin=str(self.path))
+        package = self.path.name == "__init__.py"
+        spec = importlib.machinery.ModuleSpec(fullname, self, origin=str(self.path), is_package=package)
+        if package:  # its submodules are found beside it
+            spec.submodule_search_locations = [str(self.path.parent)]
         spec.has_location = True
         return spec
 
@@ -427,14 +440,19 @@ def preload() -> None:
                 importlib.import_module(name)
 
 
+def dotted(relative: Path) -> str:
+    """The dotted module name of a source file's path under its source root (a package by its ``__init__``)."""
+    parts = relative.with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def source_modules() -> dict[str, Path]:
     """Every module of qz_common and the services, by dotted name."""
-    found: dict[str, Path] = {}
-    for package, root in SOURCE_ROOTS.items():
-        for path in sorted((root / package).rglob("*.py")):
-            parts = path.relative_to(root).with_suffix("").parts
-            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
-    return found
+    return {
+        dotted(path.relative_to(root)): path
+        for package, root in SOURCE_ROOTS.items()
+        for path in sorted((root / package).rglob("*.py"))
+    }
 
 
 @functools.cache

@@ -11,13 +11,6 @@ from .freeze import freeze_finding
 from .params import CityParams
 from .types import Building, BuildingKind, Finding, Land, RuleError, Structure, Use, basis
 
-STRUCTURE_NAMES: dict[Structure, str] = {
-    Structure.FRAME: "框混结构",
-    Structure.BRICK_CONCRETE: "砖混结构",
-    Structure.BRICK_WOOD: "砖木结构",
-    Structure.OTHER: "其他结构",
-}
-
 
 def replacement_price(city: CityParams, structure: Structure) -> Decimal:
     """附件 结算价格表 重置价: 框混1400、砖混1200、砖木1000、其他700 元/平方米."""
@@ -103,9 +96,50 @@ def assess_building(
     """
     if b.legal_area_m2 < 0:
         raise RuleError(f"buildings[{index}].legal_area_m2", "面积不能为负")
+    check_heights(index, b)
+    label = b.label or f"buildings[{index}]"
+    price = replacement_price(city, b.structure)
+    newness = newness_rate(city, b.built_year, valuation)
+
+    def part(category: Category, factor: Decimal, finding: Finding | None) -> AssessedBuilding:
+        return AssessedBuilding(index, label, category, b.legal_area_m2, price, newness, factor, b.built, finding)
+
+    def excluded(finding: Finding) -> AssessedBuilding:
+        return part(Category.EXCLUDED, Decimal("0"), finding)
+
+    if b.land is Land.STATE:
+        reason = "国有土地房屋按衢州市区国有土地房屋征收与补偿政策执行"
+        return excluded(Finding(label, "out_of_scope", reason, basis("三(四)1")))
+    work_finding: Finding | None = None
+    if b.work_kind is not None and b.work_done_on is not None:
+        work_finding = freeze_finding(label, b.work_kind, b.work_done_on, pre_announcement)
+        if work_finding is not None and work_finding.decision == "not_compensated":
+            return excluded(work_finding)
+    if b.kind is BuildingKind.UNAUTHORISED_EXTENSION:
+        reason = "擅自加层等改（扩）建部分不作为安置依据，不予补偿"
+        return excluded(Finding(label, "not_compensated", reason, basis("三(四)4")))
+    if b.kind is BuildingKind.OLD_HOUSE_NOT_DEMOLISHED:
+        reason = "已依法取得宅基地建造新房但未拆除的旧房，不作为安置依据，不予补偿"
+        return excluded(Finding(label, "not_compensated", reason, basis("三(四)4")))
+    if b.kind is BuildingKind.ATTIC:
+        if b.eaves_height_m is None:
+            raise RuleError(f"buildings[{index}].eaves_height_m", "阁楼须申报檐口高度", basis("附件 说明2"))
+        return part(Category.ATTIC_OR_STILT, attic_factor(city, b.eaves_height_m), work_finding)
+    if b.kind is BuildingKind.STILT_FLOOR:
+        if b.clear_height_m is None:
+            raise RuleError(f"buildings[{index}].clear_height_m", "架空层须申报层高", basis("附件 说明2"))
+        return part(Category.ATTIC_OR_STILT, stilt_factor(city, b.clear_height_m), work_finding)
+    if b.kind is BuildingKind.ANCILLARY:
+        return part(Category.ANCILLARY, Decimal("1"), work_finding)
+    if b.use is Use.NON_RESIDENTIAL:
+        return part(Category.NON_RESIDENTIAL, Decimal("1"), work_finding)
+    return part(Category.RESIDENTIAL, Decimal("1"), work_finding)
+
+
+def check_heights(index: int, b: Building) -> None:
+    """A-32: 说明2 prices floors by eaves height only as 无证阁楼 and by clear height only as 架空层 (三(四)3); a height
+    sent for another part would be silently ignored, so it is refused and the part must be declared as what it is."""
     if b.eaves_height_m is not None and b.kind is not BuildingKind.ATTIC:
-        # A-32: 说明2 prices floors by eaves height only as 无证阁楼 (三(四)3); a height sent for another part would be
-        # silently ignored, so it is refused and the part must be declared as an attic to be priced that way.
         raise RuleError(
             f"buildings[{index}].eaves_height_m",
             "檐口高度只用于无证阁楼（附件 说明2）；檐口低矮的楼层部分应申报为阁楼（kind=attic）",
@@ -117,74 +151,3 @@ def assess_building(
             "层高只用于无证架空层（附件 说明2）；架空层应申报为 kind=stilt_floor",
             basis("附件 说明2"),
         )
-    label = b.label or f"buildings[{index}]"
-    price = replacement_price(city, b.structure)
-    newness = newness_rate(city, b.built_year, valuation)
-
-    def excluded(f: Finding) -> AssessedBuilding:
-        return AssessedBuilding(
-            index, label, Category.EXCLUDED, b.legal_area_m2, price, newness, Decimal("0"), b.built, f
-        )
-
-    if b.land is Land.STATE:
-        return excluded(
-            Finding(label, "out_of_scope", "国有土地房屋按衢州市区国有土地房屋征收与补偿政策执行", basis("三(四)1"))
-        )
-    work_finding: Finding | None = None
-    if b.work_kind is not None and b.work_done_on is not None:
-        work_finding = freeze_finding(label, b.work_kind, b.work_done_on, pre_announcement)
-        if work_finding is not None and work_finding.decision == "not_compensated":
-            return excluded(work_finding)
-    if b.kind is BuildingKind.UNAUTHORISED_EXTENSION:
-        return excluded(
-            Finding(label, "not_compensated", "擅自加层等改（扩）建部分不作为安置依据，不予补偿", basis("三(四)4"))
-        )
-    if b.kind is BuildingKind.OLD_HOUSE_NOT_DEMOLISHED:
-        return excluded(
-            Finding(
-                label,
-                "not_compensated",
-                "已依法取得宅基地建造新房但未拆除的旧房，不作为安置依据，不予补偿",
-                basis("三(四)4"),
-            )
-        )
-    one = Decimal("1")
-    if b.kind is BuildingKind.ATTIC:
-        if b.eaves_height_m is None:
-            raise RuleError(f"buildings[{index}].eaves_height_m", "阁楼须申报檐口高度", basis("附件 说明2"))
-        return AssessedBuilding(
-            index,
-            label,
-            Category.ATTIC_OR_STILT,
-            b.legal_area_m2,
-            price,
-            newness,
-            attic_factor(city, b.eaves_height_m),
-            b.built,
-            work_finding,
-        )
-    if b.kind is BuildingKind.STILT_FLOOR:
-        if b.clear_height_m is None:
-            raise RuleError(f"buildings[{index}].clear_height_m", "架空层须申报层高", basis("附件 说明2"))
-        return AssessedBuilding(
-            index,
-            label,
-            Category.ATTIC_OR_STILT,
-            b.legal_area_m2,
-            price,
-            newness,
-            stilt_factor(city, b.clear_height_m),
-            b.built,
-            work_finding,
-        )
-    if b.kind is BuildingKind.ANCILLARY:
-        return AssessedBuilding(
-            index, label, Category.ANCILLARY, b.legal_area_m2, price, newness, one, b.built, work_finding
-        )
-    if b.use is Use.NON_RESIDENTIAL:
-        return AssessedBuilding(
-            index, label, Category.NON_RESIDENTIAL, b.legal_area_m2, price, newness, one, b.built, work_finding
-        )
-    return AssessedBuilding(
-        index, label, Category.RESIDENTIAL, b.legal_area_m2, price, newness, one, b.built, work_finding
-    )

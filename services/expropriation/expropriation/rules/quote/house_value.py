@@ -1,0 +1,63 @@
+"""The house at 重置价 × 成新率 (附件), and the area beyond the 安置面积 paid at the 货币补偿安置标准: what the 房票,
+产权调换 and 宅基地 methods share (三(三)2(4), 3(2), 3(4), 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from ..types import Item, QuoteInput
+from ..valuation import AssessedBuilding, Category
+from .checks import needed
+from .household import Household
+from .result import ONE, ZERO, Lines, figure, item
+
+
+def value_with_newness(buildings: Iterable[AssessedBuilding]) -> tuple[Decimal, list[str]]:
+    """Σ area × 重置价 × 成新率 over built parts (三(三)3(2) 未建部分面积不计价值), and the breakdown of each part."""
+    total, lines = ZERO, []
+    for b in buildings:
+        if not b.built:
+            lines.append(f"{b.label}: {figure(b.area_m2)}m² 未建，不计价值")
+            continue
+        total += b.area_m2 * b.price_per_m2 * b.newness
+        lines.append(f"{b.label}: {figure(b.area_m2)}m² × {figure(b.price_per_m2)} × 成新率{figure(b.newness)}")
+    return total, lines
+
+
+def share_within_resettlement_area(household: Household) -> Decimal:
+    """三(三)2(4), 3(2) read with 3(4) (A-12): when the built legal area exceeds the 安置面积, the house's value is paid
+    on the share within it and the rest of the area at the 货币补偿安置标准, so no m² is paid twice."""
+    area, built = household.area.area_m2, household.built_area_m2
+    return area / built if built > area else ONE
+
+
+def house_replacement_value(household: Household, share: Decimal, clause: str) -> Item:
+    """ "被征收房屋价格按重置价格结合成新率确定，未建部分面积不计价值" (三(三)3(2); 房票 三(三)2(4), 宅基地 三(三)4), on
+    ``share`` of the house."""
+    value, lines = value_with_newness(household.parts(Category.RESIDENTIAL))
+    inputs = {"parts": "; ".join(lines)}
+    if share != ONE:
+        area, built = figure(household.area.area_m2), figure(household.built_area_m2)
+        inputs["share_within_resettlement_area"] = f"{area} / {built}"
+    return item("house_replacement_value", value * share, clause, inputs)
+
+
+def excess_area_monetary_compensation(inp: QuoteInput, household: Household, clause: str) -> Lines:
+    """ "被征收住宅房屋的合法建筑面积大于安置面积的，超出部分面积按货币补偿安置标准结算" (房票 三(三)2(4), 产权调换
+    三(三)3(4)): the built legal area beyond the 安置面积 at the appraised price (A-34)."""
+    excess = max(ZERO, household.built_area_m2 - household.area.area_m2)
+    if excess == 0:
+        return Lines()
+    price = needed(
+        inp.appraised_price_per_m2,
+        "appraised_price_per_m2",
+        "超出安置面积部分按货币补偿安置标准结算，须有评估价格",
+        "三(三)",
+    )
+    inputs = household.area_inputs() | {
+        "resettlement_area_m2": figure(household.area.area_m2),
+        "excess_m2": figure(excess),
+        "appraised_price_per_m2": figure(price),
+    }
+    return Lines(items=(item("excess_area_monetary_compensation", excess * price, clause, inputs),))
