@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from dogs.parameters import PARAMS_DIR as DOGS
-from expropriation.parameters import PARAMS_DIR as EXPROPRIATION
+from expropriation.books import PARAMS_DIR as EXPROPRIATION
 from medinsurance.parameters import PARAMS_DIR as MEDINSURANCE
 from qz_common.errors import ProblemError
 from qz_common.parameter_api import ParameterShelf

@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from stdnum.cn import ric
 from testkit import DatabaseFactory, identity_headers, reset_tables
 
+from expropriation.books import params_on
 from expropriation.main import create_app
 from expropriation.models import Base
-from expropriation.parameters import params_on
 from expropriation.rules.params import CityParams, Params
 from expropriation.rules.types import Building, Member, Method, QuoteInput, Structure, Use
 from expropriation.settings import ExpropriationSettings

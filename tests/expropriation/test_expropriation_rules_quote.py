@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from expropriation_rules_kit import PRE, MakeHouse, MakeHousehold, MakeMember, amounts
 
-from expropriation.parameters import params_on
+from expropriation.books import params_on
 from expropriation.rules.params import Params
 from expropriation.rules.quote import compare_methods, quote
 from expropriation.rules.types import (

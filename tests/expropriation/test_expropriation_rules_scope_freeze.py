@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from expropriation.parameters import params_on
+from expropriation.books import params_on
 from expropriation.rules.declarations import (
     DisputeState,
     advance_dispute,

@@ -81,7 +81,7 @@ def test_stilt_floor_band(city: CityParams, height: str, factor: str) -> None:
 
 
 def test_other_depreciation_reading_is_one_line_of_the_params_file(tmp_path: Path) -> None:
-    from expropriation.parameters import PARAMS_DIR
+    from expropriation.books import PARAMS_DIR
     from expropriation.rules.params import CityParams
     from qz_common.params import ParameterBook
 

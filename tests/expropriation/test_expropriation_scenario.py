@@ -84,3 +84,10 @@ def test_stored_records_never_take_overrides(client: TestClient) -> None:
     project = PROJECT | {"parameters": {"expropriation.base_area_m2": "120"}}
     r = client.post("/v1/projects", json=project)
     assert (r.status_code, r.json()["field"]) == (422, "parameters")
+
+
+def test_a_fraction_where_a_book_counts_months_is_the_scenario_at_fault(client: TestClient) -> None:
+    """三(四)6 pays 临时安置费 for whole months (货币补偿 12): 12.5 months cannot be typed as the book's count of
+    months. Before, the what-if answered 500."""
+    r = quote(client, {"expropriation.temporary_months_monetary": "12.5"})
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "scenario_not_computable", "parameters")

@@ -3,8 +3,8 @@
 from fastapi import FastAPI
 
 from expropriation.api import agreements, citizens, disputes, files, jobs, ledger, projects, quotes, vouchers
+from expropriation.books import PARAMS_DIR
 from expropriation.casework.jobs import JobLimits, JobRunner
-from expropriation.parameters import PARAMS_DIR
 from expropriation.settings import ExpropriationSettings
 from qz_common.app import create_service_app
 from qz_common.settings import PlatformSettings

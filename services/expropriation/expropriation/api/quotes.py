@@ -3,8 +3,7 @@
 from fastapi import APIRouter
 
 from expropriation.api.schemas.quotes import CompareOut, MethodOutcomeOut
-from expropriation.casework.common import checked
-from expropriation.casework.quotes import scenario_params
+from expropriation.casework.common import checked, load_params
 from expropriation.facts.quote import QuoteOut, QuoteRequest
 from expropriation.rules.quote import compare_methods, quote
 from qz_common.identity import Reader, ensure_district
@@ -16,7 +15,7 @@ router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 async def quote_household(body: QuoteRequest, caller: Reader) -> QuoteOut:
     ensure_district(caller, body.district)
     inp = body.to_rules()
-    params = scenario_params(body.district, body.valuation_date, body.parameters)
+    params = load_params(body.district, body.valuation_date, body.parameters)
     return QuoteOut.of(checked(lambda: quote(inp, params)), scenario=body.parameters)
 
 
@@ -24,6 +23,6 @@ async def quote_household(body: QuoteRequest, caller: Reader) -> QuoteOut:
 async def compare(body: QuoteRequest, caller: Reader) -> CompareOut:
     ensure_district(caller, body.district)
     inp = body.to_rules()
-    params = scenario_params(body.district, body.valuation_date, body.parameters)
+    params = load_params(body.district, body.valuation_date, body.parameters)
     outcomes = [MethodOutcomeOut.of(o) for o in checked(lambda: compare_methods(inp, params))]
     return CompareOut(outcomes=outcomes, scenario=body.parameters)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from expropriation.books import params_on
 from expropriation.casework.records import project_records, quote_input
 from expropriation.facts.quote import QuoteOut, RefusalOut, refusal
 from expropriation.models import (
@@ -21,7 +22,6 @@ from expropriation.models import (
     HouseVoucher,
     Project,
 )
-from expropriation.parameters import params_on
 from expropriation.rules.quote import quote
 from expropriation.rules.types import RuleError
 from qz_common.params import RuleNotInForce

@@ -1,13 +1,13 @@
 """What the expropriation commands share: the audit trail, rule refusals as problems, the parameters in force."""
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
+from expropriation.books import params_of_versions, params_on
 from expropriation.facts.quote import refusal
 from expropriation.models import AuditRecord
-from expropriation.parameters import params_by_version, params_on
 from expropriation.rules.params import Params
 from expropriation.rules.types import RuleError, basis
 from qz_common.audit import AuditTrail
@@ -43,14 +43,15 @@ def rules_as_problems(prefix: str = "") -> Iterator[None]:
         ) from None
 
 
-def load_params(district: str, day: dt.date) -> Params:
+def load_params(district: str, day: dt.date, overrides: Mapping[str, str] | None = None) -> Params:
+    """The typed parameters in force that day (with a stateless calculator's what-if ``overrides``, if any)."""
     with rules_as_problems():
-        return params_on(district, day)
+        return params_on(district, day, overrides)
 
 
 def load_params_version(district: str, city_version: str, district_version: str) -> Params:
     with rules_as_problems():
-        return params_by_version(district, city_version, district_version)
+        return params_of_versions(district, city_version, district_version)
 
 
 def checked(fn: Callable[[], T], prefix: str = "") -> T:

@@ -1,10 +1,9 @@
 """Quotes from the records: a household's as its project's records stand (三(四)8 village completion, 三(一)3, the
-hand-over), a whole project in one pass, and what-if parameters for the stateless calculators."""
+hand-over), and a whole project in one pass."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -17,22 +16,11 @@ from expropriation.casework.records import project_records, quote_input
 from expropriation.facts.quote import BatchQuoteOut
 from expropriation.facts.types import area_str
 from expropriation.models import Agreement, Household, Project
-from expropriation.parameters import city_book, district_book
-from expropriation.rules.params import CityParams, DistrictParams, Params
+from expropriation.rules.params import Params
 from expropriation.rules.quote import MethodOutcome, Quote, compare_methods, quote
-from expropriation.rules.types import District, Method, QuoteInput, RuleError
+from expropriation.rules.types import Method, QuoteInput, RuleError
 from qz_common.identity import Caller
 from qz_common.money import yuan_str
-from qz_common.scenario import with_overrides
-
-
-def scenario_params(district: str, day: dt.date, overrides: Mapping[str, str] | None) -> Params:
-    """The parameters of a what-if quote: those in force, with the caller's declared overrides (qz_common.scenario)."""
-    params = load_params(district, day)  # district and date are checked exactly as for a plain quote
-    if not overrides:
-        return params
-    city, local = with_overrides([city_book().at(day), district_book(District(district)).at(day)], overrides)
-    return Params(city=CityParams.from_set(city), district=DistrictParams.from_set(local))
 
 
 async def _household_input(

@@ -1,4 +1,5 @@
-"""Typed parameters built from the dated parameter files (pure: takes ParameterSets, reads no file).
+"""The parameters in their typed form, as the rules read them (pure: built from ParameterSets, reads no file; the
+books are loaded, and handed to a calculator by one call, in ``expropriation/books.py``).
 
 ``params/expropriation.toml`` holds the figures of 衢政发〔2023〕2号 itself;
 ``params/district_<name>.toml`` holds what the 办法 leaves to 柯城区 / 衢江区.
