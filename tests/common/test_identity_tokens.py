@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from fastapi.testclient import TestClient
-from testkit import DatabaseFactory, IdentityKey
+from testkit import DatabaseFactory, IdentityKey, PiiKeys
 
 from dogs.main import create_app
 from dogs.settings import DogsSettings
@@ -116,9 +116,10 @@ def dogs_db(database_factory: DatabaseFactory) -> str:
 
 @pytest.fixture(scope="module")
 def production_dogs(dogs_db: str) -> Iterator[TestClient]:
-    """The dogs service as configured outside dev mode: it holds the gateway's public key, nothing else."""
+    """The dogs service as configured outside dev mode: it holds the gateway's public key, and keys of its own."""
     platform = PlatformSettings(dev_mode=False, identity_public_keys=GATEWAY.public_keys)
-    with TestClient(create_app(DogsSettings(database_url=dogs_db), platform)) as client:
+    settings = DogsSettings(database_url=dogs_db, **PiiKeys.fresh().settings)
+    with TestClient(create_app(settings, platform)) as client:
         yield client
 
 
@@ -131,9 +132,11 @@ def test_a_service_answers_every_forgery_401_and_the_gateways_token_200(producti
         assert refused.json()["code"] == "identity_invalid", name
 
 
-def test_in_dev_mode_the_old_shared_secret_mints_nothing(dogs_db: str) -> None:
-    """Dev mode verifies with the dev-only public key: the HS256 secret that every deployable once held is worthless."""
-    with TestClient(create_app(DogsSettings(database_url=dogs_db), PlatformSettings(dev_mode=True))) as dev_dogs:
+def test_in_dev_mode_the_old_shared_secret_mints_nothing(database_factory: DatabaseFactory) -> None:
+    """Dev mode verifies with the dev-only public key: the HS256 secret that every deployable once held is worthless.
+    (A database of its own: the production service's keys are not the dev keys.)"""
+    dev_settings = DogsSettings(database_url=database_factory.create("dogs"))
+    with TestClient(create_app(dev_settings, PlatformSettings(dev_mode=True))) as dev_dogs:
         forged = _hmac("HS256", OLD_SHARED_SECRET, kid=None)  # what the gateway used to send
         assert dev_dogs.get("/v1/parameters", headers={IDENTITY_HEADER: forged}).status_code == 401
         genuine = mint_token(DEV_SIGNING_KEY, audience="dogs", client_id="dev", scopes=["dogs:read"])

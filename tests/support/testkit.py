@@ -8,20 +8,23 @@ Every service gets a fresh database of its own, migrated with its Alembic histor
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import SecretStr
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -71,6 +74,55 @@ class IdentityKey:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         return {"identity_key_id": self.kid, "identity_private_key": pem.decode()}
+
+
+@dataclass(frozen=True)
+class PiiKeys:
+    """Keys for a service's personal data (qz_common.pii), made as an operator makes them (``openssl rand -base64
+    16``): data keys by id, the active one, and the blind-index key with its id."""
+
+    keys: dict[str, str]
+    active: str
+    index_kid: str = "idx-2026a"
+    index_key: str = field(default_factory=lambda: base64.b64encode(os.urandom(32)).decode())
+    cipher: str = "sm4-gcm"
+
+    @classmethod
+    def fresh(cls, kid: str = "2026a", cipher: str = "sm4-gcm") -> PiiKeys:
+        return cls({kid: _pii_key(cipher)}, kid, cipher=cipher)
+
+    def rotated_to(self, kid: str, cipher: str | None = None) -> PiiKeys:
+        """A new key added and made active, the old ones kept to read what they sealed."""
+        cipher = cipher or self.cipher
+        return replace(self, keys=self.keys | {kid: _pii_key(cipher)}, active=kid, cipher=cipher)
+
+    def without(self, kid: str) -> PiiKeys:
+        return replace(self, keys={k: v for k, v in self.keys.items() if k != kid})
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """As keyword arguments of a service's settings."""
+        return {
+            "pii_cipher": self.cipher,
+            "pii_keys": {kid: SecretStr(key) for kid, key in self.keys.items()},
+            "pii_key_id": self.active,
+            "pii_index_key_id": self.index_kid,
+            "pii_index_key": SecretStr(self.index_key),
+        }
+
+    def environment(self, prefix: str) -> dict[str, str]:
+        """As the environment of a service's process (``prefix``: ``DOGS_``)."""
+        return {
+            f"{prefix}PII_CIPHER": self.cipher,
+            f"{prefix}PII_KEYS": json.dumps(self.keys),
+            f"{prefix}PII_KEY_ID": self.active,
+            f"{prefix}PII_INDEX_KEY_ID": self.index_kid,
+            f"{prefix}PII_INDEX_KEY": self.index_key,
+        }
+
+
+def _pii_key(cipher: str) -> str:
+    return base64.b64encode(os.urandom({"sm4-gcm": 16, "aes-256-gcm": 32}[cipher])).decode()
 
 
 def id_number(area: str = "330802", born: dt.date = dt.date(1985, 6, 15), sequence: int = 123) -> str:

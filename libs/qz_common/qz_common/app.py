@@ -1,5 +1,6 @@
 """The FastAPI application every service is built from."""
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,17 +13,28 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from qz_common.contract import install_contract, operation_id_for
 from qz_common.db import Database
 from qz_common.docs import offline_docs_router
-from qz_common.errors import install_problem_handlers, problem_response
+from qz_common.errors import DatabaseUnavailable, install_problem_handlers, problem_response
 from qz_common.limits import RequestLimits
 from qz_common.logs import configure_logging
 from qz_common.metrics import install_metrics
 from qz_common.parameter_api import parameters_router
+from qz_common.pii import KeyRing, KeyVerification, use_keyring
 from qz_common.requests import PlatformMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
 from qz_common.telemetry import instrument_service
 
+log = logging.getLogger("qz.app")
+
+
+async def _keys_verified(request: Request) -> None:
+    """A service holding personal data reads and writes its database only with keys checked against it."""
+    verification: KeyVerification | None = request.app.state.key_verification
+    if verification is not None and not verification.done:
+        await verification.ensure()
+
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    await _keys_verified(request)
     database: Database = request.app.state.db
     async with database.sessionmaker() as session:
         yield session
@@ -33,6 +45,7 @@ Session = Annotated[AsyncSession, Depends(_session)]
 
 
 async def _engine(request: Request) -> AsyncEngine:
+    await _keys_verified(request)
     database: Database = request.app.state.db
     return database.reader
 
@@ -59,6 +72,7 @@ def create_service_app(
     parameter_books: Path | None = None,
     metrics_registry: CollectorRegistry | None = None,
     metrics_access: Callable[[Request], Awaitable[None]] | None = None,
+    personal_data: bool = False,
 ) -> FastAPI:
     """A service app with /healthz, /readyz, /metrics, problem errors, request ids and JSON logs.
 
@@ -66,12 +80,27 @@ def create_service_app(
     ``parameter_books``: the service's ``params/`` directory, served read-only under ``/v1/parameters``.
     ``metrics_registry`` adds the request metrics to the caller's registry; ``metrics_access`` guards /metrics
     (services serve it on their internal port; the gateway, whose port is public, asks for a scope).
+    ``personal_data``: the service's models seal personal data (qz_common.pii). Its key ring is read from the
+    settings (``KeyRingError`` stops the start) and checked against the database at start, or before the first request
+    once the database answers if it did not at start (``app.state.keyring``).
     """
     configure_logging(settings.service_name, platform.log_level)
     database = Database(settings.database_url, echo=settings.database_echo)
+    keyring = KeyRing.from_settings(settings, dev_mode=platform.dev_mode) if personal_data else None
+    verification = None
+    if keyring is not None:
+        use_keyring(database.engine, keyring)
+        verification = KeyVerification(database.engine, keyring)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if verification is not None:
+            try:
+                await verification.ensure()
+            except DatabaseUnavailable as unavailable:
+                log.warning(
+                    "personal data keys not verified at start, will be before the first request: %s", unavailable
+                )
         if on_startup:
             await on_startup(app)
         yield
@@ -95,6 +124,8 @@ def create_service_app(
     )
     app.state.db = database
     app.state.settings = settings
+    app.state.keyring = keyring
+    app.state.key_verification = verification
     app.state.service_name = settings.service_name
     app.state.identity_public_keys = platform.identity_verification_keys
     app.state.request_metrics = install_metrics(app, metrics_registry, metrics_access)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from qz_common.context import current_request_id
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
 from qz_common.identity import Caller
+from qz_common.pii import EncryptedJSON, is_lookup
 
 Stored = TypeVar("Stored")
 
@@ -38,6 +39,14 @@ class AuditRecordMixin:
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+
+
+class SealedAuditRecordMixin(AuditRecordMixin):
+    """The audit trail of a service holding personal data (qz_common.pii): a snapshot copies the record's sealed
+    columns in clear, so each snapshot is sealed whole."""
+
+    before: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
 
 
 def jsonable(value: Any) -> Any:
@@ -57,9 +66,14 @@ def jsonable(value: Any) -> Any:
 
 
 def snapshot(instance: object) -> dict[str, Any]:
-    """The column values of an ORM instance, JSON-ready."""
+    """The column values of an ORM instance, JSON-ready; not its blind indexes (qz_common.pii), which the value they
+    index stands for."""
     mapper = inspect(type(instance))
-    return {attr.key: jsonable(getattr(instance, attr.key)) for attr in mapper.column_attrs}
+    return {
+        attr.key: jsonable(getattr(instance, attr.key))
+        for attr in mapper.column_attrs
+        if not any(is_lookup(column) for column in attr.columns)
+    }
 
 
 def actor_of(caller: Caller) -> str:

@@ -61,6 +61,11 @@ class DatabaseUnavailable(SQLAlchemyError):
     """
 
 
+class StoredDataUnreadable(Exception):
+    """A value the deployable stored cannot be read back as it was written (qz_common.pii: altered in the database,
+    or sealed under a key the deployable does not hold): a fault of the installation, never of the request."""
+
+
 # What a client is told to wait before trying again while the database is away: long enough for a restart or a
 # fail-over to be noticed, short enough that a county's clerk retries by hand.
 DATABASE_RETRY_AFTER_S = 5
@@ -344,6 +349,13 @@ async def _handle_database_unavailable(_request: Request, exc: Exception) -> JSO
     )
 
 
+async def _handle_stored_data_unreadable(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("stored data unreadable: %s", exc)
+    return problem_response(
+        500, "stored_data_unreadable", "存储的数据无法读取（可能已被篡改或密钥配置有误），请联系管理员并提供 request_id"
+    )
+
+
 async def _handle_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "internal_error", "服务内部错误，请联系管理员并提供 request_id")
@@ -355,6 +367,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _handle_http)
     app.add_exception_handler(DatabaseUnavailable, _handle_database_unavailable)
     app.add_exception_handler(PoolTimeout, _handle_database_unavailable)
+    app.add_exception_handler(StoredDataUnreadable, _handle_stored_data_unreadable)
     # Client input that reaches the database or the calendar and cannot be represented there: 4xx, never 500.
     app.add_exception_handler(IntegrityError, _handle_integrity)
     app.add_exception_handler(StatementError, _handle_database_value)

@@ -40,6 +40,7 @@ from qz_common.context import current_request_target
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
+from qz_common.pii import EncryptedJSON
 
 # Declare as ``idempotency_key: IdempotencyKey = None`` on every command endpoint.
 IdempotencyKey = Annotated[
@@ -70,6 +71,13 @@ class IdempotencyKeyMixin:
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
         return (UniqueConstraint("client_id", "key", name=f"uq_{cls.__tablename__}_client_key"),)  # type: ignore[attr-defined]
+
+
+class SealedIdempotencyKeyMixin(IdempotencyKeyMixin):
+    """The claims of a service holding personal data (qz_common.pii): the answer replayed to a retry holds the
+    record's personal data in clear, so it is sealed whole."""
+
+    response_body: Mapped[Any] = mapped_column(EncryptedJSON, nullable=True)
 
 
 @dataclass(frozen=True)

@@ -120,8 +120,8 @@ def main() -> None:
     server_settings()  # read at start, so that a bad QZ_HEADER_READ_TIMEOUT_S stops the start, not a connection
     factory = f"{args.package}.main:create_app"
     if not args.skip_migrations:
-        settings = importlib.import_module(f"{args.package}.main").create_app().state.settings
-        upgrade(args.package, settings.database_url)
+        state = importlib.import_module(f"{args.package}.main").create_app().state
+        upgrade(args.package, state.settings.database_url, keyring=state.keyring)
     if args.migrate_only:
         return
     # An import string, so each worker process builds its own app (engine, connection pool, tracer).

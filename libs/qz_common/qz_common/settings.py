@@ -5,8 +5,10 @@ verify internal identity tokens, logging); each service adds its own prefix
 (``DOGS_DATABASE_URL``...).
 """
 
+from typing import Literal
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qz_common.identity import SigningKey, ed25519_public_key, raw_public_key
@@ -18,6 +20,9 @@ DEV_IDENTITY_KEY_ID = "dev-only-not-for-production"
 DEV_IDENTITY_PRIVATE_KEY = "rEjW+9UJcxWdKSbtTHHQRxmU20aEH3KMWFtVSBGHxdw="
 DEV_SIGNING_KEY = SigningKey.from_text(DEV_IDENTITY_KEY_ID, DEV_IDENTITY_PRIVATE_KEY)
 _DEV_PUBLIC_KEY = raw_public_key(DEV_SIGNING_KEY.public_key)
+
+# The authenticated ciphers personal data may be sealed with (qz_common.pii).
+PiiCipher = Literal["sm4-gcm", "aes-256-gcm"]
 
 
 class PlatformSettings(BaseSettings):
@@ -69,3 +74,12 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = 32 * 1024 * 1024
     max_header_bytes: int = 16 * 1024
     body_read_timeout_s: float = 30.0
+    # Personal data at rest (qz_common.pii), read by services created with personal_data=True: the cipher new values
+    # are sealed with; the data keys by id (base64: 16 bytes for sm4-gcm, 32 for aes-256-gcm) and the id of the one
+    # that seals new values; the HMAC-SM3 key of the blind indexes (32 bytes, base64) and its id. Required outside
+    # dev mode (qz_common.pii.KeyRing.from_settings).
+    pii_cipher: PiiCipher = "sm4-gcm"
+    pii_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    pii_key_id: str | None = None
+    pii_index_key_id: str | None = None
+    pii_index_key: SecretStr | None = None
