@@ -124,9 +124,10 @@ def test_owner_without_persons_signing_on_time_is_not_money_only(city: CityParam
 
 
 def test_a_part_without_legal_area_is_assessed_not_refused(city: CityParams, house: MakeBuilding) -> None:
-    # only a negative area is an input error; 0 m² and a fraction of a square metre are lawful declarations
-    for area in ("0", "0.5"):
-        assessed = assess_building(city, 0, house(area), PRE, VALUATION)
+    # a fraction of a square metre is a lawful declaration, and so is a 未建 part of 0 m²; the quote's input
+    # checks, not the assessment, refuse a built part of 0 m²
+    for area, built in (("0.5", True), ("0", False)):
+        assessed = assess_building(city, 0, house(area, built=built), PRE, VALUATION)
         assert (assessed.category, assessed.area_m2) == (Category.RESIDENTIAL, Decimal(area))
 
 
@@ -170,9 +171,9 @@ def test_only_state_land_is_out_of_scope() -> None:
 def test_same_day_dates_zero_values_and_this_year_s_house_are_valid_inputs(
     household: MakeHousehold, member: MakeMember, house: MakeBuilding
 ) -> None:
-    # every date may fall on the pre-announcement day itself, a baby may die on the day of birth, a price or area
-    # may be 0 or a fraction, a house may be built in the valuation year (成新率 100%): only what lies before or
-    # below these is refused
+    # every date may fall on the pre-announcement day itself, a baby may die on the day of birth, a price may be 0
+    # or a fraction, an area a fraction (0 only for a 未建 part, A-45), a house may be built in the valuation year
+    # (成新率 100%): only what lies before or below these is refused
     born = dt.date(2023, 7, 1)
     validate(
         dataclasses.replace(
@@ -181,7 +182,7 @@ def test_same_day_dates_zero_values_and_this_year_s_house_are_valid_inputs(
             valuation_date=PRE,
             agreement_signed_on=PRE,
             members=(member(born=born, died_on=born),),
-            buildings=(house("0"), house("0.5", year=PRE.year)),
+            buildings=(house("0", built=False), house("0.5", year=PRE.year)),
             appraised_price_per_m2=Decimal("0"),
             market_price_per_m2=Decimal("0.5"),
         )
@@ -271,9 +272,10 @@ def test_the_homestead_note_is_given_only_while_the_district_rules_are_missing(
 def test_fees_follow_any_residential_area_and_only_that(
     household: MakeHousehold, house: MakeBuilding, params: Params
 ) -> None:
-    # 三(四)6–7 are paid on the residential house: 0.5 m² is a house (搬迁费 3000 元), 0 m² is none
+    # 三(四)6–7 are paid on the residential house: 0.5 m² is a house (搬迁费 3000 元), a part approved and not built
+    # is none (A-34: no one moves out of it)
     assert amounts(quote(household(buildings=(house("0.5"),)), params))["moving_fee"] == Decimal("3000.00")
-    assert "moving_fee" not in amounts(quote(household(buildings=(house("0"),)), params))
+    assert "moving_fee" not in amounts(quote(household(buildings=(house("50", built=False),)), params))
 
 
 def test_a_death_without_a_birth_date_is_a_valid_declaration(household: MakeHousehold, member: MakeMember) -> None:

@@ -330,6 +330,29 @@ def test_negative_area_names_building(household: MakeHousehold, house: MakeHouse
     assert e.value.field == "buildings[0].legal_area_m2"
 
 
+def test_a_built_part_of_zero_m2_is_refused(household: MakeHousehold, house: MakeHouse, params: Params) -> None:
+    # a building that stands has a floor area; 0 is a figure left out, which would drop the house from the quote
+    with pytest.raises(RuleError) as e:
+        quote(household(buildings=(house(), house("0", label="东侧附房"))), params)
+    assert (e.value.field, e.value.basis) == ("buildings[1].legal_area_m2", "衢政发〔2023〕2号 二(三)")
+
+
+def test_an_unbuilt_part_of_zero_m2_changes_nothing(household: MakeHousehold, house: MakeHouse, params: Params) -> None:
+    # 三(三)3(2) "未建部分面积不计价值"; a 未建 part of 0 m² says nothing of the approved area is left unbuilt:
+    # the default household's 531,000 (150 × 3000 + 18,000 + 3,000 + 60,000) and 150 m² of legal area stand
+    q = quote(household(buildings=(house(), house("0", built=False))), params)
+    assert (q.total, q.legal_residential_area_m2) == (Decimal("531000.00"), Decimal("150"))
+
+
+def test_a_household_whose_parts_all_measure_zero_has_nothing_to_quote(
+    household: MakeHousehold, house: MakeHouse, params: Params
+) -> None:
+    # only 未建 parts of 0 m² declare no house at all (二(二) 如实申报…被征收房屋)
+    with pytest.raises(RuleError) as e:
+        quote(household(buildings=(house("0", built=False),)), params)
+    assert (e.value.field, e.value.basis) == ("buildings", "衢政发〔2023〕2号 二(二)")
+
+
 def test_total_is_sum_of_rounded_items(household: MakeHousehold, house: MakeHouse, params: Params) -> None:
     q = quote(household(Method.HOUSE_VOUCHER, buildings=(house("123.457"),)), params)
     assert q.total == sum(i.amount for i in q.items)

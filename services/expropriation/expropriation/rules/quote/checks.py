@@ -48,12 +48,20 @@ def validate(inp: QuoteInput) -> None:
     for i, b in enumerate(inp.buildings):
         if b.legal_area_m2 < 0:
             raise RuleError(f"buildings[{i}].legal_area_m2", "面积不能为负")
+        if b.legal_area_m2 == 0 and b.built:  # a blank read as 0 would drop the house from the quote
+            raise RuleError(
+                f"buildings[{i}].legal_area_m2",
+                "已建成部分的合法建筑面积为0：请按证载或主管部门核定的面积填写（审批未建部分标注 built=false）",
+                basis("二(三)"),
+            )
         if b.built_year > inp.valuation_date.year:
             raise RuleError(f"buildings[{i}].built_year", "建成年份晚于评估日")
         if (b.work_kind is None) != (b.work_done_on is None):
             raise RuleError(f"buildings[{i}].work_done_on", "work_kind 与 work_done_on 须同时填写", basis("二(一)"))
         if b.work_done_on is not None and b.work_done_on > inp.valuation_date:
             raise RuleError(f"buildings[{i}].work_done_on", "施工日期晚于评估日：评估时的房屋不可能包含该施工")
+    if all(b.legal_area_m2 == 0 for b in inp.buildings):
+        raise RuleError("buildings", "所申报房屋的面积均为0：没有可测算的被征收房屋", basis("二(二)"))
     for i, a in enumerate(inp.appraised_items):
         if a.amount < 0:
             raise RuleError(f"appraised_items[{i}].amount", "金额不能为负")
