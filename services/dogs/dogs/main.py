@@ -14,6 +14,7 @@ def create_app(settings: DogsSettings | None = None, platform: PlatformSettings 
         settings=settings or DogsSettings(),
         platform=platform or PlatformSettings(),
         parameter_books=PARAMS_DIR,
+        personal_data=True,
         title="衢州养犬管理服务",
         description="衢执法发〔2023〕3号：大型犬、烈性犬判定，携犬时间，养犬登记，领养，捕捉扣押，免疫记录。",
         routers=[

@@ -1,4 +1,11 @@
-"""Persistence of the dogs service (its own database)."""
+"""Persistence of the dogs service (its own database).
+
+Personal data is sealed (qz_common.pii): the 身份证号, names, phones and home addresses of owners and applicants, a
+居住证号 (itself a 身份证号 mostly) and a 住所证明 number, and the audit snapshots and stored answers that copy them.
+Owners and applicants are found by the blind index of their 身份证号 (``*_id_number_lookup``). What stays in clear
+is what the bureau's rules and filters read and what names no one: districts, dates, statuses, dogs, shelters,
+police units and badges, the place a dog was caught, registration numbers, 文书号, the reasons given.
+"""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,9 +14,10 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from qz_common.audit import AuditRecordMixin
+from qz_common.audit import SealedAuditRecordMixin
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
-from qz_common.idempotency import IdempotencyKeyMixin
+from qz_common.idempotency import SealedIdempotencyKeyMixin
+from qz_common.pii import ID_NUMBER, BlindIndex, EncryptedText, PiiKeyMixin
 
 CM = Numeric(6, 1)
 DOCUMENT_NUMBER_LENGTH = 60
@@ -19,12 +27,16 @@ class Base(DeclarativeBase):
     pass
 
 
-class AuditRecord(AuditRecordMixin, Base):
+class AuditRecord(SealedAuditRecordMixin, Base):
     __tablename__ = "audit_log"
 
 
-class IdempotencyKey(IdempotencyKeyMixin, Base):
+class IdempotencyKey(SealedIdempotencyKeyMixin, Base):
     __tablename__ = "idempotency_keys"
+
+
+class PiiKey(PiiKeyMixin, Base):
+    pass
 
 
 class Vaccination(Base):
@@ -33,11 +45,12 @@ class Vaccination(Base):
     __tablename__ = "vaccinations"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    owner_name: Mapped[str] = mapped_column(String(60))
-    owner_phone: Mapped[str] = mapped_column(String(20))
-    owner_id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    owner_name: Mapped[str] = mapped_column(EncryptedText)
+    owner_phone: Mapped[str] = mapped_column(EncryptedText)
+    owner_id_number: Mapped[str | None] = mapped_column(EncryptedText)
+    owner_id_number_lookup: Mapped[str | None] = mapped_column(BlindIndex(ID_NUMBER, of="owner_id_number"), index=True)
     breed: Mapped[str] = mapped_column(String(60))
-    address: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(EncryptedText)
     district: Mapped[str] = mapped_column(String(10), index=True)
     coat_colour: Mapped[str] = mapped_column(String(30))
     sex: Mapped[str] = mapped_column(String(10))
@@ -67,13 +80,14 @@ class Registration(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     status: Mapped[str] = mapped_column(String(12), default="submitted", index=True)
     channel: Mapped[str] = mapped_column(String(10))
-    owner_id_number: Mapped[str] = mapped_column(String(18), index=True)
-    owner_name: Mapped[str] = mapped_column(String(60))
-    owner_phone: Mapped[str] = mapped_column(String(20))
-    residence_permit_number: Mapped[str | None] = mapped_column(String(40))
+    owner_id_number: Mapped[str] = mapped_column(EncryptedText)
+    owner_id_number_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="owner_id_number"), index=True)
+    owner_name: Mapped[str] = mapped_column(EncryptedText)
+    owner_phone: Mapped[str] = mapped_column(EncryptedText)
+    residence_permit_number: Mapped[str | None] = mapped_column(EncryptedText)
     residence_proof_type: Mapped[str] = mapped_column(String(30))
-    residence_proof_number: Mapped[str] = mapped_column(String(60))
-    address: Mapped[str] = mapped_column(String(200))
+    residence_proof_number: Mapped[str] = mapped_column(EncryptedText)
+    address: Mapped[str] = mapped_column(EncryptedText)
     district: Mapped[str] = mapped_column(String(10), index=True)
     key_area: Mapped[bool] = mapped_column(Boolean)
     dog_name: Mapped[str | None] = mapped_column(String(40))
@@ -121,10 +135,11 @@ class AdoptionApplication(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     dog_id: Mapped[int] = mapped_column(ForeignKey("shelter_dogs.id"), index=True)
     queue_position: Mapped[int] = mapped_column(Integer)
-    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
-    applicant_name: Mapped[str] = mapped_column(String(60))
-    applicant_phone: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(String(200))
+    applicant_id_number: Mapped[str] = mapped_column(EncryptedText)
+    applicant_id_number_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="applicant_id_number"), index=True)
+    applicant_name: Mapped[str] = mapped_column(EncryptedText)
+    applicant_phone: Mapped[str] = mapped_column(EncryptedText)
+    address: Mapped[str] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(12), default="submitted", index=True)
     checklist: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     decision_reasons: Mapped[list[str] | None] = mapped_column(JSONDocument)
@@ -151,7 +166,8 @@ class Impoundment(Base):
     body_length_cm: Mapped[Decimal] = mapped_column(CM)
     large: Mapped[bool] = mapped_column(Boolean)
     fierce: Mapped[bool] = mapped_column(Boolean)
-    owner_id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    owner_id_number: Mapped[str | None] = mapped_column(EncryptedText)
+    owner_id_number_lookup: Mapped[str | None] = mapped_column(BlindIndex(ID_NUMBER, of="owner_id_number"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
     shelter: Mapped[str] = mapped_column(String(100))
     handed_over_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

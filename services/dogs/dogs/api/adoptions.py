@@ -33,7 +33,7 @@ _SHELTER_DOGS = PagedSelect(
 _ADOPTION_APPLICATIONS = PagedSelect(
     select(AdoptionApplication).order_by(AdoptionApplication.dog_id, AdoptionApplication.queue_position),
     dog_id=AdoptionApplication.dog_id,
-    applicant_id_number=AdoptionApplication.applicant_id_number,
+    applicant_id_number=AdoptionApplication.applicant_id_number_lookup,
     district=lambda stmt, value: stmt.join(ShelterDog).where(ShelterDog.district == value),
 )
 

@@ -21,13 +21,15 @@ router = APIRouter(tags=["citizens"])
 
 async def records_of(session: AsyncSession, id_number: str, district: str | None = None) -> PersonRecords:
     """Every record naming the person; a district-bound caller sees its district's records only."""
-    registrations = select(Registration).where(Registration.owner_id_number == id_number).order_by(Registration.id)
-    vaccinations = select(Vaccination).where(Vaccination.owner_id_number == id_number).order_by(Vaccination.id)
-    impoundments = select(Impoundment).where(Impoundment.owner_id_number == id_number).order_by(Impoundment.id)
+    registrations = (
+        select(Registration).where(Registration.owner_id_number_lookup == id_number).order_by(Registration.id)
+    )
+    vaccinations = select(Vaccination).where(Vaccination.owner_id_number_lookup == id_number).order_by(Vaccination.id)
+    impoundments = select(Impoundment).where(Impoundment.owner_id_number_lookup == id_number).order_by(Impoundment.id)
     applications = (
         select(AdoptionApplication)
         .join(ShelterDog)
-        .where(AdoptionApplication.applicant_id_number == id_number)
+        .where(AdoptionApplication.applicant_id_number_lookup == id_number)
         .order_by(AdoptionApplication.id)
     )
     if district:

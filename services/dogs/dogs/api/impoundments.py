@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/impoundments", tags=["impoundments"])
 
 _IMPOUNDMENTS = PagedSelect(
     select(Impoundment).order_by(Impoundment.id),
-    owner_id_number=Impoundment.owner_id_number,
+    owner_id_number=Impoundment.owner_id_number_lookup,
     district=Impoundment.district,
 )
 

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1", tags=["registrations"])
 
 _REGISTRATIONS = PagedSelect(
     select(Registration).order_by(Registration.id),
-    owner_id_number=Registration.owner_id_number,
+    owner_id_number=Registration.owner_id_number_lookup,
     status=Registration.status,
     district=Registration.district,
 )

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/vaccinations", tags=["vaccinations"])
 
 _VACCINATIONS = PagedSelect(
     select(Vaccination).order_by(Vaccination.id),
-    owner_id_number=Vaccination.owner_id_number,
+    owner_id_number=Vaccination.owner_id_number_lookup,
     district=Vaccination.district,
 )
 

@@ -135,7 +135,7 @@ async def change_address(
     records = (
         await session.scalars(
             select(Registration)
-            .where(Registration.owner_id_number == owner_id_number, Registration.status == "approved")
+            .where(Registration.owner_id_number_lookup == owner_id_number, Registration.status == "approved")
             .order_by(Registration.id)
             .with_for_update()
         )

@@ -1,5 +1,10 @@
 from dogs.models import Base
 from dogs.settings import DogsSettings
 from qz_common.migrations import run_env
+from qz_common.pii import KeyRing
+from qz_common.settings import PlatformSettings
 
-run_env(Base.metadata, DogsSettings().database_url)
+settings = DogsSettings()
+run_env(
+    Base.metadata, settings.database_url, lambda: KeyRing.from_settings(settings, dev_mode=PlatformSettings().dev_mode)
+)

@@ -1,0 +1,118 @@
+"""Nothing that names a person is in the dogs database in clear, after ordinary use, while every answer still
+carries it (issue 30, Personal data at rest: 个人信息保护法 第五十一条, 等保2.0 level 3).
+
+The database is read as an intruder with a dump would read it: every cell of every table, raw SQL, on SQLite and
+PostgreSQL. Only the service's API is used to fill it, so the test runs against any release.
+"""
+
+import asyncio
+import contextlib
+import json
+
+from dogs_testdata import ALL_CONFIRMED, IMPOUNDMENT, OWNER, SHELTER_DOG, applicant, registration_body
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from testkit import identity_headers
+
+from dogs.main import create_app
+from dogs.settings import DogsSettings
+from qz_common.db import async_url
+from qz_common.settings import PlatformSettings
+
+APPLICANT = applicant(1)
+NEW_ADDRESS = "柯城区新新街道8号"
+RESIDENCE_PROOF = "浙(2020)衢州市不动产权第0001234号"
+# What ordinary use below stores about the owner and the applicant: 身份证号, names, phones, home addresses.
+PERSONAL = [
+    OWNER,
+    "张三",
+    "13800001234",
+    "柯城区荷花街道1号",
+    NEW_ADDRESS,
+    RESIDENCE_PROOF,
+    APPLICANT["applicant_id_number"],
+    APPLICANT["applicant_name"],
+    APPLICANT["applicant_phone"],
+    APPLICANT["address"],
+]
+
+
+def stored_text(database_url: str) -> dict[str, list[str]]:
+    """Every non-NULL cell of every table as text, by table; a JSON document also as JSON text without escapes."""
+
+    async def dump() -> dict[str, list[str]]:
+        engine = create_async_engine(async_url(database_url))
+        cells: dict[str, list[str]] = {}
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+            for table in tables:
+                rows = await connection.execute(text(f'SELECT * FROM "{table}"'))
+                cells[table] = [str(value) for row in rows for value in row if value is not None]
+        await engine.dispose()
+        return cells
+
+    cells = asyncio.run(dump())
+    for values in cells.values():
+        for value in list(values):
+            with contextlib.suppress(ValueError):  # not JSON
+                values.append(json.dumps(json.loads(value), ensure_ascii=False))
+    return cells
+
+
+def in_clear(database_url: str) -> list[tuple[str, str]]:
+    return [
+        (table, personal)
+        for table, values in stored_text(database_url).items()
+        for personal in PERSONAL
+        if any(personal in value for value in values)
+    ]
+
+
+def use_the_service_as_every_day(client: TestClient) -> None:
+    """Registrations (a retried one), an approval, an address change, an adoption, an impoundment, and every way of
+    reading them back: lists by 身份证号, the citizen's own view, the cross-bureau dossier."""
+    body = registration_body(client, residence_proof_number=RESIDENCE_PROOF)
+    first = client.post("/v1/registrations", json=body, headers={"Idempotency-Key": "window-7-0001"})
+    again = client.post("/v1/registrations", json=body, headers={"Idempotency-Key": "window-7-0001"})
+    assert (first.status_code, again.status_code, again.headers["Idempotent-Replayed"]) == (201, 201, "true")
+    assert again.json() == first.json() and first.json()["owner_name"] == "张三"
+    registration_id = first.json()["id"]
+    assert client.post(f"/v1/registrations/{registration_id}/approve").status_code == 200
+    moved = client.post(
+        "/v1/address-changes",
+        json={"owner_id_number": OWNER, "address": NEW_ADDRESS, "district": "柯城区", "key_area": True},
+    )
+    assert moved.json()["changed_registration_ids"] == [registration_id], moved.text
+    dog = client.post("/v1/shelter-dogs", json=SHELTER_DOG).json()
+    application = client.post(f"/v1/shelter-dogs/{dog['id']}/applications", json=APPLICANT).json()
+    approved = client.post(f"/v1/adoption-applications/{application['id']}/approve", json=ALL_CONFIRMED)
+    assert approved.json()["status"] == "approved", approved.text
+    impounded = client.post(
+        "/v1/impoundments", json=IMPOUNDMENT | {"owner_id_number": OWNER, "registration_id": registration_id}
+    )
+    assert impounded.status_code == 201, impounded.text
+
+    by_owner = {"owner_id_number": OWNER}
+    registrations = client.get("/v1/registrations", params=by_owner).json()["items"]
+    assert [(r["id"], r["owner_name"], r["address"]) for r in registrations] == [(registration_id, "张三", NEW_ADDRESS)]
+    assert client.get("/v1/vaccinations", params=by_owner).json()["items"][0]["owner_phone"] == "13800001234"
+    assert client.get("/v1/impoundments", params=by_owner).json()["total"] == 1
+    applications = client.get(
+        "/v1/adoption-applications", params={"applicant_id_number": APPLICANT["applicant_id_number"]}
+    )
+    assert [a["applicant_name"] for a in applications.json()["items"]] == [APPLICANT["applicant_name"]]
+    mine = client.get("/v1/me/records", headers=identity_headers("dogs", citizen=OWNER)).json()
+    dossier = client.get(f"/v1/dossiers/citizens/{OWNER}").json()
+    for records in (mine, dossier):
+        assert [r["residence_proof_number"] for r in records["registrations"]] == [RESIDENCE_PROOF]
+        assert [i["owner_id_number"] for i in records["impoundments"]] == [OWNER]
+    applicant_dossier = client.get(f"/v1/dossiers/citizens/{APPLICANT['applicant_id_number']}").json()
+    assert [a["address"] for a in applicant_dossier["adoption_applications"]] == [APPLICANT["address"]]
+
+
+def test_no_id_number_name_phone_or_address_is_stored_in_clear(dogs_settings_on_backend: DogsSettings) -> None:
+    app = create_app(dogs_settings_on_backend, PlatformSettings(dev_mode=True))
+    with TestClient(app, headers=identity_headers("dogs")) as client:
+        use_the_service_as_every_day(client)
+    assert in_clear(dogs_settings_on_backend.database_url) == []
