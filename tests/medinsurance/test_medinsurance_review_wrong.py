@@ -13,12 +13,13 @@ from medinsurance_testdata import institution
 
 from medinsurance.parameters import params
 from medinsurance.rules import agreements as ag
-from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, step, waiting_bar
+from medinsurance.rules.application import AppEvent, Application, AppState, Books, ProcessError, step, waiting_bar
 from medinsurance.rules.performance import Category, ItemInput, score_table
 from medinsurance.rules.sanctions import case_applies, penalty
 
 D = dt.date
 PROCESS = params("process", D(2023, 3, 1))
+BOOKS = Books(PROCESS, params("evaluation", D(2023, 3, 1)))
 AGREEMENT = params("agreement", D(2023, 3, 1))
 SANCTIONS = params("sanctions", D(2023, 3, 1))
 PERFORMANCE = params("performance", D(2023, 3, 1))
@@ -42,13 +43,13 @@ def agreement_event(client, agreement_id, name, on, **kw):
 
 
 def test_second_supplement_notice_refused():
-    app = step(Application(AppState.TRIAL, D(2023, 3, 1)), AppEvent.SUBMIT, D(2023, 6, 1), PROCESS)
-    noticed = step(app, AppEvent.REQUEST_SUPPLEMENT, D(2023, 6, 2), PROCESS)
+    app = step(Application(AppState.TRIAL, D(2023, 3, 1)), AppEvent.SUBMIT, D(2023, 6, 1), BOOKS)
+    noticed = step(app, AppEvent.REQUEST_SUPPLEMENT, D(2023, 6, 2), BOOKS)
     # Fri 06-02 not counted; Mon 06-05 … Fri 06-09 are working days 1–5.
     assert noticed.supplement_deadline == D(2023, 6, 9)
-    completed = step(noticed, AppEvent.COMPLETE_SUPPLEMENT, D(2023, 6, 5), PROCESS)
+    completed = step(noticed, AppEvent.COMPLETE_SUPPLEMENT, D(2023, 6, 5), BOOKS)
     with pytest.raises(ProcessError, match="一次性告知"):
-        step(completed, AppEvent.REQUEST_SUPPLEMENT, D(2023, 6, 6), PROCESS)
+        step(completed, AppEvent.REQUEST_SUPPLEMENT, D(2023, 6, 6), BOOKS)
 
 
 def test_second_supplement_notice_refused_over_http(client):
@@ -93,16 +94,16 @@ def test_second_failure_bar_ends_on_the_anniversary():
 
 
 def test_steps_may_not_precede_the_previous_one():
-    submitted = step(Application(AppState.TRIAL, D(2023, 3, 1)), AppEvent.SUBMIT, D(2023, 6, 1), PROCESS)
+    submitted = step(Application(AppState.TRIAL, D(2023, 3, 1)), AppEvent.SUBMIT, D(2023, 6, 1), BOOKS)
     with pytest.raises(ProcessError, match="早于"):
-        step(submitted, AppEvent.ACCEPT, D(2023, 5, 31), PROCESS)
-    accepted = step(submitted, AppEvent.ACCEPT, D(2023, 6, 1), PROCESS)  # the same day is not earlier
+        step(submitted, AppEvent.ACCEPT, D(2023, 5, 31), BOOKS)
+    accepted = step(submitted, AppEvent.ACCEPT, D(2023, 6, 1), BOOKS)  # the same day is not earlier
     with pytest.raises(ProcessError, match="早于"):
-        step(accepted, AppEvent.EVALUATE, D(2023, 5, 20), PROCESS, score=Decimal(90))
-    passed = step(accepted, AppEvent.EVALUATE, D(2023, 6, 20), PROCESS, score=Decimal(90))
-    approved = step(passed, AppEvent.APPROVE, D(2023, 7, 10), PROCESS)
+        step(accepted, AppEvent.EVALUATE, D(2023, 5, 20), BOOKS, score=Decimal(90))
+    passed = step(accepted, AppEvent.EVALUATE, D(2023, 6, 20), BOOKS, score=Decimal(90))
+    approved = step(passed, AppEvent.APPROVE, D(2023, 7, 10), BOOKS)
     with pytest.raises(ProcessError, match="早于"):
-        step(approved, AppEvent.SIGN, D(2020, 7, 10), PROCESS)
+        step(approved, AppEvent.SIGN, D(2020, 7, 10), BOOKS)
 
 
 def test_out_of_order_events_over_http(client):

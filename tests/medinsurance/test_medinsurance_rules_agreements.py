@@ -121,11 +121,13 @@ def test_second_suspension_while_still_suspended_terminates():
 
 
 def test_payment_thirty_working_days_and_reassessment():
-    from medinsurance.rules.agreements import payment_deadline, reassessment_due
+    from medinsurance.rules.agreements import payment_deadline
+    from medinsurance.rules.performance import reassessment_due
 
     assert payment_deadline(D(2023, 9, 1), P).date == D(2023, 10, 19)
-    assert reassessment_due(D(2024, 4, 30), P) == D(2024, 7, 30)
-    assert reassessment_due(D(2024, 11, 30), P) == D(2025, 2, 28)
+    performance = params("performance", D(2024, 4, 30))
+    assert reassessment_due(D(2024, 4, 30), performance) == D(2024, 7, 30)
+    assert reassessment_due(D(2024, 11, 30), performance) == D(2025, 2, 28)
 
 
 def test_resume_requires_suspension_and_renew_after_expiry():

@@ -24,7 +24,15 @@ from medinsurance.rules.agreements import (
     suspend,
     terminate,
 )
-from medinsurance.rules.application import AppEvent, Application, AppState, ProcessError, extend_for_supplement, step
+from medinsurance.rules.application import (
+    AppEvent,
+    Application,
+    AppState,
+    Books,
+    ProcessError,
+    extend_for_supplement,
+    step,
+)
 from medinsurance.rules.basis import IN_FORCE_FROM, within_recent
 from medinsurance.rules.conduct import (
     DiseaseKind,
@@ -366,6 +374,7 @@ def test_a_terminated_agreement_keeps_its_own_termination() -> None:
 
 
 PROCESS = params("process", dt.date(2023, 3, 1))
+BOOKS = Books(PROCESS, params("evaluation", dt.date(2023, 3, 1)))
 
 
 def test_a_pre_registered_institution_has_no_failures_and_no_excluded_days() -> None:
@@ -378,24 +387,24 @@ def test_a_resubmission_starts_with_no_excluded_days() -> None:
     barred = dataclasses.replace(
         Application(AppState.BARRED, dt.date(2022, 1, 1)), barred_until=dt.date(2023, 5, 31), excluded_working_days=4
     )
-    assert step(barred, AppEvent.SUBMIT, dt.date(2023, 6, 1), PROCESS).excluded_working_days == 0
+    assert step(barred, AppEvent.SUBMIT, dt.date(2023, 6, 1), BOOKS).excluded_working_days == 0
 
 
 def test_a_supplement_is_completed_once() -> None:
     # 二(三)2 "材料不齐应一次性告知": once completed, there is no open supplement to complete again
-    submitted = step(Application(AppState.TRIAL, dt.date(2023, 3, 1)), AppEvent.SUBMIT, dt.date(2023, 6, 1), PROCESS)
-    requested = step(submitted, AppEvent.REQUEST_SUPPLEMENT, dt.date(2023, 6, 15), PROCESS)
-    completed = step(requested, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 16), PROCESS)
+    submitted = step(Application(AppState.TRIAL, dt.date(2023, 3, 1)), AppEvent.SUBMIT, dt.date(2023, 6, 1), BOOKS)
+    requested = step(submitted, AppEvent.REQUEST_SUPPLEMENT, dt.date(2023, 6, 15), BOOKS)
+    completed = step(requested, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 16), BOOKS)
     with pytest.raises(ProcessError, match="无补正"):
-        step(completed, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 19), PROCESS)
+        step(completed, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 19), BOOKS)
     with pytest.raises(ProcessError, match="无补正"):  # nor can it lapse afterwards
-        step(completed, AppEvent.LAPSE_SUPPLEMENT, dt.date(2023, 7, 31), PROCESS)
+        step(completed, AppEvent.LAPSE_SUPPLEMENT, dt.date(2023, 7, 31), BOOKS)
 
 
 def test_a_provisional_deadline_keeps_the_application_provisional() -> None:
     # a deadline once counted without a published holiday schedule stays flagged, even when the next one is certain
     submitted = Application(AppState.SUBMITTED, dt.date(2023, 3, 1), submitted_on=dt.date(2023, 6, 1), provisional=True)
-    assert step(submitted, AppEvent.ACCEPT, dt.date(2023, 6, 5), PROCESS).provisional is True
+    assert step(submitted, AppEvent.ACCEPT, dt.date(2023, 6, 5), BOOKS).provisional is True
 
 
 def test_a_reevaluation_starts_afresh_and_only_from_a_failure() -> None:
@@ -409,10 +418,10 @@ def test_a_reevaluation_starts_afresh_and_only_from_a_failure() -> None:
         reevaluation_from=dt.date(2023, 10, 9),
         provisional=True,
     )
-    again = step(failed, AppEvent.REEVALUATE, dt.date(2023, 10, 9), PROCESS)
+    again = step(failed, AppEvent.REEVALUATE, dt.date(2023, 10, 9), BOOKS)
     assert (again.state, again.excluded_working_days, again.provisional) == (AppState.ACCEPTED, 0, True)
     with pytest.raises(ProcessError, match="不可再次评估"):
-        step(again, AppEvent.REEVALUATE, dt.date(2023, 10, 10), PROCESS)
+        step(again, AppEvent.REEVALUATE, dt.date(2023, 10, 10), BOOKS)
 
 
 def test_a_one_day_supplement_on_the_acceptance_day_extends_the_evaluation() -> None:

@@ -7,6 +7,8 @@ from pydantic import ValidationError
 from medinsurance.api.schemas import calculations as form
 from medinsurance.parameters import params
 from medinsurance.rules.evaluation import (
+    MEDICAL_ITEMS,
+    PHARMACY_ITEMS,
     Disclosure,
     Hardware,
     Inventory,
@@ -62,10 +64,10 @@ def items(result):
 
 
 def test_tables_sum_to_100():
-    assert sum(table_maxima(P, "mi").values()) == 100
-    assert sum(table_maxima(P, "rp").values()) == 100
-    assert len(table_maxima(P, "mi")) == 15
-    assert len(table_maxima(P, "rp")) == 16
+    assert sum(table_maxima(P, MEDICAL_ITEMS).values()) == 100
+    assert sum(table_maxima(P, PHARMACY_ITEMS).values()) == 100
+    assert len(table_maxima(P, MEDICAL_ITEMS)) == 15
+    assert len(table_maxima(P, PHARMACY_ITEMS)) == 16
 
 
 def test_full_marks_medical():

@@ -21,6 +21,7 @@ from medinsurance.rules.sanctions import (
 )
 
 P = params("sanctions", dt.date(2023, 3, 1))
+AGREEMENT = params("agreement", dt.date(2023, 3, 1))
 
 
 def test_every_enumerated_case_has_a_code():
@@ -90,14 +91,14 @@ def test_suspension_ranges():
 
 
 def test_second_suspension_in_term_escalates():
-    first = decide("T3_2", P, suspending=True, prior_suspensions_this_term=0)
+    first = decide("T3_2", AGREEMENT, suspending=True, prior_suspensions_this_term=0)
     assert first.tier == 3 and not first.escalated and Measure.PENALTY in first.measures
-    second = decide("T4_1", P, suspending=True, prior_suspensions_this_term=1)
+    second = decide("T4_1", AGREEMENT, suspending=True, prior_suspensions_this_term=1)
     assert second.escalated and second.tier == 5
     assert Measure.TERMINATE_AGREEMENT in second.measures
     assert "五(三)5(1)" in second.basis
     with pytest.raises(ValueError):
-        decide("T2_1", P, suspending=True, prior_suspensions_this_term=0)
+        decide("T2_1", AGREEMENT, suspending=True, prior_suspensions_this_term=0)
     with pytest.raises(ValueError):
         tier_of("T9_1")
 

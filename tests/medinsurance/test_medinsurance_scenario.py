@@ -1,8 +1,11 @@
 """What-if grading: a district tries another A-grade share before publishing it (qz_common.scenario)."""
 
 from fastapi.testclient import TestClient
+from medinsurance_testdata import MEDICAL
 
 from medinsurance.api.examples import GRADE_REQUEST
+from medinsurance.parameters import PARAMS_DIR
+from qz_common.parameter_api import ParameterShelf
 
 
 def grades(client: TestClient, parameters: dict[str, str] | None) -> dict[str, str | None]:
@@ -57,3 +60,27 @@ def test_stored_records_never_take_overrides(client: TestClient) -> None:
     assert {"field": "parameters", "code": "extra_forbidden"} in [
         {"field": e["field"], "code": e["code"]} for e in r.json()["errors"]
     ]
+
+
+def test_each_figure_has_one_book() -> None:
+    # issue 28 "one figure, one home": pass_score (评估, 二(三)3), suspensions_for_termination (五(三)5(1)) and
+    # reassess_months (附件1 二(四)2) were each kept in two books, so a what-if of one did not move the other
+    books = ParameterShelf.load(PARAMS_DIR).books
+    homes: dict[str, list[str]] = {}
+    for book in books:
+        for key in book.versions[-1].values:
+            homes.setdefault(key, []).append(book.name)
+    assert {key: names for key, names in homes.items() if len(names) > 1} == {}
+    assert (homes["pass_score"], homes["suspensions_for_termination"], homes["reassess_months"]) == (
+        ["evaluation"],
+        ["agreement"],
+        ["performance"],
+    )
+
+
+def test_a_what_if_of_the_pass_mark_moves_the_evaluation_and_its_basis(client: TestClient) -> None:
+    # 二(三)3 "评估分数85分(含)以上的为合格": the example scores 100; with a pass mark of 100.01 it does not pass
+    body = {**MEDICAL, "parameters": {"evaluation.pass_score": "100.01"}}
+    r = client.post("/v1/evaluations/score", json=body)
+    assert (r.status_code, r.json()["qualified"]) == (200, False), r.text
+    assert r.json()["basis"].endswith("100.01分(含)以上的为合格")

@@ -45,7 +45,15 @@ from medinsurance.main import create_app
 from medinsurance.models import Agreement, Application, AuditRecord, Base, Institution, Violation
 from medinsurance.parameters import params
 from medinsurance.rules import agreements as agreement_rules
-from medinsurance.rules.application import AppEvent, AppState, ProcessError, earliest_application, step, waiting_bar
+from medinsurance.rules.application import (
+    AppEvent,
+    AppState,
+    Books,
+    ProcessError,
+    earliest_application,
+    step,
+    waiting_bar,
+)
 from medinsurance.rules.application import Application as ApplicationRecord
 from medinsurance.rules.refusal import ApplicantRecord, Termination, refusal_findings
 from medinsurance.rules.sanctions import CASES, decide
@@ -353,7 +361,8 @@ class CommandsMachine(RuleBasedStateMachine):
         if event is AppEvent.SUBMIT and self.barred(self.institutions[app.institution], self.day):
             return None
         try:
-            nxt = step(app.record, event, self.day, params("process", self.day), score=score)
+            books = Books(params("process", self.day), params("evaluation", self.day))
+            nxt = step(app.record, event, self.day, books, score=score)
         except ProcessError:
             return None
         ended = self.lapsing(app.institution, self.day) if event is AppEvent.SIGN else []
@@ -467,7 +476,7 @@ class CommandsMachine(RuleBasedStateMachine):
         escalates = (
             suspending
             and decide(
-                "T3_2", params("sanctions", self.day), suspending=True, prior_suspensions_this_term=prior
+                "T3_2", params("agreement", self.day), suspending=True, prior_suspensions_this_term=prior
             ).escalated
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from medinsurance.rules.basis import DOC
 from qz_common.params import ParameterBook, ParameterSet
 from qz_common.scenario import in_scenario
 
@@ -41,13 +42,17 @@ class InForce:
     notice: str | None
 
 
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def resolve(name: str, day: dt.date) -> InForce:
     b = book(name)
     if day < b.first_effective:
         return InForce(
             b.versions[0],
             False,
-            f"衢医保发〔2023〕8号 六(四)：本办法自2023年2月18日起施行，{day.isoformat()} 尚未施行",
+            f"{DOC} 六(四)：本办法自{_chinese_date(b.first_effective)}起施行，{day.isoformat()} 尚未施行",
         )
     return InForce(b.at(day), True, None)
 

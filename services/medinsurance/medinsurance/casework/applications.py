@@ -71,7 +71,8 @@ async def _advance(
         inst = await get_or_404(session, Institution, row.institution_id, "医药机构", field=None)
         await refuse_if_barred(session, inst, on)
     try:
-        nxt = rules.step(application_rule(row), event, on, in_force("process", on).params, score=score)
+        books = rules.Books(in_force("process", on).params, in_force("evaluation", on).params)
+        nxt = rules.step(application_rule(row), event, on, books, score=score)
     except rules.ProcessError as exc:
         status = 422 if event is rules.AppEvent.EVALUATE and score is None else 409
         raise ProblemError(status, "process_rule", str(exc), field="event", basis=exc.basis) from None

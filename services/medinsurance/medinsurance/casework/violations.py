@@ -134,7 +134,7 @@ async def record(session: AsyncSession, caller: Caller, facts: ViolationFacts) -
         raise ProblemError(409, "no_agreement", "该机构无有效医保协议，无法中止", field="suspension_days")
     decision = sanctions.decide(
         facts.case,
-        p,
+        in_force("agreement", facts.decided_on).params,
         suspending=days is not None,
         prior_suspensions_this_term=agreement.suspensions_this_term if agreement else 0,
     )

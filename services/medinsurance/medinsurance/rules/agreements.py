@@ -103,16 +103,17 @@ def suspend(
         raise AgreementError(f"{a.state} 状态下不可中止", "附件1 一(三)1")
     if a.state is AgreementState.SUSPENDED and a.suspensions_this_term < 1:  # pragma: no cover - defensive
         raise AgreementError("协议已中止", "附件1 一(三)1")
-    if not 1 <= days <= p.integer("suspension_max_days"):
-        raise AgreementError("中止时间原则上不得超过180日", "附件1 一(三)1")
+    longest = p.integer("suspension_max_days")
+    if not 1 <= days <= longest:
+        raise AgreementError(f"中止时间原则上不得超过{longest}日", "附件1 一(三)1")
     if voluntary:
         check_voluntary(a, notified_on or on, on, p)
-    if a.suspensions_this_term + 1 >= p.integer("suspensions_for_termination"):
+    if suspension_ends_agreement(a.suspensions_this_term, p):
         return replace(
             a,
             state=AgreementState.TERMINATED,
             terminated_on=on,
-            reason="医保协议有效期内累计2次及以上被中止医保协议",
+            reason=f"医保协议有效期内累计{p.integer('suspensions_for_termination')}次及以上被中止医保协议",
             last_event_on=on,
             basis=basis("五(三)5(1)"),
         )
@@ -126,6 +127,12 @@ def suspend(
         last_event_on=on,
         basis=basis("附件1 一(三)1"),
     )
+
+
+def suspension_ends_agreement(suspensions_this_term: int, p: ParameterSet) -> bool:
+    """五(三)5(1) "医保协议有效期内累计2次及以上被中止医保协议的" → 解除: whether one more 中止 in this term, after
+    ``suspensions_this_term``, reaches the count (the count resets with the term, reading A-12)."""
+    return suspensions_this_term + 1 >= p.integer("suspensions_for_termination")
 
 
 def resume(a: Agreement, on: dt.date, p: ParameterSet) -> Agreement:
@@ -160,13 +167,14 @@ def status_on(a: Agreement, day: dt.date, p: ParameterSet) -> Agreement:
     "在医保协议中止超过180日仍未提出继续履行医保协议申请的,原则上医保协议自动解除" (超过 excludes 180: the 181st day).
     """
     if a.state is AgreementState.SUSPENDED and a.suspended_from is not None:
-        limit = a.suspended_from + dt.timedelta(days=p.integer("suspension_max_days") - 1)
+        longest = p.integer("suspension_max_days")
+        limit = a.suspended_from + dt.timedelta(days=longest - 1)
         if day > limit:
             return replace(
                 a,
                 state=AgreementState.TERMINATED,
                 terminated_on=limit + ONE_DAY,
-                reason="中止超过180日仍未提出继续履行申请,医保协议自动解除",
+                reason=f"中止超过{longest}日仍未提出继续履行申请,医保协议自动解除",
                 basis=basis("附件1 一(三)1"),
             )
         if day > a.ends_on:
@@ -197,16 +205,17 @@ def check_voluntary(a: Agreement, requested_on: dt.date, effective_on: dt.date, 
     提出中止或解除医保协议" (reading A-18: the effective date is at least 3 months after the request)."""
     if a.public_institution:
         raise AgreementError("公立医疗机构不得主动提出中止或解除医保协议", "附件1 一(三)3")
-    earliest = add_months(requested_on, p.integer("voluntary_notice_months"))
+    months = p.integer("voluntary_notice_months")
+    earliest = add_months(requested_on, months)
     if effective_on < earliest:
-        raise AgreementError(f"应提前3个月提出申请(最早生效{earliest})", "附件1 一(三)3")
+        raise AgreementError(f"应提前{months}个月提出申请(最早生效{earliest})", "附件1 一(三)3")
 
 
 def check_non_renewal_notice(requested_on: dt.date, ends_on: dt.date, p: ParameterSet) -> None:
     """附件1 一(三)3 "不再续签医保协议的,应提前3个月向经办机构提出申请" (public institutions may decline renewal)."""
-    earliest = add_months(requested_on, p.integer("voluntary_notice_months"))
-    if ends_on < earliest:
-        raise AgreementError(f"应提前3个月提出不再续签申请(协议到期{ends_on})", "附件1 一(三)3")
+    months = p.integer("voluntary_notice_months")
+    if ends_on < add_months(requested_on, months):
+        raise AgreementError(f"应提前{months}个月提出不再续签申请(协议到期{ends_on})", "附件1 一(三)3")
 
 
 def major_change_deadline(approved_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
@@ -253,11 +262,6 @@ TERMINATION_STEPS: tuple[tuple[str, str], ...] = (
 def payment_deadline(declared_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
     """四(六) "原则上,应当在定点医药机构申报后30个工作日内拨付符合规定的医保费用"."""
     return add_working_days(declared_on, p.integer("payment_working_days"), table)
-
-
-def reassessment_due(suspended_on: dt.date, p: ParameterSet) -> dt.date:
-    """附件1 二(四)2 "予以暂停联网结算,整改3个月后再进行考核,考核仍不合格的,予以解除医保协议"."""
-    return add_months(suspended_on, p.integer("reassess_months"))
 
 
 def next_termination_step(done: frozenset[str]) -> str | None:

@@ -7,7 +7,7 @@ the clause's window, and returns the next ``Application`` (or raises ``ProcessEr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -93,11 +93,34 @@ def agreement_end(signed_on: dt.date) -> dt.date:
     return dt.date(signed_on.year, 12, 31)
 
 
+@dataclass(frozen=True)
+class Books:
+    """The figures a step reads: the windows of 二(三) (``process``) and the pass mark of 二(三)3, kept with the
+    evaluation tables it marks (``evaluation``)."""
+
+    process: ParameterSet
+    evaluation: ParameterSet
+
+
+@dataclass(frozen=True)
+class _Occasion:
+    """What one step is given besides the application: its date, the books in force then, a score, the calendar."""
+
+    on: dt.date
+    books: Books
+    score: Decimal | None
+    table: HolidayTable
+
+    @property
+    def process(self) -> ParameterSet:
+        return self.books.process
+
+
 def step(
     app: Application,
     event: AppEvent,
     on: dt.date,
-    p: ParameterSet,
+    books: Books,
     *,
     score: Decimal | None = None,
     table: HolidayTable = EMPTY_TABLE,
@@ -109,151 +132,191 @@ def step(
     previous = app.last_event_on or app.pre_registered_on
     if on < previous:
         raise ProcessError(f"{event.value} 日期 {on} 早于上一步骤日期 {previous}", "二(三)")
-    return replace(_step(app, event, on, p, score=score, table=table), last_event_on=on)
+    return replace(_STEPS[event](app, _Occasion(on, books, score, table)), last_event_on=on)
 
 
-def _step(
-    app: Application,
-    event: AppEvent,
-    on: dt.date,
-    p: ParameterSet,
-    *,
-    score: Decimal | None,
-    table: HolidayTable,
-) -> Application:
-    s = app.state
-    if event is AppEvent.FRAUD_FOUND:
-        if s in (
-            AppState.SUBMITTED,
-            AppState.SUPPLEMENT_REQUESTED,
-            AppState.ACCEPTED,
-            AppState.FAILED,
-            AppState.PASSED,
-        ):
-            return replace(app, state=AppState.CANCELLED, cancelled_on=on, basis=basis("二(三)2"))
-        raise ProcessError(f"{s} 状态下不可取消申请", "二(三)2")
-    if event is AppEvent.SUBMIT:
-        if s not in (AppState.TRIAL, AppState.WITHDRAWN, AppState.BARRED):
-            raise ProcessError(f"{s} 状态下不可提交申请", "二(三)2")
-        first = earliest_application(app.pre_registered_on, p)
-        if on < first:
-            raise ProcessError(f"试运行满3个月后方可申请(最早{first})", "二(三)2")
-        if s is AppState.WITHDRAWN and app.reapply_from is not None and on < app.reapply_from:
-            raise ProcessError(f"视作放弃申请,须3个月后方可再次申请(最早{app.reapply_from})", "二(三)2")
-        if s is AppState.BARRED and app.barred_until is not None and on <= app.barred_until:
-            raise ProcessError(f"评估仍不合格,1年内不得再次申请(至{app.barred_until})", "二(三)3")
+# While an application is under review (submitted, supplemented, evaluated, passed), fraud may be found in it.
+_UNDER_REVIEW = (AppState.SUBMITTED, AppState.SUPPLEMENT_REQUESTED, AppState.ACCEPTED, AppState.FAILED, AppState.PASSED)
+
+
+def _fraud_found(app: Application, o: _Occasion) -> Application:
+    """二(三)2 "对提供虚假材料的医疗机构,一经核实,取消本次申请" (the day is the 发现之日 of 不予受理, reading A-57)."""
+    if app.state not in _UNDER_REVIEW:
+        raise ProcessError(f"{app.state} 状态下不可取消申请", "二(三)2")
+    return replace(app, state=AppState.CANCELLED, cancelled_on=o.on, basis=basis("二(三)2"))
+
+
+def _submit(app: Application, o: _Occasion) -> Application:
+    """二(三)2 "试运行满3个月后…提交正式的定点申请书", after a withdrawal "须3个月后方可再次申请", after a second failed
+    evaluation (二(三)3) "1年内不得再次申请". A new submission starts the application afresh."""
+    if app.state not in (AppState.TRIAL, AppState.WITHDRAWN, AppState.BARRED):
+        raise ProcessError(f"{app.state} 状态下不可提交申请", "二(三)2")
+    first = earliest_application(app.pre_registered_on, o.process)
+    if o.on < first:
+        raise ProcessError(f"试运行满{o.process.integer('trial_months')}个月后方可申请(最早{first})", "二(三)2")
+    bar = _wait_of(app, o.on)
+    if bar is not None:
+        raise ProcessError(bar.reason, bar.clause)
+    return replace(
+        app,
+        state=AppState.SUBMITTED,
+        submitted_on=o.on,
+        supplement_notice_on=None,
+        supplement_deadline=None,
+        accepted_on=None,
+        excluded_working_days=0,
+        evaluation_deadline=None,
+        score=None,
+        failures=0,
+        reevaluation_from=None,
+        basis=basis("二(三)2"),
+    )
+
+
+def _request_supplement(app: Application, o: _Occasion) -> Application:
+    """二(三)2 "材料不齐或不符合条件的,应一次性告知…应自收到材料补正通知之日起5个工作日内补正": one notice per
+    application (a new submission starts afresh)."""
+    if app.state is not AppState.SUBMITTED or app.supplement_notice_on is not None:
+        raise ProcessError("材料不齐应一次性告知,只可告知一次", "二(三)2")
+    deadline = add_working_days(o.on, o.process.integer("supplement_working_days"), o.table)
+    return replace(
+        app,
+        state=AppState.SUPPLEMENT_REQUESTED,
+        supplement_notice_on=o.on,
+        supplement_deadline=deadline.date,
+        provisional=app.provisional or deadline.provisional,
+        basis=basis("二(三)2"),
+    )
+
+
+def _open_supplement(app: Application) -> dt.date:
+    """The 补正 deadline of an application waiting for its supplement."""
+    if app.state is not AppState.SUPPLEMENT_REQUESTED or app.supplement_deadline is None:
+        raise ProcessError(f"{app.state} 状态下无补正", "二(三)2")
+    return app.supplement_deadline
+
+
+def _complete_supplement(app: Application, o: _Occasion) -> Application:
+    """二(三)2 补正 within the deadline ("5个工作日内", the last day included)."""
+    deadline = _open_supplement(app)
+    if o.on > deadline:
+        raise ProcessError(f"逾期未补正(期限{deadline})", "二(三)2")
+    return replace(app, state=AppState.SUBMITTED, basis=basis("二(三)2"))
+
+
+def _lapse_supplement(app: Application, o: _Occasion) -> Application:
+    """二(三)2 "逾期不补正的视作放弃申请,须3个月后方可再次申请": withdrawn the day after the deadline, free to apply
+    again on the corresponding day 3 months later (reading A-07)."""
+    deadline = _open_supplement(app)
+    if o.on <= deadline:
+        raise ProcessError(f"补正期限{deadline}未届满", "二(三)2")
+    lapsed_on = deadline + ONE_DAY
+    return replace(
+        app,
+        state=AppState.WITHDRAWN,
+        reapply_from=add_months(lapsed_on, o.process.integer("withdrawn_reapply_months")),
+        basis=basis("二(三)2"),
+    )
+
+
+def _evaluation_opens(app: Application, o: _Occasion) -> Application:
+    """二(三)3 "自受理申请材料之日起,评估时间不超过20个工作日": a fresh evaluation from ``o.on``, no supplement days yet
+    (reading A-06: a supplement completed before acceptance does not move the deadline; ``extend_for_supplement``
+    adds those of the evaluation)."""
+    deadline = add_working_days(o.on, o.process.integer("evaluation_working_days"), o.table)
+    return replace(
+        app,
+        state=AppState.ACCEPTED,
+        accepted_on=o.on,
+        excluded_working_days=0,
+        evaluation_deadline=deadline.date,
+        provisional=app.provisional or deadline.provisional,
+        basis=basis("二(三)3"),
+    )
+
+
+def _accept(app: Application, o: _Occasion) -> Application:
+    """二(三)2 受理, which opens the evaluation of 二(三)3."""
+    if app.state is not AppState.SUBMITTED:
+        raise ProcessError(f"{app.state} 状态下不可受理", "二(三)2")
+    return _evaluation_opens(app, o)
+
+
+def _evaluate(app: Application, o: _Occasion) -> Application:
+    """二(三)3 "评估分数85分(含)以上的为合格…评估分数85分以下的为不合格…整改3个月后可再次组织评估,评估仍不合格的,
+    1年内不得再次申请"."""
+    if app.state is not AppState.ACCEPTED:
+        raise ProcessError(f"{app.state} 状态下不可评估", "二(三)3")
+    if o.score is None:
+        raise ProcessError("评估须给出分数", "二(三)3")
+    if o.score >= o.books.evaluation.decimal("pass_score"):
+        return replace(app, state=AppState.PASSED, score=o.score, basis=basis("二(三)3"))
+    failures = app.failures + 1
+    if failures >= o.process.integer("failures_before_bar"):
+        barred_until = add_years(o.on, o.process.integer("second_failure_bar_years"))
         return replace(
             app,
-            state=AppState.SUBMITTED,
-            submitted_on=on,
-            supplement_notice_on=None,
-            supplement_deadline=None,
-            accepted_on=None,
-            excluded_working_days=0,
-            evaluation_deadline=None,
-            score=None,
-            failures=0,
-            reevaluation_from=None,
-            basis=basis("二(三)2"),
-        )
-    if event is AppEvent.REQUEST_SUPPLEMENT:
-        # "材料不齐或不符合条件的,应一次性告知": one 补正 notice per application (a new submission starts afresh).
-        if s is not AppState.SUBMITTED or app.supplement_notice_on is not None:
-            raise ProcessError("材料不齐应一次性告知,只可告知一次", "二(三)2")
-        deadline = add_working_days(on, p.integer("supplement_working_days"), table)
-        return replace(
-            app,
-            state=AppState.SUPPLEMENT_REQUESTED,
-            supplement_notice_on=on,
-            supplement_deadline=deadline.date,
-            provisional=app.provisional or deadline.provisional,
-            basis=basis("二(三)2"),
-        )
-    if event is AppEvent.COMPLETE_SUPPLEMENT:
-        if s is not AppState.SUPPLEMENT_REQUESTED or app.supplement_deadline is None:
-            raise ProcessError(f"{s} 状态下无补正", "二(三)2")
-        if on > app.supplement_deadline:
-            raise ProcessError(f"逾期未补正(期限{app.supplement_deadline})", "二(三)2")
-        return replace(app, state=AppState.SUBMITTED, basis=basis("二(三)2"))
-    if event is AppEvent.LAPSE_SUPPLEMENT:
-        if s is not AppState.SUPPLEMENT_REQUESTED or app.supplement_deadline is None:
-            raise ProcessError(f"{s} 状态下无补正", "二(三)2")
-        if on <= app.supplement_deadline:
-            raise ProcessError(f"补正期限{app.supplement_deadline}未届满", "二(三)2")
-        lapsed_on = app.supplement_deadline + ONE_DAY
-        return replace(
-            app,
-            state=AppState.WITHDRAWN,
-            reapply_from=add_months(lapsed_on, p.integer("withdrawn_reapply_months")),
-            basis=basis("二(三)2"),
-        )
-    if event is AppEvent.ACCEPT:
-        if s is not AppState.SUBMITTED:
-            raise ProcessError(f"{s} 状态下不可受理", "二(三)2")
-        # Reading A-06: a supplement completed before acceptance does not move the evaluation deadline;
-        # supplements during evaluation are added with ``extend_for_supplement``.
-        excluded = 0
-        deadline = add_working_days(on, p.integer("evaluation_working_days"), table)
-        return replace(
-            app,
-            state=AppState.ACCEPTED,
-            accepted_on=on,
-            excluded_working_days=excluded,
-            evaluation_deadline=deadline.date,
-            provisional=app.provisional or deadline.provisional,
-            basis=basis("二(三)3"),
-        )
-    if event is AppEvent.EVALUATE:
-        if s is not AppState.ACCEPTED:
-            raise ProcessError(f"{s} 状态下不可评估", "二(三)3")
-        if score is None:
-            raise ProcessError("评估须给出分数", "二(三)3")
-        if score >= p.decimal("pass_score"):
-            return replace(app, state=AppState.PASSED, score=score, basis=basis("二(三)3"))
-        failures = app.failures + 1
-        if failures >= p.integer("failures_before_bar"):
-            return replace(
-                app,
-                state=AppState.BARRED,
-                score=score,
-                failures=failures,
-                barred_until=add_years(on, p.integer("second_failure_bar_years")),
-                basis=basis("二(三)3"),
-            )
-        return replace(
-            app,
-            state=AppState.FAILED,
-            score=score,
+            state=AppState.BARRED,
+            score=o.score,
             failures=failures,
-            reevaluation_from=add_months(on, p.integer("reevaluation_months")),
+            barred_until=barred_until,
             basis=basis("二(三)3"),
         )
-    if event is AppEvent.REEVALUATE:
-        if s is not AppState.FAILED or app.reevaluation_from is None:
-            raise ProcessError(f"{s} 状态下不可再次评估", "二(三)3")
-        if on < app.reevaluation_from:
-            raise ProcessError(f"整改3个月后方可再次评估(最早{app.reevaluation_from})", "二(三)3")
-        deadline = add_working_days(on, p.integer("evaluation_working_days"), table)
-        return replace(
-            app,
-            state=AppState.ACCEPTED,
-            accepted_on=on,
-            excluded_working_days=0,
-            evaluation_deadline=deadline.date,
-            provisional=app.provisional or deadline.provisional,
-            basis=basis("二(三)3"),
-        )
-    if event is AppEvent.APPROVE:
-        if s is not AppState.PASSED:
-            raise ProcessError(f"{s} 状态下不可报党组会审议", "二(三)4")
-        return replace(app, state=AppState.APPROVED, basis=basis("二(三)4"))
-    if event is AppEvent.SIGN:
-        if s is not AppState.APPROVED:
-            raise ProcessError(f"{s} 状态下不可签订协议", "二(三)4")
-        return replace(app, state=AppState.SIGNED, agreement_end=agreement_end(on), basis=basis("二(三)4"))
-    if s is not AppState.SIGNED:
-        raise ProcessError(f"{s} 状态下不可开通刷卡", "二(三)5")
+    reevaluation_from = add_months(o.on, o.process.integer("reevaluation_months"))
+    return replace(
+        app,
+        state=AppState.FAILED,
+        score=o.score,
+        failures=failures,
+        reevaluation_from=reevaluation_from,
+        basis=basis("二(三)3"),
+    )
+
+
+def _reevaluate(app: Application, o: _Occasion) -> Application:
+    """二(三)3 "自结果告知送达之日起,整改3个月后可再次组织评估" (the EVALUATE date is the 送达 date, reading A-08)."""
+    if app.state is not AppState.FAILED or app.reevaluation_from is None:
+        raise ProcessError(f"{app.state} 状态下不可再次评估", "二(三)3")
+    if o.on < app.reevaluation_from:
+        months = o.process.integer("reevaluation_months")
+        raise ProcessError(f"整改{months}个月后方可再次评估(最早{app.reevaluation_from})", "二(三)3")
+    return _evaluation_opens(app, o)
+
+
+def _approve(app: Application, o: _Occasion) -> Application:
+    """二(三)4 "公示期间无人举报或举报经查不属实的,报党组会审议通过后,确定为定点医药机构" (reading A-58)."""
+    if app.state is not AppState.PASSED:
+        raise ProcessError(f"{app.state} 状态下不可报党组会审议", "二(三)4")
+    return replace(app, state=AppState.APPROVED, basis=basis("二(三)4"))
+
+
+def _sign(app: Application, o: _Occasion) -> Application:
+    """二(三)4 "经办机构与医药机构签订医保协议…协议期限一般按自然年度签订至当年12月31日"."""
+    if app.state is not AppState.APPROVED:
+        raise ProcessError(f"{app.state} 状态下不可签订协议", "二(三)4")
+    return replace(app, state=AppState.SIGNED, agreement_end=agreement_end(o.on), basis=basis("二(三)4"))
+
+
+def _open_settlement(app: Application, o: _Occasion) -> Application:
+    """二(三)5 开通刷卡及公告, once the agreement is signed."""
+    if app.state is not AppState.SIGNED:
+        raise ProcessError(f"{app.state} 状态下不可开通刷卡", "二(三)5")
     return replace(app, state=AppState.OPEN, basis=basis("二(三)5"))
+
+
+_STEPS: Mapping[AppEvent, Callable[[Application, _Occasion], Application]] = {
+    AppEvent.SUBMIT: _submit,
+    AppEvent.REQUEST_SUPPLEMENT: _request_supplement,
+    AppEvent.COMPLETE_SUPPLEMENT: _complete_supplement,
+    AppEvent.LAPSE_SUPPLEMENT: _lapse_supplement,
+    AppEvent.ACCEPT: _accept,
+    AppEvent.FRAUD_FOUND: _fraud_found,
+    AppEvent.EVALUATE: _evaluate,
+    AppEvent.REEVALUATE: _reevaluate,
+    AppEvent.APPROVE: _approve,
+    AppEvent.SIGN: _sign,
+    AppEvent.OPEN_SETTLEMENT: _open_settlement,
+}
 
 
 def extend_for_supplement(
@@ -286,24 +349,27 @@ class WaitingBar:
 
     until: dt.date
     reason: str
-    basis: str
+    clause: str
+
+    @property
+    def basis(self) -> str:
+        return basis(self.clause)
+
+
+def _wait_of(app: Application, on: dt.date) -> WaitingBar | None:
+    """The wait ``app`` imposes on ``on``: 二(三)2 "逾期不补正的视作放弃申请,须3个月后方可再次申请" (to the day before
+    ``reapply_from``), 二(三)3 "评估仍不合格的,1年内不得再次申请" (through ``barred_until``, 内 includes it, A-03)."""
+    if app.state is AppState.WITHDRAWN and app.reapply_from is not None and on < app.reapply_from:
+        reason = f"逾期不补正视作放弃申请,{app.reapply_from}起方可再次申请"
+        return WaitingBar(app.reapply_from - ONE_DAY, reason, "二(三)2")
+    if app.state is AppState.BARRED and app.barred_until is not None and on <= app.barred_until:
+        reason = f"评估仍不合格,{app.barred_until}前(含当日)不得再次申请"
+        return WaitingBar(app.barred_until, reason, "二(三)3")
+    return None
 
 
 def waiting_bar(history: Iterable[Application], on: dt.date) -> WaitingBar | None:
-    """The waiting periods of 二(三)2 "逾期不补正的视作放弃申请,须3个月后方可再次申请" and 二(三)3 "评估仍不合格的,
-    1年内不得再次申请" bind the institution (its 统一社会信用代码), not one application: ``history`` holds every
-    application of the entity; the bar that ends last applies (reading A-59)."""
-    bars: list[WaitingBar] = []
-    for app in history:
-        if app.state is AppState.WITHDRAWN and app.reapply_from is not None and on < app.reapply_from:
-            until = app.reapply_from - ONE_DAY
-            bars.append(
-                WaitingBar(
-                    until, f"逾期不补正视作放弃申请,须3个月后方可再次申请(最早{app.reapply_from})", basis("二(三)2")
-                )
-            )
-        if app.state is AppState.BARRED and app.barred_until is not None and on <= app.barred_until:
-            bars.append(
-                WaitingBar(app.barred_until, f"评估仍不合格,1年内不得再次申请(至{app.barred_until})", basis("二(三)3"))
-            )
+    """The waiting periods of 二(三)2 and 二(三)3 bind the institution (its 统一社会信用代码), not one application:
+    ``history`` holds every application of the entity; the bar that ends last applies (reading A-59)."""
+    bars = [bar for app in history if (bar := _wait_of(app, on)) is not None]
     return max(bars, key=lambda b: b.until, default=None)

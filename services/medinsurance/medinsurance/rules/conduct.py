@@ -73,8 +73,8 @@ class PasswordCheck:
 def check_password(password: str, p: ParameterSet) -> PasswordCheck:
     """附件2 一(一)3 "账号密码需满足6位以上大小字母加数字组成的强度" (以上 includes 6)."""
     problems: list[str] = []
-    if len(password) < p.integer("password_min_length"):
-        problems.append("长度不足6位")
+    if len(password) < (length := p.integer("password_min_length")):
+        problems.append(f"长度不足{length}位")
     if not any("A" <= c <= "Z" for c in password):
         problems.append("缺少大写字母")
     if not any("a" <= c <= "z" for c in password):
@@ -154,15 +154,15 @@ def check_proxy(
         req.relationship is Relationship.CARER and not req.carer_special_circumstance
     ):
         problems.append("代理人原则上须为直系亲属或近亲属,特殊情况可为照护人员")
-    if principal_active_agents + 1 > p.integer("agents_max"):
-        problems.append("每名委托人至多委托3名代理人")
-    if agent_active_principals + 1 > p.integer("principals_per_agent_max"):
-        problems.append("每名代理人至多关联3名委托人")
+    if principal_active_agents + 1 > (agents := p.integer("agents_max")):
+        problems.append(f"每名委托人至多委托{agents}名代理人")
+    if agent_active_principals + 1 > (principals := p.integer("principals_per_agent_max")):
+        problems.append(f"每名代理人至多关联{principals}名委托人")
     long_term = req.ground in LONG_TERM
     if long_term and not req.stable_chronic_special_or_mental:
         problems.append("长期委托所配药品限于病情稳定、治疗方案确定的慢性病、特殊病、精神病")
-    if long_term and is_change and principal_changes_this_year >= p.integer("agent_changes_per_year"):
-        problems.append("一个医保年度内只可变更一次代理人")
+    if long_term and is_change and principal_changes_this_year >= (changes := p.integer("agent_changes_per_year")):
+        problems.append(f"一个医保年度内只可变更{changes}次代理人")
     expires = None if long_term else add_months(on, p.integer("short_term_months"))
     scope = "慢性病、特殊病、精神病(病情稳定、治疗方案确定)" if long_term else "所配药品范围不限"
     clause = "附件2 二(四)1" if long_term else "附件2 二(四)2"

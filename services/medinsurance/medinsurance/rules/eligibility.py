@@ -142,18 +142,20 @@ def institution_conditions(facts: InstitutionFacts, on: dt.date, p: ParameterSet
             )
         )
     if facts.kind is InstitutionType.BLIND_MASSAGE:
-        if facts.massage_staff < p.integer("massage_min_staff"):
-            out.append(Unmet("massage_staff", "盲人医疗按摩专业技术人员不足3名", basis("二(一)2(2)")))
-        if facts.massage_beds < p.integer("massage_min_beds"):
-            out.append(Unmet("massage_beds", "按摩床不足10张", basis("二(一)2(2)")))
-        if facts.floor_area_m2 < p.decimal("massage_min_area_m2"):
-            out.append(Unmet("massage_area", "服务场所建筑面积不足120平方米", basis("二(一)2(2)")))
-    elif facts.qualified_physicians < p.integer("min_physicians"):
-        out.append(Unmet("physician", "无第一注册地在本机构的医师", basis("二(一)2(2)")))
+        if facts.massage_staff < (staff := p.integer("massage_min_staff")):
+            out.append(Unmet("massage_staff", f"盲人医疗按摩专业技术人员不足{staff}名", basis("二(一)2(2)")))
+        if facts.massage_beds < (beds := p.integer("massage_min_beds")):
+            out.append(Unmet("massage_beds", f"按摩床不足{beds}张", basis("二(一)2(2)")))
+        if facts.floor_area_m2 < (area := p.decimal("massage_min_area_m2")):
+            out.append(Unmet("massage_area", f"服务场所建筑面积不足{area}平方米", basis("二(一)2(2)")))
+    elif facts.qualified_physicians < (physicians := p.integer("min_physicians")):
+        detail = f"第一注册地在本机构的医师不足{physicians}名"
+        out.append(Unmet("physician", detail, basis("二(一)2(2)")))
     if not facts.leader_responsible or facts.insurance_staff < 1:
         out.append(Unmet("insurance_staff", "机构领导负责医保工作并配备专(兼)职医保管理人员", basis("二(一)2(3)")))
-    if facts.beds >= p.integer("insurance_department_min_beds") and not facts.internal_insurance_department:
-        out.append(Unmet("insurance_department", "100张床位以上的医疗机构应设内部医保管理部门", basis("二(一)2(3)")))
+    if facts.beds >= (beds := p.integer("insurance_department_min_beds")) and not facts.internal_insurance_department:
+        detail = f"{beds}张床位以上的医疗机构应设内部医保管理部门"
+        out.append(Unmet("insurance_department", detail, basis("二(一)2(3)")))
     if not facts.rules_in_place:
         out.append(Unmet("rules", "医保管理制度等不符合医保协议管理要求", basis("二(一)2(4)")))
     if not facts.system_connected:
@@ -220,18 +222,16 @@ def pharmacy_conditions(facts: PharmacyFacts, on: dt.date, p: ParameterSet) -> l
                 basis("二(二)1(1)"),
             )
         )
-    ok_pharmacists = [
-        e
-        for e in facts.pharmacists
-        if e.registered_locally and _contract_ok(e, on, p.integer("pharmacist_contract_min_months"))
-    ]
-    if len(ok_pharmacists) < p.integer("min_pharmacists"):
-        out.append(Unmet("pharmacist", "无注册在本地且持1年以上在期劳动合同的药师", basis("二(二)1(2)")))
-    ok_staff = [
-        e for e in facts.insurance_staff if _contract_ok(e, on, p.integer("insurance_staff_contract_min_months"))
-    ]
-    if len(ok_staff) < p.integer("min_insurance_staff"):
-        out.append(Unmet("insurance_staff", "持1年以上在期劳动合同的医保管理人员不足2名", basis("二(二)1(3)")))
+    contract = p.integer("pharmacist_contract_min_months")
+    ok_pharmacists = [e for e in facts.pharmacists if e.registered_locally and _contract_ok(e, on, contract)]
+    if len(ok_pharmacists) < (pharmacists := p.integer("min_pharmacists")):
+        detail = f"注册在本地且持{contract}个月以上在期劳动合同的药师不足{pharmacists}名"
+        out.append(Unmet("pharmacist", detail, basis("二(二)1(2)")))
+    contract = p.integer("insurance_staff_contract_min_months")
+    ok_staff = [e for e in facts.insurance_staff if _contract_ok(e, on, contract)]
+    if len(ok_staff) < (staff := p.integer("min_insurance_staff")):
+        detail = f"持{contract}个月以上在期劳动合同的医保管理人员不足{staff}名"
+        out.append(Unmet("insurance_staff", detail, basis("二(二)1(3)")))
     if not facts.classified_storage_and_marks:
         out.append(Unmet("classification", "未开展药品分类分区管理或未设医保用药标识", basis("二(二)1(4)")))
     if not facts.rules_in_place:
@@ -240,8 +240,10 @@ def pharmacy_conditions(facts: PharmacyFacts, on: dt.date, p: ParameterSet) -> l
         out.append(Unmet("information_system", "信息系统未与医保信息系统有效对接", basis("二(二)1(6)")))
     if not facts.business_scope_medical_only:
         out.append(Unmet("business_scope", "营业执照经营范围超出药品、医疗器械等医疗相关用品", basis("二(二)1(7)")))
-    if facts.total_area_m2 <= 0 or facts.non_drug_area_m2 > facts.total_area_m2 * p.decimal("max_non_drug_area_share"):
-        out.append(Unmet("non_drug_area", "医疗相关用品及食品经营面积超过总经营面积的20%", basis("二(二)1(7)")))
+    share = p.decimal("max_non_drug_area_share")
+    if facts.total_area_m2 <= 0 or facts.non_drug_area_m2 > facts.total_area_m2 * share:
+        detail = f"医疗相关用品及食品经营面积超过总经营面积的{share:%}"
+        out.append(Unmet("non_drug_area", detail, basis("二(二)1(7)")))
     if not facts.inventory_managed:
         out.append(Unmet("inventory", "未实行进销存信息化管理", basis("二(二)1(8)")))
     if not facts.other_conditions_met:

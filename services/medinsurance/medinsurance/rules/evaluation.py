@@ -24,6 +24,70 @@ CENT = Decimal("0.01")
 T1 = "附件4 表1"
 T2 = "附件4 表2"
 
+# 评估指标 by number: the item's name and the parameter holding its points ("合计" 100 each).
+MEDICAL_ITEMS: dict[int, tuple[str, str]] = {
+    1: ("建立完善的管理制度", "mi_01_max"),
+    2: ("建立完善的统计信息管理制度", "mi_02_max"),
+    3: ("配备医保要求的硬件装置", "mi_03_max"),
+    4: ("信息公开制度", "mi_04_max"),
+    5: ("经营场所", "mi_05_max"),
+    6: ("经营时间长短", "mi_06_max"),
+    7: ("医师配备情况", "mi_07_max"),
+    8: ("单位基本财务账户", "mi_08_max"),
+    9: ("财务台账", "mi_09_max"),
+    10: ("进销存管理", "mi_10_max"),
+    11: ("规范医疗行为", "mi_11_max"),
+    12: ("诊疗科目", "mi_12_max"),
+    13: ("药品招采", "mi_13_max"),
+    14: ("场所布局", "mi_14_max"),
+    15: ("行政处罚记录", "mi_15_max"),
+}
+PHARMACY_ITEMS: dict[int, tuple[str, str]] = {
+    1: ("建立完善的医保药品管理制度", "rp_01_max"),
+    2: ("建立完善的统计信息管理制度", "rp_02_max"),
+    3: ("信息公开制度", "rp_03_max"),
+    4: ("经营场所", "rp_04_max"),
+    5: ("经营时间长短", "rp_05_max"),
+    6: ("经营模式", "rp_06_max"),
+    7: ("药师配备情况", "rp_07_max"),
+    8: ("单位基本财务账户", "rp_08_max"),
+    9: ("财务台账", "rp_09_max"),
+    10: ("进销存数据传输和对应", "rp_10_max"),
+    11: ("分区摆放", "rp_11_max"),
+    12: ("设立医保用药标识", "rp_12_max"),
+    13: ("配备医保要求的硬件装置", "rp_13_max"),
+    14: ("药品品种", "rp_14_max"),
+    15: ("场所布局", "rp_15_max"),
+    16: ("行政处罚记录", "rp_16_max"),
+}
+
+
+@dataclass(frozen=True)
+class DisclosureFigures:
+    """The parameters of a table's 信息公开制度 item: its points and each deduction."""
+
+    maximum: str
+    not_public: str
+    per_missing_statement: str
+    per_price_complaint: str
+    per_irregular_price: str
+
+
+MEDICAL_DISCLOSURE = DisclosureFigures(
+    "mi_04_max",
+    "mi_04_not_public",
+    "mi_04_per_missing_statement",
+    "mi_04_per_price_complaint",
+    "mi_04_per_irregular_price",
+)
+PHARMACY_DISCLOSURE = DisclosureFigures(
+    "rp_03_max",
+    "rp_03_not_public",
+    "rp_03_per_missing_statement",
+    "rp_03_per_price_complaint",
+    "rp_03_per_irregular_price",
+)
+
 # The records below (keyword-only, like the form) are what an evaluator entered, already checked against the form's
 # ranges by the API: api/schemas/calculations.py, which also says in Chinese what each field is.
 
@@ -302,14 +366,14 @@ def _hardware(h: Hardware, p: ParameterSet, maximum: Decimal) -> Decimal:
     return _deduct(maximum, d)
 
 
-def _disclosure(d: Disclosure, p: ParameterSet, prefix: str) -> Decimal:
+def _disclosure(d: Disclosure, p: ParameterSet, figures: DisclosureFigures) -> Decimal:
     ded = (
-        (p.decimal(f"{prefix}_not_public") if d.prices_not_public else ZERO)
-        + d.missing_statements * p.decimal(f"{prefix}_per_missing_statement")
-        + d.verified_price_complaints * p.decimal(f"{prefix}_per_price_complaint")
-        + d.irregular_prices * p.decimal(f"{prefix}_per_irregular_price")
+        (p.decimal(figures.not_public) if d.prices_not_public else ZERO)
+        + d.missing_statements * p.decimal(figures.per_missing_statement)
+        + d.verified_price_complaints * p.decimal(figures.per_price_complaint)
+        + d.irregular_prices * p.decimal(figures.per_irregular_price)
     )
-    return _deduct(p.decimal(f"{prefix}_max"), ded)
+    return _deduct(p.decimal(figures.maximum), ded)
 
 
 def _tenure(pr: Premises, p: ParameterSet) -> Decimal:
@@ -361,8 +425,9 @@ def penalty_deduction(penalties: Sequence[PenaltyRecord], accepted_on: dt.date, 
 def _medical_sheet(
     ev: MedicalEvaluation, s: MedicalSheet, p: ParameterSet, since: dt.date, penalty_d: Decimal
 ) -> list[ItemScore]:
-    def item(no: int, name: str, score: Decimal, note: str = "") -> ItemScore:
-        mx = p.decimal(f"mi_{no:02d}_max")
+    def item(no: int, score: Decimal, note: str = "") -> ItemScore:
+        name, key = MEDICAL_ITEMS[no]
+        mx = p.decimal(key)
         return ItemScore(no=no, name=name, max=mx, score=_clamp(score, mx), basis=basis(f"{T1} 评估指标{no}{note}"))
 
     village = ev.standardised_village
@@ -405,31 +470,30 @@ def _medical_sheet(
         layout, layout_note = p.decimal("mi_14_max"), ""
 
     return [
-        item(1, "建立完善的管理制度", max(s.management_quality, p.decimal("mi_01_min"))),
-        item(
-            2, "建立完善的统计信息管理制度", p.decimal("mi_02_max") - s.unmaintained_cases * p.decimal("mi_02_per_case")
-        ),
-        item(3, "配备医保要求的硬件装置", _hardware(hw, p, p.decimal("mi_03_max")), vnote),
-        item(4, "信息公开制度", _disclosure(s.disclosure, p, "mi_04")),
-        item(5, "经营场所", premises),
-        item(6, "经营时间长短", _band_months(since, ev.evaluated_on, p["mi_06_bands"])),
-        item(7, "医师配备情况", physicians),
-        item(8, "单位基本财务账户", p.decimal("mi_08_max") if account else ZERO, vnote),
-        item(9, "财务台账", _ledger(s.ledger, p, p.decimal("mi_09_max"))),
-        item(10, "进销存管理", _inventory(s.inventory, p, p.decimal("mi_10_max"))),
-        item(11, "规范医疗行为", p.decimal("mi_11_max") - s.irregular_records * p.decimal("mi_11_per_case")),
-        item(12, "诊疗科目", subjects_score, vnote),
-        item(13, "药品招采", p.decimal("mi_13_max") if s.procurement_ok else ZERO),
-        item(14, "场所布局", layout, layout_note),
-        item(15, "行政处罚记录", p.decimal("mi_15_max") - penalty_d),
+        item(1, max(s.management_quality, p.decimal("mi_01_min"))),
+        item(2, p.decimal("mi_02_max") - s.unmaintained_cases * p.decimal("mi_02_per_case")),
+        item(3, _hardware(hw, p, p.decimal("mi_03_max")), vnote),
+        item(4, _disclosure(s.disclosure, p, MEDICAL_DISCLOSURE)),
+        item(5, premises),
+        item(6, _band_months(since, ev.evaluated_on, p["mi_06_bands"])),
+        item(7, physicians),
+        item(8, p.decimal("mi_08_max") if account else ZERO, vnote),
+        item(9, _ledger(s.ledger, p, p.decimal("mi_09_max"))),
+        item(10, _inventory(s.inventory, p, p.decimal("mi_10_max"))),
+        item(11, p.decimal("mi_11_max") - s.irregular_records * p.decimal("mi_11_per_case")),
+        item(12, subjects_score, vnote),
+        item(13, p.decimal("mi_13_max") if s.procurement_ok else ZERO),
+        item(14, layout, layout_note),
+        item(15, p.decimal("mi_15_max") - penalty_d),
     ]
 
 
 def _pharmacy_sheet(
     ev: PharmacyEvaluation, s: PharmacySheet, p: ParameterSet, since: dt.date, penalty_d: Decimal
 ) -> list[ItemScore]:
-    def item(no: int, name: str, score: Decimal) -> ItemScore:
-        mx = p.decimal(f"rp_{no:02d}_max")
+    def item(no: int, score: Decimal) -> ItemScore:
+        name, key = PHARMACY_ITEMS[no]
+        mx = p.decimal(key)
         return ItemScore(no=no, name=name, max=mx, score=_clamp(score, mx), basis=basis(f"{T2} 评估指标{no}"))
 
     pr = s.premises
@@ -454,24 +518,22 @@ def _pharmacy_sheet(
             break
     layout = p.decimal("rp_15_max") if s.community_pharmacies < p.integer("rp_15_community_limit") else ZERO
     return [
-        item(1, "建立完善的医保药品管理制度", max(s.management_quality, p.decimal("rp_01_min"))),
-        item(
-            2, "建立完善的统计信息管理制度", p.decimal("rp_02_max") - s.unmaintained_cases * p.decimal("rp_02_per_case")
-        ),
-        item(3, "信息公开制度", _disclosure(s.disclosure, p, "rp_03")),
-        item(4, "经营场所", premises),
-        item(5, "经营时间长短", _band_months(since, ev.evaluated_on, p["rp_05_bands"])),
-        item(6, "经营模式", p.decimal("rp_06_chain") if s.chain else p.decimal("rp_06_single")),
-        item(7, "药师配备情况", pharmacists),
-        item(8, "单位基本财务账户", p.decimal("rp_08_max") if s.basic_account else ZERO),
-        item(9, "财务台账", _ledger(s.ledger, p, p.decimal("rp_09_max"))),
-        item(10, "进销存数据传输和对应", _inventory(s.inventory, p, p.decimal("rp_10_max"))),
-        item(11, "分区摆放", p.decimal("rp_11_max") - layout_zone),
-        item(12, "设立医保用药标识", marks),
-        item(13, "配备医保要求的硬件装置", _hardware(s.hardware, p, p.decimal("rp_13_max"))),
-        item(14, "药品品种", varieties),
-        item(15, "场所布局", layout),
-        item(16, "行政处罚记录", p.decimal("rp_16_max") - penalty_d),
+        item(1, max(s.management_quality, p.decimal("rp_01_min"))),
+        item(2, p.decimal("rp_02_max") - s.unmaintained_cases * p.decimal("rp_02_per_case")),
+        item(3, _disclosure(s.disclosure, p, PHARMACY_DISCLOSURE)),
+        item(4, premises),
+        item(5, _band_months(since, ev.evaluated_on, p["rp_05_bands"])),
+        item(6, p.decimal("rp_06_chain") if s.chain else p.decimal("rp_06_single")),
+        item(7, pharmacists),
+        item(8, p.decimal("rp_08_max") if s.basic_account else ZERO),
+        item(9, _ledger(s.ledger, p, p.decimal("rp_09_max"))),
+        item(10, _inventory(s.inventory, p, p.decimal("rp_10_max"))),
+        item(11, p.decimal("rp_11_max") - layout_zone),
+        item(12, marks),
+        item(13, _hardware(s.hardware, p, p.decimal("rp_13_max"))),
+        item(14, varieties),
+        item(15, layout),
+        item(16, p.decimal("rp_16_max") - penalty_d),
     ]
 
 
@@ -494,7 +556,8 @@ def _average(
     total = (exact_sum / n).quantize(CENT, ROUND_HALF_UP)
     basic_passed = not failed
     # "85分(含)以上": compared on the exact average (Σ totals ≥ 85 × n), so display rounding never passes anyone.
-    qualified = basic_passed and exact_sum >= p.decimal("pass_score") * n
+    pass_score = p.decimal("pass_score")
+    qualified = basic_passed and exact_sum >= pass_score * n
     return EvaluationResult(
         kind=kind,
         items=items,
@@ -503,7 +566,7 @@ def _average(
         total=total,
         qualified=qualified,
         evaluator_totals=totals,
-        basis=basis(f"{table}; 二(三)3 得分取各评估小组成员平均分,85分(含)以上的为合格"),
+        basis=basis(f"{table}; 二(三)3 得分取各评估小组成员平均分,{pass_score}分(含)以上的为合格"),
     )
 
 
@@ -525,6 +588,6 @@ def score_pharmacy(ev: PharmacyEvaluation, p: ParameterSet) -> EvaluationResult:
     return _average(sheets, p, ev.kind, failed, T2)
 
 
-def table_maxima(p: ParameterSet, prefix: str) -> dict[str, Decimal]:
-    """Item maxima of 表1 (``mi``) or 表2 (``rp``) — their sum must be 100 ("合计")."""
-    return {k: v for k, v in p.values.items() if k.startswith(f"{prefix}_") and k.endswith("_max")}
+def table_maxima(p: ParameterSet, items: Mapping[int, tuple[str, str]]) -> dict[int, Decimal]:
+    """Item points of 表1 (``MEDICAL_ITEMS``) or 表2 (``PHARMACY_ITEMS``) by number — their sum is 100 ("合计")."""
+    return {no: p.decimal(key) for no, (_, key) in items.items()}

@@ -17,6 +17,7 @@ from typing import Any
 
 from medinsurance.rules.basis import basis
 from qz_common.params import ParameterSet
+from qz_common.periods import add_months
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -232,36 +233,46 @@ class AssessmentResult:
 
 
 _COMMEND = "减少日常监督检查频次、增加基金预拨、张榜公布树立正面典型"
+_DYNAMIC = "根据优胜劣汰、动态管理原则进行管理"
+# 附件1 二(四) 最少检查次数 of each grade that has one: (category group, grade) → parameter. 综合类 B "加大日常监督
+# 检查频次" names no count.
+_MIN_INSPECTIONS = {
+    (True, Grade.C): "comprehensive_c_min_inspections",
+    (True, Grade.D): "comprehensive_d_min_inspections",
+    (False, Grade.B): "outpatient_b_min_inspections",
+    (False, Grade.C): "outpatient_c_min_inspections",
+}
+
+
+def _inspections(comprehensive: bool, grade: Grade, p: ParameterSet) -> tuple[str, int | None]:
+    """The grade's "加大日常监督检查频次…减少基金预拨、同时予以通报公布", with its least yearly inspections."""
+    key = _MIN_INSPECTIONS.get((comprehensive, grade))
+    if key is None:
+        return "加大日常监督检查频次、减少基金预拨、同时予以通报公布", None
+    count = p.integer(key)
+    return f"加大日常监督检查频次,至少每年检查{count}次及以上,减少基金预拨、同时予以通报公布", count
 
 
 def _consequences(category: Category, grade: Grade, suspended: bool, p: ParameterSet) -> Consequences:
+    """附件1 二(四) 结果运用 of ``grade``, as printed for the category (reading A-26), and for a 门诊类 institution or a
+    pharmacy suspended by 二(四)2 "予以暂停联网结算,整改3个月后再进行考核,考核仍不合格的,予以解除医保协议"."""
     reassess = p.integer("reassess_months") if suspended else None
-    suspension_text = ("暂停联网结算,整改3个月后再进行考核,考核仍不合格的,予以解除医保协议,退出医保定点管理",)
+    suspension = (
+        (f"暂停联网结算,整改{reassess}个月后再进行考核,考核仍不合格的,予以解除医保协议,退出医保定点管理",)
+        if suspended
+        else ()
+    )
     if grade is Grade.A:
-        return Consequences(
-            (_COMMEND, *suspension_text) if suspended else (_COMMEND,), None, "increase", "commend", suspended, reassess
-        )
-    if category is Category.COMPREHENSIVE:
-        table: dict[Grade, tuple[str, int | None]] = {
-            Grade.B: ("加大日常监督检查频次、减少基金预拨、同时予以通报公布", None),
-            Grade.C: ("加大日常监督检查频次,至少每年检查2次及以上,减少基金预拨、同时予以通报公布", 2),
-            Grade.D: ("加大日常监督检查频次,至少每年检查三次及以上,减少基金预拨、同时予以通报公布", 3),
-        }
-        text, inspections = table[grade]
-        return Consequences((text,), inspections, "decrease", "notify", False, None)
-    if grade is Grade.D:
-        items = (
-            ("根据优胜劣汰、动态管理原则进行管理", *suspension_text)
-            if suspended
-            else ("根据优胜劣汰、动态管理原则进行管理",)
-        )
-        return Consequences(items, None, None, None, suspended, reassess)
-    text2, insp = {
-        Grade.B: ("加大日常监督检查频次,至少每年检查2次及以上,减少基金预拨,同时予以通报公布", 2),
-        Grade.C: ("加大日常监督检查频次,至少每年检查3次及以上,减少基金预拨,同时予以通报公布", 3),
-    }[grade]
-    items2 = (text2, *suspension_text) if suspended else (text2,)
-    return Consequences(items2, insp, "decrease", "notify", suspended, reassess)
+        return Consequences((_COMMEND, *suspension), None, "increase", "commend", suspended, reassess)
+    if grade is Grade.D and category is not Category.COMPREHENSIVE:
+        return Consequences((_DYNAMIC, *suspension), None, None, None, suspended, reassess)
+    text, inspections = _inspections(category is Category.COMPREHENSIVE, grade, p)
+    return Consequences((text, *suspension), inspections, "decrease", "notify", suspended, reassess)
+
+
+def reassessment_due(suspended_on: dt.date, p: ParameterSet) -> dt.date:
+    """附件1 二(四)2 "予以暂停联网结算,整改3个月后再进行考核": on the corresponding day (reading A-49)."""
+    return add_months(suspended_on, p.integer("reassess_months"))
 
 
 def grade_all(category: Category, institutions: list[AssessmentInput], p: ParameterSet) -> list[AssessmentResult]:
@@ -319,9 +330,8 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
             # a tie reaching across that boundary goes to the caseworker; "低于60分" suspends on its own.
             suspended = s < p.decimal("suspend_below_score") or at_or_below <= bottom_positions
             if not suspended and rank_bottom <= bottom_positions:
-                review = (
-                    f"与其他{at_or_below - lower - 1}家机构并列,并列跨越排名末两位界线,是否暂停联网结算由经办机构决定"
-                )
+                tied = at_or_below - lower - 1
+                review = f"与其他{tied}家机构并列,并列跨越排名末{bottom_positions}位界线,是否暂停联网结算由经办机构决定"
         consequences = _consequences(category, grade, suspended, p)
         if review is not None:
             consequences = replace(consequences, caseworker_review=review)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from medinsurance.rules.agreements import suspension_ends_agreement
 from medinsurance.rules.basis import basis
 from qz_common.money import to_fen
 from qz_common.params import ParameterSet
@@ -301,14 +302,15 @@ class Decision:
     basis: str
 
 
-def decide(case: str, p: ParameterSet, *, suspending: bool, prior_suspensions_this_term: int) -> Decision:
+def decide(case: str, agreement: ParameterSet, *, suspending: bool, prior_suspensions_this_term: int) -> Decision:
     """The tier's measures for ``case``; a 中止 that would be the second within one agreement term is escalated to
-    解除 under 五(三)5(1) "医保协议有效期内累计2次及以上被中止医保协议"."""
+    解除 under 五(三)5(1) "医保协议有效期内累计2次及以上被中止医保协议" (the count is the agreement book's, where the
+    agreement's own 中止 are counted)."""
     tier = tier_of(case)
     measures = TIER_MEASURES[tier]
     if suspending and Measure.SUSPEND_AGREEMENT not in measures:
         raise ValueError(f"{case} 不适用中止医保协议 ({case_basis(case)})")
-    if suspending and prior_suspensions_this_term + 1 >= p.integer("suspensions_for_termination"):
+    if suspending and suspension_ends_agreement(prior_suspensions_this_term, agreement):
         return Decision(
             case,
             5,
