@@ -1,5 +1,21 @@
-from medinsurance_testdata import MEDICAL
+"""The stateless calculators over HTTP: their contracts, validation and safety (the hand-computed cases are in
+cases/*.toml)."""
+
+import asyncio
+import datetime as dt
+import threading
+from typing import Any
+
+import httpx
+import pytest
+from medinsurance_testdata import MEDICAL, USCC
 from testkit import identity_headers
+
+from medinsurance.api import calculations
+from medinsurance.main import create_app
+from medinsurance.rules.performance import grade_all
+from qz_common.clock import today
+from qz_common.settings import PlatformSettings
 
 CITIZEN = {"X-Qz-Identity": ""}
 
@@ -21,15 +37,6 @@ def test_grade_contract(client):
     assert "items" in results["a"]["consequences"]
 
 
-def test_grade_final_score_weights(client):
-    body = {
-        "category": "pharmacy",
-        "institutions": [{"id": "x", "half_year_score": 80.5, "annual_score": 90, "new_this_year": False}],
-    }
-    r = client.post("/v1/assessments/grade", json=body)
-    assert r.json()["results"][0]["final_score"] == 87.15
-
-
 def test_grade_validation(client):
     r = client.post("/v1/assessments/grade", json={"category": "other", "institutions": []})
     assert r.status_code == 422
@@ -43,27 +50,15 @@ def test_grade_validation(client):
     assert r3.status_code == 422 and r3.json()["field"] == "institutions.1.id"
 
 
-def test_penalty_contract(client):
-    r = client.post("/v1/violations/penalty", json={"tier": 3, "violation_amount": "12345.67", "ratio": "0.15"})
-    assert r.status_code == 200, r.text
-    assert r.json()["penalty"] == "1851.85"
-    assert "五(五)" in r.json()["basis"]
+def test_a_tier_that_does_not_exist_is_refused(client):
+    # 五(三) has tiers 1–5
+    r = client.post("/v1/violations/penalty", json={"tier": 6, "violation_amount": "1", "ratio": "0"})
+    assert r.status_code == 422
 
 
-def test_penalty_ratio_out_of_range_422(client):
-    for body in (
-        {"tier": 3, "violation_amount": "1000", "ratio": "0.31"},
-        {"tier": 3, "violation_amount": "1000", "ratio": "0.09"},
-        {"tier": 1, "violation_amount": "1000", "ratio": "0.1"},
-        {"tier": 3, "violation_amount": "1000", "ratio": "0.25", "mitigating": [1]},
-    ):
-        r = client.post("/v1/violations/penalty", json=body)
-        assert r.status_code == 422, body
-        assert r.json()["field"] == "ratio"
-    assert (
-        client.post("/v1/violations/penalty", json={"tier": 6, "violation_amount": "1", "ratio": "0"}).status_code
-        == 422
-    )
+def test_assessment_rows_of_another_table_are_refused(client):
+    bad = client.post("/v1/assessments/score", json={"category": "pharmacy", "items": {"C02": {}}})
+    assert bad.status_code == 422 and bad.json()["field"] == "items"
 
 
 def test_auth_errors(client):
@@ -108,74 +103,162 @@ def test_evaluation_score_pharmacy(client):
     assert data["basic_passed"] is False
 
 
-def test_refusal_check(client):
-    r = client.post("/v1/refusal-check", json={"pharmacy": False, "on": "2024-05-09", "fraud_found_on": ["2021-05-10"]})
-    assert r.status_code == 200
-    f = r.json()["findings"][0]
-    assert r.json()["refused"] and f["until"] == "2024-05-09" and f["case"] == "fraudulent_application"
-
-
-def test_assessment_table_score(client):
+def test_evaluation_before_acceptance_refused(client):
     r = client.post(
-        "/v1/assessments/score",
-        json={
-            "category": "comprehensive",
-            "items": {
-                "C02": {"units": {"shortfall_points": "3"}},
-                "C14c": {"deduction": "5"},
-                "C15b": {"severe": True},
-            },
-        },
+        "/v1/evaluations/score", json={**MEDICAL, "evaluated_on": "2023-05-14", "accepted_on": "2023-05-15"}
     )
-    assert r.status_code == 200, r.text
-    scores = {i["code"]: i["score"] for i in r.json()["items"]}
-    assert scores["C02"] == 7 and scores["C14c"] == 10 and scores["C15b"] == 0
-    assert r.json()["total"] == 90
-    bad = client.post("/v1/assessments/score", json={"category": "pharmacy", "items": {"C02": {}}})
-    assert bad.status_code == 422 and bad.json()["field"] == "items"
+    assert r.status_code == 422 and r.json()["field"] == "evaluated_on"
+    same_day = {**MEDICAL, "evaluated_on": "2023-05-15", "accepted_on": "2023-05-15"}
+    assert client.post("/v1/evaluations/score", json=same_day).status_code == 200
 
 
-def test_institution_conditions_endpoint(client):
+def test_licence_after_evaluation_refused(client):
+    licence = {"approved_on": "2023-06-02", "uscc": USCC}
+    r = client.post("/v1/evaluations/score", json={**MEDICAL, "evaluated_on": "2023-06-01", "licences": [licence]})
+    assert r.status_code == 422 and r.json()["field"] == "licences.0.approved_on"
+
+
+def test_invalid_licence_uscc_refused(client):
+    bad = {"approved_on": "2021-06-01", "uscc": "91110000600037341X"}  # check character wrong
+    r = client.post("/v1/evaluations/score", json={**MEDICAL, "licences": [bad]})
+    assert r.status_code == 422 and "uscc" in r.json()["field"]
+
+
+def test_thousand_evaluator_sheets_refused(client):
+    r = client.post("/v1/evaluations/score", json={**MEDICAL, "sheets": MEDICAL["sheets"] * 1000})
+    assert r.status_code == 422 and "sheets" in r.json()["field"]
+
+
+def test_evaluation_in_the_future_refused(client):
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    r = client.post("/v1/evaluations/score", json={**MEDICAL, "evaluated_on": tomorrow})
+    assert r.status_code == 422 and r.json()["field"] == "evaluated_on"
+
+
+def test_misspelt_fields_refused(client):
+    typo = client.post("/v1/refusal-check", json={"pharmacy": False, "on": "2024-01-01", "fraud_found": ["2023-01-01"]})
+    assert typo.status_code == 422 and "fraud_found" in typo.json()["field"]
+    row_typo = client.post(
+        "/v1/assessments/score", json={"category": "outpatient", "items": {"O3": {"units": {"shortfall_points": 5}}}}
+    )
+    assert row_typo.status_code == 422 and row_typo.json()["field"] == "items"
+    unit_typo = client.post(
+        "/v1/assessments/score", json={"category": "outpatient", "items": {"O03": {"unit": {"shortfall_points": 5}}}}
+    )
+    assert unit_typo.status_code == 422
+    facts = {"kind": "primary_care", "operating_since": "2020-01-01", "beds_count": 3}
+    assert (
+        client.post("/v1/admission/institution-conditions", json={"on": "2024-01-01", "facts": facts}).status_code
+        == 422
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", f"/v1/applications/{2**63}", None),
+        ("get", f"/v1/agreements/{2**64}", None),
+        ("get", f"/v1/violations/{2**63}", None),
+        ("get", f"/v1/institutions/{2**63}", None),
+        ("get", f"/v1/outages/{2**63}", None),
+        ("get", "/v1/violations", {"institution_id": 2**63}),
+        ("post", "/v1/agreements", {"institution_id": 2**63, "application_id": 1, "signed_on": "2024-01-01"}),
+        ("post", "/v1/applications", {"institution_id": 1, "pre_registered_on": "9999-12-31"}),
+        (
+            "post",
+            "/v1/violations/penalty",
+            {"tier": 3, "violation_amount": "1", "ratio": "0.1", "decided_on": "9999-12-31"},
+        ),
+        ("post", "/v1/outages", {"institution_id": 1, "failed_at": "9999-12-31T23:00:00+08:00"}),
+        ("post", "/v1/refusal-check", {"pharmacy": True, "on": "0001-01-01"}),
+        ("post", "/v1/refusal-check", {"pharmacy": True, "on": "2024-01-01", "fraud_found_on": ["2023-01-01"] * 101}),
+        (
+            "post",
+            "/v1/assessments/score",
+            {"category": "outpatient", "items": {"O03": {"units": {"shortfall_points": "1e999999"}}}},
+        ),
+    ],
+)
+def test_out_of_range_input_is_422_not_5xx(client, method, url, body):
+    r = client.get(url, params=body) if method == "get" else client.post(url, json=body)
+    assert r.status_code == 422, r.text
+
+
+def test_2027_calculations_answer(client):
+    r = client.post(
+        "/v1/violations/penalty",
+        json={"tier": 3, "violation_amount": "1000", "ratio": "0.1", "decided_on": "2027-01-01"},
+    )
+    assert r.status_code == 200 and r.json()["due_on"] == "2027-01-31"  # 30 calendar days after 01-01
+
+
+def test_grading_does_not_block_other_requests(medinsurance_settings, monkeypatch):
+    """The ranking of a large pool runs off the event loop, so other requests are served meanwhile.
+
+    Shown without timing: while the ranking runs, it waits until the event loop has served a penalty request.
+    Were the ranking on the event loop, no request could start during it and the wait would give up.
+    """
     body = {
-        "on": "2023-06-01",
-        "facts": {
-            "kind": "blind_massage",
-            "operating_since": "2023-03-01",
-            "massage_staff": 3,
-            "massage_beds": 9,
-            "floor_area_m2": "120",
-            "leader_responsible": True,
-            "insurance_staff": 1,
-            "rules_in_place": True,
-            "system_connected": True,
-            "inventory_managed": True,
-        },
+        "category": "pharmacy",
+        "on": "2024-03-01",
+        "institutions": [
+            {"id": f"p{k}", "half_year_score": 60 + (k % 40), "annual_score": 60 + (k * 7 % 40)} for k in range(5000)
+        ],
     }
-    r = client.post("/v1/admission/institution-conditions", json=body)
-    assert r.status_code == 200, r.text
-    assert r.json()["route"] == "designation"
-    assert [u["code"] for u in r.json()["unmet"]] == ["massage_beds"]
+    ranking_started = threading.Event()
+    served_while_ranking = threading.Event()
+    waits: list[bool] = []
+
+    def ranking_that_waits_for_a_penalty(*args: Any) -> Any:
+        ranking_started.set()
+        results = grade_all(*args)
+        waits.append(served_while_ranking.wait(timeout=10))  # False: no request was served while ranking
+        return results
+
+    monkeypatch.setattr(calculations, "grade_all", ranking_that_waits_for_a_penalty)
+
+    async def scenario() -> None:
+        app = create_app(medinsurance_settings, PlatformSettings(dev_mode=True))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://medinsurance", headers=identity_headers("medinsurance")
+        ) as ac:
+            grading = asyncio.create_task(ac.post("/v1/assessments/grade", json=body, timeout=60))
+            while not grading.done():
+                started_during_ranking = ranking_started.is_set()
+                r = await ac.post(
+                    "/v1/violations/penalty", json={"tier": 3, "violation_amount": "1000.00", "ratio": "0.10"}
+                )
+                assert r.status_code == 200 and r.json()["penalty"] == "100.00"  # 1000.00 × 10%
+                if started_during_ranking:
+                    served_while_ranking.set()
+                await asyncio.sleep(0)
+            graded = await grading
+            assert graded.status_code == 200 and len(graded.json()["results"]) == 5000
+
+    asyncio.run(scenario())
+    assert waits == [True]
 
 
-def test_pharmacy_conditions_endpoint(client):
-    body = {
-        "on": "2023-06-01",
-        "facts": {
-            "has_drug_trading_licence": True,
-            "operating_since": "2023-03-01",
-            "pharmacists": [{"contract_start": "2023-01-01", "contract_end": "2023-12-31"}],
-            "insurance_staff": [{"contract_start": "2023-01-01"}, {"contract_start": "2023-01-01"}],
-            "classified_storage_and_marks": True,
-            "rules_in_place": True,
-            "system_connected": True,
-            "business_scope_medical_only": True,
-            "total_area_m2": "100",
-            "non_drug_area_m2": "20",
-            "inventory_managed": True,
-        },
-    }
-    r = client.post("/v1/admission/pharmacy-conditions", json=body)
+def calc(client, name, body):
+    r = client.post(f"/v1/calculators/{name}", json=body)
     assert r.status_code == 200, r.text
-    assert r.json()["conditions_met"] is True
-    body["facts"]["non_drug_area_m2"] = "20.5"
-    assert client.post("/v1/admission/pharmacy-conditions", json=body).json()["unmet"][0]["code"] == "non_drug_area"
+    return r.json()
+
+
+def test_calendar_says_which_days_are_provisional(client):
+    assert client.get("/v1/calculators/calendar/2027-01-01").json() == {
+        "day": "2027-01-01",
+        "working": False,
+        "provisional": False,
+        "source": "statutory-fixed",
+    }
+    assert client.get("/v1/calculators/calendar/2027-01-04").json()["provisional"] is True
+    assert client.get("/v1/calculators/calendar/2026-01-01").json()["source"] == "chinesecalendar"
+    assert client.get("/v1/calculators/calendar/9999-12-31").status_code == 422
+
+
+def test_deadline_late_in_2099_answers(client):
+    # the last accepted date: 30 working days later falls in 2100, provisional, never a 5xx
+    r = calc(client, "deadline", {"duty": "payment", "start": "2099-12-31"})
+    assert r["deadline"] > "2100-01-01" and r["provisional"] is True

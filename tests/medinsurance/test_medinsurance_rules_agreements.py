@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from medinsurance.parameters import params
+from medinsurance.rules import agreements as ag
 from medinsurance.rules.agreements import (
     AgreementError,
     AgreementState,
@@ -140,3 +141,105 @@ def test_resume_requires_suspension_and_renew_after_expiry():
     t = terminate(a, D(2023, 3, 1), "x", "五(三)5(2)")
     with pytest.raises(AgreementError):
         suspend(t, D(2023, 3, 2), 30, P)
+
+
+def test_a_new_agreement_is_not_voluntarily_suspended() -> None:
+    # 二(三)4 a first term runs to 31 December; 附件1 一(三)3 a voluntary 中止 exists only once applied for
+    agreement = first_term(dt.date(2023, 3, 1))
+    assert (agreement.ends_on, agreement.voluntary_suspension) == (dt.date(2023, 12, 31), False)
+
+
+AGREEMENT = params("agreement", dt.date(2023, 3, 1))
+
+
+def test_a_suspension_of_a_single_day_is_allowed() -> None:
+    # 附件1 一(三)1 "中止时间原则上不得超过180日": one day is the shortest 中止, ending on the day it starts
+    day = dt.date(2023, 6, 1)
+    suspended = suspend(first_term(dt.date(2023, 3, 1)), day, 1, params("agreement", day))
+    assert (suspended.state, suspended.suspended_from, suspended.suspended_until) == (
+        AgreementState.SUSPENDED,
+        day,
+        day,
+    )
+
+
+def test_a_voluntary_suspension_counts_its_notice_from_the_request() -> None:
+    # 附件1 一(三)3 "应提前3个月…提出申请": requested 1 March, effective 1 June (exactly 3 months) is in time;
+    # it is the term's first 中止
+    suspended = suspend(
+        first_term(dt.date(2023, 1, 1)),
+        dt.date(2023, 6, 1),
+        30,
+        AGREEMENT,
+        voluntary=True,
+        notified_on=dt.date(2023, 3, 1),
+    )
+    assert (suspended.state, suspended.suspensions_this_term) == (AgreementState.SUSPENDED, 1)
+
+
+def test_non_renewal_notice_of_exactly_three_months_is_in_time() -> None:
+    check_non_renewal_notice(dt.date(2023, 9, 30), dt.date(2023, 12, 30), AGREEMENT)
+
+
+def test_a_suspension_reaching_the_last_day_of_the_term() -> None:
+    # 附件1 一(三)1 "中止期结束,未超过医保协议有效期的,医保协议可继续履行;超过…的,本协议期医保协议解除":
+    # on 31 December (the term's last day) the agreement is still suspended and may resume; on 1 January it ends
+    suspended = suspend(first_term(dt.date(2023, 1, 1)), dt.date(2023, 12, 1), 60, AGREEMENT)
+    assert status_on(suspended, dt.date(2023, 12, 31), AGREEMENT).state is AgreementState.SUSPENDED
+    assert resume(suspended, dt.date(2023, 12, 31), AGREEMENT).state is AgreementState.ACTIVE
+    ended = status_on(suspended, dt.date(2024, 1, 1), AGREEMENT)
+    assert (ended.state, ended.terminated_on) == (AgreementState.TERMINATED, dt.date(2024, 1, 1))
+
+
+def test_a_terminated_agreement_keeps_its_own_termination() -> None:
+    # terminated while suspended: the 180-day automatic 解除 no longer applies to it
+    suspended = suspend(first_term(dt.date(2023, 1, 1)), dt.date(2023, 2, 1), 30, AGREEMENT)
+    ended = terminate(suspended, dt.date(2023, 2, 10), "违规", "五(三)5(16)")
+    later = status_on(ended, dt.date(2023, 12, 1), AGREEMENT)
+    assert (later.terminated_on, later.reason) == (dt.date(2023, 2, 10), "违规")
+
+
+def test_renewal_on_the_signing_day_and_on_the_last_day_of_the_term() -> None:
+    # 二(三)4 "协议期限…至当年12月31日"; 附件1 一(二) "协商一致的,可续签医保协议;未达成一致的,医保协议到期后自动解除".
+    # Events happen in date order: one on the same day as the previous is in order, the day before is not.
+    signed = first_term(dt.date(2023, 3, 1))
+    same_day = renew(signed, dt.date(2023, 3, 1), AGREEMENT)
+    assert (same_day.starts_on, same_day.ends_on) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    with pytest.raises(AgreementError):
+        renew(signed, dt.date(2023, 2, 28), AGREEMENT)
+    # the term's last day (12月31日) is still within it; 1 January is after it, even for an agreement marked active
+    assert renew(signed, dt.date(2023, 12, 31), AGREEMENT).starts_on == dt.date(2024, 1, 1)
+    with pytest.raises(AgreementError, match="到期"):
+        renew(signed, dt.date(2024, 1, 1), AGREEMENT)
+
+
+def test_renewal_cannot_erase_a_running_suspension():
+    # 90 days from 2023-11-01: 30 (Nov) + 31 (Dec) + 29 → last day 2024-01-29, past the 2023-12-31 term end
+    running = ag.suspend(ag.first_term(D(2023, 1, 1)), D(2023, 11, 1), 90, AGREEMENT)
+    assert running.suspended_until == D(2024, 1, 29)
+    with pytest.raises(ag.AgreementError, match="中止期间不能续签"):
+        ag.renew(ag.status_on(running, D(2023, 12, 1), AGREEMENT), D(2023, 12, 1), AGREEMENT)
+    ended = ag.status_on(running, D(2024, 1, 1), AGREEMENT)
+    assert ended.state is ag.AgreementState.TERMINATED and ended.terminated_on == D(2024, 1, 1)
+    with pytest.raises(ag.AgreementError):
+        ag.renew(ended, D(2024, 1, 1), AGREEMENT)
+
+
+def test_renewal_honours_its_date():
+    resumed = ag.resume(
+        ag.suspend(ag.first_term(D(2023, 1, 1)), D(2023, 6, 1), 30, AGREEMENT), D(2023, 7, 1), AGREEMENT
+    )
+    with pytest.raises(ag.AgreementError, match="早于"):
+        ag.renew(resumed, D(2023, 6, 30), AGREEMENT)  # before the resumption
+    renewed = ag.renew(resumed, D(2023, 12, 1), AGREEMENT)
+    assert (renewed.starts_on, renewed.ends_on, renewed.last_event_on) == (
+        D(2024, 1, 1),
+        D(2024, 12, 31),
+        D(2023, 12, 1),
+    )
+    assert renewed.suspensions_this_term == 0  # the ended 中止 belonged to the 2023 term
+
+
+def test_terminate_records_decision_date():
+    t = ag.terminate(ag.first_term(D(2023, 1, 1)), D(2023, 4, 1), "x", "五(三)5(2)")
+    assert t.last_event_on == D(2023, 4, 1)

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
@@ -16,6 +17,7 @@ from medinsurance.rules.application import (
     extend_for_supplement,
     quarter_of,
     step,
+    waiting_bar,
 )
 
 D = dt.date
@@ -163,3 +165,100 @@ def test_transition_table_rejects(state, event):
 def test_fraud_during_evaluation_cancels_and_basis():
     a = step(accepted(), AppEvent.FRAUD_FOUND, D(2023, 7, 10), BOOKS)
     assert a.state is AppState.CANCELLED and "二(三)2" in a.basis
+
+
+PROCESS = params("process", dt.date(2023, 3, 1))
+
+
+def test_a_pre_registered_institution_has_no_failures_and_no_excluded_days() -> None:
+    fresh = Application(AppState.TRIAL, dt.date(2023, 3, 1))
+    assert (fresh.failures, fresh.excluded_working_days) == (0, 0)
+
+
+def test_a_resubmission_starts_with_no_excluded_days() -> None:
+    # 二(三)3 "机构补充材料时间不计入评估期限" concerns one evaluation: a new application starts from nothing
+    barred = dataclasses.replace(
+        Application(AppState.BARRED, dt.date(2022, 1, 1)), barred_until=dt.date(2023, 5, 31), excluded_working_days=4
+    )
+    assert step(barred, AppEvent.SUBMIT, dt.date(2023, 6, 1), BOOKS).excluded_working_days == 0
+
+
+def test_a_supplement_is_completed_once() -> None:
+    # 二(三)2 "材料不齐应一次性告知": once completed, there is no open supplement to complete again
+    submitted = step(Application(AppState.TRIAL, dt.date(2023, 3, 1)), AppEvent.SUBMIT, dt.date(2023, 6, 1), BOOKS)
+    requested = step(submitted, AppEvent.REQUEST_SUPPLEMENT, dt.date(2023, 6, 15), BOOKS)
+    completed = step(requested, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 16), BOOKS)
+    with pytest.raises(ProcessError, match="无补正"):
+        step(completed, AppEvent.COMPLETE_SUPPLEMENT, dt.date(2023, 6, 19), BOOKS)
+    with pytest.raises(ProcessError, match="无补正"):  # nor can it lapse afterwards
+        step(completed, AppEvent.LAPSE_SUPPLEMENT, dt.date(2023, 7, 31), BOOKS)
+
+
+def test_a_provisional_deadline_keeps_the_application_provisional() -> None:
+    # a deadline once counted without a published holiday schedule stays flagged, even when the next one is certain
+    submitted = Application(AppState.SUBMITTED, dt.date(2023, 3, 1), submitted_on=dt.date(2023, 6, 1), provisional=True)
+    assert step(submitted, AppEvent.ACCEPT, dt.date(2023, 6, 5), BOOKS).provisional is True
+
+
+def test_a_reevaluation_starts_afresh_and_only_from_a_failure() -> None:
+    # 二(三)3 "整改3个月后方可再次评估": a new 20-工作日 evaluation, no supplement days carried over, the provisional
+    # flag kept; a second 再次评估 needs a second failure first
+    failed = Application(
+        AppState.FAILED,
+        dt.date(2023, 3, 1),
+        failures=1,
+        excluded_working_days=4,
+        reevaluation_from=dt.date(2023, 10, 9),
+        provisional=True,
+    )
+    again = step(failed, AppEvent.REEVALUATE, dt.date(2023, 10, 9), BOOKS)
+    assert (again.state, again.excluded_working_days, again.provisional) == (AppState.ACCEPTED, 0, True)
+    with pytest.raises(ProcessError, match="不可再次评估"):
+        step(again, AppEvent.REEVALUATE, dt.date(2023, 10, 10), BOOKS)
+
+
+def test_a_one_day_supplement_on_the_acceptance_day_extends_the_evaluation() -> None:
+    # "机构补充材料时间不计入评估期限": a supplement on Monday 5 June 2023, the day of acceptance itself, is one
+    # 工作日 not counted. From 6 June, 20 工作日 (端午 22–23 June off, Sunday 25 June 调休 on) end on 4 July;
+    # with the one excluded day, on 5 July
+    accepted = Application(AppState.ACCEPTED, dt.date(2023, 3, 1), accepted_on=dt.date(2023, 6, 5), provisional=True)
+    day = dt.date(2023, 6, 5)
+    extended = extend_for_supplement(accepted, day, day, PROCESS)
+    assert (extended.excluded_working_days, extended.evaluation_deadline) == (1, dt.date(2023, 7, 5))
+    assert extended.provisional is True
+    passed = dataclasses.replace(accepted, state=AppState.PASSED)
+    with pytest.raises(ProcessError, match="仅评估期间"):
+        extend_for_supplement(passed, day, day, PROCESS)
+
+
+def test_second_supplement_notice_refused():
+    app = step(Application(AppState.TRIAL, D(2023, 3, 1)), AppEvent.SUBMIT, D(2023, 6, 1), BOOKS)
+    noticed = step(app, AppEvent.REQUEST_SUPPLEMENT, D(2023, 6, 2), BOOKS)
+    # Fri 06-02 not counted; Mon 06-05 … Fri 06-09 are working days 1–5.
+    assert noticed.supplement_deadline == D(2023, 6, 9)
+    completed = step(noticed, AppEvent.COMPLETE_SUPPLEMENT, D(2023, 6, 5), BOOKS)
+    with pytest.raises(ProcessError, match="一次性告知"):
+        step(completed, AppEvent.REQUEST_SUPPLEMENT, D(2023, 6, 6), BOOKS)
+
+
+def test_second_failure_bar_ends_on_the_anniversary():
+    barred = Application(AppState.BARRED, D(2022, 1, 1), barred_until=D(2024, 7, 1))
+    # "1年内不得再次申请", 内 includes the anniversary (reading A-03)
+    bar = waiting_bar([barred], D(2024, 7, 1))
+    assert bar is not None and bar.until == D(2024, 7, 1) and "二(三)3" in bar.basis
+    assert waiting_bar([barred], D(2024, 7, 2)) is None
+    withdrawn = Application(AppState.WITHDRAWN, D(2022, 1, 1), reapply_from=D(2024, 9, 1))
+    assert waiting_bar([barred, withdrawn], D(2024, 6, 1)).until == D(2024, 8, 31)  # the later end wins
+
+
+def test_steps_may_not_precede_the_previous_one():
+    submitted = step(Application(AppState.TRIAL, D(2023, 3, 1)), AppEvent.SUBMIT, D(2023, 6, 1), BOOKS)
+    with pytest.raises(ProcessError, match="早于"):
+        step(submitted, AppEvent.ACCEPT, D(2023, 5, 31), BOOKS)
+    accepted = step(submitted, AppEvent.ACCEPT, D(2023, 6, 1), BOOKS)  # the same day is not earlier
+    with pytest.raises(ProcessError, match="早于"):
+        step(accepted, AppEvent.EVALUATE, D(2023, 5, 20), BOOKS, score=Decimal(90))
+    passed = step(accepted, AppEvent.EVALUATE, D(2023, 6, 20), BOOKS, score=Decimal(90))
+    approved = step(passed, AppEvent.APPROVE, D(2023, 7, 10), BOOKS)
+    with pytest.raises(ProcessError, match="早于"):
+        step(approved, AppEvent.SIGN, D(2020, 7, 10), BOOKS)

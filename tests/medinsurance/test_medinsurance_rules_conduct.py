@@ -1,6 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from stdnum.cn import ric
 from testkit import id_number
 
@@ -18,6 +19,7 @@ from medinsurance.rules.conduct import (
     emergency_card_deadline,
     outage_status,
     price_split,
+    proxy_year_bounds,
 )
 
 P = params("conduct", dt.date(2023, 3, 1))
@@ -172,3 +174,88 @@ def test_price_above_standard_not_paid():
     assert s.unpaid_excess == Decimal("7.50") and s.payable == Decimal("30.00")
     below = price_split(Decimal("9"), Decimal("10"), Decimal("2"))
     assert below.unpaid_excess == Decimal("0.00") and below.payable == Decimal("18.00")
+
+
+CONDUCT = params("conduct", dt.date(2023, 3, 1))
+
+
+def test_an_outage_repaired_at_the_moment_looked_at_is_over() -> None:
+    failed = dt.datetime(2023, 6, 1, 8, 0)
+    at = failed + dt.timedelta(hours=30)
+    assert outage_status(failed, at, CONDUCT, repaired_at=at).status is SettlementStatus.NORMAL
+
+
+def test_the_48_hour_window_opens_at_the_moment_of_the_request() -> None:
+    # "未正常运行超过24小时的…即被自动暂停…可…申请临时开通48小时医保结算服务": requested the moment after the
+    # 24 hours, the window is open at the very moment of the request
+    failed = dt.datetime(2023, 6, 1, 8, 0)
+    requested = failed + dt.timedelta(hours=24, minutes=1)
+    status = outage_status(failed, requested, CONDUCT, window_requested_at=requested)
+    assert (status.status, status.window_until) == (
+        SettlementStatus.TEMPORARY_WINDOW,
+        requested + dt.timedelta(hours=48),
+    )
+
+
+def test_a_request_before_the_suspension_opens_no_window() -> None:
+    # the window is only for a suspended system: a request at exactly 24 hours (not yet 超过) is not one
+    failed = dt.datetime(2023, 6, 1, 8, 0)
+    limit = failed + dt.timedelta(hours=24)
+    status = outage_status(failed, limit + dt.timedelta(hours=1), CONDUCT, window_requested_at=limit)
+    assert (status.status, status.window_until) == (SettlementStatus.SUSPENDED, None)
+
+
+def test_password_letters_at_the_ends_of_the_alphabet_count() -> None:
+    # 附件2 一(一)3 "6位以上大小字母加数字": Z, a and z are letters like any other
+    assert check_password("Zabcd1", CONDUCT).ok is True
+    assert check_password("ABCDz1", CONDUCT).ok is True
+    assert check_password("ABCDa1", CONDUCT).ok is True
+    assert check_password("ABcde0", CONDUCT).ok is True  # and 0 and 9 are digits
+    assert check_password("ABcde9", CONDUCT).ok is True
+
+
+def test_the_first_change_of_agent_in_a_year_is_allowed() -> None:
+    # 附件2 二(四) "其他委托人一个医保年度内可以变更一次代理人": with no change counted yet, a change is allowed
+    request = ProxyRequest(
+        principal_id=id_number("330802", dt.date(1950, 1, 1)),
+        agent_id=id_number("330802", dt.date(1980, 1, 1)),
+        ground=ProxyGround.MOBILITY,
+        relationship=Relationship.CLOSE_RELATIVE,
+    )
+    decision = check_proxy(
+        request, dt.date(2024, 3, 1), CONDUCT, principal_active_agents=0, agent_active_principals=0, is_change=True
+    )
+    assert (decision.allowed, decision.problems) == (True, ())
+    # a further agent (not a change of agent) is no change, even after this year's one change
+    further = check_proxy(
+        request,
+        dt.date(2024, 3, 1),
+        CONDUCT,
+        principal_active_agents=1,
+        agent_active_principals=0,
+        principal_changes_this_year=1,
+    )
+    assert further.allowed is True
+
+
+def test_one_day_of_medicine_is_a_dispensing_and_none_is_not() -> None:
+    # 附件2 二(五) "急性病不超过7天量": 1 to 7 days; a dispensing of 0 days is no dispensing
+    assert check_dispensing(DiseaseKind.ACUTE, 1, CONDUCT).ok is True
+    assert check_dispensing(DiseaseKind.ACUTE, 0, CONDUCT).ok is False
+
+
+def test_zero_prices_and_quantities_are_valid_and_each_negative_alone_is_refused() -> None:
+    # 附件2 二(六) "超额部分经办机构不予支付": a free item, a zero standard (all unpaid), nothing sold are all lines
+    assert price_split(Decimal("0"), Decimal("0"), Decimal("1")).payable == Decimal("0.00")
+    all_excess = price_split(Decimal("0.5"), Decimal("0"), Decimal("1"))
+    assert (all_excess.payable, all_excess.unpaid_excess) == (Decimal("0.00"), Decimal("0.50"))
+    assert price_split(Decimal("10"), Decimal("8"), Decimal("0")).payable == Decimal("0.00")
+    assert price_split(Decimal("0.5"), Decimal("0.5"), Decimal("0.5")).payable == Decimal("0.25")
+    for negative in (("-1", "8", "1"), ("10", "-1", "1"), ("10", "8", "-1")):
+        with pytest.raises(ValueError):
+            price_split(*map(Decimal, negative))
+
+
+def test_the_insurance_year_is_the_calendar_year() -> None:
+    # reading A-17: the 医保年度 of 代配药 changes runs from 1 January to 31 December
+    assert proxy_year_bounds(dt.date(2024, 2, 29)) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))

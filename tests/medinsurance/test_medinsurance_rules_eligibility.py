@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -177,3 +178,75 @@ def test_missing_materials_listed_at_once_and_shared_excluded():
     assert "premises" in m.missing and len(m.missing) == 7
     assert "二(一)3" in m.basis
     assert missing_materials(True, frozenset(), frozenset()).missing[0] == "application_form"
+
+
+def test_internet_institutions_cite_their_own_kind_s_clause() -> None:
+    # 二(一)1 互联网医院 (医疗机构), 二(二)1 互联网药店 (零售药店)
+    assert who_may_apply(InstitutionType.INTERNET_HOSPITAL).basis == "衢医保发〔2023〕8号 二(一)1"
+    assert who_may_apply(InstitutionType.INTERNET_PHARMACY).basis == "衢医保发〔2023〕8号 二(二)1"
+
+
+ADMISSION = params("admission", dt.date(2023, 6, 1))
+
+
+def unmet(**facts: object) -> set[str]:
+    base = InstitutionFacts(kind=InstitutionType.PRIMARY_CARE, operating_since=dt.date(2020, 1, 1))
+    found = institution_conditions(dataclasses.replace(base, **facts), dt.date(2023, 6, 1), ADMISSION)  # type: ignore[arg-type]
+    return {u.code for u in found}
+
+
+def test_an_undeclared_condition_is_an_unmet_condition() -> None:
+    # 二(一)2 "应当同时具备以下基本条件": what the institution has not declared, it has not shown
+    assert unmet() == {"physician", "insurance_staff", "rules", "information_system", "inventory"}
+    assert unmet(kind=InstitutionType.BLIND_MASSAGE) == {
+        "massage_staff",
+        "massage_beds",
+        "massage_area",
+        "insurance_staff",
+        "rules",
+        "information_system",
+        "inventory",
+    }
+
+
+def test_a_responsible_leader_and_an_insurance_officer_are_each_required() -> None:
+    # 二(一)2(3) "机构领导负责医保工作并配备专(兼)职医保管理人员": each half varied alone
+    assert "insurance_staff" in unmet(leader_responsible=True)
+    assert "insurance_staff" in unmet(insurance_staff=1)
+    assert "insurance_staff" not in unmet(leader_responsible=True, insurance_staff=1)
+
+
+def pharmacy_unmet(on: dt.date, *pharmacists: Employee) -> set[str]:
+    facts = PharmacyFacts(True, dt.date(2020, 1, 1), pharmacists=pharmacists)
+    return {u.code for u in pharmacy_conditions(facts, on, ADMISSION)}
+
+
+def test_an_undeclared_pharmacy_condition_is_unmet() -> None:
+    assert pharmacy_unmet(dt.date(2023, 6, 1)) == {
+        "pharmacist",
+        "insurance_staff",
+        "classification",
+        "rules",
+        "information_system",
+        "business_scope",
+        "non_drug_area",
+        "inventory",
+    }
+
+
+def test_a_pharmacist_s_contract_counts_from_its_first_through_its_last_day() -> None:
+    # 二(二)1(2) "签订1年以上劳动合同且在合同期内": both contract dates inclusive; a contract not yet begun,
+    # even an open-ended one, is not one the pharmacist is "在…期内" of
+    year = Employee(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert "pharmacist" not in pharmacy_unmet(dt.date(2023, 1, 1), year)
+    assert "pharmacist" not in pharmacy_unmet(dt.date(2023, 12, 31), year)
+    assert "pharmacist" in pharmacy_unmet(dt.date(2024, 1, 1), year)
+    starting = Employee(dt.date(2023, 6, 2), None)
+    assert "pharmacist" in pharmacy_unmet(dt.date(2023, 6, 1), starting)
+    assert "pharmacist" not in pharmacy_unmet(dt.date(2023, 6, 2), starting)
+
+
+def test_a_pharmacy_declaring_no_non_drug_area_sells_none() -> None:
+    # 二(二)1(7) "经营面积不得超过总经营面积的20%": undeclared, the non-drug area is 0, within 20% of even 1 m²
+    facts = PharmacyFacts(True, dt.date(2020, 1, 1), total_area_m2=Decimal("1"))
+    assert "non_drug_area" not in {u.code for u in pharmacy_conditions(facts, dt.date(2023, 6, 1), ADMISSION)}

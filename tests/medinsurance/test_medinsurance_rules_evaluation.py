@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ from pydantic import ValidationError
 
 from medinsurance.api.schemas import calculations as form
 from medinsurance.parameters import params
+from medinsurance.rules import evaluation as tables
 from medinsurance.rules.evaluation import (
     MEDICAL_ITEMS,
     PHARMACY_ITEMS,
@@ -28,6 +30,7 @@ from medinsurance.rules.evaluation import (
     score_pharmacy,
     table_maxima,
 )
+from qz_common.params import ParameterSet
 
 D = dt.date
 P = params("evaluation", D(2023, 6, 1))
@@ -337,3 +340,234 @@ def test_pharmacy_marks_layout_and_pharmacists():
 def test_pharmacy_disclosure_complaint_wipes_item():
     s = pitems(score_pharmacy(pharm([pharm_sheet(disclosure=Disclosure(verified_price_complaints=1))]), P))
     assert s[3] == 0
+
+
+EVALUATION = params("evaluation", dt.date(2023, 6, 1))
+
+
+ACCEPTED = dt.date(2023, 5, 15)
+
+
+def pharmacy_evaluation(**changes: object) -> tables.PharmacyEvaluation:
+    """A 表2 evaluation accepted on 15 May 2023 with one blank evaluator's sheet, changed by ``changes``."""
+    blank = tables.PharmacyEvaluation(
+        evaluated_on=dt.date(2023, 6, 1),
+        accepted_on=ACCEPTED,
+        basic=dict.fromkeys(tables.PharmacyBasic, True),
+        licences=[tables.Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
+        sheets=[tables.PharmacySheet(management_quality=Decimal("2"))],
+    )
+    return dataclasses.replace(blank, **changes)
+
+
+def pharmacy_items(book: ParameterSet = EVALUATION, **sheet: object) -> dict[int, Decimal]:
+    """One evaluator's 表2 评估指标 scores by number, for a sheet differing from a blank one in ``sheet`` only."""
+    evaluation = pharmacy_evaluation(sheets=[tables.PharmacySheet(management_quality=Decimal("2"), **sheet)])  # type: ignore[arg-type]
+    return {i.no: i.score for i in tables.score_pharmacy(evaluation, book).items}
+
+
+def pharmacy_item(no: int, **sheet: object) -> Decimal:
+    return pharmacy_items(**sheet)[no]
+
+
+def test_table_2_items_are_numbered_1_to_16() -> None:
+    assert list(pharmacy_items()) == list(range(1, 17))
+
+
+@pytest.mark.parametrize(
+    ("hardware", "score"),
+    [
+        (tables.Hardware(), "7"),
+        (tables.Hardware(missing_devices=1), "6"),  # 每少配备一项设备,扣1分
+        (tables.Hardware(not_isolated=True), "5"),  # 未隔离扣2分
+        (tables.Hardware(missing_monitoring_devices=1), "4"),  # 人脸识别、视频监控每少安装一项设备,扣3分
+        (tables.Hardware(bad_positions=1), "6"),  # 一个位置不符合安装要求扣1分
+        (tables.Hardware(unclear_device_types=1), "5"),  # 一种设备不清晰,扣2分
+        (tables.Hardware(missing_devices=1, not_isolated=True, bad_positions=1), "3"),  # 7 − 1 − 2 − 1
+        (tables.Hardware(missing_monitoring_devices=1, unclear_device_types=1), "2"),  # 7 − 3 − 2
+        (tables.Hardware(missing_monitoring_devices=2, not_isolated=True), "0"),  # 3 × 2 + 2 = 8 > 7: 扣完为止
+    ],
+)
+def test_hardware_deductions_of_table_2_item_13(hardware: tables.Hardware, score: str) -> None:
+    assert pharmacy_item(13, hardware=hardware) == Decimal(score)
+
+
+@pytest.mark.parametrize(
+    ("disclosure", "score"),
+    [
+        (tables.Disclosure(), "4"),
+        (tables.Disclosure(prices_not_public=True), "2"),  # 未公开扣2分
+        (tables.Disclosure(missing_statements=1), "3"),  # 未提供一例扣1分
+        (tables.Disclosure(verified_price_complaints=1), "0"),  # 查实1例扣4分
+        (tables.Disclosure(irregular_prices=1), "3"),  # 定价或标识不规范的,发现1例扣1分
+        (tables.Disclosure(prices_not_public=True, missing_statements=1), "1"),  # 4 − 2 − 1
+        (tables.Disclosure(missing_statements=1, irregular_prices=1), "2"),  # 4 − 1 − 1
+    ],
+)
+def test_disclosure_deductions_of_table_2_item_3(disclosure: tables.Disclosure, score: str) -> None:
+    assert pharmacy_item(3, disclosure=disclosure) == Decimal(score)
+
+
+@pytest.mark.parametrize(
+    ("ledger", "score"),
+    [
+        (tables.Ledger(), "8"),
+        (tables.Ledger(accounts="none"), "3"),  # 未建立扣5分
+        (tables.Ledger(accounts="paper_only"), "3"),  # 纸质明细账目…得3分
+        (tables.Ledger(findings=1), "7"),  # 发现一项扣1分
+        (tables.Ledger(accounts="paper_only", findings=1), "2"),
+    ],
+)
+def test_ledger_scores_of_table_2_item_9(ledger: tables.Ledger, score: str) -> None:
+    assert pharmacy_item(9, ledger=ledger) == Decimal(score)
+
+
+@pytest.mark.parametrize(
+    ("inventory", "score"),
+    [
+        # 表2 10 (17分): 未纳入电算化管理扣5分; 非同台扣3分; 进销存不对应的一个品种扣1分; 未按月装订的,缺一个月扣2分,
+        # 装订不齐全扣1分; 盘存表缺一个月扣2分,盘存明细缺失扣1分; 购进记录缺少一个字段的,扣0.2分
+        (tables.Inventory(computerised=False, same_computer=False), "9"),  # 17 − 5 − 3
+        (
+            tables.Inventory(mismatched_varieties=1, missing_binding_months=1, missing_stock_months=1),
+            "12",
+        ),  # 17 − 1 − 2 − 2
+        (
+            tables.Inventory(binding_incomplete=True, stock_detail_missing=True, missing_fields=1),
+            "14.8",
+        ),  # 17 − 1 − 1 − 0.2
+    ],
+)
+def test_inventory_deductions_of_table_2_item_10(inventory: tables.Inventory, score: str) -> None:
+    assert pharmacy_item(10, inventory=inventory) == Decimal(score)
+
+
+@pytest.mark.parametrize(
+    ("figure", "sheet", "no", "score"),
+    [
+        ("rp_02_per_case", {"unmaintained_cases": 1}, 2, "1"),  # 3 − 1 × 2
+        ("rp_03_per_missing_statement", {"disclosure": tables.Disclosure(missing_statements=1)}, 3, "2"),  # 4 − 1 × 2
+        ("rp_03_per_irregular_price", {"disclosure": tables.Disclosure(irregular_prices=1)}, 3, "2"),
+        ("rp_07_rehired", {"rehired_pharmacists": 1, "pharmacists_meet_requirement": False}, 7, "2"),  # 1 × 2
+        ("ledger_per_finding", {"ledger": tables.Ledger(findings=1)}, 9, "6"),  # 8 − 1 × 2
+        ("inv_per_mismatch", {"inventory": tables.Inventory(mismatched_varieties=1)}, 10, "15"),  # 17 − 1 × 2
+        ("rp_11_per_nonconforming", {"nonconforming_layout": 1}, 11, "3"),  # 5 − 1 × 2
+        ("rp_12_per_inaccurate", {"inaccurate_marks": 1}, 12, "0"),  # 2 − 1 × 2
+        ("hw_missing_device", {"hardware": tables.Hardware(missing_devices=1)}, 13, "5"),  # 7 − 1 × 2
+        ("hw_bad_position", {"hardware": tables.Hardware(bad_positions=1)}, 13, "5"),
+    ],
+)
+def test_per_case_figures_multiply_the_count(figure: str, sheet: dict[str, object], no: int, score: str) -> None:
+    # today these figures are 1 分 per case, where × and ÷ agree; a book version at 2 分 tells them apart
+    book = dataclasses.replace(EVALUATION, values={**EVALUATION.values, figure: Decimal("2")})
+    assert pharmacy_items(book, **sheet)[no] == Decimal(score)
+
+
+def medical_items(
+    book: ParameterSet = EVALUATION, evaluation: dict[str, object] | None = None, **sheet: object
+) -> dict[int, Decimal]:
+    """One evaluator's 表1 评估指标 scores by number: a blank sheet changed by ``sheet``, the evaluation by
+    ``evaluation``."""
+    base = tables.MedicalEvaluation(
+        evaluated_on=dt.date(2023, 6, 1),
+        accepted_on=dt.date(2023, 5, 15),
+        basic=dict.fromkeys(tables.MedicalBasic, True),
+        licences=[tables.Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
+        sheets=[tables.MedicalSheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
+    )
+    return {i.no: i.score for i in tables.score_medical(dataclasses.replace(base, **(evaluation or {})), book).items}
+
+
+def test_table_1_items_are_numbered_1_to_15() -> None:
+    assert list(medical_items()) == list(range(1, 16))
+
+
+def test_table_1_per_case_figures() -> None:
+    # 11 规范医疗行为 "每一例扣0.5分": 4 − 0.5 = 3.5; 7 医师配备 副高以上 2分 each: 0 + 1 × 2 = 2
+    assert medical_items(irregular_records=1)[11] == Decimal("3.5")
+    assert medical_items(physicians_meet_requirement=False, senior_physicians=1)[7] == Decimal("2")
+
+
+@pytest.mark.parametrize(
+    ("figure", "sheet", "no", "score"),
+    [
+        ("mi_02_per_case", {"unmaintained_cases": 1}, 2, "1"),  # 3 − 1 × 2
+        ("mi_07_intermediate", {"intermediate_physicians": 1, "physicians_meet_requirement": False}, 7, "2"),
+        ("mi_12_per_extra", {"practice_subjects": 2}, 12, "4"),  # 单诊疗科目2分 + 1 more × 2
+    ],
+)
+def test_table_1_per_case_figures_multiply_the_count(
+    figure: str, sheet: dict[str, object], no: int, score: str
+) -> None:
+    book = dataclasses.replace(EVALUATION, values={**EVALUATION.values, figure: Decimal("2")})
+    assert medical_items(book, **sheet)[no] == Decimal(score)
+
+
+def test_a_village_institution_is_not_taken_for_a_village_clinic_unless_it_says_so() -> None:
+    # 表1 5 规范化村卫生室达到60㎡以上即得满分: a standardised village institution of 80 m² that does not say it is a
+    # 村卫生室 is scored on the ordinary area bands (80 m² < 120 m²: 0), so item 5 is only 三室齐全 3
+    parent = tables.Subjects(hardware=tables.Hardware(), basic_account=True, practice_subjects=1)
+    village = {"standardised_village": True, "parent": parent}
+    assert medical_items(evaluation=village, premises=tables.Premises(area_m2=Decimal("80")))[5] == Decimal("3")
+
+
+def test_parent_data_is_used_only_for_a_standardised_village_institution() -> None:
+    # 表1 3, 8, 12 "规范化村级医疗机构参照上级医疗机构标准": any other institution is scored on its own sheet, even
+    # if parent data were supplied
+    parent = tables.Subjects(hardware=tables.Hardware(missing_devices=7), basic_account=False, practice_subjects=0)
+    own = medical_items()
+    with_parent = medical_items(evaluation={"parent": parent})
+    assert [with_parent[n] for n in (3, 8, 12)] == [own[n] for n in (3, 8, 12)]
+
+
+def test_a_penalty_on_the_acceptance_day_counts() -> None:
+    # 表2 16 "三年内…(以受理时间为准)": the window ends on the acceptance day itself; another kind of penalty once
+    # deducts 2 of 10; a warning 1 per warning (2 under a book at 2 per warning, where × and ÷ differ)
+    other = pharmacy_evaluation(penalties=[tables.PenaltyRecord(on=ACCEPTED, warning=False)])
+    assert {i.no: i.score for i in tables.score_pharmacy(other, EVALUATION).items}[16] == Decimal("8")
+    warned = pharmacy_evaluation(penalties=[tables.PenaltyRecord(on=ACCEPTED, warning=True)])
+    doubled = dataclasses.replace(EVALUATION, values={**EVALUATION.values, "penalty_per_warning": Decimal("2")})
+    assert {i.no: i.score for i in tables.score_pharmacy(warned, doubled).items}[16] == Decimal("8")
+
+
+def test_a_pharmacy_basic_indicator_not_answered_counts_as_failed() -> None:
+    # 表2 基础指标 are pass/fail: one not recorded is not passed
+    result = tables.score_pharmacy(pharmacy_evaluation(basic={}), EVALUATION)
+    assert (result.basic_passed, result.qualified) == (False, False)
+    assert len(result.failed_basic) == len(tables.PharmacyBasic)
+
+
+def test_item_scores_are_the_evaluators_average_to_the_cent() -> None:
+    # 二(三)3 "得分取各评估小组成员平均分": item 1 scored 1, 1 and 2 → 4 ÷ 3 = 1.33
+    sheets = [tables.PharmacySheet(management_quality=Decimal(q)) for q in ("1", "1", "2")]
+    result = tables.score_pharmacy(pharmacy_evaluation(sheets=sheets), EVALUATION)
+    assert {i.no: i.score for i in result.items}[1] == Decimal("1.33")
+
+
+def test_a_blank_sheet_scores_only_what_needs_no_declaration() -> None:
+    # 表2 for a leased-nothing, 0 m², single (非连锁) pharmacy licensed 12 months ago with nothing else declared:
+    # 4 经营场所 0; 5 满12个月 3; 6 零售 3; 7 按规定配备 2 + no extra pharmacists; 14 0 varieties (not 超过200) 0;
+    # 15 no 定点药店 in the community 10; every deduction item at its maximum
+    assert pharmacy_items() == dict(
+        zip(range(1, 17), map(Decimal, (2, 3, 4, 0, 3, 3, 2, 2, 8, 17, 5, 2, 7, 0, 10, 10)), strict=True)
+    )
+    # 表1 likewise: 5 经营场所 only 三室齐全 3; 6 满12个月 3; 7 按规定配备医师 2; 12 单诊疗科目 2; 14 场所布局 10
+    assert medical_items() == dict(
+        zip(range(1, 16), map(Decimal, (2, 3, 7, 5, 3, 3, 2, 2, 8, 17, 4, 2, 2, 10, 10)), strict=True)
+    )
+
+
+def test_an_evaluation_on_the_acceptance_day_today_with_a_licence_of_that_day_is_plausible() -> None:
+    # 二(三)3 "自受理申请材料之日起": the acceptance day itself may be the evaluation day; a result recorded the same
+    # day is not in the future; a licence approved on the evaluation day counts by then. One day off each way is not.
+    same_day = pharmacy_evaluation(
+        evaluated_on=ACCEPTED,
+        licences=[tables.Licence(approved_on=ACCEPTED, uscc="91110000600037341L")],
+    )
+    assert tables.implausible(same_day, today=ACCEPTED) == []
+    late_licence = pharmacy_evaluation(
+        evaluated_on=ACCEPTED,
+        licences=[tables.Licence(approved_on=ACCEPTED + dt.timedelta(days=1), uscc="91110000600037341L")],
+    )
+    fields = [f.field for f in tables.implausible(late_licence, today=ACCEPTED - dt.timedelta(days=1))]
+    assert fields == ["evaluated_on", "licences.0.approved_on"]

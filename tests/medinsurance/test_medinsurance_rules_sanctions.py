@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from medinsurance.rules.sanctions import (
     STANDARDS,
     Measure,
     RatioOutOfRange,
+    case_applies,
     case_basis,
     check_suspension_days,
     decide,
@@ -115,3 +117,64 @@ def test_monitoring_fault_case_thresholds():
     assert monitoring_fault_case(2, 0, P) is None
     assert monitoring_fault_case(0, 2, P) == "T3_5"
     assert monitoring_fault_case(0, 1, P) is None
+
+
+SANCTIONS = params("sanctions", dt.date(2023, 3, 1))
+
+
+def test_standards_are_numbered_as_in_attachment_3() -> None:
+    # 附件3 一 (一)–(二十一): the first and the last named ones
+    assert sorted(STANDARDS) == list(range(1, 22))
+    assert (STANDARDS[1], STANDARDS[2], STANDARDS[21]) == ("分解住院", "挂床住院", "不合理诊疗")
+
+
+def test_mitigating_and_aggravating_circumstances_are_numbered_as_in_attachment_3() -> None:
+    # 附件3 二 (一)–(六) 从轻或减轻, 三 (一)–(七) 从重; the catch-alls are the last items
+    assert sorted(MITIGATING) == list(range(1, 7))
+    assert MITIGATING[6] == "其他依法应当从轻或减轻处罚的"
+    assert sorted(AGGRAVATING) == list(range(1, 8))
+    assert AGGRAVATING[7] == "其他依法应当从重处罚的"
+
+
+def test_the_mitigating_catch_all_narrows_the_ratio() -> None:
+    # 附件3 二(六) "其他依法应当从轻或减轻处罚的" is a 从轻 circumstance like (一)–(五): at most the split ratio
+    narrowed = ratio_range(3, SANCTIONS, mitigating=frozenset({6}))
+    assert narrowed.high == SANCTIONS.decimal("mitigation_split_ratio")
+
+
+def test_the_30_percent_ceiling_caps_a_higher_tier_maximum() -> None:
+    # 五(五) "原则上不超过…30%" binds even a parameter version whose 五(三)3 range would reach 40%
+    wider = dataclasses.replace(SANCTIONS, values={**SANCTIONS.values, "tier3_ratio_max": Decimal("0.40")})
+    assert ratio_range(3, wider).high == Decimal("0.30")
+
+
+def test_a_zero_or_small_violation_amount_is_a_penalty_not_an_error() -> None:
+    # 违约金 = 核定违规医保费用 × 违约支付比例: 0 × 10% = 0.00; 0.50 × 10% = 0.05
+    assert penalty(3, Decimal("0"), Decimal("0.10"), SANCTIONS).amount == Decimal("0.00")
+    assert penalty(3, Decimal("0.50"), Decimal("0.10"), SANCTIONS).amount == Decimal("0.05")
+
+
+def test_a_penalty_under_one_yuan_still_has_its_payment_date() -> None:
+    # 五(五) 违约金 = 5.00 × 10% = 0.50 元 (tier 3 allows 10–30%); "原则上应在30日内完成缴款": due 2023-06-01 + 30 days
+    small = penalty(3, Decimal("5.00"), Decimal("0.10"), SANCTIONS, decided_on=dt.date(2023, 6, 1))
+    assert small.amount == Decimal("0.50") and small.due_on == dt.date(2023, 7, 1)
+
+
+def test_tier3_cases_by_kind():
+    for item in range(13, 22):
+        assert case_applies(f"T3_{item}", pharmacy=False) and not case_applies(f"T3_{item}", pharmacy=True)
+    for item in (12, 22, 23):
+        assert case_applies(f"T3_{item}", pharmacy=True) and not case_applies(f"T3_{item}", pharmacy=False)
+    for common in ("T3_1", "T3_11", "T3_24", "T1_1", "T5_7"):
+        assert case_applies(common, pharmacy=True) and case_applies(common, pharmacy=False)
+
+
+def test_zero_penalty_has_no_due_date():
+    # tier 3, 10% of 0.00 = 0.00: nothing to pay, so no "30日内完成缴款" date
+    nothing = penalty(3, Decimal("0.00"), Decimal("0.10"), SANCTIONS, decided_on=dt.date(2023, 5, 1))
+    assert nothing.amount == Decimal("0.00") and nothing.due_on is None
+    # 1000.00 × 10% = 100.00, due 30 calendar days after 2023-05-01 → 2023-05-31
+    due = penalty(3, Decimal("1000.00"), Decimal("0.10"), SANCTIONS, decided_on=dt.date(2023, 5, 1))
+    assert (due.amount, due.due_on) == (Decimal("100.00"), dt.date(2023, 5, 31))
+    # tier 5 allows no 违约金: ratio 0 → 0.00 and no due date
+    assert penalty(5, Decimal("5000.00"), Decimal(0), SANCTIONS, decided_on=dt.date(2023, 5, 1)).due_on is None

@@ -134,3 +134,24 @@ def test_the_computed_holidays_agree_with_every_published_schedule():
         added_in_2024 = {D(year, 5, 2), min(spring)} if year < 2025 else set()
         for day in set(statutory_holidays(year)) - added_in_2024:
             assert chinese_calendar.is_holiday(day), (year, day, statutory_holidays(year)[day])
+
+
+def test_an_operator_entered_working_weekend_is_certain_not_provisional() -> None:
+    # a 调休 Saturday the operator entered from the published schedule is a 工作日 on that authority
+    saturday = dt.date(2027, 1, 2)
+    table = HolidayTable({2027: YearSchedule(working_weekends=frozenset({saturday}))})
+    assert day_kind(saturday, table) == DayKind(True, False, "operator")
+
+
+def test_fixed_date_holidays_are_known_in_2027():
+    for day in (D(2027, 1, 1), D(2027, 5, 1), D(2027, 5, 2), D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3)):
+        kind = day_kind(day)
+        assert not kind.working and not kind.provisional and kind.source == "statutory-fixed"
+    monday = day_kind(D(2027, 10, 4))
+    assert monday.working and monday.provisional and monday.source == "mon-fri"
+
+
+def test_deadline_over_national_day_2027():
+    # Thu 2027-09-30 + 1 working day: Fri 10-01 国庆 (fixed), 10-02/03 weekend, Mon 10-04 → provisional
+    r = add_working_days(D(2027, 9, 30), 1)
+    assert r.date == D(2027, 10, 4) and r.provisional

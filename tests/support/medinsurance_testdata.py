@@ -51,6 +51,24 @@ def agreement(
     return result
 
 
+def application(client: TestClient, inst: dict[str, Any], pre: str = "2023-03-01") -> dict[str, Any]:
+    """A 预登记 of ``inst`` on ``pre`` (二(三)1)."""
+    r = client.post("/v1/applications", json={"institution_id": inst["id"], "pre_registered_on": pre})
+    assert r.status_code == 201, r.text
+    created: dict[str, Any] = r.json()
+    return created
+
+
+def application_event(client: TestClient, app_id: int, name: str, on: str, **kw: Any) -> Any:
+    """A step of 二(三) posted to the application (the response, whatever its status)."""
+    return client.post(f"/v1/applications/{app_id}/events", json={"event": name, "on": on, **kw})
+
+
+def agreement_event(client: TestClient, agreement_id: int, name: str, on: str, **kw: Any) -> Any:
+    """An event of the agreement's life (附件1 一) posted to it (the response, whatever its status)."""
+    return client.post(f"/v1/agreements/{agreement_id}/events", json={"event": name, "on": on, **kw})
+
+
 def approved_application(client: TestClient, inst: dict[str, Any]) -> dict[str, Any]:
     """An application of ``inst`` through 二(三) to 党组会审议通过: 预登记 2023-03-01, 试运行满3个月 → submitted
     2023-06-01, accepted 06-05, evaluated 90 (≥ 85) on 06-20, approved 07-01."""
