@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,7 +26,7 @@ import asyncpg
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import SecretStr
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from stdnum.cn import ric
@@ -217,6 +218,35 @@ def reset_tables(url: str, metadata: MetaData) -> None:
         await engine.dispose()
 
     asyncio.run(run())
+
+
+def stored_text(database_url: str) -> dict[str, list[str]]:
+    """Every non-NULL cell of every table of a database as text, by table, as a dump shows it (a JSON document also
+    as JSON text without escapes, so that a name in it reads as the name)."""
+
+    async def dump() -> dict[str, list[str]]:
+        engine = create_async_engine(async_url(database_url))
+        cells: dict[str, list[str]] = {}
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+            for table in tables:
+                rows = await connection.execute(text(f'SELECT * FROM "{table}"'))
+                cells[table] = [str(value) for row in rows for value in row if value is not None]
+        await engine.dispose()
+        return cells
+
+    cells = asyncio.run(dump())
+    for values in cells.values():
+        for value in list(values):
+            with contextlib.suppress(ValueError):  # not JSON
+                values.append(json.dumps(json.loads(value), ensure_ascii=False))
+    return cells
+
+
+def in_clear(database_url: str, personal: Iterable[str]) -> list[tuple[str, str]]:
+    """(table, value) for each of the ``personal`` values that some cell of a table holds in clear."""
+    cells = stored_text(database_url)
+    return [(table, value) for table, values in cells.items() for value in personal if any(value in v for v in values)]
 
 
 def free_port() -> int:

@@ -30,7 +30,7 @@ async def _keys_verified(request: Request) -> None:
     """A service holding personal data reads and writes its database only with keys checked against it."""
     verification: KeyVerification | None = request.app.state.key_verification
     if verification is not None and not verification.done:
-        await verification.ensure()
+        await verification.before_a_request()
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:

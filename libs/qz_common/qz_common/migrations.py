@@ -199,7 +199,7 @@ def seal_columns(
                 values[lookup] = ring.lookup(kind, row[source])
         return values
 
-    _every_row(table, [*columns, *(source for source, _ in lookups.values())], sealed, key, batch_size)
+    _every_row(table, [*columns, *(source for source, _ in lookups.values()), *lookups], sealed, key, batch_size)
     if keyring.cache_info().currsize:
         verify_keys(op.get_bind(), keyring())
 

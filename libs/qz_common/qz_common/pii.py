@@ -80,6 +80,10 @@ class KeyRingError(ValueError):
     """The keys configured cannot serve this database: stops the start (or the migration, or the re-key command)."""
 
 
+class KeysRefused(StoredDataUnreadable):
+    """The service's keys turned out not to be the database's after it started (its database was away then)."""
+
+
 class SealedValueError(StoredDataUnreadable):
     """A stored value cannot be opened: altered, malformed, or sealed under a key the ring does not hold. Names the
     key and cipher, never the value."""
@@ -575,3 +579,11 @@ class KeyVerification:
                 async with self.engine.begin() as connection:
                     await connection.run_sync(verify_keys, self.ring)
                 self.done = True
+
+    async def before_a_request(self) -> None:
+        """:meth:`ensure`, where a refusal answers the request (500 ``stored_data_unreadable``) rather than stopping
+        a start that is over."""
+        try:
+            await self.ensure()
+        except KeyRingError as refused:
+            raise KeysRefused(str(refused)) from refused
