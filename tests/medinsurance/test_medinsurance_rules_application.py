@@ -262,3 +262,14 @@ def test_steps_may_not_precede_the_previous_one():
     approved = step(passed, AppEvent.APPROVE, D(2023, 7, 10), BOOKS)
     with pytest.raises(ProcessError, match="早于"):
         step(approved, AppEvent.SIGN, D(2020, 7, 10), BOOKS)
+
+
+def test_a_supplement_may_not_precede_the_previous_one():
+    # 二(三) steps in date order, supplements of 二(三)3 too: accepted Mon 2023-06-05, a supplement recorded from
+    # Mon 06-12 to Wed 06-14; another from Thu 06-08 (after the acceptance, before the last one) is out of order
+    accepted = Application(AppState.ACCEPTED, D(2023, 3, 1), accepted_on=D(2023, 6, 5), last_event_on=D(2023, 6, 5))
+    first = extend_for_supplement(accepted, D(2023, 6, 12), D(2023, 6, 14), P)
+    assert first.excluded_working_days == 3
+    with pytest.raises(ProcessError, match="受理之后"):
+        extend_for_supplement(first, D(2023, 6, 8), D(2023, 6, 9), P)
+    assert extend_for_supplement(first, D(2023, 6, 12), D(2023, 6, 12), P).excluded_working_days == 4
