@@ -8,8 +8,8 @@
 Each mutant is one small change to one module (a comparison's edge shifted, an operator swapped, a constant
 moved by one, a boolean or min/max flipped, a rounding mode changed). It is compiled in memory, never written
 to the working tree, and the tests that import the module (directly or through another rules module), with the
-service's case tables, run against it in a forked process with a timeout. A mutant the tests still pass is a survivor: either a wrong law
-the suite lets through, or an equivalent change, listed with a one-line reason in
+service's case tables, run against it in a forked process with a timeout. A mutant the tests still pass is a
+survivor: either a wrong law the suite lets through, or an equivalent change, listed with a one-line reason in
 tools/mutation_equivalents.toml (keyed by the mutant id printed here).
 
 Mutants run one at a time, one worker: the machine is shared.

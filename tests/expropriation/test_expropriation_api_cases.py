@@ -1,11 +1,13 @@
 """Projects, households, declarations, agreements (re-quote reproduces), village completion from records,
-disputes to 提存, payments, clawbacks, batch quotes, CSV roster import and settlement-sheet export, /v1/me, dossiers."""
+disputes to 提存, payments, clawbacks, batch quotes, CSV roster import and settlement-sheet export, /v1/me, dossiers;
+the input rules every request body and path follows."""
 
 import csv
 import io
 from typing import Any
 
-from expropriation_kit import household, project, sign
+import pytest
+from expropriation_kit import household, project, refused, sign, signed_monetary, tomorrow
 from fastapi.testclient import TestClient
 from testkit import id_number, identity_headers
 
@@ -549,3 +551,89 @@ def test_scopes_and_district_binding_on_commands(client: TestClient) -> None:
     unknown = client.post("/v1/agreements", json={"household_id": 999, "method": "monetary", "signed_on": "2023-08-01"})
     assert (unknown.status_code, unknown.json()["field"]) == (422, "household_id")
     assert unknown.json()["detail"] == r.json()["detail"]
+
+
+# --- the input rules of every request (issues 9, 10, 11) -------------------------------------------------------------
+
+
+def test_every_request_body_refuses_unknown_fields(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    bodies = set()
+    for operations in spec["paths"].values():
+        for op in operations.values():
+            content = op.get("requestBody", {}).get("content", {})
+            ref = content.get("application/json", {}).get("schema", {}).get("$ref")
+            if ref:
+                bodies.add(ref.rsplit("/", 1)[1])
+    assert {"QuoteRequest", "ProjectIn", "HouseholdIn", "AgreementIn", "PaymentIn", "VoucherUseIn"} <= bodies
+    for name in bodies:
+        assert schemas[name].get("additionalProperties") is False, name
+
+
+@pytest.mark.parametrize("path", ["/v1/projects/{}", "/v1/households/{}", "/v1/agreements/{}", "/v1/vouchers/{}"])
+@pytest.mark.parametrize("value", [2**63, 0, -1, 10**30])
+def test_path_ids_are_bounded(client: TestClient, path: str, value: int) -> None:
+    r = client.get(path.format(value))
+    assert r.status_code == 422, r.text
+
+
+def test_body_ids_are_bounded(client: TestClient) -> None:
+    r = client.post("/v1/agreements", json={"household_id": 2**63, "method": "monetary", "signed_on": "2023-08-01"})
+    refused(r, "household_id")
+    r = client.post(
+        "/v1/payments", json={"agreement_id": 10**30, "item_code": "x", "amount": "1", "paid_on": "2023-08-01"}
+    )
+    refused(r, "agreement_id")
+
+
+# --- agreements and payments after the clause review (issue 11) ---------------------------------------------------
+
+
+def test_explicit_zero_household_appraisal_is_not_the_projects(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"], "001", appraised_price_per_m2="0")
+    q = client.get(f"/v1/households/{h['id']}/quote").json()
+    item = next(i for i in q["items"] if i["code"] == "house_monetary_compensation")
+    assert item["amount"] == "0.00"  # 150 × 0, not 150 × 3000 (the project's)
+
+
+def test_payment_of_zero_refused(client: TestClient) -> None:
+    _, a = signed_monetary(client)
+    body = {"agreement_id": a["id"], "item_code": "moving_fee", "amount": "0", "paid_on": "2023-08-20"}
+    refused(client.post("/v1/payments", json=body), "amount")
+    # 三(四)7 moving fee due 3,000 (one move): 2,000 + 1,000 = 3,000 is the most that may be paid
+    for amount in ("2000", "1000"):
+        assert client.post("/v1/payments", json=body | {"amount": amount}).status_code == 201
+    refused(client.post("/v1/payments", json=body | {"amount": "0.01"}), "amount")
+    refused(client.post("/v1/payments", json=body | {"amount": "1", "paid_on": tomorrow()}), "paid_on")
+
+
+def test_agreement_with_appraised_items_requotes_identically(client: TestClient) -> None:
+    p = project(client)
+    h = household(client, p["id"], "001", appraised_items=[{"kind": "attachment", "label": "围墙", "amount": "5000"}])
+    a = sign(client, h["id"], method="monetary").json()
+    # 150 × 3000 + 18,000 + 3,000 + 60,000 = 531,000; the village's only household signed and handed over in time
+    # → + 150 × 60 = 9,000 (三(四)8); + the appraised 5,000 → 545,000
+    assert a["total"] == "545000.00"
+    assert client.get(f"/v1/agreements/{a['id']}/requote").json()["total"] == "545000.00"
+
+
+def test_signing_for_a_tenants_only_household_refused(client: TestClient) -> None:
+    p = project(client)
+    tenant = {"name": "租户", "id_number": id_number(sequence=7), "collective_member": True, "occupancy": "tenant"}
+    h = household(client, p["id"], "001", members=[tenant])
+    r = sign(client, h["id"], method="monetary")
+    assert refused(r, "members")["code"] == "not_entitled"
+    again = sign(client, h["id"], method="monetary")
+    assert again.json()["code"] == "not_entitled"  # nothing was stored by the refused signing (not 409)
+
+
+def test_payment_and_clawback_not_before_the_agreement(client: TestClient) -> None:
+    h, a = signed_monetary(client)
+    pay = {"agreement_id": a["id"], "item_code": "moving_fee", "amount": "100", "paid_on": "2023-07-31"}
+    refused(client.post("/v1/payments", json=pay), "paid_on")
+    assert client.post("/v1/payments", json=pay | {"paid_on": "2023-08-01"}).status_code == 201
+    corrected = {"members": h["facts"]["members"], "buildings": h["facts"]["buildings"]}
+    claw = {"agreement_id": a["id"], "found_on": "2023-07-31", "reason": "虚报", "corrected": corrected}
+    refused(client.post("/v1/clawbacks", json=claw), "found_on")

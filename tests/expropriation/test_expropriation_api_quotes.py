@@ -1,124 +1,31 @@
-"""POST /v1/quotes and /v1/quotes/compare: the public contract of issue 3."""
+"""POST /v1/quotes and /v1/quotes/compare as a client meets them (issue 3's contract, the input rules of issues 9, 10
+and 11): identity and district, fields named in every refusal, strict flags, dates that are facts.
+
+The hand-computed quotes are the case tables in tests/expropriation/cases/ (test_expropriation_cases.py).
+"""
 
 from typing import Any
 
 import pytest
 from expropriation_kit import quote_body as body
+from expropriation_kit import refused, tomorrow
 from fastapi.testclient import TestClient
-from testkit import id_number
+from testkit import id_number, identity_headers
 
+from qz_common.clock import today
 from qz_common.identity import IDENTITY_HEADER
+from qz_common.periods import add_months
 
 
-def test_quote_monetary_contract(client: TestClient) -> None:
-    r = client.post("/v1/quotes", json=body())
-    assert r.status_code == 200, r.text
-    q = r.json()
-    assert q["resettlement_persons"] == 2
-    assert q["resettlement_area_m2"] == "160.00"
-    assert q["total"] == "531000.00"
-    items = {i["code"]: i for i in q["items"]}
-    assert items["house_monetary_compensation"]["amount"] == "450000.00"
-    assert items["temporary_resettlement_fee"]["basis"] == "衢政发〔2023〕2号 三(四)6"
-    assert set(items) >= {
-        "temporary_resettlement_fee",
-        "moving_fee",
-        "early_vacate_reward",
-        "village_completion_reward",
-    }
-    assert q["parameter_versions"]["expropriation"] == "2023-03-01"
+def member(**over: Any) -> dict[str, Any]:
+    return {"name": "张一", "id_number": id_number(sequence=1), "collective_member": True} | over
 
 
-def test_quote_lists_excluded_members_with_reason(client: TestClient) -> None:
-    members = [
-        {"name": "张一", "id_number": id_number(sequence=1), "collective_member": True},
-        {"name": "挂靠者", "id_number": id_number(sequence=3), "collective_member": True, "exclusion": "affiliated"},
-    ]
-    q = client.post("/v1/quotes", json=body(members=members)).json()
-    assert q["resettlement_persons"] == 1
-    assert q["excluded_persons"] == [
-        {
-            "name": "挂靠者",
-            "id_number": id_number(sequence=3),
-            "counted": False,
-            "reason": "挂靠在本村的外来人员",
-            "basis": "衢政发〔2023〕2号 三(一)1(1)",
-        }
-    ]
+def building(**over: Any) -> dict[str, Any]:
+    return {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000} | over
 
 
-def test_quote_property_swap_and_voucher(client: TestClient) -> None:
-    assert client.post("/v1/quotes", json=body(method="property_swap")).json()["total"] == "31000.00"
-    v = client.post("/v1/quotes", json=body(method="house_voucher")).json()
-    assert v["total"] == "1494000.00"
-    assert v["voucher_total"] == "1248000.00"
-
-
-def test_compare_four_methods(client: TestClient) -> None:
-    r = client.post("/v1/quotes/compare", json=body())
-    assert r.status_code == 200
-    out = {o["method"]: o for o in r.json()["outcomes"]}
-    assert list(out) == ["monetary", "house_voucher", "property_swap", "homestead"]
-    assert out["monetary"]["quote"]["total"] == "531000.00"
-    assert out["homestead"]["available"] is False
-    assert out["homestead"]["refusal"]["field"] == "outside_urban_plan_area"
-
-
-@pytest.mark.parametrize(
-    ("change", "field"),
-    [
-        (
-            {"buildings": [{"use": "residential", "structure": "wood", "legal_area_m2": "150", "built_year": 2000}]},
-            "buildings[0].structure",
-        ),
-        (
-            {"buildings": [{"use": "residential", "structure": "frame", "legal_area_m2": "-1", "built_year": 2000}]},
-            "buildings[0].legal_area_m2",
-        ),
-        (
-            {"members": [{"name": "x", "id_number": "330802198506151230", "collective_member": True}]},
-            "members[0].id_number",
-        ),
-        ({"signing_deadline": "2023-05-01"}, "signing_deadline"),
-        ({"valuation_date": "2023-05-01"}, "valuation_date"),
-        ({"method": "cash"}, "method"),
-        ({"early_vacate_rate_per_m2": "450"}, "early_vacate_rate_per_m2"),
-        ({"appraised_price_per_m2": None}, "appraised_price_per_m2"),
-    ],
-)
-def test_bad_input_422_names_field(client: TestClient, change: dict[str, Any], field: str) -> None:
-    r = client.post("/v1/quotes", json=body(**change))
-    assert r.status_code == 422, r.text
-    assert r.json()["field"] == field
-
-
-def test_born_on_must_match_id_number(client: TestClient) -> None:
-    members = [{"name": "x", "id_number": id_number(sequence=1), "collective_member": True, "born_on": "1990-01-01"}]
-    r = client.post("/v1/quotes", json=body(members=members))
-    assert r.status_code == 422
-    assert r.json()["field"] == "members[0].born_on"
-
-
-def test_other_district_refused(client: TestClient) -> None:
-    r = client.post("/v1/quotes", json=body(district="龙游县"))
-    assert r.status_code == 422
-    p = r.json()
-    assert (p["code"], p["field"], p["basis"]) == ("out_of_scope", "district", "衢政发〔2023〕2号 一(一)")
-
-
-def test_old_rules_refused(client: TestClient) -> None:
-    r = client.post("/v1/quotes", json=body(pre_announcement_date="2023-02-28", valuation_date="2023-03-01"))
-    assert r.status_code == 422
-    assert (r.json()["code"], r.json()["field"]) == ("old_rules_apply", "pre_announcement_date")
-
-
-def test_valuation_before_commencement_refused(client: TestClient) -> None:
-    r = client.post(
-        "/v1/quotes",
-        json=body(pre_announcement_date="2023-01-01", signing_deadline="2023-03-01", valuation_date="2023-02-01"),
-    )
-    assert r.status_code == 422
-    assert r.json()["code"] == "old_rules_apply"
+# --- identity and district ------------------------------------------------------------------------------------------
 
 
 def test_no_identity_401(client: TestClient) -> None:
@@ -127,33 +34,80 @@ def test_no_identity_401(client: TestClient) -> None:
 
 
 def test_district_bound_caller_other_district_403(client: TestClient) -> None:
-    from testkit import identity_headers
-
     r = client.post("/v1/quotes", json=body(), headers=identity_headers("expropriation", district="衢江区"))
     assert r.status_code == 403
 
 
 def test_citizen_token_cannot_quote_freely(client: TestClient) -> None:
-    from testkit import identity_headers
-
     r = client.post("/v1/quotes", json=body(), headers=identity_headers("expropriation", citizen=id_number(sequence=1)))
     assert r.status_code == 403
 
 
-def test_area_recognised_from_certificate_else_authority(client: TestClient) -> None:
-    cert = {
-        "use": "residential",
-        "structure": "brick_concrete",
-        "certificate_area_m2": "150",
-        "authority_area_m2": "170",
-        "built_year": 2000,
-    }
-    assert client.post("/v1/quotes", json=body(buildings=[cert])).json()["legal_residential_area_m2"] == "150.00"
-    auth = {"use": "residential", "structure": "brick_concrete", "authority_area_m2": "170", "built_year": 2000}
-    assert client.post("/v1/quotes", json=body(buildings=[auth])).json()["legal_residential_area_m2"] == "170.00"
-    neither = {"use": "residential", "structure": "brick_concrete", "built_year": 2000}
-    r = client.post("/v1/quotes", json=body(buildings=[neither]))
-    assert r.status_code == 422 and r.json()["field"] == "buildings[0].legal_area_m2"
-    negative = {**auth, "authority_area_m2": "-5"}
-    r = client.post("/v1/quotes", json=body(buildings=[negative]))
-    assert r.status_code == 422 and r.json()["field"] == "buildings[0].legal_area_m2"
+# --- every refusal names its field ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"buildings": [building(structure="wood")]}, "buildings[0].structure"),
+        ({"buildings": [building(structure="frame", legal_area_m2="-1")]}, "buildings[0].legal_area_m2"),
+        ({"members": [member(id_number="330802198506151230")]}, "members[0].id_number"),
+        ({"signing_deadline": "2023-05-01"}, "signing_deadline"),
+        ({"valuation_date": "2023-05-01"}, "valuation_date"),
+        ({"method": "cash"}, "method"),
+    ],
+)
+def test_bad_input_422_names_field(client: TestClient, change: dict[str, Any], field: str) -> None:
+    refused(client.post("/v1/quotes", json=body(**change)), field)
+
+
+def test_born_on_must_match_id_number(client: TestClient) -> None:
+    members = [member(born_on="1990-01-01")]
+    refused(client.post("/v1/quotes", json=body(members=members)), "members[0].born_on")
+
+
+@pytest.mark.parametrize("value", ["yes", "true", 1, "1"])
+def test_boolean_must_be_true_or_false(client: TestClient, value: Any) -> None:
+    r = client.post("/v1/quotes", json=body(members=[member(collective_member=value)]))
+    refused(r, "members[0].collective_member")
+
+
+def test_unknown_field_refused(client: TestClient) -> None:
+    refused(client.post("/v1/quotes", json=body(fraud_found=True)), "fraud_found")
+
+
+def test_unknown_field_of_a_nested_member_refused(client: TestClient) -> None:
+    r = client.post("/v1/quotes", json=body(members=[member(is_ownr=True)]))
+    refused(r, "members[0].is_ownr")
+
+
+def test_work_kind_without_its_day_refused(client: TestClient) -> None:
+    refused(client.post("/v1/quotes", json=body(buildings=[building(work_kind="extension")])), "buildings[0]")
+
+
+# --- dates that are facts, and dates far ahead (issues 9, 10, 11; A-38) -------------------------------------------
+
+
+def test_future_death_refused(client: TestClient) -> None:
+    r = client.post("/v1/quotes", json=body(members=[member(died_on=tomorrow())]))
+    refused(r, "members[0].died_on")
+
+
+def test_future_building_work_refused(client: TestClient) -> None:
+    r = client.post("/v1/quotes", json=body(buildings=[building(work_kind="extension", work_done_on=tomorrow())]))
+    refused(r, "buildings[0].work_done_on")
+
+
+def test_future_signature_refused(client: TestClient) -> None:
+    refused(client.post("/v1/quotes", json=body(agreement_signed_on=tomorrow())), "agreement_signed_on")
+
+
+def test_announcement_in_the_far_future_refused(client: TestClient) -> None:
+    far = add_months(today(), 13).isoformat()
+    r = client.post("/v1/quotes", json=body(pre_announcement_date=far, signing_deadline=far, valuation_date=far))
+    refused(r, "pre_announcement_date")
+
+
+@pytest.mark.parametrize("field", ["signing_deadline", "valuation_date"])
+def test_year_9999_is_a_422_not_a_500(client: TestClient, field: str) -> None:
+    refused(client.post("/v1/quotes", json=body(**{field: "9999-12-31"})), field)

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from expropriation_files import caseworker_rows, new_project, roster_csv
+from expropriation_kit import household, project
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
+from testkit import id_number
 
 from expropriation.exchange.amount_words import amount_in_words
 from expropriation.exchange.roster import COLUMNS, ROSTER_COLUMNS
@@ -153,3 +155,37 @@ def test_household_settlement_pdf(client: TestClient) -> None:
     assert r.content.startswith(b"%PDF-")
     assert b"/FontFile" in r.content and b"NotoSansSC" in r.content  # the CJK font travels with the file
     assert client.get(url).json()["total"] == "531000.00"  # JSON stays the default
+
+
+def test_appraised_items_in_the_settlement_sheet(client: TestClient) -> None:
+    p = project(client)
+    household(client, p["id"], "001", appraised_items=[{"kind": "decoration", "label": "装修", "amount": "12345.60"}])
+    sheet = client.get(f"/v1/projects/{p['id']}/settlement-sheet").text
+    header, row = sheet.lstrip("\ufeff").splitlines()[:2]
+    assert "decoration_compensation" in header.split(",")
+    assert "12345.60" in row.split(",")
+
+
+def test_roster_flags_accept_words_and_refuse_others(client: TestClient) -> None:
+    def roster(flag: str) -> bytes:
+        rows = [
+            {"household_ref": "001", "record": "member", "head_name": "甲", "name": "甲"}
+            | {"id_number": id_number(sequence=1), "collective_member": flag},
+            {
+                "household_ref": "001",
+                "record": "building",
+                "use": "residential",
+                "structure": "frame",
+                "legal_area_m2": "100",
+                "built_year": "2000",
+            },
+        ]
+        lines = [",".join(ROSTER_COLUMNS)] + [",".join(r.get(c, "") for c in ROSTER_COLUMNS) for r in rows]
+        return ("\n".join(lines) + "\n").encode()
+
+    p = project(client)
+    bad = client.post(f"/v1/projects/{p['id']}/roster", files={"file": ("r.csv", roster("yes"), "text/csv")})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "row 2.members[0].collective_member"
+    ok = client.post(f"/v1/projects/{p['id']}/roster", files={"file": ("r.csv", roster("是"), "text/csv")})
+    assert ok.status_code == 201, ok.text

@@ -2,14 +2,27 @@
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from expropriation.rules.params import CityParams
-from expropriation.rules.types import RuleError, Structure
-from expropriation.rules.valuation import attic_factor, depreciation, newness_rate, replacement_price, stilt_factor
+from expropriation.rules.types import Building, RuleError, Structure, WorkKind
+from expropriation.rules.valuation import (
+    Category,
+    assess_building,
+    attic_factor,
+    depreciation,
+    newness_rate,
+    replacement_price,
+    stilt_factor,
+)
+
+PRE = dt.date(2023, 6, 1)
+VALUATION = dt.date(2023, 7, 1)
+MakeBuilding = Callable[..., Building]
 
 
 @pytest.mark.parametrize(
@@ -93,3 +106,32 @@ def test_other_depreciation_reading_is_one_line_of_the_params_file(tmp_path: Pat
     other = CityParams.from_set(ParameterBook.load(changed).at(dt.date(2023, 7, 1)))
     assert depreciation(other, 4) == Decimal("0.04")
     assert depreciation(other, 3) == 0
+
+
+# ---------------------------------------------------------------- 三(四)1–4: each declared part's treatment
+
+
+def test_a_part_without_legal_area_is_assessed_not_refused(city: CityParams, house: MakeBuilding) -> None:
+    # a fraction of a square metre is a lawful declaration, and so is a 未建 part of 0 m²; the quote's input
+    # checks, not the assessment, refuse a built part of 0 m²
+    for area, built in (("0.5", True), ("0", False)):
+        assessed = assess_building(city, 0, house(area, built=built), PRE, VALUATION)
+        assert (assessed.category, assessed.area_m2) == (Category.RESIDENTIAL, Decimal(area))
+
+
+def test_a_residential_house_is_valued_at_the_full_price_factor(city: CityParams, house: MakeBuilding) -> None:
+    # 重置价 × 成新率 × 1: only 阁楼 / 架空层 (附件 说明2) scale the price
+    assert assess_building(city, 0, house(), PRE, VALUATION).factor == 1
+
+
+def test_an_excluded_part_carries_no_price_factor(city: CityParams, house: MakeBuilding) -> None:
+    # 二(一): a new build after the pre-announcement "不得予以补偿"
+    done = PRE + dt.timedelta(days=1)
+    assessed = assess_building(city, 0, house(work_kind=WorkKind.NEW_BUILD, work_done_on=done), PRE, VALUATION)
+    assert (assessed.category, assessed.factor) == (Category.EXCLUDED, 0)
+
+
+def test_a_work_kind_without_its_day_finds_nothing(city: CityParams, house: MakeBuilding) -> None:
+    # 二(一) needs both the act and the day it was done to compare with the pre-announcement
+    assessed = assess_building(city, 0, house(work_kind=WorkKind.NEW_BUILD), PRE, VALUATION)
+    assert (assessed.category, assessed.finding) == (Category.RESIDENTIAL, None)

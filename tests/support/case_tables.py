@@ -16,10 +16,27 @@ Each service keeps its cases in ``tests/<service>/cases/*.toml``, one file per c
     "items[code=house_monetary_compensation].amount" = "450000.00"
     "items[code=moving_fee].basis" = "衢政发〔2023〕2号 三(四)7"
 
-A path is read dot by dot; ``[3]`` takes the fourth element of a list and ``[code=x]`` the element whose ``code``
-is ``x``. An expected ``status`` (default 200) is the HTTP status, so a refusal is a case too: then ``code`` and
-``field`` of the problem are paths like any other. Every case names its clause and shows its arithmetic: the figure
-is checked against the hand computation, never copied from the program.
+A path is read dot by dot; ``[3]`` takes the fourth element of a list, ``[code=x]`` the element whose ``code``
+is ``x``, and ``[*]`` every element, the rest of the path read in each: ``"items[*].code"`` is the list of the
+answer's item codes, which says which items there are and which there are not. An expected ``status`` (default 200)
+is the HTTP status, so a refusal is a case too: then ``code`` and ``field`` of the problem are paths like any other.
+Every case names its clause and shows its arithmetic: the figure is checked against the hand computation, never
+copied from the program.
+
+A table may give, before its cases, the ``calculator`` of every case that names none and an ``[input]`` every case
+starts from (the household the table is about); a case's own ``[cases.input]`` then replaces whole fields of it, and
+its ``omit = ["field", ...]`` leaves fields of it out (TOML has no null)::
+
+    calculator = "/v1/quotes"
+
+    [input]
+    district = "柯城区"
+    ...
+
+    [[cases]]
+    name = "未提供评估价格：货币补偿无从计算"
+    omit = ["appraised_price_per_m2"]
+    ...
 """
 
 from __future__ import annotations
@@ -32,7 +49,7 @@ from typing import Any
 
 import pytest
 
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]|\[(\w+)=([^\]]+)\]")
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]|\[(\w+)=([^\]]+)\]|(\[\*\])")
 
 
 @dataclass(frozen=True)
@@ -54,17 +71,20 @@ def load(directory: Path) -> list[Case]:
     """Every case of every table in ``directory``; a case missing its clause or arithmetic is an error."""
     cases = []
     for table in sorted(directory.glob("*.toml")):
-        for number, raw in enumerate(tomllib.loads(table.read_text(encoding="utf-8"))["cases"], start=1):
+        document = tomllib.loads(table.read_text(encoding="utf-8"))
+        for number, raw in enumerate(document["cases"], start=1):
+            raw = {key: document[key] for key in ("calculator",) if key in document} | raw
             missing = [k for k in ("name", "clause", "calculator", "arithmetic", "expected") if k not in raw]
             if missing:
                 raise ValueError(f"{table.name} case {number}: missing {', '.join(missing)}")
+            request = document.get("input", {}) | raw.get("input", {})
             cases.append(
                 Case(
                     name=raw["name"],
                     clause=raw["clause"],
                     calculator=raw["calculator"],
                     arithmetic=raw["arithmetic"],
-                    input=raw.get("input", {}),
+                    input={k: v for k, v in request.items() if k not in raw.get("omit", ())},
                     expected=raw["expected"],
                     source=f"{table.name}#{number}",
                 )
@@ -80,8 +100,13 @@ def parametrize(directory: Path) -> Any:
 
 def at(document: Any, path: str) -> Any:
     """The value at ``path`` in a JSON answer (see the module docstring)."""
-    value = document
-    for name, index, key, wanted in _STEP.findall(path):
+    return _read(document, _STEP.findall(path), path)
+
+
+def _read(value: Any, steps: list[tuple[str, ...]], path: str) -> Any:
+    for number, (name, index, key, wanted, every) in enumerate(steps):
+        if every:
+            return [_read(element, steps[number + 1 :], path) for element in value]
         if name:
             value = value[name]
         elif index:

@@ -2,10 +2,13 @@
 pre-announced 2023-06-01, signing deadline 2023-09-30, valued 2023-07-01, appraised 3000/m², market 9000/m²; a household
 of two 本村 members with one 150 m² 砖混 house built 2000)."""
 
+import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
 from testkit import id_number
+
+from qz_common.clock import today
 
 
 def quote_body(**over: Any) -> dict[str, Any]:
@@ -81,3 +84,22 @@ def sign(
         "/v1/agreements",
         json={"household_id": household_id, "method": method, "signed_on": signed_on, "handed_over_on": handed_over_on},
     )
+
+
+def refused(answer: Any, field: str, status: int = 422) -> dict[str, Any]:
+    """The problem of a refused request, after checking its status and the field it names."""
+    assert answer.status_code == status, answer.text
+    problem = dict(answer.json())
+    assert problem["field"] == field, problem
+    return problem
+
+
+def tomorrow() -> str:
+    """The day after today in 衢州: a fact dated then has not happened yet."""
+    return (today() + dt.timedelta(days=1)).isoformat()
+
+
+def signed_monetary(client: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new project's household 001, and its 货币补偿 agreement signed 2023-08-01 and handed over 2023-08-10."""
+    h = household(client, project(client)["id"], "001")
+    return h, dict(sign(client, h["id"]).json())
