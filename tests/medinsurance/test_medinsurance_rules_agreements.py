@@ -243,3 +243,26 @@ def test_renewal_honours_its_date():
 def test_terminate_records_decision_date():
     t = ag.terminate(ag.first_term(D(2023, 1, 1)), D(2023, 4, 1), "x", "五(三)5(2)")
     assert t.last_event_on == D(2023, 4, 1)
+
+
+def test_termination_procedure_steps_in_order_and_dated():
+    # 附件1 一(四) 暂停联网结算 → 下达处理意见 → 完成日常费用结算 → 清算, on an agreement whose 解除 is decided,
+    # each step no earlier than the decision and the previous step (reading A-61)
+    from medinsurance.rules.agreements import TerminationStep, record_termination_step
+
+    active = first_term(D(2023, 3, 1))
+    with pytest.raises(AgreementError, match="已作出解除决定"):
+        record_termination_step(active, (), "stop_settlement", D(2023, 4, 1))
+    ended = terminate(active, D(2023, 4, 1), "被吊销许可证", "五(三)5(7)")
+    with pytest.raises(AgreementError, match="下一步为 stop_settlement"):
+        record_termination_step(ended, (), "decision", D(2023, 4, 1))
+    with pytest.raises(AgreementError, match="早于"):
+        record_termination_step(ended, (), "stop_settlement", D(2023, 3, 31))
+    done = record_termination_step(ended, (), "stop_settlement", D(2023, 4, 1))
+    assert done == (TerminationStep("stop_settlement", D(2023, 4, 1)),)
+    later = (("decision", D(2023, 4, 3)), ("final_settlement", D(2023, 4, 20)), ("liquidation", D(2024, 3, 31)))
+    for step, on in later:
+        done = record_termination_step(ended, done, step, on)
+    assert [s.step for s in done] == ["stop_settlement", "decision", "final_settlement", "liquidation"]
+    with pytest.raises(AgreementError, match="已完成"):
+        record_termination_step(ended, done, "liquidation", D(2024, 4, 1))
