@@ -78,14 +78,17 @@ PRODUCTION = {
 
 def test_sm4_gcm_is_the_standard_one() -> None:
     """RFC 8998 appendix A.1 (SM4-GCM): the cipher is cryptography's SM4 in GCM mode, nothing of our own."""
-    sealed = AEADS["sm4-gcm"].seal(
-        bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"),
-        bytes.fromhex("00001234567800000000ABCD"),
-        bytes.fromhex(
-            "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD"
-            "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA"
-        ),
-        bytes.fromhex("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2"),
+    sealed = (
+        AEADS["sm4-gcm"]
+        .under(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"))
+        .encrypt(
+            bytes.fromhex("00001234567800000000ABCD"),
+            bytes.fromhex(
+                "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD"
+                "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA"
+            ),
+            bytes.fromhex("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2"),
+        )
     )
     assert sealed.hex().upper() == (
         "17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735"
@@ -120,7 +123,7 @@ def test_a_value_moved_under_another_key_or_cipher_name_is_refused() -> None:
     stored = keys.seal(b"\xe5\xbc\xa0\xe4\xb8\x89")
     with pytest.raises(SealedValueError, match="fails authentication"):
         keys.open(stored.replace(":a:", ":b:"))  # the header is authenticated with the value
-    with pytest.raises(SealedValueError, match="cannot be"):
+    with pytest.raises(SealedValueError, match="is not a key of"):
         keys.open(stored.replace("sm4-gcm", "aes-256-gcm"))
     with pytest.raises(SealedValueError, match="does not list"):
         keys.open(stored.replace(":a:", ":c:"))
@@ -218,7 +221,10 @@ def test_production_settings_make_the_ring() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"pii_keys": {}, "pii_key_id": None}, "DOGS_PII_KEYS and DOGS_PII_KEY_ID must be set outside dev mode"),
+        (
+            {"pii_keys": {}, "pii_key_id": None},
+            "DOGS_PII_KEYS and DOGS_PII_KEY_ID must both be set .outside dev mode they are required",
+        ),
         ({"pii_index_key": None}, "DOGS_PII_INDEX_KEY_ID and DOGS_PII_INDEX_KEY must both be set"),
         ({"pii_key_id": "2026b"}, "DOGS_PII_KEY_ID '2026b' is not a key of DOGS_PII_KEYS"),
         ({"pii_keys": {"2026a": SecretStr("not base64!")}}, r"DOGS_PII_KEYS\['2026a'\] is not base64"),
@@ -238,5 +244,5 @@ def test_settings_that_cannot_serve_are_a_start_up_error_naming_the_variable(
 
 
 def test_dev_keys_are_refused_outside_dev_mode_as_the_other_dev_secrets_are() -> None:
-    with pytest.raises(KeyRingError, match="must be set outside dev mode"):
+    with pytest.raises(KeyRingError, match="outside dev mode they are required"):
         KeyRing.from_settings(settings(), dev_mode=False)

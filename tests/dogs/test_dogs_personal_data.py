@@ -30,7 +30,7 @@ from dogs.models import AuditRecord, IdempotencyKey
 from dogs.settings import DogsSettings
 from qz_common.db import async_url
 from qz_common.migrations import downgrade, upgrade
-from qz_common.pii import KeyRing, KeyRingError
+from qz_common.pii import KeyRing, KeyRingError, verify_keys
 from qz_common.settings import PlatformSettings
 
 APPLICANT = applicant(3)
@@ -125,6 +125,45 @@ def test_keys_rotate_while_the_service_serves_and_the_old_key_is_removed_after_t
         assert after["mine"]["registrations"] == [before["registration"], newer]
 
 
+def test_a_new_index_key_recomputes_every_lookup_with_the_service_stopped(
+    dogs_settings_on_backend: DogsSettings,
+) -> None:
+    url = dogs_settings_on_backend.database_url
+    old_index = PiiKeys.fresh("2026a")
+    with dogs(dogs_settings_on_backend, old_index) as client:
+        before = records_of_one_owner(client)
+    new_index = replace_keys(old_index, index=PiiKeys({}, "", index_kid="idx-2026b"))
+
+    # The command's first step: from then on, until it has recomputed every lookup, no service starts with either.
+    ring = KeyRing.from_settings(dogs_settings_on_backend.model_copy(update=new_index.settings), dev_mode=True)
+    asyncio.run(first_step_of_rekey(url, ring))
+    for keys in (old_index, new_index):
+        with (
+            pytest.raises(KeyRingError, match=r"computed with index key \['idx-2026a', 'idx-2026b'\]"),
+            dogs(dogs_settings_on_backend, keys),
+        ):
+            pass
+
+    done = rekey(url, new_index)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert (report["index_key"], report["lookups_recomputed"], report["retired_keys"]) == ("idx-2026b", True, [])
+    with dogs(dogs_settings_on_backend, new_index) as client:
+        assert read_back(client, before["registration"]["id"]) == before
+    with (
+        pytest.raises(KeyRingError, match=r"computed with index key \['idx-2026b'\]"),
+        dogs(dogs_settings_on_backend, old_index),
+    ):
+        pass
+
+
+async def first_step_of_rekey(database_url: str, ring: KeyRing) -> None:
+    engine = create_async_engine(async_url(database_url))
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: verify_keys(sync, ring, new_index_key=True))
+    await engine.dispose()
+
+
 def test_an_altered_stored_value_is_refused_never_read(dogs_settings_on_backend: DogsSettings) -> None:
     url = dogs_settings_on_backend.database_url
     with dogs(dogs_settings_on_backend, PiiKeys.fresh()) as client:
@@ -150,7 +189,7 @@ def test_keys_that_would_read_the_database_wrong_stop_the_start(dogs_settings_on
     cases = {
         "is not the key '2026a' this database was written with": replace_keys(keys, data=other),
         "DOGS_PII_INDEX_KEY is not the key 'idx-2026a'": replace_keys(keys, index=other),
-        "lookups of this database were computed with index key \\['idx-2026a'\\]": replace_keys(
+        r"lookups of this database were computed with index key \['idx-2026a'\]": replace_keys(
             keys, index=PiiKeys({}, "", index_kid="idx-2026b")
         ),
     }

@@ -9,9 +9,11 @@ home addresses) to be encrypted in storage. A service declares such columns with
 - :class:`EncryptedText` and :class:`EncryptedJSON` store ``pii1:<cipher>:<kid>:<base64 of nonce ‖ ciphertext ‖
   tag>``, sealed with an authenticated cipher from ``cryptography``: SM4-GCM (SM4 in GCM mode as RFC 8998 specifies
   it, for a 商用密码 review) or AES-256-GCM. Each value gets a random 96-bit nonce, and its header is authenticated
-  with it, so an altered value, cipher or key id is refused, never read wrong. The header names the key and the
-  cipher, so keys rotate: new values are sealed under the active key, older ones are opened under theirs until the
-  re-key command (``python -m qz_common.rekey <service>``) reseals them.
+  with it, so an altered value, cipher or key id is refused, never read wrong (a whole value copied to another row
+  or column still opens there: the value is not bound to its place). The header names the key and the cipher, so
+  keys rotate: new values are sealed under the active key, older ones are opened under theirs until the re-key
+  command (``python -m qz_common.rekey <service>``) reseals them. Random nonces are safe for about 2^32 values
+  under one key: rotate long before (yearly, or when a key may have leaked).
 - :class:`BlindIndex` stores HMAC-SM3(index key, kind ‖ normalised value), a digest that is equal for equal values
   (``330802…x`` and ``330802…X`` alike) and useless without the index key: records are found by their 身份证号
   without it being stored in clear. The ORM keeps a lookup column in step with its source (setting
@@ -40,7 +42,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, get_args
+from typing import Any, Protocol, get_args
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
@@ -89,40 +91,44 @@ class SealedValueError(StoredDataUnreadable):
     key and cipher, never the value."""
 
 
-# --- the ciphers: cryptography's AEADs, nonce ‖ ciphertext ‖ tag ------------------------------------------------
+# --- the ciphers: cryptography's, stored as nonce ‖ ciphertext ‖ tag --------------------------------------------
 
 
-def _sm4_gcm_seal(key: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
-    encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
-    encryptor.authenticate_additional_data(aad)
-    return encryptor.update(data) + encryptor.finalize() + encryptor.tag
+class AeadCipher(Protocol):
+    """An authenticated cipher under one key, as cryptography's ``AESGCM``: ``encrypt`` gives ciphertext ‖ tag,
+    ``decrypt`` the plaintext back or ``InvalidTag``."""
+
+    def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes: ...
+
+    def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes: ...
 
 
-def _sm4_gcm_open(key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
-    ciphertext, tag = sealed[:-_TAG_BYTES], sealed[-_TAG_BYTES:]
-    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag, min_tag_length=_TAG_BYTES)).decryptor()
-    decryptor.authenticate_additional_data(aad)
-    return decryptor.update(ciphertext) + decryptor.finalize()
+class Sm4Gcm:
+    """SM4 in GCM mode (RFC 8998) with ``AESGCM``'s interface, over cryptography's Cipher API (it has no SM4 AEAD
+    class); a full 16-byte tag."""
+
+    def __init__(self, key: bytes) -> None:
+        self._algorithm = algorithms.SM4(key)
+
+    def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
+        encryptor = Cipher(self._algorithm, modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(associated_data)
+        return encryptor.update(data) + encryptor.finalize() + encryptor.tag
+
+    def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
+        ciphertext, tag = data[:-_TAG_BYTES], data[-_TAG_BYTES:]
+        decryptor = Cipher(self._algorithm, modes.GCM(nonce, tag, min_tag_length=_TAG_BYTES)).decryptor()
+        decryptor.authenticate_additional_data(associated_data)
+        return decryptor.update(ciphertext) + decryptor.finalize()
 
 
 @dataclass(frozen=True)
 class Aead:
-    """An authenticated cipher: ``seal(key, nonce, plaintext, associated data)`` gives ciphertext ‖ tag, ``open`` the
-    plaintext back or ``InvalidTag``."""
-
     key_bytes: int
-    seal: Callable[[bytes, bytes, bytes, bytes], bytes]
-    open: Callable[[bytes, bytes, bytes, bytes], bytes]
+    under: Callable[[bytes], AeadCipher]  # the cipher under a key
 
 
-AEADS: dict[CipherName, Aead] = {
-    "sm4-gcm": Aead(16, _sm4_gcm_seal, _sm4_gcm_open),
-    "aes-256-gcm": Aead(
-        32,
-        lambda key, nonce, data, aad: AESGCM(key).encrypt(nonce, data, aad),
-        lambda key, nonce, sealed, aad: AESGCM(key).decrypt(nonce, sealed, aad),
-    ),
-}
+AEADS: dict[CipherName, Aead] = {"sm4-gcm": Aead(16, Sm4Gcm), "aes-256-gcm": Aead(32, AESGCM)}
 
 
 def _hmac_sm3(key: bytes, data: bytes) -> str:
@@ -192,6 +198,10 @@ class KeyRing:
     index_key: bytes = field(repr=False)
     # The settings' prefix (``DOGS_``), so that errors name the variables an operator sets.
     prefix: str = ""
+    # Each (cipher, kid)'s cipher object, made once: making it again for every value cost a third of an AES-GCM seal.
+    _ciphers: dict[tuple[CipherName, str], AeadCipher] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings, *, dev_mode: bool) -> "KeyRing":
@@ -207,7 +217,7 @@ class KeyRing:
             keys, active = {kid: key for kid, key in DEV_KEYS.values()}, DEV_KEYS[settings.pii_cipher][0]
         if not keys or active is None:
             raise KeyRingError(
-                f"{prefix}PII_KEYS and {prefix}PII_KEY_ID must be set outside dev mode (QZ_DEV_MODE=false), e.g. "
+                f"{prefix}PII_KEYS and {prefix}PII_KEY_ID must both be set (outside dev mode they are required), e.g. "
                 f'{prefix}PII_KEYS=\'{{"2026a": "<`openssl rand -base64 {AEADS[settings.pii_cipher].key_bytes}`>"}}\' '
                 f"{prefix}PII_KEY_ID=2026a"
             )
@@ -216,8 +226,8 @@ class KeyRing:
             index_kid, index_key = DEV_INDEX_KEY
         elif index_kid is None or index_text is None:
             raise KeyRingError(
-                f"{prefix}PII_INDEX_KEY_ID and {prefix}PII_INDEX_KEY must both be set outside dev mode "
-                f"(QZ_DEV_MODE=false): the index key is `openssl rand -base64 {INDEX_KEY_BYTES}`"
+                f"{prefix}PII_INDEX_KEY_ID and {prefix}PII_INDEX_KEY must both be set (outside dev mode they are "
+                f"required): the index key is `openssl rand -base64 {INDEX_KEY_BYTES}`"
             )
         else:
             index_key = _key(f"{prefix}PII_INDEX_KEY", index_text.get_secret_value())
@@ -252,7 +262,7 @@ class KeyRing:
         """``plaintext`` sealed under the active key with the configured cipher."""
         header = f"{FORMAT}:{self.cipher}:{self.active_kid}:"
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = AEADS[self.cipher].seal(self.keys[self.active_kid], nonce, plaintext, header.encode())
+        sealed = self._cipher(self.cipher, self.active_kid).encrypt(nonce, plaintext, header.encode())
         return header + base64.b64encode(nonce + sealed).decode()
 
     def open(self, stored: str) -> bytes:
@@ -262,15 +272,21 @@ class KeyRing:
         if key is None:
             raise SealedValueError(f"a value is sealed under key {kid!r}, which {self.prefix}PII_KEYS does not list")
         if len(key) != AEADS[cipher].key_bytes:
-            raise SealedValueError(f"a value names {cipher}, which key {kid!r} ({len(key)} bytes) cannot be")
+            raise SealedValueError(f"a value names {cipher}, which key {kid!r} ({len(key)} bytes) is not a key of")
         header = f"{FORMAT}:{cipher}:{kid}:".encode()
         try:
-            return AEADS[cipher].open(key, body[:_NONCE_BYTES], body[_NONCE_BYTES:], header)
+            return self._cipher(cipher, kid).decrypt(body[:_NONCE_BYTES], body[_NONCE_BYTES:], header)
         except InvalidTag:
             raise SealedValueError(
                 f"a value sealed under key {kid!r} ({cipher}) fails authentication: it was altered, or the key is "
                 "not the one it was sealed with"
             ) from None
+
+    def _cipher(self, cipher: CipherName, kid: str) -> AeadCipher:
+        made = self._ciphers.get((cipher, kid))
+        if made is None:
+            made = self._ciphers[cipher, kid] = AEADS[cipher].under(self.keys[kid])
+        return made
 
     def is_current(self, stored: str) -> bool:
         """Whether a sealed value is sealed under the active key and cipher (else the re-key command reseals it)."""
@@ -479,8 +495,8 @@ def verify_keys(connection: Connection, ring: KeyRing, *, new_index_key: bool = 
 
     ``KeyRingError`` when a configured key id is recorded with another key; when a key id that rows may still be
     sealed under is no longer configured; when the lookups were computed with an index key other than the ring's
-    (unless ``new_index_key``: the re-key command is about to recompute them). Returns whether the lookups were
-    computed with another index key.
+    (unless ``new_index_key``: the re-key command is about to recompute them, and records the ring's index key in
+    use beside the old one). Returns whether the lookups were computed with another index key.
     """
     p = ring.prefix
     in_use_index = []
@@ -506,7 +522,9 @@ def verify_keys(connection: Connection, ring: KeyRing, *, new_index_key: bool = 
             "stopped)"
         )
     _record_in_use(connection, DATA, ring.active_kid, ring.keys[ring.active_kid])
-    if not in_use_index:
+    if not in_use_index or other_index:
+        # A new index key is in use beside the old one until every lookup is recomputed (retire_keys): a service
+        # started meanwhile, with either key, is refused, even if the re-key command is interrupted.
         _record_in_use(connection, INDEX, ring.index_kid, ring.index_key)
     return other_index
 
@@ -522,7 +540,6 @@ def retire_keys(connection: Connection, ring: KeyRing) -> list[str]:
             .where(_KEY_RECORDS.c.purpose == purpose, _KEY_RECORDS.c.kid != keep, _KEY_RECORDS.c.retired_at.is_(None))
             .values(retired_at=now)
         )
-    _record_in_use(connection, INDEX, ring.index_kid, ring.index_key)
     return retired
 
 
