@@ -33,7 +33,9 @@ def test_voucher_remainder_area_reading(household: MakeHousehold, params: Params
         params, city=dataclasses.replace(params.city, voucher_remainder_reading="area_at_monetary_standard")
     )
     q = quote(household(Method.HOUSE_VOUCHER, voucher_purchase_price=Decimal("1000000")), other)
-    assert amounts(q)["voucher_remainder_cash"] == Decimal("95384.62")
+    remainder = next(i for i in q.items if i.code == "voucher_remainder_cash")
+    assert remainder.amount == Decimal("95384.62")
+    assert remainder.inputs["appraised_price_per_m2"] == "3000"  # the price the breakdown shows it was paid at
 
 
 def test_out_of_scope_and_old_rules(household: MakeHousehold, params: Params) -> None:

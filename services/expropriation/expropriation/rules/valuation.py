@@ -101,11 +101,12 @@ def assess_building(
     price = replacement_price(city, b.structure)
     newness = newness_rate(city, b.built_year, valuation)
 
-    def part(category: Category, factor: Decimal, finding: Finding | None) -> AssessedBuilding:
+    def part(category: Category, finding: Finding | None, factor: Decimal = Decimal("1")) -> AssessedBuilding:
+        """The part at ``factor`` of its 重置价: the full price but for 阁楼 and 架空层 (附件 说明2)."""
         return AssessedBuilding(index, label, category, b.legal_area_m2, price, newness, factor, b.built, finding)
 
     def excluded(finding: Finding) -> AssessedBuilding:
-        return part(Category.EXCLUDED, Decimal("0"), finding)
+        return part(Category.EXCLUDED, finding, Decimal("0"))
 
     if b.land is Land.STATE:
         reason = "国有土地房屋按衢州市区国有土地房屋征收与补偿政策执行"
@@ -124,16 +125,16 @@ def assess_building(
     if b.kind is BuildingKind.ATTIC:
         if b.eaves_height_m is None:
             raise RuleError(f"buildings[{index}].eaves_height_m", "阁楼须申报檐口高度", basis("附件 说明2"))
-        return part(Category.ATTIC_OR_STILT, attic_factor(city, b.eaves_height_m), work_finding)
+        return part(Category.ATTIC_OR_STILT, work_finding, attic_factor(city, b.eaves_height_m))
     if b.kind is BuildingKind.STILT_FLOOR:
         if b.clear_height_m is None:
             raise RuleError(f"buildings[{index}].clear_height_m", "架空层须申报层高", basis("附件 说明2"))
-        return part(Category.ATTIC_OR_STILT, stilt_factor(city, b.clear_height_m), work_finding)
+        return part(Category.ATTIC_OR_STILT, work_finding, stilt_factor(city, b.clear_height_m))
     if b.kind is BuildingKind.ANCILLARY:
-        return part(Category.ANCILLARY, Decimal("1"), work_finding)
+        return part(Category.ANCILLARY, work_finding)
     if b.use is Use.NON_RESIDENTIAL:
-        return part(Category.NON_RESIDENTIAL, Decimal("1"), work_finding)
-    return part(Category.RESIDENTIAL, Decimal("1"), work_finding)
+        return part(Category.NON_RESIDENTIAL, work_finding)
+    return part(Category.RESIDENTIAL, work_finding)
 
 
 def check_heights(index: int, b: Building) -> None:

@@ -27,9 +27,7 @@ def temporary_resettlement_fee(inp: QuoteInput, city: CityParams, household: Hou
         reason = {"reason": "征收人提供周转用房，临时安置费只付自行解决周转用房的被征收人"}
         return item("temporary_resettlement_fee", ZERO, "三(四)6", reason)
     fee = fees.temporary_fee(city, inp.method, household.built_area_m2, inp.flat_type, inp.delivery_months)
-    unbuilt = household.unbuilt_area_m2
-    inputs = fee.inputs | ({"unbuilt_area_not_counted_m2": figure(unbuilt)} if unbuilt > 0 else {})
-    return item("temporary_resettlement_fee", fee.amount, "三(四)6", inputs)
+    return item("temporary_resettlement_fee", fee.amount, "三(四)6", fee.inputs | household.unbuilt_inputs())
 
 
 def moving_fee(inp: QuoteInput, city: CityParams) -> Item:

@@ -42,10 +42,13 @@ class Household:
 
     def area_inputs(self) -> dict[str, str]:
         """The area an item is paid on, and the unbuilt area it leaves out (A-34), as the breakdown shows them."""
-        out = {"legal_area_m2": figure(self.built_area_m2)}
+        return {"legal_area_m2": figure(self.built_area_m2)} | self.unbuilt_inputs()
+
+    def unbuilt_inputs(self) -> dict[str, str]:
+        """The unbuilt legal area an item paid by the m² leaves out (A-34), when there is one."""
         if self.unbuilt_area_m2 > 0:
-            out["unbuilt_area_not_counted_m2"] = figure(self.unbuilt_area_m2)
-        return out
+            return {"unbuilt_area_not_counted_m2": figure(self.unbuilt_area_m2)}
+        return {}
 
 
 def assess_household(inp: QuoteInput, city: CityParams) -> Household:
