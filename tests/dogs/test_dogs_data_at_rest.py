@@ -5,12 +5,23 @@ The database is read as an intruder with a dump would read it: every cell of eve
 PostgreSQL. Only the service's API is used to fill it, so the test runs against any release.
 """
 
+import asyncio
+from typing import Any
+
 from dogs_testdata import ALL_CONFIRMED, IMPOUNDMENT, OWNER, SHELTER_DOG, applicant, registration_body
 from fastapi.testclient import TestClient
-from testkit import identity_headers, in_clear
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from testkit import DatabaseFactory, PiiKeys, identity_headers, in_clear
 
+from dogs.casework.common import audit
 from dogs.main import create_app
+from dogs.models import AuditRecord, Vaccination
 from dogs.settings import DogsSettings
+from qz_common.db import async_url
+from qz_common.identity import Caller
+from qz_common.migrations import downgrade, upgrade
+from qz_common.pii import KeyRing
 from qz_common.settings import PlatformSettings
 
 APPLICANT = applicant(1)
@@ -78,3 +89,62 @@ def test_no_id_number_name_phone_or_address_is_stored_in_clear(dogs_settings_on_
     with TestClient(app, headers=identity_headers("dogs")) as client:
         use_the_service_as_every_day(client)
     assert in_clear(dogs_settings_on_backend.database_url, PERSONAL) == []
+
+
+# A 浙里办 caller: qz_common.audit.actor_of names the citizen in the actor of what they do.
+CITIZEN = Caller("zlb-adapter", frozenset({"dogs:write"}), citizen_id=OWNER)
+
+
+async def audit_as_the_citizen(app: Any) -> list[str]:
+    """An audit row of a change the citizen made (the dogs service has no 浙里办 command yet: its trail is written as a
+    command would write it), and the actors read back through the model."""
+    async with app.state.db.sessionmaker() as session, session.begin():
+        vaccination = await session.scalar(select(Vaccination))
+        async with audit.change(session, CITIZEN, "correct_phone", vaccination):
+            vaccination.owner_phone = "13900009999"
+    async with app.state.db.sessionmaker() as session:
+        return list(await session.scalars(select(AuditRecord.actor).order_by(AuditRecord.id)))
+
+
+def test_the_actor_of_a_citizens_change_is_not_stored_in_clear(dogs_settings_on_backend: DogsSettings) -> None:
+    app = create_app(dogs_settings_on_backend, PlatformSettings(dev_mode=True))
+    with TestClient(app, headers=identity_headers("dogs")) as client:
+        use_the_service_as_every_day(client)
+        actors = client.portal.call(audit_as_the_citizen, app)  # type: ignore[union-attr]
+    assert actors[-1] == f"zlb-adapter/citizen:{OWNER}"
+    assert in_clear(dogs_settings_on_backend.database_url, [*PERSONAL, "13900009999"]) == []
+
+
+def raw(database_url: str, statement: str, **parameters: object) -> list[Any]:
+    async def run() -> list[Any]:
+        engine = create_async_engine(async_url(database_url))
+        async with engine.begin() as connection:
+            result = await connection.execute(text(statement), parameters)
+            rows = list(result) if result.returns_rows else []
+        await engine.dispose()
+        return rows
+
+    return asyncio.run(run())
+
+
+def test_migration_0004_seals_the_actors_written_before_it_and_its_downgrade_opens_them(
+    database_factory: DatabaseFactory, backend: str
+) -> None:
+    url = database_factory.create("dogs", backend=backend, migrate=False)
+    upgrade("dogs", url, "0003")
+    actor = f"zlb-adapter/citizen:{OWNER}"
+    raw(
+        url,
+        "INSERT INTO audit_log (id, occurred_at, actor, action, entity, entity_id) "
+        "VALUES (1, CURRENT_TIMESTAMP, :actor, 'submit', 'registrations', '1')",
+        actor=actor,
+    )
+    ring = KeyRing.from_settings(DogsSettings(**PiiKeys.fresh().settings), dev_mode=False)
+
+    upgrade("dogs", url, keyring=ring)
+    assert in_clear(url, [OWNER]) == []
+    ((stored,),) = raw(url, "SELECT actor FROM audit_log")
+    assert ring.open(stored).decode() == actor
+
+    downgrade("dogs", url, "0003", keyring=ring)
+    assert raw(url, "SELECT actor FROM audit_log") == [(actor,)]
