@@ -87,3 +87,26 @@ def test_routers_are_thin(svc: str) -> None:
     assert found, f"no handlers found in {svc}"
     thick = {name: length for name, length in found.items() if length > THIN}
     assert not thick, thick
+
+
+# A rule is read clause by clause: a function longer than this holds more than one clause and is split (issue 28).
+# Measured from ``def`` to the last line (end_lineno − lineno + 1), docstring and comments included: the reader
+# reads them too.
+LONGEST_RULE = 80
+
+
+def rule_functions(svc: str) -> Iterator[tuple[str, int]]:
+    """Every function and method under the service's rules/, with its length in lines."""
+    for path in sorted((ROOT / "services" / svc / svc / "rules").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef):
+                assert node.end_lineno is not None
+                yield f"{path.relative_to(ROOT)}:{node.lineno}::{node.name}", node.end_lineno - node.lineno + 1
+
+
+@pytest.mark.parametrize("svc", SERVICES)
+def test_rules_functions_are_short(svc: str) -> None:
+    found = dict(rule_functions(svc))
+    assert found, f"no rules functions found in {svc}"
+    long = {name: length for name, length in found.items() if length > LONGEST_RULE}
+    assert not long, long
