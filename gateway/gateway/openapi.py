@@ -36,8 +36,19 @@ def _prefixed_ref(ref: str, prefix: str) -> str:
 
 
 def _rename_refs(node: Any, prefix: str) -> Any:
+    """``node`` with every schema it names renamed: each ``$ref``, and each target of a discriminator's mapping
+    (a reference too, though not spelled ``$ref``: a generator following it to the unprefixed name finds nothing)."""
     if isinstance(node, dict):
-        return {k: _prefixed_ref(v, prefix) if k == "$ref" else _rename_refs(v, prefix) for k, v in node.items()}
+        renamed: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "$ref":
+                renamed[key] = _prefixed_ref(value, prefix)
+            elif key == "discriminator" and isinstance(value, dict) and "mapping" in value:
+                targets = {tag: _prefixed_ref(target, prefix) for tag, target in value["mapping"].items()}
+                renamed[key] = {**value, "mapping": targets}
+            else:
+                renamed[key] = _rename_refs(value, prefix)
+        return renamed
     if isinstance(node, list):
         return [_rename_refs(v, prefix) for v in node]
     return node
