@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from qz_common.citation import Citation
 from qz_common.params import ParameterBook, ParameterSet
 
 DOCUMENT = "衢执法发〔2023〕3号"
@@ -10,7 +11,7 @@ DOCUMENT = "衢执法发〔2023〕3号"
 
 def cite(clause: str) -> str:
     """``衢执法发〔2023〕3号 一(一)``: the basis string a reader follows back to the text."""
-    return f"{DOCUMENT} {clause}"
+    return str(Citation(DOCUMENT, clause))
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from qz_common.citation import Citation
+
 DOCUMENT = "衢政发〔2023〕2号"
 
 
 def basis(clause: str) -> str:
     """The citation of a clause of 衢政发〔2023〕2号, e.g. ``basis("三(四)6")``."""
-    return f"{DOCUMENT} {clause}"
+    return str(Citation(DOCUMENT, clause))
 
 
 class RuleError(ValueError):

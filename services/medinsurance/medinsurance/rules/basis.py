@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from qz_common.citation import Citation
 from qz_common.periods import add_months
 
 DOC = "衢医保发〔2023〕8号"
@@ -21,7 +22,7 @@ LATEST = dt.date(2099, 12, 31)
 
 def basis(clause: str) -> str:
     """The basis string for a clause of 衢医保发〔2023〕8号, e.g. ``basis("二(三)2")``."""
-    return f"{DOC} {clause}"
+    return str(Citation(DOC, clause))
 
 
 def period_complete(start: dt.date, on: dt.date, months: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from qz_common.citation import Citation
 from qz_common.periods import add_months
 
 INSTITUTES_DOC = "衢市科发高〔2022〕43号"
@@ -21,17 +22,17 @@ IN_FORCE_FROM = dt.date(2023, 1, 1)
 
 def institutes(clause: str) -> str:
     """``衢市科发高〔2022〕43号 一(四)``."""
-    return f"{INSTITUTES_DOC} {clause}"
+    return str(Citation(INSTITUTES_DOC, clause))
 
 
 def vouchers(clause: str) -> str:
     """``衢市科发高〔2022〕44号 三(五)``."""
-    return f"{VOUCHERS_DOC} {clause}"
+    return str(Citation(VOUCHERS_DOC, clause))
 
 
 def policies(clause: str) -> str:
     """``衢政发〔2023〕1号 二13``: items 7–16 sit under 二、科技创新政策."""
-    return f"{POLICIES_DOC} {clause}"
+    return str(Citation(POLICIES_DOC, clause))
 
 
 def period_last_day(start: dt.date, months: int) -> dt.date:
