@@ -149,12 +149,12 @@ def score_table(category: Category, inputs: dict[str, ItemInput], p: ParameterSe
             row["name"],
             row["max"],
             score,
-            basis(f"附件1 {TABLE_NAMES[category]} {row['code']}"),
+            basis(f"附件4 {TABLE_NAMES[category]} {row['code']}"),
         )
         for row, score in zip(rows, scores, strict=True)
     ]
     return TableScore(
-        category, tuple(items), sum((i.score for i in items), ZERO), basis(f"附件1 {TABLE_NAMES[category]}")
+        category, tuple(items), sum((i.score for i in items), ZERO), basis(f"附件4 {TABLE_NAMES[category]}")
     )
 
 
