@@ -2,10 +2,15 @@
 
 import dataclasses
 import datetime as dt
+import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from science_testdata import eligibility_body
 
+from science.api.rules import to_application
+from science.api.schemas.rules import InstituteEligibilityIn
 from science.parameters import institute_params, institutes_book
 from science.rules.institute_application import (
     ApplicationMaterials,
@@ -23,9 +28,15 @@ from science.rules.institute_conditions import (
     KeyIndustry,
     KnowledgeIntensive,
     Relaxation,
+    check_field,
+    check_ip,
+    check_site_and_equipment,
+    check_staff,
+    counted_equipment_value,
     evaluate,
     rd_intensity_met,
     sales_band,
+    site_and_equipment_thresholds,
 )
 from science.rules.institute_management import (
     AnnualReport,
@@ -33,8 +44,10 @@ from science.rules.institute_management import (
     NameError_,
     RevocationGround,
     change_report,
+    hitech_loss_review,
     institute_name,
     monitoring_outcomes,
+    monitoring_verdict,
     revoke,
     upgrade_to_provincial,
 )
@@ -42,6 +55,7 @@ from science.rules.params import InstituteParams
 
 ON = dt.date(2023, 6, 1)
 P = institute_params(ON)
+D = Decimal
 WAN = Decimal(10000)
 
 
@@ -429,3 +443,169 @@ def test_missing_materials_are_each_named() -> None:
 def test_ratio_display_never_rounds_a_failure_up() -> None:
     ok, detail = rd_intensity_met(wan("4000"), Decimal("1999999.99"), P)
     assert not ok and "占比4.99%" in detail
+
+
+# ---- 三(五) 连续两年不达标的取消资格: the whole series, in year order ---------------------------------------------
+
+
+def verdict(*years: tuple[int, bool]) -> InstituteStatus | None:
+    result = monitoring_verdict([AnnualReport(year, meets) for year, meets in years], P)
+    return None if result is None else result.status
+
+
+def test_two_consecutive_misses_revoke_in_whatever_order_they_were_filed() -> None:
+    # 2023 and 2024 both missed: 连续两年 → 取消, filed 2024 first or 2023 first.
+    assert verdict((2024, False), (2023, False)) is InstituteStatus.REVOKED
+    assert verdict((2023, False), (2024, False)) is InstituteStatus.REVOKED
+    # 2023 and 2025 missed with 2024 unreported: not consecutive, the latest year (2025) is a yellow warning.
+    assert verdict((2025, False), (2023, False)) is InstituteStatus.YELLOW_WARNING
+
+
+def test_a_later_compliant_year_does_not_undo_an_earlier_pair() -> None:
+    # 2025 met the standard, but 2023 and 2024 were both missed: the pair revoked the institute.
+    assert verdict((2025, True), (2023, False), (2024, False)) is InstituteStatus.REVOKED
+    # A compliant year between two misses breaks the run: latest (2025) missed once → yellow.
+    assert verdict((2023, False), (2025, False), (2024, True)) is InstituteStatus.YELLOW_WARNING
+    assert verdict() is None
+
+
+# ---- 一(六) 科研生产共用的设备原值不超过科研设备原值总额的30% ------------------------------------------------------
+
+
+def equipment_passes(dedicated: str, shared: str) -> bool:
+    """一(六) as the eligibility endpoint sees it (the API's own mapping of the request body)."""
+    body = InstituteEligibilityIn.model_validate(
+        eligibility_body(dedicated_equipment_value=dedicated, shared_equipment_value=shared)
+    )
+    return check_site_and_equipment(to_application(body), P).passed
+
+
+@pytest.mark.parametrize(
+    ("dedicated", "shared", "counted", "passes"),
+    [
+        # 280万 dedicated: the shared part may be at most 30% of the total, so ≤ 280万 × 30/70 = 120万.
+        # 400万 shared × 30% = 120万 is exactly the cap: 280 + 120 = 400万 → met (以上 includes 400万).
+        ("2800000", "4000000", "4000000", True),
+        # 1000万 shared × 30% = 300万, capped at 120万: 280 + 120 = 400万 (before the review: 580万).
+        ("2800000", "10000000", "4000000", True),
+        # 279.999999万 dedicated: cap 2,799,999.99 × 3/7 = 1,199,999.9957…, total 3,999,999.9857… < 400万.
+        ("2799999.99", "10000000", None, False),
+        # No dedicated equipment at all: nothing shared can be counted (before the review: 2000万 × 30% = 600万, met).
+        ("0", "20000000", "0", False),
+        # 100万 dedicated, 100万 shared: 30万 is within the cap 100 × 3/7 = 42.857…万 → 130万, short of 400万.
+        ("1000000", "1000000", "1300000", False),
+    ],
+)
+def test_shared_equipment_counts_at_30_percent_and_at_most_30_percent_of_the_total(
+    dedicated: str, shared: str, counted: str | None, passes: bool
+) -> None:
+    value = counted_equipment_value(D(dedicated), D(shared), P)
+    if counted is not None:
+        assert value == D(counted)
+    assert (value >= P.min_equipment) is passes
+    assert equipment_passes(dedicated, shared) is passes
+
+
+def test_hitech_loss_review_edges() -> None:
+    today = dt.date(2023, 6, 1)
+    valid = dt.date(2023, 12, 31)
+    # 有效期至 1 June: still valid today (the last valid day is inside), nothing lost yet.
+    assert hitech_loss_review(valid, today, today) is None
+    # 有效期至 31 May: lost on 1 June, the day after.
+    ended = hitech_loss_review(valid, dt.date(2023, 5, 31), today)
+    assert ended is not None and ended.occurred_on == today and ended.basis == "衢市科发高〔2022〕43号 三(六)2"
+    # Withdrawn (no validity any more): lost today.
+    withdrawn = hitech_loss_review(valid, None, today)
+    assert withdrawn is not None and withdrawn.occurred_on == today
+    # Not valid before either (lapsed 31 May, or never 高新): no new loss.
+    assert hitech_loss_review(dt.date(2023, 5, 31), None, today) is None
+    assert hitech_loss_review(None, None, today) is None
+
+
+def test_a_false_materials_ban_is_in_force_on_its_decision_day() -> None:
+    # 43号 三(六) "三年内不得申报各项科技计划项目", counted from the decision day itself
+    decided = dt.date(2023, 5, 10)
+    ban = revoke(RevocationGround.FALSE_MATERIALS, decided, institute_params(decided)).ban
+    assert ban is not None
+    assert ban.active_on(decided) is True
+    assert ban.active_on(decided - dt.timedelta(days=1)) is False
+
+
+def test_a_recognised_institute_may_be_upgraded() -> None:
+    # 43号 三(四) "升级为省级企业研发机构的，不再纳入市级企业研究院管理序列"
+    upgrade = upgrade_to_provincial(InstituteStatus.RECOGNISED)
+    assert (upgrade.allowed, upgrade.status) == (True, InstituteStatus.UPGRADED)
+
+
+# ---------------------------------------------------------------- 43号 一 认定条件
+
+
+def application(**changes: Any) -> InstituteApplication:
+    """The complete applicant of the shared test data (applied 2023-06-01), with changes."""
+    return to_application(InstituteEligibilityIn.model_validate_json(json.dumps(eligibility_body(**changes))))
+
+
+def test_an_invention_patent_obtained_on_the_application_day_counts() -> None:
+    # 一(七) "近三年内…拥有1件以上发明专利": the window closes on the application day itself; a trademark never counts
+    rights = [
+        {"kind": "invention_patent", "obtained_on": "2023-06-01"},
+        {"kind": "trademark", "obtained_on": "2023-01-01"},
+    ]
+    result = check_ip(application(ip_rights=rights), P)
+    assert result.passed is True
+    assert "一类知识产权1件" in result.detail and "二类知识产权0件" in result.detail
+    assert result.detail.endswith("；1件不计（商标、期外或非申报领域）")
+
+
+def test_staff_shares_need_a_workforce_to_be_shares_of() -> None:
+    # 一(五) "专职研发人员…占职工总数…比例": with no employees (or no institute staff) there is no share to meet
+    # (a part never exceeds its total, I-15: no employees means no R&D or institute staff either)
+    no_employees = check_staff(
+        application(enterprise_employees=0, fulltime_rd_staff=0, institute_staff=0, qualified_engineers=0), P
+    )
+    assert no_employees.passed is False and "占职工总数0人的比例低于" in no_employees.detail
+    no_institute_staff = check_staff(application(institute_staff=0, qualified_engineers=0), P)
+    assert no_institute_staff.passed is False and "占研发机构职工0人的比例低于" in no_institute_staff.detail
+    # one employee who is the one R&D worker meets the share (the head-count fails on its own)
+    one = check_staff(
+        application(enterprise_employees=1, fulltime_rd_staff=1, institute_staff=1, qualified_engineers=1), P
+    )
+    assert "占职工总数1人的比例低于" not in one.detail
+    single = check_staff(application(institute_staff=1, qualified_engineers=1), P)
+    assert "占研发机构职工1人的比例低于" not in single.detail
+
+
+def test_knowledge_intensive_thresholds_relax_only_when_a_version_relaxes_them() -> None:
+    # 一 末段 "可适当放宽": today's book relaxes nothing, so no note; a book lowering the equipment figure to 200万元
+    # relaxes that alone, with the note
+    software = application(knowledge_intensive="software")
+    assert site_and_equipment_thresholds(software, P)[2] == ""
+    relaxed = dataclasses.replace(P, knowledge_intensive_min_equipment=D("2000000"))
+    site, equipment, note = site_and_equipment_thresholds(software, relaxed)
+    assert (site, equipment) == (D("400"), D("2000000"))
+    assert note == f"（知识密集型企业{KnowledgeIntensive.SOFTWARE}，按放宽后的标准）"
+
+
+def test_site_and_equipment_details_are_in_wan_yuan() -> None:
+    # 一(六) "科研设备原值总额400万元以上": 300万元 of dedicated equipment falls short of 400万元
+    result = check_site_and_equipment(application(dedicated_equipment_value="3000000"), P)
+    assert result.detail.startswith("计入的科研设备原值300万元，不足400万元")
+
+
+def test_a_missing_important_field_is_named() -> None:
+    result = check_field(application(important_fields=[]))
+    assert (result.passed, result.detail) == (False, "未属于三大科创高地、六大标志性产业链等重要领域")
+
+
+def test_rd_intensity_without_sales_is_reported_not_divided() -> None:
+    # 一(四) 占销售收入总额的比例: with no sales there is no share to show (and nothing to divide by); 1 yuan is sales
+    detail = rd_intensity_met(D("0"), D("100000"), P)[1]
+    assert "占比无销售收入" in detail
+    assert "占比10000000.00%" in rd_intensity_met(D("1"), D("100000"), P)[1]
+
+
+def test_an_intellectual_property_right_that_counts_is_not_listed_as_excluded() -> None:
+    # one utility model obtained within the three years counts as 二类 and is not "不计"
+    rights = [{"kind": "utility_model", "obtained_on": "2023-01-01"}]
+    detail = check_ip(application(ip_rights=rights), P).detail
+    assert "二类知识产权1件" in detail and "不计" not in detail

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from science.parameters import voucher_params
+from science.rules.basis import IN_FORCE_FROM
 from science.rules.credit import CreditKind, CreditRecord, active_bans
 from science.rules.voucher_lifecycle import (
     ApplicantKind,
@@ -19,6 +20,7 @@ from science.rules.voucher_lifecycle import (
     carrier_registration_problems,
     claim_problems,
     is_expired,
+    old_rules_problem,
     payment_due,
     priority_grounds,
     redemption_deadline,
@@ -267,3 +269,80 @@ def test_out_of_city_carriers_register_through_the_named_platforms() -> None:
     assert carrier_registration_problems(True, CarrierChannel.LOCAL_REGISTRATION) == []
     assert carrier_registration_problems(False, CarrierChannel.SHARED_ZONE) == []
     assert carrier_registration_problems(False, CarrierChannel.LOCAL_REGISTRATION)[0].code == "carrier_channel"
+
+
+# ---------------------------------------------------------------- 44号 三 服务内容和补助标准
+
+
+def test_financial_consulting_of_exactly_5000_has_no_excess_line() -> None:
+    # 三(五) "5000元以内全额抵扣，超过5000元部分按…50%": at 5000 nothing exceeds, so one line of 5000.00
+    result = subsidy(ServiceRequest(ServiceType.FINANCIAL_CONSULTING, D("5000")), P)
+    assert [line.amount for line in result.lines] == [D("5000.00")]
+
+
+def test_only_testing_bought_on_the_shared_platform_is_labelled_so() -> None:
+    # 三(四) names the 四省边际共享专区 rate for 检验检测 only; 技术咨询 bought there is an ordinary 40% line
+    testing = subsidy(ServiceRequest(ServiceType.TESTING, D("10000"), via_shared_platform=True), P)
+    assert testing.lines[0].label == "服务费用10000.00元×50%（四省边际共享专区）"
+    consulting = subsidy(ServiceRequest(ServiceType.TECHNICAL_CONSULTING, D("10000"), via_shared_platform=True), P)
+    assert consulting.lines[0].label == "服务费用10000.00元×40%"
+
+
+def test_only_a_special_audit_without_its_purpose_carries_the_purpose_note() -> None:
+    # 三(三) purposes concern 专项审计费 alone; other services (and an audit with a listed purpose) carry no note
+    assert subsidy(ServiceRequest(ServiceType.TESTING, D("10000")), P).reason is None
+    audit = ServiceRequest(ServiceType.SPECIAL_AUDIT, D("10000"), audit_purpose=AuditPurpose.PROJECT_ACCEPTANCE)
+    assert subsidy(audit, P).reason is None
+
+
+def test_a_voucher_with_nothing_left_pays_nothing() -> None:
+    # 一(三) 创新券抵用部分, 四(二) 定额发放: an exhausted voucher (0, or overdrawn) pays 0, and says it capped
+    for remaining in ("0", "-10"):
+        result = payable(D("4000"), D(remaining))
+        assert (result.amount, result.capped) == (D("0"), True)
+
+
+def test_the_2022_measures_are_in_force_from_1_january_2023() -> None:
+    # 43号 四 "本办法自2023年1月1日起实施", 44号 六 "本办法自2023年1月1日起执行"
+    assert dt.date(2023, 1, 1) == IN_FORCE_FROM
+
+
+def test_a_ban_is_in_force_on_the_day_it_is_decided() -> None:
+    # 44号 五(二) "3年内不再给予…支持": the three years run from the decision day itself
+    decided = dt.date(2023, 5, 10)
+    record = CreditRecord(CreditKind.VOUCHER_FRAUD, decided, 3)
+    assert [ban.since for ban in active_bans([record], decided)] == [decided]
+    assert active_bans([record], decided - dt.timedelta(days=1)) == []
+
+
+def test_a_claim_on_the_first_day_in_force_by_an_undeclared_enterprise_is_clean() -> None:
+    # 44号 六 "自2023年1月1日起执行", 二 创新券支持对象为有创新需求的企业: an enterprise is taken to have the need
+    # unless it is said otherwise, and no priority ground is assumed without its certificate
+    new_year = dt.date(2023, 1, 1)
+    profile = ApplicantProfile(ApplicantKind.ENTERPRISE)
+    claim = ClaimContext(new_year, D("10000"), D("100000"), new_year, dt.date(2023, 12, 31), D("0"), profile)
+    assert claim_problems(claim, P) == []
+    assert priority_grounds(profile, new_year) == []
+
+
+def test_a_claim_of_one_yuan_on_the_pool_s_last_day_is_clean() -> None:
+    # 四(二) 定额发放: the batch's closing day is inside its window, and any positive amount may be claimed
+    last = dt.date(2023, 12, 31)
+    profile = ApplicantProfile(ApplicantKind.ENTREPRENEUR)
+    claim = ClaimContext(last, D("1"), D("100000"), dt.date(2023, 1, 1), last, D("0"), profile)
+    assert claim_problems(claim, P) == []
+
+
+def test_vouchers_used_from_1_january_2023_follow_the_new_measures() -> None:
+    # 六 "2022年12月31日前已使用创新券，相关兑付依照…〔2020〕4号执行"
+    assert old_rules_problem(dt.date(2023, 1, 1)) is None
+    assert old_rules_problem(dt.date(2022, 12, 31)) is not None
+
+
+def test_a_voucher_used_on_its_issue_day_or_its_last_valid_day_is_redeemable() -> None:
+    # 四(二) 有效期3个月 (15 January → 15 April inclusive, G-01); 四(一) used no earlier than issued
+    issued = dt.date(2023, 1, 15)
+    paid = RedemptionMaterials("HT-2023-001", True, True, "FP-0001", True, D("10000"), D("10000"))
+    for used in (issued, dt.date(2023, 4, 15)):
+        context = RedemptionContext(dt.date(2023, 4, 15), used, issued, "active", paid, False, True, False, False)
+        assert redemption_problems(context, P) == [], used
