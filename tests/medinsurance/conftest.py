@@ -26,3 +26,15 @@ def client(medinsurance_settings: MedinsuranceSettings) -> Iterator[TestClient]:
     app = create_app(medinsurance_settings, PlatformSettings(dev_mode=True))
     with TestClient(app, headers=identity_headers("medinsurance")) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def medinsurance_db_on_backend(database_factory: DatabaseFactory, backend: str) -> str:
+    """A medinsurance database on SQLite, then on PostgreSQL: a test using it proves its invariant on both."""
+    return database_factory.create("medinsurance", backend=backend)
+
+
+@pytest.fixture
+def medinsurance_settings_on_backend(medinsurance_db_on_backend: str) -> MedinsuranceSettings:
+    reset_tables(medinsurance_db_on_backend, Base.metadata)
+    return MedinsuranceSettings(database_url=medinsurance_db_on_backend)

@@ -25,6 +25,7 @@ def create_app(settings: MedinsuranceSettings | None = None, platform: PlatformS
         settings=settings or MedinsuranceSettings(),
         platform=platform or PlatformSettings(),
         parameter_books=PARAMS_DIR,
+        personal_data=True,
         title="衢州医药机构医疗保障定点管理服务",
         description="衢医保发〔2023〕8号：定点申请、评估、医保协议、协议处理、代配药、视频监控、绩效考核。",
         routers=[

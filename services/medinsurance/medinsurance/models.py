@@ -1,4 +1,12 @@
-"""Persistence of the medinsurance service (its own database)."""
+"""Persistence of the medinsurance service (its own database).
+
+Personal data is sealed (qz_common.pii): the 身份证号 of the principals and agents of 代配药 authorisations and of
+institutions' 法定代表人, and the audit trail and stored answers that copy them (an audit actor names the citizen of
+a 浙里办 command). Authorisations are found by the blind index of either person's 身份证号 (the citizen's own view,
+the dossier, the 1–3/3 counts of 附件2 二(四)), institutions by their 法定代表人's; a person's lock row is keyed by
+that index too. What stays in clear names no one or names enterprises: institutions (names, USCC, addresses,
+communities), agreements, 协议处理 decisions and the reasons given, outages, relocation filings, districts, dates.
+"""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,9 +15,10 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from qz_common.audit import AuditRecordMixin
+from qz_common.audit import SealedAuditRecordMixin
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
-from qz_common.idempotency import IdempotencyKeyMixin
+from qz_common.idempotency import SealedIdempotencyKeyMixin
+from qz_common.pii import ID_NUMBER, BlindIndex, EncryptedText, PiiKeyMixin
 
 MONEY = Numeric(14, 2)
 SCORE = Numeric(7, 3)
@@ -20,12 +29,16 @@ class Base(DeclarativeBase):
     pass
 
 
-class AuditRecord(AuditRecordMixin, Base):
+class AuditRecord(SealedAuditRecordMixin, Base):
     __tablename__ = "audit_log"
 
 
-class IdempotencyKey(IdempotencyKeyMixin, Base):
+class IdempotencyKey(SealedIdempotencyKeyMixin, Base):
     __tablename__ = "idempotency_keys"
+
+
+class PiiKey(PiiKeyMixin, Base):
+    pass
 
 
 class Institution(Base):
@@ -42,7 +55,10 @@ class Institution(Base):
     community: Mapped[str] = mapped_column(String(100))
     secondary_or_above: Mapped[bool] = mapped_column(Boolean, default=False)
     public_institution: Mapped[bool] = mapped_column(Boolean, default=False)
-    legal_rep_id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    legal_rep_id_number: Mapped[str | None] = mapped_column(EncryptedText)
+    legal_rep_id_number_lookup: Mapped[str | None] = mapped_column(
+        BlindIndex(ID_NUMBER, of="legal_rep_id_number"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -141,8 +157,10 @@ class ProxyAuthorisation(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     district: Mapped[str | None] = mapped_column(String(10), index=True)
-    principal_id_number: Mapped[str] = mapped_column(String(18), index=True)
-    agent_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    principal_id_number: Mapped[str] = mapped_column(EncryptedText)
+    principal_id_number_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="principal_id_number"), index=True)
+    agent_id_number: Mapped[str] = mapped_column(EncryptedText)
+    agent_id_number_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="agent_id_number"), index=True)
     ground: Mapped[str] = mapped_column(String(24))
     relationship: Mapped[str] = mapped_column(String(20))
     starts_on: Mapped[dt.date] = mapped_column(Date)
@@ -188,9 +206,11 @@ class RelocationFiling(Base):
 
 
 class PersonLock(Base):
-    """One row per 身份证号 seen in a 代配药 authorisation: locked FOR UPDATE to serialise the 1–3 agent and
-    3-principal counts of 附件2 二(四) under concurrent requests."""
+    """One row per person seen in a 代配药 authorisation: locked FOR UPDATE to serialise the 1–3 agent and
+    3-principal counts of 附件2 二(四) under concurrent requests. The person is named by the blind index of their
+    身份证号 (qz_common.pii), as their authorisations find them; after a new index key the rows of the old one are
+    left unused, and a person's row is made again under the new one at their next authorisation."""
 
     __tablename__ = "person_locks"
 
-    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    id_number_lookup: Mapped[str] = mapped_column(String(64), primary_key=True)

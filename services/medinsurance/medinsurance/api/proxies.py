@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1", tags=["proxy-authorisations"])
 _PROXY_AUTHORISATIONS = PagedSelect(
     select(ProxyAuthorisation).order_by(ProxyAuthorisation.id),
     id_number=lambda stmt, value: stmt.where(
-        or_(ProxyAuthorisation.principal_id_number == value, ProxyAuthorisation.agent_id_number == value)
+        or_(ProxyAuthorisation.principal_id_number_lookup == value, ProxyAuthorisation.agent_id_number_lookup == value)
     ),
     district=ProxyAuthorisation.district,
 )

@@ -40,7 +40,10 @@ async def proxies_of(session: AsyncSession, id_number: str, district: str | None
     stmt = (
         select(ProxyAuthorisation)
         .where(
-            or_(ProxyAuthorisation.principal_id_number == id_number, ProxyAuthorisation.agent_id_number == id_number)
+            or_(
+                ProxyAuthorisation.principal_id_number_lookup == id_number,
+                ProxyAuthorisation.agent_id_number_lookup == id_number,
+            )
         )
         .order_by(ProxyAuthorisation.id)
     )
@@ -50,7 +53,7 @@ async def proxies_of(session: AsyncSession, id_number: str, district: str | None
 
 
 async def institutions_led_by(session: AsyncSession, caller: Caller, id_number: str) -> list[Institution]:
-    stmt = select(Institution).where(Institution.legal_rep_id_number == id_number).order_by(Institution.id)
+    stmt = select(Institution).where(Institution.legal_rep_id_number_lookup == id_number).order_by(Institution.id)
     if caller.district:
         stmt = stmt.where(Institution.district == caller.district)
     return list((await session.scalars(stmt)).all())

@@ -13,16 +13,18 @@ from medinsurance.rules.conduct import LONG_TERM, ProxyRequest, check_proxy, pro
 from qz_common.db import get_in_district, get_referenced, no_such_record
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
+from qz_common.pii import ID_NUMBER, keyring_of
 
 
 async def _lock_people(session: AsyncSession, *id_numbers: str) -> None:
-    """Serialise authorisations touching these people (sorted order: no deadlocks)."""
-    bind = session.bind
-    insert = postgresql.insert if bind is not None and bind.dialect.name == "postgresql" else sqlite.insert
-    people = sorted(set(id_numbers))
-    for number in people:
-        await session.execute(insert(PersonLock).values(id_number=number).on_conflict_do_nothing())
-    await session.execute(select(PersonLock).where(PersonLock.id_number.in_(people)).with_for_update())
+    """Serialise authorisations touching these people (sorted order: no deadlocks), each by the blind index of their
+    身份证号 (no 身份证号 is stored in clear)."""
+    dialect = session.get_bind().dialect
+    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    people = sorted({keyring_of(dialect).lookup(ID_NUMBER, number) for number in id_numbers})
+    for person in people:
+        await session.execute(insert(PersonLock).values(id_number_lookup=person).on_conflict_do_nothing())
+    await session.execute(select(PersonLock).where(PersonLock.id_number_lookup.in_(people)).with_for_update())
 
 
 def _active_on(day: dt.date) -> ColumnElement[bool]:
@@ -73,12 +75,14 @@ async def authorise(
         starts_on,
         in_force("conduct", starts_on).params,
         principal_active_agents=await _count(
-            session, ProxyAuthorisation.principal_id_number == request.principal_id, *others
+            session, ProxyAuthorisation.principal_id_number_lookup == request.principal_id, *others
         ),
-        agent_active_principals=await _count(session, ProxyAuthorisation.agent_id_number == request.agent_id, *others),
+        agent_active_principals=await _count(
+            session, ProxyAuthorisation.agent_id_number_lookup == request.agent_id, *others
+        ),
         principal_changes_this_year=await _count(
             session,
-            ProxyAuthorisation.principal_id_number == request.principal_id,
+            ProxyAuthorisation.principal_id_number_lookup == request.principal_id,
             ProxyAuthorisation.replaces_id.is_not(None),
             ProxyAuthorisation.starts_on >= first,
             ProxyAuthorisation.starts_on <= last,

@@ -1,5 +1,10 @@
 from medinsurance.models import Base
 from medinsurance.settings import MedinsuranceSettings
 from qz_common.migrations import run_env
+from qz_common.pii import KeyRing
+from qz_common.settings import PlatformSettings
 
-run_env(Base.metadata, MedinsuranceSettings().database_url)
+settings = MedinsuranceSettings()
+run_env(
+    Base.metadata, settings.database_url, lambda: KeyRing.from_settings(settings, dev_mode=PlatformSettings().dev_mode)
+)
