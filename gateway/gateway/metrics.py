@@ -9,9 +9,9 @@ import re
 import time
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
-from qz_common.metrics import LATENCY_BUCKETS, UNMATCHED
+from qz_common.metrics import LATENCY_BUCKETS, UNMATCHED, new_registry
 
 _PARAMETER = re.compile(r"\\{[^/}]+\\}")
 
@@ -51,7 +51,7 @@ class RouteTemplates:
 
 class GatewayMetrics:
     def __init__(self) -> None:
-        self.registry = CollectorRegistry()
+        self.registry = new_registry()  # qz_common.app adds the request metrics and the build to it
         self.requests = Counter(
             "gateway_requests_total", "Requests answered", ["service", "method", "status"], registry=self.registry
         )

@@ -14,6 +14,7 @@ import yaml
 
 from gateway.main import identity_signing_key
 from gateway.settings import GatewaySettings
+from qz_common.metrics import BUILD_COMMIT_VARIABLE, BUILD_VERSION_VARIABLE
 from qz_common.settings import PlatformSettings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,11 +35,42 @@ def test_the_dockerfile_passes_hadolint_and_builds_the_way_production_needs() ->
     assert lint.returncode == 0, lint.stdout + lint.stderr
     text = DOCKERFILE.read_text()
     bases = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
-    assert len(bases) == 2, "a build stage and a runtime stage"
-    assert all(re.search(r":\d+\.\d+\.\d+-", b) for b in bases), "base images pinned to a patch release"
+    assert bases == ["${BASE_IMAGE}", "${BASE_IMAGE}"], "a build stage and a runtime stage, from one base"
+    assert re.search(r":\d+\.\d+\.\d+-", dockerfile_args(text, "global")["BASE_IMAGE"]), "pinned to a patch release"
     assert "-c /src/deploy/constraints.txt" in text
     assert "COPY --from=build /opt/venv /opt/venv" in text
     assert re.search(r"^USER 10001:10001$", text, re.MULTILINE)
+
+
+def dockerfile_args(text: str, stage: str) -> dict[str, str | None]:
+    """The ARGs (with their defaults) declared before the first FROM ("global"), in the "build" or "runtime" stage."""
+    parts = re.split(r"^FROM .*$", text, flags=re.MULTILINE)
+    scope = dict(zip(("global", "build", "runtime"), parts, strict=True))[stage]
+    declared = re.findall(r"^ARG (\w+)(?:=(\S*))?$", scope, flags=re.MULTILINE)
+    return {name: default or None for name, default in declared}
+
+
+def test_images_build_from_a_domestic_registry_and_mirror_with_the_defaults_unchanged() -> None:
+    """政务云 builds pass --build-arg BASE_IMAGE=… and PIP_INDEX_URL=… (docs/OPERATIONS.md); without them the
+    image is built from Docker Hub's python image and PyPI as before."""
+    text = DOCKERFILE.read_text()
+    assert dockerfile_args(text, "global") == {"BASE_IMAGE": "python:3.11.14-slim-bookworm"}
+    build = dockerfile_args(text, "build")
+    # declared in the stage that runs pip: a build argument is in the environment of that stage's RUN steps,
+    # and pip reads PIP_INDEX_URL from the environment
+    assert build["PIP_INDEX_URL"] == "https://pypi.org/simple/"
+    stage = re.split(r"^FROM .*$", text, flags=re.MULTILINE)[1]
+    assert stage.index("ARG PIP_INDEX_URL") < stage.index("pip install")
+    assert "PIP_INDEX_URL" not in dockerfile_args(text, "runtime"), "the mirror is not baked into the image"
+
+
+def test_the_build_is_named_in_the_image_for_the_build_info_metric() -> None:
+    text = DOCKERFILE.read_text()
+    runtime = dockerfile_args(text, "runtime")
+    assert (runtime["VERSION"], runtime["COMMIT"]) == ("unknown", "unknown")
+    environment = " ".join(re.findall(r"^ENV ((?:.*\\\n)*.*)$", text, flags=re.MULTILINE))
+    assert f"{BUILD_VERSION_VARIABLE}=${{VERSION}}" in environment
+    assert f"{BUILD_COMMIT_VARIABLE}=${{COMMIT}}" in environment
 
 
 def test_dockerignore_keeps_personal_data_tests_and_virtualenvs_out_of_the_build_context() -> None:
