@@ -56,8 +56,9 @@ async def _limit_source(request: Request) -> None:
     await enforce_bucket(request, address_bucket(request.client.host if request.client else "unknown"))
 
 
-async def authenticate(request: Request) -> Client:
-    key = request.headers.get(API_KEY_HEADER)
+async def authenticate(request: Request, other_key: str | None = None) -> Client:
+    """The client of the request's ``X-API-Key`` (else of ``other_key``, where the caller accepts one)."""
+    key = request.headers.get(API_KEY_HEADER) or other_key
     if not key:
         await _limit_source(request)
         raise deny(request, 401, "api_key_missing", "缺少 X-API-Key")
@@ -89,7 +90,9 @@ def verify_assertion(request: Request, client: Client) -> str:
 
 
 async def require_metrics_scope(request: Request) -> None:
-    """/metrics is on the public port: only clients with the ``metrics`` scope (or ``*``) may read it."""
-    client = await authenticate(request)
+    """/metrics is on the public port: only clients with the ``metrics`` scope (or ``*``) may read it. The key may
+    also come as ``Authorization: Bearer <key>``, the only credential a prometheus-operator ServiceMonitor sends."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    client = await authenticate(request, credentials.strip() if scheme.lower() == "bearer" else None)
     if not client.may_use("metrics"):
         raise deny(request, 403, "scope_missing", "读取监控指标需要 metrics 权限", client.client_id)

