@@ -9,7 +9,7 @@ from dogs.parameters import PARAMS_DIR as DOGS
 from expropriation.books import PARAMS_DIR as EXPROPRIATION
 from medinsurance.parameters import PARAMS_DIR as MEDINSURANCE
 from qz_common.errors import ProblemError
-from qz_common.parameter_api import ParameterShelf
+from qz_common.parameter_api import ParameterShelf, as_sent
 from qz_common.scenario import with_overrides
 from science.parameters import PARAMS_DIR as SCIENCE
 
@@ -67,3 +67,28 @@ def test_a_what_if_changes_only_figures_as_their_units_tell(directory: Path) -> 
                 refused.add(f"{book.name}.{key}")
     assert tried
     assert refused == {name for name in NOT_FIGURES if name.split(".")[0] in {book.name for book in books}}
+
+
+@pytest.mark.parametrize("directory", [DOGS, EXPROPRIATION, MEDINSURANCE, SCIENCE], ids=lambda p: p.parent.name)
+def test_each_reading_a_parameter_holds_is_in_the_register_and_switches_to_each_of_its_readings(
+    directory: Path,
+) -> None:
+    """A reading parameter (issue 31) names an entry of its service's AMBIGUITIES.md, lists the reading every version
+    publishes, and a what-if takes each reading it lists, as the type the rules read, and nothing else."""
+    shelf = ParameterShelf.load(directory)
+    register = (directory.parent.parent / "AMBIGUITIES.md").read_text(encoding="utf-8")
+    for name, meta in shelf.meta.items():
+        if not meta.readings:
+            continue
+        assert f"## {meta.reading} " in register, (name, meta.reading)
+        assert meta.calculators, name
+        book_name, _, key = name.partition(".")
+        book = next(b for b in shelf.books if b.name == book_name)
+        for version in book.versions:
+            assert as_sent(version.values[key]) in meta.readings, (name, version.version)
+            for value in meta.readings:
+                switched = with_overrides([version], {name: value})[0].values[key]
+                assert type(switched) is type(version.values[key]) and as_sent(switched) == value
+        with pytest.raises(ProblemError) as refused:
+            with_overrides([book.versions[-1]], {name: "no-such-reading"})
+        assert refused.value.errors is not None and refused.value.errors[0]["code"] == "reading_unknown"

@@ -33,7 +33,7 @@ def test_only_declared_numeric_parameters_can_be_overridden(client: TestClient) 
         client,
         {
             "expropriation.no_such_rate": "1",
-            "expropriation.voucher_remainder_reading": "area_at_monetary_standard",
+            "expropriation.voucher_remainder_reading": "half",  # a reading the register does not list
             "expropriation.base_area_m2": "-10",
             "district_qujiang.early_vacate_rate_per_m2": "300",  # another district's book: not used by this quote
         },
@@ -42,7 +42,7 @@ def test_only_declared_numeric_parameters_can_be_overridden(client: TestClient) 
     codes = {e["field"]: e["code"] for e in r.json()["errors"]}
     assert codes == {
         "parameters.expropriation.no_such_rate": "parameter_unknown",
-        "parameters.expropriation.voucher_remainder_reading": "parameter_not_a_figure",
+        "parameters.expropriation.voucher_remainder_reading": "reading_unknown",
         "parameters.expropriation.base_area_m2": "parameter_invalid",
         "parameters.district_qujiang.early_vacate_rate_per_m2": "parameter_unknown",
     }

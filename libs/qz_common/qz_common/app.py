@@ -17,7 +17,7 @@ from qz_common.errors import DatabaseUnavailable, install_problem_handlers, prob
 from qz_common.limits import RequestLimits
 from qz_common.logs import configure_logging
 from qz_common.metrics import install_metrics
-from qz_common.parameter_api import parameters_router
+from qz_common.parameter_api import parameters_router, readings_router
 from qz_common.pii import KeyRing, KeyVerification, use_keyring
 from qz_common.requests import PlatformMiddleware
 from qz_common.settings import PlatformSettings, ServiceSettings
@@ -153,4 +153,5 @@ def create_service_app(
         app.include_router(router)
     if parameter_books is not None:
         app.include_router(parameters_router(parameter_books))
+        app.include_router(readings_router(parameter_books))
     return app

@@ -9,13 +9,24 @@ the file::
     description = "户内安置人口1人的基础安置面积"
     unit = "m²"
     basis = "衢政发〔2023〕2号 三(二)"
+
+A parameter that holds the reading chosen for an unclear sentence also names its register entry and lists each
+reading, value → label, and the calculators it changes; ``GET /v1/readings`` lists those, and a what-if or an impact
+switches one like any parameter (qz_common.scenario)::
+
+    [meta.attic_boundary_in_high_band]
+    description = "檐口恰为1.7米时归入高档"
+    basis = "衢政发〔2023〕2号 附件 说明2"
+    reading = "A-05"
+    readings = { true = "恰为1.7米按50%计（以上含本数）", false = "恰为1.7米按30%计" }
+    calculators = ["POST /v1/quotes", "POST /v1/quotes/compare"]
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,10 +34,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from qz_common import clock
 from qz_common.audit import jsonable
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
-from qz_common.params import ParameterBook, ParameterSet
+from qz_common.params import ParameterBook, ParameterSet, as_sent, reading_options
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,10 @@ class ParameterMeta:
     description: str
     unit: str
     basis: str
+    # For a parameter holding a reading: its register entry, its readings (value → label), the calculators it changes.
+    reading: str = ""
+    readings: dict[str, str] = field(default_factory=dict)
+    calculators: tuple[str, ...] = ()
 
 
 class ParameterValue(BaseModel):
@@ -50,6 +66,23 @@ class Parameter(BaseModel):
     unit: str = Field(description="单位（无量纲为空）")
     basis: str = Field(description="条款依据")
     values: list[ParameterValue] = Field(description="各版本的取值，按生效日期先后")
+
+
+class ReadingChoice(BaseModel):
+    value: str = Field(description="情景测算中切换到该理解时所填的参数值", examples=["true"])
+    label: str = Field(description="该理解的中文表述")
+    chosen: bool = Field(description="是否为该日采用的理解")
+
+
+class Reading(BaseModel):
+    id: str = Field(description="歧义登记簿（AMBIGUITIES.md）条目编号", examples=["A-05"])
+    parameter: str = Field(description="承载该理解的参数名：情景测算、影响测算以此切换", examples=["expropriation.x"])
+    clause: str = Field(description="所涉条款")
+    question: str = Field(description="条文不明之处")
+    on: dt.date = Field(description="查询日期")
+    chosen: str = Field(description="该日采用的理解（参数值）")
+    readings: list[ReadingChoice] = Field(description="可选的各种理解")
+    calculators: list[str] = Field(description="受该理解影响的计算接口")
 
 
 class ParameterOnDate(BaseModel):
@@ -82,6 +115,9 @@ class ParameterShelf:
                     description=str(entry.get("description", "")),
                     unit=str(entry.get("unit", "")),
                     basis=str(entry.get("basis", "")),
+                    reading=str(entry.get("reading", "")),
+                    readings=reading_options(entry) if "readings" in entry else {},
+                    calculators=tuple(entry.get("calculators", ())),
                 )
         return cls(tuple(books), meta)
 
@@ -92,6 +128,33 @@ class ParameterShelf:
             for version in book.versions:
                 names += [f"{book.name}.{key}" for key in version.values if f"{book.name}.{key}" not in names]
         return names
+
+    def readings_on(self, day: dt.date) -> list[Reading]:
+        """Every parameter holding a reading, with the reading in force on ``day`` (those not yet in force left out)."""
+        listed = []
+        for name in self.names():
+            meta = self.meta.get(name)
+            if meta is None or not meta.readings:
+                continue
+            in_force = [v for v in self.describe(name).values if v.effective_from <= day]
+            if not in_force:
+                continue
+            chosen = as_sent(in_force[-1].value)
+            listed.append(
+                Reading(
+                    id=meta.reading,
+                    parameter=name,
+                    clause=meta.basis,
+                    question=meta.description,
+                    on=day,
+                    chosen=chosen,
+                    readings=[
+                        ReadingChoice(value=v, label=label, chosen=v == chosen) for v, label in meta.readings.items()
+                    ],
+                    calculators=list(meta.calculators),
+                )
+            )
+        return listed
 
     def describe(self, name: str) -> Parameter:
         book_name, _, key = name.partition(".")
@@ -151,6 +214,25 @@ def parameters_router(directory: Path) -> APIRouter:
             on=on,
             value=in_force[-1],
         )
+
+    return router
+
+
+def readings_router(directory: Path) -> APIRouter:
+    """``GET /v1/readings?on=``: the readings of unclear sentences that a parameter of the books in ``directory``
+    holds, each switchable in what-if and impact."""
+    router = APIRouter(prefix="/v1/readings", tags=["parameters"])
+
+    @cache
+    def shelf() -> ParameterShelf:
+        return ParameterShelf.load(directory)
+
+    @router.get("", summary="可切换的条文理解（歧义登记簿条目、各种理解、该日采用的理解、受影响的计算）")
+    async def list_readings(
+        caller: Reader,
+        on: Annotated[dt.date | None, Query(description="查询日期 YYYY-MM-DD；省略时为今日（北京时间）")] = None,
+    ) -> list[Reading]:
+        return shelf().readings_on(on or clock.today())
 
     return router
 

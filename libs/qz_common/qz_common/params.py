@@ -67,7 +67,8 @@ def note_consulted(version: ParameterSet) -> ParameterSet:
 
 @dataclass(frozen=True)
 class ParameterSet:
-    """The values of one parameter version, and the unit of each (its book's ``[meta.NAME]`` tables; "" for none)."""
+    """The values of one parameter version, and from its book's ``[meta.NAME]`` tables the unit of each ("" for none)
+    and, for a parameter that holds a reading of an unclear sentence, the readings it may take (value → label)."""
 
     book: str
     version: str
@@ -75,6 +76,7 @@ class ParameterSet:
     document: str
     values: Mapping[str, Any]
     units: Mapping[str, str] = field(default_factory=dict)
+    readings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -97,6 +99,17 @@ class ParameterSet:
         return value
 
 
+def reading_options(meta: Mapping[str, Any]) -> dict[str, str]:
+    """A reading parameter's ``readings`` table, value → label, its values (TOML keys) written as a what-if sends
+    them: ``true``/``false`` for a yes/no reading, digits for a number, a code as it is."""
+    return {str(value): str(label) for value, label in meta["readings"].items()}
+
+
+def as_sent(value: Any) -> str:
+    """A parameter's value as a what-if sends it (``true``, ``3``, ``face_value``)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 @dataclass(frozen=True)
 class ParameterBook:
     """All dated versions of one parameter file, oldest first."""
@@ -110,6 +123,7 @@ class ParameterBook:
             raw = tomllib.load(fh)
         name = path.stem
         units = {key: str(meta.get("unit", "")) for key, meta in raw.get("meta", {}).items()}
+        readings = {key: reading_options(meta) for key, meta in raw.get("meta", {}).items() if "readings" in meta}
         versions = tuple(
             sorted(
                 (
@@ -120,6 +134,7 @@ class ParameterBook:
                         document=v.get("document", ""),
                         values=_as_decimal_if_numeric(v.get("values", {})),
                         units=units,
+                        readings=readings,
                     )
                     for v in raw["versions"]
                 ),

@@ -5,6 +5,10 @@ figures: amounts, rates, counts and durations, told by the unit their book gives
 names and calendar positions are not figures (an administrative division code, a month of the year). The changed
 versions are marked ``<id>+scenario``; the overrides are echoed in the answer. Stored records never take overrides:
 only stateless calculators accept them.
+
+A parameter that holds a reading of an unclear sentence (its book's ``[meta.<key>]`` lists ``readings``, value →
+label, and names the register entry in ``reading``) is switched the same way, to any reading listed and no other
+value, whatever its type: ``GET /v1/readings`` lists them (qz_common.parameter_api).
 """
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -75,9 +79,19 @@ ScenarioParameters = Annotated[
     _Overrides | None,
     Field(
         description="情景测算（what-if）：临时改用的参数值，键为参数名（参数簿.参数，见 /v1/parameters），值为字符串；"
-        "仅限参数簿已声明的金额、比例、数量、期限或是否型参数（代码、名称、月份不可改）；结果标记为情景测算，"
-        "不作存档依据",
+        "仅限参数簿已声明的金额、比例、数量、期限或是否型参数（代码、名称、月份不可改），以及对条文理解的切换"
+        "（取 /v1/readings 列明的理解之一）；结果标记为情景测算，不作存档依据",
         examples=[{"expropriation.base_area_m2": "120"}],
+    ),
+]
+# An impact's scenario: the same overrides, at least one (an impact of nothing compares a caseload with itself).
+ScenarioOverrides = Annotated[
+    _Overrides,
+    Field(
+        min_length=1,
+        description="影响测算的情景：改用的参数值或条文理解，规则同情景测算（what-if）：键为参数名（见 /v1/parameters、"
+        "/v1/readings），值为字符串",
+        examples=[{"expropriation.attic_boundary_in_high_band": "false"}],
     ),
 ]
 # Only a what-if answer carries ``scenario``: an answer on the published parameters is unchanged.
@@ -111,6 +125,15 @@ def _parse(current: Any, raw: str, unit: str | None) -> Any:
     return None
 
 
+def _as_reading(current: Any, value: str) -> Any:
+    """A reading's value (one its book lists) as the type of the value it replaces."""
+    if isinstance(current, bool):
+        return value == "true"
+    if isinstance(current, Decimal | int):
+        return Decimal(value) if isinstance(current, Decimal) else int(value)
+    return value
+
+
 def with_overrides(sets: Sequence[ParameterSet], overrides: Mapping[str, str] | None) -> list[ParameterSet]:
     """``sets`` (one per book) with the overridden values; 422 naming every override that is not allowed."""
     if not overrides:
@@ -124,6 +147,14 @@ def with_overrides(sets: Sequence[ParameterSet], overrides: Mapping[str, str] | 
         field = f"parameters.{name}"
         if current is None:
             errors.append({"field": field, "code": "parameter_unknown", "detail": f"本计算所用参数簿未声明参数 {name}"})
+        elif (options := by_book[book].readings.get(key)) is not None:
+            sent = raw.strip().lower() if isinstance(current, bool) else raw.strip()  # True/true as for other yes/nos
+            if sent not in options:
+                listed = "；".join(f"{value}（{label}）" for value, label in options.items())
+                detail = f"{name} 是对条文的理解，只能取其列明的理解之一：{listed}"
+                errors.append({"field": field, "code": "reading_unknown", "detail": detail})
+            else:
+                changed.setdefault(book, {})[key] = _as_reading(current, sent)
         elif not _is_figure(current, unit := by_book[book].units.get(key)):
             errors.append(
                 {

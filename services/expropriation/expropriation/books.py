@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from qz_common.params import ParameterBook
+from qz_common.params import ParameterBook, ParameterSet
 from qz_common.scenario import scenario_computation, with_overrides
 
 from .rules.params import CityParams, DistrictParams, Params
@@ -36,13 +36,18 @@ def district_book(district: District) -> ParameterBook:
 def params_on(district: str, day: dt.date, overrides: Mapping[str, str] | None = None) -> Params:
     """The typed parameters in force on ``day`` for ``district`` (RuleNotInForce before 2023-03-01), with a stateless
     calculator's what-if ``overrides`` (qz_common.scenario: 422 for any the books do not allow) when it sends any."""
-    d = _district(district)
-    city, local = city_book().at(day), district_book(d).at(day)
+    city, local = sets_on(district, day, overrides)
     if overrides:
-        city, local = with_overrides([city, local], overrides)
         with scenario_computation(overrides):  # a fraction where a book counts months: 422, not 500
             return Params(city=CityParams.from_set(city), district=DistrictParams.from_set(local))
-    return _published(d, city.version, local.version)
+    return _published(_district(district), city.version, local.version)
+
+
+def sets_on(district: str, day: dt.date, overrides: Mapping[str, str] | None = None) -> list[ParameterSet]:
+    """The city's and the district's book versions in force on ``day``, with ``overrides`` (as ``params_on``)."""
+    d = _district(district)  # out of scope before not in force, as the quote checks them
+    sets = [city_book().at(day), district_book(d).at(day)]
+    return with_overrides(sets, overrides) if overrides else sets
 
 
 def params_of_versions(district: str, city_version: str, district_version: str) -> Params:

@@ -1,4 +1,4 @@
-"""Long work as jobs: a batch quote or a roster import of more households than ``batch_job_threshold``.
+"""Long work as jobs: a batch quote, an impact or a roster import of more households than ``batch_job_threshold``.
 
 Such a request answers ``202`` at once, with the job and its ``Location`` (api/jobs.py); the work runs in the service
 process after the answer. The job (table ``jobs``) records its progress (done/total), its errors (households that could
@@ -10,9 +10,9 @@ of ``job_lease_s`` (``heartbeat_at``) while the job waits for a worker or runs. 
 its process (killed, crashed, restarted): every service process looks for such jobs when it starts and at each
 renewal after, and takes them over:
 
-- a batch quote is run again from the start, on the project as it is stored then. It writes nothing but the job, so
-  running it again is the same request answered later. After ``MAX_ATTEMPTS`` takes it fails (``interrupted``), so
-  that a job which brings its process down cannot bring down every process in turn.
+- a batch quote or an impact is run again from the start, on the project as it is stored then. It writes nothing but
+  the job, so running it again is the same request answered later. After ``MAX_ATTEMPTS`` takes it fails
+  (``interrupted``), so that a job which brings its process down cannot bring down every process in turn.
 - a roster import fails (``interrupted``: nothing imported, send the file again). Its households are stored in the
   same transaction as the job's end, so an import that lost its process stored nothing, and the caseworker still
   has the file. Running it again would need the roster kept in the job: names and 身份证号 in a table beside the
@@ -38,13 +38,14 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, cast
 
 from pydantic import BaseModel
 from sqlalchemy import CursorResult, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from expropriation.casework.impact import ImpactScope, project_impact
 from expropriation.casework.projects import project_of, store_roster
 from expropriation.casework.quotes import batch
 from expropriation.facts.household import HouseholdIn
@@ -64,7 +65,7 @@ MAX_ATTEMPTS = 3
 QUEUE_FULL_RETRY_AFTER_S = 30
 # PostgreSQL advisory lock taken by every admission, so that two admissions cannot both see the last free place.
 _ADMISSION_LOCK = 0x717A_6A6F_6273  # "qzjobs"
-_KINDS = {"batch_quote": "批量测算", "roster_import": "花名册导入"}
+_KINDS = {"batch_quote": "批量测算", "roster_import": "花名册导入", "impact": "影响测算"}
 _INTERNAL_ERROR = {"code": "internal_error", "detail": "任务中断，请联系管理员并提供任务编号"}
 
 
@@ -345,13 +346,30 @@ def roster_import_order(caller: Caller, project_id: int, households: Sequence[Ho
     return JobOrder(project_id, "roster_import", len(households), {}, work)
 
 
+def _impact_work(project_id: int, scope: ImpactScope) -> Work:
+    async def work(session: AsyncSession, lease: Lease) -> None:
+        project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
+        result = await project_impact(session, project, scope, progress=lease.progress)
+        await lease.finish(result, [])
+
+    return work
+
+
+def impact_order(project_id: int, total: int, scope: ImpactScope) -> JobOrder:
+    """Like a batch quote, an impact writes nothing but its job: one lost with its process is run again."""
+    return JobOrder(project_id, "impact", total, asdict(scope), _impact_work(project_id, scope))
+
+
 def _batch_quote_again(job: Job) -> Work:
     method = job.arguments.get("method")
     return _batch_quote_work(job.project_id, Method(method) if method else None)
 
 
 # How a job whose process was lost is run again, by kind; a kind not named here fails (see the module's docstring).
-_RUN_AGAIN: dict[str, Callable[[Job], Work]] = {"batch_quote": _batch_quote_again}
+_RUN_AGAIN: dict[str, Callable[[Job], Work]] = {
+    "batch_quote": _batch_quote_again,
+    "impact": lambda job: _impact_work(job.project_id, ImpactScope(**job.arguments)),
+}
 
 
 async def job_of(session: AsyncSession, caller: Caller, job_id: int) -> Job:

@@ -82,4 +82,12 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "VoucherIssueIn": {"issued_on": "2023-08-20"},
     "VoucherUseIn": {"used_on": "2023-10-08", "purchase_price": "980000", "reference": "衢房网签〔2023〕柯-08812"},
     "VoucherConvertIn": {"converted_on": "2023-12-20"},
+    "ProjectImpactIn": {
+        "parameters": {
+            "district_kecheng.early_vacate_rate_per_m2": "300",
+            "expropriation.attic_boundary_in_high_band": "false",
+        },
+        "largest": 10,
+        "bins": 10,
+    },
 }

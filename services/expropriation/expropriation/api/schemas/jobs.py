@@ -1,4 +1,4 @@
-"""The body of a job (a batch quote or roster import run after the answer)."""
+"""The body of a job (a batch quote, an impact or a roster import run after the answer)."""
 
 import datetime as dt
 from typing import Any
@@ -10,7 +10,7 @@ class JobOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    kind: str = Field(description="batch_quote（整个项目逐户测算）| roster_import（花名册导入）")
+    kind: str = Field(description="batch_quote（整个项目逐户测算）| impact（影响测算）| roster_import（花名册导入）")
     project_id: int
     district: str
     status: str = Field(description="queued 排队 | running 进行中 | done 完成 | failed 失败")

@@ -10,7 +10,11 @@ from pydantic import Field, ValidationInfo, field_validator
 from expropriation.facts.household import BuildingIn, MemberIn
 from expropriation.facts.types import AnnouncementDate, Flag, Out, PastDate, PlanDate, Price, Strict
 from expropriation.rules.types import Method
+from qz_common.impact import ImpactIn
 from qz_common.money import Yuan
+
+# A list of households in one impact request: a project of more is asked for whole (household_ids omitted).
+MAX_IMPACT_HOUSEHOLDS = 10_000
 
 
 class ProjectIn(Strict):
@@ -94,3 +98,9 @@ class DeclarationOut(Out):
     proofs: list[str]
     basis: str
     created_at: dt.datetime
+
+
+class ProjectImpactIn(Strict, ImpactIn):
+    household_ids: Annotated[list[int], Field(min_length=1, max_length=MAX_IMPACT_HOUSEHOLDS)] | None = Field(
+        None, description="只测算本项目中的这些户；省略时为全部户"
+    )
