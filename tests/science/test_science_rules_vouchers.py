@@ -1,4 +1,7 @@
-"""衢市科发高〔2022〕44号 at its boundaries: subsidy by service type, claims, expiry, redemption, bans."""
+"""衢市科发高〔2022〕44号 at its boundaries: subsidy by service type, claims, expiry, redemption, bans.
+
+The hand-computed subsidies of 三 (each service type, its rate and its rounding) are in cases/vouchers_subsidy.toml
+(test_science_cases.py); here are the rules a case table cannot reach and the notes the subsidy carries."""
 
 import dataclasses
 import datetime as dt
@@ -39,53 +42,12 @@ def pay(kind: ServiceType, fee: str, **changes: object) -> Decimal:
     return result.subsidy
 
 
-@pytest.mark.parametrize(
-    "kind", [ServiceType.COMMISSIONED_DEVELOPMENT, ServiceType.TECHNICAL_CONSULTING, ServiceType.SPECIAL_AUDIT]
-)
-def test_forty_percent_types(kind: ServiceType) -> None:
-    assert pay(kind, "10000") == D("4000.00")
-    assert pay(kind, "0.01") == D("0.00")  # 0.004 rounds half up to 0.00
-    assert pay(kind, "0.02") == D("0.01")  # 0.008 → 0.01
-
-
-def test_via_shared_platform_changes_only_testing() -> None:
-    assert pay(ServiceType.TESTING, "10000") == D("4000.00")
-    assert pay(ServiceType.TESTING, "10000", via_shared_platform=True) == D("5000.00")
-    assert pay(ServiceType.TECHNICAL_CONSULTING, "10000", via_shared_platform=True) == D("4000.00")
-
-
-def test_statutory_testing_is_excluded() -> None:
-    result = subsidy(ServiceRequest(ServiceType.TESTING, D("10000"), statutory_testing=True), P)
-    assert not result.supported and result.subsidy == 0 and result.basis == ("衢市科发高〔2022〕44号 三(四)",)
-
-
 def test_special_audit_only_for_listed_purposes() -> None:
     assert pay(ServiceType.SPECIAL_AUDIT, "10000", audit_purpose=AuditPurpose.PROJECT_ACCEPTANCE) == D("4000.00")
     refused = subsidy(ServiceRequest(ServiceType.SPECIAL_AUDIT, D("10000"), audit_purpose=AuditPurpose.OTHER), P)
     assert not refused.supported
     unknown = subsidy(ServiceRequest(ServiceType.SPECIAL_AUDIT, D("10000")), P)
     assert unknown.supported and unknown.reason is not None  # purpose checked at redemption, said so
-
-
-@pytest.mark.parametrize(
-    ("fee", "expected"),
-    [
-        ("4999.99", "4999.99"),
-        ("5000", "5000.00"),  # 5000元以内全额
-        ("5000.01", "5000.01"),  # 5000 + 0.005 → 0.01 (half up)
-        ("5000.02", "5000.01"),
-        ("10000", "7500.00"),  # 5000 + 50% × 5000
-        ("25000", "15000.00"),
-    ],
-)
-def test_financial_consulting_full_to_5000_then_half_of_the_excess(fee: str, expected: str) -> None:
-    assert pay(ServiceType.FINANCIAL_CONSULTING, fee) == D(expected)
-
-
-def test_financial_consulting_lines_cite_the_clause() -> None:
-    result = subsidy(ServiceRequest(ServiceType.FINANCIAL_CONSULTING, D("8000")), P)
-    assert [line.amount for line in result.lines] == [D("5000.00"), D("1500.00")]
-    assert {line.basis for line in result.lines} == {"衢市科发高〔2022〕44号 三(五)"}
 
 
 def test_fee_must_be_positive() -> None:
@@ -274,20 +236,6 @@ def test_out_of_city_carriers_register_through_the_named_platforms() -> None:
 # ---------------------------------------------------------------- 44号 三 服务内容和补助标准
 
 
-def test_financial_consulting_of_exactly_5000_has_no_excess_line() -> None:
-    # 三(五) "5000元以内全额抵扣，超过5000元部分按…50%": at 5000 nothing exceeds, so one line of 5000.00
-    result = subsidy(ServiceRequest(ServiceType.FINANCIAL_CONSULTING, D("5000")), P)
-    assert [line.amount for line in result.lines] == [D("5000.00")]
-
-
-def test_only_testing_bought_on_the_shared_platform_is_labelled_so() -> None:
-    # 三(四) names the 四省边际共享专区 rate for 检验检测 only; 技术咨询 bought there is an ordinary 40% line
-    testing = subsidy(ServiceRequest(ServiceType.TESTING, D("10000"), via_shared_platform=True), P)
-    assert testing.lines[0].label == "服务费用10000.00元×50%（四省边际共享专区）"
-    consulting = subsidy(ServiceRequest(ServiceType.TECHNICAL_CONSULTING, D("10000"), via_shared_platform=True), P)
-    assert consulting.lines[0].label == "服务费用10000.00元×40%"
-
-
 def test_only_a_special_audit_without_its_purpose_carries_the_purpose_note() -> None:
     # 三(三) purposes concern 专项审计费 alone; other services (and an audit with a listed purpose) carry no note
     assert subsidy(ServiceRequest(ServiceType.TESTING, D("10000")), P).reason is None
@@ -346,3 +294,21 @@ def test_a_voucher_used_on_its_issue_day_or_its_last_valid_day_is_redeemable() -
     for used in (issued, dt.date(2023, 4, 15)):
         context = RedemptionContext(dt.date(2023, 4, 15), used, issued, "active", paid, False, True, False, False)
         assert redemption_problems(context, P) == [], used
+
+
+# ---- 44号 四(二) 定额发放: a voucher with nothing left pays nothing ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entitlement", "remaining", "amount", "capped"),
+    [
+        ("4000.00", "0.00", "0.00", True),  # nothing left: 0, never a token yuan
+        ("4000.00", "-5.00", "0.00", True),  # a negative remainder (never stored) still pays 0
+        ("4000.00", "0.01", "0.01", True),
+        ("4000.00", "4000.00", "4000.00", False),  # exactly enough: not capped
+        ("4000.00", "4000.01", "4000.00", False),
+    ],
+)
+def test_payable_never_exceeds_what_is_left(entitlement: str, remaining: str, amount: str, capped: bool) -> None:
+    pay = payable(D(entitlement), D(remaining))
+    assert (pay.amount, pay.capped) == (D(amount), capped)
