@@ -446,16 +446,18 @@ def test_roster_import_and_settlement_sheet(client: TestClient) -> None:
     assert r.json() == {"created": 2, "households": ["001", "002"]}
     sheet = client.get(f"/v1/projects/{p['id']}/settlement-sheet")
     assert sheet.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(sheet.text.lstrip("\ufeff"))))
-    assert [x["ref"] for x in rows] == ["001", "002"]
-    assert rows[0]["total"] == "531000.00"
-    assert rows[0]["house_monetary_compensation"] == "450000.00"
-    assert rows[1]["method"] == "property_swap"
-    assert rows[1]["status"] == "quoted", rows[1]["refusal"]
-    assert rows[1]["attic_stilt_compensation"] == "21000.00"  # 30 × 1400 × 0.5
-    assert rows[1]["moving_fee"] == "3000.00"
-    assert rows[0]["legal_residential_area_m2"] == "150.00"  # 二(三): from the certificate area
-    assert rows[1]["non_residential_compensation"] == ""  # 二(一): the shed built after the pre-announcement
+    # the project header, the Chinese headers, the clause row, then one row a household (as the XLSX)
+    _title, headers, _bases, *households = csv.reader(io.StringIO(sheet.text.lstrip("\ufeff")))
+    rows = [dict(zip(headers, row, strict=False)) for row in households[:2]]
+    assert [x["户号"] for x in rows] == ["001", "002"]
+    assert rows[0]["合计(元)"] == "531000.00"
+    assert rows[0]["房屋货币补偿"] == "450000.00"
+    assert rows[1]["安置方式"] == "产权调换"
+    assert rows[1]["测算状态"] == "已测算", rows[1]["未能测算原因"]
+    assert rows[1]["阁楼、架空层补偿"] == "21000.00"  # 30 × 1400 × 0.5
+    assert rows[1]["搬迁费"] == "3000.00"
+    assert rows[0]["合法住宅面积(㎡)"] == "150.00"  # 二(三): from the certificate area
+    assert rows[1]["非住宅房屋补偿"] == ""  # 二(一): the shed built after the pre-announcement
     # the same refs again: nothing imported, every duplicate named
     again = client.post(f"/v1/projects/{p['id']}/roster", files={"file": ("roster.csv", roster().encode(), "text/csv")})
     assert again.status_code == 422

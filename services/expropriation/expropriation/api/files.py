@@ -79,7 +79,9 @@ async def import_roster(
     "/projects/{project_id}/settlement-sheet",
     summary="结算清单导出（CSV 或 XLSX，一户一行、一项一列；?format= 或 Accept 选择）",
     response_class=Response,
-    responses=file_response("结算清单（UTF-8 带 BOM 的 CSV，或 XLSX）", *SHEET_FORMATS.values()),
+    responses=file_response(
+        "结算清单（UTF-8 带 BOM 的 CSV，或 XLSX），中文表头，逐项条款、合计行", *SHEET_FORMATS.values()
+    ),
 )
 async def settlement_sheet(
     project_id: PathId,
@@ -89,11 +91,10 @@ async def settlement_sheet(
     format: Annotated[Literal["csv", "xlsx"] | None, Query(description="csv（默认）或 xlsx；也可用 Accept 头")] = None,
 ) -> Response:
     project = await projects.project_of(session, caller, project_id)
-    sheet = await quotes.batch(session, project, None)
+    sheet, versions = await quotes.batch(session, project, None), quotes.parameter_versions(project)
     if negotiate(request, format, SHEET_FORMATS) == "xlsx":
-        return attachment(settlement_xlsx(project, sheet), XLSX_MEDIA_TYPE, f"settlement-{project_id}.xlsx")
-    return Response(
-        settlement_csv(sheet),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="settlement-{project_id}.csv"'},
+        content = settlement_xlsx(project, sheet, versions)
+        return attachment(content, XLSX_MEDIA_TYPE, f"settlement-{project_id}.xlsx")
+    return attachment(
+        settlement_csv(project, sheet, versions).encode(), "text/csv; charset=utf-8", f"settlement-{project_id}.csv"
     )

@@ -54,6 +54,11 @@ async def household_comparison(session: AsyncSession, caller: Caller, household_
     return checked(lambda: compare_methods(inp, params))
 
 
+def parameter_versions(project: Project) -> dict[str, str]:
+    """The parameter versions ``batch`` quotes a project with (those in force on its 评估基准日), for its sheet."""
+    return load_params(project.district, project.valuation_date).versions
+
+
 async def batch(
     session: AsyncSession,
     project: Project,

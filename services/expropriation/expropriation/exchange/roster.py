@@ -24,57 +24,159 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
 from expropriation.facts.household import HouseholdIn
+from expropriation.rules.types import (
+    AppraisedKind,
+    BuildingKind,
+    CivilServiceExit,
+    Exclusion,
+    FlatType,
+    Land,
+    Method,
+    Occupancy,
+    Structure,
+    Use,
+    WorkKind,
+)
 from expropriation.settings import ExpropriationSettings
 from qz_common.errors import ProblemError, validation_errors
 
-# column → (Chinese header, what to write in it); the order is the template's.
+_YES_NO = {"是": "true", "否": "false"}
+# The yes/no columns (a CSV cell is text: these words are read as booleans here, anything else reaches the model as
+# text and is refused there; the JSON API itself takes only true/false).
+_FLAG_COLUMNS = frozenset(
+    {
+        "collective_member",
+        "is_owner",
+        "housing_reform_rented_only",
+        "built",
+        "moves_via_temporary_housing",
+        "expropriator_provides_transit_housing",
+        "vacated_on_time",
+        "voucher_buys_new_housing",
+    }
+)
+# Coded columns: the Chinese word the template's drop-down offers → the code. An import takes either (A-49).
+CHOICES: dict[str, dict[str, str]] = {
+    "record": {"成员": "member", "房屋": "building", "评估项目": "appraised"},
+    "method": {
+        "货币": Method.MONETARY,
+        "房票": Method.HOUSE_VOUCHER,
+        "产权调换": Method.PROPERTY_SWAP,
+        "宅基地": Method.HOMESTEAD,
+    },
+    "flat_type": {"多层": FlatType.MULTI_STOREY, "高层": FlatType.HIGH_RISE},
+    "exclusion": {
+        "挂靠": Exclusion.AFFILIATED,
+        "在编人员": Exclusion.CIVIL_SERVANT,
+        "已享受安置": Exclusion.ALREADY_RESETTLED,
+        "已享受房改": Exclusion.HOUSING_REFORM,
+        "其他特殊人员": Exclusion.OTHER_SPECIAL,
+    },
+    "occupancy": {"户内": Occupancy.HOUSEHOLD, "承租": Occupancy.TENANT, "借用": Occupancy.BORROWER},
+    "civil_service_exit": {
+        "离退休": CivilServiceExit.RETIRED,
+        "辞职": CivilServiceExit.RESIGNED,
+        "辞退": CivilServiceExit.DISMISSED,
+    },
+    "use": {"住宅": Use.RESIDENTIAL, "非住宅": Use.NON_RESIDENTIAL},
+    "structure": {
+        "框混": Structure.FRAME,
+        "砖混": Structure.BRICK_CONCRETE,
+        "砖木": Structure.BRICK_WOOD,
+        "其他": Structure.OTHER,
+    },
+    "kind": {
+        "主房": BuildingKind.MAIN,
+        "阁楼": BuildingKind.ATTIC,
+        "架空层": BuildingKind.STILT_FLOOR,
+        "附属用房": BuildingKind.ANCILLARY,
+        "擅自加层改扩建": BuildingKind.UNAUTHORISED_EXTENSION,
+        "未拆旧房": BuildingKind.OLD_HOUSE_NOT_DEMOLISHED,
+    },
+    "land": {"集体": Land.COLLECTIVE, "国有": Land.STATE},
+    "work_kind": {
+        "新建": WorkKind.NEW_BUILD,
+        "改建": WorkKind.RECONSTRUCTION,
+        "扩建": WorkKind.EXTENSION,
+        "突击装修": WorkKind.SUDDEN_DECORATION,
+        "已批未开工而开工": WorkKind.START_APPROVED_BUILD,
+        "其他不当增加补偿": WorkKind.OTHER_IMPROPER,
+    },
+    "appraised_kind": {
+        "装修": AppraisedKind.DECORATION,
+        "附属物": AppraisedKind.ATTACHMENT,
+        "临时建筑": AppraisedKind.TEMPORARY_BUILDING,
+    },
+}
+CHOICES.update({column: _YES_NO for column in sorted(_FLAG_COLUMNS)})
+
+
+def _choose(column: str, note: str = "") -> str:
+    """The hint of a coded column: the words its drop-down offers, then what else to know."""
+    return " / ".join(CHOICES[column]) + (f"；{note}" if note else "")
+
+
+# column → (Chinese header, what to write in it); the order is the template's. One row per member, building part or
+# appraised item (装修、附属物、临时建筑), all on one sheet and keyed by 户号 (A-50).
 COLUMNS: dict[str, tuple[str, str]] = {
     "household_ref": ("户号", "必填；同一户的各行填同一户号，前导零保留"),
-    "record": ("记录类型", "必填：member（家庭成员）或 building（房屋）"),
+    "record": ("记录类型", _choose("record", "必填，每人、每处房屋、每个评估项目一行")),
     "head_name": ("户主姓名", "每户至少一行填写"),
     "natural_village": ("自然村", "可空，缺省为项目所在村"),
-    "method": ("安置方式", "monetary 货币 / house_voucher 房票 / property_swap 产权调换 / homestead 宅基地"),
-    "moves_via_temporary_housing": ("经周转房搬迁", "是/否"),
-    "expropriator_provides_transit_housing": ("征收人提供周转房", "是/否"),
-    "flat_area_m2": ("安置房面积(㎡)", "产权调换时填写"),
-    "flat_type": ("安置房类型", "multi_storey 多层 / high_rise 高层"),
-    "delivery_months": ("安置房交付月数", "整数"),
+    "method": ("安置方式", _choose("method")),
     "appraised_price_per_m2": ("评估价(元/㎡)", "可空，缺省取项目评估价"),
+    "voucher_purchase_price": ("房票购房总价(元)", "房票安置时填写所购商品房总价"),
+    "voucher_buys_new_housing": ("房票购买新建商品房", _choose("voucher_buys_new_housing", "房票安置时填写")),
+    "flat_area_m2": ("安置房面积(㎡)", "产权调换时填写"),
+    "flat_type": ("安置房类型", _choose("flat_type")),
+    "flat_market_price_per_m2": ("安置房市场评估价(元/㎡)", "产权调换时填写"),
+    "flat_replacement_price_per_m2": ("安置房结算价(元/㎡)", "产权调换时填写"),
+    "delivery_months": ("安置房交付月数", "整数"),
+    "moves_via_temporary_housing": ("经周转房搬迁", _choose("moves_via_temporary_housing", "缺省为是")),
+    "expropriator_provides_transit_housing": ("征收人提供周转房", _choose("expropriator_provides_transit_housing")),
+    "agreement_signed_on": ("签约日期", "已签订补偿协议的填写，如 2023/6/2"),
+    "vacated_on_time": ("按期腾空", _choose("vacated_on_time", "缺省为是")),
     "name": ("姓名", "成员行必填"),
     "id_number": ("身份证号", "成员行必填，18位"),
-    "collective_member": ("集体经济组织成员", "是/否"),
-    "exclusion": (
-        "不计安置人口情形",
-        "affiliated / civil_servant / already_resettled / housing_reform / other_special",
-    ),
-    "is_owner": ("房屋所有权人", "是/否"),
+    "born_on": ("出生日期", "可空，缺省取身份证号中的日期；填写的须与之一致"),
+    "collective_member": ("集体经济组织成员", _choose("collective_member")),
+    "exclusion": ("不计安置人口情形", _choose("exclusion")),
+    "is_owner": ("房屋所有权人", _choose("is_owner")),
     "died_on": ("死亡日期", "如 2023/6/2"),
-    "occupancy": ("居住关系", "household 户内 / tenant 承租 / borrower 借用"),
-    "civil_service_exit": ("离开机关事业单位方式", "retired 离退休 / resigned 辞职 / dismissed 辞退"),
+    "occupancy": ("居住关系", _choose("occupancy", "缺省为户内")),
+    "civil_service_exit": ("离开机关事业单位方式", _choose("civil_service_exit")),
     "civil_service_left_on": ("离开机关事业单位日期", "如 2023/6/2；辞职、辞退时必填"),
-    "housing_reform_rented_only": ("房改房仅租住", "是/否"),
+    "housing_reform_rented_only": ("房改房仅租住", _choose("housing_reform_rented_only")),
     "label": ("房屋名称", "房屋行，如 主房"),
-    "use": ("用途", "residential 住宅 / non_residential 非住宅"),
-    "structure": ("结构", "frame 框混 / brick_concrete 砖混 / brick_wood 砖木 / other 其他"),
+    "use": ("用途", _choose("use")),
+    "structure": ("结构", _choose("structure")),
     "legal_area_m2": ("合法面积(㎡)", "可空，缺省由证载面积或核定面积认定"),
     "certificate_area_m2": ("证载面积(㎡)", "可空"),
     "authority_area_m2": ("核定面积(㎡)", "可空"),
     "built_year": ("建成年份", "四位年份"),
-    "kind": ("部位", "main 主房 / attic 阁楼 / stilt_floor 架空层 / ancillary 附属用房 等"),
-    "land": ("土地性质", "collective 集体 / state 国有"),
+    "kind": ("部位", _choose("kind", "缺省为主房")),
+    "land": ("土地性质", _choose("land", "缺省为集体")),
     "eaves_height_m": ("檐口高度(米)", "阁楼填写"),
     "clear_height_m": ("净高(米)", "架空层填写"),
-    "built": ("已建成", "是/否"),
-    "work_kind": ("预公告后施工类型", "new_build / reconstruction / extension / sudden_decoration 等"),
+    "built": ("已建成", _choose("built", "审批未建部分填否")),
+    "work_kind": ("预公告后施工类型", _choose("work_kind")),
     "work_done_on": ("施工日期", "如 2023/6/2"),
     "owner_uscc": ("产权单位统一社会信用代码", "非住宅房屋如有"),
+    "appraised_kind": ("评估项目类别", _choose("appraised_kind", "评估项目行必填")),
+    "appraised_label": ("评估项目名称", "评估项目行必填，如 客厅吊顶；显示在结算单上"),
+    "appraised_amount": ("评估金额(元)", "评估项目行必填：评估机构按国有土地上房屋征收补偿标准评估的金额"),
+    "made_on": ("建造或装修日期", "可空，如 2023/6/2；预公告后的不予补偿"),
 }
 EXPLANATION_MARK = "说明"
 _BY_HEADER = {header: column for column, (header, _) in COLUMNS.items()} | {c: c for c in COLUMNS}
-_YES_NO = {"是": "true", "否": "false"}
+# Columns typed as text in the template, so Excel keeps an 18-digit number and leading zeros as typed.
+TEXT_COLUMNS = ("household_ref", "id_number", "owner_uscc")
 _DATE = re.compile(r"^(\d{4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?$")
 
 
@@ -264,10 +366,11 @@ def _bounded(rows: Iterable[list[str]], limits: RosterLimits, deadline: _Deadlin
     return kept
 
 
-def _normalise(value: str) -> str:
+def _normalise(column: str, value: str) -> str:
+    """A cell as the model reads it: a coded column's Chinese word as its code, a date as 2023-06-02."""
     value = value.strip()
-    if value in _YES_NO:
-        return _YES_NO[value]
+    if value in CHOICES.get(column, {}):
+        return CHOICES[column][value]
     if match := _DATE.match(value):
         year, month, day = (int(g) for g in match.groups())
         try:
@@ -287,23 +390,27 @@ def roster_text(raw: bytes, limits: RosterLimits, deadline: _Deadline) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([_normalise(cell) for cell in row] for row in rows[1:])
+    writer.writerows([_normalise(column, cell) for column, cell in zip(header, row, strict=False)] for row in rows[1:])
     return out.getvalue()
 
 
 def template(file_format: str) -> bytes:
-    """The roster template: Chinese headers, an explanation row, one example member and one example building."""
+    """The roster template: Chinese headers, an explanation row, an example member, building and appraised item.
+
+    As XLSX it is ready for Excel and WPS: a drop-down of the Chinese words on every coded column, 户号, 身份证号 and
+    统一社会信用代码 formatted as text down the whole column, widths to read the headers, the headers frozen."""
     notes = [note for _, note in COLUMNS.values()]
     explanation = [f"{EXPLANATION_MARK}：{notes[0]}", *notes[1:]]
-    example_member = {"household_ref": "007", "record": "member", "head_name": "张建国", "method": "monetary"}
+    example_member = {"household_ref": "007", "record": "成员", "head_name": "张建国", "method": "货币"}
     example_member |= {"name": "张建国", "id_number": "330802198506150014", "collective_member": "是", "is_owner": "是"}
-    example_building = {"household_ref": "007", "record": "building", "label": "主房", "use": "residential"}
-    example_building |= {"structure": "brick_concrete", "legal_area_m2": "150", "built_year": "2000", "built": "是"}
+    example_building = {"household_ref": "007", "record": "房屋", "label": "主房", "use": "住宅"}
+    example_building |= {"structure": "砖混", "legal_area_m2": "150", "built_year": "2000", "built": "是"}
+    example_item = {"household_ref": "007", "record": "评估项目", "appraised_kind": "装修"}
+    example_item |= {"appraised_label": "客厅吊顶", "appraised_amount": "12000"}
     rows = [
         [header for header, _ in COLUMNS.values()],
         explanation,
-        [example_member.get(c, "") for c in COLUMNS],
-        [example_building.get(c, "") for c in COLUMNS],
+        *([example.get(c, "") for c in COLUMNS] for example in (example_member, example_building, example_item)),
     ]
     if file_format == "csv":
         out = io.StringIO()
@@ -315,18 +422,53 @@ def template(file_format: str) -> bytes:
     sheet.title = "花名册"
     for row in rows:
         sheet.append(row)
-    for column in sheet.iter_cols(min_row=1, max_row=sheet.max_row):
-        for cell in column:
-            cell.number_format = "@"  # every column is text: 户号 and 身份证号 keep their zeros
-    sheet.freeze_panes = "A3"
+    for cells in sheet.iter_cols(min_row=1, max_row=sheet.max_row):
+        for cell in cells:
+            cell.number_format = "@"  # the cells written here are text, as the import reads them
+    for cell in sheet[2]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[2].height = 90
+    for index, (column, (header, _)) in enumerate(COLUMNS.items(), start=1):
+        letter = get_column_letter(index)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = _width(column, header)
+        if column in TEXT_COLUMNS:
+            dimension.number_format = "@"  # the whole column, rows a caseworker adds too
+        if column in CHOICES:
+            sheet.add_data_validation(_drop_down(column, header, f"{letter}3:{letter}{_XLSX_MAX_ROW}"))
+    sheet.freeze_panes = "B3"
     out_bytes = io.BytesIO()
     workbook.save(out_bytes)
     return out_bytes.getvalue()
 
 
+def _display_width(text: str) -> int:
+    """Columns of a spreadsheet's default font a text takes: a Chinese character is two."""
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+def _width(column: str, header: str) -> int:
+    if column in TEXT_COLUMNS and column != "household_ref":
+        return 22  # 18 characters and a margin
+    words = [header, *CHOICES.get(column, ())]
+    return min(max(10, *(_display_width(word) + 2 for word in words)), 30)
+
+
+def _drop_down(column: str, header: str, cells: str) -> DataValidation:
+    """A list of the column's Chinese words; another value is refused by Excel and WPS as it is typed."""
+    words = ",".join(CHOICES[column])
+    validation = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True, showErrorMessage=True)
+    validation.errorTitle, validation.error = header, f"请从下拉列表中选择：{words.replace(',', ' / ')}"
+    validation.promptTitle, validation.prompt = header, words.replace(",", " / ")
+    validation.showInputMessage = True
+    validation.add(cells)
+    return validation
+
+
 _MEMBER = (
     "name",
     "id_number",
+    "born_on",
     "collective_member",
     "exclusion",
     "is_owner",
@@ -357,26 +499,22 @@ _HOUSEHOLD = (
     "head_name",
     "natural_village",
     "method",
-    "moves_via_temporary_housing",
-    "expropriator_provides_transit_housing",
+    "appraised_price_per_m2",
+    "voucher_purchase_price",
+    "voucher_buys_new_housing",
     "flat_area_m2",
     "flat_type",
+    "flat_market_price_per_m2",
+    "flat_replacement_price_per_m2",
     "delivery_months",
-    "appraised_price_per_m2",
+    "moves_via_temporary_housing",
+    "expropriator_provides_transit_housing",
+    "agreement_signed_on",
+    "vacated_on_time",
 )
-ROSTER_COLUMNS = ("household_ref", "record", *_HOUSEHOLD, *_MEMBER, *_BUILDING)
-# Yes/no columns: a CSV cell is text, so these words are read as booleans here; anything else reaches the model as
-# text and is refused there (the JSON API itself takes only true/false).
-_FLAG_COLUMNS = frozenset(
-    {
-        "collective_member",
-        "is_owner",
-        "housing_reform_rented_only",
-        "built",
-        "moves_via_temporary_housing",
-        "expropriator_provides_transit_housing",
-    }
-)
+# An appraised item's columns → its field (AppraisedItemIn).
+_APPRAISED = {"appraised_kind": "kind", "appraised_label": "label", "appraised_amount": "amount", "made_on": "made_on"}
+ROSTER_COLUMNS = ("household_ref", "record", *_HOUSEHOLD, *_MEMBER, *_BUILDING, *_APPRAISED)
 _FLAG_WORDS = {"true": True, "false": False, "是": True, "否": False}
 
 
@@ -388,8 +526,9 @@ def _cell(column: str, raw: str) -> str | bool:
 
 
 def parse_roster(text: str, deadline: _Deadline) -> tuple[list[HouseholdIn], list[dict[str, str]]]:
-    """Roster CSV: one row per member (record=member) or building part (record=building), grouped by household_ref.
-    Household columns are read from the first row of the household that fills them."""
+    """Roster CSV: one row per member (record=member), building part (record=building) or appraised item
+    (record=appraised), grouped by household_ref. Household columns are read from the first row of the household
+    that fills them."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in ("household_ref", "record") if c not in (reader.fieldnames or [])]
     if missing:
@@ -405,7 +544,7 @@ def parse_roster(text: str, deadline: _Deadline) -> tuple[list[HouseholdIn], lis
         if not ref:
             errors.append({"field": f"row {line}.household_ref", "code": "missing", "detail": "缺少户号"})
             continue
-        g = groups.setdefault(ref, {"ref": ref, "members": [], "buildings": [], "_lines": {}})
+        g = groups.setdefault(ref, {"ref": ref, "members": [], "buildings": [], "appraised_items": [], "_lines": {}})
         for key in _HOUSEHOLD:
             if row.get(key) and key not in g:
                 g[key] = _cell(key, row[key])
@@ -416,10 +555,12 @@ def parse_roster(text: str, deadline: _Deadline) -> tuple[list[HouseholdIn], lis
         elif record == "building":
             g["buildings"].append({k: _cell(k, row[k]) for k in _BUILDING if row.get(k)})
             g["_lines"][("buildings", len(g["buildings"]) - 1)] = line
+        elif record == "appraised":
+            g["appraised_items"].append({field: row[k].strip() for k, field in _APPRAISED.items() if row.get(k)})
+            g["_lines"][("appraised_items", len(g["appraised_items"]) - 1)] = line
         else:
-            errors.append(
-                {"field": f"row {line}.record", "code": "invalid", "detail": "record 应为 member 或 building"}
-            )
+            detail = "记录类型应为 成员、房屋 或 评估项目（member、building、appraised）"
+            errors.append({"field": f"row {line}.record", "code": "invalid", "detail": detail})
     households: list[HouseholdIn] = []
     for ref, g in groups.items():
         deadline.check()
