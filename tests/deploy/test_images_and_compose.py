@@ -151,3 +151,18 @@ def test_the_key_recipe_of_the_compose_header_makes_keys_the_platform_accepts(tm
     platform = PlatformSettings(dev_mode=False, identity_public_keys=json.loads(public_keys))
     gateway = GatewaySettings(database_url="sqlite://", identity_key_id=kid, identity_private_key=private_key)
     assert identity_signing_key(gateway, platform).kid == kid == dt.date.today().strftime("%Y%m%d")
+
+
+def test_the_first_hours_build_loop_builds_each_image_as_compose_does(compose: dict[str, Any]) -> None:
+    """docs/OPERATIONS.md builds the five images by hand: with the same arguments as docker-compose.yml."""
+    text = (REPO / "docs" / "OPERATIONS.md").read_text()
+    section = text.split("\n## An operator's first hour\n", 1)[1].split("\n## ", 1)[0]
+    [loop] = re.findall(r"<<'END'\n(.*?)\nEND\n", section, flags=re.DOTALL)
+    built = {}
+    for line in loop.splitlines():
+        name, source, port, *data_dirs = line.split()
+        built[name] = {"DEPLOYABLE": name, "SOURCE": source, "PORT": port, "DATA_DIRS": " ".join(data_dirs)}
+    default_data_dirs = dockerfile_args(DOCKERFILE.read_text(), "runtime")["DATA_DIRS"]
+    for name in DEPLOYABLES:
+        args = compose["services"][name]["build"]["args"]
+        assert built[name] == {"DATA_DIRS": default_data_dirs} | args, name

@@ -8,6 +8,7 @@ tests/deploy/test_telemetry.py's part.
 """
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -463,3 +464,52 @@ def test_the_zhengwuyun_values_reach_the_manifests_and_leave_no_placeholder(tmp_
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (4, 9)
     for obj in objects:
         validate(obj)
+
+
+def first_hour_commands() -> str:
+    """The shell blocks of docs/OPERATIONS.md's "An operator's first hour", in order."""
+    text = (REPO / "docs" / "OPERATIONS.md").read_text()
+    section = text.split("\n## An operator's first hour\n", 1)[1].split("\n## ", 1)[0]
+    return "\n".join(re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL))
+
+
+def needed_elsewhere(objects: list[Manifest]) -> set[tuple[str, str]]:
+    """The Secrets and ConfigMaps the objects need (not optional) that they do not hold themselves."""
+    needed: set[tuple[str, str]] = set()
+    references = {"secretKeyRef": "Secret", "configMapKeyRef": "ConfigMap", "configMapRef": "ConfigMap"}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        if not isinstance(node, dict):
+            return
+        for field, kind in references.items():
+            if field in node and not node[field].get("optional"):
+                needed.add((kind, node[field]["name"]))
+        secret_volume = node.get("secret")
+        if isinstance(secret_volume, dict) and not secret_volume.get("optional"):
+            needed.add(("Secret", secret_volume["secretName"]))
+        if "secretName" in node and "hosts" in node:  # an Ingress' certificate
+            needed.add(("Secret", node["secretName"]))
+        if "credentials" in node:  # a ServiceMonitor's authorization
+            needed.add(("Secret", node["credentials"]["name"]))
+        for value in node.values():
+            visit(value)
+
+    visit(objects)
+    held = {(o["kind"], o["metadata"]["name"]) for o in objects}
+    return needed - held
+
+
+def test_the_first_hour_creates_every_secret_and_configmap_the_overlay_needs() -> None:
+    commands = first_hour_commands()
+    created = set()
+    for kind, name in re.findall(r"create (secret (?:generic|tls)|configmap) (\S+)", commands):
+        names = [name.replace("$name", d) for d in DEPLOYABLES] if "$name" in name else [name]
+        created |= {("ConfigMap" if kind == "configmap" else "Secret", n) for n in names}
+    needed = needed_elsewhere(render("zhengwuyun"))
+    assert ("Secret", "gateway-metrics-key") in needed and ("Secret", "gateway-tls") in needed
+    assert needed <= created, f"the first hour never creates {needed - created}"
+    assert "kubectl apply -k deploy/k8s/overlays/city" in commands
+    assert "cp -r deploy/k8s/overlays/zhengwuyun deploy/k8s/overlays/city" in commands
