@@ -1,5 +1,6 @@
 """The dogs API: public contract, materials, state machines, errors, isolation."""
 
+import datetime as dt
 import io
 import re
 
@@ -17,15 +18,14 @@ from qz_common.logs import mask_pii
 def test_classify_contract(client: TestClient) -> None:
     r = client.post("/v1/classify", json={"breed": "金毛", "shoulder_height_cm": 56, "body_length_cm": 70})
     body = r.json()
-    assert (r.status_code, body["large"], body["fierce"]) == (200, True, False)
+    assert (r.status_code, body["large"], body["fierce"], body["finding"]) == (200, True, False, "not_listed")
     assert "衢执法发〔2023〕3号 一(一)" in body["basis"]
 
 
-def test_classify_before_the_notice_says_so(client: TestClient) -> None:
-    body = client.post(
-        "/v1/classify", json={"breed": "藏獒", "shoulder_height_cm": 50, "body_length_cm": 70, "on": "2023-02-28"}
-    ).json()
-    assert body["fierce"] is True and body["in_force"] is False and "尚未施行" in body["notice"]
+def test_classify_answers_null_for_a_breed_it_cannot_place(client: TestClient) -> None:
+    r = client.post("/v1/classify", json={"breed": "火星犬", "shoulder_height_cm": 40, "body_length_cm": 60})
+    assert r.status_code == 200 and '"fierce":null' in r.text  # D-03: JSON null, never false
+    assert r.json()["finding"] == "officer_decision_required"
 
 
 def test_classify_rejects_bad_measurements(client: TestClient) -> None:
@@ -74,7 +74,13 @@ def test_registration_rejected_with_reasons(client: TestClient) -> None:
 
 
 def test_registration_names_every_failing_item(client: TestClient) -> None:
-    body = registration_body(client, owner_id_number=VISITOR, residence_proof_number=None, vaccination_id=None)
+    body = registration_body(
+        client,
+        owner_id_number=VISITOR,
+        owner_registered_address="浙江省杭州市西湖区文三路1号",
+        residence_proof_number=None,
+        vaccination_id=None,
+    )
     body.pop("side_photo_id")
     r = client.post("/v1/registrations", json=body)
     assert r.status_code == 422
@@ -171,6 +177,32 @@ def test_vaccination_validation(client: TestClient) -> None:
     assert (r.status_code, r.json()["field"]) == (422, "next_due_on")
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"vaccinated_on": "1900-01-01"}, "vaccinated_on", "implausible_date"),
+        ({"next_due_on": "2999-01-01"}, "next_due_on", "next_due_beyond_interval"),
+        ({"dog_born_on": "2099-01-01"}, "dog_born_on", "date_in_future"),
+    ],
+)
+def test_a_vaccination_with_dates_that_cannot_be_is_refused(
+    client: TestClient, changes: dict[str, str], field: str, code: str
+) -> None:
+    # D-21: before any living dog, due later than 12 months after (1900 and 2999 were stored), a birth to come
+    r = client.post("/v1/vaccinations", json=vaccination_body() | changes)
+    assert (r.status_code, r.json()["field"], r.json()["errors"][0]["code"]) == (422, field, code)
+    assert client.get("/v1/vaccinations").json()["total"] == 0
+
+
+def test_a_vaccination_cannot_precede_the_dogs_birth(client: TestClient) -> None:
+    body = vaccination_body()
+    born_after = dt.date.fromisoformat(body["vaccinated_on"]) + dt.timedelta(days=1)
+    r = client.post("/v1/vaccinations", json=body | {"dog_born_on": born_after.isoformat()})
+    assert (r.status_code, r.json()["errors"][0]["code"]) == (422, "vaccinated_before_birth")
+    stored = client.post("/v1/vaccinations", json=body | {"dog_born_on": body["vaccinated_on"]})
+    assert stored.status_code == 201 and stored.json()["dog_born_on"] == body["vaccinated_on"]
+
+
 def test_text_with_control_characters_and_unknown_fields_are_refused(client: TestClient) -> None:
     """NUL cannot even be stored by PostgreSQL; a misspelt field must not read as its default."""
     r = client.post("/v1/vaccinations", json=vaccination_body(owner_name="张\x00三"))
@@ -249,9 +281,11 @@ def test_impoundment_only_for_large_or_fierce(client: TestClient) -> None:
         "/v1/impoundments", json=body | {"breed": "泰迪", "shoulder_height_cm": "30", "body_length_cm": "40"}
     )
     assert (small.status_code, small.json()["code"]) == (422, "not_within_clause_five")
+    unplaced = client.post("/v1/impoundments", json=body | {"breed": "火星犬"})  # 60 cm: large whatever its breed
+    assert unplaced.status_code == 201 and unplaced.json()["fierce"] is None  # D-03: not "not fierce"
     early = client.post("/v1/impoundments", json=body | {"handed_over_at": "2023-04-01T09:00:00+08:00"})
     assert early.status_code == 422
-    assert client.get("/v1/impoundments").json()["total"] == 1
+    assert client.get("/v1/impoundments").json()["total"] == 2
 
 
 def test_health_and_readiness(client: TestClient) -> None:

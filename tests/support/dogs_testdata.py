@@ -54,6 +54,7 @@ def registration_body(client: TestClient, **changes: object) -> dict[str, Any]:
         "owner_id_number": OWNER,
         "owner_name": "张三",
         "owner_phone": "13800001234",
+        "owner_registered_address": "浙江省衢州市柯城区荷花街道1号",  # 户籍 in 衢州: 本市身份证 (D-08)
         "residence_proof_type": "property_certificate",
         "residence_proof_number": "浙(2020)衢州市不动产权第0001234号",
         "address": "柯城区荷花街道1号",

@@ -1,7 +1,8 @@
 """Persistence of the dogs service (its own database).
 
-Personal data is sealed (qz_common.pii): the 身份证号, names, phones and home addresses of owners and applicants, a
-居住证号 (itself a 身份证号 mostly) and a 住所证明 number, and the audit snapshots and stored answers that copy them.
+Personal data is sealed (qz_common.pii): the 身份证号, names, phones and home addresses of owners and applicants
+(their 户籍地址 too), a 居住证号 (itself a 身份证号 mostly) and a 住所证明 number, and the audit snapshots and stored
+answers that copy them.
 Owners and applicants are found by the blind index of their 身份证号 (``*_id_number_lookup``). What stays in clear
 is what the bureau's rules and filters read and what names no one: districts, dates, statuses, dogs, shelters,
 police units and badges, the place a dog was caught, registration numbers, 文书号, the reasons given.
@@ -58,6 +59,7 @@ class Vaccination(Base):
     vaccinated_on: Mapped[dt.date] = mapped_column(Date)
     batch_number: Mapped[str] = mapped_column(String(40))
     next_due_on: Mapped[dt.date] = mapped_column(Date)
+    dog_born_on: Mapped[dt.date | None] = mapped_column(Date)  # when the 免疫点 knows it (checks the dates, D-21)
     immunisation_point: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -84,6 +86,8 @@ class Registration(Base):
     owner_id_number_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="owner_id_number"), index=True)
     owner_name: Mapped[str] = mapped_column(EncryptedText)
     owner_phone: Mapped[str] = mapped_column(EncryptedText)
+    # The 户籍地址 the applicant declared (身份证住址 or 户口簿): it decides 本市身份证 (D-08). None before 0005.
+    owner_registered_address: Mapped[str | None] = mapped_column(EncryptedText)
     residence_permit_number: Mapped[str | None] = mapped_column(EncryptedText)
     residence_proof_type: Mapped[str] = mapped_column(String(30))
     residence_proof_number: Mapped[str] = mapped_column(EncryptedText)
@@ -93,6 +97,8 @@ class Registration(Base):
     dog_name: Mapped[str | None] = mapped_column(String(40))
     breed: Mapped[str] = mapped_column(String(60))
     breed_recognised: Mapped[bool] = mapped_column(Boolean)
+    # The approving officer's finding on a breed the list cannot place: fierce | not_fierce (D-03).
+    breed_finding: Mapped[str | None] = mapped_column(String(12))
     shoulder_height_cm: Mapped[Decimal] = mapped_column(CM)
     body_length_cm: Mapped[Decimal] = mapped_column(CM)
     coat_colour: Mapped[str] = mapped_column(String(30))
@@ -165,7 +171,7 @@ class Impoundment(Base):
     shoulder_height_cm: Mapped[Decimal] = mapped_column(CM)
     body_length_cm: Mapped[Decimal] = mapped_column(CM)
     large: Mapped[bool] = mapped_column(Boolean)
-    fierce: Mapped[bool] = mapped_column(Boolean)
+    fierce: Mapped[bool | None] = mapped_column(Boolean)  # None: a large dog whose breed the list cannot place (D-03)
     owner_id_number: Mapped[str | None] = mapped_column(EncryptedText)
     owner_id_number_lookup: Mapped[str | None] = mapped_column(BlindIndex(ID_NUMBER, of="owner_id_number"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))

@@ -25,6 +25,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "vaccinated_on": "2023-03-15",
         "batch_number": "202302118",
         "next_due_on": "2024-03-14",
+        "dog_born_on": "2022-09-01",
         "immunisation_point": "柯城区荷花街道动物狂犬病免疫点",
     },
     "RegistrationIn": {
@@ -32,6 +33,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "owner_id_number": OWNER_ID,
         "owner_name": "张建国",
         "owner_phone": "13857012345",
+        "owner_registered_address": "浙江省衢州市" + HOME,
         "residence_proof_type": "property_certificate",
         "residence_proof_number": "浙(2019)衢州市不动产权第0012345号",
         "address": HOME,

@@ -83,7 +83,7 @@ async def approve_registration(
     idempotency_key: IdempotencyKey = None,
 ) -> object:
     async def work() -> RegistrationOut:
-        record = await registrations.approve(session, caller, registration_id, body.document_number)
+        record = await registrations.approve(session, caller, registration_id, body.document_number, body.breed_finding)
         return RegistrationOut.model_validate(record)
 
     return await commands.run(

@@ -14,6 +14,7 @@ from dogs.rules.walking_hours import check_walking
 from qz_common.clock import in_quzhou, today
 from qz_common.errors import ProblemError
 from qz_common.identity import Reader
+from qz_common.params import ParameterSet
 from qz_common.scenario import scenario_computation, with_overrides
 
 router = APIRouter(prefix="/v1", tags=["rules"])
@@ -37,6 +38,7 @@ async def classify_dog(body: ClassifyIn, _caller: Reader) -> ClassifyOut:
     return ClassifyOut(
         large=result.large,
         fierce=result.fierce,
+        finding=result.finding,
         recognised=result.recognised,
         cross=result.cross,
         fierce_lineage=list(result.fierce_lineage),
@@ -51,12 +53,23 @@ async def classify_dog(body: ClassifyIn, _caller: Reader) -> ClassifyOut:
 
 
 def _parse_instant(raw: str) -> dt.datetime:
+    """The moment ``at`` names, on 衢州 wall time (a moment its clock cannot show, year 1 or 9999 shifted by an
+    offset, is refused like a malformed one)."""
     try:
-        return dt.datetime.fromisoformat(_SPACE_FOR_PLUS.sub(r"\1+\2", raw.strip()))
-    except ValueError:
+        return in_quzhou(dt.datetime.fromisoformat(_SPACE_FOR_PLUS.sub(r"\1+\2", raw.strip())))
+    except (ValueError, OverflowError):
         raise ProblemError(
             422, "invalid_datetime", "at 须为 ISO 8601 日期时间，例如 2023-03-01T19:30:00+08:00", field="at"
         ) from None
+
+
+def _walking_rules_at(local: dt.datetime) -> ParameterSet:
+    """The notice's figures on the day of ``local``. Before the notice took effect it set no walking hours, so a
+    check then is refused rather than answered with a permission or a breach the law did not give (D-15)."""
+    notice = resolve(notice_book(), local.date())
+    if not notice.in_force:
+        raise ProblemError(422, "rule_not_in_force", f"{notice.notice}，本通告未规定当时的携犬户外活动时间", field="at")
+    return notice.params
 
 
 @router.get("/walking-hours/check", summary="重点管理区携犬户外活动时间（二）")
@@ -65,16 +78,12 @@ async def walking_hours(
     at: Annotated[str, Query(description="ISO 8601 日期时间；任何时区均按北京时间判断，无时区按北京时间")],
     key_area: Annotated[bool, Query(description="是否在重点管理区")] = True,
 ) -> WalkingOut:
-    instant = _parse_instant(at)
-    local_day = in_quzhou(instant).date()
-    notice = resolve(notice_book(), local_day)
-    result = check_walking(instant, key_area, notice.params)
+    local = _parse_instant(at)
+    result = check_walking(local, key_area, _walking_rules_at(local))
     return WalkingOut(
         allowed=result.allowed,
         local_time=result.local_time,
         window=result.window,
         reason=result.reason,
         basis=list(result.basis),
-        in_force=notice.in_force,
-        notice=notice.notice,
     )

@@ -10,6 +10,7 @@ from dogs.rules.notice import resolve
 from qz_common.audit import AuditTrail
 from qz_common.clock import in_quzhou, today
 from qz_common.errors import ProblemError
+from qz_common.params import ParameterSet
 
 audit = AuditTrail(AuditRecord)
 
@@ -27,12 +28,17 @@ def refuse_future(**moments: dt.date | dt.datetime | None) -> None:
         raise ProblemError(422, "date_in_future", f"{late[0]} 不能晚于今天（{day}）", field=late[0], errors=errors)
 
 
+def notice_on(day: dt.date) -> ParameterSet:
+    """The notice's figures in force on ``day`` (the first version before it took effect, D-15)."""
+    return resolve(notice_book(), day).params
+
+
 def classify_on(day: dt.date, breed: str, shoulder_height_cm: Decimal, body_length_cm: Decimal) -> Classification:
     """一: whether the dog is large or fierce under the standard and the list in force on ``day``."""
     return classify(
         breed,
         shoulder_height_cm,
         body_length_cm,
-        resolve(notice_book(), day).params,
+        notice_on(day),
         BreedCatalogue.from_params(resolve(breeds_book(), day).params),
     )

@@ -32,5 +32,5 @@ async def record(session: AsyncSession, caller: Caller, impoundment: Impoundment
         raise ProblemError(
             422, "not_within_clause_five", "；".join(problems), field="breed", basis=CLAUSE, reasons=list(dog.reasons)
         )
-    impoundment.large, impoundment.fierce = dog.large, dog.fierce
+    impoundment.large, impoundment.fierce = dog.large, dog.fierce  # fierce None: the list cannot place the breed
     return await audit.add(session, caller, "create", impoundment)

@@ -5,16 +5,20 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.casework.common import audit, classify_on
+from dogs.casework.common import audit, classify_on, notice_on
 from dogs.models import Photo, Registration, Vaccination
 from dogs.rules.registration import (
+    BreedFinding,
+    MaterialProblem,
     PhotoOnFile,
     RegistrationMaterials,
     ResidenceProof,
     VaccinationOnFile,
+    approval_problems,
     check_materials,
-    key_area_entry_flag,
+    key_area_refusal,
     registration_number,
+    undecided_breed_entering,
 )
 from qz_common.clock import today
 from qz_common.db import get_in_district, get_referenced, utcnow
@@ -60,6 +64,7 @@ async def submit(
         applied_on=day,
         key_area=application.key_area,
         owner_id_number=application.owner_id_number,
+        owner_registered_address=application.owner_registered_address,
         residence_permit_number=application.residence_permit_number,
         residence_proof_type=ResidenceProof(proof) if proof else None,
         residence_proof_number=application.residence_proof_number,
@@ -68,18 +73,17 @@ async def submit(
         front_photo=await _photo_on_file(session, application.front_photo_id),
         side_photo=await _photo_on_file(session, application.side_photo_id),
     )
-    problems = check_materials(materials, dog, max_photo_bytes)
+    problems = check_materials(materials, dog, max_photo_bytes, notice_on(day))
     if problems:
-        raise ProblemError(
-            422,
-            "registration_materials_invalid",
-            "登记材料不齐全或不符合要求：" + "；".join(p.detail for p in problems),
-            field=problems[0].field,
-            errors=[vars(p) for p in problems],
-        )
+        raise _refused("registration_materials_invalid", "登记材料不齐全或不符合要求：", problems)
     application.breed_recognised = dog.recognised
     application.owner_id_number = application.owner_id_number.strip().upper()
     return await audit.add(session, caller, "submit", application)
+
+
+def _refused(code: str, summary: str, problems: list[MaterialProblem]) -> ProblemError:
+    detail = summary + "；".join(p.detail for p in problems)
+    return ProblemError(422, code, detail, field=problems[0].field, errors=[vars(p) for p in problems])
 
 
 async def _decide(
@@ -89,11 +93,17 @@ async def _decide(
     status: str,
     reasons: list[str] | None,
     document_number: str | None,
+    breed_finding: BreedFinding | None = None,
 ) -> Registration:
     record = await registration(session, caller, registration_id, lock=True)
     if record.status != "submitted":
         raise ProblemError(409, "registration_already_decided", f"该申请已处理（{record.status}），不能重复审核")
+    if status == "approved":
+        dog = classify_on(today(), record.breed, record.shoulder_height_cm, record.body_length_cm)
+        if problems := approval_problems(dog, record.key_area, breed_finding):
+            raise _refused(problems[0].code, "不能审核通过：", problems)
     async with audit.change(session, caller, status, record):
+        record.breed_finding = breed_finding
         record.status = status
         record.rejection_reasons = reasons
         record.decided_at = utcnow()
@@ -108,10 +118,15 @@ async def _decide(
 
 
 async def approve(
-    session: AsyncSession, caller: Caller, registration_id: int, document_number: str | None
+    session: AsyncSession,
+    caller: Caller,
+    registration_id: int,
+    document_number: str | None,
+    breed_finding: BreedFinding | None,
 ) -> Registration:
-    """综合行政执法部门……予以处理: the application is registered and its number issued."""
-    return await _decide(session, caller, registration_id, "approved", None, document_number)
+    """综合行政执法部门……予以处理: the application is registered and its number issued, the dog classed today; for a
+    breed the list cannot place, with the approving officer's finding (required in the 重点管理区, D-03)."""
+    return await _decide(session, caller, registration_id, "approved", None, document_number, breed_finding)
 
 
 async def reject(
@@ -143,13 +158,25 @@ async def change_address(
     # District first, before anything changes: every registration of the owner must be the caller's to move.
     for record in records:
         ensure_district(caller, record.district, field="owner_id_number")
-    moved, flagged = [], []
-    for record in records:
-        if (record.address, record.district, record.key_area) == (address, district, key_area):
-            continue
-        if flag := key_area_entry_flag(record.registration_number, record.key_area, key_area):
-            flagged.append(flag)
+    moving = [r for r in records if (r.address, r.district, r.key_area) != (address, district, key_area)]
+    flagged = _refuse_large_or_fierce_entering(moving) if key_area else []
+    for record in moving:
         async with audit.change(session, caller, "address_change", record):
             record.address, record.district, record.key_area = address, district, key_area
-        moved.append(record)
-    return AddressChange(moved, flagged)
+    return AddressChange(moving, flagged)
+
+
+def _refuse_large_or_fierce_entering(moving: list[Registration]) -> list[str]:
+    """D-07: a move into the 重点管理区 is refused as a registration there is (nothing moves), for a dog large or fierce
+    today; a breed the list cannot place and no officer has decided moves, flagged for a decision."""
+    day, refusals, flagged = today(), [], []
+    for record in moving:
+        dog = classify_on(day, record.breed, record.shoulder_height_cm, record.body_length_cm)
+        finding = BreedFinding(record.breed_finding) if record.breed_finding else None
+        if refusal := key_area_refusal(dog, finding, "key_area", f"登记 {record.registration_number}："):
+            refusals.append(refusal)
+        elif flag := undecided_breed_entering(record.registration_number, dog, finding):
+            flagged.append(flag)
+    if refusals:
+        raise _refused("large_or_fierce_in_key_area", "不能迁入重点管理区：", refusals)
+    return flagged

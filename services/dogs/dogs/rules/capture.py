@@ -19,7 +19,11 @@ def capture_problems(
 ) -> list[str]:
     """Why a police record does not fit 五 (empty when it does)."""
     problems = []
-    if not (classification.large or classification.fierce):
+    if classification.fierce is None and not classification.large:
+        problems.append(
+            "该犬只非大型犬，犬种未能依烈性犬名录识别（须由执法人员认定），不能认定属于本通告第五条捕捉、扣押范围"
+        )
+    elif not classification.large_or_fierce:
         problems.append("该犬只既非大型犬也非烈性犬，不属于本通告第五条捕捉、扣押范围")
     if handed_over_at < occurred_at:
         problems.append("移交收容场所的时间早于捕捉或扣押时间")

@@ -7,13 +7,16 @@
 
 import datetime as dt
 import enum
+import unicodedata
 from dataclasses import dataclass
 
 from stdnum.exceptions import ValidationError
 
 from dogs.rules.classification import CLAUSE_FIERCE, CLAUSE_LARGE, Classification
 from dogs.rules.notice import cite
-from qz_common.ids import check_id_number, issued_in_quzhou, reason_in_chinese
+from dogs.rules.vaccination import covered_until
+from qz_common.ids import check_id_number, reason_in_chinese
+from qz_common.params import ParameterSet
 
 CLAUSE = cite("三")
 CLAUSE_CAPTURE = cite("五")
@@ -27,6 +30,13 @@ class Channel(enum.StrEnum):
 class ResidenceProof(enum.StrEnum):
     PROPERTY_CERTIFICATE = "property_certificate"  # 房产证
     LEASE_CONTRACT = "lease_contract"  # 房屋租赁合同
+
+
+class BreedFinding(enum.StrEnum):
+    """An officer's decision on a breed the service cannot place (D-03)."""
+
+    FIERCE = "fierce"  # 认定为烈性犬（名录中的犬种或含其血统的杂交犬）
+    NOT_FIERCE = "not_fierce"  # 认定为非烈性犬
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class RegistrationMaterials:
     applied_on: dt.date
     key_area: bool
     owner_id_number: str
+    owner_registered_address: str | None
     residence_permit_number: str | None
     residence_proof_type: ResidenceProof | None
     residence_proof_number: str | None
@@ -74,30 +85,43 @@ def is_rabies_vaccine(vaccine_name: str) -> bool:
     return "狂犬" in vaccine_name
 
 
-def check_identity(owner_id_number: str, residence_permit_number: str | None) -> list[MaterialProblem]:
-    """1.身份证明：本市身份证或者居住证. 本市 = issued in 衢州 (area code 3308xx); otherwise a 居住证 is needed."""
+def in_the_city(registered_address: str, params: ParameterSet) -> bool:
+    """Whether a 户籍地址 (an ID card's 住址, a 户口簿's) lies in 衢州: it starts, after the province if written
+    (浙江省, 浙江), with 衢州市, or with one of its districts or counties (衢州 may stand before it without 市)."""
+    address = "".join(unicodedata.normalize("NFKC", registered_address).split())
+    province, city = params["city_province"], params["city_name"]
+    for prefix in (province, province.removesuffix("省")):
+        address = address.removeprefix(prefix)
+    if address.startswith(city):
+        return True
+    address = address.removeprefix(city.removesuffix("市"))
+    return any(address.startswith(division) for division in params["city_divisions"])
+
+
+def check_identity(
+    owner_id_number: str, registered_address: str | None, residence_permit_number: str | None, params: ParameterSet
+) -> list[MaterialProblem]:
+    """1.身份证明：本市身份证或者居住证. 本市身份证 = a valid number whose holder's 户籍 (the registered address
+    declared, from the card's 住址 or a 户口簿) is in 衢州, whatever the number's area code (D-08); else a 居住证."""
+    basis = CLAUSE + "1"
     try:
-        number = check_id_number(owner_id_number)
+        check_id_number(owner_id_number)
     except ValidationError as exc:
-        return [
-            MaterialProblem(
-                "owner_id_number", "invalid_id_number", f"身份证号无效：{reason_in_chinese(exc)}", CLAUSE + "1"
-            )
-        ]
-    if issued_in_quzhou(number) or (residence_permit_number or "").strip():
+        detail = f"身份证号无效：{reason_in_chinese(exc)}"
+        return [MaterialProblem("owner_id_number", "invalid_id_number", detail, basis)]
+    if (residence_permit_number or "").strip():
         return []
-    return [
-        MaterialProblem(
-            "residence_permit_number",
-            "residence_permit_required",
-            "非本市身份证，须提供本市居住证",
-            CLAUSE + "1",
-        )
-    ]
+    if not (registered_address or "").strip():
+        detail = "须申报户籍地址（身份证住址或户口簿所载）以证明为本市身份证，或提供本市居住证"
+        return [MaterialProblem("owner_registered_address", "registered_address_missing", detail, basis)]
+    if in_the_city(registered_address or "", params):
+        return []
+    detail = f"户籍地址不在{params['city_name']}，非本市身份证，须提供本市居住证"
+    return [MaterialProblem("residence_permit_number", "residence_permit_required", detail, basis)]
 
 
 def check_vaccination(
-    vaccination: VaccinationOnFile | None, owner_id_number: str, applied_on: dt.date
+    vaccination: VaccinationOnFile | None, owner_id_number: str, applied_on: dt.date, params: ParameterSet
 ) -> list[MaterialProblem]:
     """3.犬只免疫证明, and 应当经犬只狂犬病免疫后 register: a rabies vaccination on record, in date, for this owner."""
     field, basis = "vaccination_id", CLAUSE + "3"
@@ -110,12 +134,9 @@ def check_vaccination(
         problems.append(MaterialProblem(field, "vaccination_owner_mismatch", "免疫记录的养犬人与申请人不一致", basis))
     if vaccination.vaccinated_on > applied_on:
         problems.append(MaterialProblem(field, "vaccination_after_application", "免疫日期晚于申请日期", basis))
-    elif vaccination.next_due_on < applied_on:
-        problems.append(
-            MaterialProblem(
-                field, "vaccination_lapsed", f"免疫已过期（应于 {vaccination.next_due_on} 前再次免疫）", basis
-            )
-        )
+    elif (until := covered_until(vaccination.vaccinated_on, vaccination.next_due_on, params)) < applied_on:
+        detail = f"免疫已过期（应于 {until} 前再次免疫）"
+        problems.append(MaterialProblem(field, "vaccination_lapsed", detail, basis))
     return problems
 
 
@@ -132,42 +153,67 @@ def check_photo(field: str, photo: PhotoOnFile | None, label: str, max_bytes: in
 
 
 def check_materials(
-    materials: RegistrationMaterials, classification: Classification, max_photo_bytes: int
+    materials: RegistrationMaterials, classification: Classification, max_photo_bytes: int, params: ParameterSet
 ) -> list[MaterialProblem]:
     """Every failing item of 三 at once (an empty list means the application may be submitted)."""
-    problems = check_identity(materials.owner_id_number, materials.residence_permit_number)
+    problems = check_identity(
+        materials.owner_id_number, materials.owner_registered_address, materials.residence_permit_number, params
+    )
     if materials.residence_proof_type is None or not (materials.residence_proof_number or "").strip():
-        problems.append(
-            MaterialProblem(
-                "residence_proof_number",
-                "residence_proof_missing",
-                "缺少住所证明（房产证或房屋租赁合同）",
-                CLAUSE + "2",
-            )
-        )
-    problems += check_vaccination(materials.vaccination, materials.owner_id_number, materials.applied_on)
+        detail = "缺少住所证明（房产证或房屋租赁合同）"
+        problems.append(MaterialProblem("residence_proof_number", "residence_proof_missing", detail, CLAUSE + "2"))
+    problems += check_vaccination(materials.vaccination, materials.owner_id_number, materials.applied_on, params)
     if not materials.breed.strip():
         problems.append(MaterialProblem("breed", "breed_missing", "缺少犬只品种信息", CLAUSE + "4"))
     problems += check_photo("front_photo_id", materials.front_photo, "正面", max_photo_bytes)
     problems += check_photo("side_photo_id", materials.side_photo, "侧面", max_photo_bytes)
-    if materials.key_area and (classification.large or classification.fierce):
-        kinds = "、".join(k for k, on in (("大型犬", classification.large), ("烈性犬", classification.fierce)) if on)
-        problems.append(
-            MaterialProblem(
-                "breed",
-                "large_or_fierce_in_key_area",
-                f"重点管理区内不予登记{kinds}（公安机关依法捕捉或扣押大型犬、烈性犬）",
-                f"{CLAUSE_CAPTURE}；{CLAUSE_LARGE if classification.large else CLAUSE_FIERCE}",
-            )
-        )
+    if materials.key_area and (refusal := key_area_refusal(classification, None, "breed")):
+        problems.append(refusal)
     return problems
 
 
-def key_area_entry_flag(registration_number: str | None, was_in_key_area: bool, in_key_area: bool) -> str | None:
-    """A registered dog moving into the 重点管理区 is checked by hand: large and fierce dogs are not registered there
-    (D-07), and the registration holds the measurements taken when it was filed."""
-    if in_key_area and not was_in_key_area:
-        return f"登记 {registration_number} 迁入重点管理区：请核查是否为大型犬、烈性犬（{CLAUSE}、五）"
+def key_area_refusal(
+    classification: Classification, finding: BreedFinding | None, field: str, subject: str = ""
+) -> MaterialProblem | None:
+    """三 with 五 (D-07): a large or fierce dog is not registered in the 重点管理区, whether it is filed there or moves
+    there. Fierce is what the list says, or for a breed the list cannot place, what an officer found."""
+    fierce = classification.fierce if classification.fierce is not None else finding is BreedFinding.FIERCE
+    if not (classification.large or fierce):
+        return None
+    kinds = "、".join(kind for kind, on in (("大型犬", classification.large), ("烈性犬", fierce)) if on)
+    return MaterialProblem(
+        field,
+        "large_or_fierce_in_key_area",
+        f"{subject}重点管理区内不予登记{kinds}（公安机关依法捕捉或扣押大型犬、烈性犬）",
+        f"{CLAUSE_CAPTURE}；{CLAUSE_LARGE if classification.large else CLAUSE_FIERCE}",
+    )
+
+
+def approval_problems(
+    classification: Classification, key_area: bool, finding: BreedFinding | None
+) -> list[MaterialProblem]:
+    """What stops an approval (D-03): an officer's finding is given only for a breed the list cannot place; in the
+    重点管理区 such a breed needs one, and a dog found fierce (or large) is not registered there."""
+    if finding is not None and classification.fierce is not None:
+        detail = f"犬种已可依名录判定（{classification.finding}），无须执法人员认定"
+        return [MaterialProblem("breed_finding", "breed_finding_not_needed", detail, CLAUSE_FIERCE)]
+    if not key_area:
+        return []
+    if classification.fierce is None and finding is None:
+        detail = "犬种未能识别：重点管理区内登记，须由审核的执法人员认定是否属于烈性犬（breed_finding）"
+        return [MaterialProblem("breed_finding", "breed_decision_required", detail, CLAUSE_FIERCE)]
+    refusal = key_area_refusal(classification, finding, "breed_finding" if finding else "breed")
+    return [refusal] if refusal else []
+
+
+def undecided_breed_entering(
+    registration_number: str | None, classification: Classification, finding: BreedFinding | None
+) -> str | None:
+    """An address change moves a dog whose breed the list cannot place and no officer has decided into the 重点管理区:
+    not refused (it is not known to be fierce), but flagged for the officer's decision (D-03, D-07)."""
+    if classification.fierce is None and finding is None:
+        detail = "迁入重点管理区，犬种未能识别：请执法人员认定是否属于烈性犬"
+        return f"登记 {registration_number} {detail}（{CLAUSE_FIERCE}）"
     return None
 
 

@@ -40,7 +40,7 @@ class ImpoundmentOut(Out):
     shoulder_height_cm: Decimal
     body_length_cm: Decimal
     large: bool
-    fierce: bool
+    fierce: bool | None = Field(description="是否烈性犬；null：犬种未能依名录识别，须由执法人员认定")
     owner_id_number: str | None
     registration_id: int | None
     shelter: str

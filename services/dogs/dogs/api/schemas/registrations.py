@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from dogs.api.schemas.common import Centimetres, DocumentNumber, Name, Out, Phone, Strict
-from dogs.rules.registration import Channel, ResidenceProof
+from dogs.rules.registration import BreedFinding, Channel, ResidenceProof
 from dogs.rules.vaccination import DogSex
 from qz_common.districts import District
 from qz_common.ids import IdNumber
@@ -15,9 +15,14 @@ from qz_common.ids import IdNumber
 
 class RegistrationIn(Strict):
     channel: Channel = Field(description="申请渠道：window 窗口 | zheliban 浙里办")
-    owner_id_number: Annotated[str, Field(min_length=1, max_length=18, description="本市身份证号；非本市须另附居住证")]
+    owner_id_number: Annotated[str, Field(min_length=1, max_length=18, description="身份证号")]
     owner_name: Name = Field(description="养犬人姓名")
     owner_phone: Phone
+    owner_registered_address: Annotated[str, Field(max_length=200)] | None = Field(
+        None,
+        description="户籍地址（身份证“住址”或户口簿所载）：在衢州市的为本市身份证，不论身份证号的行政区划代码；"
+        "非本市户籍须另附居住证（三1）",
+    )
     residence_permit_number: Annotated[str, Field(max_length=40)] | None = Field(
         None, description="居住证号（非本地户籍）"
     )
@@ -41,6 +46,11 @@ class RegistrationIn(Strict):
 
 class ApproveRegistrationIn(Strict):
     document_number: DocumentNumber = None
+    breed_finding: BreedFinding | None = Field(
+        None,
+        description="犬种未能依烈性犬名录识别时，审核的执法人员的认定：fierce 烈性犬 | not_fierce 非烈性犬"
+        "（重点管理区内必填；名录可判定的犬种不得填写）",
+    )
 
 
 class RegistrationOut(Out):
@@ -50,6 +60,7 @@ class RegistrationOut(Out):
     owner_id_number: str
     owner_name: str
     owner_phone: str
+    owner_registered_address: str | None
     residence_permit_number: str | None
     residence_proof_type: str
     residence_proof_number: str
@@ -59,6 +70,7 @@ class RegistrationOut(Out):
     dog_name: str | None
     breed: str
     breed_recognised: bool
+    breed_finding: str | None
     shoulder_height_cm: Decimal
     body_length_cm: Decimal
     coat_colour: str
@@ -85,4 +97,4 @@ class AddressChangeIn(Strict):
 class AddressChangeOut(BaseModel):
     owner_id_number: str
     changed_registration_ids: list[int]
-    flagged: list[str] = Field(description="需人工处理的事项，例如迁入重点管理区的大型犬、烈性犬")
+    flagged: list[str] = Field(description="需人工处理的事项：迁入重点管理区、犬种未能识别的犬只，须由执法人员认定")

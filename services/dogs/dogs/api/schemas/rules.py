@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from dogs.api.schemas.common import Centimetres, Strict
+from dogs.rules.classification import FierceFinding
 from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 
@@ -21,7 +22,11 @@ class ClassifyIn(Strict):
 
 class ClassifyOut(BaseModel):
     large: bool
-    fierce: bool
+    fierce: bool | None = Field(description="是否烈性犬；null：犬种未能依名录识别，须由执法人员认定（见 finding）")
+    finding: FierceFinding = Field(
+        description="listed 列入名录 | cross_of_listed 含名录犬血统的杂交犬 | not_listed 名录以外 | "
+        "officer_decision_required 未能识别，须由执法人员认定"
+    )
     recognised: bool
     cross: bool
     fierce_lineage: list[str]
@@ -40,5 +45,3 @@ class WalkingOut(BaseModel):
     window: str
     reason: str
     basis: list[str]
-    in_force: bool
-    notice: str | None

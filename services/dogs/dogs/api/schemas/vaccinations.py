@@ -23,7 +23,8 @@ class VaccinationIn(Strict):
     vaccine_name: Annotated[str, Field(min_length=1, max_length=60)] = Field(description="疫苗名称")
     vaccinated_on: dt.date = Field(description="免疫接种之日")
     batch_number: Annotated[str, Field(min_length=1, max_length=40)] = Field(description="疫苗批号")
-    next_due_on: dt.date = Field(description="下次应免疫之日")
+    next_due_on: dt.date = Field(description="下次应免疫之日（不晚于本次免疫之日起12个月）")
+    dog_born_on: dt.date | None = Field(None, description="犬只出生日期（如知道）：免疫日期不得早于此日")
     immunisation_point: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="免疫点名称")
 
 
@@ -41,5 +42,6 @@ class VaccinationOut(Out):
     vaccinated_on: dt.date
     batch_number: str
     next_due_on: dt.date
+    dog_born_on: dt.date | None
     immunisation_point: str
     created_at: dt.datetime
