@@ -14,7 +14,7 @@ import jwt
 from fastapi import Request
 
 from gateway.keys import Client
-from gateway.ratelimit import Rate, address_bucket, retry_after_header
+from gateway.ratelimit import Rate, address_bucket, announce, retry_after_header
 from qz_common.errors import ProblemError
 from qz_common.ids import validate_id_number
 from qz_common.logs import mask_pii
@@ -43,11 +43,13 @@ def deny(request: Request, status: int, code: str, detail: str, client_id: str |
 
 
 async def enforce_bucket(request: Request, bucket: str, client_id: str | None = None, rate: Rate | None = None) -> None:
-    """429 with Retry-After when the token bucket ``bucket`` (taken at ``rate``, or the clients' rate) is empty."""
-    wait = await request.app.state.rate_limiter.take(bucket, rate)
-    if wait is not None:
+    """429 with Retry-After when the token bucket ``bucket`` (taken at ``rate``, or the clients' rate) is empty; the
+    answer describes the bucket in its RateLimit fields (``gateway.ratelimit``)."""
+    admission = await request.app.state.rate_limiter.take(bucket, rate)
+    announce(request, admission)
+    if admission.wait_s is not None:
         error = deny(request, 429, "rate_limited", "请求过于频繁，请稍后再试", client_id)
-        error.headers = {"Retry-After": retry_after_header(wait)}
+        error.headers = {"Retry-After": retry_after_header(admission.wait_s)}
         raise error
 
 

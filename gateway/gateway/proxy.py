@@ -1,6 +1,6 @@
 """``/api/{service}/...`` and ``/api/v1/me/{service}/...``: authenticated, rate-limited, streamed proxying."""
 
-import os
+import re
 import time
 from urllib.parse import quote, unquote
 
@@ -13,7 +13,7 @@ from gateway.keys import Client
 from gateway.ratelimit import adapter_rate, citizen_bucket, citizen_rate, client_bucket
 from gateway.transport import Body
 from gateway.upstream import UpstreamFailure, Upstreams
-from qz_common.context import current_request_id, current_traceparent
+from qz_common.context import TraceContext, current_request_id, current_trace
 from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
 from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
 
@@ -73,15 +73,34 @@ def query_of(request: Request) -> str:
     return "?" + quote(raw, safe=_QUERY_SAFE) if raw else ""
 
 
+# A link target that is an absolute path (``</v1/registrations?cursor=…>``), as the services write them.
+_LINK_TARGET = re.compile(r"<(/[^>]*)>")
+
+
+def gateway_links(value: str, service_prefix: str, gateway_prefix: str) -> str:
+    """A service's ``Link`` header with its targets under ``service_prefix`` moved under ``gateway_prefix``.
+
+    A service names its own paths (``/v1/registrations``); the caller reaches them at the gateway's
+    (``/api/dogs/v1/registrations``, and ``/v1/me/…`` at ``/api/v1/me/dogs/…``)."""
+
+    def moved(target: re.Match[str]) -> str:
+        path = target.group(1)
+        if not path.startswith(service_prefix + "/"):
+            return target.group(0)
+        return f"<{gateway_prefix}{path[len(service_prefix) :]}>"
+
+    return _LINK_TARGET.sub(moved, value)
+
+
 def child_traceparent() -> str:
-    """W3C trace context: keep the caller's trace id (or start one), with a new parent id for this hop.
+    """W3C trace context for a call to a service: the caller's trace (or the one the gateway started), with the
+    gateway's span for this request as the parent, the span the caller's ``traceresponse`` names (``tracestate``
+    passes on as the caller sent it).
 
     When the gateway traces (``qz_common.telemetry``), its call's client span replaces it (``gateway.transport``).
     """
-    incoming = current_traceparent()
-    trace_id = incoming.split("-")[1] if incoming else os.urandom(16).hex()
-    flags = incoming.split("-")[3] if incoming else "01"
-    return f"00-{trace_id}-{os.urandom(8).hex()}-{flags}"
+    trace = current_trace() or TraceContext.continuing(None)
+    return trace.header()
 
 
 def identity_token(request: Request, service: str, principal: Principal) -> str:
@@ -122,7 +141,11 @@ async def enforce_rate_limit(request: Request, client: Client) -> None:
     await enforce_bucket(request, client_bucket(client.client_id), client.client_id, rate)
 
 
-async def forward(request: Request, service: str, path: str, principal: Principal) -> Response:
+async def forward(
+    request: Request, service: str, path: str, principal: Principal, mount: tuple[str, str] | None = None
+) -> Response:
+    """``path`` of ``service`` for the caller; ``mount``: the service's path prefix and the gateway's in front of it
+    (by default ``""`` and ``/api/<service>``), for the links of the answer."""
     state = request.app.state
     upstreams: Upstreams = state.upstreams
     if service not in state.settings.service_urls:
@@ -152,6 +175,10 @@ async def forward(request: Request, service: str, path: str, principal: Principa
         )
         status = upstream.status
         headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _NOT_PASSED_BACK}
+        if (link := upstream.headers.get("link")) is not None:
+            service_prefix, gateway_prefix = mount or ("", f"/api/{service}")
+            headers = {k: v for k, v in headers.items() if k.lower() != "link"}
+            headers["link"] = gateway_links(link, service_prefix, gateway_prefix)
         length = upstream.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) <= _BUFFERED_BYTES:
             # Small answers (nearly all JSON) are cheaper to pass on whole than to stream.
@@ -197,7 +224,9 @@ async def citizen_proxy(request: Request) -> Response:
     await enforce_bucket(request, citizen_bucket(client.client_id, citizen_id), client.client_id, own)
     await enforce_rate_limit(request, client)  # a citizen over their own limit takes nothing from the adapter's
     tail = raw_tail(request, f"/api/v1/me/{service}")
-    return await forward(request, service, f"/v1/me{tail}", Principal(client, citizen_id))
+    return await forward(
+        request, service, f"/v1/me{tail}", Principal(client, citizen_id), mount=("/v1/me", f"/api/v1/me/{service}")
+    )
 
 
 @router.api_route("/api/{service}/{path:path}", methods=ALL_METHODS)

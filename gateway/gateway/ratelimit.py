@@ -6,6 +6,15 @@ together), ``addr:<ip>`` (requests without a valid key), ``citizen:<adapter>:<di
 is the API clients'.
 When Redis cannot be reached the limiter falls back to in-process buckets (per replica, so looser) and says so in
 /readyz and the ``gateway_rate_limiter_degraded`` gauge: no request fails because of it.
+
+Every answer to a request that passed through a bucket, refusals (429, 401, 403) included, describes that bucket in
+the fields of draft-ietf-httpapi-ratelimit-headers-06 (the last revision with three separate fields; -07 folded
+them into ``RateLimit``/``RateLimit-Policy``): ``RateLimit-Limit`` (the bucket's size, the burst it allows),
+``RateLimit-Remaining`` (the whole tokens left after this request) and ``RateLimit-Reset`` (seconds until the bucket
+is full again), beside ``Retry-After`` on a 429 (seconds until one token is back). An API client's answers describe
+its client bucket, a request without a valid key its address's. A 浙里办 adapter's citizen request takes from two
+buckets, the citizen's own and the adapter's shared one: its answer describes the tighter, the one with fewer
+tokens left (on a tie, the one that takes longer to fill), which is the one that refuses first.
 """
 
 import hashlib
@@ -15,11 +24,13 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
+from fastapi import Request
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from gateway.metrics import GatewayMetrics
 from gateway.settings import GatewaySettings
+from qz_common.context import set_response_header
 
 log = logging.getLogger("qz.gateway.ratelimit")
 
@@ -59,9 +70,47 @@ def citizen_rate(settings: GatewaySettings) -> Rate:
     return Rate(adapter.per_s / 10 if per_s is None else per_s, max(1, adapter.burst // 10) if burst is None else burst)
 
 
+@dataclass(frozen=True)
+class Admission:
+    """One take from a bucket: ``wait_s`` None when the request passes, else the seconds until a token is back; the
+    bucket's ``rate`` and the ``tokens`` left in it after the take."""
+
+    wait_s: float | None
+    rate: Rate
+    tokens: float
+
+    @property
+    def remaining(self) -> int:
+        return max(0, math.floor(self.tokens))
+
+    @property
+    def reset_s(self) -> int:
+        """Whole seconds until the bucket is full again."""
+        return max(0, math.ceil((self.rate.burst - self.tokens) / self.rate.per_s))
+
+    def tighter_than(self, other: "Admission") -> bool:
+        return (self.remaining, -self.reset_s) < (other.remaining, -other.reset_s)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.rate.burst),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset_s),
+        }
+
+
+def announce(request: Request, admission: Admission) -> None:
+    """Describe the tightest bucket this request has taken from so far in its answer's RateLimit fields."""
+    tightest: Admission | None = getattr(request.state, "rate_limit", None)
+    if tightest is None or admission.tighter_than(tightest):
+        request.state.rate_limit = admission
+        for name, value in admission.headers().items():
+            set_response_header(name, value)
+
+
 class RateLimiter(Protocol):
-    async def take(self, bucket: str, rate: Rate | None = None) -> float | None:
-        """None when the request may pass, else the seconds until a token is available.
+    async def take(self, bucket: str, rate: Rate | None = None) -> Admission:
+        """A token from ``bucket`` if it has one (``wait_s`` None), and what is left in it.
 
         ``rate``: the bucket's own rate (None: the limiter's, the API clients' rate)."""
 
@@ -76,7 +125,7 @@ class MemoryRateLimiter:
         self.rate = Rate(rate_per_s, burst)
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    async def take(self, bucket: str, rate: Rate | None = None) -> float | None:
+    async def take(self, bucket: str, rate: Rate | None = None) -> Admission:
         rate = rate or self.rate
         now = time.monotonic()
         if len(self._buckets) > 100_000:  # bound memory against floods from many addresses
@@ -85,9 +134,9 @@ class MemoryRateLimiter:
         tokens = min(float(rate.burst), tokens + (now - last) * rate.per_s)
         if tokens >= 1:
             self._buckets[bucket] = (tokens - 1, now)
-            return None
+            return Admission(None, rate, tokens - 1)
         self._buckets[bucket] = (tokens, now)
-        return (1 - tokens) / rate.per_s
+        return Admission((1 - tokens) / rate.per_s, rate, tokens)
 
     def describe(self) -> dict[str, str]:
         return {"backend": "memory"}
@@ -110,7 +159,7 @@ local wait = 0
 if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 1)
-return tostring(wait)
+return {tostring(wait), tostring(tokens)}
 """
 
 
@@ -137,12 +186,12 @@ class RedisRateLimiter:
     def degraded(self) -> bool:
         return self._degraded_until is not None
 
-    async def take(self, bucket: str, rate: Rate | None = None) -> float | None:
+    async def take(self, bucket: str, rate: Rate | None = None) -> Admission:
         rate = rate or self.rate
         if self._degraded_until is not None and time.monotonic() < self._degraded_until:
             return await self.fallback.take(bucket, rate)
         try:
-            wait = float(await self._script(keys=[self.PREFIX + bucket], args=[rate.per_s, rate.burst]))
+            wait, tokens = await self._script(keys=[self.PREFIX + bucket], args=[rate.per_s, rate.burst])
         except (RedisError, OSError) as exc:
             if self._degraded_until is None:
                 log.warning("redis unreachable: rate limits fall back to in-process buckets", extra={"error": str(exc)})
@@ -153,7 +202,8 @@ class RedisRateLimiter:
             log.warning("redis reachable again: rate limits shared across replicas")
             self._degraded_until = None
             self.metrics.rate_limiter_degraded.set(0)
-        return None if wait <= 0 else wait
+        wait_s = float(wait)
+        return Admission(None if wait_s <= 0 else wait_s, rate, float(tokens))
 
     def describe(self) -> dict[str, str]:
         if self.degraded:
