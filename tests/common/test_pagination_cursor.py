@@ -7,6 +7,7 @@ through a test-only app of ``create_service_app``, so the ``Link`` header is the
 
 import asyncio
 import base64
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from testkit import DatabaseFactory
 
 from qz_common.app import Engine, create_service_app
 from qz_common.db import Database
+from qz_common.deprecation import deprecated
 from qz_common.pagination import Page, PagedSelect, Paging
 from qz_common.settings import PlatformSettings, ServiceSettings
 
@@ -62,6 +64,13 @@ async def list_items(engine: Engine, paging: Paging, district: str | None = None
 @router.get("/v1/items-by-kind")
 async def list_items_by_kind(engine: Engine, paging: Paging, district: str | None = None) -> Page[int]:
     return await BY_KIND.fetch(engine, paging, lambda row: row.id, district=district)
+
+
+@router.get(
+    "/v1/old-items", **deprecated(since=dt.date(2027, 1, 1), sunset=dt.date(2027, 9, 1), changelog="https://x/c.md")
+)
+async def list_old_items(engine: Engine, paging: Paging) -> Page[int]:
+    return await ITEMS.fetch(engine, paging, lambda row: row.id)
 
 
 @pytest.fixture
@@ -115,6 +124,15 @@ def test_following_the_links_reads_every_row_once_in_order(client: TestClient) -
     first = pages[0]
     assert first.headers["link"] == (
         f'</v1/items?limit=2&district=%E6%9F%AF%E5%9F%8E%E5%8C%BA&cursor={first.json()["next_cursor"]}>; rel="next"'
+    )
+
+
+def test_a_deprecated_list_links_its_next_page_and_its_deprecation(client: TestClient) -> None:
+    answer = client.get("/v1/old-items", params={"limit": 6})
+    cursor = answer.json()["next_cursor"]
+    assert (
+        answer.headers["link"]
+        == f'<https://x/c.md>; rel="deprecation", </v1/old-items?limit=6&cursor={cursor}>; rel="next"'
     )
 
 

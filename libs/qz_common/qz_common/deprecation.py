@@ -39,7 +39,7 @@ def deprecated(*, since: dt.date, sunset: dt.date, changelog: str) -> dict[str, 
         raise ValueError(f"sunset {sunset} is less than {MINIMUM_NOTICE.days} days after deprecation {since}")
     deprecation = f"@{int(_day_start(since).timestamp())}"
     sunset_date = format_datetime(_day_start(sunset).astimezone(dt.UTC), usegmt=True)
-    link = f'<{changelog}>; rel="deprecation"; type="text/markdown"'
+    link = f'<{changelog}>; rel="deprecation"'
 
     async def announce_deprecation() -> None:
         set_response_header("Deprecation", deprecation)
