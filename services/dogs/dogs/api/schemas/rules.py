@@ -45,3 +45,6 @@ class WalkingOut(BaseModel):
     window: str
     reason: str
     basis: list[str]
+    # Since a check before the notice took effect is refused (D-15), always true and null; kept for 1.0.0 clients.
+    in_force: bool = Field(True, description="本通告已施行（施行前的时间不予判断，恒为 true）")
+    notice: str | None = Field(None, description="恒为 null（保留字段）")
