@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Annotated, Any, Literal
 from xml.etree import ElementTree as ET
 
+from fastapi import Query, Response
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qz_common.contract import file_response
 from qz_common.impact import ImpactOut
 
 _BOLD = Font(bold=True)
@@ -149,3 +152,22 @@ def _panel(svg: ET.Element, left: int, caption: str, bars: list[tuple[str, Decim
             transform=f"rotate(30 {x + step * 0.4:.1f} {top + _PANEL_H + 14})",
         )
         text.text = label
+
+
+# --- over HTTP: every impact operation answers in these formats ----------------------------------------------------
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SVG_MEDIA_TYPE = "image/svg+xml"
+ImpactFormat = Annotated[Literal["json", "xlsx", "svg"], Query(description="json（默认）| xlsx 工作簿 | svg 图表")]
+IMPACT_FILES = file_response("影响测算结果", XLSX_MEDIA_TYPE, SVG_MEDIA_TYPE)
+
+
+def impact_answer(result: ImpactOut, fmt: str, filename: str) -> Any:
+    """The result as asked: itself (json), a workbook named ``filename``.xlsx, or the SVG chart."""
+    title = f"影响测算：{result.scope}"
+    if fmt == "xlsx":
+        disposition = {"Content-Disposition": f'attachment; filename="{filename}.xlsx"'}
+        return Response(to_xlsx(result, title=title), media_type=XLSX_MEDIA_TYPE, headers=disposition)
+    if fmt == "svg":
+        return Response(to_svg(result, title=title), media_type=SVG_MEDIA_TYPE)
+    return result

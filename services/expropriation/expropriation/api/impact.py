@@ -1,42 +1,27 @@
 """Impact (issue 31): what a scenario's figures and readings are worth across a project's stored households."""
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request
 
 from expropriation.api.common import PathId
 from expropriation.api.jobs import start_job
 from expropriation.api.schemas.jobs import JobOut
 from expropriation.api.schemas.projects import ProjectImpactIn
 from expropriation.casework import impact, jobs, projects
-from expropriation.exchange.negotiation import XLSX_MEDIA_TYPE, attachment
 from qz_common.app import Session
-from qz_common.contract import file_response
 from qz_common.identity import Reader
 from qz_common.impact import ImpactOut
-from qz_common.impact_export import to_svg, to_xlsx
+from qz_common.impact_export import IMPACT_FILES, ImpactFormat, impact_answer
 
 router = APIRouter(prefix="/v1", tags=["impact"])
-
-SVG_MEDIA_TYPE = "image/svg+xml"
-Format = Annotated[Literal["json", "xlsx", "svg"], Query(description="json（默认）| xlsx 工作簿 | svg 图表")]
-_FILES = file_response("影响测算结果", XLSX_MEDIA_TYPE, SVG_MEDIA_TYPE)
-
-
-def _answer(result: ImpactOut, fmt: str, name: str) -> Any:
-    title = f"影响测算：{result.scope}"
-    if fmt == "xlsx":
-        return attachment(to_xlsx(result, title=title), XLSX_MEDIA_TYPE, f"{name}.xlsx")
-    if fmt == "svg":
-        return Response(to_svg(result, title=title), media_type=SVG_MEDIA_TYPE)
-    return result
 
 
 @router.post(
     "/projects/{project_id}/impact",
     summary="影响测算：项目各户按现行参数与情景参数（含条文理解切换）各测一次，汇总差额；户数超过阈值时返回 202 与任务",
     response_model=ImpactOut,
-    responses={**_FILES, 202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"}},
+    responses={**IMPACT_FILES, 202: {"model": JobOut, "description": "已转为后台任务：Location 头给出任务地址"}},
 )
 async def project_impact(
     project_id: PathId,
@@ -44,7 +29,7 @@ async def project_impact(
     request: Request,
     caller: Reader,
     session: Session,
-    format: Format = "json",
+    format: ImpactFormat = "json",
 ) -> Any:
     project = await projects.project_of(session, caller, project_id)
     impact.scenario_params(project, body.parameters)  # a scenario the books refuse is a 422 now, not a failed job
@@ -52,7 +37,7 @@ async def project_impact(
     total = await impact.scope_size(session, project, body.household_ids)
     if total <= request.app.state.settings.batch_job_threshold:
         result = await impact.project_impact(session, project, scope)
-        return _answer(result, format, f"impact-project-{project.id}")
+        return impact_answer(result, format, f"impact-project-{project.id}")
     order = jobs.impact_order(project.id, total, scope)
     await session.rollback()  # the reads are over: the job is made by a command, in a transaction of its own
     return await start_job(request, session, caller, order, asked=(project_id, body))
@@ -62,8 +47,8 @@ async def project_impact(
     "/jobs/{job_id}/impact",
     summary="影响测算任务的结果（json | xlsx 工作簿 | svg 图表）",
     response_model=ImpactOut,
-    responses=_FILES,
+    responses=IMPACT_FILES,
 )
-async def job_impact(job_id: PathId, caller: Reader, session: Session, format: Format = "json") -> Any:
+async def job_impact(job_id: PathId, caller: Reader, session: Session, format: ImpactFormat = "json") -> Any:
     result = impact.result_of(await jobs.job_of(session, caller, job_id))
-    return _answer(result, format, f"impact-job-{job_id}")
+    return impact_answer(result, format, f"impact-job-{job_id}")

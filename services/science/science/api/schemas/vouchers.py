@@ -8,9 +8,11 @@ from pydantic import Field, model_validator
 from qz_common.clock import today
 from qz_common.districts import District
 from qz_common.ids import USCC
+from qz_common.impact import ImpactIn
 from qz_common.money import Yuan
 from qz_common.periods import add_months
 from science.api.schemas.common import DocumentNumber, Money, Name, Out, PastDate, PositiveMoney, RecordId, Strict, Text
+from science.rules.basis import IN_FORCE_FROM
 from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel, RedemptionMaterials
 from science.rules.voucher_subsidy import AuditPurpose, ServiceRequest, ServiceType
 
@@ -215,4 +217,11 @@ class PayIn(Strict):
     paid_on: PastDate = Field(description="拨付之日")
     document_number: DocumentNumber | None = Field(
         None, description="拨付文件的文书号；同一兑付申请同日同文书号的重复提交视为同一次拨付"
+    )
+
+
+class VoucherImpactIn(Strict, ImpactIn):
+    year: int = Field(ge=IN_FORCE_FROM.year, le=2099, description="兑付申请提交的年份", examples=[2023])
+    district: District | None = Field(
+        None, description="只测算该区（县、市）发放的创新券；省略时为全部（限区用户只见本区）"
     )

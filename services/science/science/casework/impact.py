@@ -1,0 +1,128 @@
+"""Impact over a year's 创新券 兑付 (issue 31): every redemption submitted in the year recomputed from its stored
+facts as decided and under a scenario, compared and summed by qz_common.impact. Nothing is written.
+
+A redemption's figure is what the voucher pays for it: the subsidy of 三 for its service (type, fee, the 共享专区
+platform; for a 保费 the figures of 衢政发〔2023〕1号 二8 on the day of the service), at most what is left on the
+voucher (一(三), 四(二)). What is left depends on the voucher's earlier redemptions, which a scenario changes too, so
+each voucher's redemptions are replayed from its face value in the order they were submitted; a rejected one gave
+back what it reserved. The service facts a stored redemption does not keep (强制检测, the 专项审计 purpose) were
+checked when it was accepted and change no amount of an accepted one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from itertools import groupby
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qz_common.identity import Caller, scoped_district
+from qz_common.impact import ImpactOut, Outcome, RecordImpact, readings_used, summarise
+from qz_common.params import RuleNotInForce
+from qz_common.scenario import with_overrides
+from science.models import Redemption, Voucher
+from science.parameters import policies_book, policy_params, voucher_params, vouchers_book
+from science.rules.basis import IN_FORCE_FROM
+from science.rules.params import PolicyParams
+from science.rules.policies_2023 import in_force
+from science.rules.voucher_subsidy import CLAUSE, ServiceRequest, ServiceType, payable, subsidy
+
+# The item of a redemption is its kind of service (三(一)–(五), 衢政发〔2023〕1号 二8).
+SERVICE_LABELS = {
+    ServiceType.COMMISSIONED_DEVELOPMENT.value: "委托开发",
+    ServiceType.TECHNICAL_CONSULTING.value: "技术咨询",
+    ServiceType.SPECIAL_AUDIT.value: "专项审计费",
+    ServiceType.TESTING.value: "检验检测",
+    ServiceType.FINANCIAL_CONSULTING.value: "财务咨询费",
+    ServiceType.INSURANCE_PREMIUM.value: "科技成果先用后转保险保费补偿",
+}
+REJECTED = "rejected"  # gave back what it reserved on the voucher (四(五))
+PAYABLE = "payable"
+
+
+def _of_book(overrides: Mapping[str, str], book: str) -> dict[str, str]:
+    return {name: value for name, value in overrides.items() if name.partition(".")[0] == book}
+
+
+def check_scenario(year: int, overrides: Mapping[str, str]) -> None:
+    """422 for an override the voucher and policy books of ``year`` do not allow, before anything is read."""
+    day = max(dt.date(year, 1, 1), IN_FORCE_FROM)
+    with_overrides([vouchers_book().at(day), policies_book().at(day)], overrides)
+
+
+def _policy(day: dt.date, overrides: Mapping[str, str]) -> PolicyParams | None:
+    try:
+        params = policy_params(day, _of_book(overrides, "policies"))
+    except RuleNotInForce:
+        return None
+    return params if in_force(day, params) else None
+
+
+def _replay(redemptions: list[tuple[Redemption, Voucher]], overrides: Mapping[str, str]) -> dict[int, Outcome]:
+    """One voucher's redemptions, in the order submitted: each one's outcome under ``overrides``."""
+    remaining = redemptions[0][1].face_value
+    outcomes: dict[int, Outcome] = {}
+    for redemption, voucher in redemptions:
+        kind = ServiceType(redemption.service_type)
+        service = ServiceRequest(kind, redemption.fee, via_shared_platform=redemption.via_shared_platform)
+        params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM), _of_book(overrides, "vouchers"))
+        result = subsidy(service, params, _policy(redemption.used_on, overrides))
+        pay = payable(result.subsidy, remaining)
+        if redemption.status == REJECTED:
+            outcome = Outcome(REJECTED, {}, {})
+        elif not result.supported:
+            outcome = Outcome("service_not_supported", {}, {})
+        else:
+            outcome = Outcome(PAYABLE, {kind.value: pay.amount}, {kind.value: CLAUSE[kind]})
+            remaining -= pay.amount
+        outcomes[redemption.id] = outcome
+    return outcomes
+
+
+async def year_impact(
+    session: AsyncSession,
+    caller: Caller,
+    year: int,
+    district: str | None,
+    overrides: Mapping[str, str],
+    *,
+    largest: int,
+    bins: int,
+) -> ImpactOut:
+    """The redemptions submitted in ``year`` on the vouchers of ``district`` (a district-bound caller: its own)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    of_the_year = select(Redemption.voucher_id).where(Redemption.submitted_on.between(start, end))
+    # Their vouchers' every redemption up to the year's end: an earlier one counts against what is left.
+    statement = (
+        select(Redemption, Voucher)
+        .join(Voucher, Voucher.id == Redemption.voucher_id)
+        .where(Redemption.voucher_id.in_(of_the_year), Redemption.submitted_on <= end)
+        .order_by(Redemption.voucher_id, Redemption.id)
+    )
+    if (scoped := scoped_district(caller, district)) is not None:
+        statement = statement.where(Voucher.district == scoped)
+    rows = [(r, v) for r, v in (await session.execute(statement)).tuples()]
+    records = []
+    for _voucher_id, group in groupby(rows, key=lambda row: row[0].voucher_id):
+        claims = list(group)
+        before, after = _replay(claims, {}), _replay(claims, overrides)
+        for redemption, voucher in claims:
+            if redemption.submitted_on >= start:
+                label = f"创新券 {voucher.id} 兑付 {redemption.id}"
+                records.append(RecordImpact(str(redemption.id), label, before[redemption.id], after[redemption.id]))
+    day = max(start, IN_FORCE_FROM)
+    published = [vouchers_book().at(day), policies_book().at(day)]
+    scenario_sets = with_overrides(published, overrides)
+    return ImpactOut.of(
+        summarise(records, largest=largest, bins=bins),
+        scope=f"{year}年提交的创新券兑付申请 {len(records)} 件",
+        labels=SERVICE_LABELS,
+        scenario=overrides,
+        parameter_versions={
+            "before": ", ".join(f"{s.book}={s.version}" for s in published),
+            "after": ", ".join(f"{s.book}={s.version}" for s in scenario_sets),
+        },
+        readings=readings_used(published, scenario_sets),
+    )
