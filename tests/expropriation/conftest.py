@@ -97,3 +97,12 @@ def client(expropriation_settings: ExpropriationSettings) -> Iterator[TestClient
     app = create_app(expropriation_settings, PlatformSettings(dev_mode=True))
     with TestClient(app, headers=identity_headers("expropriation")) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def small_threshold(expropriation_settings: ExpropriationSettings) -> Iterator[TestClient]:
+    """The service with a batch threshold of one household: more make a job."""
+    settings = expropriation_settings.model_copy(update={"batch_job_threshold": 1})
+    app = create_app(settings, PlatformSettings(dev_mode=True))
+    with TestClient(app, headers=identity_headers("expropriation")) as test_client:
+        yield test_client

@@ -8,7 +8,6 @@ two 本村 members with one 砖混 house built 2000, not yet signed (the quote c
 
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,10 +16,6 @@ from expropriation_kit import household, project
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from testkit import identity_headers
-
-from expropriation.main import create_app
-from expropriation.settings import ExpropriationSettings
-from qz_common.settings import PlatformSettings
 
 RATE_300 = {"district_kecheng.early_vacate_rate_per_m2": "300"}
 
@@ -41,15 +36,6 @@ def three_households(client: TestClient) -> tuple[int, list[int]]:
 
 
 SIZES = (("001", "150"), ("002", "100"), ("003", "120"))
-
-
-@pytest.fixture
-def small_threshold(expropriation_settings: ExpropriationSettings) -> Iterator[TestClient]:
-    """The service with a threshold of one household: more make a job."""
-    settings = expropriation_settings.model_copy(update={"batch_job_threshold": 1})
-    app = create_app(settings, PlatformSettings(dev_mode=True))
-    with TestClient(app, headers=identity_headers("expropriation")) as test_client:
-        yield test_client
 
 
 def test_the_early_vacate_reward_at_300_instead_of_400(client: TestClient, three_households: Any) -> None:

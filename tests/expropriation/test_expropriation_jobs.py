@@ -1,24 +1,8 @@
 """Batch quotes and roster imports above the threshold run as jobs: 202, a Location, done/total/errors."""
 
-from collections.abc import Iterator
-
-import pytest
 from expropriation_files import households_roster, job_ended, new_project
 from fastapi.testclient import TestClient
 from testkit import identity_headers
-
-from expropriation.main import create_app
-from expropriation.settings import ExpropriationSettings
-from qz_common.settings import PlatformSettings
-
-
-@pytest.fixture
-def small_threshold(expropriation_settings: ExpropriationSettings) -> Iterator[TestClient]:
-    """The service with a threshold of one household: two households make a job."""
-    settings = expropriation_settings.model_copy(update={"batch_job_threshold": 1})
-    app = create_app(settings, PlatformSettings(dev_mode=True))
-    with TestClient(app, headers=identity_headers("expropriation")) as test_client:
-        yield test_client
 
 
 def two_households_roster() -> dict[str, tuple[str, bytes, str]]:
