@@ -1,6 +1,14 @@
 """Persistence of the science service (its own database).
 
 Money is ``Numeric(14, 2)`` yuan; areas ``Numeric(12, 2)`` m². Rows that belong to a district carry ``district``.
+
+Personal data is sealed (qz_common.pii). A 创新券 holder, and the subject of a 科研诚信记录, is an enterprise (USCC)
+or a 创业者 (身份证号) in one column, so every holder's id and name is sealed, and found by the blind index of the id
+(``*_lookup``; a USCC is normalised as a 身份证号 is: no blanks, upper case); a carrier's list of related holders is
+sealed whole; and the audit trail (the actor of a 浙里办 claim names the citizen) and stored answers that copy them.
+A credit decision's identity names its subject by the same blind index (casework.credit.subject_key). What stays in
+clear names no one but enterprises and the bureau's own acts: enterprises, institutes (the 法定代表人 is not stored),
+carriers, pools, amounts, 文书号, dates, districts, and the reasons and descriptions the bureau writes.
 """
 
 import datetime as dt
@@ -10,9 +18,10 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from qz_common.audit import AuditRecordMixin
+from qz_common.audit import SealedAuditRecordMixin
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
-from qz_common.idempotency import IdempotencyKeyMixin
+from qz_common.idempotency import SealedIdempotencyKeyMixin
+from qz_common.pii import ID_NUMBER, BlindIndex, EncryptedJSON, EncryptedText, PiiKeyMixin
 
 MONEY = Numeric(14, 2)
 AREA = Numeric(12, 2)
@@ -22,12 +31,16 @@ class Base(DeclarativeBase):
     pass
 
 
-class AuditRecord(AuditRecordMixin, Base):
+class AuditRecord(SealedAuditRecordMixin, Base):
     __tablename__ = "audit_log"
 
 
-class IdempotencyKey(IdempotencyKeyMixin, Base):
+class IdempotencyKey(SealedIdempotencyKeyMixin, Base):
     __tablename__ = "idempotency_keys"
+
+
+class PiiKey(PiiKeyMixin, Base):
+    pass
 
 
 class Enterprise(Base):
@@ -127,7 +140,7 @@ class Carrier(Base):
     district: Mapped[str] = mapped_column(String(10), index=True)
     status: Mapped[str] = mapped_column(String(12), default="active")
     # 二 末段: users with a 隶属/共建 relation (USCC or 身份证号), who may not use vouchers here.
-    related_holders: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    related_holders: Mapped[list[str]] = mapped_column(EncryptedJSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -150,10 +163,11 @@ class AnnualQuota(Base):
     """What one holder has claimed in one calendar year (locked by every claim: the 6万 cap)."""
 
     __tablename__ = "annual_quotas"
-    __table_args__ = (UniqueConstraint("holder_id", "year", name="uq_annual_quota_holder_year"),)
+    __table_args__ = (UniqueConstraint("holder_id_lookup", "year", name="uq_annual_quota_holder_year"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    holder_id: Mapped[str] = mapped_column(String(18))
+    holder_id: Mapped[str] = mapped_column(EncryptedText)
+    holder_id_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="holder_id"))
     year: Mapped[int] = mapped_column(Integer)
     claimed: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
 
@@ -167,8 +181,9 @@ class Voucher(Base):
     pool_id: Mapped[int] = mapped_column(ForeignKey("voucher_pools.id"), index=True)
     district: Mapped[str] = mapped_column(String(10), index=True)
     holder_kind: Mapped[str] = mapped_column(String(12))
-    holder_id: Mapped[str] = mapped_column(String(18), index=True)
-    holder_name: Mapped[str] = mapped_column(String(120))
+    holder_id: Mapped[str] = mapped_column(EncryptedText)
+    holder_id_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="holder_id"), index=True)
+    holder_name: Mapped[str] = mapped_column(EncryptedText)
     face_value: Mapped[Decimal] = mapped_column(MONEY)
     remaining: Mapped[Decimal] = mapped_column(MONEY)
     returned: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
@@ -199,7 +214,8 @@ class Redemption(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     voucher_id: Mapped[int] = mapped_column(ForeignKey("vouchers.id"), index=True)
     carrier_id: Mapped[int] = mapped_column(ForeignKey("carriers.id"), index=True)
-    holder_id: Mapped[str] = mapped_column(String(18), index=True)
+    holder_id: Mapped[str] = mapped_column(EncryptedText)
+    holder_id_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="holder_id"), index=True)
     service_type: Mapped[str] = mapped_column(String(30))
     fee: Mapped[Decimal] = mapped_column(MONEY)
     paid_amount: Mapped[Decimal] = mapped_column(MONEY)
@@ -229,7 +245,8 @@ class CreditRecordRow(Base):
     __tablename__ = "credit_records"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    subject_id: Mapped[str] = mapped_column(String(18), index=True)
+    subject_id: Mapped[str] = mapped_column(EncryptedText)
+    subject_id_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="subject_id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     decided_on: Mapped[dt.date] = mapped_column(Date)
     ban_until: Mapped[dt.date] = mapped_column(Date)

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["credit"])
 
 _CREDIT_RECORDS = PagedSelect(
     select(CreditRecordRow).order_by(CreditRecordRow.id),
-    subject_id=CreditRecordRow.subject_id,
+    subject_id=CreditRecordRow.subject_id_lookup,
 )
 
 
@@ -37,7 +37,8 @@ async def create_credit_record(
             await credit.record(session, caller, subject_id, document=body.document_number, **listing)
         )
 
-    decision = Decision("credit_subject", subject_id, body.kind.value, body.decided_on, body.document_number or "")
+    subject = credit.subject_key(session, subject_id)
+    decision = Decision("credit_subject", subject, body.kind.value, body.decided_on, body.document_number or "")
     return await commands.run(
         session,
         caller,
@@ -57,6 +58,4 @@ async def list_credit_records(
     paging: Paging,
     subject_id: Annotated[str | None, Query(max_length=18)] = None,
 ) -> Page[CreditOut]:
-    return await _CREDIT_RECORDS.fetch(
-        engine, paging, CreditOut.model_validate, subject_id=subject_id.upper() if subject_id else None
-    )
+    return await _CREDIT_RECORDS.fetch(engine, paging, CreditOut.model_validate, subject_id=subject_id or None)

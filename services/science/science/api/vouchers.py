@@ -49,14 +49,14 @@ _VOUCHER_POOLS = PagedSelect(
 )
 _VOUCHERS = PagedSelect(
     select(Voucher).order_by(Voucher.id),
-    holder_id=Voucher.holder_id,
+    holder_id=Voucher.holder_id_lookup,
     pool_id=Voucher.pool_id,
     status=Voucher.status,
     district=Voucher.district,
 )
 _REDEMPTIONS = PagedSelect(
     select(Redemption).order_by(Redemption.id),
-    holder_id=Redemption.holder_id,
+    holder_id=Redemption.holder_id_lookup,
     status=Redemption.status,
     district=lambda stmt, value: stmt.join(Voucher, Voucher.id == Redemption.voucher_id).where(
         Voucher.district == value
@@ -191,7 +191,7 @@ async def list_vouchers(
         engine,
         paging,
         VoucherOut.model_validate,
-        holder_id=holder_id.upper() if holder_id else None,
+        holder_id=holder_id or None,
         pool_id=pool_id,
         status=status or None,
         district=scoped_district(caller, district),
@@ -240,7 +240,7 @@ async def list_redemptions(
         engine,
         paging,
         RedemptionOut.model_validate,
-        holder_id=holder_id.upper() if holder_id else None,
+        holder_id=holder_id or None,
         status=status or None,
         district=scoped_district(caller, district),
     )

@@ -80,7 +80,7 @@ def problems_422(
 
 async def credit_records_of(session: AsyncSession, subject_id: str) -> tuple[CreditRecord, ...]:
     """The subject's 科研诚信记录 as the rules read them, each with its ban in whole years."""
-    rows = (await session.scalars(select(CreditRecordRow).where(CreditRecordRow.subject_id == subject_id))).all()
+    rows = (await session.scalars(select(CreditRecordRow).where(CreditRecordRow.subject_id_lookup == subject_id))).all()
     return tuple(
         CreditRecord(CreditKind(r.kind), r.decided_on, r.ban_until.year - r.decided_on.year, r.id) for r in rows
     )

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
+from qz_common.pii import ID_NUMBER, keyring_of
 from science.casework.common import audit, params_on
 from science.casework.redemptions import locked, readable, release
 from science.models import Carrier, CreditRecordRow, Redemption
@@ -19,6 +20,17 @@ def _ban_years(kind: CreditKind, decided_on: dt.date) -> int:
     if kind is CreditKind.VOUCHER_FRAUD:
         return params_on(voucher_params, decided_on, "decided_on").fraud_ban_years
     return params_on(institute_params, decided_on, "decided_on").false_materials_ban_years
+
+
+# A decision's identity names its subject by the first digits of its id's blind index, as many as the id has: the
+# identity keeps its length (qz_common.idempotency.Decision.key), and 72 bits tell subjects apart.
+SUBJECT_KEY_LENGTH = 18
+
+
+def subject_key(session: AsyncSession, subject_id: str) -> str:
+    """How a credit decision's identity names its subject: by its id's blind index (a decision's identity is stored in
+    clear, and a 创业者's id is a 身份证号)."""
+    return keyring_of(session.get_bind().dialect).lookup(ID_NUMBER, subject_id)[:SUBJECT_KEY_LENGTH]
 
 
 async def _carrier_of(session: AsyncSession, uscc: str, kind: CreditKind) -> Carrier:

@@ -59,7 +59,7 @@ def _revocation_flag(institute: Institute, on: dt.date) -> CreditFlag:
 
 async def holder_records(session: AsyncSession, holder_id: str, district: str | None) -> HolderRecords:
     """The holder's vouchers (of ``district`` only, when given), their redemptions and the holder's credit flags."""
-    vouchers_stmt = select(Voucher).where(Voucher.holder_id == holder_id).order_by(Voucher.id)
+    vouchers_stmt = select(Voucher).where(Voucher.holder_id_lookup == holder_id).order_by(Voucher.id)
     if district:
         vouchers_stmt = vouchers_stmt.where(Voucher.district == district)
     vouchers = list((await session.scalars(vouchers_stmt)).all())
@@ -74,7 +74,7 @@ async def holder_records(session: AsyncSession, holder_id: str, district: str | 
         else []
     )
     credits = await session.scalars(
-        select(CreditRecordRow).where(CreditRecordRow.subject_id == holder_id).order_by(CreditRecordRow.id)
+        select(CreditRecordRow).where(CreditRecordRow.subject_id_lookup == holder_id).order_by(CreditRecordRow.id)
     )
     return HolderRecords(vouchers, redemptions, [_credit_flag(c) for c in credits])
 

@@ -122,7 +122,9 @@ async def expire(session: AsyncSession, caller: Caller, as_of: dt.date) -> Expir
 
 async def _quota_row(session: AsyncSession, holder_id: str, year: int) -> AnnualQuota:
     """The holder's quota row for the year, locked (created on first claim; a racing insert falls back to the lock)."""
-    stmt = select(AnnualQuota).where(AnnualQuota.holder_id == holder_id, AnnualQuota.year == year).with_for_update()
+    stmt = (
+        select(AnnualQuota).where(AnnualQuota.holder_id_lookup == holder_id, AnnualQuota.year == year).with_for_update()
+    )
     quota = await session.scalar(stmt)
     if quota is None:
         try:

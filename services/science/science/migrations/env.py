@@ -1,5 +1,10 @@
 from qz_common.migrations import run_env
+from qz_common.pii import KeyRing
+from qz_common.settings import PlatformSettings
 from science.models import Base
 from science.settings import ScienceSettings
 
-run_env(Base.metadata, ScienceSettings().database_url)
+settings = ScienceSettings()
+run_env(
+    Base.metadata, settings.database_url, lambda: KeyRing.from_settings(settings, dev_mode=PlatformSettings().dev_mode)
+)
