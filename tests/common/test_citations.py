@@ -215,7 +215,7 @@ def helper_calls(svc: str) -> Iterator[tuple[Callable[[str], str], ast.expr, str
         names = {name: (module, name) for name in HELPERS.get(module, ())}
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
-                source = absolute(module, path, node)
+                source = absolute(module, node)
                 for alias in node.names:
                     if alias.name in HELPERS.get(source, ()):
                         names[alias.asname or alias.name] = (source, alias.name)
@@ -226,12 +226,12 @@ def helper_calls(svc: str) -> Iterator[tuple[Callable[[str], str], ast.expr, str
                 yield helper, node.args[0], f"{path.relative_to(ROOT)}:{node.lineno}"
 
 
-def absolute(module: str, path: Path, node: ast.ImportFrom) -> str:
+def absolute(module: str, node: ast.ImportFrom) -> str:
     """The absolute module an ``from … import`` names (``from ..types import basis`` inside rules/quote/)."""
     if node.level == 0:
         return node.module or ""
-    parts = module.split(".")[: -node.level] if path.name != "__init__.py" else module.split(".")[: -node.level + 1]
-    return ".".join(parts + ([node.module] if node.module else []))
+    package = module.split(".")[: -node.level]  # a package's own module is named …__init__, so this holds for it too
+    return ".".join(package + ([node.module] if node.module else []))
 
 
 def literals(argument: ast.expr) -> Iterator[str]:

@@ -236,6 +236,12 @@ def test_out_of_city_carriers_register_through_the_named_platforms() -> None:
 # ---------------------------------------------------------------- 44号 三 服务内容和补助标准
 
 
+def test_a_service_not_said_to_be_bought_on_the_shared_platform_is_paid_at_40_percent() -> None:
+    # 三(四) the 50% is for testing bought on the 四省边际共享专区 only; unless a request says so it was bought
+    # elsewhere: 10,000 × 40% = 4,000 (the case table always says which; a caller of the rule may not)
+    assert subsidy(ServiceRequest(ServiceType.TESTING, D("10000")), P).subsidy == D("4000.00")
+
+
 def test_only_a_special_audit_without_its_purpose_carries_the_purpose_note() -> None:
     # 三(三) purposes concern 专项审计费 alone; other services (and an audit with a listed purpose) carry no note
     assert subsidy(ServiceRequest(ServiceType.TESTING, D("10000")), P).reason is None
