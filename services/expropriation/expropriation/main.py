@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from expropriation.api import agreements, citizens, disputes, files, jobs, ledger, projects, quotes, vouchers
+from expropriation.api import agreements, citizens, disputes, files, impact, jobs, ledger, projects, quotes, vouchers
 from expropriation.books import PARAMS_DIR
 from expropriation.casework.jobs import JobLimits, JobRunner
 from expropriation.settings import ExpropriationSettings
@@ -37,6 +37,7 @@ def create_app(settings: ExpropriationSettings | None = None, platform: Platform
             ledger.router,
             vouchers.router,
             citizens.router,
+            impact.router,
         ],
         on_startup=_start_jobs,
         on_shutdown=_stop_jobs,
