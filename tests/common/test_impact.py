@@ -48,3 +48,18 @@ def test_no_bin_is_narrower_than_a_fen_nor_beyond_the_largest_difference() -> No
     bins = histogram([D("0"), D("0.11")], 10)
     assert [b.records for b in bins] == [1, 0, 0, 0, 0, 1]
     assert (bins[0].low, bins[-1].low, bins[-1].high) == (D("0"), D("0.10"), D("0.11"))
+
+
+def test_changed_outcomes_first_lists_the_records_whose_outcome_changed_before_the_others() -> None:
+    graded = {grade: Outcome(grade, {}, {}) for grade in "ABC"}
+    records = [
+        RecordImpact("1", "a", graded["B"], graded["B"]),
+        RecordImpact("2", "b", graded["B"], graded["A"]),  # changes grade, no amount
+        RecordImpact("3", "c", quoted(house="10"), quoted(house="30")),  # +20, same outcome
+        RecordImpact("4", "d", graded["C"], graded["B"]),  # changes grade, no amount
+    ]
+    # by the size of the change alone: 3 (+20), then 1, 2, 4 (0 each, by id)
+    assert [r.record_id for r in summarise(records).largest] == ["3", "1", "2", "4"]
+    # the changed outcomes first (2, 4 by id), then by the size of the change: 3 (+20), 1
+    assert [r.record_id for r in summarise(records, changed_outcomes_first=True).largest] == ["2", "4", "3", "1"]
+    assert [r.record_id for r in summarise(records, largest=1, changed_outcomes_first=True).largest] == ["2"]

@@ -93,9 +93,17 @@ class ImpactSummary:
         return self.total_after - self.total_before
 
 
-def summarise(records: Sequence[RecordImpact], *, largest: int = 10, bins: int = 10) -> ImpactSummary:
+def summarise(
+    records: Sequence[RecordImpact], *, largest: int = 10, bins: int = 10, changed_outcomes_first: bool = False
+) -> ImpactSummary:
     """The comparison of ``records``; ``largest`` records by the size of their change, ``bins`` equal-width bins of
-    the differences (one bin when every difference is the same)."""
+    the differences (one bin when every difference is the same). ``changed_outcomes_first`` lists the records whose
+    outcome changed before the others: for a caseload whose outcome carries no amount (a grade), they are its
+    changes."""
+
+    def size(r: RecordImpact) -> tuple[bool, Decimal, str]:
+        return (changed_outcomes_first and not r.outcome_changed, -abs(r.difference), r.record_id)
+
     return ImpactSummary(
         records=len(records),
         total_before=sum((r.before.total for r in records), ZERO),
@@ -106,7 +114,7 @@ def summarise(records: Sequence[RecordImpact], *, largest: int = 10, bins: int =
         outcome_changed=sum(1 for r in records if r.outcome_changed),
         items=_by_item(records),
         distribution=histogram([r.difference for r in records], bins),
-        largest=tuple(sorted(records, key=lambda r: (-abs(r.difference), r.record_id))[:largest]),
+        largest=tuple(sorted(records, key=size)[:largest]),
     )
 
 
