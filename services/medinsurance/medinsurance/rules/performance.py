@@ -91,7 +91,7 @@ def _raw_score(row: dict[str, Any], inp: ItemInput, p: ParameterSet) -> Decimal:
             raise ValueError(f"{row['code']} has no unit kinds {sorted(bad)}")
         if any(v < 0 for v in inp.units.values()):
             raise ValueError(f"{row['code']} units must not be negative")
-        rounding = started_steps if row.get("started_steps") else whole_steps
+        rounding = started_steps if row.get("started_steps") else PARTIAL_STEPS[p["partial_steps"]]
         return mx - sum((rounding(inp.units.get(k, ZERO), ONE) * v for k, v in per_unit.items()), ZERO)
     if mode == "entered":
         if inp.deduction < 0:
@@ -166,6 +166,15 @@ def whole_steps(excess: Decimal, step: Decimal) -> Decimal:
 def started_steps(excess: Decimal, step: Decimal) -> Decimal:
     """Units for rows saying "(不足N的按照N计)": every started step counts."""
     return Decimal(math.ceil(max(ZERO, excess) / step))
+
+
+def proportional_steps(excess: Decimal, step: Decimal) -> Decimal:
+    """Units for "每降低 N 个百分点扣 x 分" read pro rata (A-22's other reading): 2.5 points lowered deduct 2.5 × x."""
+    return max(ZERO, excess) / step
+
+
+# Reading A-22 (parameter ``partial_steps``): how a row that does not say "(不足N的按照N计)" counts a part of a step.
+PARTIAL_STEPS = {"whole": whole_steps, "started": started_steps, "proportional": proportional_steps}
 
 
 # ---------------------------------------------------------------- final score and grade
@@ -275,13 +284,22 @@ def reassessment_due(suspended_on: dt.date, p: ParameterSet) -> dt.date:
     return add_months(suspended_on, p.integer("reassess_months"))
 
 
+def share_places(n: int, share: Decimal, p: ParameterSet) -> Decimal:
+    """The places "居前/居后 x%" covers in a pool of ``n`` (reading A-24, parameter ``share_positions``): n × x as it
+    is (``exact``: 5 综合类 × 10% = 0.5, no place), or rounded up to whole places (``rounded_up``: 1 place)."""
+    places = n * share
+    return Decimal(math.ceil(places)) if p["share_positions"] == "rounded_up" else places
+
+
 def grade_all(category: Category, institutions: list[AssessmentInput], p: ParameterSet) -> list[AssessmentResult]:
     """附件1 二(四) 结果运用: grade every institution of one category in one pooling area.
 
     综合类: A "90分以上且居前10%", D "70分以下且居后5%", B "80分(含)以上的(除A级外)", C "80分以下的(除D级外)".
     门诊类/药店: A "90分以上且居前5%", D "70分以下且居后5%"; "将排名末两位的或考核得分低于60分的予以暂停联网结算".
     Position (reading A-24): rank = 1 + number scoring strictly higher (ties share the better rank); "居前x%" means
-    rank ≤ n × x, "居后x%" means rank-from-bottom ≤ n × x, n = institutions assessed (new ones excluded).
+    rank ≤ n × x, "居后x%" means rank-from-bottom ≤ n × x, n = institutions assessed (new ones excluded); under the
+    other reading (parameter ``share_positions`` = ``rounded_up``) n × x is rounded up to whole places, so a pool of
+    fewer than 10 (20) still has its first (last) place.
     """
     clause = "附件1 二(四)1" if category is Category.COMPREHENSIVE else "附件1 二(四)2"
     assessed = [i for i in institutions if not i.new_this_year]
@@ -295,6 +313,7 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
         top_share, bottom_share = p.decimal("comprehensive_a_top_share"), p.decimal("comprehensive_d_bottom_share")
     else:
         top_share, bottom_share = p.decimal("outpatient_a_top_share"), p.decimal("outpatient_d_bottom_share")
+    top_places, bottom_places = share_places(n, top_share, p), share_places(n, bottom_share, p)
     bottom_positions = p.integer("suspend_bottom_positions")
     results: list[AssessmentResult] = []
     for inst in institutions:
@@ -315,9 +334,9 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
         at_or_below = bisect_right(ordered, s)
         rank = 1 + (n - at_or_below)
         rank_bottom = 1 + lower
-        if s >= p.decimal("a_min_score") and rank <= n * top_share:
+        if s >= p.decimal("a_min_score") and rank <= top_places:
             grade = Grade.A
-        elif s <= p.decimal("d_max_score") and rank_bottom <= n * bottom_share:
+        elif s <= p.decimal("d_max_score") and rank_bottom <= bottom_places:
             grade = Grade.D
         elif s >= p.decimal("b_min_score"):
             grade = Grade.B
