@@ -5,14 +5,15 @@ institutions' 法定代表人, and the audit trail and stored answers that copy 
 a 浙里办 command). Authorisations are found by the blind index of either person's 身份证号 (the citizen's own view,
 the dossier, the 1–3/3 counts of 附件2 二(四)), institutions by their 法定代表人's; a person's lock row is keyed by
 that index too. What stays in clear names no one or names enterprises: institutions (names, USCC, addresses,
-communities), agreements, 协议处理 decisions and the reasons given, outages, relocation filings, districts, dates.
+communities), agreements, 协议处理 decisions and the reasons given, yearly assessments, outages, relocation filings,
+districts, dates.
 """
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from qz_common.audit import SealedAuditRecordMixin
@@ -147,6 +148,37 @@ class Violation(Base):
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     basis: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Assessment(Base):
+    """An institution's yearly 绩效考核 (附件1 二): the two sheets as scored (its facts), the scores and the grade as
+    decided, and the parameter versions they were computed with. One per institution and year. The grade ranks the
+    institution in its pool (the year's assessments of its category in its district, reading A-72), so recording one
+    grades the pool again."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("institution_id", "year", name="uq_assessments_institution_year"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    category: Mapped[str] = mapped_column(String(16))
+    new_this_year: Mapped[bool] = mapped_column(Boolean, default=False)
+    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    half_year_items: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    annual_items: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    half_year_score: Mapped[Decimal | None] = mapped_column(SCORE)
+    annual_score: Mapped[Decimal | None] = mapped_column(SCORE)
+    final_score: Mapped[Decimal | None] = mapped_column(SCORE)
+    grade: Mapped[str | None] = mapped_column(String(1))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    consequences: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    parameter_versions: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    basis: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class ProxyAuthorisation(Base):

@@ -146,6 +146,18 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "OutageIn": {"institution_id": 1, "failed_at": "2023-08-03T09:40:00+08:00"},
     "WindowIn": {"requested_at": "2023-08-04T10:05:00+08:00", "reason": "医保结算系统故障，申请开通临时结算窗口"},
     "RepairIn": {"repaired_at": "2023-08-04T16:30:00+08:00"},
+    # 诊所（门诊类）2023 年度绩效考核：半年拟评诚信记分扣 2 分、人脸识别成功率低 6 个百分点；年度总评诚信记分扣 3 分
+    "AssessmentIn": {
+        "institution_id": 1,
+        "year": 2023,
+        "category": "outpatient",
+        "assessed_on": "2024-03-20",
+        "document_number": "柯医保考〔2024〕12号",
+        "half_year": {"O01": {"deduction": "2"}, "O03": {"units": {"shortfall_points": "6"}}},
+        "annual": {"O01": {"deduction": "3"}, "O08": {"units": {"ten_percent_steps": "1.5"}}},
+    },
+    # 若“居前5%”“居后5%”的名次向上取整（A-24 的另一种理解），2023 年度各机构的等级如何变化
+    "AssessmentImpactIn": {"year": 2023, "parameters": {"performance.share_positions": "rounded_up"}},
     "RelocationIn": {
         "operator_uscc": CLINIC_USCC,
         "from_address": "柯城区荷花街道荷花中路 168 号",

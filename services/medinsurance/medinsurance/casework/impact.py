@@ -1,0 +1,106 @@
+"""Impact over a year's 绩效考核 (issue 31): every stored assessment recomputed from its stored sheets as decided and
+under a scenario, compared and summed by qz_common.impact. Nothing is written.
+
+A grade ranks an institution in its pool (reading A-72), so each pool — the year's assessments of one category in one
+district — is graded whole on each side: its sheets scored with the version of each one's date, the pool graded with
+the version of its latest (as the last record graded it, casework.assessments). The outcome is the grade (``A``–``D``,
+or ``not_assessed`` for a 当年新增 institution). 附件1 二(四) ties no sum of money to a grade (增加/减少基金预拨 names
+no figure), so a record has no amounts: what an impact shows is how many grades change, and which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from itertools import groupby
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from medinsurance.casework.assessments import BOOK, grade_pool, score_sheets
+from medinsurance.models import Assessment, Institution
+from medinsurance.parameters import book, in_force
+from medinsurance.rules.basis import IN_FORCE_FROM
+from medinsurance.rules.performance import Category
+from qz_common.identity import Caller, scoped_district
+from qz_common.impact import ImpactOut, Outcome, RecordImpact, readings_used, summarise
+from qz_common.params import ParameterSet
+from qz_common.scenario import scenario_computation, with_overrides
+
+NOT_ASSESSED = "not_assessed"  # 当年新增的定点医药机构,不予考核 (附件1 二(四))
+CATEGORY_LABELS = {
+    Category.COMPREHENSIVE.value: "综合类",
+    Category.OUTPATIENT.value: "门诊类",
+    Category.PHARMACY.value: "零售药店",
+}
+
+
+def _year_version(year: int) -> ParameterSet:
+    return book(BOOK).at(max(dt.date(year, 12, 31), IN_FORCE_FROM))
+
+
+def check_scenario(year: int, overrides: Mapping[str, str]) -> None:
+    """422 for an override the performance book does not allow, before anything is read."""
+    with_overrides([_year_version(year)], overrides)
+
+
+def _grades(
+    category: Category, pool: Sequence[Assessment], overrides: Mapping[str, str], versions: set[str]
+) -> dict[str, Outcome]:
+    """The pool graded under ``overrides`` (none: as decided), each member's grade as its outcome."""
+    with scenario_computation(overrides):
+        scored = []
+        for a in pool:
+            sheets = in_force(BOOK, a.assessed_on, overrides).params
+            versions.add(sheets.version)
+            scored.append(score_sheets(str(a.id), category, a.new_this_year, a.half_year_items, a.annual_items, sheets))
+        grading = in_force(BOOK, max(a.assessed_on for a in pool), overrides).params
+        versions.add(grading.version)
+        results = grade_pool(category, scored, grading)
+    return {key: Outcome(r.grade.value if r.grade else NOT_ASSESSED, {}, {}) for key, r in results.items()}
+
+
+async def year_impact(
+    session: AsyncSession,
+    caller: Caller,
+    year: int,
+    district: str | None,
+    overrides: Mapping[str, str],
+    *,
+    largest: int,
+    bins: int,
+) -> ImpactOut:
+    """The assessments of ``year`` in ``district`` (a district-bound caller: its own), pool by pool."""
+    statement = (
+        select(Assessment, Institution.name)
+        .join(Institution, Institution.id == Assessment.institution_id)
+        .where(Assessment.year == year)
+        .order_by(Assessment.district, Assessment.category, Assessment.id)
+    )
+    if (scoped := scoped_district(caller, district)) is not None:
+        statement = statement.where(Assessment.district == scoped)
+    rows = list((await session.execute(statement)).all())
+    records = []
+    before_versions: set[str] = set()
+    after_versions: set[str] = set()
+    for (pool_district, category), group in groupby(rows, key=lambda row: (row[0].district, row[0].category)):
+        members = list(group)
+        pool = [a for a, _name in members]
+        before = _grades(Category(category), pool, {}, before_versions)
+        after = _grades(Category(category), pool, overrides, after_versions)
+        for a, name in members:
+            label = f"{name}（{pool_district}{CATEGORY_LABELS[category]}）"
+            records.append(RecordImpact(str(a.id), label, before[str(a.id)], after[str(a.id)]))
+    published = [_year_version(year)]
+    scenario_sets = with_overrides(published, overrides)
+    return ImpactOut.of(
+        summarise(records, largest=largest, bins=bins, changed_outcomes_first=True),
+        scope=f"{year}年度定点医药机构绩效考核 {len(records)} 家（{scoped or '全市'}）",
+        labels={},
+        scenario=overrides,
+        parameter_versions={
+            "before": ", ".join(f"{BOOK}={v}" for v in sorted(before_versions) or [published[0].version]),
+            "after": ", ".join(f"{BOOK}={v}" for v in sorted(after_versions) or [scenario_sets[0].version]),
+        },
+        readings=readings_used(published, scenario_sets),
+    )
