@@ -16,16 +16,21 @@ from gateway.auth import Principal, authenticate, deny, verify_assertion
 from gateway.keys import Client
 from gateway.proxy import enforce_rate_limit, upstream_headers
 from gateway.upstream import UpstreamFailure
+from qz_common.identity import UserType
 from qz_common.ids import USCC, IdNumber
 
 router = APIRouter(prefix="/api/v1", tags=["cross-bureau"])
 
 CITIZEN_SOURCES = ("dogs", "expropriation", "medinsurance")
-# The signed-in citizen's own records, source by source: the services' /v1/me endpoints.
+# The signed-in 浙里办 user's own records, source by source: the services' /v1/me endpoints; a person's, or a legal
+# person's (its 创新券, 兑付 and credit records, found by its 统一社会信用代码).
 OWN_SOURCES = {
-    "dogs": "/v1/me/records",
-    "expropriation": "/v1/me/household",
-    "medinsurance": "/v1/me/proxy-authorisations",
+    UserType.PERSON: {
+        "dogs": "/v1/me/records",
+        "expropriation": "/v1/me/household",
+        "medinsurance": "/v1/me/proxy-authorisations",
+    },
+    UserType.LEGAL_PERSON: {"science": "/v1/me/records"},
 }
 ENTERPRISE_SOURCES = ("science", "medinsurance", "expropriation")
 
@@ -120,21 +125,22 @@ async def enterprise_dossier(
 
 
 async def _citizen(request: Request) -> Principal:
-    """Dependency: the 浙里办 adapter, and the citizen its signed assertion names."""
+    """Dependency: the 浙里办 adapter, and the person or enterprise its signed assertion names."""
     client = await authenticate(request)
     if not client.is_adapter:
         raise deny(request, 403, "citizen_path_only_for_adapter", "/api/v1/me 仅供浙里办接入方调用", client.client_id)
-    citizen_id = verify_assertion(request, client)
+    assertion = verify_assertion(request, client)
     await enforce_rate_limit(request, client)
-    return Principal(client, citizen_id)
+    return Principal(client, assertion.user)
 
 
 @router.get(
     "/me/dossier",
-    summary="本人跨部门档案（浙里办）：养犬、征收、医保代配药，仅限声明中的本人",
+    summary="本人跨部门档案（浙里办）：个人为养犬、征收、医保代配药，法人为科技创新券与诚信记录，仅限声明中的本人或本企业",
     openapi_extra={"security": [{"ApiKey": [], "CitizenAssertion": []}]},
 )
 async def my_dossier(request: Request, principal: Annotated[Principal, Depends(_citizen)]) -> Response:
     # Only the services' /v1/me endpoints are asked, with the citizen in the identity token: no 身份证号 in a path,
     # nothing about anyone else. The subject is not echoed back: the adapter already knows who signed in.
-    return await _dossier(request, principal, OWN_SOURCES, {})
+    assert principal.user is not None
+    return await _dossier(request, principal, OWN_SOURCES[principal.user.user_type], {})

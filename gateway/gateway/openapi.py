@@ -23,8 +23,10 @@ SECURITY_SCHEMES = {
         "type": "apiKey",
         "in": "header",
         "name": "X-Citizen-Assertion",
-        "description": "浙里办接入方签发的用户身份声明（HS256 JWT：sub 为身份证号，有效期不超过 15 分钟），"
-        "仅用于 /api/v1/me/...",
+        "description": "浙里办接入方签发的用户身份声明（HS256 JWT：user_type 为 PERSON（缺省）或 LEGAL_PERSON；"
+        "sub 为个人身份证号或法人统一社会信用代码，法人另带经办人 agent_id_number、agent_name；auth_level 1–3；"
+        "有效期不超过 15 分钟；jti 每次变更仅可使用一次），仅用于 /api/v1/me/...。查询须认证等级 2 及以上，"
+        "变更须认证等级 3",
     },
 }
 

@@ -8,14 +8,22 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from gateway.auth import Principal, authenticate, deny, enforce_bucket, verify_assertion
+from gateway.auth import (
+    Principal,
+    authenticate,
+    deny,
+    enforce_bucket,
+    is_write,
+    spend_assertion,
+    verify_assertion,
+)
 from gateway.keys import Client
 from gateway.ratelimit import adapter_rate, citizen_bucket, citizen_rate, client_bucket
 from gateway.transport import Body
 from gateway.upstream import UpstreamFailure, Upstreams
 from qz_common.context import TraceContext, current_request_id, current_trace
 from qz_common.errors import ProblemError, ProblemHTTPException, problem_response
-from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, mint_token
+from qz_common.identity import IDENTITY_HEADER, TOKEN_LIFETIME, UserType, mint_token
 
 # The proxy routes take only the request and read {service} from its path parameters: declared as parameters, the
 # two strings cost FastAPI's dependency solving about an eighth of a proxied request's CPU (docs/PERFORMANCE.md).
@@ -110,14 +118,19 @@ def identity_token(request: Request, service: str, principal: Principal) -> str:
     cached = cache.get((service, principal))
     if cached is not None and cached[1] > now:
         return cached[0]
-    client = principal.client
+    client, user = principal.client, principal.user
+    person = user is not None and user.user_type is UserType.PERSON
     token = mint_token(
         request.app.state.signing_key,
         audience=service,
         client_id=client.client_id,
         scopes=client.scopes,
         district=client.district,
-        citizen_id=principal.citizen_id,
+        citizen_id=user.id if user is not None and person else None,
+        enterprise_id=user.id if user is not None and not person else None,
+        auth_level=user.auth_level if user is not None else None,
+        agent_id_number=user.agent_id_number if user is not None else None,
+        agent_name=user.agent_name if user is not None else None,
     )
     if len(cache) > 10_000:
         cache.clear()
@@ -204,11 +217,13 @@ async def forward(
 
 @router.api_route("/api/v1/me/{service}/{path:path}", methods=ALL_METHODS)
 async def citizen_proxy(request: Request) -> Response:
-    """浙里办 adapter calls, for the signed-in citizen only: ``/api/v1/me/dogs/records`` → dogs ``/v1/me/records``.
+    """浙里办 adapter calls, for the signed-in person or enterprise only: ``/api/v1/me/dogs/records`` → dogs
+    ``/v1/me/records``.
 
-    Each citizen has a bucket of their own, smaller than the adapter's (one citizen cannot use up the adapter's), and
-    every request, refused assertions included, takes from the adapter's bucket too, which all its citizens share (so
-    many citizens together cannot pass more than the adapter rate).
+    Each 浙里办 user has a bucket of their own, smaller than the adapter's (one user cannot use up the adapter's), and
+    every request, refused assertions included, takes from the adapter's bucket too, which all its users share (so
+    many users together cannot pass more than the adapter rate). A write spends its assertion last, once it has
+    passed the limits, so that a 429 leaves the assertion usable for the retry.
     """
     service = request.path_params["service"]
     client = await authenticate(request)
@@ -216,17 +231,18 @@ async def citizen_proxy(request: Request) -> Response:
         await enforce_rate_limit(request, client)
         raise deny(request, 403, "citizen_path_only_for_adapter", "/api/v1/me 仅供浙里办接入方调用", client.client_id)
     try:
-        citizen_id = verify_assertion(request, client)
+        assertion = verify_assertion(request, client)
     except ProblemError:
         await enforce_rate_limit(request, client)
         raise
     own = citizen_rate(request.app.state.settings)
-    await enforce_bucket(request, citizen_bucket(client.client_id, citizen_id), client.client_id, own)
+    await enforce_bucket(request, citizen_bucket(client.client_id, assertion.user.id), client.client_id, own)
     await enforce_rate_limit(request, client)  # a citizen over their own limit takes nothing from the adapter's
     tail = raw_tail(request, f"/api/v1/me/{service}")
-    return await forward(
-        request, service, f"/v1/me{tail}", Principal(client, citizen_id), mount=("/v1/me", f"/api/v1/me/{service}")
-    )
+    if is_write(request):
+        await spend_assertion(request, client, assertion)
+    principal = Principal(client, assertion.user)
+    return await forward(request, service, f"/v1/me{tail}", principal, mount=("/v1/me", f"/api/v1/me/{service}"))
 
 
 @router.api_route("/api/{service}/{path:path}", methods=ALL_METHODS)

@@ -79,7 +79,10 @@ def snapshot(instance: object) -> dict[str, Any]:
 
 
 def actor_of(caller: Caller) -> str:
-    """Who acted: the client, and for 浙里办 calls the citizen behind it (masked in logs, kept here)."""
+    """Who acted: the client, and for 浙里办 calls the citizen behind it (masked in logs, kept here); for a legal
+    person, the enterprise and the person who acted for it (its 经办人's 身份证号), whom the trail must name."""
+    if caller.enterprise_id:
+        return f"{caller.client_id}/enterprise:{caller.enterprise_id}/agent:{caller.agent_id_number}"
     return f"{caller.client_id}/citizen:{caller.citizen_id}" if caller.citizen_id else caller.client_id
 
 

@@ -2,9 +2,11 @@
 
 The gateway authenticates the client (API key, and for the 浙里办 adapter the
 citizen's signed assertion), then calls the service with ``X-Qz-Identity``: a
-JWT naming the client, its scopes, its district and, for citizen calls, the
-citizen's 身份证号. Services accept nothing else: a call that bypasses the
-gateway has no valid token and gets 401.
+JWT naming the client, its scopes, its district and, for 浙里办 calls, the
+signed-in user: a person (``citizen``: the 身份证号) or a legal person
+(``enterprise``: the 统一社会信用代码, with ``agent``/``agent_name``, the person
+acting for it), and the 浙里办 real-name level (``auth_level``). Services accept
+nothing else: a call that bypasses the gateway has no valid token and gets 401.
 
 The token is signed with an Ed25519 key that only the gateway holds (EdDSA,
 through PyJWT's cryptography backend); services hold only public keys, by key
@@ -19,6 +21,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
@@ -38,16 +41,43 @@ _ALGORITHM = "EdDSA"
 log = logging.getLogger("qz.identity")
 
 
+class UserType(StrEnum):
+    """浙里办's ``userType``: who signed in."""
+
+    PERSON = "PERSON"
+    LEGAL_PERSON = "LEGAL_PERSON"
+
+
 @dataclass(frozen=True)
 class Caller:
+    """The client, and for a 浙里办 call the user the adapter signed in: a person (``citizen_id``, their 身份证号) or
+    a legal person (``enterprise_id``, its 统一社会信用代码, and ``agent_id_number``/``agent_name``, the person acting
+    for it); ``auth_level`` is 浙里办's real-name level (1-3), None when the assertion did not say."""
+
     client_id: str
     scopes: frozenset[str]
     district: str | None = None
     citizen_id: str | None = None
+    enterprise_id: str | None = None
+    auth_level: int | None = None
+    agent_id_number: str | None = None
+    agent_name: str | None = None
+
+    @property
+    def user_type(self) -> UserType | None:
+        if self.enterprise_id is not None:
+            return UserType.LEGAL_PERSON
+        return UserType.PERSON if self.citizen_id is not None else None
+
+    @property
+    def user_id(self) -> str | None:
+        """The 浙里办 user's own id: the person's 身份证号 or the enterprise's 统一社会信用代码."""
+        return self.enterprise_id or self.citizen_id
 
     @property
     def is_citizen(self) -> bool:
-        return self.citizen_id is not None
+        """A 浙里办 user, person or enterprise: never a staff or system client."""
+        return self.user_id is not None
 
     def has_scope(self, scope: str) -> bool:
         service = scope.split(":", 1)[0]
@@ -120,6 +150,10 @@ def mint_token(
     scopes: Iterable[str],
     district: str | None = None,
     citizen_id: str | None = None,
+    enterprise_id: str | None = None,
+    auth_level: int | None = None,
+    agent_id_number: str | None = None,
+    agent_name: str | None = None,
     now: dt.datetime | None = None,
 ) -> str:
     issued = now or dt.datetime.now(dt.UTC)
@@ -133,8 +167,14 @@ def mint_token(
     }
     if district:
         claims["district"] = district
-    if citizen_id:
-        claims["citizen"] = citizen_id
+    optional = {
+        "citizen": citizen_id,
+        "enterprise": enterprise_id,
+        "auth_level": auth_level,
+        "agent": agent_id_number,
+        "agent_name": agent_name,
+    }
+    claims.update((name, value) for name, value in optional.items() if value)
     return jwt.encode(claims, signing_key.private_key, algorithm=_ALGORITHM, headers={"kid": signing_key.kid})
 
 
@@ -189,6 +229,10 @@ def verify_token(token: str, public_keys: Mapping[str, Ed25519PublicKey], audien
         scopes=frozenset(claims.get("scopes", [])),
         district=claims.get("district"),
         citizen_id=claims.get("citizen"),
+        enterprise_id=claims.get("enterprise"),
+        auth_level=claims.get("auth_level"),
+        agent_id_number=claims.get("agent"),
+        agent_name=claims.get("agent_name"),
     )
     if len(_VERIFIED) >= 10_000:  # bounded: tokens are short-lived, a full table is mostly expired entries
         _VERIFIED.clear()
@@ -233,10 +277,19 @@ async def _current_citizen(request: Request) -> Caller:
     return caller
 
 
+async def _current_user(request: Request) -> Caller:
+    caller = _verified_caller(request)
+    if caller.user_id is None:
+        raise ProblemError(403, "zheliban_user_only", "该接口仅供经认证的浙里办用户（个人或法人）使用")
+    return caller
+
+
 Reader = Annotated[Caller, Depends(require("read"))]
 Writer = Annotated[Caller, Depends(require("write"))]
-# A 浙里办 citizen; ``caller.citizen_id`` is their verified 身份证号 and the only one /v1/me may use.
+# A 浙里办 person; ``caller.citizen_id`` is their verified 身份证号 and the only one /v1/me may use.
 Citizen = Annotated[Caller, Depends(_current_citizen)]
+# A 浙里办 person or legal person; ``caller.user_id`` (身份证号 or 统一社会信用代码) is the only holder /v1/me may use.
+ZhelibanUser = Annotated[Caller, Depends(_current_user)]
 
 
 def ensure_district(caller: Caller, district: str | None, *, field: str = "district") -> None:

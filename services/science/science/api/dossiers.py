@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from qz_common.app import Session
-from qz_common.identity import Citizen, Reader
+from qz_common.identity import Reader, ZhelibanUser
 from qz_common.ids import USCC, IdNumber
 from science.api.schemas.dossiers import EnterpriseDossier, HolderRecords
 from science.casework import dossiers
@@ -27,7 +27,7 @@ async def citizen_dossier(
     return HolderRecords.model_validate(await dossiers.holder_records(session, id_number, caller.district))
 
 
-@router.get("/v1/me/records", summary="本人（创业者）的创新券、兑付和诚信记录（浙里办）")
-async def my_records(citizen: Citizen, session: Session) -> HolderRecords:
-    assert citizen.citizen_id is not None
-    return HolderRecords.model_validate(await dossiers.holder_records(session, citizen.citizen_id, None))
+@router.get("/v1/me/records", summary="本人（创业者）或本企业（法人）的创新券、兑付和诚信记录（浙里办）")
+async def my_records(user: ZhelibanUser, session: Session) -> HolderRecords:
+    assert user.user_id is not None  # a person's 身份证号 or a legal person's 统一社会信用代码, as the gateway verified
+    return HolderRecords.model_validate(await dossiers.holder_records(session, user.user_id, None))

@@ -13,7 +13,7 @@ from qz_common.app import Engine, Session
 from qz_common.clock import today
 from qz_common.districts import District
 from qz_common.idempotency import Decision, IdempotencyKey
-from qz_common.identity import Caller, Citizen, Reader, Writer, scoped_district
+from qz_common.identity import Caller, Reader, Writer, ZhelibanUser, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import PathId, commands, holder_or_422
 from science.api.schemas.vouchers import (
@@ -167,14 +167,18 @@ async def claim_voucher(
 
 
 @router.post(
-    "/me/claims", status_code=201, summary="创业者本人申领创新券（浙里办，44号 四(一)(二)）", response_model=VoucherOut
+    "/me/claims",
+    status_code=201,
+    summary="创业者本人或企业（法人）申领创新券（浙里办，44号 四(一)(二)）",
+    response_model=VoucherOut,
 )
 async def claim_my_voucher(
-    body: MyClaimIn, citizen: Citizen, session: Session, idempotency_key: IdempotencyKey = None
+    body: MyClaimIn, user: ZhelibanUser, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
-    assert citizen.citizen_id is not None
-    claim = ClaimIn(holder_kind=ApplicantKind.ENTREPRENEUR, holder_id=citizen.citizen_id, **body.model_dump())
-    return await _claim(session, citizen, claim, idempotency_key)
+    assert user.user_id is not None  # the holder is the signed-in person or enterprise, never one the body names
+    kind = ApplicantKind.ENTERPRISE if user.enterprise_id else ApplicantKind.ENTREPRENEUR
+    claim = ClaimIn(holder_kind=kind, holder_id=user.user_id, **body.model_dump())
+    return await _claim(session, user, claim, idempotency_key)
 
 
 @router.get("/vouchers", summary="创新券列表")

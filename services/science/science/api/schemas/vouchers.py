@@ -86,10 +86,11 @@ class PoolOut(Out):
 
 
 class MyClaimIn(Strict):
-    """A 创业者's own claim through 浙里办: the holder is the authenticated citizen."""
+    """A 创业者's or an enterprise's own claim through 浙里办: the holder is the signed-in person (创业者) or legal
+    person (企业, which must be registered, 四(一))."""
 
     pool_id: RecordId = Field(description="创新券资金池编号")
-    holder_name: Name = Field(description="申领人姓名")
+    holder_name: Name = Field(description="申领人姓名（企业为企业名称）")
     amount: PositiveMoney
     claimed_on: PastDate | None = Field(None, description="申领日期（默认今天，北京时间）")
     has_innovation_need: bool = Field(True, description="是否有科技创新服务需求")
