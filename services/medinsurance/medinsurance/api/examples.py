@@ -142,6 +142,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "relationship": "close_relative",
         "starts_on": "2023-06-01",
     },
+    # The principal's own, through 浙里办: the principal is the signed-in person.
+    "MyProxyIn": {
+        "institution_id": 1,
+        "agent_id_number": "330802198506150014",
+        "ground": "mobility",
+        "relationship": "close_relative",
+        "starts_on": "2023-06-01",
+    },
     "RevokeIn": {"on": "2023-10-01"},
     "OutageIn": {"institution_id": 1, "failed_at": "2023-08-03T09:40:00+08:00"},
     "WindowIn": {"requested_at": "2023-08-04T10:05:00+08:00", "reason": "医保结算系统故障，申请开通临时结算窗口"},

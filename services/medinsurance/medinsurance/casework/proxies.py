@@ -121,9 +121,12 @@ async def authorise(
 
 
 async def revoke(session: AsyncSession, caller: Caller, proxy_id: int, on: dt.date) -> ProxyAuthorisation:
-    row = await get_in_district(
-        session, caller, ProxyAuthorisation, proxy_id, "代配药委托", field="proxy_id", lock=True
-    )
+    """A caseworker revokes any authorisation of its district; a 浙里办 citizen only one they gave as principal (one
+    of anyone else, the agent's own included, is answered as an unused id)."""
+    label, field = "代配药委托", "proxy_id"
+    row = await get_in_district(session, caller, ProxyAuthorisation, proxy_id, label, field=field, lock=True)
+    if caller.is_citizen and row.principal_id_number != caller.citizen_id:
+        raise no_such_record(label, field)
     if row.status != "active":
         raise ProblemError(409, "proxy_not_active", "该委托已失效")
     async with audit.change(session, caller, "revoke", row):
