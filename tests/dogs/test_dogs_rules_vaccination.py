@@ -66,6 +66,7 @@ def test_a_vaccination_before_any_living_dog_was_born_is_refused(
     ("born", "codes"),
     [
         (VACCINATED, []),  # vaccinated on its birth day: not before it
+        (dt.date(1996, 12, 7), []),  # born 30 years before today: as old as a dog has lived
         (VACCINATED + dt.timedelta(days=1), [("vaccinated_on", "vaccinated_before_birth")]),
         (dt.date(1996, 12, 6), [("dog_born_on", "implausible_date")]),
     ],

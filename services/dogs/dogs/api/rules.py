@@ -53,20 +53,22 @@ async def classify_dog(body: ClassifyIn, _caller: Reader) -> ClassifyOut:
 
 
 def _parse_instant(raw: str) -> dt.datetime:
-    """The moment ``at`` names, on 衢州 wall time (a moment its clock cannot show, year 1 or 9999 shifted by an
-    offset, is refused like a malformed one)."""
+    """The moment ``at`` names, as sent (a moment 衢州's clock cannot show, year 1 or 9999 shifted by an offset, is
+    refused like a malformed one)."""
     try:
-        return in_quzhou(dt.datetime.fromisoformat(_SPACE_FOR_PLUS.sub(r"\1+\2", raw.strip())))
+        instant = dt.datetime.fromisoformat(_SPACE_FOR_PLUS.sub(r"\1+\2", raw.strip()))
+        in_quzhou(instant)
+        return instant
     except (ValueError, OverflowError):
         raise ProblemError(
             422, "invalid_datetime", "at 须为 ISO 8601 日期时间，例如 2023-03-01T19:30:00+08:00", field="at"
         ) from None
 
 
-def _walking_rules_at(local: dt.datetime) -> ParameterSet:
-    """The notice's figures on the day of ``local``. Before the notice took effect it set no walking hours, so a
+def _walking_rules_at(instant: dt.datetime) -> ParameterSet:
+    """The notice's figures on the 衢州 day of ``instant``. Before the notice took effect it set no walking hours, so a
     check then is refused rather than answered with a permission or a breach the law did not give (D-15)."""
-    notice = resolve(notice_book(), local.date())
+    notice = resolve(notice_book(), in_quzhou(instant).date())
     if not notice.in_force:
         raise ProblemError(422, "rule_not_in_force", f"{notice.notice}，本通告未规定当时的携犬户外活动时间", field="at")
     return notice.params
@@ -78,8 +80,8 @@ async def walking_hours(
     at: Annotated[str, Query(description="ISO 8601 日期时间；任何时区均按北京时间判断，无时区按北京时间")],
     key_area: Annotated[bool, Query(description="是否在重点管理区")] = True,
 ) -> WalkingOut:
-    local = _parse_instant(at)
-    result = check_walking(local, key_area, _walking_rules_at(local))
+    instant = _parse_instant(at)
+    result = check_walking(instant, key_area, _walking_rules_at(instant))
     return WalkingOut(
         allowed=result.allowed,
         local_time=result.local_time,
