@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +37,8 @@ from qz_common.db import Database, utcnow
 from qz_common.districts import DISTRICT_CODES
 from qz_common.identity import Caller, raw_public_key
 from qz_common.migrations import upgrade
+from qz_common.pii import KeyRing, KeyRingError, KeyVerification, use_keyring
+from qz_common.settings import PlatformSettings
 
 SERVICES = ("dogs", "expropriation", "medinsurance", "science")
 audit = AuditTrail(AuditRecord)
@@ -174,9 +177,12 @@ def _new_signing_key(out: Path, kid: str | None) -> dict[str, Any]:
     return {"kid": kid, "private_key_file": str(out), "public_key": public_key, "public_keys_entry": {kid: public_key}}
 
 
-async def _run(args: argparse.Namespace, settings: GatewaySettings) -> object:
+async def _run(args: argparse.Namespace, settings: GatewaySettings, keyring: KeyRing) -> object:
     database = Database(settings.database_url)
+    # The audit log is sealed (gateway.models): written with the gateway's keys, once checked against the database.
+    use_keyring(database.engine, keyring)
     try:
+        await KeyVerification(database.engine, keyring).ensure()
         async with database.sessionmaker() as session, session.begin():
             if args.command == "create":
                 return await _create(session, args)
@@ -212,10 +218,13 @@ def main(argv: list[str] | None = None) -> None:
         if args.command == "signing-key":
             result: object = _new_signing_key(args.out, args.kid)
         else:
-            upgrade("gateway", settings.database_url)
-            result = asyncio.run(_run(args, settings))
-    except CommandError as refused:
+            keyring = KeyRing.from_settings(settings, dev_mode=PlatformSettings().dev_mode)
+            upgrade("gateway", settings.database_url, keyring=keyring)
+            result = asyncio.run(_run(args, settings, keyring))
+    except (CommandError, KeyRingError) as refused:
         parser.exit(1, f"qz-gateway-keys: error: {refused}\n")
+    except ValidationError as invalid:  # QZ_* (PlatformSettings), read for whether dev keys may seal the audit log
+        parser.exit(1, f"qz-gateway-keys: error: {invalid.errors()[0]['msg']}\n")
     except (SQLAlchemyError, OSError) as failed:
         reason = str(getattr(failed, "orig", None) or failed).strip().splitlines()[0]
         parser.exit(1, f"qz-gateway-keys: error: database {settings.database_url.split('@')[-1]}: {reason}\n")

@@ -7,7 +7,6 @@ from gateway.auth import require_metrics_scope
 from gateway.keys import KeyStore
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from gateway.replay import MemorySpentAssertions, RedisSpentAssertions, SpentAssertions
 from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET, DEV_ADAPTER_CLIENT, GatewaySettings
 from gateway.upstream import Upstreams
 from qz_common.app import create_service_app
@@ -77,22 +76,19 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
             else MemoryRateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
         )
         app.state.rate_limiter = limiter
-        spent: SpentAssertions = (
-            RedisSpentAssertions(settings.redis_url) if settings.redis_url else MemorySpentAssertions()
-        )
-        app.state.spent_assertions = spent
         secrets = {k: v.get_secret_value() for k, v in settings.adapter_assertion_secrets.items()}
         if platform.dev_mode:
             secrets.setdefault(DEV_ADAPTER_CLIENT, DEV_ADAPTER_ASSERTION_SECRET)
         app.state.adapter_secrets = secrets
-        app.state.case_runner = relocation.CaseRunner(app.state.db, app.state.upstreams, signing_key)
+        app.state.case_runner = relocation.CaseRunner(
+            app.state.db, app.state.upstreams, signing_key, app.state.key_verification
+        )
         app.state.retry_task = relocation.start_retry_loop(app.state.case_runner, settings.relocation_retry_s)
 
     async def stop(app: FastAPI) -> None:
         await relocation.stop(app.state.retry_task)
         await app.state.upstreams.close()
         await app.state.rate_limiter.close()
-        await app.state.spent_assertions.close()
 
     def breakers(app: FastAPI) -> dict[str, object]:
         upstreams = getattr(app.state, "upstreams", None)
@@ -100,11 +96,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
 
     def rate_limits(app: FastAPI) -> dict[str, object]:
         limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
-        spent: SpentAssertions | None = getattr(app.state, "spent_assertions", None)
-        return {
-            "rate_limiter": limiter.describe() if limiter else {},
-            "spent_assertions": spent.describe() if spent else {},
-        }
+        return {"rate_limiter": limiter.describe() if limiter else {}}
 
     app = create_service_app(
         settings=settings,
@@ -117,6 +109,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         health_details=breakers,
         ready_details=rate_limits,
         own_docs=False,
+        personal_data=True,
         metrics_registry=metrics.registry,
         metrics_access=require_metrics_scope,
     )

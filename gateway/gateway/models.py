@@ -1,4 +1,13 @@
-"""The gateway's own database: API clients and relocation cases."""
+"""The gateway's own database: API clients and relocation cases.
+
+Personal data is sealed (qz_common.pii): a relocation case keeps the request it was opened with and each step the
+request it sent and the answer it got, which name citizens (the household's members by 身份证号 and name, addresses
+moved from and to) and enterprises alike, so each is sealed whole, and so is a step's last error (a bureau's answer
+may quote what it refused) and the audit trail's snapshots of them (with its actors, as every audit trail holding
+personal data). Nothing finds a case by a person: cases are found by id, by their client and Idempotency-Key, and by
+status, which stay in clear with the steps' names, services, keys, states and counts, and API clients and the
+SHA-256 of their keys.
+"""
 
 import datetime as dt
 from typing import Any
@@ -6,16 +15,21 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from qz_common.audit import AuditRecordMixin
+from qz_common.audit import SealedAuditRecordMixin
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
+from qz_common.pii import EncryptedJSON, EncryptedText, PiiKeyMixin
 
 
 class Base(DeclarativeBase):
     pass
 
 
-class AuditRecord(AuditRecordMixin, Base):
+class AuditRecord(SealedAuditRecordMixin, Base):
     __tablename__ = "audit_log"
+
+
+class PiiKey(PiiKeyMixin, Base):
+    pass
 
 
 class ApiClient(Base):
@@ -57,7 +71,7 @@ class RelocationCase(Base):
     client_id: Mapped[str] = mapped_column(String(80))
     idempotency_key: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(12))  # household | enterprise
-    request: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    request: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     # opening (committed before the first call to a bureau) | completed | attention | refused (its agreement refused
     # while it opened: nothing was done, and the next request with its key opens it afresh)
     status: Mapped[str] = mapped_column(String(12), default="opening", index=True)
@@ -81,8 +95,8 @@ class RelocationStep(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | done | failed | skipped
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    request: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
-    result: Mapped[Any] = mapped_column(JSONDocument, nullable=True)
-    last_error: Mapped[str | None] = mapped_column(String(500))
+    request: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    result: Mapped[Any] = mapped_column(EncryptedJSON, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(EncryptedText)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     case: Mapped[RelocationCase] = relationship(back_populates="steps")

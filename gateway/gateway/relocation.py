@@ -48,6 +48,7 @@ from qz_common.errors import ProblemError
 from qz_common.identity import IDENTITY_HEADER, Caller, SigningKey, mint_token
 from qz_common.ids import USCC
 from qz_common.inputs import StrictInput
+from qz_common.pii import KeyVerification
 
 router = APIRouter(prefix="/api/v1/cases/relocation", tags=["cross-bureau"])
 log = logging.getLogger("qz.gateway.relocation")
@@ -174,10 +175,15 @@ def _reopen(case: RelocationCase, request: dict[str, Any]) -> None:
 
 
 class CaseRunner:
-    def __init__(self, database: Database, upstreams: Upstreams, signing_key: SigningKey) -> None:
+    def __init__(
+        self, database: Database, upstreams: Upstreams, signing_key: SigningKey, keys: KeyVerification
+    ) -> None:
         self.database = database
         self.upstreams = upstreams
         self.signing_key = signing_key
+        # Cases are sealed (gateway.models): read and written only once the keys were checked against the database,
+        # as the sessions qz_common.app gives are (the cases take theirs from the runner).
+        self.keys = keys
 
     async def _call(self, case: RelocationCase, step: RelocationStep, key: str) -> Any:
         caller = _caller(case).client
@@ -287,6 +293,7 @@ class CaseRunner:
         retried once per interval however many gateway replicas run rounds (and MAX_ATTEMPTS means the same
         time span with one replica or ten).
         """
+        await self.keys.ensure()
         tried_since = utcnow() - dt.timedelta(seconds=interval_s)
         last_id = 0
         while (case_id := await self._retry_next(last_id, tried_since)) is not None:
@@ -346,6 +353,9 @@ async def _authorised(request: Request) -> Client:
     ):
         raise deny(request, 403, "scope_missing", "搬迁联办需要征收及养犬或医保服务的权限", client.client_id)
     await enforce_rate_limit(request, client)
+    runner: CaseRunner = request.app.state.case_runner
+    if not runner.keys.done:
+        await runner.keys.before_a_request()
     return client
 
 

@@ -68,14 +68,22 @@ def gateway(make_gateway: Callable[..., TestClient]) -> TestClient:
 
 @pytest.fixture
 def issue_key(gateway_db: str) -> Callable[..., str]:
-    """Create an API client with the real CLI (``python -m gateway.cli create``) and return its key."""
+    """Create an API client with the real CLI (``python -m gateway.cli create``) and return its key: on the tests'
+    gateway database, in dev mode as its gateways run, or on ``database_url`` with the ``environment`` of its
+    gateway (its ``GATEWAY_PII_*`` keys: the CLI writes the sealed audit log)."""
 
-    def issue(client_id: str, scopes: str = "", district: str | None = None, kind: str = "system") -> str:
+    def issue(
+        client_id: str,
+        scopes: str = "",
+        district: str | None = None,
+        kind: str = "system",
+        database_url: str = gateway_db,
+        environment: dict[str, str] | None = None,
+    ) -> str:
         args = [sys.executable, "-P", "-m", "gateway.cli", "create", "--client-id", client_id, "--kind", kind]
         args += ["--scopes", scopes] + (["--district", district] if district else [])
-        out = subprocess.run(
-            args, env={**os.environ, "GATEWAY_DATABASE_URL": gateway_db}, capture_output=True, text=True, check=True
-        )
+        env = {**os.environ, "GATEWAY_DATABASE_URL": database_url, **(environment or {"QZ_DEV_MODE": "true"})}
+        out = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
         return str(json.loads(out.stdout)["api_key"])
 
     return issue

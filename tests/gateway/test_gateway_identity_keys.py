@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from fastapi.testclient import TestClient
-from testkit import DatabaseFactory, IdentityKey, ServiceProcess
+from testkit import DatabaseFactory, IdentityKey, PiiKeys, ServiceProcess
 
 from gateway.main import identity_signing_key
 from gateway.settings import GatewaySettings
@@ -137,6 +137,7 @@ def dogs_listing(
 
 
 def test_a_key_change_refuses_no_call(
+    database_factory: DatabaseFactory,
     dogs_listing: Callable[..., ServiceProcess],
     make_gateway: Callable[..., TestClient],
     issue_key: Callable[..., str],
@@ -144,11 +145,17 @@ def test_a_key_change_refuses_no_call(
 ) -> None:
     """The rotation of docs/OPERATIONS.md, with real processes: list both keys, switch the gateway, delist the old."""
     old, new = IdentityKey("2026-11-a"), IdentityKey("2026-12-b")
-    headers = {"X-API-Key": issue_key(f"rotation-{uuid.uuid4().hex[:8]}", scopes="dogs:read")}
+    # Outside dev mode a gateway seals its cases with keys of its own (GATEWAY_PII_*), on a database of its own.
+    database_url, pii = database_factory.create("gateway"), PiiKeys.fresh()
+    client = f"rotation-{uuid.uuid4().hex[:8]}"
+    operator = pii.environment("GATEWAY_") | {"QZ_IDENTITY_PUBLIC_KEYS": json.dumps(_listing(old))}
+    api_key = issue_key(client, scopes="dogs:read", database_url=database_url, environment=operator)
+    headers = {"X-API-Key": api_key}
 
     def gateway_signing_with(key: IdentityKey, dogs: ServiceProcess, *listed: IdentityKey) -> TestClient:
         monkeypatch.setenv("QZ_IDENTITY_PUBLIC_KEYS", json.dumps(_listing(*listed)))
-        return make_gateway(urls={"dogs": dogs.url}, dev_mode=False, **key.gateway_settings)
+        production = key.gateway_settings | pii.settings
+        return make_gateway(urls={"dogs": dogs.url}, dev_mode=False, database_url=database_url, **production)
 
     dogs = dogs_listing(old)
     before = gateway_signing_with(old, dogs, old)

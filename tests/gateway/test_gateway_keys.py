@@ -11,19 +11,22 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from relocation_kit import gateway_database
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
-from testkit import DatabaseFactory
+from testkit import DatabaseFactory, IdentityKey
 
 from gateway.keys import hash_key
+from gateway.models import AuditRecord
 from qz_common.db import async_url
 from qz_common.migrations import upgrade
 
 
 def cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI on the tests' gateway database, whose gateways run in dev mode (with the dev keys of its audit log)."""
     return subprocess.run(
         [sys.executable, "-P", "-m", "gateway.cli", *args],
-        env={**os.environ, "GATEWAY_DATABASE_URL": database_url},
+        env={**os.environ, "GATEWAY_DATABASE_URL": database_url, "QZ_DEV_MODE": "true"},
         capture_output=True,
         text=True,
     )
@@ -76,17 +79,17 @@ def test_every_key_change_writes_an_audit_row(gateway_db: str, client_id: str) -
     run_ok(gateway_db, "revoke", "--client-id", client_id)
     run_ok(gateway_db, "create", "--client-id", client_id)
 
-    async def rows() -> list[tuple[str, str, str]]:
-        engine = create_async_engine(async_url(gateway_db))
-        async with engine.connect() as connection:
-            result = await connection.execute(
-                text("SELECT action, entity, actor FROM audit_log WHERE actor LIKE 'qz-gateway-keys:%' ORDER BY id")
+    async def rows() -> list[tuple[str, str]]:
+        database = gateway_database(gateway_db)  # the actor is sealed: compared once opened
+        async with database.sessionmaker() as session:
+            found = await session.execute(
+                select(AuditRecord.action, AuditRecord.entity, AuditRecord.actor).order_by(AuditRecord.id)
             )
-            found = [(str(a), str(e), str(u)) for a, e, u in result]
-        await engine.dispose()
-        return found
+            by_the_cli = [(action, entity) for action, entity, actor in found if actor.startswith("qz-gateway-keys:")]
+        await database.dispose()
+        return by_the_cli
 
-    actions = [(action, entity) for action, entity, _ in asyncio.run(rows())]
+    actions = asyncio.run(rows())
     # this client's rows are the last ones written: created, issued, issued, revoked key, revoked first key,
     # revoked client, recreated, issued
     assert actions[-8:] == [
@@ -138,6 +141,28 @@ def test_an_unreachable_database_is_one_line() -> None:
     done = cli("postgresql://nobody@127.0.0.1:1/none", "list")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "127.0.0.1:1/none" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("platform", "missing"),
+    [
+        ({}, "QZ_IDENTITY_PUBLIC_KEYS"),
+        ({"QZ_IDENTITY_PUBLIC_KEYS": json.dumps(IdentityKey("2026-12-a").public_keys)}, "GATEWAY_PII_KEYS"),
+    ],
+)
+def test_outside_dev_mode_the_cli_needs_the_gateways_settings_in_one_line(
+    gateway_db: str, platform: dict[str, str], missing: str
+) -> None:
+    """The CLI writes the gateway's sealed audit log (issue 30): it runs with the gateway's environment."""
+    done = subprocess.run(
+        [sys.executable, "-P", "-m", "gateway.cli", "list"],
+        env={**os.environ, "GATEWAY_DATABASE_URL": gateway_db, "QZ_DEV_MODE": "false", **platform},
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout) == (1, "") and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("qz-gateway-keys: error: ") and missing in line
 
 
 def test_keys_issued_before_rotation_existed_keep_working(

@@ -8,7 +8,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
-from relocation_kit import DEV, case_body, clinic_at, enterprise_case_body, household_with_dog
+from relocation_kit import (
+    DEV,
+    DEV_KEYRING,
+    case_body,
+    clinic_at,
+    enterprise_case_body,
+    gateway_database,
+    household_with_dog,
+)
 from sqlalchemy import select, text
 from testkit import DatabaseFactory, ServiceProcess, id_number
 
@@ -22,7 +30,7 @@ def audit_trail(gateway_db: str, case_id: int) -> list[tuple[str, str]]:
     """(entity, action) of the gateway's audit rows about one case and its steps, in order."""
 
     async def rows() -> list[AuditRecord]:
-        database = Database(gateway_db)
+        database = gateway_database(gateway_db)
         async with database.sessionmaker() as session:
             found = await session.scalars(
                 select(AuditRecord)
@@ -216,11 +224,11 @@ def test_steps_of_cases_open_before_the_upgrade_keep_the_key_they_were_sent_with
             step.format(2),
         )
     )
-    upgrade("gateway", url)
+    upgrade("gateway", url, keyring=DEV_KEYRING)
     asyncio.run(written_by_the_release_before(step.format(3)))
 
     async def keys_sent_with() -> list[str]:
-        database = Database(url)
+        database = gateway_database(url)
         async with database.sessionmaker() as session:
             steps = list(await session.scalars(select(RelocationStep).order_by(RelocationStep.position)))
         await database.dispose()

@@ -87,7 +87,7 @@ def test_a_revoked_key_is_refused_by_every_replica_within_the_key_cache_time(
     assert [r.get("/api/dogs/v1/vaccinations", headers=headers).status_code for r in replicas] == [200, 200]
     subprocess.run(
         [sys.executable, "-P", "-m", "gateway.cli", "revoke", "--client-id", client_id],
-        env={**os.environ, "GATEWAY_DATABASE_URL": gateway_db},
+        env={**os.environ, "GATEWAY_DATABASE_URL": gateway_db, "QZ_DEV_MODE": "true"},  # as its gateways run
         check=True,
         capture_output=True,
     )

@@ -9,8 +9,21 @@ from typing import Any
 from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
 
+from gateway.settings import GatewaySettings
+from qz_common.db import Database
+from qz_common.pii import KeyRing, use_keyring
+
 DEV = {"X-API-Key": "dev-key"}
 USCC = "91110000600037341L"
+# The keys of the tests' gateways, which run in dev mode: their cases and audit trail are sealed (gateway.models).
+DEV_KEYRING = KeyRing.from_settings(GatewaySettings(), dev_mode=True)
+
+
+def gateway_database(database_url: str) -> Database:
+    """A gateway's database, read as a gateway in dev mode reads it."""
+    database = Database(database_url)
+    use_keyring(database.engine, DEV_KEYRING)
+    return database
 
 
 def post(gateway: TestClient, path: str, body: dict[str, Any], **headers: str) -> dict[str, Any]:

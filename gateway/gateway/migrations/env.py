@@ -1,5 +1,10 @@
 from gateway.models import Base
 from gateway.settings import GatewaySettings
 from qz_common.migrations import run_env
+from qz_common.pii import KeyRing
+from qz_common.settings import PlatformSettings
 
-run_env(Base.metadata, GatewaySettings().database_url)
+settings = GatewaySettings()
+run_env(
+    Base.metadata, settings.database_url, lambda: KeyRing.from_settings(settings, dev_mode=PlatformSettings().dev_mode)
+)
