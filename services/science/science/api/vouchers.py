@@ -32,6 +32,7 @@ from science.api.schemas.vouchers import (
     RedemptionOut,
     ReviewIn,
     VoucherOut,
+    YearQuotaOut,
 )
 from science.casework import carriers, redemptions, vouchers
 from science.models import Carrier, Redemption, Voucher, VoucherPool
@@ -179,6 +180,17 @@ async def claim_my_voucher(
     kind = ApplicantKind.ENTERPRISE if user.enterprise_id else ApplicantKind.ENTREPRENEUR
     claim = ClaimIn(holder_kind=kind, holder_id=user.user_id, **body.model_dump())
     return await _claim(session, user, claim, idempotency_key)
+
+
+@router.get("/me/voucher-quota", summary="本人或本企业某年度创新券尚可申领额度（浙里办，44号 四(二)，每年最高6万元）")
+async def my_voucher_quota(
+    user: ZhelibanUser,
+    session: Session,
+    year: Annotated[int | None, Query(ge=1, le=9999, description="申领年度（默认今年，北京时间）")] = None,
+) -> YearQuotaOut:
+    assert user.user_id is not None
+    quota = await vouchers.annual_quota(session, user.user_id, year or today().year)
+    return YearQuotaOut.model_validate(quota)
 
 
 @router.get("/vouchers", summary="创新券列表")

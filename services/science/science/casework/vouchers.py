@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from qz_common.clock import today
 from qz_common.db import ensure_visible, get_in_district, get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
@@ -30,6 +31,7 @@ from science.rules.voucher_lifecycle import (
     claim_problems,
     in_force_problems,
     priority_grounds,
+    remaining_annual_quota,
     voucher_last_valid_day,
 )
 
@@ -135,6 +137,27 @@ async def _quota_row(session: AsyncSession, holder_id: str, year: int) -> Annual
         quota = await session.scalar(stmt.execution_options(populate_existing=True))
     assert quota is not None
     return quota
+
+
+@dataclass(frozen=True)
+class YearQuota:
+    year: int
+    cap: Decimal
+    claimed: Decimal
+    remaining: Decimal
+    basis: str
+
+
+async def annual_quota(session: AsyncSession, holder_id: str, year: int) -> YearQuota:
+    """四(二) 每年最高申领额度: what the holder has claimed in ``year`` (the row every claim locks and checks) and what
+    is left of the cap, the cap in force on the year's last day, or today in the year under way (V-19)."""
+    params = voucher_params_on(min(dt.date(year, 12, 31), today()), "year")
+    claimed = await session.scalar(
+        select(AnnualQuota.claimed).where(AnnualQuota.holder_id_lookup == holder_id, AnnualQuota.year == year)
+    )
+    claimed = claimed if claimed is not None else Decimal("0.00")
+    remaining = remaining_annual_quota(claimed, params)
+    return YearQuota(year, params.annual_claim_cap, claimed, remaining, cite("四(二)"))
 
 
 async def _profile(session: AsyncSession, stated: ApplicantProfile, holder_id: str) -> ApplicantProfile:

@@ -131,6 +131,14 @@ class ExpireIn(Strict):
     as_of: PastDate = Field(description="收回截至哪一天（不得晚于今天）")
 
 
+class YearQuotaOut(Out):
+    year: int = Field(description="申领年度")
+    cap: Yuan = Field(description="单个企业或创业者每年最高申领额度")
+    claimed: Yuan = Field(description="本年度已申领的创新券面额合计")
+    remaining: Yuan = Field(description="本年度尚可申领额度")
+    basis: str
+
+
 class ExpireOut(Out):
     expired_voucher_ids: list[int]
     returned: Yuan

@@ -1,0 +1,89 @@
+"""创新券 for enterprises from the phone (issue 27, journeys; 44号 四(一)(二), AMBIGUITIES V-19): the signed-in
+enterprise claims for itself and sees what is left of its yearly 6万; the caseworker sees the claim in the same list."""
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from fastapi.testclient import TestClient
+from science_testdata import make_uscc
+from testkit import id_number
+from zheliban_kit import ENTERPRISE_NAME, STAFF, assertion, signed_in
+
+AGENT = id_number("330803", dt.date(1986, 1, 1), 81)
+QUOTA = "/api/v1/me/science/voucher-quota"
+
+
+def as_enterprise(uscc: str) -> dict[str, str]:
+    return signed_in(assertion(uscc, user_type="LEGAL_PERSON", agent=AGENT))
+
+
+def registered_enterprise(gateway: TestClient) -> str:
+    """An enterprise of this test's own (the services' databases are shared by the gateway tests), registered."""
+    uscc = make_uscc(secrets.randbelow(10**7), "330803")
+    body = {"uscc": uscc, "name": ENTERPRISE_NAME, "district": "柯城区"}
+    assert gateway.post("/api/science/v1/enterprises", json=body, headers=STAFF).status_code == 201
+    return uscc
+
+
+def pool(gateway: TestClient) -> int:
+    body = {"name": "2023年第二期", "total": "1000000", "opens_on": "2023-01-01", "closes_on": "2023-12-31"}
+    r = gateway.post("/api/science/v1/voucher-pools", json=body, headers=STAFF)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def claim(gateway: TestClient, uscc: str, pool_id: int, amount: str) -> Any:
+    body = {"pool_id": pool_id, "holder_name": ENTERPRISE_NAME, "amount": amount, "claimed_on": "2023-05-10"}
+    return gateway.post("/api/v1/me/science/claims", json=body, headers=as_enterprise(uscc))
+
+
+def quota(gateway: TestClient, uscc: str, year: int = 2023) -> Any:
+    r = gateway.get(QUOTA, params={"year": year}, headers=as_enterprise(uscc))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_an_enterprise_claims_and_sees_its_yearly_six_wan_remaining(gateway: TestClient) -> None:
+    ours, theirs = registered_enterprise(gateway), registered_enterprise(gateway)
+    pool_id = pool(gateway)
+    before = quota(gateway, ours)
+    assert (before["cap"], before["claimed"], before["remaining"]) == ("60000.00", "0.00", "60000.00")
+    assert before["basis"] == "衢市科发高〔2022〕44号 四(二)"
+    # 10,000 + 20,000 claimed in 2023: 60,000 − 30,000 = 30,000 left.
+    assert [claim(gateway, ours, pool_id, amount).status_code for amount in ("10000", "20000")] == [201, 201]
+    after = quota(gateway, ours)
+    assert (after["claimed"], after["remaining"]) == ("30000.00", "30000.00")
+    # 每年最高6万 includes 6万: 30,000.01 more is over, exactly 30,000 more is the last that fits.
+    over = claim(gateway, ours, pool_id, "30000.01")
+    assert (over.status_code, over.json()["code"], over.json()["field"]) == (422, "annual_cap_exceeded", "amount")
+    assert claim(gateway, ours, pool_id, "30000").status_code == 201
+    assert (quota(gateway, ours)["claimed"], quota(gateway, ours)["remaining"]) == ("60000.00", "0.00")
+    # Another enterprise's year is its own; and the year under way (no claim of ours dated in it) starts whole.
+    assert quota(gateway, theirs)["remaining"] == "60000.00"
+    this_year = gateway.get(QUOTA, headers=as_enterprise(ours)).json()
+    assert (this_year["year"], this_year["claimed"]) == (dt.datetime.now(dt.UTC).year, "0.00")
+    # Before the 办法 (六: 2023-01-01) there is no quota to show.
+    early = gateway.get(QUOTA, params={"year": 2022}, headers=as_enterprise(ours))
+    assert (early.status_code, early.json()["code"], early.json()["field"]) == (422, "not_in_force", "year")
+
+    # The caseworker finds the enterprise's claims in the same list as the window's, by its 统一社会信用代码.
+    listed = gateway.get("/api/science/v1/vouchers", params={"holder_id": ours}, headers=STAFF).json()
+    assert sorted(v["face_value"] for v in listed["items"]) == ["10000.00", "20000.00", "30000.00"]
+    assert {v["holder_kind"] for v in listed["items"]} == {"enterprise"}
+
+
+def test_an_unregistered_enterprise_is_told_to_register_first(gateway: TestClient) -> None:
+    unknown = make_uscc(secrets.randbelow(10**7), "330881")
+    r = claim(gateway, unknown, pool(gateway), "10000")
+    assert (r.status_code, r.json()["code"]) == (422, "enterprise_not_registered")
+    assert quota(gateway, unknown)["claimed"] == "0.00"
+
+
+def test_a_person_sees_their_own_yearly_quota_too(gateway: TestClient) -> None:
+    founder = id_number("330802", dt.date(1996, 6, 6), secrets.randbelow(999))
+    body = {"pool_id": pool(gateway), "holder_name": "周创业", "amount": "15000", "claimed_on": "2023-05-10"}
+    claimed = gateway.post("/api/v1/me/science/claims", json=body, headers=signed_in(assertion(founder)))
+    assert claimed.status_code == 201, claimed.text
+    mine = gateway.get(QUOTA, params={"year": 2023}, headers=signed_in(assertion(founder))).json()
+    assert (mine["claimed"], mine["remaining"]) == ("15000.00", "45000.00")  # 60,000 − 15,000
