@@ -7,6 +7,7 @@ from gateway.auth import require_metrics_scope
 from gateway.keys import KeyStore
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from gateway.replay import MemorySpentAssertions, RedisSpentAssertions, SpentAssertions
 from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET, DEV_ADAPTER_CLIENT, GatewaySettings
 from gateway.upstream import Upstreams
 from qz_common.app import create_service_app
@@ -76,6 +77,10 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
             else MemoryRateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
         )
         app.state.rate_limiter = limiter
+        spent: SpentAssertions = (
+            RedisSpentAssertions(settings.redis_url) if settings.redis_url else MemorySpentAssertions()
+        )
+        app.state.spent_assertions = spent
         secrets = {k: v.get_secret_value() for k, v in settings.adapter_assertion_secrets.items()}
         if platform.dev_mode:
             secrets.setdefault(DEV_ADAPTER_CLIENT, DEV_ADAPTER_ASSERTION_SECRET)
@@ -89,6 +94,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         await relocation.stop(app.state.retry_task)
         await app.state.upstreams.close()
         await app.state.rate_limiter.close()
+        await app.state.spent_assertions.close()
 
     def breakers(app: FastAPI) -> dict[str, object]:
         upstreams = getattr(app.state, "upstreams", None)
@@ -96,7 +102,11 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
 
     def rate_limits(app: FastAPI) -> dict[str, object]:
         limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
-        return {"rate_limiter": limiter.describe() if limiter else {}}
+        spent: SpentAssertions | None = getattr(app.state, "spent_assertions", None)
+        return {
+            "rate_limiter": limiter.describe() if limiter else {},
+            "spent_assertions": spent.describe() if spent else {},
+        }
 
     app = create_service_app(
         settings=settings,
