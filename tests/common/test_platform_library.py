@@ -15,7 +15,7 @@ from testkit import id_number
 
 from qz_common.errors import ProblemError, install_problem_handlers
 from qz_common.identity import SigningKey, mint_token, verify_token
-from qz_common.ids import USCC, IdNumber, issued_in_quzhou
+from qz_common.ids import USCC, IdNumber
 from qz_common.logs import JsonFormatter, mask_pii
 from qz_common.money import Yuan, to_fen
 from qz_common.params import ParameterBook, RuleNotInForce
@@ -80,7 +80,6 @@ def test_identifiers() -> None:
 
     good = id_number("330803", dt.date(2001, 5, 5))
     assert Person(id_number=good.lower(), uscc="91110000600037341L").id_number == good.upper()
-    assert issued_in_quzhou(good) and not issued_in_quzhou(id_number("330106"))
     with pytest.raises(ValueError, match="统一社会信用代码无效"):
         Person(id_number=good, uscc="91110000600037341X")
 

@@ -21,7 +21,6 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 from qz_common import clock
 
-QUZHOU_AREA_PREFIX = "3308"  # GB/T 2260: 3308xx are the divisions of 衢州市
 # The oldest birth year read as a real one: anything earlier is a typing error, not a living (or recorded) person.
 EARLIEST_BIRTH_YEAR = 1850
 
@@ -126,11 +125,6 @@ def validate_uscc(value: str) -> str:
         raise PydanticCustomError(
             "invalid_uscc", "统一社会信用代码无效：{reason}", {"reason": reason_in_chinese(exc)}
         ) from None
-
-
-def issued_in_quzhou(id_number: str) -> bool:
-    """Whether a (valid) 身份证号 was issued by a 衢州 division (area code 3308xx)."""
-    return id_number.startswith(QUZHOU_AREA_PREFIX)
 
 
 IdNumber = Annotated[str, AfterValidator(validate_id_number)]
