@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
-from sqlalchemy import select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from testkit import id_number
 
 from qz_common.audit import snapshot
@@ -29,6 +29,7 @@ from qz_common.pii import (
     SealedValueError,
     normalise_name,
     normalise_phone,
+    use_keyring,
 )
 from qz_common.settings import ServiceSettings
 
@@ -193,6 +194,20 @@ def test_a_sealed_column_refuses_comparisons_that_would_silently_find_nothing() 
     with pytest.raises(TypeError, match="BlindIndex"):
         select(Owner).where(Owner.name.in_(["张三"]))
     select(Owner).where(Owner.name.is_(None), Owner.id_number_lookup == id_number())  # NULL stays NULL; the index
+    with pytest.raises(TypeError, match="BlindIndex"):
+        select(Owner).where(Owner.id_number == Owner.name)
+
+
+def test_an_orm_update_sets_a_sealed_column() -> None:
+    """SQLAlchemy matches the column set to its mapped attribute with ``==`` after an ORM ``update()``."""
+    engine = create_engine("sqlite://")
+    use_keyring(engine, ring())
+    Base.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():
+        session.add(Owner(id=1, id_number=id_number(), name="张三"))
+    with Session(engine) as session, session.begin():
+        session.execute(update(Owner).where(Owner.id == 1).values(name="李四"))
+        assert session.get_one(Owner, 1).name == "李四"
 
 
 def test_setting_a_value_sets_its_lookup_and_the_audit_snapshot_keeps_only_the_value() -> None:

@@ -29,10 +29,13 @@ from qz_common.db import Database, JSONDocument, UTCDateTime, utcnow
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
 from qz_common.migrations import upgrade
+from qz_common.pii import KeyRing, use_keyring
 from qz_common.settings import PlatformSettings
 
 CALLER = Caller("test-client", frozenset({"expropriation:read", "expropriation:write"}))
 ACTIVE = ("queued", "running")
+# The keys of the service in dev mode, as every service here runs (its personal data is sealed with them).
+DEV_KEYS = KeyRing.from_settings(ExpropriationSettings(), dev_mode=True)
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +55,12 @@ def service(url: str, **settings: Any) -> TestClient:
 
 
 def on_database(url: str, work: Any) -> Any:
-    """Run ``work(database)`` (a coroutine function) on a Database of its own, as another process would."""
+    """Run ``work(database)`` (a coroutine function) on a Database of its own, with the service's keys, as another
+    process would."""
 
     async def run() -> Any:
         database = Database(url)
+        use_keyring(database.engine, DEV_KEYS)
         try:
             return await work(database)
         finally:
@@ -352,7 +357,7 @@ def test_upgrading_keeps_the_newest_active_job_per_project_and_kind(
                 await connection.execute(insert(jobs_0004).values(**job))
 
     on_database(url, before)
-    upgrade("expropriation", url)
+    upgrade("expropriation", url, keyring=DEV_KEYS)
     after = {job_id: stored(url, job_id) for job_id in statuses}
     assert {job_id: job.status for job_id, job in after.items()} == {1: "failed", 2: "running", 3: "queued", 4: "done"}
     assert after[1].errors[0]["code"] == "interrupted" and after[1].finished_at is not None

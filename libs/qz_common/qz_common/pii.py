@@ -345,10 +345,12 @@ def keyring_of(dialect: Dialect) -> KeyRing:
 
 
 class _Uncomparable(TypeDecorator.Comparator[Any]):
-    """A sealed column compares only with NULL: its values seal differently each time."""
+    """A sealed column compares only with NULL: its values seal differently each time. And with itself: SQLAlchemy
+    finds a column among its copies with ``==`` (as an ORM ``update()`` setting a sealed column does)."""
 
     def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
-        if op not in (operators.is_, operators.is_not):
+        itself = op is operators.eq and isinstance(other[0], sa.ColumnElement) and other[0].shares_lineage(self.expr)
+        if op not in (operators.is_, operators.is_not) and not itself:
             raise TypeError("a sealed column cannot be compared in SQL: compare its BlindIndex column")
         return super().operate(op, *other, **kwargs)
 

@@ -41,4 +41,5 @@ def create_app(settings: ExpropriationSettings | None = None, platform: Platform
         ],
         on_startup=_start_jobs,
         on_shutdown=_stop_jobs,
+        personal_data=True,
     )

@@ -1,4 +1,22 @@
-"""Persistence of the expropriation service (its own database): projects and their cases."""
+"""Persistence of the expropriation service (its own database): projects and their cases.
+
+Personal data is sealed (qz_common.pii; 个人信息保护法 第五十一条, 等保2.0 level 3): the 户主's name, each member's
+name and 身份证号, and every document that copies them — a household's declared facts (members with their names,
+身份证号 and dates of birth and death), a declaration's payload, an agreement's facts, quote (the persons counted
+and excluded) and member 身份证号, a clawback's corrected facts and its reason, a dispute's 情况说明 (free text that
+names the owner, or says where they went), a job's errors and result (a batch quote lists each 户主), the audit
+trail (snapshots, and a 浙里办 actor's 身份证号) and the stored answers of commands. Members are found by the blind
+index of their 身份证号 (``household_members.id_number_lookup``: /v1/me and the citizen dossier); nothing else is
+looked up by a person.
+
+What stays in clear is what the rules, the filters and the locks read in SQL and what names no one: districts,
+projects and villages (natural villages decide 三(四)8's completion), 户号, methods, dates, states, areas and money,
+enterprises (统一社会信用代码 of building owners: the enterprise dossier finds them), 文书号 and the references of
+payments (支付凭证号) and purchases (购房合同号), a dispute's steps (state, day, 文书号), and a job's kind, arguments
+(never a roster's rows) and the client that asked for it (staff only: a citizen cannot start a job). No phone or
+home address is held: the roster and the declarations ask for none. A roster file is never stored: an import is
+read, checked and written in one transaction.
+"""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,9 +25,10 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from qz_common.audit import AuditRecordMixin
+from qz_common.audit import SealedAuditRecordMixin
 from qz_common.db import BigId, JSONDocument, UTCDateTime, utcnow
-from qz_common.idempotency import IdempotencyKeyMixin
+from qz_common.idempotency import SealedIdempotencyKeyMixin
+from qz_common.pii import ID_NUMBER, BlindIndex, EncryptedJSON, EncryptedText, PiiKeyMixin
 
 MONEY = Numeric(14, 2)
 AREA = Numeric(12, 2)
@@ -19,12 +38,16 @@ class Base(DeclarativeBase):
     pass
 
 
-class AuditRecord(AuditRecordMixin, Base):
+class AuditRecord(SealedAuditRecordMixin, Base):
     __tablename__ = "audit_log"
 
 
-class IdempotencyKey(IdempotencyKeyMixin, Base):
+class IdempotencyKey(SealedIdempotencyKeyMixin, Base):
     __tablename__ = "idempotency_keys"
+
+
+class PiiKey(PiiKeyMixin, Base):
+    pass
 
 
 class Project(Base):
@@ -56,12 +79,12 @@ class Household(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     ref: Mapped[str] = mapped_column(String(40))
-    head_name: Mapped[str] = mapped_column(String(60))
+    head_name: Mapped[str] = mapped_column(EncryptedText)
     district: Mapped[str] = mapped_column(String(10), index=True)
     natural_village: Mapped[str] = mapped_column(String(60))
     method: Mapped[str] = mapped_column(String(20))
     appraised_price_per_m2: Mapped[Decimal | None] = mapped_column(MONEY)
-    facts: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    facts: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -76,14 +99,15 @@ class BuildingOwner(Base):
 
 
 class HouseholdMember(Base):
-    """Index of the people of a household by 身份证号 (for /v1/me and dossiers)."""
+    """Index of the people of a household by 身份证号 (for /v1/me and dossiers: found by ``id_number_lookup``)."""
 
     __tablename__ = "household_members"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
-    id_number: Mapped[str] = mapped_column(String(18), index=True)
-    name: Mapped[str] = mapped_column(String(60))
+    id_number: Mapped[str] = mapped_column(EncryptedText)
+    id_number_lookup: Mapped[str] = mapped_column(BlindIndex(ID_NUMBER, of="id_number"), index=True)
+    name: Mapped[str] = mapped_column(EncryptedText)
 
 
 class Declaration(Base):
@@ -96,7 +120,7 @@ class Declaration(Base):
     declared_on: Mapped[dt.date] = mapped_column(Date)
     documents: Mapped[list[str]] = mapped_column(JSONDocument)
     proofs: Mapped[list[str]] = mapped_column(JSONDocument)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     basis: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -115,10 +139,10 @@ class Agreement(Base):
     handed_over_on: Mapped[dt.date | None] = mapped_column(Date)
     city_parameter_version: Mapped[str] = mapped_column(String(40))
     district_parameter_version: Mapped[str] = mapped_column(String(40))
-    facts: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
-    quote: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    facts: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    quote: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     total: Mapped[Decimal] = mapped_column(MONEY)
-    member_id_numbers: Mapped[list[str]] = mapped_column(JSONDocument)
+    member_id_numbers: Mapped[list[str]] = mapped_column(EncryptedJSON)
     building_owner_usccs: Mapped[list[str]] = mapped_column(JSONDocument)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -157,7 +181,7 @@ class Dispute(Base):
     district: Mapped[str] = mapped_column(String(10), index=True)
     ground: Mapped[str] = mapped_column(String(30))
     state: Mapped[str] = mapped_column(String(30))
-    detail: Mapped[str] = mapped_column(String(500))
+    detail: Mapped[str] = mapped_column(EncryptedText)
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     deposit_amount: Mapped[Decimal | None] = mapped_column(MONEY)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -189,11 +213,11 @@ class Clawback(Base):
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     district: Mapped[str] = mapped_column(String(10), index=True)
     found_on: Mapped[dt.date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(EncryptedText)
     amount: Mapped[Decimal] = mapped_column(MONEY)
     by_item: Mapped[dict[str, str]] = mapped_column(JSONDocument)
     # What the finding corrected of the household's declaration: from it on, the agreement's facts (A-29).
-    corrected: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    corrected: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     voucher_cut: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"), server_default="0")
     basis: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -228,8 +252,8 @@ class Job(Base):
     status: Mapped[str] = mapped_column(String(12))  # queued | running | done | failed
     done: Mapped[int]
     total: Mapped[int]
-    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     requested_by: Mapped[str] = mapped_column(String(120))
     # What running it again needs (a batch quote's method); never the personal data of a roster.
     arguments: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)

@@ -40,7 +40,7 @@ class HouseholdView:
 
 
 async def households_of_member(session: AsyncSession, id_number: str) -> list[HouseholdView]:
-    ids = select(HouseholdMember.household_id).where(HouseholdMember.id_number == id_number)
+    ids = select(HouseholdMember.household_id).where(HouseholdMember.id_number_lookup == id_number)
     households = (await session.scalars(select(Household).where(Household.id.in_(ids)).order_by(Household.id))).all()
     out = []
     for h in households:
@@ -98,7 +98,7 @@ async def _dossier(session: AsyncSession, household_ids: Any, district: str | No
 
 
 async def citizen_dossier(session: AsyncSession, id_number: str, district: str | None) -> DossierRecords:
-    ids = select(HouseholdMember.household_id).where(HouseholdMember.id_number == id_number)
+    ids = select(HouseholdMember.household_id).where(HouseholdMember.id_number_lookup == id_number)
     return await _dossier(session, ids, district)
 
 
