@@ -8,7 +8,9 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from qz_common.contract import PROBLEM, PROBLEM_REF, document_errors
+from gateway.upstream import UpstreamFailure
+from qz_common.answers import problem_example, problem_examples
+from qz_common.contract import PROBLEM, PROBLEM_REF, ProblemExamples, document_errors
 from qz_common.docs import offline_docs_router
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +63,38 @@ def _proxied_errors(_path: str, _method: str) -> set[int]:
     return {401, 403, 413, 429, 502, 503, 504}
 
 
+def _problems(service: str) -> ProblemExamples:
+    """The problems a caller of the gateway gets: the gateway's own for what it answers itself (its key, the citizen's
+    assertion, its rate limit, a service that cannot answer), the service's (qz_common.answers) for the rest."""
+
+    def problems(document: dict[str, Any], path: str, method: str, operation: dict[str, Any], status: int) -> Any:
+        citizen = path.startswith(("/v1/me/", "/api/v1/me/"))
+        own: list[tuple[int, str, str]] = [
+            (401, "api_key_missing", "缺少 X-API-Key"),
+            (401, "api_key_invalid", "X-API-Key 无效或已吊销"),
+            (429, "rate_limited", "请求过于频繁，请稍后再试"),
+            (413, "payload_too_large", "请求体不得超过 1048576 字节"),
+            (403, "citizen_path_only_for_adapter", "/api/v1/me 仅供浙里办接入方调用")
+            if citizen
+            else (403, "adapter_limited_to_me", "浙里办接入方只能访问 /api/v1/me/..."),
+        ]
+        if citizen:
+            own += [
+                (401, "assertion_missing", "缺少经签名的用户身份声明 X-Citizen-Assertion"),
+                (401, "assertion_expired", "用户身份声明已过期"),
+            ]
+        own += [(code, f"upstream_{kind}", detail.format(service=service)) for kind, code, detail in _UPSTREAM]
+        answered = [problem_example(code, name, detail) for code, name, detail in own if code == status]
+        if status in (401, 413, 429, 502, 503, 504):
+            return answered
+        return answered + problem_examples(document, path, method, operation, status, service)
+
+    return problems
+
+
+_UPSTREAM = [(kind, UpstreamFailure.STATUS[kind], detail) for kind, detail in UpstreamFailure.DETAIL.items()]
+
+
 def _public_path(service: str, path: str) -> str:
     """Where a service path is reached through the gateway: citizens' ``/v1/me/x`` at ``/api/v1/me/<service>/x``."""
     if path.startswith("/v1/me/"):
@@ -82,7 +116,7 @@ def merge(gateway_doc: dict[str, Any], service_docs: dict[str, dict[str, Any] | 
             "另须带用户身份声明 X-Citizen-Assertion。"
             "错误一律为 application/problem+json（见 Problem）。",
         },
-        "paths": dict(document_errors(gateway_doc, lambda _p, _m: {429}).get("paths", {})),
+        "paths": dict(document_errors(gateway_doc, lambda _p, _m: {429}, _problems("gateway")).get("paths", {})),
         "components": {
             "schemas": dict(gateway_doc.get("components", {}).get("schemas", {})),
             "securitySchemes": SECURITY_SCHEMES,
@@ -94,7 +128,7 @@ def merge(gateway_doc: dict[str, Any], service_docs: dict[str, dict[str, Any] | 
         if doc is None:
             continue
         prefix = f"{service}__"
-        document_errors(doc, _proxied_errors)
+        document_errors(doc, _proxied_errors, _problems(service))
         for path, item in doc.get("paths", {}).items():
             if path in ("/healthz", "/readyz"):
                 continue

@@ -77,7 +77,11 @@ def test_the_offline_dump_is_the_document_the_gateway_serves(spec: Path) -> None
     assert loading is not None and loading.loader is not None
     dump = importlib.util.module_from_spec(loading)
     loading.loader.exec_module(dump)  # in this process, whose interpreter has imported the deployables already
-    assert json.loads(json.dumps(dump.merged_document())) == json.loads(spec.read_text(encoding="utf-8"))
+    offline, served = json.loads(json.dumps(dump.merged_document())), json.loads(spec.read_text(encoding="utf-8"))
+    for part in ("paths", "components"):
+        names = offline[part].keys() | served[part].keys()
+        assert [name for name in sorted(names) if offline[part].get(name) != served[part].get(name)] == [], part
+    assert offline == served
 
 
 def test_the_python_client_installs_and_calls_the_gateway(

@@ -3,13 +3,18 @@
 import re
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from gateway.upstream import UpstreamFailure
+
 DEV = {"X-API-Key": "dev-key"}
+ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("expropriation", "medinsurance", "science", "dogs")
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -92,13 +97,71 @@ def test_every_error_is_the_shared_problem(document: dict[str, Any]) -> None:
     for path, method, operation in operations(document):
         for status, response in operation["responses"].items():
             if int(status) >= 400:
-                assert response["content"] == {
-                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-                }, (path, method, status)
+                assert list(response["content"]) == ["application/problem+json"], (path, method, status)
+                shown = response["content"]["application/problem+json"]
+                assert shown["schema"] == {"$ref": "#/components/schemas/Problem"}, (path, method, status)
     quote = document["paths"]["/api/expropriation/v1/quotes"]["post"]["responses"]
     assert {"401", "403", "409", "413", "422", "429", "503"} <= set(quote)
     household = document["paths"]["/api/expropriation/v1/projects/{project_id}"]["get"]["responses"]
     assert "404" in household and "409" not in household
+
+
+def emitted_problems() -> set[tuple[int, str]]:
+    """(status, code) of every problem the platform's code raises: ``ProblemError(404, "not_found", ...)``,
+    ``problem_response(503, "database_unreachable", ...)``, the gateway's ``deny(request, 401, "api_key_missing", ...)``
+    and its ``upstream_<kind>`` answers."""
+    sources = [
+        *ROOT.glob("libs/*/qz_common/*.py"),
+        *ROOT.glob("gateway/gateway/*.py"),
+        *ROOT.glob("services/*/*/**/*.py"),
+    ]
+    raised = re.compile(r"\b([45]\d\d),\s*\"([a-z_]+)\"")
+    found = {(int(status), code) for source in sources for status, code in raised.findall(source.read_text("utf-8"))}
+    return found | {(status, f"upstream_{kind}") for kind, status in UpstreamFailure.STATUS.items()}
+
+
+def test_every_operation_shows_a_real_answer_and_the_problems_it_really_gets(document: dict[str, Any]) -> None:
+    # The answers are recorded by the examples tests (qz_common.answers); each must still be what its schema says.
+    components = {"components": document["components"]}
+    without_answer, not_as_documented = [], []
+    for path, method, operation in operations(document):
+        shown = [
+            (media, content)
+            for status, response in operation["responses"].items()
+            if status.startswith("2")
+            for media, content in response.get("content", {}).items()
+            if "example" in content
+        ]
+        if not shown:
+            without_answer.append(f"{method.upper()} {path}")
+        for media, content in shown:
+            if media == "application/json":
+                errors = Draft202012Validator(components | content["schema"]).iter_errors(content["example"])
+                not_as_documented += [f"{method.upper()} {path}: {error.message[:200]}" for error in errors]
+    assert without_answer == []
+    assert not_as_documented == []
+
+    emitted, wrong = emitted_problems(), []
+    for path, method, operation in operations(document):
+        for status, response in operation["responses"].items():
+            if int(status) >= 400:
+                examples = response["content"]["application/problem+json"].get("examples", {})
+                shown = {(example["value"]["status"], example["value"]["code"]) for example in examples.values()}
+                if not shown or {code for _, code in shown} != set(examples) or not shown <= emitted:
+                    wrong.append(f"{method.upper()} {path} {status}: {sorted(shown)}")
+                wrong += [f"{method.upper()} {path} {status}: {s}" for s, _ in shown if s != int(status)]
+    assert wrong == []
+
+    def problems(path: str, method: str, status: str) -> set[str]:
+        return set(
+            document["paths"][path][method]["responses"][status]["content"]["application/problem+json"]["examples"]
+        )
+
+    assert problems("/api/expropriation/v1/quotes", "post", "401") == {"api_key_missing", "api_key_invalid"}
+    assert problems("/api/expropriation/v1/quotes", "post", "429") == {"rate_limited"}
+    assert {"validation_failed", "reference_not_found"} <= problems("/api/expropriation/v1/quotes", "post", "422")
+    assert problems("/api/expropriation/v1/projects/{project_id}", "get", "404") == {"not_found"}
+    assert "assertion_expired" in problems("/api/v1/me/dossier", "get", "401")
 
 
 def test_files_are_declared_with_their_media_type(document: dict[str, Any]) -> None:

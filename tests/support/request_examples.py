@@ -6,18 +6,28 @@ those are answers about the data, not about the example. Any other 422 or a 5xx 
 uploads (multipart) are tested with real files elsewhere and are not JSON examples; what exists only at run time
 (the id of an uploaded photo, a vaccination current on the day of the request) a test supplies as ``completed``
 fields.
+
+While they run, :class:`RecordedAnswers` keeps each operation's first successful answer; the examples tests call the
+operations no example reaches too, then check the deployable's ``openapi_answers.json``, which it shows as each
+operation's example on answers (qz_common.answers). ``QZ_RECORD_ANSWERS=1`` rewrites the file from the run.
 """
 
+import json
+import os
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
+
+from qz_common.answers import answers_path, operation_key
 
 ACCEPTED = {403, 404, 409}
 # A 422 about the data, not the example: the record a body field cites is not in the database.
 CITES_A_MISSING_RECORD = "reference_not_found"
 METHODS = ("post", "put", "patch")
+ALL = ("get", "post", "put", "patch", "delete")
 
 
 def _examples(schema: Mapping[str, Any], components: Mapping[str, Any]) -> list[Any]:
@@ -62,3 +72,98 @@ def refused_examples(
         if not (r.status_code < 300 or r.status_code in ACCEPTED or about_the_data):
             refused.append(f"{method.upper()} {path}: {r.status_code} {r.text[:300]}")
     return refused
+
+
+class RecordedAnswers:
+    """Every answer ``client`` receives while recording, kept per operation of ``document``: the first successful one
+    (a JSON body, or the text of a CSV), for the document's examples on answers (qz_common.answers)."""
+
+    def __init__(self, client: TestClient, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.answers: dict[str, dict[str, Any]] = {}
+        templates = [(method, path) for path, item in document["paths"].items() for method in item if method in ALL]
+        # A literal segment wins over a parameter (/v1/vouchers/expire before /v1/vouchers/{voucher_id}).
+        templates.sort(key=lambda operation: operation[1].count("{"))
+        self.templates = [
+            (method, re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) + "$"), operation_key(method, path))
+            for method, path in templates
+        ]
+        self.listen(client)
+
+    def listen(self, client: TestClient) -> None:
+        """Record the answers ``client`` receives too (another client of the same service)."""
+        hooks = client.event_hooks
+        hooks["response"].append(self._record)
+        client.event_hooks = hooks
+
+    def _record(self, response: httpx.Response) -> None:
+        method, path = response.request.method.lower(), response.request.url.path
+        key = next((key for m, pattern, key in self.templates if m == method and pattern.match(path)), None)
+        if key is None or key in self.answers or not 200 <= response.status_code < 300:
+            return
+        response.read()
+        media_type = response.headers.get("content-type", "").split(";")[0]
+        if media_type == "application/json":
+            self.answers[key] = {"status": response.status_code, "body": response.json()}
+        elif media_type.startswith("text/"):
+            self.answers[key] = {"status": response.status_code, "body": response.text}
+
+    def call_the_rest(self, client: TestClient, path_values: Mapping[str, str] | None = None) -> None:
+        """Each operation not answered yet, called once: its request example as the body, path parameters from
+        ``path_values`` (else 1)."""
+        examples = {operation_key(method, path): example for method, path, example in request_examples(self.document)}
+        for path, item in self.document["paths"].items():
+            for method in (m for m in item if m in ALL and operation_key(m, path) not in self.answers):
+                url = re.sub(r"\{(\w+)\}", lambda m: (path_values or {}).get(m.group(1), "1"), path)
+                client.request(method, url, json=examples.get(operation_key(method, path)))
+
+    def unanswered(self) -> list[str]:
+        """The operations with a JSON or text answer documented and none recorded."""
+        return [
+            operation_key(method, path)
+            for path, item in self.document["paths"].items()
+            for method, operation in item.items()
+            if method in ALL
+            and operation_key(method, path) not in self.answers
+            and any(
+                media == "application/json" or media.startswith("text/")
+                for code, response in operation["responses"].items()
+                if code.startswith("2")
+                for media in response.get("content", {})
+            )
+        ]
+
+    def stale(self, package: str) -> list[str]:
+        """Where ``package``'s recorded answers differ from this run's: an operation missing on either side, another
+        status, or a field added, removed or retyped (values differ from run to run: ids, times). With
+        ``QZ_RECORD_ANSWERS=1`` the file is rewritten from this run instead."""
+        path = answers_path(package)
+        assert path is not None, package
+        if os.environ.get("QZ_RECORD_ANSWERS"):
+            path.write_text(
+                json.dumps(dict(sorted(self.answers.items())), ensure_ascii=False, indent=1) + "\n", "utf-8"
+            )
+            return []
+        recorded = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        differences = [f"{key}: not recorded" for key in self.answers.keys() - recorded.keys()]
+        differences += [f"{key}: no longer answered" for key in recorded.keys() - self.answers.keys()]
+        for key in recorded.keys() & self.answers.keys():
+            old, new = recorded[key], self.answers[key]
+            if old["status"] != new["status"]:
+                differences.append(f"{key}: status {old['status']} → {new['status']}")
+            differences += [f"{key}: {where}" for where in _shape_differences(old["body"], new["body"], "body")]
+        return sorted(differences)
+
+
+def _shape_differences(old: Any, new: Any, at: str) -> Iterator[str]:
+    if old is None or new is None:  # a field without a value in one run: nothing to compare
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        yield from (f"{at}.{key} {'removed' if key in old else 'added'}" for key in sorted(old.keys() ^ new.keys()))
+        for key in old.keys() & new.keys():
+            yield from _shape_differences(old[key], new[key], f"{at}.{key}")
+    elif isinstance(old, list) and isinstance(new, list):
+        if old and new:
+            yield from _shape_differences(old[0], new[0], f"{at}[0]")
+    elif type(old) is not type(new):
+        yield f"{at}: {type(old).__name__} → {type(new).__name__}"

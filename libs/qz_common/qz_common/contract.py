@@ -7,13 +7,14 @@
   the record's state or with an earlier use of its ``Idempotency-Key`` (409).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from qz_common.answers import document_answers, problem_examples, recorded_answers
 from qz_common.errors import PROBLEM_JSON
 
 PROBLEM = "Problem"
@@ -63,9 +64,17 @@ ERROR_DESCRIPTIONS = {
 _COMMANDS = {"post", "put", "patch", "delete"}
 
 
-def problem_response(status: int) -> dict[str, Any]:
+# The problems an operation may answer with a status: (document, path, method, operation, status) → problem bodies.
+ProblemExamples = Callable[[dict[str, Any], str, str, dict[str, Any], int], list[dict[str, Any]]]
+
+
+def problem_response(status: int, examples: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The ``Problem`` answer of ``status``, showing ``examples`` (one per code) instead of the schema's own."""
     description = ERROR_DESCRIPTIONS.get(status, "请求未能完成")
-    return {"description": description, "content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}}}
+    media: dict[str, Any] = {"schema": {"$ref": PROBLEM_REF}}
+    if examples:
+        media["examples"] = {example["code"]: {"summary": example["detail"], "value": example} for example in examples}
+    return {"description": description, "content": {PROBLEM_JSON: media}}
 
 
 def file_response(description: str, *media_types: str) -> dict[int | str, dict[str, Any]]:
@@ -83,8 +92,11 @@ def operation_id_for(service: str) -> Callable[[APIRoute], str]:
     return operation_id
 
 
-def document_errors(document: dict[str, Any], statuses: Callable[[str, str], set[int]]) -> dict[str, Any]:
-    """Point every 4xx/5xx answer at the shared ``Problem``; ``statuses(path, method)`` adds the ones to document."""
+def document_errors(
+    document: dict[str, Any], statuses: Callable[[str, str], set[int]], examples: ProblemExamples | None = None
+) -> dict[str, Any]:
+    """Point every 4xx/5xx answer at the shared ``Problem``; ``statuses(path, method)`` adds the ones to document,
+    ``examples`` gives each its problems (qz_common.answers)."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
@@ -93,7 +105,8 @@ def document_errors(document: dict[str, Any], statuses: Callable[[str, str], set
             responses = operation["responses"]
             codes = {int(code) for code in responses if str(code).isdigit() and int(code) >= 400}
             for code in sorted(codes | statuses(path, method)):
-                responses[str(code)] = problem_response(code)
+                shown = examples(document, path, method, operation, code) if examples else []
+                responses[str(code)] = problem_response(code, shown)
     # FastAPI's own validation schemas are replaced by Problem; drop them once nothing refers to them.
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
@@ -127,7 +140,14 @@ def service_errors(path: str, method: str) -> set[int]:
 
 
 def install_contract(app: FastAPI) -> None:
-    """Serve the service's document with errors as ``Problem`` (generated once, then cached by FastAPI)."""
+    """Serve the service's document with errors as ``Problem`` and examples on every answer: the recorded answers of
+    ``app.state.service_name``'s package and its problems (qz_common.answers). Generated once, then cached."""
+    service: str = app.state.service_name
+
+    def problems(
+        document: dict[str, Any], path: str, method: str, operation: dict[str, Any], status: int
+    ) -> list[dict[str, Any]]:
+        return problem_examples(document, path, method, operation, status, service)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -138,7 +158,8 @@ def install_contract(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
-            app.openapi_schema = document_versions_header(document_errors(document, service_errors))
+            document_errors(document, service_errors, problems)
+            app.openapi_schema = document_versions_header(document_answers(document, recorded_answers(service)))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
