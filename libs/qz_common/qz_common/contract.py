@@ -3,8 +3,9 @@
 - operationIds are ``<service>_<handler name>``: unique across the merged document and stable.
 - Every error answer is the one shared RFC 9457 ``Problem`` schema, served as ``application/problem+json``.
 - Which errors an operation documents follows from its shape: every operation can be refused (401, 403) or
-  get invalid input (422); one that names a record in its path can miss it (404); a command can conflict with
-  the record's state or with an earlier use of its ``Idempotency-Key`` (409).
+  get invalid input (422, also an ``Idempotency-Key`` reused for another request); one that names a record in its
+  path can miss it (404); a command can conflict with the record's state or with a decision already recorded (409).
+- Every answer shows examples: the operation's recorded answer, the problems of each status (qz_common.answers).
 """
 
 from collections.abc import Callable, Sequence
@@ -53,9 +54,9 @@ ERROR_DESCRIPTIONS = {
     401: "未认证：缺少或无效的身份凭证",
     403: "无权访问：缺少权限、超出辖区或仅限特定调用方",
     404: "资源不存在",
-    409: "与资源当前状态冲突，或 Idempotency-Key 已用于另一请求",
+    409: "与资源当前状态冲突，或同一决定已以不同内容登记",
     413: "请求体过大",
-    422: "请求数据校验未通过或不符合规则（errors 逐项列明）",
+    422: "请求数据校验未通过或不符合规则（errors 逐项列明），或 Idempotency-Key 已用于内容不同的请求",
     429: "请求过于频繁（见 Retry-After）",
     502: "上游服务出错",
     503: "服务暂不可用（见 Retry-After）",
