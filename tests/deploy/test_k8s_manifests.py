@@ -7,6 +7,9 @@ fields of their v1 API written out below (MONITORING_SCHEMAS); that their metric
 tests/deploy/test_telemetry.py's part.
 """
 
+import ast
+import importlib
+import importlib.util
 import json
 import re
 import shutil
@@ -21,6 +24,9 @@ import promql_parser
 import pytest
 import yaml
 
+from qz_common.pii import KeyRing
+from qz_common.settings import ServiceSettings
+
 REPO = Path(__file__).resolve().parents[2]
 KUBECTL = Path(sys.executable).parent / "kubectl"
 # The Kubernetes release the manifests are written for (also named in docs/OPERATIONS.md).
@@ -29,6 +35,50 @@ DEPLOYABLES = {"gateway": 8000, "expropriation": 8001, "medinsurance": 8002, "sc
 BUREAUS = set(DEPLOYABLES) - {"gateway"}
 # The gateway's identity signing key: its kid, and its private key read from a file of a Secret volume.
 GATEWAY_SIGNING_SETTINGS = {"GATEWAY_IDENTITY_KEY_ID", "GATEWAY_IDENTITY_PRIVATE_KEY_FILE"}
+
+
+def holds_personal_data(deployable: str) -> bool:
+    """Whether the deployable's app is made with ``create_service_app(..., personal_data=True)`` (its main module)."""
+    spec = importlib.util.find_spec(f"{deployable}.main")
+    assert spec is not None and spec.origin is not None, deployable
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "create_service_app"
+        and any(
+            k.arg == "personal_data" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in node.keywords
+        )
+        for node in ast.walk(ast.parse(Path(spec.origin).read_text()))
+    )
+
+
+def settings_class(deployable: str) -> type[ServiceSettings]:
+    module = importlib.import_module(f"{deployable}.settings")
+    [settings] = [
+        c
+        for c in vars(module).values()
+        if isinstance(c, type) and issubclass(c, ServiceSettings) and c.__module__ == module.__name__
+    ]
+    return settings
+
+
+# The deployables that seal personal data (qz_common.pii) and so need their keys, from the code; each setting of
+# the key ring (pii_cipher, pii_keys, ...) comes from the key of the deployable's own Secret named like it
+# (pii_key_id: key-id, in <deployable>-pii).
+PERSONAL_DATA = {name for name in DEPLOYABLES if holds_personal_data(name)}
+PII_FIELDS = [name for name in ServiceSettings.model_fields if name.startswith("pii_")]
+
+
+def pii_secret_key(field: str) -> str:
+    return field.removeprefix("pii_").replace("_", "-")
+
+
+def pii_variables(deployable: str) -> dict[str, str]:
+    """The deployable's environment variable of each PII setting (its settings' prefix), with its Secret key."""
+    prefix = str(settings_class(deployable).model_config["env_prefix"])
+    return {f"{prefix}{field}".upper(): pii_secret_key(field) for field in PII_FIELDS}
+
 
 OVERLAYS = ("dev", "prod", "zhengwuyun")
 MONITORED = {"prod", "zhengwuyun"}  # the overlays with the monitoring component
@@ -310,6 +360,27 @@ def test_only_the_gateway_holds_the_identity_signing_key_and_every_deployable_th
     assert volume["secret"]["defaultMode"] == 0o440, "readable by the pod's group, never by others"
 
 
+def test_each_deployable_holding_personal_data_reads_its_keys_from_its_own_secret_and_no_other(
+    rendered: list[Manifest],
+) -> None:
+    assert len(PII_FIELDS) == 5 and {"dogs", "gateway"} <= PERSONAL_DATA, "the code is read as it is written"
+    for name, deployment in of_kind(rendered, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        expected = pii_variables(name) if name in PERSONAL_DATA else {}
+        # the init container migrates, and a migration may seal stored rows: it needs the keys as much as the server
+        for container in pod["containers"] + pod["initContainers"]:
+            env = {e["name"]: e for e in container["env"]}
+            assert {n for n in env if "_PII_" in n} == set(expected), (name, container["name"])
+            for variable, key in expected.items():
+                reference = env[variable]["valueFrom"]["secretKeyRef"]
+                assert reference == {"name": f"{name}-pii", "key": key, "optional": False}, (name, variable)
+            assert all("configMapRef" in source for source in container.get("envFrom", ())), "no Secret wholesale"
+        dump = yaml.safe_dump(deployment)
+        for other in set(DEPLOYABLES) - {name}:
+            assert f"{other}-pii" not in dump and f"{other.upper()}_PII_" not in dump, (name, other)
+        assert (f"{name}-pii" in dump) == (name in PERSONAL_DATA), name
+
+
 def database_peer(overlay: str, deployable: str) -> dict[str, Any]:
     """Where a deployable's database is: pods in the namespace, or (zhengwuyun) a managed instance's address."""
     if overlay == "zhengwuyun":
@@ -473,10 +544,14 @@ def first_hour_commands() -> str:
     return "\n".join(re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL))
 
 
-def needed_elsewhere(objects: list[Manifest]) -> set[tuple[str, str]]:
-    """The Secrets and ConfigMaps the objects need (not optional) that they do not hold themselves."""
-    needed: set[tuple[str, str]] = set()
+def needed_elsewhere(objects: list[Manifest]) -> dict[tuple[str, str], set[str]]:
+    """The Secrets and ConfigMaps the objects need (not optional) that they do not hold themselves, each with the
+    keys read from it."""
+    needed: dict[tuple[str, str], set[str]] = {}
     references = {"secretKeyRef": "Secret", "configMapKeyRef": "ConfigMap", "configMapRef": "ConfigMap"}
+
+    def need(kind: str, name: str, *keys: str) -> None:
+        needed.setdefault((kind, name), set()).update(keys)
 
     def visit(node: Any) -> None:
         if isinstance(node, list):
@@ -486,30 +561,70 @@ def needed_elsewhere(objects: list[Manifest]) -> set[tuple[str, str]]:
             return
         for field, kind in references.items():
             if field in node and not node[field].get("optional"):
-                needed.add((kind, node[field]["name"]))
+                need(kind, node[field]["name"], *([node[field]["key"]] if "key" in node[field] else []))
         secret_volume = node.get("secret")
         if isinstance(secret_volume, dict) and not secret_volume.get("optional"):
-            needed.add(("Secret", secret_volume["secretName"]))
+            need("Secret", secret_volume["secretName"], *(item["key"] for item in secret_volume.get("items", ())))
         if "secretName" in node and "hosts" in node:  # an Ingress' certificate
-            needed.add(("Secret", node["secretName"]))
+            need("Secret", node["secretName"], "tls.crt", "tls.key")
         if "credentials" in node:  # a ServiceMonitor's authorization
-            needed.add(("Secret", node["credentials"]["name"]))
+            need("Secret", node["credentials"]["name"], node["credentials"]["key"])
         for value in node.values():
             visit(value)
 
     visit(objects)
     held = {(o["kind"], o["metadata"]["name"]) for o in objects}
-    return needed - held
+    return {ref: keys for ref, keys in needed.items() if ref not in held}
+
+
+def created_by(commands: str) -> dict[tuple[str, str], set[str]]:
+    """The Secrets and ConfigMaps the commands create, with their keys; in a `for name in …` loop, one per name."""
+    created: dict[tuple[str, str], set[str]] = {}
+    loop: list[str] = []
+    for line in commands.replace("\\\n", " ").splitlines():
+        if started := re.match(r"\s*for name in ([^;]+); do", line):
+            loop = started[1].split()
+        elif line.strip() == "done":
+            loop = []
+        for kind, name, rest in re.findall(r"create (secret (?:generic|tls)|configmap) (\S+)(.*)", line):
+            keys = set(re.findall(r"--from-(?:literal|file)=([\w.-]+)=", rest))
+            keys |= {"tls.crt", "tls.key"} if kind == "secret tls" else set()
+            for each in [name.replace("$name", n) for n in loop] if "$name" in name else [name]:
+                created.setdefault(("ConfigMap" if kind == "configmap" else "Secret", each), set()).update(keys)
+    return created
 
 
 def test_the_first_hour_creates_every_secret_and_configmap_the_overlay_needs() -> None:
     commands = first_hour_commands()
-    created = set()
-    for kind, name in re.findall(r"create (secret (?:generic|tls)|configmap) (\S+)", commands):
-        names = [name.replace("$name", d) for d in DEPLOYABLES] if "$name" in name else [name]
-        created |= {("ConfigMap" if kind == "configmap" else "Secret", n) for n in names}
+    created = created_by(commands)
     needed = needed_elsewhere(render("zhengwuyun"))
     assert ("Secret", "gateway-metrics-key") in needed and ("Secret", "gateway-tls") in needed
-    assert needed <= created, f"the first hour never creates {needed - created}"
+    assert {("Secret", f"{name}-pii") for name in PERSONAL_DATA} <= needed.keys()
+    assert needed.keys() <= created.keys(), f"the first hour never creates {needed.keys() - created.keys()}"
+    for reference, keys in needed.items():
+        assert keys <= created[reference], f"{reference} is created without {keys - created[reference]}"
     assert "kubectl apply -k deploy/k8s/overlays/city" in commands
     assert "cp -r deploy/k8s/overlays/zhengwuyun deploy/k8s/overlays/city" in commands
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the commands use openssl")
+def test_the_first_hours_personal_data_keys_are_keys_each_deployable_starts_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop creating the <deployable>-pii Secrets, run as an operator would (kubectl writing down what it would
+    store), gives each deployable a key ring it accepts outside dev mode, and keys of its own."""
+    commands = first_hour_commands()
+    start = commands.index("\nKID=") + 1
+    loop = commands[start : commands.index("\ndone\n", start) + len("\ndone\n")]
+    kubectl = 'kubectl() { if [ "$3" = create ]; then printf "%s\\0" "${@:7}" > "$6.args"; fi; }'
+    subprocess.run(["bash", "-euo", "pipefail", "-c", f"NS=qz-test\n{kubectl}\n{loop}"], cwd=tmp_path, check=True)
+    index_keys = set()
+    for name in PERSONAL_DATA:
+        given = (tmp_path / f"{name}-pii.args").read_text().split("\0")
+        literals = dict(arg.removeprefix("--from-literal=").split("=", 1) for arg in given if arg)
+        for variable, key in pii_variables(name).items():
+            monkeypatch.setenv(variable, literals[key])  # as the pod's environment has it
+        ring = KeyRing.from_settings(settings_class(name)(database_url="sqlite://"), dev_mode=False)
+        assert ring.cipher == "sm4-gcm" and ring.active_kid in ring.keys, name
+        index_keys.add(ring.index_key)
+    assert len(index_keys) == len(PERSONAL_DATA), "no deployable shares another's keys"
