@@ -12,10 +12,15 @@ from typing import Any
 import pytest
 import yaml
 
+from dogs.settings import DogsSettings
+from expropriation.settings import ExpropriationSettings
 from gateway.main import identity_signing_key
 from gateway.settings import GatewaySettings
+from medinsurance.settings import MedinsuranceSettings
 from qz_common.metrics import BUILD_COMMIT_VARIABLE, BUILD_VERSION_VARIABLE
-from qz_common.settings import PlatformSettings
+from qz_common.pii import KeyRing
+from qz_common.settings import PlatformSettings, ServiceSettings
+from science.settings import ScienceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 HADOLINT = Path(sys.executable).parent / "hadolint"
@@ -28,6 +33,20 @@ DEPLOYABLES = {
     "science": ("services/science", "8003"),
     "dogs": ("services/dogs", "8004"),
 }
+
+SETTINGS: dict[str, type[ServiceSettings]] = {
+    "gateway": GatewaySettings,
+    "expropriation": ExpropriationSettings,
+    "medinsurance": MedinsuranceSettings,
+    "science": ScienceSettings,
+    "dogs": DogsSettings,
+}
+PII_FIELDS = [name for name in ServiceSettings.model_fields if name.startswith("pii_")]
+
+
+def pii_variables(deployable: str) -> list[str]:
+    prefix = str(SETTINGS[deployable].model_config["env_prefix"])
+    return [f"{prefix}{field}".upper() for field in PII_FIELDS]
 
 
 def test_the_dockerfile_passes_hadolint_and_builds_the_way_production_needs() -> None:
@@ -130,6 +149,44 @@ def test_only_the_gateway_gets_the_identity_private_key(compose: dict[str, Any])
         assert "QZ_INTERNAL_TOKEN_SECRET" not in env, "no secret is shared by every deployable"
         signing = {setting for setting in env if setting.startswith("GATEWAY_IDENTITY_")}
         assert signing == ({"GATEWAY_IDENTITY_KEY_ID", "GATEWAY_IDENTITY_PRIVATE_KEY"} if name == "gateway" else set())
+
+
+def test_each_deployable_seals_personal_data_with_keys_of_its_own_that_compose_requires(
+    compose: dict[str, Any],
+) -> None:
+    """Compose runs outside dev mode, where the built-in personal-data keys are refused: each deployable gets its
+    own (a missing one stops `docker compose up` naming it), the cipher defaulting to SM4-GCM, and none another's."""
+    assert compose["services"]["dogs"]["environment"]["QZ_DEV_MODE"] == "false"
+    for name in DEPLOYABLES:
+        env = compose["services"][name]["environment"]
+        cipher, *keys = pii_variables(name)
+        assert {setting for setting in env if "_PII_" in setting} == {cipher, *keys}, name
+        assert env[cipher] == f"${{{cipher}:-sm4-gcm}}"
+        for setting in keys:
+            assert env[setting] == f"${{{setting}:?set {setting}}}", setting
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the recipe uses openssl")
+def test_the_personal_data_key_recipe_of_the_compose_header_makes_keys_each_deployable_accepts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The loop at the top of docker-compose.yml making each deployable's keys, run as an operator would."""
+    header = (REPO / "docker-compose.yml").read_text().split("\n\n", 1)[0]
+    [loop] = re.findall(r"^#   (for role in .*personal-data keys.*\n(?:#     .*\n)+#   done)$", header, re.MULTILINE)
+    recipe = loop.replace("\n#   ", "\n").replace("\n#     ", "\n  ")
+    variables = [variable for name in DEPLOYABLES for variable in pii_variables(name)[1:]]
+    show = "".join(f'printf "%s\\0" "${variable}"; ' for variable in variables)
+    ran = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", f"{recipe}\n{show}"], capture_output=True, text=True, check=True
+    )
+    for variable, value in zip(variables, ran.stdout.split("\0")[:-1], strict=True):
+        monkeypatch.setenv(variable, value)
+    index_keys = set()
+    for name, settings in SETTINGS.items():
+        ring = KeyRing.from_settings(settings(database_url="sqlite://"), dev_mode=False)
+        assert ring.cipher == "sm4-gcm" and ring.active_kid == "2026a", name
+        index_keys.add(ring.index_key)
+    assert len(index_keys) == len(SETTINGS), "no deployable shares another's keys"
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="the recipe uses openssl")
