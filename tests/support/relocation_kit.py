@@ -93,6 +93,7 @@ def register_dog(gateway: TestClient, owner: str) -> int:
             "owner_id_number": owner,
             "owner_name": "户主",
             "owner_phone": "13800001234",
+            "owner_registered_address": "浙江省衢州市柯城区石梁村1号",  # 户籍 in 衢州: 本市身份证 (D-08)
             "residence_proof_type": "property_certificate",
             "residence_proof_number": "不动产权第1号",
             "address": "柯城区石梁村1号",
