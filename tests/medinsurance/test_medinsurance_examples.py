@@ -24,7 +24,8 @@ def test_every_example_is_understood_and_every_operation_answered(client: TestCl
 
     # The operations no request example reaches, each on a record in the state its step needs: a 补充材料 during
     # the evaluation of an accepted application, an agreement signed after an approval, a step of the 解除
-    # procedure of a terminated agreement, the 代配药 authorisations of the example's principal.
+    # procedure of a terminated agreement, a 代配药 authorisation the example's principal makes and revokes
+    # through 浙里办.
     accepted = application(client, institution(client))
     application_event(client, accepted["id"], "submit", "2023-06-01")
     application_event(client, accepted["id"], "accept", "2023-07-03")
@@ -41,7 +42,10 @@ def test_every_example_is_understood_and_every_operation_answered(client: TestCl
     step = {"step": "stop_settlement", "on": "2023-04-01"}
     client.post(f"/v1/agreements/{terminated['id']}/termination-steps", json=step)
     principal = EXAMPLES["ProxyIn"]["principal_id_number"]
-    client.get("/v1/me/proxy-authorisations", headers=identity_headers("medinsurance", citizen=principal))
+    citizen = identity_headers("medinsurance", citizen=principal)
+    mine = client.post("/v1/me/proxy-authorisations", json=EXAMPLES["MyProxyIn"], headers=citizen).json()
+    client.post(f"/v1/me/proxy-authorisations/{mine['id']}/revoke", json=EXAMPLES["RevokeIn"], headers=citizen)
+    client.get("/v1/me/proxy-authorisations", headers=citizen)
     # 2023-10-07: a Saturday worked for the 国庆 holiday.
     path_values = {"day": "2023-10-07", "id_number": principal, "uscc": CLINIC_USCC, "name": "process.trial_months"}
     answers.call_the_rest(client, path_values)
