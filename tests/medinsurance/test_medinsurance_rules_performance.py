@@ -14,6 +14,7 @@ from medinsurance.rules.performance import (
     assessment_schedule,
     final_score,
     grade_all,
+    proportional_steps,
     score_table,
     started_steps,
     table_rows,
@@ -405,3 +406,50 @@ def test_started_steps_where_the_row_says_so():
     # 门诊类 8 结算人数 7分 "每下降10%(不足10%的按照10%计)扣1分": 12% = 1.2 steps → 2 started steps → 7 − 2 = 5
     r = score_table(Category.OUTPATIENT, {"O08": ItemInput(units={"ten_percent_steps": Decimal("1.2")})}, PERFORMANCE)
     assert next(i.score for i in r.items if i.code == "O08") == Decimal(5)
+
+
+def _reading(**values: str) -> object:
+    return dataclasses.replace(P, values={**P.values, **values})
+
+
+def test_a_part_of_a_step_under_each_reading_of_a_22():
+    """门诊类 O04a 医保电子凭证结算率 "每差1个百分点扣1分", 2.5 points short (the row does not say 不足1个按1个计):
+    whole steps (chosen) deduct 2 → 8; started steps 3 → 7; pro rata 2.5 → 7.5. A row that says so (O08 结算人数,
+    "不足10%的按照10%计") counts started steps whatever the reading: 1.2 steps → 2 → 7 − 2 = 5."""
+    short = {
+        "O04a": ItemInput(units={"shortfall_points": Decimal("2.5")}),
+        "O08": ItemInput(units={"ten_percent_steps": Decimal("1.2")}),
+    }
+    for reading, o04a in (("whole", 8), ("started", 7), ("proportional", Decimal("7.5"))):
+        p = _reading(partial_steps=reading)
+        scores = {i.code: i.score for i in score_table(Category.OUTPATIENT, short, p).items}
+        assert (scores["O04a"], scores["O08"]) == (o04a, 5), reading
+
+
+def test_the_places_of_a_share_under_each_reading_of_a_24():
+    """Five 综合类 hospitals, the first at 95 and the last at 60: "居前10%" covers 5 × 10% = 0.5 places, "居后5%" 0.25
+    (exact, chosen): no A, no D (B and C). Rounded up, each covers 1 place: the first is A, the last D. A pool of 10
+    covers exactly 1 place either way."""
+    scores = [95, 88, 85, 82, 60]
+    pool = [AssessmentInput(f"H{n}", Decimal(s), Decimal(s)) for n, s in enumerate(scores)]
+    assert [r.grade for r in grade_all(Category.COMPREHENSIVE, pool, P)] == [
+        Grade.B,
+        Grade.B,
+        Grade.B,
+        Grade.B,
+        Grade.C,
+    ]
+    rounded = _reading(share_positions="rounded_up")
+    graded = [r.grade for r in grade_all(Category.COMPREHENSIVE, pool, rounded)]
+    assert graded == [Grade.A, Grade.B, Grade.B, Grade.B, Grade.D]
+    ten = [AssessmentInput(f"H{n}", Decimal(95 - n), Decimal(95 - n)) for n in range(10)]
+    assert [r.grade for r in grade_all(Category.COMPREHENSIVE, ten, P)][:2] == [Grade.A, Grade.B]
+    assert [r.grade for r in grade_all(Category.COMPREHENSIVE, ten, rounded)][:2] == [Grade.A, Grade.B]
+
+
+def test_proportional_steps_count_the_part_of_a_step():
+    """A-22 pro rata: 2.5 points of 1-point steps are 2.5 steps; 7.5 points of "每超过标准5个百分点" steps are 1.5; an
+    excess below 0 (better than the standard) is none."""
+    assert proportional_steps(Decimal("2.5"), Decimal("1")) == Decimal("2.5")
+    assert proportional_steps(Decimal("7.5"), Decimal("5")) == Decimal("1.5")
+    assert proportional_steps(Decimal("-1"), Decimal("1")) == 0
