@@ -1,12 +1,13 @@
 """创新券 for enterprises from the phone (issue 27, journeys; 44号 四(一)(二), AMBIGUITIES V-19): the signed-in
-enterprise claims for itself and sees what is left of its yearly 6万; the caseworker sees the claim in the same list."""
+enterprise claims for itself and sees what is left of its yearly 6万, and its 研究院 (43号); the caseworker sees the
+claim in the same list."""
 
 import datetime as dt
 import secrets
 from typing import Any
 
 from fastapi.testclient import TestClient
-from science_testdata import make_uscc
+from science_testdata import institute_application, make_uscc, recognise
 from testkit import id_number
 from zheliban_kit import ENTERPRISE_NAME, STAFF, assertion, signed_in
 
@@ -18,10 +19,10 @@ def as_enterprise(uscc: str) -> dict[str, str]:
     return signed_in(assertion(uscc, user_type="LEGAL_PERSON", agent=AGENT))
 
 
-def registered_enterprise(gateway: TestClient) -> str:
+def registered_enterprise(gateway: TestClient, **facts: str) -> str:
     """An enterprise of this test's own (the services' databases are shared by the gateway tests), registered."""
     uscc = make_uscc(secrets.randbelow(10**7), "330803")
-    body = {"uscc": uscc, "name": ENTERPRISE_NAME, "district": "柯城区"}
+    body = {"uscc": uscc, "name": ENTERPRISE_NAME, "district": "柯城区"} | facts
     assert gateway.post("/api/science/v1/enterprises", json=body, headers=STAFF).status_code == 201
     return uscc
 
@@ -87,3 +88,36 @@ def test_a_person_sees_their_own_yearly_quota_too(gateway: TestClient) -> None:
     assert claimed.status_code == 201, claimed.text
     mine = gateway.get(QUOTA, params={"year": 2023}, headers=signed_in(assertion(founder))).json()
     assert (mine["claimed"], mine["remaining"]) == ("15000.00", "45000.00")  # 60,000 − 15,000
+
+
+class StaffScience:
+    """The science bureau's caseworker through the gateway, called as science_testdata calls a service."""
+
+    def __init__(self, gateway: TestClient) -> None:
+        self.gateway = gateway
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.gateway.post(f"/api/science{path}", headers=STAFF, **kwargs)
+
+
+def test_an_enterprise_sees_its_institute_and_only_its_own(gateway: TestClient) -> None:
+    ours, theirs = registered_enterprise(gateway, hitech_valid_until="2024-12-31"), registered_enterprise(gateway)
+    application = institute_application(enterprise_uscc=ours)
+    applied = gateway.post("/api/science/v1/institutes", json=application, headers=STAFF)
+    assert applied.status_code == 201, applied.text
+    mine = gateway.get("/api/v1/me/science/institutes", headers=as_enterprise(ours)).json()
+    assert [(i["id"], i["status"]) for i in mine] == [(applied.json()["id"], "applied")]
+    recognise(StaffScience(gateway), applied.json()["id"])  # type: ignore[arg-type]
+    mine = gateway.get("/api/v1/me/science/institutes", headers=as_enterprise(ours)).json()
+    # Recognised 2023-07-20 (43号 二(四)); the host's 高新 certificate ran to 2024-12-31: the institute is due for
+    # review from the day after (三(六)2, I-18), and the enterprise is told so.
+    assert [(i["status"], i["recognised_on"]) for i in mine] == [("recognised", "2023-07-20")]
+    assert (mine[0]["hitech_review"]["occurred_on"], mine[0]["hitech_review"]["basis"]) == (
+        "2025-01-01",
+        "衢市科发高〔2022〕43号 三(六)2",
+    )
+    assert gateway.get("/api/v1/me/science/institutes", headers=as_enterprise(theirs)).json() == []
+    # A person hosts no institute: the endpoint is for legal persons.
+    person = signed_in(assertion(id_number("330802", dt.date(1990, 9, 9), 5)))
+    refused = gateway.get("/api/v1/me/science/institutes", headers=person)
+    assert (refused.status_code, refused.json()["code"]) == (403, "enterprise_only")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from qz_common.app import Engine, Session
 from qz_common.districts import District
 from qz_common.idempotency import Decision, IdempotencyKey
-from qz_common.identity import Caller, Reader, Writer, scoped_district
+from qz_common.identity import Caller, Enterprise, Reader, Writer, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import PathId, commands
 from science.api.rules import to_application
@@ -34,6 +34,7 @@ from science.api.schemas.institutes import (
 from science.casework import institutes
 from science.models import Institute
 from science.rules.institute_application import ApplicationMaterials, AuditReport
+from science.rules.institute_management import ReviewTrigger
 
 router = APIRouter(prefix="/v1", tags=["institutes"])
 
@@ -94,13 +95,23 @@ async def list_institutes(
     )
 
 
-@router.get("/institutes/{institute_id}", summary="企业研究院详情")
-async def get_institute(institute_id: PathId, caller: Reader, session: Session) -> InstituteOut:
-    institute = await institutes.readable(session, caller, institute_id)
-    review = await institutes.hitech_review_due(session, institute)
+def _institute_out(institute: Institute, review: ReviewTrigger | None) -> InstituteOut:
     return InstituteOut.model_validate(institute).model_copy(
         update={"hitech_review": ReviewOut.model_validate(review) if review else None}
     )
+
+
+@router.get("/institutes/{institute_id}", summary="企业研究院详情")
+async def get_institute(institute_id: PathId, caller: Reader, session: Session) -> InstituteOut:
+    institute = await institutes.readable(session, caller, institute_id)
+    return _institute_out(institute, await institutes.hitech_review_due(session, institute))
+
+
+@router.get("/me/institutes", summary="本企业的市级企业研究院：状态及高新资格复核（浙里办，法人，43号）")
+async def my_institutes(enterprise: Enterprise, session: Session) -> list[InstituteOut]:
+    assert enterprise.enterprise_id is not None  # the signed-in legal person's 统一社会信用代码
+    held = await institutes.of_enterprise(session, enterprise.enterprise_id)
+    return [_institute_out(institute, review) for institute, review in held]
 
 
 @router.post(

@@ -197,6 +197,12 @@ async def readable(session: AsyncSession, caller: Caller, institute_id: int) -> 
     return await get_in_district(session, caller, Institute, institute_id, "企业研究院", field="institute_id")
 
 
+async def of_enterprise(session: AsyncSession, uscc: str) -> list[tuple[Institute, ReviewTrigger | None]]:
+    """The enterprise's institutes, every one it applied for, each with the 高新 review it is due, if any (三(六)2)."""
+    rows = await session.scalars(select(Institute).where(Institute.enterprise_uscc == uscc).order_by(Institute.id))
+    return [(institute, await hitech_review_due(session, institute)) for institute in rows.all()]
+
+
 async def hitech_review_due(session: AsyncSession, institute: Institute) -> ReviewTrigger | None:
     """三(六)2 on read: a recognised institute whose host's 高新 certificate has run out by today, from the stored
     last valid day (I-18)."""
