@@ -136,23 +136,29 @@ class RecordedAnswers:
     def stale(self, package: str) -> list[str]:
         """Where ``package``'s recorded answers differ from this run's: an operation missing on either side, another
         status, or a field added, removed or retyped (values differ from run to run: ids, times). With
-        ``QZ_RECORD_ANSWERS=1`` the file is rewritten from this run instead."""
+        ``QZ_RECORD_ANSWERS=1`` the file is rewritten instead: the answers that differ, and only those, from this run
+        (the others keep their recorded values, so the file's diff shows what changed)."""
         path = answers_path(package)
         assert path is not None, package
-        if os.environ.get("QZ_RECORD_ANSWERS"):
-            path.write_text(
-                json.dumps(dict(sorted(self.answers.items())), ensure_ascii=False, indent=1) + "\n", "utf-8"
-            )
-            return []
         recorded = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        differences = [f"{key}: not recorded" for key in self.answers.keys() - recorded.keys()]
-        differences += [f"{key}: no longer answered" for key in recorded.keys() - self.answers.keys()]
-        for key in recorded.keys() & self.answers.keys():
-            old, new = recorded[key], self.answers[key]
-            if old["status"] != new["status"]:
-                differences.append(f"{key}: status {old['status']} → {new['status']}")
-            differences += [f"{key}: {where}" for where in _shape_differences(old["body"], new["body"], "body")]
-        return sorted(differences)
+        differences = {
+            key: found
+            for key in sorted(recorded.keys() | self.answers.keys())
+            if (found := _answer_differences(recorded.get(key), self.answers.get(key)))
+        }
+        if os.environ.get("QZ_RECORD_ANSWERS"):
+            kept = {key: self.answers[key] if key in differences else recorded[key] for key in sorted(self.answers)}
+            path.write_text(json.dumps(kept, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            return []
+        return [f"{key}: {difference}" for key, found in differences.items() for difference in found]
+
+
+def _answer_differences(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[str]:
+    if old is None or new is None:
+        return ["not recorded" if old is None else "no longer answered"]
+    if old["status"] != new["status"]:
+        return [f"status {old['status']} → {new['status']}"]
+    return list(_shape_differences(old["body"], new["body"], "body"))
 
 
 def _shape_differences(old: Any, new: Any, at: str) -> Iterator[str]:
