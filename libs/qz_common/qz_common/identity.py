@@ -284,21 +284,12 @@ async def _current_user(request: Request) -> Caller:
     return caller
 
 
-async def _current_enterprise(request: Request) -> Caller:
-    caller = _verified_caller(request)
-    if caller.enterprise_id is None:
-        raise ProblemError(403, "enterprise_only", "该接口仅供经认证的法人用户（浙里办）使用")
-    return caller
-
-
 Reader = Annotated[Caller, Depends(require("read"))]
 Writer = Annotated[Caller, Depends(require("write"))]
 # A 浙里办 person; ``caller.citizen_id`` is their verified 身份证号 and the only one /v1/me may use.
 Citizen = Annotated[Caller, Depends(_current_citizen)]
 # A 浙里办 person or legal person; ``caller.user_id`` (身份证号 or 统一社会信用代码) is the only holder /v1/me may use.
 ZhelibanUser = Annotated[Caller, Depends(_current_user)]
-# A 浙里办 legal person; ``caller.enterprise_id`` is its verified 统一社会信用代码, ``agent_id_number`` who acts for it.
-Enterprise = Annotated[Caller, Depends(_current_enterprise)]
 
 
 def ensure_district(caller: Caller, district: str | None, *, field: str = "district") -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from qz_common.app import Engine, Session
 from qz_common.districts import District
 from qz_common.idempotency import Decision, IdempotencyKey
-from qz_common.identity import Caller, Enterprise, Reader, Writer, scoped_district
+from qz_common.identity import Caller, Reader, Writer, ZhelibanUser, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import PathId, commands
 from science.api.rules import to_application
@@ -108,9 +108,10 @@ async def get_institute(institute_id: PathId, caller: Reader, session: Session) 
 
 
 @router.get("/me/institutes", summary="本企业的市级企业研究院：状态及高新资格复核（浙里办，法人，43号）")
-async def my_institutes(enterprise: Enterprise, session: Session) -> list[InstituteOut]:
-    assert enterprise.enterprise_id is not None  # the signed-in legal person's 统一社会信用代码
-    held = await institutes.of_enterprise(session, enterprise.enterprise_id)
+async def my_institutes(user: ZhelibanUser, session: Session) -> list[InstituteOut]:
+    # A legal person's by its 统一社会信用代码; a person hosts none (no 身份证号 is a USCC), so theirs is empty.
+    assert user.user_id is not None
+    held = await institutes.of_enterprise(session, user.user_id)
     return [_institute_out(institute, review) for institute, review in held]
 
 
