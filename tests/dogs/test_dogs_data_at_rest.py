@@ -5,20 +5,17 @@ The database is read as an intruder with a dump would read it: every cell of eve
 PostgreSQL. Only the service's API is used to fill it, so the test runs against any release.
 """
 
-import asyncio
 from typing import Any
 
 from dogs_testdata import ALL_CONFIRMED, IMPOUNDMENT, OWNER, SHELTER_DOG, applicant, registration_body
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import create_async_engine
-from testkit import DatabaseFactory, PiiKeys, identity_headers, in_clear
+from sqlalchemy import select
+from testkit import DatabaseFactory, PiiKeys, identity_headers, in_clear, run_sql
 
 from dogs.casework.common import audit
 from dogs.main import create_app
 from dogs.models import AuditRecord, Vaccination
 from dogs.settings import DogsSettings
-from qz_common.db import async_url
 from qz_common.identity import Caller
 from qz_common.migrations import downgrade, upgrade
 from qz_common.pii import KeyRing
@@ -115,25 +112,13 @@ def test_the_actor_of_a_citizens_change_is_not_stored_in_clear(dogs_settings_on_
     assert in_clear(dogs_settings_on_backend.database_url, [*PERSONAL, "13900009999"]) == []
 
 
-def raw(database_url: str, statement: str, **parameters: object) -> list[Any]:
-    async def run() -> list[Any]:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            result = await connection.execute(text(statement), parameters)
-            rows = list(result) if result.returns_rows else []
-        await engine.dispose()
-        return rows
-
-    return asyncio.run(run())
-
-
 def test_migration_0004_seals_the_actors_written_before_it_and_its_downgrade_opens_them(
     database_factory: DatabaseFactory, backend: str
 ) -> None:
     url = database_factory.create("dogs", backend=backend, migrate=False)
     upgrade("dogs", url, "0003")
     actor = f"zlb-adapter/citizen:{OWNER}"
-    raw(
+    run_sql(
         url,
         "INSERT INTO audit_log (id, occurred_at, actor, action, entity, entity_id) "
         "VALUES (1, CURRENT_TIMESTAMP, :actor, 'submit', 'registrations', '1')",
@@ -143,8 +128,8 @@ def test_migration_0004_seals_the_actors_written_before_it_and_its_downgrade_ope
 
     upgrade("dogs", url, keyring=ring)
     assert in_clear(url, [OWNER]) == []
-    ((stored,),) = raw(url, "SELECT actor FROM audit_log")
+    ((stored,),) = run_sql(url, "SELECT actor FROM audit_log")
     assert ring.open(stored).decode() == actor
 
     downgrade("dogs", url, "0003", keyring=ring)
-    assert raw(url, "SELECT actor FROM audit_log") == [(actor,)]
+    assert run_sql(url, "SELECT actor FROM audit_log") == [(actor,)]

@@ -20,10 +20,19 @@ import asyncpg
 import pytest
 from dogs_testdata import OWNER, SHELTER_DOG, applicant, registration_body
 from fastapi.testclient import TestClient
-from sqlalchemy import MetaData, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
-from testkit import DatabaseFactory, PiiKeys, id_number, identity_headers, in_clear, stored_text
+from testkit import (
+    DatabaseFactory,
+    PiiKeys,
+    id_number,
+    identity_headers,
+    in_clear,
+    run_sql,
+    stored_text,
+    write_as_stored,
+)
 
 from dogs.main import create_app
 from dogs.models import AuditRecord, IdempotencyKey
@@ -44,18 +53,6 @@ def dogs(settings: DogsSettings, keys: PiiKeys) -> TestClient:
 
 def sealed_values(database_url: str) -> list[str]:
     return [value for values in stored_text(database_url).values() for value in values if value.startswith("pii1:")]
-
-
-def execute(database_url: str, statement: str, **parameters: object) -> list[Any]:
-    async def run() -> list[Any]:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            result = await connection.execute(text(statement), parameters)
-            rows = list(result) if result.returns_rows else []
-        await engine.dispose()
-        return rows
-
-    return asyncio.run(run())
 
 
 def records_of_one_owner(client: TestClient) -> dict[str, Any]:
@@ -168,16 +165,16 @@ def test_an_altered_stored_value_is_refused_never_read(dogs_settings_on_backend:
     url = dogs_settings_on_backend.database_url
     with dogs(dogs_settings_on_backend, PiiKeys.fresh()) as client:
         registration = client.post("/v1/registrations", json=registration_body(client)).json()
-        ((name,),) = execute(url, "SELECT owner_name FROM registrations WHERE id = :id", id=registration["id"])
+        ((name,),) = run_sql(url, "SELECT owner_name FROM registrations WHERE id = :id", id=registration["id"])
         header, body = name.rsplit(":", 1)
         altered = body[:10] + ("A" if body[10] != "A" else "B") + body[11:]  # one character of the ciphertext
         altered_name = f"{header}:{altered}"
-        execute(url, "UPDATE registrations SET owner_name = :v WHERE id = :id", v=altered_name, id=registration["id"])
+        run_sql(url, "UPDATE registrations SET owner_name = :v WHERE id = :id", v=altered_name, id=registration["id"])
         for path in (f"/v1/registrations/{registration['id']}", "/v1/registrations"):
             refused = client.get(path)
             assert (refused.status_code, refused.json()["code"]) == (500, "stored_data_unreadable"), path
         # Nor can a clear value be slipped in: it is not sealed, so it is refused too.
-        execute(url, "UPDATE registrations SET owner_name = '李四' WHERE id = :id", id=registration["id"])
+        run_sql(url, "UPDATE registrations SET owner_name = '李四' WHERE id = :id", id=registration["id"])
         assert client.get(f"/v1/registrations/{registration['id']}").json()["code"] == "stored_data_unreadable"
 
 
@@ -349,34 +346,19 @@ LEGACY_ROWS: dict[str, dict[str, Any]] = {
 LEGACY_PERSONAL = [LEGACY_OWNER, LEGACY_OWNER.lower(), "王五", "13700005678", "衢江区樟潭街道3号", "衢江租备2026-0042"]
 
 
-def write_as_the_release_before(database_url: str) -> None:
-    """The rows above, through the schema of revision 0002 as the database reports it (no model of today's)."""
-
-    async def run() -> None:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            schema = MetaData()
-            await connection.run_sync(lambda sync: schema.reflect(sync, only=list(LEGACY_ROWS)))
-            for table, row in LEGACY_ROWS.items():
-                await connection.execute(schema.tables[table].insert().values(row))
-        await engine.dispose()
-
-    asyncio.run(run())
-
-
 def test_migration_0003_seals_the_rows_of_the_release_before_and_its_downgrade_opens_them(
     database_factory: DatabaseFactory, backend: str, tmp_path: Path
 ) -> None:
     url = database_factory.create("dogs", backend=backend, migrate=False)
     upgrade("dogs", url, "0002")
-    write_as_the_release_before(url)
+    write_as_stored(url, LEGACY_ROWS)
     assert len(in_clear(url, LEGACY_PERSONAL)) > 0
     keys = PiiKeys.fresh("2026a")
     ring = KeyRing.from_settings(DogsSettings(**keys.settings), dev_mode=False)
 
     upgrade("dogs", url, keyring=ring)
     assert in_clear(url, LEGACY_PERSONAL) == []
-    assert execute(url, "SELECT purpose, kid FROM pii_keys ORDER BY purpose") == [
+    assert run_sql(url, "SELECT purpose, kid FROM pii_keys ORDER BY purpose") == [
         ("data", "2026a"),
         ("index", "idx-2026a"),
     ]
@@ -391,10 +373,10 @@ def test_migration_0003_seals_the_rows_of_the_release_before_and_its_downgrade_o
     assert stored == (LEGACY_ROWS["audit_log"]["after"], LEGACY_ROWS["idempotency_keys"]["response_body"])
 
     downgrade("dogs", url, "0002", keyring=ring)
-    assert execute(url, "SELECT owner_id_number, owner_name, address FROM registrations") == [
+    assert run_sql(url, "SELECT owner_id_number, owner_name, address FROM registrations") == [
         (LEGACY_OWNER, "王五", "衢江区樟潭街道3号")
     ]
-    ((after,),) = execute(url, "SELECT after FROM audit_log")
+    ((after,),) = run_sql(url, "SELECT after FROM audit_log")
     assert (json.loads(after) if isinstance(after, str) else after) == LEGACY_ROWS["audit_log"]["after"]
     upgrade("dogs", url, keyring=ring)
     assert in_clear(url, LEGACY_PERSONAL) == []

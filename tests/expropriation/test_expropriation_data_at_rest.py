@@ -6,7 +6,6 @@ The database is read as an intruder with a dump would read it: every cell of eve
 (``testkit.in_clear``). Only the service's API fills it in the first test, so that test runs against any release.
 """
 
-import asyncio
 import datetime as dt
 import io
 import json
@@ -20,15 +19,21 @@ from expropriation_files import caseworker_rows, job_ended, roster_csv
 from expropriation_kit import project, sign
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import MetaData, text
-from sqlalchemy.ext.asyncio import create_async_engine
-from testkit import DatabaseFactory, PiiKeys, id_number, identity_headers, in_clear, reset_tables
+from testkit import (
+    DatabaseFactory,
+    PiiKeys,
+    id_number,
+    identity_headers,
+    in_clear,
+    reset_tables,
+    run_sql,
+    write_as_stored,
+)
 
 from expropriation.facts.household import HouseholdFacts
 from expropriation.main import create_app
 from expropriation.models import Base
 from expropriation.settings import ExpropriationSettings
-from qz_common.db import async_url
 from qz_common.migrations import downgrade, upgrade
 from qz_common.pii import KeyRing
 from qz_common.settings import PlatformSettings
@@ -228,38 +233,12 @@ LEGACY_ROWS: dict[str, list[dict[str, Any]]] = {
 LEGACY_PERSONAL = [LEGACY_HEAD, LEGACY_HEAD_ID, LEGACY_WIFE, LEGACY_WIFE_ID, LEGACY_DISPUTE]
 
 
-def write_as_the_release_before(database_url: str) -> None:
-    """The rows above, through the schema of revision 0005 as the database reports it (no model of today's)."""
-
-    async def run() -> None:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            schema = MetaData()
-            await connection.run_sync(lambda sync: schema.reflect(sync, only=list(LEGACY_ROWS)))
-            for table, rows in LEGACY_ROWS.items():
-                await connection.execute(schema.tables[table].insert(), rows)
-        await engine.dispose()
-
-    asyncio.run(run())
-
-
-def stored(database_url: str, statement: str) -> list[Any]:
-    async def run() -> list[Any]:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.connect() as connection:
-            rows = list(await connection.execute(text(statement)))
-        await engine.dispose()
-        return rows
-
-    return asyncio.run(run())
-
-
 def test_migration_0006_seals_the_rows_of_the_release_before_and_its_downgrade_opens_them(
     database_factory: DatabaseFactory, backend: str
 ) -> None:
     url = database_factory.create("expropriation", backend=backend, migrate=False)
     upgrade("expropriation", url, "0005")
-    write_as_the_release_before(url)
+    write_as_stored(url, LEGACY_ROWS)
     assert len(in_clear(url, LEGACY_PERSONAL)) > 0
     keys = PiiKeys.fresh("2026a")
     settings = ExpropriationSettings(database_url=url, **keys.settings)
@@ -278,11 +257,11 @@ def test_migration_0006_seals_the_rows_of_the_release_before_and_its_downgrade_o
         assert c.get("/v1/jobs/1").json()["result"] == LEGACY_ROWS["jobs"][0]["result"]
 
     downgrade("expropriation", url, "0005", keyring=ring)
-    assert stored(url, "SELECT id_number, name FROM household_members ORDER BY id") == [
+    assert run_sql(url, "SELECT id_number, name FROM household_members ORDER BY id") == [
         (LEGACY_HEAD_ID, LEGACY_HEAD),
         (LEGACY_WIFE_ID, LEGACY_WIFE),
     ]
-    ((facts,),) = stored(url, "SELECT facts FROM households")
+    ((facts,),) = run_sql(url, "SELECT facts FROM households")
     assert (json.loads(facts) if isinstance(facts, str) else facts) == LEGACY_FACTS
     upgrade("expropriation", url, keyring=ring)
     assert in_clear(url, LEGACY_PERSONAL) == []

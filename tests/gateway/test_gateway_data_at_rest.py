@@ -8,7 +8,6 @@ snapshots them. The database is read as an intruder with a dump would read it: e
 the file runs on SQLite, and on PostgreSQL with TEST_DATABASE_URL set.
 """
 
-import asyncio
 import datetime as dt
 import json
 import uuid
@@ -17,12 +16,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from relocation_kit import DEV, case_body, household_with_dogs
-from sqlalchemy import MetaData, text
-from sqlalchemy.ext.asyncio import create_async_engine
-from testkit import DatabaseFactory, PiiKeys, id_number, in_clear
+from testkit import DatabaseFactory, PiiKeys, id_number, in_clear, run_sql, write_as_stored
 
 from gateway.settings import GatewaySettings
-from qz_common.db import async_url
 from qz_common.migrations import downgrade, upgrade
 from qz_common.pii import KeyRing
 
@@ -114,38 +110,12 @@ LEGACY_ROWS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def execute(database_url: str, statement: str) -> list[Any]:
-    async def run() -> list[Any]:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            rows = list(await connection.execute(text(statement)))
-        await engine.dispose()
-        return rows
-
-    return asyncio.run(run())
-
-
-def write_as_the_release_before(database_url: str) -> None:
-    """The rows above, through the schema of revision 0003 as the database reports it (no model of today's)."""
-
-    async def run() -> None:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            schema = MetaData()
-            await connection.run_sync(lambda sync: schema.reflect(sync, only=list(LEGACY_ROWS)))
-            for table, rows in LEGACY_ROWS.items():
-                await connection.execute(schema.tables[table].insert().values(rows))
-        await engine.dispose()
-
-    asyncio.run(run())
-
-
 def test_migration_0004_seals_the_rows_of_the_release_before_and_its_downgrade_opens_them(
     database_factory: DatabaseFactory, make_gateway: Callable[..., TestClient]
 ) -> None:
     url = database_factory.create("gateway", migrate=False)
     upgrade("gateway", url, "0003")
-    write_as_the_release_before(url)
+    write_as_stored(url, LEGACY_ROWS)
     assert len(in_clear(url, [MEMBER, NEW_ADDRESS])) > 0
     keys = PiiKeys.fresh("2026a")
     ring = KeyRing.from_settings(GatewaySettings(**keys.settings), dev_mode=False)
@@ -160,8 +130,8 @@ def test_migration_0004_seals_the_rows_of_the_release_before_and_its_downgrade_o
     ]
 
     downgrade("gateway", url, "0003", keyring=ring)
-    ((request,), (move,)) = execute(url, "SELECT s.request FROM relocation_steps s ORDER BY s.id")
+    ((request,), (move,)) = run_sql(url, "SELECT s.request FROM relocation_steps s ORDER BY s.id")
     assert [json.loads(r) if isinstance(r, str) else r for r in (request, move)] == [CASE_REQUEST["agreement"], MOVE]
-    assert execute(url, "SELECT last_error FROM relocation_steps ORDER BY id") == [(None,), (FAILED,)]
+    assert run_sql(url, "SELECT last_error FROM relocation_steps ORDER BY id") == [(None,), (FAILED,)]
     upgrade("gateway", url, keyring=ring)
     assert in_clear(url, [MEMBER, NEW_ADDRESS]) == []

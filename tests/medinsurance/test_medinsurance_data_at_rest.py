@@ -7,21 +7,18 @@ PostgreSQL. The persons medinsurance stores are the principals and agents of 代
 法定代表人, each by 身份证号.
 """
 
-import asyncio
 import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
 from medinsurance_testdata import REP, USCC, institution
-from sqlalchemy import MetaData, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
-from testkit import DatabaseFactory, PiiKeys, id_number, identity_headers, in_clear
+from sqlalchemy import select
+from testkit import DatabaseFactory, PiiKeys, id_number, identity_headers, in_clear, run_sql, write_as_stored
 
 from medinsurance.casework.common import audit
 from medinsurance.main import create_app
 from medinsurance.models import AuditRecord, IdempotencyKey, ProxyAuthorisation
 from medinsurance.settings import MedinsuranceSettings
-from qz_common.db import async_url
 from qz_common.identity import Caller
 from qz_common.migrations import downgrade, upgrade
 from qz_common.pii import KeyRing
@@ -162,32 +159,6 @@ LEGACY_ROWS: dict[str, list[dict[str, Any]]] = {
 LEGACY_PERSONAL = [LEGACY_REP, LEGACY_REP.lower(), LEGACY_PRINCIPAL, *LEGACY_AGENTS]
 
 
-def execute(database_url: str, statement: str) -> list[Any]:
-    async def run() -> list[Any]:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            rows = list(await connection.execute(text(statement)))
-        await engine.dispose()
-        return rows
-
-    return asyncio.run(run())
-
-
-def write_as_the_release_before(database_url: str) -> None:
-    """The rows above, through the schema of revision 0003 as the database reports it (no model of today's)."""
-
-    async def run() -> None:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            schema = MetaData()
-            await connection.run_sync(lambda sync: schema.reflect(sync, only=list(LEGACY_ROWS)))
-            for table, rows in LEGACY_ROWS.items():
-                await connection.execute(schema.tables[table].insert().values(rows))
-        await engine.dispose()
-
-    asyncio.run(run())
-
-
 async def read_sealed(app: Any) -> tuple[Any, ...]:
     async with app.state.db.sessionmaker() as session:
         record = (await session.execute(select(AuditRecord.actor, AuditRecord.after))).one()
@@ -200,14 +171,14 @@ def test_migration_0004_seals_the_rows_of_the_release_before_and_its_downgrade_o
 ) -> None:
     url = database_factory.create("medinsurance", backend=backend, migrate=False)
     upgrade("medinsurance", url, "0003")
-    write_as_the_release_before(url)
+    write_as_stored(url, LEGACY_ROWS)
     assert len(in_clear(url, LEGACY_PERSONAL)) > 0
     keys = PiiKeys.fresh("2026a")
     ring = KeyRing.from_settings(MedinsuranceSettings(**keys.settings), dev_mode=False)
 
     upgrade("medinsurance", url, keyring=ring)
     assert in_clear(url, [*LEGACY_PERSONAL, CITIZEN_ACTOR]) == []
-    assert execute(url, "SELECT purpose, kid FROM pii_keys ORDER BY purpose") == [
+    assert run_sql(url, "SELECT purpose, kid FROM pii_keys ORDER BY purpose") == [
         ("data", "2026a"),
         ("index", "idx-2026a"),
     ]
@@ -232,8 +203,8 @@ def test_migration_0004_seals_the_rows_of_the_release_before_and_its_downgrade_o
     )
 
     downgrade("medinsurance", url, "0003", keyring=ring)
-    assert execute(url, "SELECT legal_rep_id_number FROM institutions") == [(LEGACY_REP.lower(),)]
-    assert execute(url, "SELECT agent_id_number FROM proxy_authorisations ORDER BY id") == [(a,) for a in LEGACY_AGENTS]
-    assert execute(url, "SELECT actor FROM audit_log") == [(CITIZEN_ACTOR,)]
+    assert run_sql(url, "SELECT legal_rep_id_number FROM institutions") == [(LEGACY_REP.lower(),)]
+    assert run_sql(url, "SELECT agent_id_number FROM proxy_authorisations ORDER BY id") == [(a,) for a in LEGACY_AGENTS]
+    assert run_sql(url, "SELECT actor FROM audit_log") == [(CITIZEN_ACTOR,)]
     upgrade("medinsurance", url, keyring=ring)
     assert in_clear(url, [*LEGACY_PERSONAL, CITIZEN_ACTOR]) == []

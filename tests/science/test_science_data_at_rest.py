@@ -7,17 +7,13 @@ the subjects of 科研诚信记录 and the related holders of a carrier. The dat
 would read it: every cell of every table, raw SQL, on SQLite and PostgreSQL.
 """
 
-import asyncio
 import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
 from science_testdata import carrier, pool, redemption_body
-from sqlalchemy import MetaData, text
-from sqlalchemy.ext.asyncio import create_async_engine
-from testkit import DatabaseFactory, PiiKeys, id_number, identity_headers, in_clear
+from testkit import DatabaseFactory, PiiKeys, id_number, identity_headers, in_clear, run_sql, write_as_stored
 
-from qz_common.db import async_url
 from qz_common.migrations import downgrade, upgrade
 from qz_common.pii import ID_NUMBER, KeyRing
 from qz_common.settings import PlatformSettings
@@ -176,38 +172,12 @@ LEGACY_ROWS: dict[str, list[dict[str, Any]]] = {
 LEGACY_PERSONAL = [LEGACY_HOLDER, LEGACY_FRAUD, LEGACY_FRAUD.lower(), "王五"]
 
 
-def execute(database_url: str, statement: str) -> list[Any]:
-    async def run() -> list[Any]:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            rows = list(await connection.execute(text(statement)))
-        await engine.dispose()
-        return rows
-
-    return asyncio.run(run())
-
-
-def write_as_the_release_before(database_url: str) -> None:
-    """The rows above, through the schema of revision 0004 as the database reports it (no model of today's)."""
-
-    async def run() -> None:
-        engine = create_async_engine(async_url(database_url))
-        async with engine.begin() as connection:
-            schema = MetaData()
-            await connection.run_sync(lambda sync: schema.reflect(sync, only=list(LEGACY_ROWS)))
-            for table, rows in LEGACY_ROWS.items():
-                await connection.execute(schema.tables[table].insert().values(rows))
-        await engine.dispose()
-
-    asyncio.run(run())
-
-
 def test_migration_0005_seals_the_rows_of_the_release_before_and_its_downgrade_opens_them(
     database_factory: DatabaseFactory, backend: str
 ) -> None:
     url = database_factory.create("science", backend=backend, migrate=False)
     upgrade("science", url, "0004")
-    write_as_the_release_before(url)
+    write_as_stored(url, LEGACY_ROWS)
     assert len(in_clear(url, LEGACY_PERSONAL)) > 0
     keys = PiiKeys.fresh("2026a")
     ring = KeyRing.from_settings(ScienceSettings(**keys.settings), dev_mode=False)
@@ -215,7 +185,7 @@ def test_migration_0005_seals_the_rows_of_the_release_before_and_its_downgrade_o
     upgrade("science", url, keyring=ring)
     assert in_clear(url, LEGACY_PERSONAL) == []
     subject = ring.lookup(ID_NUMBER, LEGACY_FRAUD)[:18]
-    assert execute(url, "SELECT key FROM idempotency_keys") == [(LEGACY_DECISION.replace(LEGACY_FRAUD, subject),)]
+    assert run_sql(url, "SELECT key FROM idempotency_keys") == [(LEGACY_DECISION.replace(LEGACY_FRAUD, subject),)]
     settings = ScienceSettings(database_url=url, **keys.settings)
     with TestClient(create_app(settings, PlatformSettings(dev_mode=True)), headers=identity_headers("science")) as c:
         holder = identity_headers("science", citizen=LEGACY_HOLDER)
@@ -237,8 +207,8 @@ def test_migration_0005_seals_the_rows_of_the_release_before_and_its_downgrade_o
         assert (met.status_code, met.json()["code"]) == (409, "decision_conflict"), met.text
 
     downgrade("science", url, "0004", keyring=ring)
-    assert execute(url, "SELECT holder_id, holder_name FROM vouchers") == [(LEGACY_HOLDER, "王五")]
-    assert execute(url, "SELECT subject_id FROM credit_records") == [(LEGACY_FRAUD.lower(),)]
-    assert execute(url, "SELECT key FROM idempotency_keys") == [(LEGACY_DECISION,)]
+    assert run_sql(url, "SELECT holder_id, holder_name FROM vouchers") == [(LEGACY_HOLDER, "王五")]
+    assert run_sql(url, "SELECT subject_id FROM credit_records") == [(LEGACY_FRAUD.lower(),)]
+    assert run_sql(url, "SELECT key FROM idempotency_keys") == [(LEGACY_DECISION,)]
     upgrade("science", url, keyring=ring)
     assert in_clear(url, LEGACY_PERSONAL) == []

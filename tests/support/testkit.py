@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -241,6 +241,38 @@ def stored_text(database_url: str) -> dict[str, list[str]]:
             with contextlib.suppress(ValueError):  # not JSON
                 values.append(json.dumps(json.loads(value), ensure_ascii=False))
     return cells
+
+
+def run_sql(database_url: str, statement: str, **parameters: object) -> list[Any]:
+    """The rows of one raw SQL statement (none for a write), in a transaction of its own: what the database holds,
+    read past the models and their keys."""
+
+    async def run() -> list[Any]:
+        engine = create_async_engine(async_url(database_url))
+        async with engine.begin() as connection:
+            result = await connection.execute(text(statement), parameters)
+            rows = list(result) if result.returns_rows else []
+        await engine.dispose()
+        return rows
+
+    return asyncio.run(run())
+
+
+def write_as_stored(database_url: str, rows: Mapping[str, Mapping[str, Any] | Sequence[Mapping[str, Any]]]) -> None:
+    """Rows by table, inserted through the schema the database reports (reflected, no model of today's): what an
+    earlier release wrote, before a migration that must carry them."""
+
+    async def run() -> None:
+        engine = create_async_engine(async_url(database_url))
+        async with engine.begin() as connection:
+            schema = MetaData()
+            await connection.run_sync(lambda sync: schema.reflect(sync, only=list(rows)))
+            for table, written in rows.items():
+                for row in [written] if isinstance(written, Mapping) else written:
+                    await connection.execute(schema.tables[table].insert().values(row))
+        await engine.dispose()
+
+    asyncio.run(run())
 
 
 def in_clear(database_url: str, personal: Iterable[str]) -> list[tuple[str, str]]:
