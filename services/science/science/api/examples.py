@@ -124,6 +124,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "claimed_on": "2023-04-10",
     },
     "MyClaimIn": {"pool_id": 1, "holder_name": "张建国", "amount": "10000", "claimed_on": "2023-04-12"},
+    "VoucherImpactIn": {"year": 2023, "parameters": {"vouchers.testing_rate": "0.5"}, "largest": 10, "bins": 10},
     "RedemptionIn": {
         "voucher_id": 1,
         "carrier_id": 1,
