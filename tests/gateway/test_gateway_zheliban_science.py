@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from fastapi.testclient import TestClient
-from science_testdata import institute_application, make_uscc, recognise
+from science_testdata import carrier, institute_application, make_uscc, recognise, redemption_body
 from testkit import id_number
 from zheliban_kit import ENTERPRISE_NAME, STAFF, assertion, signed_in
 
@@ -120,3 +120,31 @@ def test_an_enterprise_sees_its_institute_and_only_its_own(gateway: TestClient) 
     # A person hosts no institute.
     person = signed_in(assertion(id_number("330802", dt.date(1990, 9, 9), 5)))
     assert gateway.get("/api/v1/me/science/institutes", headers=person).json() == []
+
+
+def test_an_enterprise_redeems_its_own_voucher_and_no_one_else_s(gateway: TestClient) -> None:
+    ours, theirs = registered_enterprise(gateway), registered_enterprise(gateway)
+    voucher = claim(gateway, ours, pool(gateway), "10000").json()  # issued 2023-05-10, valid through 2023-08-10
+    lab = carrier(StaffScience(gateway), make_uscc(secrets.randbelow(10**7), "330800"))  # type: ignore[arg-type]
+    serial = secrets.token_hex(4)
+    body = redemption_body(
+        voucher["id"],
+        lab["id"],
+        contract_number=f"HT-{serial}",
+        invoice_number=f"FP-{serial}",
+        used_on="2023-06-01",
+        submitted_on="2023-06-10",
+    )
+    # Another enterprise citing our voucher is told it does not exist (实名制、不得转让, 五(二)), and nothing is
+    # reserved: the same contract and invoice then pass for us.
+    cited = gateway.post("/api/v1/me/science/redemptions", json=body, headers=as_enterprise(theirs))
+    refusal = (cited.status_code, cited.json()["code"], cited.json()["field"])
+    assert refusal == (422, "reference_not_found", "voucher_id")
+    r = gateway.post("/api/v1/me/science/redemptions", json=body, headers=as_enterprise(ours))
+    assert r.status_code == 201, r.text
+    assert (r.json()["voucher_id"], r.json()["status"]) == (voucher["id"], "submitted")
+    # The caseworker reviews it in the same list as the window's submissions.
+    listed = gateway.get("/api/science/v1/redemptions", params={"holder_id": ours}, headers=STAFF).json()
+    assert [x["id"] for x in listed["items"]] == [r.json()["id"]]
+    own = gateway.get("/api/v1/me/science/records", headers=as_enterprise(ours)).json()
+    assert [x["id"] for x in own["redemptions"]] == [r.json()["id"]]

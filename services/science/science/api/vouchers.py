@@ -226,6 +226,22 @@ async def get_voucher(voucher_id: PathId, caller: Reader, session: Session) -> V
 async def submit_redemption(
     body: RedemptionIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
+    return await _submit(session, caller, body, idempotency_key)
+
+
+@router.post(
+    "/me/redemptions",
+    status_code=201,
+    summary="本人或本企业为自己的创新券提交兑付申请（浙里办，44号 四(三)(四)）",
+    response_model=RedemptionOut,
+)
+async def submit_my_redemption(
+    body: RedemptionIn, user: ZhelibanUser, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    return await _submit(session, user, body, idempotency_key)  # a voucher of anyone else: reference_not_found
+
+
+async def _submit(session: Session, caller: Caller, body: RedemptionIn, idempotency_key: str | None) -> object:
     async def work() -> RedemptionOut:
         redemption = await redemptions.submit(
             session,

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qz_common.db import ensure_visible, get_or_404, get_referenced
+from qz_common.db import ensure_visible, get_or_404, get_referenced, no_such_record
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
 from science.casework.common import audit, credit_records_of, policy_in_force_on, problems_422
@@ -104,6 +104,8 @@ async def submit(
     """四(三)(四): check the materials and the voucher as they stand, reserve the subsidy on the voucher (at most
     what is left on it) and the contract and invoice."""
     voucher = await get_referenced(session, caller, Voucher, voucher_id, "创新券", field="voucher_id", lock=True)
+    if caller.is_citizen and voucher.holder_id != caller.user_id:  # 实名制、不得转让 (五(二)): only the holder's own
+        raise no_such_record("创新券", "voucher_id", referenced=True)
     # 创新载体 serve every district's vouchers: any registered carrier may be cited.
     carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", field="carrier_id", referenced=True)
     params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM))
