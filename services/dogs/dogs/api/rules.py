@@ -35,21 +35,7 @@ async def classify_dog(body: ClassifyIn, _caller: Reader) -> ClassifyOut:
             notice_params,
             BreedCatalogue.from_params(breed_params),
         )
-    return ClassifyOut(
-        large=result.large,
-        fierce=result.fierce,
-        finding=result.finding,
-        recognised=result.recognised,
-        cross=result.cross,
-        fierce_lineage=list(result.fierce_lineage),
-        unrecognised_names=list(result.unrecognised_names),
-        reasons=list(result.reasons),
-        basis=list(result.basis),
-        in_force=notice.in_force,
-        notice=notice.notice,
-        parameter_version=f"{notice_params.book}@{notice_params.version}, {breed_params.book}@{breed_params.version}",
-        scenario=body.parameters,
-    )
+    return ClassifyOut.of(result, notice, [notice_params, breed_params], body.parameters)
 
 
 def _parse_instant(raw: str) -> dt.datetime:

@@ -1,12 +1,14 @@
 """Bodies of the stateless rule checks: 一 classification and 二 walking hours."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from dogs.api.schemas.common import Centimetres, Strict
-from dogs.rules.classification import FierceFinding
+from dogs.rules.classification import Classification, FierceFinding
+from dogs.rules.notice import InForce
+from qz_common.params import ParameterSet
 from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 
@@ -37,6 +39,25 @@ class ClassifyOut(BaseModel):
     notice: str | None
     parameter_version: str
     scenario: ScenarioEcho = None
+
+    @classmethod
+    def of(cls, result: Classification, notice: InForce, versions: list[ParameterSet], scenario: Any) -> "ClassifyOut":
+        """The classification with the notice's force on the day and the versions (notice, breeds) it was made on."""
+        return cls(
+            large=result.large,
+            fierce=result.fierce,
+            finding=result.finding,
+            recognised=result.recognised,
+            cross=result.cross,
+            fierce_lineage=list(result.fierce_lineage),
+            unrecognised_names=list(result.unrecognised_names),
+            reasons=list(result.reasons),
+            basis=list(result.basis),
+            in_force=notice.in_force,
+            notice=notice.notice,
+            parameter_version=", ".join(f"{v.book}@{v.version}" for v in versions),
+            scenario=scenario,
+        )
 
 
 class WalkingOut(BaseModel):
