@@ -43,12 +43,22 @@ def identity_headers(
     scopes: Iterable[str] | None = None,
     district: str | None = None,
     citizen: str | None = None,
+    enterprise: str | None = None,
     client_id: str = "test-client",
 ) -> dict[str, str]:
-    """The header the gateway would forward for such a caller."""
-    granted = scopes if scopes is not None else ([] if citizen else [f"{service}:read", f"{service}:write"])
+    """The header the gateway would forward for such a caller (a 浙里办 ``citizen`` by 身份证号 or ``enterprise`` by
+    统一社会信用代码, at full real-name level)."""
+    zheliban = citizen or enterprise
+    granted = scopes if scopes is not None else ([] if zheliban else [f"{service}:read", f"{service}:write"])
     token = mint_token(
-        DEV_SIGNING_KEY, audience=service, client_id=client_id, scopes=granted, district=district, citizen_id=citizen
+        DEV_SIGNING_KEY,
+        audience=service,
+        client_id=client_id,
+        scopes=granted,
+        district=district,
+        citizen_id=citizen,
+        enterprise_id=enterprise,
+        auth_level=3 if zheliban else None,
     )
     return {IDENTITY_HEADER: token}
 
