@@ -408,6 +408,23 @@ def test_site_and_equipment_details_are_in_wan_yuan() -> None:
     assert result.detail.startswith("计入的科研设备原值300万元，不足400万元")
 
 
+def test_the_detail_says_when_the_shared_equipment_was_capped() -> None:
+    # 一(六) 共用设备按30%计入, 计入部分不超过科研设备原值总额的30%. 280万 dedicated: the cap is 280 × 30/70 = 120万.
+    # 1000万 shared × 30% = 300万 > 120万: reduced to 120万, and the detail says so.
+    capped = check_site_and_equipment(
+        application(dedicated_equipment_value="2800000", shared_equipment_value="10000000"), P
+    )
+    assert "；共用设备计入部分以不超过科研设备原值总额的30%为限，计入120万元" in capped.detail
+    # 400万 shared × 30% = 120万 = the cap: nothing is reduced, nothing to say; 100万 × 30% = 30万 is under its cap.
+    at_cap = check_site_and_equipment(
+        application(dedicated_equipment_value="2800000", shared_equipment_value="4000000"), P
+    )
+    under = check_site_and_equipment(
+        application(dedicated_equipment_value="1000000", shared_equipment_value="1000000"), P
+    )
+    assert "为限" not in at_cap.detail and "为限" not in under.detail
+
+
 def test_rd_intensity_without_sales_is_reported_not_divided() -> None:
     # 一(四) 占销售收入总额的比例: with no sales there is no share to show (and nothing to divide by); 1 yuan is sales
     detail = rd_intensity_met(D("0"), D("100000"), P)[1]
