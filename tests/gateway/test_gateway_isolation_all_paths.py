@@ -20,6 +20,7 @@ from science_testdata import carrier, claim_body, enterprise, institute_applicat
 from testkit import id_number
 
 from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET
+from medinsurance.api.examples import EXAMPLES as MEDINSURANCE_EXAMPLES
 
 DEV = {"X-API-Key": "dev-key"}
 ALICE = id_number("330802", dt.date(1989, 9, 9), 51)
@@ -169,6 +170,11 @@ def kecheng_records(gateway: TestClient) -> dict[tuple[str, str], object]:
         ("medinsurance", "violation_id"): created(medinsurance.post("/v1/violations", json=violation)),
         ("medinsurance", "proxy_id"): created(medinsurance.post("/v1/proxy-authorisations", json=proxy)),
         ("medinsurance", "outage_id"): created(medinsurance.post("/v1/outages", json=outage)),
+        ("medinsurance", "assessment_id"): created(
+            medinsurance.post(
+                "/v1/assessments", json=MEDINSURANCE_EXAMPLES["AssessmentIn"] | {"institution_id": clinic["id"]}
+            )
+        ),
     }
     science = Bureau(gateway, "science", DEV)
     holder = enterprise(science, uscc=make_uscc(serial))["uscc"]
