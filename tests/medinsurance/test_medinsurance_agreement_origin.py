@@ -166,7 +166,7 @@ def test_an_agreement_ended_after_180_days_of_suspension_does_not_stand_in_the_w
     assert (ended["state"], ended["terminated_on"]) == ("terminated", "2023-08-28")
 
 
-# ---------------------------------------------------------------- 六(四) "自2023年2月18日起施行" (reading A-72)
+# ---------------------------------------------------------------- 六(四) "自2023年2月18日起施行" (reading A-76)
 
 
 def test_an_agreement_signed_before_the_rules_took_effect_is_refused(client):

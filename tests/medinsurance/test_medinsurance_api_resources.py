@@ -215,7 +215,7 @@ def test_proxy_agent_limit_three_principals(client):
 
 
 def test_an_outage_before_the_rules_took_effect_is_refused(client):
-    # 六(四) "自2023年2月18日起施行" in 衢州 time (reading A-72): 2023-02-17T16:00Z is already 2023-02-18 00:00 there
+    # 六(四) "自2023年2月18日起施行" in 衢州 time (reading A-76): 2023-02-17T16:00Z is already 2023-02-18 00:00 there
     inst = institution(client)
     before = client.post("/v1/outages", json={"institution_id": inst["id"], "failed_at": "2023-02-17T23:59:59+08:00"})
     assert (before.status_code, before.json()["code"], before.json()["field"]) == (

@@ -68,7 +68,7 @@ async def _open(
     institution (locked) not barred that day (``field`` names the date) and holding no agreement in the 统筹区
     ``area`` that still stands that day (reading A-67, A-70). One that ended by itself by then (到期, or 中止超过180日)
     is recorded as it stands, audited as ``lapse`` (reading A-71). An agreement signed before 六(四)'s date is not
-    one under these rules (reading A-72)."""
+    one under these rules (reading A-76)."""
     not_before_the_rules(signed_on, field)
     await refuse_if_barred(session, inst, signed_on, field=field)
     stored_live = select(Agreement).where(
