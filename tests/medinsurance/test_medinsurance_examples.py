@@ -46,6 +46,9 @@ def test_every_example_is_understood_and_every_operation_answered(client: TestCl
     mine = client.post("/v1/me/proxy-authorisations", json=EXAMPLES["MyProxyIn"], headers=citizen).json()
     client.post(f"/v1/me/proxy-authorisations/{mine['id']}/revoke", json=EXAMPLES["RevokeIn"], headers=citizen)
     client.get("/v1/me/proxy-authorisations", headers=citizen)
+    # A short-term authorisation (附件2 二(四)2, 3 months) is what falls due: the principal's notice of it.
+    client.post("/v1/me/proxy-authorisations", json=EXAMPLES["MyProxyIn"] | {"ground": "injury"}, headers=citizen)
+    client.get("/v1/me/notices", params={"as_of": "2023-06-01"}, headers=citizen)
     # 2023-10-07: a Saturday worked for the 国庆 holiday.
     path_values = {"day": "2023-10-07", "id_number": principal, "uscc": CLINIC_USCC, "name": "process.trial_months"}
     answers.call_the_rest(client, path_values)

@@ -37,6 +37,7 @@ def test_every_example_is_understood_and_every_operation_answered(client: TestCl
     client.post("/v1/me/claims", json=EXAMPLES["MyClaimIn"], headers=citizen)
     client.get("/v1/me/records", headers=citizen)
     client.get("/v1/me/voucher-quota", params={"year": 2023}, headers=citizen)
+    client.get("/v1/me/notices", params={"as_of": "2023-04-12"}, headers=citizen)  # the day of the claim
     # The example enterprise signed in through 浙里办: its institute, and its own voucher redeemed once more.
     own = identity_headers("science", enterprise=ENTERPRISE_USCC)
     client.get("/v1/me/institutes", headers=own)

@@ -1,18 +1,21 @@
 """What this service holds on a person or an enterprise: /v1/me and the cross-bureau dossiers."""
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from medinsurance.api.schemas.agreements import AgreementOut
 from medinsurance.api.schemas.dossiers import CreditFlag, EnterpriseDossier, PersonDossier
 from medinsurance.api.schemas.institutions import InstitutionOut
 from medinsurance.api.schemas.proxies import ProxyOut
 from medinsurance.api.schemas.violations import ViolationOut
-from medinsurance.casework import dossiers
+from medinsurance.casework import dossiers, notices
 from qz_common.app import Session
+from qz_common.clock import today
 from qz_common.identity import Citizen, Reader
 from qz_common.ids import USCC, IdNumber
+from qz_common.notices import Notice
 
 router = APIRouter(tags=["dossiers"])
 
@@ -21,6 +24,16 @@ router = APIRouter(tags=["dossiers"])
 async def my_proxies(citizen: Citizen, session: Session) -> list[ProxyOut]:
     assert citizen.citizen_id is not None
     return [ProxyOut.model_validate(r) for r in await dossiers.proxies_of(session, citizen.citizen_id)]
+
+
+@router.get("/v1/me/notices", summary="本人的待办期限（浙里办）：短期代配药委托到期（附件2 二(四)2）")
+async def my_notices(
+    citizen: Citizen,
+    session: Session,
+    as_of: Annotated[dt.date | None, Query(description="以哪一天为今天（默认今天，北京时间）")] = None,
+) -> list[Notice]:
+    assert citizen.citizen_id is not None
+    return await notices.notices_of(session, citizen.citizen_id, as_of or today())
 
 
 @router.get("/v1/dossiers/citizens/{id_number}", summary="个人档案（供网关跨部门汇总）")

@@ -1,14 +1,17 @@
 """What this service holds on one enterprise or person: the cross-bureau dossier and the citizen's own view."""
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from qz_common.app import Session
+from qz_common.clock import today
 from qz_common.identity import Reader, ZhelibanUser
 from qz_common.ids import USCC, IdNumber
+from qz_common.notices import Notice
 from science.api.schemas.dossiers import EnterpriseDossier, HolderRecords
-from science.casework import dossiers
+from science.casework import dossiers, notices
 
 router = APIRouter(tags=["dossiers"])
 
@@ -31,3 +34,16 @@ async def citizen_dossier(
 async def my_records(user: ZhelibanUser, session: Session) -> HolderRecords:
     assert user.user_id is not None  # a person's 身份证号 or a legal person's 统一社会信用代码, as the gateway verified
     return HolderRecords.model_validate(await dossiers.holder_records(session, user.user_id, None))
+
+
+@router.get(
+    "/v1/me/notices",
+    summary="本人或本企业的待办期限（浙里办）：创新券兑付截止（44号 四(二)(四)）、研究院科技统计年报（43号 三(五)）",
+)
+async def my_notices(
+    user: ZhelibanUser,
+    session: Session,
+    as_of: Annotated[dt.date | None, Query(description="以哪一天为今天（默认今天，北京时间）")] = None,
+) -> list[Notice]:
+    assert user.user_id is not None
+    return await notices.notices_of(session, user.user_id, as_of or today())

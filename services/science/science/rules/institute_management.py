@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qz_common.periods import add_months, add_years
@@ -135,6 +135,28 @@ def monitoring_verdict(reports: Sequence[AnnualReport], p: InstituteParams) -> M
     if not outcomes:
         return None
     return outcomes[-1]
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    year: int  # the year whose R&D the 科技统计年报 reports
+    due_on: dt.date
+    basis: str
+
+
+def reports_due(
+    recognised_on: dt.date, reported_years: Iterable[int], as_of: dt.date, p: InstituteParams
+) -> list[ReportDue]:
+    """三(五) 企业研究院依托企业每年应及时填报科技统计年报: a report on each year from the year of recognition. The
+    办法 names no day: the report on year Y is due within the parameter's months of the year's end (12: by 31 December
+    of Y+1, the last day on which it is still the next year's filing, reading I-19). Every year from recognition
+    through ``as_of``'s own not yet reported, earliest first."""
+    reported = set(reported_years)
+    return [
+        ReportDue(year, add_months(dt.date(year, 12, 31), p.annual_report_months_after_year), institutes("三(五)"))
+        for year in range(recognised_on.year, as_of.year + 1)
+        if year not in reported
+    ]
 
 
 class RevocationGround(enum.StrEnum):

@@ -41,6 +41,7 @@ class InstituteParams:
     min_minor_ip: int
     change_report_months: int
     consecutive_misses_for_revocation: int
+    annual_report_months_after_year: int
     false_materials_ban_years: int
 
     @classmethod
@@ -77,6 +78,7 @@ class InstituteParams:
             min_minor_ip=p.integer("min_minor_ip"),
             change_report_months=p.integer("change_report_months"),
             consecutive_misses_for_revocation=p.integer("consecutive_misses_for_revocation"),
+            annual_report_months_after_year=p.integer("annual_report_months_after_year"),
             false_materials_ban_years=p.integer("false_materials_ban_years"),
         )
 

@@ -228,6 +228,14 @@ def redemption_deadline(issued_on: dt.date, p: VoucherParams) -> dt.date:
     return dt.date(issued_on.year, p.redemption_deadline_month, p.redemption_deadline_day)
 
 
+def redeem_by(issued_on: dt.date, p: VoucherParams) -> tuple[dt.date, str]:
+    """The last day a redemption may be submitted against a voucher, and its clause: the voucher's last valid day
+    (四(二)), or 31 December of its year of issue when that comes first (四(四); a voucher issued after 30 September
+    outlives its year, reading V-20)."""
+    last_valid, deadline = voucher_last_valid_day(issued_on, p), redemption_deadline(issued_on, p)
+    return (last_valid, vouchers("四(二)")) if last_valid <= deadline else (deadline, vouchers("四(四)"))
+
+
 def payment_due(submitted_on: dt.date, p: VoucherParams) -> dt.date:
     """四(五) 原则上每年4月底前完成上一年度兑付工作: 30 April of the year after submission."""
     return dt.date(submitted_on.year + 1, p.payment_deadline_month, p.payment_deadline_day)
