@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from dogs.parameters import breeds_book, notice_book
-from dogs.rules.capture import capture_problems
+from dogs.rules.capture import capture_problems, claim_deadline
 from dogs.rules.classification import BreedCatalogue, classify
 
 ON = dt.date(2023, 3, 1)
@@ -31,3 +31,12 @@ def test_a_small_dog_whose_breed_the_list_cannot_place_is_not_known_to_be_within
 
 def test_the_hand_over_cannot_precede_the_capture() -> None:
     assert capture_problems(dog("藏獒"), AT, AT - dt.timedelta(minutes=1)) == ["移交收容场所的时间早于捕捉或扣押时间"]
+
+
+def test_the_claim_deadline_counts_thirty_days_from_the_day_after() -> None:
+    """D-27: 行政强制法 第二十五条 不得超过三十日, the first day not counted (民法典 第二百零一条), the last
+    included."""
+    # 2026-11-20: 11-21..11-30 is 10 days, 12-01..12-20 is 20 more: the 30th is 12-20.
+    assert claim_deadline(dt.date(2026, 11, 20), PARAMS) == dt.date(2026, 12, 20)
+    # Across February of a leap year: 2024-02-10 → 02-11..02-29 is 19 days, 03-01..03-11 is 11: 03-11.
+    assert claim_deadline(dt.date(2024, 2, 10), PARAMS) == dt.date(2024, 3, 11)

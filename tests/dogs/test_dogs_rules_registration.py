@@ -22,7 +22,9 @@ from dogs.rules.registration import (
     check_vaccination,
     in_the_city,
     key_area_refusal,
+    renewal_problems,
     undecided_breed_entering,
+    valid_until,
 )
 
 ON = dt.date(2023, 3, 1)
@@ -271,3 +273,41 @@ def test_a_finding_is_refused_for_a_breed_the_list_places() -> None:
         assert [(p.field, p.code) for p in problems] == [("breed_finding", "breed_finding_not_needed")]
     assert approval_problems(dog("金毛"), True, None) == []
     assert approval_problems(dog("藏獒"), True, None)[0].code == "large_or_fierce_in_key_area"
+
+
+def test_a_registration_is_valid_until_its_vaccination_stops_covering() -> None:
+    """D-24: vaccinated 2023-01-10, due 2024-01-10: valid to 2024-01-10 (the due day covers); a due date written
+    2025-01-10 still covers only 12 months, to 2024-01-10 (D-09)."""
+    assert valid_until(RABIES, PARAMS) == dt.date(2024, 1, 10)
+    far = VaccinationOnFile(QUZHOU_ID, "狂犬病灭活疫苗", dt.date(2023, 1, 10), dt.date(2025, 1, 10))
+    assert valid_until(far, PARAMS) == dt.date(2024, 1, 10)
+
+
+@pytest.mark.parametrize(
+    ("renewal", "codes"),
+    [
+        # Vaccinated 2023-12-20, due 2024-12-20: covers past 2024-01-10, renews.
+        (VaccinationOnFile(QUZHOU_ID, "狂犬病灭活疫苗", dt.date(2023, 12, 20), dt.date(2024, 12, 20)), []),
+        # Due 2024-01-10, the current one's very day: covers no longer (不晚于), renews nothing.
+        (
+            VaccinationOnFile(QUZHOU_ID, "狂犬病灭活疫苗", dt.date(2023, 12, 20), dt.date(2024, 1, 10)),
+            ["renewal_not_later"],
+        ),
+        # Due 2024-01-11, one day later: renews.
+        (VaccinationOnFile(QUZHOU_ID, "狂犬病灭活疫苗", dt.date(2023, 12, 20), dt.date(2024, 1, 11)), []),
+        # Another person's, or not rabies: 三3 refuses it before any comparison.
+        (
+            VaccinationOnFile(HANGZHOU_ID, "狂犬病灭活疫苗", dt.date(2023, 12, 20), dt.date(2024, 12, 20)),
+            ["vaccination_owner_mismatch"],
+        ),
+        (
+            VaccinationOnFile(QUZHOU_ID, "犬瘟热疫苗", dt.date(2023, 12, 20), dt.date(2024, 12, 20)),
+            ["not_rabies_vaccination"],
+        ),
+    ],
+)
+def test_a_renewal_is_a_vaccination_three_accepts_that_covers_longer(
+    renewal: VaccinationOnFile, codes: list[str]
+) -> None:
+    on = dt.date(2023, 12, 21)
+    assert [p.code for p in renewal_problems(RABIES, renewal, QUZHOU_ID, on, PARAMS)] == codes

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from dogs.api import adoptions, citizens, impoundments, photos, registrations, rules, vaccinations
+from dogs.api import adoptions, citizens, impoundments, me, photos, registrations, rules, vaccinations
 from dogs.parameters import PARAMS_DIR
 from dogs.settings import DogsSettings
 from qz_common.app import create_service_app
@@ -25,5 +25,6 @@ def create_app(settings: DogsSettings | None = None, platform: PlatformSettings 
             adoptions.router,
             impoundments.router,
             citizens.router,
+            me.router,
         ],
     )

@@ -1,8 +1,8 @@
 """Persistence of the dogs service (its own database).
 
 Personal data is sealed (qz_common.pii): the 身份证号, names, phones and home addresses of owners and applicants
-(their 户籍地址 too), a 居住证号 (itself a 身份证号 mostly) and a 住所证明 number, and the audit snapshots and stored
-answers that copy them.
+(their 户籍地址 too), a 居住证号 (itself a 身份证号 mostly) and a 住所证明 number, the 身份证号 of whoever uploaded a
+photo through 浙里办, and the audit snapshots and stored answers that copy them.
 Owners and applicants are found by the blind index of their 身份证号 (``*_id_number_lookup``). What stays in clear
 is what the bureau's rules and filters read and what names no one: districts, dates, statuses, dogs, shelters,
 police units and badges, the place a dog was caught, registration numbers, 文书号, the reasons given.
@@ -71,6 +71,11 @@ class Photo(Base):
     content_type: Mapped[str] = mapped_column(String(30))
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
+    # The 浙里办 person who uploaded it through /v1/me (None for a window's upload): only they may cite it (D-22).
+    uploader_id_number: Mapped[str | None] = mapped_column(EncryptedText)
+    uploader_id_number_lookup: Mapped[str | None] = mapped_column(
+        BlindIndex(ID_NUMBER, of="uploader_id_number"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

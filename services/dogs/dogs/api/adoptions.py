@@ -25,7 +25,7 @@ from qz_common.pagination import Page, PagedSelect, Paging
 
 router = APIRouter(prefix="/v1", tags=["adoptions"])
 
-_SHELTER_DOGS = PagedSelect(
+SHELTER_DOGS = PagedSelect(
     select(ShelterDog).order_by(ShelterDog.id),
     status=ShelterDog.status,
     district=ShelterDog.district,
@@ -59,7 +59,7 @@ async def list_dogs(
     status: Annotated[Literal["available", "adopted"] | None, Query()] = None,
     district: Annotated[District | None, Query()] = None,
 ) -> Page[ShelterDogOut]:
-    return await _SHELTER_DOGS.fetch(
+    return await SHELTER_DOGS.fetch(
         engine, paging, ShelterDogOut.model_validate, status=status, district=scoped_district(caller, district)
     )
 

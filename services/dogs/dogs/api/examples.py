@@ -94,3 +94,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "handed_over_at": "2023-05-18T09:05:00+08:00",
     },
 }
+# Through 浙里办 (/v1/me) the owner or applicant is the signed-in person: the same bodies without them.
+EXAMPLES["MyRegistrationIn"] = {
+    field: value for field, value in EXAMPLES["RegistrationIn"].items() if field not in {"channel", "owner_id_number"}
+}
+EXAMPLES["MyAddressChangeIn"] = {
+    field: value for field, value in EXAMPLES["AddressChangeIn"].items() if field != "owner_id_number"
+}
+EXAMPLES["MyAdoptionApplicationIn"] = {
+    field: value for field, value in EXAMPLES["AdoptionApplicationIn"].items() if field != "applicant_id_number"
+}
+EXAMPLES["RenewalIn"] = {"vaccination_id": 2}

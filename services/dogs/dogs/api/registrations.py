@@ -13,6 +13,7 @@ from dogs.api.schemas.registrations import (
     ApproveRegistrationIn,
     RegistrationIn,
     RegistrationOut,
+    RenewalIn,
 )
 from dogs.casework import registrations
 from dogs.models import Registration
@@ -116,6 +117,22 @@ async def reject_registration(
         decision=decision("registration", registration_id, "reject", body.document_number),
         authorise=lambda: registrations.registration(session, caller, registration_id),
     )
+
+
+@router.post(
+    "/registrations/{registration_id}/renewal",
+    summary="养犬登记续期（凭新的免疫记录，三3）",
+    response_model=RegistrationOut,
+)
+async def renew_registration(
+    registration_id: int, body: RenewalIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
+) -> object:
+    async def work() -> RegistrationOut:
+        return RegistrationOut.model_validate(
+            await registrations.renew(session, caller, registration_id, body.vaccination_id)
+        )
+
+    return await commands.run(session, caller, work, request=(registration_id, body), key=idempotency_key)
 
 
 @router.post("/address-changes", summary="养犬人住所变更（如因房屋征收搬迁）", response_model=AddressChangeOut)

@@ -9,7 +9,9 @@ from dogs.rules.classification import BreedCatalogue, Classification, classify
 from dogs.rules.notice import resolve
 from qz_common.audit import AuditTrail
 from qz_common.clock import in_quzhou, today
+from qz_common.db import no_such_record
 from qz_common.errors import ProblemError
+from qz_common.identity import Caller
 from qz_common.params import ParameterSet
 
 audit = AuditTrail(AuditRecord)
@@ -42,3 +44,12 @@ def classify_on(day: dt.date, breed: str, shoulder_height_cm: Decimal, body_leng
         notice_on(day),
         BreedCatalogue.from_params(resolve(breeds_book(), day).params),
     )
+
+
+def ensure_own(
+    caller: Caller, holder_id_number: str | None, label: str, *, field: str, referenced: bool = False
+) -> None:
+    """A 浙里办 person reaches only the records naming them, as a district's client only its district's: another
+    person's record, or one naming nobody, answers as an unused id (404 in a path, 422 in a body). Staff pass."""
+    if caller.citizen_id is not None and (holder_id_number or "").upper() != caller.citizen_id.upper():
+        raise no_such_record(label, field, referenced=referenced)

@@ -1,12 +1,16 @@
 """五 公安机关捕捉、扣押大型犬、烈性犬并移交收容(留验)场所."""
 
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.casework.common import audit, classify_on, refuse_future
+from dogs.casework.common import audit, classify_on, notice_on, refuse_future
 from dogs.models import Impoundment, Registration
-from dogs.rules.capture import CLAUSE, capture_problems
+from dogs.rules.capture import CLAUSE, capture_problems, claim_deadline
 from qz_common.clock import in_quzhou
-from qz_common.db import get_referenced
+from qz_common.db import get_in_district, get_referenced, no_such_record
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 
@@ -34,3 +38,31 @@ async def record(session: AsyncSession, caller: Caller, impoundment: Impoundment
         )
     impoundment.large, impoundment.fierce = dog.large, dog.fierce  # fierce None: the list cannot place the breed
     return await audit.add(session, caller, "create", impoundment)
+
+
+def _of_person(id_number: str) -> ColumnElement[bool]:
+    """A person's dog, for the record: named as its owner by the police, or registered to them (D-27)."""
+    registered = select(Registration.id).where(Registration.owner_id_number_lookup == id_number)
+    return or_(Impoundment.owner_id_number_lookup == id_number, Impoundment.registration_id.in_(registered))
+
+
+async def of_person(session: AsyncSession, id_number: str) -> Sequence[Impoundment]:
+    """Every impoundment of the person's dogs, oldest first."""
+    return (await session.scalars(select(Impoundment).where(_of_person(id_number)).order_by(Impoundment.id))).all()
+
+
+async def impoundment(session: AsyncSession, caller: Caller, impoundment_id: int) -> Impoundment:
+    """The impoundment the path names, if the caller may see it: its district's, and through 浙里办 only one of the
+    person's dogs (another's answers as an unused id)."""
+    record = await get_in_district(session, caller, Impoundment, impoundment_id, "扣押记录", field="impoundment_id")
+    if caller.citizen_id is not None and not await session.scalar(
+        select(Impoundment.id).where(Impoundment.id == record.id, _of_person(caller.citizen_id))
+    ):
+        raise no_such_record("扣押记录", "impoundment_id")
+    return record
+
+
+def claim_by(record: Impoundment) -> dt.date:
+    """The last day to claim the dog (D-27), counted from the 衢州 day it was captured or seized."""
+    taken_on = in_quzhou(record.occurred_at).date()
+    return claim_deadline(taken_on, notice_on(taken_on))

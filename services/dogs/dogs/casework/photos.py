@@ -72,7 +72,11 @@ async def upload(session: AsyncSession, caller: Caller, files: PhotoFiles, data:
     if content_type is None:
         raise ProblemError(415, "photo_type", "照片须为 JPEG 或 PNG 格式", field="file", basis=CLAUSE + "5")
     photo = Photo(
-        id=new_photo_id(), content_type=content_type, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
+        id=new_photo_id(),
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploader_id_number=caller.citizen_id,  # through 浙里办: only they may cite it (D-22)
     )
     await files.write(f"{photo.id}.{content_type.split('/')[1]}", data)
     return await audit.add(session, caller, "upload", photo)

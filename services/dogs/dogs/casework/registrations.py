@@ -1,11 +1,12 @@
 """三 养犬登记: submitted → approved (registration number issued) | rejected with reasons; the owner's moves."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dogs.casework.common import audit, classify_on, notice_on
+from dogs.casework.common import audit, classify_on, ensure_own, notice_on
 from dogs.models import Photo, Registration, Vaccination
 from dogs.rules.registration import (
     BreedFinding,
@@ -18,7 +19,9 @@ from dogs.rules.registration import (
     check_materials,
     key_area_refusal,
     registration_number,
+    renewal_problems,
     undecided_breed_entering,
+    valid_until,
 )
 from qz_common.clock import today
 from qz_common.db import get_in_district, get_referenced, utcnow
@@ -30,37 +33,48 @@ from qz_common.identity import Caller, ensure_district
 async def registration(
     session: AsyncSession, caller: Caller, registration_id: int, *, lock: bool = False
 ) -> Registration:
-    """The registration the path names, if the caller may see it (404 for another district's, as for an unused id)."""
-    return await get_in_district(
+    """The registration the path names, if the caller may see it (404 for another district's, or through 浙里办 for
+    another person's, as for an unused id)."""
+    record = await get_in_district(
         session, caller, Registration, registration_id, "养犬登记", field="registration_id", lock=lock
     )
+    ensure_own(caller, record.owner_id_number, "养犬登记", field="registration_id")
+    return record
 
 
-async def _vaccination_on_file(
-    session: AsyncSession, caller: Caller, vaccination_id: int | None
-) -> VaccinationOnFile | None:
-    if vaccination_id is None:
-        return None
-    record = await get_referenced(session, caller, Vaccination, vaccination_id, "免疫记录", field="vaccination_id")
+def _on_file(record: Vaccination) -> VaccinationOnFile:
     return VaccinationOnFile(record.owner_id_number, record.vaccine_name, record.vaccinated_on, record.next_due_on)
 
 
-async def _photo_on_file(session: AsyncSession, photo_id: str | None) -> PhotoOnFile | None:
+async def _vaccination_cited(
+    session: AsyncSession, caller: Caller, vaccination_id: int | None
+) -> VaccinationOnFile | None:
+    """The 免疫记录 a body cites: the caller's district's, and through 浙里办 one naming the person (D-22)."""
+    if vaccination_id is None:
+        return None
+    record = await get_referenced(session, caller, Vaccination, vaccination_id, "免疫记录", field="vaccination_id")
+    ensure_own(caller, record.owner_id_number, "免疫记录", field="vaccination_id", referenced=True)
+    return _on_file(record)
+
+
+async def _photo_on_file(session: AsyncSession, photo_id: str | None, uploader: str | None) -> PhotoOnFile | None:
+    """A photo by id; ``uploader`` given (a 浙里办 person citing it), only one they uploaded: another's is as absent
+    as an unused id (D-22)."""
     record = await session.get(Photo, photo_id) if photo_id else None
-    return PhotoOnFile(record.content_type, record.size_bytes) if record else None
+    if record is None or (uploader is not None and record.uploader_id_number != uploader):
+        return None
+    return PhotoOnFile(record.content_type, record.size_bytes)
 
 
-async def submit(
-    session: AsyncSession, caller: Caller, application: Registration, max_photo_bytes: int
-) -> Registration:
-    """Store ``application`` (new, as filed) if every material of 三 is in order today, else name each failing one.
-
-    Until checked, the materials of a filed application may be missing (None), whatever the columns say.
-    """
-    ensure_district(caller, application.district)
-    day, proof = today(), application.residence_proof_type
-    dog = classify_on(day, application.breed, application.shoulder_height_cm, application.body_length_cm)
-    materials = RegistrationMaterials(
+async def _materials(
+    session: AsyncSession,
+    application: Registration,
+    day: date,
+    vaccination: VaccinationOnFile | None,
+    photo_uploader: str | None,
+) -> RegistrationMaterials:
+    proof = application.residence_proof_type
+    return RegistrationMaterials(
         applied_on=day,
         key_area=application.key_area,
         owner_id_number=application.owner_id_number,
@@ -68,11 +82,26 @@ async def submit(
         residence_permit_number=application.residence_permit_number,
         residence_proof_type=ResidenceProof(proof) if proof else None,
         residence_proof_number=application.residence_proof_number,
-        vaccination=await _vaccination_on_file(session, caller, application.vaccination_id),
+        vaccination=vaccination,
         breed=application.breed,
-        front_photo=await _photo_on_file(session, application.front_photo_id),
-        side_photo=await _photo_on_file(session, application.side_photo_id),
+        front_photo=await _photo_on_file(session, application.front_photo_id, photo_uploader),
+        side_photo=await _photo_on_file(session, application.side_photo_id, photo_uploader),
     )
+
+
+async def submit(
+    session: AsyncSession, caller: Caller, application: Registration, max_photo_bytes: int
+) -> Registration:
+    """Store ``application`` (new, as filed) if every material of 三 is in order today, else name each failing one
+    at once (一次性告知).
+
+    Until checked, the materials of a filed application may be missing (None), whatever the columns say.
+    """
+    ensure_district(caller, application.district)
+    day = today()
+    dog = classify_on(day, application.breed, application.shoulder_height_cm, application.body_length_cm)
+    vaccination = await _vaccination_cited(session, caller, application.vaccination_id)
+    materials = await _materials(session, application, day, vaccination, caller.citizen_id)
     problems = check_materials(materials, dog, max_photo_bytes, notice_on(day))
     if problems:
         raise _refused("registration_materials_invalid", "登记材料不齐全或不符合要求：", problems)
@@ -180,3 +209,46 @@ def _refuse_large_or_fierce_entering(moving: list[Registration]) -> list[str]:
     if refusals:
         raise _refused("large_or_fierce_in_key_area", "不能迁入重点管理区：", refusals)
     return flagged
+
+
+@dataclass(frozen=True)
+class MaterialsNow:
+    """A stored application's materials checked again today (D-23), and the day its 免疫证明 stops covering."""
+
+    record: Registration
+    checked_on: date
+    problems: list[MaterialProblem]
+    valid_until: date
+
+
+async def materials_now(
+    session: AsyncSession, caller: Caller, registration_id: int, max_photo_bytes: int
+) -> MaterialsNow:
+    """一次性告知 for a stored application: every material of 三 as it stands today, each failing one named with its
+    clause (a vaccination that lapsed while the application waited, above all). The materials are those the record
+    holds, read as stored: the check is the submission's, on today's date."""
+    record = await registration(session, caller, registration_id)
+    day = today()
+    vaccination = _on_file(await session.get_one(Vaccination, record.vaccination_id))
+    materials = await _materials(session, record, day, vaccination, photo_uploader=None)  # the ones it was filed with
+    dog = classify_on(day, record.breed, record.shoulder_height_cm, record.body_length_cm)
+    params = notice_on(day)
+    problems = check_materials(materials, dog, max_photo_bytes, params)
+    return MaterialsNow(record, day, problems, valid_until(vaccination, params))
+
+
+async def renew(session: AsyncSession, caller: Caller, registration_id: int, vaccination_id: int) -> Registration:
+    """续期 (D-24): the registration, approved or still awaiting its decision, stands from now on a new 免疫证明 that
+    三3 accepts today for its owner and that covers longer than the one it stood on."""
+    record = await registration(session, caller, registration_id, lock=True)
+    if record.status not in ("approved", "submitted"):
+        raise ProblemError(409, "registration_not_renewable", f"该申请已不予登记（{record.status}），不能续期")
+    renewal = await _vaccination_cited(session, caller, vaccination_id)
+    assert renewal is not None  # a cited id that names nothing was refused above
+    current = _on_file(await session.get_one(Vaccination, record.vaccination_id))
+    day = today()
+    if problems := renewal_problems(current, renewal, record.owner_id_number, day, notice_on(day)):
+        raise _refused("renewal_refused", "不能续期：", problems)
+    async with audit.change(session, caller, "renew", record):
+        record.vaccination_id = vaccination_id
+    return record

@@ -5,8 +5,11 @@ import enum
 
 from dogs.rules.classification import Classification
 from dogs.rules.notice import cite
+from qz_common.params import ParameterSet
 
 CLAUSE = cite("五")
+# The notice sets no period for claiming a dog taken under 五; the 扣押 period of the law is the reading (D-27).
+CLAIM_BASIS = f"{CLAUSE}；《中华人民共和国行政强制法》第二十五条"
 
 
 class CaptureAction(enum.StrEnum):
@@ -28,3 +31,10 @@ def capture_problems(
     if handed_over_at < occurred_at:
         problems.append("移交收容场所的时间早于捕捉或扣押时间")
     return problems
+
+
+def claim_deadline(taken_on: dt.date, params: ParameterSet) -> dt.date:
+    """The last day the owner may claim a dog captured or seized on ``taken_on`` (衢州 date), D-27: the 扣押 period
+    (行政强制法 第二十五条, 不得超过三十日) counted from the day after (民法典 第二百零一条: the first day is not
+    counted), its last day included (届满). Taken on 2026-03-01: the period runs 03-02..03-31, claim by 03-31."""
+    return taken_on + dt.timedelta(days=params.integer("impoundment_period_days"))

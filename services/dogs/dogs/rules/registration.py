@@ -140,6 +140,24 @@ def check_vaccination(
     return problems
 
 
+def valid_until(vaccination: VaccinationOnFile, params: ParameterSet) -> dt.date:
+    """The last day a registration stands on its 免疫证明 (D-24): 应当经犬只狂犬病免疫后……登记, and a lapsed
+    immunity is no immunity (D-09), so the registration is due for renewal when its vaccination stops covering."""
+    return covered_until(vaccination.vaccinated_on, vaccination.next_due_on, params)
+
+
+def renewal_problems(
+    current: VaccinationOnFile, renewal: VaccinationOnFile, owner_id_number: str, day: dt.date, params: ParameterSet
+) -> list[MaterialProblem]:
+    """续期 (D-24): the new 免疫证明 must be one 三3 accepts today for this owner, and cover longer than the one the
+    registration stands on (otherwise it renews nothing)."""
+    problems = check_vaccination(renewal, owner_id_number, day, params)
+    if not problems and (new := valid_until(renewal, params)) <= (old := valid_until(current, params)):
+        detail = f"新的免疫记录有效至 {new}，不晚于现有免疫证明（有效至 {old}），不能续期"
+        problems.append(MaterialProblem("vaccination_id", "renewal_not_later", detail, CLAUSE + "3"))
+    return problems
+
+
 def check_photo(field: str, photo: PhotoOnFile | None, label: str, max_bytes: int) -> list[MaterialProblem]:
     """5.犬只单独彩色照片正面及侧面照片 (JPEG or PNG, size-limited)."""
     basis = CLAUSE + "5"

@@ -36,11 +36,16 @@ class ShelterDogOut(Out):
     offered_at: dt.datetime
 
 
-class AdoptionApplicationIn(Strict):
-    applicant_id_number: IdNumber = Field(description="领养人身份证号")
+class MyAdoptionApplicationIn(Strict):
+    """四 as the applicant files it through 浙里办: the applicant is the signed-in person."""
+
     applicant_name: Name = Field(description="领养人姓名")
     applicant_phone: Phone
     address: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="领养人住址")
+
+
+class AdoptionApplicationIn(MyAdoptionApplicationIn):
+    applicant_id_number: IdNumber = Field(description="领养人身份证号")
 
 
 class AdoptionApplicationOut(Out):

@@ -46,3 +46,8 @@ class ImpoundmentOut(Out):
     shelter: str
     handed_over_at: dt.datetime
     created_at: dt.datetime
+
+
+class MyImpoundmentOut(ImpoundmentOut):
+    claim_by: dt.date = Field(description="认领截止日（含当日）：扣押期限届满之日，自捕捉、扣押之次日起算")
+    claim_basis: str = Field(description="依据")

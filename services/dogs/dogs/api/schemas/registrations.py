@@ -13,9 +13,9 @@ from qz_common.districts import District
 from qz_common.ids import IdNumber
 
 
-class RegistrationIn(Strict):
-    channel: Channel = Field(description="申请渠道：window 窗口 | zheliban 浙里办")
-    owner_id_number: Annotated[str, Field(min_length=1, max_length=18, description="身份证号")]
+class MyRegistrationIn(Strict):
+    """三 as the owner files it through 浙里办 (养犬一点通): the owner is the signed-in person."""
+
     owner_name: Name = Field(description="养犬人姓名")
     owner_phone: Phone
     owner_registered_address: Annotated[str, Field(max_length=200)] | None = Field(
@@ -40,8 +40,15 @@ class RegistrationIn(Strict):
     coat_colour: Annotated[str, Field(min_length=1, max_length=30)] = Field(description="毛色")
     sex: DogSex = Field(description="性别：male 公 | female 母")
     vaccination_id: int | None = Field(None, description="免疫记录编号")
-    front_photo_id: str | None = Field(None, description="犬只正面照片编号（先上传 /v1/photos）")
-    side_photo_id: str | None = Field(None, description="犬只侧面照片编号（先上传 /v1/photos）")
+    front_photo_id: str | None = Field(None, description="犬只正面照片编号（先上传照片）")
+    side_photo_id: str | None = Field(None, description="犬只侧面照片编号（先上传照片）")
+
+
+class RegistrationIn(MyRegistrationIn):
+    """三 as filed at the window (or entered for an owner): the owner named."""
+
+    channel: Channel = Field(description="申请渠道：window 窗口 | zheliban 浙里办")
+    owner_id_number: Annotated[str, Field(min_length=1, max_length=18, description="身份证号")]
 
 
 class ApproveRegistrationIn(Strict):
@@ -86,15 +93,42 @@ class RegistrationOut(Out):
     decision_document_number: str | None
 
 
-class AddressChangeIn(Strict):
-    owner_id_number: IdNumber = Field(description="养犬人身份证号")
+class MyAddressChangeIn(Strict):
+    """The signed-in owner's move (浙里办)."""
+
     address: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="新养犬地址")
     district: District = Field(description="新地址所在区县（市）")
     key_area: bool = Field(description="新地址是否在重点管理区")
     reference: Annotated[str, Field(max_length=100)] | None = Field(None, description="引起变更的事由，如征收协议编号")
 
 
+class AddressChangeIn(MyAddressChangeIn):
+    owner_id_number: IdNumber = Field(description="养犬人身份证号")
+
+
 class AddressChangeOut(BaseModel):
     owner_id_number: str
     changed_registration_ids: list[int]
     flagged: list[str] = Field(description="需人工处理的事项：迁入重点管理区、犬种未能识别的犬只，须由执法人员认定")
+
+
+class RenewalIn(Strict):
+    vaccination_id: int = Field(description="新的狂犬病免疫记录编号（免疫点录入，须为养犬人本人的）")
+
+
+class MaterialProblemOut(BaseModel):
+    field: str = Field(description="须补正的材料字段")
+    code: str
+    detail: str = Field(description="须补正的内容")
+    basis: str = Field(description="依据：文号及条款")
+
+
+class MaterialsOut(BaseModel):
+    """一次性告知: the application's materials of 三 checked again today."""
+
+    registration_id: int
+    status: str
+    checked_on: dt.date = Field(description="核对日期（衢州）")
+    complete: bool = Field(description="材料齐全且符合要求")
+    missing: list[MaterialProblemOut] = Field(description="须补正的全部材料（一次告知）")
+    valid_until: dt.date = Field(description="所附狂犬病免疫证明有效至（含当日），届时须续期")
