@@ -10,6 +10,7 @@ from testkit import identity_headers
 from expropriation.facts.examples import EXAMPLES, MEMBERS
 from expropriation.main import create_app
 from expropriation.settings import ExpropriationSettings
+from qz_common.clock import today
 from qz_common.settings import PlatformSettings
 
 OWNER = MEMBERS[0]["id_number"]
@@ -38,7 +39,23 @@ def test_every_example_is_understood_and_every_operation_answered(
     # A flat bought for less than the voucher's face value (858000.00) leaves a remainder to convert (三(三)2(4)).
     client.post(f"/v1/vouchers/{voucher['id']}/use", json=EXAMPLES["VoucherUseIn"] | {"purchase_price": "800000"})
     client.post(f"/v1/vouchers/{voucher['id']}/convert", json=EXAMPLES["VoucherConvertIn"])
-    client.get("/v1/me/household", headers=identity_headers("expropriation", citizen=OWNER))
+    owner = identity_headers("expropriation", citizen=OWNER)
+    client.get("/v1/me/household", headers=owner)
+    # Through 浙里办 the owner reads the signed household's agreement (record 1), and for a household of theirs not
+    # yet signed compares the methods, declares one (which a caseworker confirms) and asks for a 复核 (answered).
+    client.get("/v1/me/households/1/agreement", headers=owner)
+    choosing = household(client, 1, "SL-2023-020", members=[MEMBERS[0]])["id"]
+    client.get(f"/v1/me/households/{choosing}/compare", headers=owner)
+    client.post(f"/v1/me/households/{choosing}/method-choice", json=EXAMPLES["MethodChoiceIn"], headers=owner)
+    confirmed = EXAMPLES["ChoiceConfirmIn"] | {"confirmed_on": today().isoformat()}
+    client.post(f"/v1/households/{choosing}/method-choice/confirm", json=confirmed)
+    filed = client.post(f"/v1/me/households/{choosing}/objections", json=EXAMPLES["ObjectionIn"], headers=owner)
+    client.get("/v1/objections", params={"state": "open"})
+    client.get(f"/v1/objections/{filed.json()['id']}")
+    answered = EXAMPLES["ObjectionAnswerIn"] | {"answered_on": today().isoformat()}
+    client.post(f"/v1/objections/{filed.json()['id']}/answer", json=answered)
+    client.get(f"/v1/me/households/{choosing}/objections", headers=owner)
+    client.get("/v1/me/notices", headers=owner)
     client.get("/v1/roster-template", params={"format": "csv"})
     # A roster or an impact calculation over more households than the threshold is a job (202, Location).
     settings = expropriation_settings.model_copy(update={"batch_job_threshold": 1})

@@ -2,7 +2,20 @@
 
 from fastapi import FastAPI
 
-from expropriation.api import agreements, citizens, disputes, files, impact, jobs, ledger, projects, quotes, vouchers
+from expropriation.api import (
+    agreements,
+    citizens,
+    disputes,
+    files,
+    impact,
+    jobs,
+    ledger,
+    me,
+    objections,
+    projects,
+    quotes,
+    vouchers,
+)
 from expropriation.books import PARAMS_DIR
 from expropriation.casework.jobs import JobLimits, JobRunner
 from expropriation.settings import ExpropriationSettings
@@ -36,7 +49,9 @@ def create_app(settings: ExpropriationSettings | None = None, platform: Platform
             disputes.router,
             ledger.router,
             vouchers.router,
+            objections.router,
             citizens.router,
+            me.router,
             impact.router,
         ],
         on_startup=_start_jobs,

@@ -4,10 +4,10 @@ Personal data is sealed (qz_common.pii; 个人信息保护法 第五十一条, �
 name and 身份证号, and every document that copies them — a household's declared facts (members with their names,
 身份证号 and dates of birth and death), a declaration's payload, an agreement's facts, quote (the persons counted
 and excluded) and member 身份证号, a clawback's corrected facts and its reason, a dispute's 情况说明 (free text that
-names the owner, or says where they went), a job's errors and result (a batch quote lists each 户主), the audit
-trail (snapshots, and a 浙里办 actor's 身份证号) and the stored answers of commands. Members are found by the blind
-index of their 身份证号 (``household_members.id_number_lookup``: /v1/me and the citizen dossier); nothing else is
-looked up by a person.
+names the owner, or says where they went), an objection's grounds and its answer (free text as well), a job's
+errors and result (a batch quote lists each 户主), the audit trail (snapshots, and a 浙里办 actor's 身份证号) and the
+stored answers of commands. Members are found by the blind index of their 身份证号
+(``household_members.id_number_lookup``: /v1/me and the citizen dossier); nothing else is looked up by a person.
 
 What stays in clear is what the rules, the filters and the locks read in SQL and what names no one: districts,
 projects and villages (natural villages decide 三(四)8's completion), 户号, methods, dates, states, areas and money,
@@ -85,6 +85,11 @@ class Household(Base):
     method: Mapped[str] = mapped_column(String(20))
     appraised_price_per_m2: Mapped[Decimal | None] = mapped_column(MONEY)
     facts: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    # The 安置方式 a member declared through 浙里办 (三(三)), and when: a wish for the caseworker to confirm (``method``
+    # then takes it, ``choice_confirmed_on`` dates it) or to sign on; it never signs anything by itself (A-52).
+    declared_method: Mapped[str | None] = mapped_column(String(20))
+    declared_on: Mapped[dt.date | None] = mapped_column(Date)
+    choice_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -184,6 +189,29 @@ class Dispute(Base):
     detail: Mapped[str] = mapped_column(EncryptedText)
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     deposit_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Objection(Base):
+    """A household's 复核 request on its quote (through 浙里办): the quote's method and the items it contests, with
+    the figures as the household saw them; the caseworker's answer (outcome, text, day). The grounds and the answer
+    are free text that may name people: sealed."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    method: Mapped[str] = mapped_column(String(20))
+    # item code → the amount the quote showed when the household objected (what the answer speaks to)
+    items: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    grounds: Mapped[str] = mapped_column(EncryptedText)
+    filed_on: Mapped[dt.date] = mapped_column(Date)
+    answer_due_on: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # open | answered
+    outcome: Mapped[str | None] = mapped_column(String(20))  # maintained | revised
+    answer: Mapped[str | None] = mapped_column(EncryptedText)
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

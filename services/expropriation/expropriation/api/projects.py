@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from expropriation.api.common import PathId, commands
 from expropriation.api.jobs import start_job
 from expropriation.api.schemas.jobs import JobOut
-from expropriation.api.schemas.projects import DeclarationIn, DeclarationOut, HouseholdOut, ProjectIn, ProjectOut
+from expropriation.api.schemas.projects import (
+    ChoiceConfirmIn,
+    DeclarationIn,
+    DeclarationOut,
+    HouseholdOut,
+    ProjectIn,
+    ProjectOut,
+)
 from expropriation.api.schemas.quotes import CompareOut, MethodOutcomeOut
-from expropriation.casework import jobs, projects, quotes
+from expropriation.casework import choices, jobs, projects, quotes
 from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, attachment, negotiate
 from expropriation.exchange.settlement import QUOTE_FORMATS, household_pdf
 from expropriation.facts.household import HouseholdIn
@@ -30,7 +37,14 @@ from qz_common.pagination import Page, PagedSelect, Paging
 router = APIRouter(prefix="/v1", tags=["projects"])
 
 _PROJECTS = PagedSelect(select(Project).order_by(Project.id), district=Project.district)
-_HOUSEHOLDS = PagedSelect(select(Household).order_by(Household.id), project_id=Household.project_id)
+_HOUSEHOLDS = PagedSelect(
+    select(Household).order_by(Household.id),
+    project_id=Household.project_id,
+    # a method a household declared through 浙里办 that no caseworker has confirmed yet
+    choice_pending=lambda stmt, value: stmt.where(
+        and_(Household.declared_method.is_not(None), Household.choice_confirmed_on.is_(None)) == value
+    ),
+)
 _DECLARATIONS = PagedSelect(select(Declaration).order_by(Declaration.id), household_id=Declaration.household_id)
 
 
@@ -68,16 +82,44 @@ async def create_household(
     return await commands.run(session, caller, work, request=(project_id, body), key=idempotency_key, status_code=201)
 
 
-@router.get("/projects/{project_id}/households", summary="项目被征收户列表")
-async def list_households(project_id: PathId, caller: Reader, session: Session, paging: Paging) -> Page[HouseholdOut]:
+@router.get("/projects/{project_id}/households", summary="项目被征收户列表（choice_pending=true：申报安置方式待确认）")
+async def list_households(
+    project_id: PathId,
+    caller: Reader,
+    session: Session,
+    paging: Paging,
+    choice_pending: Annotated[
+        bool | None, Query(description="true：只列出通过浙里办申报安置方式、尚待确认的户；false：其余的户")
+    ] = None,
+) -> Page[HouseholdOut]:
     await projects.project_of(session, caller, project_id)
-    return await _HOUSEHOLDS.fetch(session, paging, HouseholdOut.model_validate, project_id=project_id)
+    return await _HOUSEHOLDS.fetch(
+        session, paging, HouseholdOut.model_validate, project_id=project_id, choice_pending=choice_pending
+    )
 
 
 @router.get("/households/{household_id}", summary="被征收户")
 async def get_household(household_id: PathId, caller: Reader, session: Session) -> HouseholdOut:
     household, _ = await projects.household_of(session, caller, household_id)
     return HouseholdOut.model_validate(household)
+
+
+@router.post(
+    "/households/{household_id}/method-choice/confirm",
+    response_model=HouseholdOut,
+    summary="确认本户通过浙里办申报的安置方式（此后测算按该方式）",
+)
+async def confirm_method_choice(
+    household_id: PathId,
+    body: ChoiceConfirmIn,
+    caller: Writer,
+    session: Session,
+    idempotency_key: IdempotencyKey = None,
+) -> object:
+    async def work() -> HouseholdOut:
+        return HouseholdOut.model_validate(await choices.confirm(session, caller, household_id, body.confirmed_on))
+
+    return await commands.run(session, caller, work, request=(household_id, body), key=idempotency_key)
 
 
 @router.post(

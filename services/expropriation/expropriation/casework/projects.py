@@ -15,7 +15,7 @@ from expropriation.models import Agreement, BuildingOwner, Declaration, Househol
 from expropriation.rules.declarations import has_valid_proof
 from expropriation.rules.scope import check_scope
 from expropriation.rules.types import RuleError, basis
-from qz_common.db import get_in_district, get_or_404
+from qz_common.db import get_in_district, get_or_404, no_such_record
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
 
@@ -40,11 +40,26 @@ async def project_of(session: AsyncSession, caller: Caller, project_id: int, *, 
     return await get_in_district(session, caller, Project, project_id, "征收项目", field="project_id", lock=lock)
 
 
-async def household_of(session: AsyncSession, caller: Caller, household_id: int) -> tuple[Household, Project]:
-    """The household the path names, if the caller may see it, and its project."""
-    household = await get_in_district(session, caller, Household, household_id, "被征收户", field="household_id")
+async def household_of(
+    session: AsyncSession, caller: Caller, household_id: int, *, lock: bool = False
+) -> tuple[Household, Project]:
+    """The household the path names, if the caller may see it, and its project: a caseworker sees its district's, a
+    浙里办 person only a household they are a member of (被征收人, 二(二)); any other answers as an unused id."""
+    household = await get_in_district(
+        session, caller, Household, household_id, "被征收户", field="household_id", lock=lock
+    )
+    if caller.citizen_id is not None and household.id not in await households_of_person(session, caller.citizen_id):
+        raise no_such_record("被征收户", "household_id")
     project = await get_or_404(session, Project, household.project_id, "征收项目", field=None)
     return household, project
+
+
+async def households_of_person(session: AsyncSession, id_number: str) -> set[int]:
+    """The households that count the person among their members (found by the blind index of the 身份证号)."""
+    found = await session.scalars(
+        select(HouseholdMember.household_id).where(HouseholdMember.id_number_lookup == id_number)
+    )
+    return set(found)
 
 
 def _index_people(

@@ -82,6 +82,19 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "VoucherIssueIn": {"issued_on": "2023-08-20"},
     "VoucherUseIn": {"used_on": "2023-10-08", "purchase_price": "980000", "reference": "衢房网签〔2023〕柯-08812"},
     "VoucherConvertIn": {"converted_on": "2023-12-20"},
+    # 浙里办: the household chooses its method, a caseworker confirms it; a 复核 of two items of its quote, answered.
+    "MethodChoiceIn": {"method": "house_voucher"},
+    "ChoiceConfirmIn": {"confirmed_on": "2023-08-01"},
+    "ObjectionIn": {
+        "method": "monetary",
+        "item_codes": ["house_monetary_compensation"],
+        "grounds": "东侧附房（约12平方米）2001年经乡政府批准建造，测算未计入合法建筑面积，附批准文件复印件",
+    },
+    "ObjectionAnswerIn": {
+        "outcome": "maintained",
+        "answer": "经核查，东侧附房批准文件所载为临时建筑，已按三(四)3另行补偿，合法建筑面积维持150平方米",
+        "answered_on": "2023-08-20",
+    },
     "ProjectImpactIn": {
         "parameters": {
             "district_kecheng.early_vacate_rate_per_m2": "300",

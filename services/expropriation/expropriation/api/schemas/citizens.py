@@ -18,6 +18,21 @@ def _mask(id_number: str) -> str:
     return id_number[:6] + "*" * 8 + id_number[-4:]
 
 
+def masked_quote(q: QuoteOut, me: str) -> QuoteOut:
+    """The quote as ``me`` may see it: the other members' 身份证号 masked (in place)."""
+    for p in [*q.persons, *q.excluded_persons]:
+        if p.id_number != me:
+            p.id_number = _mask(p.id_number)
+    return q
+
+
+def masked_agreement(agreement: AgreementOut, me: str) -> AgreementOut:
+    """The agreement as ``me`` may see it: the other members' 身份证号 masked, in its list and in its quote."""
+    agreement.member_id_numbers = [i if i == me else _mask(i) for i in agreement.member_id_numbers]
+    agreement.quote = masked_quote(QuoteOut.model_validate(agreement.quote), me).model_dump(mode="json")
+    return agreement
+
+
 class MyHousehold(BaseModel):
     household_id: int
     project: str
@@ -34,11 +49,7 @@ class MyHousehold(BaseModel):
     @classmethod
     def of(cls, view: HouseholdView, me: str) -> MyHousehold:
         """The household as ``me`` may see it: other members' 身份证号 masked."""
-        q = view.quote
-        if q is not None:
-            for p in [*q.persons, *q.excluded_persons]:
-                if p.id_number != me:
-                    p.id_number = _mask(p.id_number)
+        q = masked_quote(view.quote, me) if view.quote is not None else None
         agreement = AgreementOut.model_validate(view.agreement) if view.agreement else None
         if agreement is not None:
             agreement.member_id_numbers = [i if i == me else _mask(i) for i in agreement.member_id_numbers]

@@ -71,8 +71,15 @@ class HouseholdOut(Out):
     district: str
     natural_village: str
     method: Method
+    declared_method: Method | None = Field(description="本户通过浙里办申报、待确认或已确认的安置方式（A-52）")
+    declared_on: dt.date | None
+    choice_confirmed_on: dt.date | None = Field(description="确认申报之日；申报待确认时为空")
     facts: dict[str, Any]
     created_at: dt.datetime
+
+
+class ChoiceConfirmIn(Strict):
+    confirmed_on: PastDate = Field(description="确认本户申报的安置方式之日")
 
 
 class DeclarationIn(Strict):
