@@ -18,6 +18,7 @@ from medinsurance_testdata import agreement, approved_application, institution
 from request_examples import request_examples
 from science_testdata import carrier, claim_body, enterprise, institute_application, make_uscc, pool, redemption_body
 from testkit import id_number
+from zheliban_kit import as_person
 
 from gateway.settings import DEV_ADAPTER_ASSERTION_SECRET
 from medinsurance.api.examples import EXAMPLES as MEDINSURANCE_EXAMPLES
@@ -141,12 +142,19 @@ def kecheng_records(gateway: TestClient) -> dict[tuple[str, str], object]:
     job = expropriation.post(f"/v1/projects/{project(expropriation)['id']}/roster", files=roster)
     assert job.status_code == 202, job.text
     dispute = expropriation.post("/v1/disputes", json={"household_id": disputed, "ground": "owner_missing"})
+    # A 复核 request is filed by a member of a household through 浙里办 (the kit's members are persons 1 and 2; in a
+    # project of its own, where 三(一)3 counts them in no other household).
+    reviewed = household(expropriation, project(expropriation)["id"], f"C{serial}")["id"]
+    review = {"item_codes": ["moving_fee"], "grounds": "搬迁费应计两次"}
+    member = as_person(id_number(sequence=1))
+    objection = gateway.post(f"/api/v1/me/expropriation/households/{reviewed}/objections", json=review, headers=member)
     records |= {
         ("expropriation", "project_id"): project_id,
         ("expropriation", "household_id"): signed,
         ("expropriation", "agreement_id"): agreement_id,
         ("expropriation", "voucher_id"): created(voucher),
         ("expropriation", "dispute_id"): created(dispute),
+        ("expropriation", "objection_id"): created(objection),
         ("expropriation", "job_id"): job.json()["id"],
     }
     medinsurance = Bureau(gateway, "medinsurance", DEV)
