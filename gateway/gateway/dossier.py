@@ -35,7 +35,9 @@ OWN_SOURCES = {
 ENTERPRISE_SOURCES = ("science", "medinsurance", "expropriation")
 
 
-async def _fetch(request: Request, principal: Principal, service: str, path: str) -> dict[str, Any]:
+async def fetch_source(request: Request, principal: Principal, service: str, path: str) -> dict[str, Any]:
+    """``GET path`` of ``service`` within the dossier deadline: the source's ``status`` (ok | timeout | unavailable |
+    error, with ``http_status`` and ``detail``), its answer as ``data`` when ok, and ``elapsed_ms``."""
     state = request.app.state
     deadline = state.settings.dossier_deadline_s
     started = time.perf_counter()
@@ -78,7 +80,7 @@ def _require_scopes(request: Request, client: Client, sources: tuple[str, ...]) 
 
 async def _dossier(request: Request, principal: Principal, paths: dict[str, str], subject: dict[str, str]) -> Response:
     """Ask every source (service → its path) at once; say source by source what came back."""
-    results = await asyncio.gather(*(_fetch(request, principal, s, path) for s, path in paths.items()))
+    results = await asyncio.gather(*(fetch_source(request, principal, s, path) for s, path in paths.items()))
     complete = all(r["status"] == "ok" for r in results)
     body: dict[str, Any] = {
         **subject,
@@ -124,7 +126,7 @@ async def enterprise_dossier(
     return await _dossier(request, Principal(client), paths, {"uscc": uscc})
 
 
-async def _citizen(request: Request) -> Principal:
+async def signed_in_user(request: Request) -> Principal:
     """Dependency: the 浙里办 adapter, and the person or enterprise its signed assertion names."""
     client = await authenticate(request)
     if not client.is_adapter:
@@ -139,7 +141,7 @@ async def _citizen(request: Request) -> Principal:
     summary="本人跨部门档案（浙里办）：个人为养犬、征收、医保代配药，法人为科技创新券与诚信记录，仅限声明中的本人或本企业",
     openapi_extra={"security": [{"ApiKey": [], "CitizenAssertion": []}]},
 )
-async def my_dossier(request: Request, principal: Annotated[Principal, Depends(_citizen)]) -> Response:
+async def my_dossier(request: Request, principal: Annotated[Principal, Depends(signed_in_user)]) -> Response:
     # Only the services' /v1/me endpoints are asked, with the citizen in the identity token: no 身份证号 in a path,
     # nothing about anyone else. The subject is not echoed back: the adapter already knows who signed in.
     assert principal.user is not None

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from gateway import dossier, openapi, proxy, relocation
+from gateway import dossier, notices, openapi, proxy, relocation
 from gateway.auth import require_metrics_scope
 from gateway.keys import KeyStore
 from gateway.metrics import GatewayMetrics
@@ -113,7 +113,7 @@ def create_app(settings: GatewaySettings | None = None, platform: PlatformSettin
         platform=platform,
         title="衢州规则即代码平台网关",
         description="Routes /api/{service}/..., checks API keys, scopes and districts, aggregates across bureaus.",
-        routers=[openapi.router, dossier.router, relocation.router, proxy.router],
+        routers=[openapi.router, dossier.router, notices.router, relocation.router, proxy.router],
         on_startup=start,
         on_shutdown=stop,
         health_details=breakers,

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from gateway.auth import SAFE_METHODS
 from gateway.upstream import UpstreamFailure
 from qz_common.answers import problem_example, problem_examples
 from qz_common.contract import PROBLEM, PROBLEM_REF, ProblemExamples, document_errors
@@ -63,6 +64,12 @@ def _proxied_errors(_path: str, _method: str) -> set[int]:
     return {401, 403, 413, 429, 502, 503, 504}
 
 
+def _own_errors(path: str, _method: str) -> set[int]:
+    """What the gateway's own operations may answer besides what they document: its rate limit, and on /me the
+    adapter's key and the user's assertion."""
+    return {401, 403, 429} if path.startswith("/api/v1/me/") else {429}
+
+
 def _problems(service: str) -> ProblemExamples:
     """The problems a caller of the gateway gets: the gateway's own for what it answers itself (its key, the citizen's
     assertion, its rate limit, a service that cannot answer), the service's (qz_common.answers) for the rest."""
@@ -79,10 +86,8 @@ def _problems(service: str) -> ProblemExamples:
             else (403, "adapter_limited_to_me", "浙里办接入方只能访问 /api/v1/me/..."),
         ]
         if citizen:
-            own += [
-                (401, "assertion_missing", "缺少经签名的用户身份声明 X-Citizen-Assertion"),
-                (401, "assertion_expired", "用户身份声明已过期"),
-            ]
+            write = method.upper() not in SAFE_METHODS
+            own += [*_ASSERTION_PROBLEMS, *(_WRITE_ASSERTION_PROBLEMS if write else []), _LEVEL_PROBLEMS[write]]
         own += [(code, f"upstream_{kind}", detail.format(service=service)) for kind, code, detail in _UPSTREAM]
         answered = [problem_example(code, name, detail) for code, name, detail in own if code == status]
         if status in (401, 413, 429, 502, 503, 504):
@@ -93,6 +98,23 @@ def _problems(service: str) -> ProblemExamples:
 
 
 _UPSTREAM = [(kind, UpstreamFailure.STATUS[kind], detail) for kind, detail in UpstreamFailure.DETAIL.items()]
+# What gateway.auth answers about the 浙里办 user's assertion, word for word (provoked and compared by
+# tests/gateway/test_gateway_openapi_identity.py): on every /me operation, and on a write the one-time jti.
+_ASSERTION_PROBLEMS: list[tuple[int, str, str]] = [
+    (401, "assertion_missing", "缺少经签名的用户身份声明 X-Citizen-Assertion"),
+    (401, "assertion_invalid", "用户身份声明无效"),
+    (401, "assertion_expired", "用户身份声明已过期"),
+    (401, "assertion_too_long", "用户身份声明有效期不得超过 15 分钟"),
+]
+_WRITE_ASSERTION_PROBLEMS: list[tuple[int, str, str]] = [
+    (401, "assertion_jti_missing", "变更记录的用户身份声明须带一次性编号 jti"),
+    (401, "assertion_replayed", "该用户身份声明已用于一次变更，不得重复使用，请重新签发"),
+]
+# The real-name level a read (False) and a write (True) need.
+_LEVEL_PROBLEMS: dict[bool, tuple[int, str, str]] = {
+    False: (403, "auth_level_insufficient", "查询须浙里办实名认证等级 2 及以上，请先在浙里办完成实名认证"),
+    True: (403, "auth_level_insufficient", "变更记录须浙里办高级实名认证（认证等级 3），请先在浙里办完成实名认证"),
+}
 
 
 def _public_path(service: str, path: str) -> str:
@@ -116,7 +138,7 @@ def merge(gateway_doc: dict[str, Any], service_docs: dict[str, dict[str, Any] | 
             "另须带用户身份声明 X-Citizen-Assertion。"
             "错误一律为 application/problem+json（见 Problem）。",
         },
-        "paths": dict(document_errors(gateway_doc, lambda _p, _m: {429}, _problems("gateway")).get("paths", {})),
+        "paths": dict(document_errors(gateway_doc, _own_errors, _problems("gateway")).get("paths", {})),
         "components": {
             "schemas": dict(gateway_doc.get("components", {}).get("schemas", {})),
             "securitySchemes": SECURITY_SCHEMES,

@@ -66,6 +66,7 @@ def test_every_gateway_example_is_understood_and_every_operation_answered(gatewa
     gateway.get(f"/api/v1/cases/relocation/{case['id']}")
     gateway.post(f"/api/v1/cases/relocation/{case['id']}/retry")
     gateway.get("/api/v1/me/dossier", headers=as_citizen(OWNER))
+    gateway.get("/api/v1/me/notices", headers=as_citizen(OWNER))
     answers.call_the_rest(gateway, {"id_number": OWNER, "uscc": USCC})
     stale = answers.stale("gateway")  # rewrites the file instead with QZ_RECORD_ANSWERS=1
     assert refused == []
