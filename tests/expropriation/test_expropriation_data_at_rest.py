@@ -34,6 +34,7 @@ from expropriation.facts.household import HouseholdFacts
 from expropriation.main import create_app
 from expropriation.models import Base
 from expropriation.settings import ExpropriationSettings
+from qz_common.clock import today
 from qz_common.migrations import downgrade, upgrade
 from qz_common.pii import KeyRing
 from qz_common.settings import PlatformSettings
@@ -47,7 +48,14 @@ HEAD_ID, SON_ID = id_number(sequence=31), id_number(sequence=32)
 MISSING, MISSING_ID = "欧阳明月", id_number(sequence=41)
 DISPUTE_DETAIL = f"产权人{MISSING}下落不明，其邻居称其已迁居外省"
 CLAWBACK_REASON = "经查张一虚报附房面积五十平方米"
-PERSONAL = [*ROSTER_PEOPLE, HEAD, SON, HEAD_ID, SON_ID, MISSING, MISSING_ID, DISPUTE_DETAIL, CLAWBACK_REASON]
+# A 复核 request filed through 浙里办 by that household's member, and its answer: free text naming people.
+OBJECTION_GROUNDS = "欧阳明月之女欧阳晓晴另建的附房未计入"
+OBJECTION_ANSWER = "经查欧阳晓晴所建附房系临时建筑，维持原测算"
+PERSONAL = [
+    *ROSTER_PEOPLE,
+    *(HEAD, SON, HEAD_ID, SON_ID, MISSING, MISSING_ID),
+    *(DISPUTE_DETAIL, CLAWBACK_REASON, OBJECTION_GROUNDS, OBJECTION_ANSWER),
+]
 HOUSE = {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "150", "built_year": 2000}
 
 
@@ -112,6 +120,12 @@ def use_the_service_as_every_day(client: TestClient) -> dict[str, int]:
     missing_id = client.post(f"/v1/projects/{project_id}/households", json=missing).json()["id"]
     dispute = {"household_id": missing_id, "ground": "owner_missing", "detail": DISPUTE_DETAIL}
     assert client.post("/v1/disputes", json=dispute).status_code == 201
+    review = {"item_codes": ["moving_fee"], "grounds": OBJECTION_GROUNDS}
+    citizen = identity_headers("expropriation", citizen=MISSING_ID)
+    filed = client.post(f"/v1/me/households/{missing_id}/objections", json=review, headers=citizen)
+    assert filed.status_code == 201, filed.text
+    answer = {"outcome": "maintained", "answer": OBJECTION_ANSWER, "answered_on": today().isoformat()}
+    assert client.post(f"/v1/objections/{filed.json()['id']}/answer", json=answer).status_code == 200
 
     batch = client.post(f"/v1/projects/{project_id}/batch-quotes")
     assert batch.status_code == 202, batch.text
