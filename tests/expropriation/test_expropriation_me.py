@@ -91,3 +91,22 @@ def test_notices_follow_the_records(client: TestClient) -> None:
     assert all(n["overdue"] == (n["due_on"] < today().isoformat()) for n in notices)
     # Nobody else has any of them.
     assert client.get("/v1/me/notices", headers=mine(id_number(sequence=77))).json() == []
+
+
+def test_an_agreement_on_the_declared_method_confirms_it_and_any_agreement_ends_the_wait(client: TestClient) -> None:
+    project_id = project(client)["id"]
+    taken, other = household(client, project_id, "001")["id"], household(client, project_id, "002", seqs=(3, 4))["id"]
+    for household_id, who in ((taken, MEMBER), (other, id_number(sequence=3))):
+        url = f"/v1/me/households/{household_id}/method-choice"
+        assert client.post(url, json={"method": "house_voucher"}, headers=mine(who)).status_code == 200
+    pending = f"/v1/projects/{project_id}/households?choice_pending=true"
+    assert [h["id"] for h in client.get(pending).json()["items"]] == [taken, other]
+    # Signed on the declared 房票 (today, the day it was declared): confirmed by the signing, dated that day.
+    signed_today = today().isoformat()
+    assert sign(client, taken, signed_on=signed_today, handed_over_on=None, method="house_voucher").status_code == 201
+    # Signed on 货币 instead: the declaration stays unconfirmed, but the agreement answers it.
+    assert sign(client, other, signed_on=signed_today, handed_over_on=None).status_code == 201
+    households = {h["id"]: h for h in client.get(f"/v1/projects/{project_id}/households").json()["items"]}
+    assert (households[taken]["method"], households[taken]["choice_confirmed_on"]) == ("house_voucher", signed_today)
+    assert (households[other]["method"], households[other]["choice_confirmed_on"]) == ("monetary", None)
+    assert client.get(pending).json()["items"] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 
 from expropriation.api.common import PathId, commands
 from expropriation.api.jobs import start_job
@@ -24,7 +24,7 @@ from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, attachment, negot
 from expropriation.exchange.settlement import QUOTE_FORMATS, household_pdf
 from expropriation.facts.household import HouseholdIn
 from expropriation.facts.quote import BatchQuoteOut, QuoteOut
-from expropriation.models import Declaration, Household, Project
+from expropriation.models import Agreement, Declaration, Household, Project
 from expropriation.rules.types import Method
 from qz_common.app import Engine, Session
 from qz_common.clock import today
@@ -40,9 +40,14 @@ _PROJECTS = PagedSelect(select(Project).order_by(Project.id), district=Project.d
 _HOUSEHOLDS = PagedSelect(
     select(Household).order_by(Household.id),
     project_id=Household.project_id,
-    # a method a household declared through 浙里办 that no caseworker has confirmed yet
+    # a method a household declared through 浙里办 that no caseworker has confirmed, nor an agreement answered
     choice_pending=lambda stmt, value: stmt.where(
-        and_(Household.declared_method.is_not(None), Household.choice_confirmed_on.is_(None)) == value
+        and_(
+            Household.declared_method.is_not(None),
+            Household.choice_confirmed_on.is_(None),
+            ~exists().where(Agreement.household_id == Household.id),
+        )
+        == value
     ),
 )
 _DECLARATIONS = PagedSelect(select(Declaration).order_by(Declaration.id), household_id=Declaration.household_id)

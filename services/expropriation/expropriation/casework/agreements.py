@@ -105,7 +105,23 @@ async def sign(
     await session.flush()
     audit.record(session, caller, "sign", record)
     await count_deposits(session, caller, record, q, handed_over_in_time(project, record))
+    await _take_declared_choice(session, caller, household, method, signed_on)
     return record
+
+
+async def _take_declared_choice(
+    session: AsyncSession, caller: Caller, household: Household, method: Method, signed_on: dt.date
+) -> None:
+    """An agreement on the method the household declared (and no caseworker confirmed yet) confirms it, on the day
+    it was signed (A-52); one on another method leaves the declaration as it was, answered by the agreement."""
+    declared_on = household.declared_on
+    if household.declared_method != method.value or household.choice_confirmed_on is not None:
+        return
+    if declared_on is None or signed_on < declared_on:
+        return
+    async with audit.change(session, caller, "confirm_method", household):
+        household.method = method.value
+        household.choice_confirmed_on = signed_on
 
 
 async def hand_over(session: AsyncSession, caller: Caller, agreement_id: int, handed_over_on: dt.date) -> Agreement:
