@@ -7,7 +7,9 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
+from relocation_kit import post
 from science_testdata import institute_application, make_uscc, recognise
 from testkit import ServiceProcess, id_number
 from zheliban_kit import ENTERPRISE_NAME, STAFF, as_person, assertion, signed_in
@@ -57,6 +59,20 @@ def authorise(gateway: TestClient, principal: str, agent: str, ground: str) -> i
     return int(r.json()["id"])
 
 
+def unsigned_household(gateway: TestClient, member: str) -> int:
+    name = f"衢江路工程 {secrets.token_hex(3)}"
+    project = post(gateway, "/api/expropriation/v1/projects", PROJECT | {"name": name})
+    body = {
+        "ref": "H1",
+        "head_name": "周委托",
+        "members": [{"name": "周委托", "id_number": member, "collective_member": True}],
+        "buildings": [
+            {"use": "residential", "structure": "brick_concrete", "legal_area_m2": "120", "built_year": 2005}
+        ],
+    }
+    return int(post(gateway, f"/api/expropriation/v1/projects/{project['id']}/households", body)["id"])
+
+
 def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: TestClient) -> None:
     principal, agent, stranger = person(dt.date(1950, 2, 2)), person(dt.date(1975, 3, 3)), person(dt.date(1981, 4, 4))
     # 附件2 二(四)2 外伤: 委托有效期为3个月 from 2023-06-01: through 2023-09-01 (the corresponding day, included).
@@ -67,6 +83,9 @@ def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: T
     # claimed 2023-11-15 would last to 2024-02-15, but 四(四) wants its redemption by 31 December of its year.
     may = claim(gateway, as_person(principal), "周委托", "2023-05-10")
     november = claim(gateway, as_person(principal), "周委托", "2023-11-15")
+    # A member of a household yet to sign (衢政发〔2023〕2号 三(四)8, the project's 签约期限 2023-09-30). The
+    # expropriation bureau counts from today, not as_of (it takes none): 2023-09-30 is past, so it says overdue.
+    household = unsigned_household(gateway, principal)
 
     body = notices(gateway, as_person(principal), "2023-06-15")
     assert body["complete"] is True, body["sources"]
@@ -74,11 +93,13 @@ def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: T
     assert due(body) == [
         ("2023-08-10", "science.voucher_expires", "衢市科发高〔2022〕44号 四(二)", False),
         ("2023-09-01", "medinsurance.proxy_expires", "衢医保发〔2023〕8号 附件2 二(四)2", False),
+        ("2023-09-30", "expropriation.signing_deadline", "衢政发〔2023〕2号 三(四)8", True),
         ("2023-12-31", "science.voucher_expires", "衢市科发高〔2022〕44号 四(四)", False),
     ]
     assert [n["record"] for n in body["notices"]] == [
         f"vouchers/{may}",
         f"proxy-authorisations/{short}",
+        f"households/{household}",
         f"vouchers/{november}",
     ]
     assert [n["act_at"] for n in body["notices"]][:2] == ["/api/v1/me/science/redemptions", PROXIES]
@@ -92,9 +113,9 @@ def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: T
     # 届满 includes the day: on 2023-09-01 the authorisation still holds and is listed; the day after it has lapsed
     # and nothing is left to do; the May voucher went the same way after 2023-08-10 (V-20).
     on_the_day = due(notices(gateway, as_person(principal), "2023-09-01"))
-    assert [d[0] for d in on_the_day] == ["2023-09-01", "2023-12-31"]
+    assert [d[0] for d in on_the_day] == ["2023-09-01", "2023-09-30", "2023-12-31"]
     after = due(notices(gateway, as_person(principal), "2023-09-02"))
-    assert [d[0] for d in after] == ["2023-12-31"]
+    assert [d[0] for d in after] == ["2023-09-30", "2023-12-31"]
 
 
 def registered_enterprise(gateway: TestClient, **facts: str) -> str:
