@@ -204,6 +204,7 @@ def test_a_household_asks_for_a_review_and_the_caseworker_answers(
     # 签约期限, 30 days from today.
     assert filed["items"] == {"house_monetary_compensation": "450000.00", "early_vacate_reward": "60000.00"}
     assert (filed["method"], filed["state"], filed["answer_due_on"]) == ("monetary", "open", later(30))
+    assert filed["basis"] == "衢政发〔2023〕2号 三(四)8"
 
     # The caseworker lists it among the open ones and must answer it; answered, it leaves that list.
     assert filed["id"] in [o["id"] for o in objections(gateway, "open")]

@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from expropriation.facts.types import Out, PastDate, Strict
-from expropriation.rules.types import Method
+from expropriation.rules.types import Method, basis
 
+# The 签约期限 the answer is due by decides the rewards (A-51: the 办法 sets no time for a 复核 itself).
+ANSWER_DUE_BASIS = basis("三(四)8")
 ItemCode = Annotated[str, Field(min_length=1, max_length=60)]
 
 
@@ -42,4 +44,5 @@ class ObjectionOut(Out):
     outcome: str | None
     answer: str | None
     answered_on: dt.date | None
+    basis: str = Field(ANSWER_DUE_BASIS, description="答复期限所依：签约期限决定奖励；办法未规定复核期限（A-51）")
     created_at: dt.datetime
