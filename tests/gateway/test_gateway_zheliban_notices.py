@@ -73,6 +73,25 @@ def unsigned_household(gateway: TestClient, member: str) -> int:
     return int(post(gateway, f"/api/expropriation/v1/projects/{project['id']}/households", body)["id"])
 
 
+def seizure(gateway: TestClient, owner: str, occurred_at: str) -> int:
+    """五: the police seize the owner's dog and hand it to the shelter two hours on."""
+    body = {
+        "action": "seizure",
+        "occurred_at": occurred_at,
+        "location": "衢江区樟潭街道江滨公园",
+        "district": "衢江区",
+        "police_unit": "衢州市公安局衢江分局樟潭派出所",
+        "officer_badge": "330803",
+        "breed": "中华田园犬",
+        "shoulder_height_cm": "58",
+        "body_length_cm": "84",
+        "shelter": "衢州市流浪犬收容中心",
+        "handed_over_at": (dt.datetime.fromisoformat(occurred_at) + dt.timedelta(hours=2)).isoformat(),
+        "owner_id_number": owner,
+    }
+    return int(post(gateway, "/api/dogs/v1/impoundments", body)["id"])
+
+
 def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: TestClient) -> None:
     principal, agent, stranger = person(dt.date(1950, 2, 2)), person(dt.date(1975, 3, 3)), person(dt.date(1981, 4, 4))
     # 附件2 二(四)2 外伤: 委托有效期为3个月 from 2023-06-01: through 2023-09-01 (the corresponding day, included).
@@ -86,23 +105,29 @@ def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: T
     # A member of a household yet to sign (衢政发〔2023〕2号 三(四)8, the project's 签约期限 2023-09-30). The
     # expropriation bureau counts from today, not as_of (it takes none): 2023-09-30 is past, so it says overdue.
     household = unsigned_household(gateway, principal)
+    # The principal's dog, seized 2023-06-20 (衢执法发〔2023〕3号 五): 30 days from the next, 06-21..06-30 (10) and
+    # 07-01..07-20 (20): claim by 2023-07-20. The dogs bureau, too, counts from today: overdue.
+    seized = seizure(gateway, principal, "2023-06-20T09:00:00+08:00")
 
     body = notices(gateway, as_person(principal), "2023-06-15")
     assert body["complete"] is True, body["sources"]
     assert {s["service"] for s in body["sources"]} == {"dogs", "expropriation", "medinsurance", "science"}
+    claim_basis = "衢执法发〔2023〕3号 五；《中华人民共和国行政强制法》第二十五条"
     assert due(body) == [
+        ("2023-07-20", "dogs.impoundment_claim", claim_basis, True),
         ("2023-08-10", "science.voucher_expires", "衢市科发高〔2022〕44号 四(二)", False),
         ("2023-09-01", "medinsurance.proxy_expires", "衢医保发〔2023〕8号 附件2 二(四)2", False),
         ("2023-09-30", "expropriation.signing_deadline", "衢政发〔2023〕2号 三(四)8", True),
         ("2023-12-31", "science.voucher_expires", "衢市科发高〔2022〕44号 四(四)", False),
     ]
     assert [n["record"] for n in body["notices"]] == [
+        f"impoundments/{seized}",
         f"vouchers/{may}",
         f"proxy-authorisations/{short}",
         f"households/{household}",
         f"vouchers/{november}",
     ]
-    assert [n["act_at"] for n in body["notices"]][:2] == ["/api/v1/me/science/redemptions", PROXIES]
+    assert [n["act_at"] for n in body["notices"]][1:3] == ["/api/v1/me/science/redemptions", PROXIES]
 
     # The agent hears of the same last day; a stranger of nothing.
     (theirs,) = notices(gateway, as_person(agent), "2023-06-15")["notices"]
@@ -113,9 +138,9 @@ def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: T
     # 届满 includes the day: on 2023-09-01 the authorisation still holds and is listed; the day after it has lapsed
     # and nothing is left to do (A-77); the May voucher went the same way after 2023-08-10 (V-20).
     on_the_day = due(notices(gateway, as_person(principal), "2023-09-01"))
-    assert [d[0] for d in on_the_day] == ["2023-09-01", "2023-09-30", "2023-12-31"]
+    assert [d[0] for d in on_the_day] == ["2023-07-20", "2023-09-01", "2023-09-30", "2023-12-31"]
     after = due(notices(gateway, as_person(principal), "2023-09-02"))
-    assert [d[0] for d in after] == ["2023-09-30", "2023-12-31"]
+    assert [d[0] for d in after] == ["2023-07-20", "2023-09-30", "2023-12-31"]
 
 
 def registered_enterprise(gateway: TestClient, **facts: str) -> str:
