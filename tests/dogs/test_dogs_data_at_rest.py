@@ -5,9 +5,10 @@ The database is read as an intruder with a dump would read it: every cell of eve
 PostgreSQL. Only the service's API is used to fill it, so the test runs against any release.
 """
 
+import io
 from typing import Any
 
-from dogs_testdata import ALL_CONFIRMED, IMPOUNDMENT, OWNER, SHELTER_DOG, applicant, registration_body
+from dogs_testdata import ALL_CONFIRMED, IMPOUNDMENT, JPEG, OWNER, SHELTER_DOG, VISITOR, applicant, registration_body
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from testkit import DatabaseFactory, PiiKeys, identity_headers, in_clear, run_sql
@@ -36,6 +37,7 @@ PERSONAL = [
     APPLICANT["applicant_name"],
     APPLICANT["applicant_phone"],
     APPLICANT["address"],
+    VISITOR,
 ]
 
 
@@ -62,6 +64,12 @@ def use_the_service_as_every_day(client: TestClient) -> None:
         "/v1/impoundments", json=IMPOUNDMENT | {"owner_id_number": OWNER, "registration_id": registration_id}
     )
     assert impounded.status_code == 201, impounded.text
+    # Through 浙里办: a photo keeps the person who uploaded it (D-22), and what is due is read from the records.
+    photo = ("dog.jpg", io.BytesIO(JPEG), "image/jpeg")
+    uploaded = client.post("/v1/me/photos", files={"file": photo}, headers=identity_headers("dogs", citizen=VISITOR))
+    assert uploaded.status_code == 201, uploaded.text
+    due = client.get("/v1/me/notices", headers=identity_headers("dogs", citizen=OWNER)).json()
+    assert {n["kind"] for n in due} == {"dogs.vaccination_due", "dogs.impoundment_claim"}
 
     by_owner = {"owner_id_number": OWNER}
     registrations = client.get("/v1/registrations", params=by_owner).json()["items"]
