@@ -346,7 +346,9 @@ def test_the_ledger_holds_to_the_law_whatever_the_order_of_commands(case: Case) 
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(
-            max_examples=30,
+            # 15 sequences of up to 40 commands, on each database: derandomized, so every run tries the same
+            # ones (30 took 2.5 of the 20 minutes CI may use).
+            max_examples=15,
             stateful_step_count=40,
             deadline=None,
             derandomize=True,

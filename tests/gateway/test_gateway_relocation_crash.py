@@ -159,7 +159,20 @@ def _start_gateway(
     process.start()
 
 
-@pytest.mark.parametrize("recovery", ["client retries", "background loop"])
+RECOVERIES = ("client retries", "background loop")
+
+
+def _tried_elsewhere(boundary: Boundary, recovery: str, backend: str, backends: tuple[str, ...]) -> bool:
+    """With both databases here, each database takes every boundary and both recoveries, alternating, and each
+    (boundary, recovery) pair runs on one of them: the whole product on both took a tenth of the CI budget. With
+    SQLite alone every pair runs on it."""
+    if len(backends) < 2:
+        return False
+    turn = list(BOUNDARIES.values()).index(boundary) + backends.index(backend)
+    return recovery != RECOVERIES[turn % 2]
+
+
+@pytest.mark.parametrize("recovery", RECOVERIES)
 @pytest.mark.parametrize("boundary", BOUNDARIES.values(), ids=BOUNDARIES.keys())
 def test_a_case_whose_gateway_was_killed_at_a_step_boundary_completes_once(
     boundary: Boundary,
@@ -172,6 +185,8 @@ def test_a_case_whose_gateway_was_killed_at_a_step_boundary_completes_once(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if _tried_elsewhere(boundary, recovery, backend, database_factory.backends):
+        pytest.skip("this boundary and recovery run on the other database")
     owners = [id_number("330802", dt.date(1994, 1, 1), next(_OWNER_SEQUENCES)) for _ in range(2)]
     household_id = household_with_dogs(gateway, owners)  # made through an in-process gateway of its own
     premises = f"柯城区石梁村{uuid.uuid4().hex[:6]}号"
