@@ -102,11 +102,11 @@ def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: T
     # claimed 2023-11-15 would last to 2024-02-15, but 四(四) wants its redemption by 31 December of its year.
     may = claim(gateway, as_person(principal), "周委托", "2023-05-10")
     november = claim(gateway, as_person(principal), "周委托", "2023-11-15")
-    # A member of a household yet to sign (衢政发〔2023〕2号 三(四)8, the project's 签约期限 2023-09-30). The
-    # expropriation bureau counts from today, not as_of (it takes none): 2023-09-30 is past, so it says overdue.
+    # A member of a household yet to sign (衢政发〔2023〕2号 三(四)8, the project's 签约期限 2023-09-30, after
+    # 2023-06-15: not yet overdue).
     household = unsigned_household(gateway, principal)
     # The principal's dog, seized 2023-06-20 (衢执法发〔2023〕3号 五): 30 days from the next, 06-21..06-30 (10) and
-    # 07-01..07-20 (20): claim by 2023-07-20. The dogs bureau, too, counts from today: overdue.
+    # 07-01..07-20 (20): claim by 2023-07-20, after 2023-06-15: not yet overdue.
     seized = seizure(gateway, principal, "2023-06-20T09:00:00+08:00")
 
     body = notices(gateway, as_person(principal), "2023-06-15")
@@ -114,10 +114,10 @@ def test_a_person_sees_their_deadlines_of_every_bureau_earliest_first(gateway: T
     assert {s["service"] for s in body["sources"]} == {"dogs", "expropriation", "medinsurance", "science"}
     claim_basis = "衢执法发〔2023〕3号 五；《中华人民共和国行政强制法》第二十五条"
     assert due(body) == [
-        ("2023-07-20", "dogs.impoundment_claim", claim_basis, True),
+        ("2023-07-20", "dogs.impoundment_claim", claim_basis, False),
         ("2023-08-10", "science.voucher_expires", "衢市科发高〔2022〕44号 四(二)", False),
         ("2023-09-01", "medinsurance.proxy_expires", "衢医保发〔2023〕8号 附件2 二(四)2", False),
-        ("2023-09-30", "expropriation.signing_deadline", "衢政发〔2023〕2号 三(四)8", True),
+        ("2023-09-30", "expropriation.signing_deadline", "衢政发〔2023〕2号 三(四)8", False),
         ("2023-12-31", "science.voucher_expires", "衢市科发高〔2022〕44号 四(四)", False),
     ]
     assert [n["record"] for n in body["notices"]] == [

@@ -2,6 +2,8 @@
 (no store of its own): the day each registration's 免疫证明 stops covering, the materials a waiting application must
 supply, the last day to claim an impounded dog."""
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +13,6 @@ from dogs.models import Registration
 from dogs.rules.capture import CLAIM_BASIS
 from dogs.rules.registration import CLAUSE
 from dogs.rules.vaccination import INTERVAL_BASIS
-from qz_common.clock import today
 from qz_common.identity import Caller
 from qz_common.notices import Notice, due_first
 
@@ -19,10 +20,10 @@ from qz_common.notices import Notice, due_first
 ME = "/api/v1/me/dogs"
 
 
-async def due_for(session: AsyncSession, citizen: Caller, max_photo_bytes: int) -> list[Notice]:
-    """The person's deadlines in this service, earliest first (``due_first``)."""
+async def due_for(session: AsyncSession, citizen: Caller, max_photo_bytes: int, day: date) -> list[Notice]:
+    """The person's deadlines in this service as they stand on ``day``, earliest first (``due_first``)."""
     assert citizen.citizen_id is not None
-    day, notices = today(), []
+    notices: list[Notice] = []
     registrations = await session.scalars(
         select(Registration)
         .where(Registration.owner_id_number_lookup == citizen.citizen_id, Registration.status != "rejected")
@@ -32,7 +33,7 @@ async def due_for(session: AsyncSession, citizen: Caller, max_photo_bytes: int) 
         shown = (
             f"（登记号 {record.registration_number}）" if record.registration_number else f"申请（编号 {record.id}）"
         )
-        now = await materials_now(session, citizen, record.id, max_photo_bytes)
+        now = await materials_now(session, citizen, record.id, max_photo_bytes, day)
         if record.status == "submitted" and now.problems:
             notices.append(
                 Notice(

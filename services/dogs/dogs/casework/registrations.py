@@ -222,13 +222,13 @@ class MaterialsNow:
 
 
 async def materials_now(
-    session: AsyncSession, caller: Caller, registration_id: int, max_photo_bytes: int
+    session: AsyncSession, caller: Caller, registration_id: int, max_photo_bytes: int, day: date | None = None
 ) -> MaterialsNow:
-    """一次性告知 for a stored application: every material of 三 as it stands today, each failing one named with its
-    clause (a vaccination that lapsed while the application waited, above all). The materials are those the record
-    holds, read as stored: the check is the submission's, on today's date."""
+    """一次性告知 for a stored application: every material of 三 as it stands on ``day`` (today unless given), each
+    failing one named with its clause (a vaccination that lapsed while the application waited, above all). The
+    materials are those the record holds, read as stored: the check is the submission's, on that day."""
     record = await registration(session, caller, registration_id)
-    day = today()
+    day = day or today()
     vaccination = _on_file(await session.get_one(Vaccination, record.vaccination_id))
     materials = await _materials(session, record, day, vaccination, photo_uploader=None)  # the ones it was filed with
     dog = classify_on(day, record.breed, record.shoulder_height_cm, record.body_length_cm)

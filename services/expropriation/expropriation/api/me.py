@@ -3,7 +3,10 @@ agreement with its payments and 房票, ask for a 复核 of the quote, and see w
 signed-in one: a household they are not a member of answers as an unused id; the commands are the caseworker's own
 casework, audited with the citizen as actor."""
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from expropriation.api.common import PathId, commands
 from expropriation.api.schemas.me import ChoiceOut, MethodChoiceIn, MyAgreementOut, MyComparisonOut
@@ -80,5 +83,9 @@ async def my_objections(household_id: PathId, citizen: Citizen, session: Session
 
 
 @router.get("/notices", summary="本人待办期限：签约期限、交房期限、房票有效期、复核答复（浙里办）")
-async def my_notices(citizen: Citizen, session: Session) -> list[Notice]:
-    return await citizens.notices_of_member(session, _me(citizen), today())
+async def my_notices(
+    citizen: Citizen,
+    session: Session,
+    as_of: Annotated[dt.date | None, Query(description="以哪一天为今天（默认今天，北京时间）")] = None,
+) -> list[Notice]:
+    return await citizens.notices_of_member(session, _me(citizen), as_of or today())
