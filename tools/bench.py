@@ -1,6 +1,7 @@
-"""``./dev bench``: every ratio of issue 16, measured side by side in one run on this machine.
+"""``./dev bench``: every ratio of issues 16 and 32, measured side by side in one run on this machine.
 
-    ./dev bench [--seconds 3] [--rounds 3] [--households 1000] [--loader auto|wrk|python]
+    ./dev bench [--seconds 3] [--rounds 3] [--households 1000] [--batch-rounds 9] [--loader auto|wrk|python]
+    ./dev bench --batch-only     # only the batch rows: a minute, for working on the batch
 
 Starts, as real processes on free ports: a bare FastAPI echo app (tools/bench_echo.py: same uvicorn, no middleware,
 no database), the dogs, expropriation and medinsurance services on temporary SQLite files, the gateway in front of
@@ -11,7 +12,9 @@ load generator (it says which), and prints:
 * one-row read (dogs ``GET /v1/vaccinations?limit=1``) / echo GET, on SQLite and PostgreSQL;
 * stateless quote (expropriation ``POST /v1/quotes``) / echo POST of the same body;
 * gateway / direct for the one-row read and for the quote;
-* batch quotes over HTTP (``POST /v1/projects/{id}/batch-quotes``, per household) / single quotes over HTTP;
+* for the same ``--households`` households, on SQLite and (``TEST_DATABASE_URL``) on PostgreSQL, in alternating
+  rounds: the rules alone in a hot loop, the batch quote in-process, the batch quote over HTTP (``POST
+  /v1/projects/{id}/batch-quotes``), per household, and each batch row / the rules (issue 32: at most 2);
 * citizen dossier latency / its slowest source called directly;
 * reported beside them, with no goal: an impact over a project of ``--impact-households`` (``POST
   /v1/projects/{id}/impact``, each household quoted twice), per household, and a single quote over HTTP.
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -49,9 +53,17 @@ import httpx
 from sqlalchemy.engine import make_url
 from stdnum.cn import ric
 
+from expropriation.casework.common import load_params
+from expropriation.casework.quotes import batch
+from expropriation.casework.records import project_records, quote_input
 from expropriation.exchange.roster import ROSTER_COLUMNS
+from expropriation.main import create_app
+from expropriation.models import Project
+from expropriation.rules.quote import quote
+from expropriation.rules.types import RuleError
+from expropriation.settings import ExpropriationSettings
 from qz_common.identity import IDENTITY_HEADER, mint_token
-from qz_common.settings import DEV_SIGNING_KEY
+from qz_common.settings import DEV_SIGNING_KEY, PlatformSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
@@ -117,12 +129,12 @@ def start_deployable(name: str, package: str, database_url: str, upstreams: dict
 
 
 @contextmanager
-def postgres_database(server_url: str | None) -> Iterator[str | None]:
+def postgres_database(server_url: str | None, service: str) -> Iterator[str | None]:
     """A fresh, uniquely named database on the server of ``TEST_DATABASE_URL``, dropped afterwards."""
     if not server_url:
         yield None
         return
-    name = f"qz_bench_dogs_{uuid.uuid4().hex[:8]}"
+    name = f"qz_bench_{service}_{uuid.uuid4().hex[:8]}"
     admin = make_url(server_url).set(drivername="postgresql")
 
     async def execute(statement: str) -> None:
@@ -323,25 +335,30 @@ def households(count: int) -> tuple[str, list[dict[str, Any]]]:
     return out.getvalue(), quotes
 
 
-def seed(dogs: list[Server], expropriation: Server, household_count: int) -> tuple[int, dict[str, Any]]:
-    """Vaccinations in every dogs service, one project of households; returns its id and a single-quote body."""
+def seed_vaccinations(dogs: list[Server]) -> None:
+    """The read's table: a default page's worth of vaccinations in every dogs service."""
     with httpx.Client(timeout=120) as client:
         for server in dogs:
             for n in range(SEEDED_VACCINATIONS):
                 created = client.post(f"{server.url}/v1/vaccinations", json=vaccination(n), headers=identity("dogs")())
                 created.raise_for_status()
+
+
+def seed_project(expropriation: Server, household_count: int) -> int:
+    """A project of ``household_count`` households imported from a roster CSV; returns its id."""
+    with httpx.Client(timeout=600) as client:
         headers = identity("expropriation")()
         project = client.post(f"{expropriation.url}/v1/projects", json=PROJECT, headers=headers)
         project.raise_for_status()
         project_id = int(project.json()["id"])
-        roster, quotes = households(household_count)
+        roster, _quotes = households(household_count)
         imported = client.post(
             f"{expropriation.url}/v1/projects/{project_id}/roster",
             files={"file": ("roster.csv", roster.encode(), "text/csv")},
             headers=headers,
         )
         imported.raise_for_status()
-    return project_id, quotes[1]  # two members, one brick-concrete building, 房票: a typical household
+    return project_id
 
 
 # --- measurements --------------------------------------------------------------------------------------------------
@@ -401,6 +418,79 @@ async def dossier_latencies(services: dict[str, Server], gateway: Server, sample
     return statistics.median(slowest[1:]), statistics.median(dossier[1:])
 
 
+# --- a household in a batch against its rules alone (issue 32) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchCosts:
+    """Microseconds per household of one project's batch quote, medians over alternating rounds."""
+
+    database: str
+    households: int
+    rules: float
+    in_process: float
+    over_http: float
+
+
+async def batch_costs(label: str, server: Server, database_url: str, project_id: int, rounds: int) -> BatchCosts:
+    """For the same households, measured in turn in every round (the first round warms up): the rules alone in a hot
+    loop over inputs built beforehand; the batch in this process (``casework.quotes.batch`` on a session of its own:
+    reading the records, turning them into rule inputs, the rules, each household's line); and the batch over HTTP
+    (``POST /v1/projects/{id}/batch-quotes`` to the running service: the same, plus the request and its answer)."""
+    app = create_app(
+        ExpropriationSettings(database_url=database_url), PlatformSettings(dev_mode=True, log_level="WARNING")
+    )
+    database = app.state.db
+    async with database.sessionmaker() as session:
+        project = await session.get_one(Project, project_id)
+        households, agreements, villages, assignment = await project_records(session, project)
+        params = load_params(project.district, project.valuation_date)
+        inputs = [
+            quote_input(
+                project,
+                h,
+                agreement=agreements.get(h.id),
+                village_all_signed=villages.get(h.natural_village, False),
+                assignment=assignment,
+            )
+            for h in households
+        ]
+
+    def rules_alone() -> None:
+        for inp in inputs:
+            with contextlib.suppress(RuleError):  # refused: the batch pays the rules up to the refusal too
+                quote(inp, params)
+
+    async def in_process() -> None:
+        async with database.sessionmaker() as session:
+            await batch(session, await session.get_one(Project, project_id), None)
+
+    async def over_http(client: httpx.AsyncClient) -> None:
+        path = f"{server.url}/v1/projects/{project_id}/batch-quotes"
+        answer = await client.post(path, headers=identity("expropriation")())
+        if answer.status_code != 200:
+            log = server.log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"batch over HTTP answered {answer.status_code}: {answer.text[:500]}\n{log}")
+        if answer.json()["quoted"] + answer.json()["refused"] != len(households):
+            raise RuntimeError(f"batch over HTTP: not every household answered\n{answer.text[:2000]}")
+
+    samples: dict[str, list[float]] = {"rules": [], "in_process": [], "over_http": []}
+    async with httpx.AsyncClient(timeout=600) as client:
+        for _ in range(rounds + 1):
+            started = time.perf_counter()
+            rules_alone()
+            samples["rules"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            await in_process()
+            samples["in_process"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            await over_http(client)
+            samples["over_http"].append(time.perf_counter() - started)
+    await database.dispose()
+    per_household = {k: statistics.median(v[1:]) * 1e6 / len(households) for k, v in samples.items()}
+    return BatchCosts(label, len(households), **per_household)
+
+
 # --- report --------------------------------------------------------------------------------------------------------
 
 
@@ -417,80 +507,62 @@ class Ratio:
         return f"  {self.label:<52} {self.value:7.2f}   goal {goal:<8} {'met' if met else 'NOT MET'}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=3, help="length of each throughput run")
-    parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds (medians are reported)")
-    parser.add_argument("--households", type=int, default=1000, help="households in the batch-quoted project")
-    parser.add_argument("--impact-households", type=int, default=2000, help="households in the project of the impact")
-    parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
-    args = parser.parse_args()
-    server_url = os.environ.get("TEST_DATABASE_URL")
+@dataclass
+class Platform:
+    """What the platform part of a run measured (everything but the batch rows)."""
 
-    with tempfile.TemporaryDirectory(prefix="qz-bench-") as tmp, postgres_database(server_url) as pg_url:
-        workdir = Path(tmp)
-        use_wrk = args.loader == "wrk" or (args.loader == "auto" and shutil.which("wrk"))
-        loader: Loader = Wrk(workdir) if use_wrk else PythonLoad()
-        servers: list[Server] = []
-        try:
-            echo = start(
-                "echo",
-                [sys.executable, "-P", str(ROOT / "tools" / "bench_echo.py")],
-                dict(os.environ),
-                workdir,
-                "/echo",
-            )
-            servers.append(echo)
-            services: dict[str, Server] = {}
-            for name in DOSSIER_SOURCES:
-                services[name] = start_deployable(name, name, f"sqlite:///{workdir / name}.db", {}, workdir)
-                servers.append(services[name])
-            upstreams = {name: server.url for name, server in services.items()}
-            gateway = start_deployable("gateway", "gateway", f"sqlite:///{workdir}/gateway.db", upstreams, workdir)
-            servers.append(gateway)
-            dogs_pg = start_deployable("dogs-pg", "dogs", pg_url, {}, workdir) if pg_url else None
-            if dogs_pg:
-                servers.append(dogs_pg)
+    rates: dict[str, float]
+    impact_households: int
+    impact: float
+    slowest: float
+    dossier: float
 
-            project_id, quote_body = seed(
-                [services["dogs"], *([dogs_pg] if dogs_pg else [])], services["expropriation"], args.households
-            )
-            body = httpx.Request("POST", "/", json=quote_body).content
-            read = "/v1/vaccinations?limit=1"
-            targets = [
-                Target("echo GET", f"{echo.url}/echo", dict),
-                Target("echo POST (the quote's body)", f"{echo.url}/echo", dict, body),
-                Target("one-row read, SQLite, direct", services["dogs"].url + read, identity("dogs")),
-                Target("one-row read, SQLite, via gateway", f"{gateway.url}/api/dogs{read}", DEV_KEY.copy),
-                Target("quote, direct", f"{services['expropriation'].url}/v1/quotes", identity("expropriation"), body),
-                Target("quote, via gateway", f"{gateway.url}/api/expropriation/v1/quotes", DEV_KEY.copy, body),
-            ]
-            if dogs_pg:
-                targets.append(Target("one-row read, PostgreSQL, direct", dogs_pg.url + read, identity("dogs")))
-            why = " (wrk is not installed: apt-get install wrk)" if not use_wrk and args.loader == "auto" else ""
-            print(f"load: {loader.description}{why}; {args.rounds} rounds of {args.seconds} s per target, medians")
-            print(f"databases: SQLite{' and PostgreSQL' if dogs_pg else ' (set TEST_DATABASE_URL to add PostgreSQL)'}")
-            rates = throughputs(loader, targets, args.seconds, args.rounds)
-            expropriation = services["expropriation"]
-            batch_path = f"/v1/projects/{project_id}/batch-quotes"
-            quoted, batch = per_household_rate(expropriation, batch_path, args.rounds, "quoted")
-            impact_project, _body = seed([], expropriation, args.impact_households)
-            impact_path = f"/v1/projects/{impact_project}/impact"
-            recomputed, impact = per_household_rate(expropriation, impact_path, args.rounds, "records", IMPACT_SCENARIO)
-            slowest, dossier = asyncio.run(dossier_latencies(services, gateway, args.rounds * 10))
-        finally:
-            for server in servers:
-                server.process.terminate()
-            for server in servers:
-                server.process.wait(timeout=15)
 
+def measure_platform(
+    args: argparse.Namespace,
+    loader: Loader,
+    workdir: Path,
+    dogs_pg_url: str | None,
+    start_service: Callable[..., Server],
+) -> tuple[Platform, Server]:
+    echo = start(
+        "echo", [sys.executable, "-P", str(ROOT / "tools" / "bench_echo.py")], dict(os.environ), workdir, "/echo"
+    )
+    services = {name: start_service(name, name, f"sqlite:///{workdir / name}.db", {}) for name in DOSSIER_SOURCES}
+    upstreams = {name: server.url for name, server in services.items()}
+    gateway = start_service("gateway", "gateway", f"sqlite:///{workdir}/gateway.db", upstreams)
+    dogs_pg = start_service("dogs-pg", "dogs", dogs_pg_url, {}) if dogs_pg_url else None
+    seed_vaccinations([services["dogs"], *([dogs_pg] if dogs_pg else [])])
+    body = httpx.Request("POST", "/", json=households(2)[1][1]).content  # 2 members, 1 brick-concrete building, 房票
+    read = "/v1/vaccinations?limit=1"
+    expropriation = services["expropriation"]
+    targets = [
+        Target("echo GET", f"{echo.url}/echo", dict),
+        Target("echo POST (the quote's body)", f"{echo.url}/echo", dict, body),
+        Target("one-row read, SQLite, direct", services["dogs"].url + read, identity("dogs")),
+        Target("one-row read, SQLite, via gateway", f"{gateway.url}/api/dogs{read}", DEV_KEY.copy),
+        Target("quote, direct", f"{expropriation.url}/v1/quotes", identity("expropriation"), body),
+        Target("quote, via gateway", f"{gateway.url}/api/expropriation/v1/quotes", DEV_KEY.copy, body),
+    ]
+    if dogs_pg:
+        targets.append(Target("one-row read, PostgreSQL, direct", dogs_pg.url + read, identity("dogs")))
+    rates = throughputs(loader, targets, args.seconds, args.rounds)
+    impact_project = seed_project(expropriation, args.impact_households)
+    impact_path = f"/v1/projects/{impact_project}/impact"
+    recomputed, impact = per_household_rate(expropriation, impact_path, args.rounds, "records", IMPACT_SCENARIO)
+    slowest, dossier = asyncio.run(dossier_latencies(services, gateway, args.rounds * 10))
+    return Platform(rates, recomputed, impact, slowest, dossier), expropriation
+
+
+def platform_report(platform: Platform) -> list[Ratio]:
+    rates = platform.rates
     print()
     for label, rate in rates.items():
         print(f"  {label:<52} {rate:9,.0f} req/s")
-    print(f"  {f'batch quotes ({quoted} households per request)':<52} {batch:9,.0f} quotes/s")
-    print(f"  {f'impact ({recomputed} households per request, each twice)':<52} {impact:9,.0f} households/s")
-    print(f"  {'citizen dossier, slowest source alone':<52} {slowest * 1000:9.1f} ms")
-    print(f"  {'citizen dossier via gateway':<52} {dossier * 1000:9.1f} ms")
+    impact_label = f"impact ({platform.impact_households} households per request, each twice)"
+    print(f"  {impact_label:<52} {platform.impact:9,.0f} households/s")
+    print(f"  {'citizen dossier, slowest source alone':<52} {platform.slowest * 1000:9.1f} ms")
+    print(f"  {'citizen dossier via gateway':<52} {platform.dossier * 1000:9.1f} ms")
     ratios = [
         Ratio("one-row read / echo GET (SQLite)", rates["one-row read, SQLite, direct"] / rates["echo GET"], 0.15),
     ]
@@ -499,7 +571,7 @@ def main() -> None:
         ratios.append(Ratio("one-row read / echo GET (PostgreSQL)", pg, 0.15))
     ratios += [
         Ratio(
-            "quote / echo POST of the same body", rates["quote, direct"] / rates["echo POST (the quote's body)"], 0.40
+            "quote / echo POST of the same body", rates["quote, direct"] / rates["echo POST (the quote's body)"], 0.33
         ),
         Ratio(
             "gateway / direct, one-row read",
@@ -507,15 +579,87 @@ def main() -> None:
             0.85,
         ),
         Ratio("gateway / direct, quote", rates["quote, via gateway"] / rates["quote, direct"], 0.70),
-        Ratio("batch quotes / single quotes, per quote, over HTTP", batch / rates["quote, direct"], 20),
-        Ratio("dossier latency / slowest source", dossier / slowest, 1.2, at_most=True),
+        Ratio("dossier latency / slowest source", platform.dossier / platform.slowest, 1.2, at_most=True),
     ]
+    return ratios
+
+
+def batch_report(costs: list[BatchCosts]) -> list[Ratio]:
+    print()
+    for c in costs:
+        print(f"  batch of {c.households:,} households, {c.database}, per household:")
+        print(f"    {'rules alone, in a hot loop':<50} {c.rules:7.0f} µs")
+        print(f"    {'batch in-process (read, inputs, rules, lines)':<50} {c.in_process:7.0f} µs")
+        print(f"    {'batch over HTTP (one request)':<50} {c.over_http:7.0f} µs")
+    ratios = []
+    for c in costs:
+        ratios.append(Ratio(f"batched household in-process / rules ({c.database})", c.in_process / c.rules, 2, True))
+        ratios.append(Ratio(f"batched household over HTTP / rules ({c.database})", c.over_http / c.rules, 2, True))
+    return ratios
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=3, help="length of each throughput run")
+    parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds (medians are reported)")
+    parser.add_argument("--households", type=int, default=1000, help="households in the batch-quoted project")
+    parser.add_argument("--batch-rounds", type=int, default=9, help="alternating rounds of the batch rows")
+    parser.add_argument("--impact-households", type=int, default=2000, help="households in the project of the impact")
+    parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--batch-only", action="store_true", help="only the batch rows (no throughput targets)")
+    args = parser.parse_args()
+    server_url = os.environ.get("TEST_DATABASE_URL")
+
+    with (
+        tempfile.TemporaryDirectory(prefix="qz-bench-") as tmp,
+        postgres_database(None if args.batch_only else server_url, "dogs") as dogs_pg_url,
+        postgres_database(server_url, "expropriation") as expropriation_pg_url,
+    ):
+        workdir = Path(tmp)
+        use_wrk = args.loader == "wrk" or (args.loader == "auto" and shutil.which("wrk"))
+        loader: Loader = Wrk(workdir) if use_wrk else PythonLoad()
+        servers: list[Server] = []
+
+        def start_service(name: str, package: str, database_url: str, upstreams: dict[str, str]) -> Server:
+            servers.append(start_deployable(name, package, database_url, upstreams, workdir))
+            return servers[-1]
+
+        try:
+            if not args.batch_only:
+                why = " (wrk is not installed: apt-get install wrk)" if not use_wrk and args.loader == "auto" else ""
+                print(f"load: {loader.description}{why}; {args.rounds} rounds of {args.seconds} s per target, medians")
+            print(f"databases: SQLite{' and PostgreSQL' if server_url else ' (TEST_DATABASE_URL adds PostgreSQL)'}")
+            platform, expropriation = (
+                measure_platform(args, loader, workdir, dogs_pg_url, start_service)
+                if not args.batch_only
+                else (
+                    None,
+                    start_service("expropriation", "expropriation", f"sqlite:///{workdir}/expropriation.db", {}),
+                )
+            )
+            batched = [("SQLite", expropriation, f"sqlite:///{workdir / expropriation.name}.db")]
+            if expropriation_pg_url:
+                pg = start_service("expropriation-pg", "expropriation", expropriation_pg_url, {})
+                batched.append(("PostgreSQL", pg, expropriation_pg_url))
+            costs = []
+            for label, server, url in batched:
+                project_id = seed_project(server, args.households)
+                costs.append(asyncio.run(batch_costs(label, server, url, project_id, args.batch_rounds)))
+        finally:
+            for server in servers:
+                server.process.terminate()
+            for server in servers:
+                server.process.wait(timeout=15)
+
+    ratios = platform_report(platform) if platform else []
+    ratios += batch_report(costs)
     print()
     for ratio in ratios:
         print(ratio.line())
-    # Reported, with no goal (issue 31): what a household costs in an impact beside one quote over HTTP.
-    single_us, impact_us = 1e6 / rates["quote, direct"], 1e6 / impact
-    print(f"  impact per household {impact_us:,.0f} µs beside a single quote over HTTP {single_us:,.0f} µs")
+    if platform:
+        # Reported, with no goal (issue 31): what a household costs in an impact beside one quote over HTTP.
+        single_us, impact_us = 1e6 / platform.rates["quote, direct"], 1e6 / platform.impact
+        print(f"  impact per household {impact_us:,.0f} µs beside a single quote over HTTP {single_us:,.0f} µs")
 
 
 if __name__ == "__main__":
