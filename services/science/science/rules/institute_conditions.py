@@ -313,9 +313,12 @@ def counted_shared_equipment(dedicated: Decimal, shared: Decimal, p: InstitutePa
 
     Shared equipment is counted at 30% of its value, and what is counted may not exceed 30% of the total it is part
     of: counted ≤ 30% × (dedicated + counted), i.e. counted ≤ dedicated × 30% / 70% (AMBIGUITIES.md I-03). A firm
-    whose research equipment is mostly shared with production cannot reach 400万 on shared equipment alone.
+    whose research equipment is mostly shared with production cannot reach 400万 on shared equipment alone. Under
+    the other reading (``shared_equipment_cap_applies`` false) the parenthesis alone counts and nothing caps it.
     """
     at_rate = shared * p.shared_equipment_rate
+    if not p.shared_equipment_cap_applies:
+        return at_rate
     cap = dedicated * p.shared_equipment_max_share / (1 - p.shared_equipment_max_share)
     return min(at_rate, cap)
 

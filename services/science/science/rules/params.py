@@ -9,6 +9,14 @@ from decimal import Decimal
 from qz_common.params import ParameterSet
 
 
+def _one_of(p: ParameterSet, name: str, readings: tuple[str, ...]) -> str:
+    """A reading parameter's value, which must be one of the readings the rules branch on."""
+    value = str(p[name])
+    if value not in readings:
+        raise ValueError(f"{name} must be one of {readings}, not {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class InstituteParams:
     """Figures of 衢市科发高〔2022〕43号 (params/institutes.toml)."""
@@ -33,6 +41,7 @@ class InstituteParams:
     min_equipment_tech_service: Decimal
     shared_equipment_rate: Decimal
     shared_equipment_max_share: Decimal
+    shared_equipment_cap_applies: bool
     knowledge_intensive_min_site_m2: Decimal
     knowledge_intensive_min_equipment: Decimal
     knowledge_intensive_min_equipment_tech_service: Decimal
@@ -46,15 +55,12 @@ class InstituteParams:
 
     @classmethod
     def from_params(cls, p: ParameterSet) -> InstituteParams:
-        edge = str(p["shared_edge_band"])
-        if edge not in ("upper", "middle"):
-            raise ValueError(f"shared_edge_band must be 'upper' or 'middle', not {edge!r}")
         return cls(
             version=f"{p.book}@{p.version}",
             min_registration_years=p.integer("min_registration_years"),
             band_lower_limit=p.decimal("band_lower_limit"),
             band_upper_limit=p.decimal("band_upper_limit"),
-            shared_edge_band=edge,
+            shared_edge_band=_one_of(p, "shared_edge_band", ("upper", "middle")),
             small_min_ratio=p.decimal("small_min_ratio"),
             small_min_rd=p.decimal("small_min_rd"),
             medium_min_ratio=p.decimal("medium_min_ratio"),
@@ -70,6 +76,7 @@ class InstituteParams:
             min_equipment_tech_service=p.decimal("min_equipment_tech_service"),
             shared_equipment_rate=p.decimal("shared_equipment_rate"),
             shared_equipment_max_share=p.decimal("shared_equipment_max_share"),
+            shared_equipment_cap_applies=bool(p["shared_equipment_cap_applies"]),
             knowledge_intensive_min_site_m2=p.decimal("knowledge_intensive_min_site_m2"),
             knowledge_intensive_min_equipment=p.decimal("knowledge_intensive_min_equipment"),
             knowledge_intensive_min_equipment_tech_service=p.decimal("knowledge_intensive_min_equipment_tech_service"),
@@ -95,6 +102,7 @@ class VoucherParams:
     testing_shared_platform_rate: Decimal
     financial_consulting_full_amount: Decimal
     financial_consulting_excess_rate: Decimal
+    financial_consulting_half_of: str
     annual_claim_cap: Decimal
     validity_months: int
     redemption_deadline_month: int
@@ -115,6 +123,7 @@ class VoucherParams:
             testing_shared_platform_rate=p.decimal("testing_shared_platform_rate"),
             financial_consulting_full_amount=p.decimal("financial_consulting_full_amount"),
             financial_consulting_excess_rate=p.decimal("financial_consulting_excess_rate"),
+            financial_consulting_half_of=_one_of(p, "financial_consulting_half_of", ("excess", "whole")),
             annual_claim_cap=p.decimal("annual_claim_cap"),
             validity_months=p.integer("validity_months"),
             redemption_deadline_month=p.integer("redemption_deadline_month"),
@@ -136,6 +145,7 @@ class PolicyParams:
     rd_min_expense: Decimal
     rd_min_ratio: Decimal
     rd_min_growth: Decimal
+    rd_growth_without_previous: str
     rd_existing_rate: Decimal
     rd_increase_rate: Decimal
     rd_cap: Decimal
@@ -161,6 +171,7 @@ class PolicyParams:
             rd_min_expense=p.decimal("rd_min_expense"),
             rd_min_ratio=p.decimal("rd_min_ratio"),
             rd_min_growth=p.decimal("rd_min_growth"),
+            rd_growth_without_previous=_one_of(p, "rd_growth_without_previous", ("not_met", "met")),
             rd_existing_rate=p.decimal("rd_existing_rate"),
             rd_increase_rate=p.decimal("rd_increase_rate"),
             rd_cap=p.decimal("rd_cap"),

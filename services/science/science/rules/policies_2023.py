@@ -52,10 +52,11 @@ class RdSubsidyInput:
 def rd_growth_met(rd: Decimal, previous: Decimal, p: PolicyParams) -> bool:
     """研发费用年增长20%以上: rd ≥ previous × 1.2.
 
-    With no previous R&D the growth rate is undefined and not met (AMBIGUITIES.md P-02).
+    With no previous R&D the growth rate is undefined: not met, or under the other reading any R&D this year is
+    growth (``rd_growth_without_previous``, AMBIGUITIES.md P-02).
     """
     if previous <= 0:
-        return False
+        return p.rd_growth_without_previous == "met" and rd > 0
     return rd - previous >= previous * p.rd_min_growth
 
 

@@ -71,12 +71,30 @@ def _refused(request: ServiceRequest, reason: str, basis: str) -> SubsidyResult:
     return SubsidyResult(False, Decimal("0.00"), (), (basis,), reason)
 
 
+def _financial_consulting_lines(fee: Decimal, p: VoucherParams, basis: str) -> list[SubsidyLine]:
+    """三(五) 5000元以内全额抵扣，超过5000元部分按实际发生服务费用的50%给予补助.
+
+    V-01: 5000 in full and 50% of the part above it; under the other reading (``financial_consulting_half_of``
+    "whole") a fee above 5000 is paid 50% of the whole fee.
+    """
+    threshold, rate = p.financial_consulting_full_amount, p.financial_consulting_excess_rate
+    percent = f"{(rate * 100).normalize():f}%"
+    if p.financial_consulting_half_of == "whole" and fee > threshold:
+        label = f"服务费用{to_fen(fee)}元超过{threshold.normalize():f}元，全部×{percent}"
+        return [SubsidyLine(label, to_fen(fee * rate), basis)]
+    lines = [SubsidyLine(f"{threshold.normalize():f}元以内全额抵扣", to_fen(min(fee, threshold)), basis)]
+    if (excess := fee - threshold) > 0:
+        lines.append(SubsidyLine(f"超过部分{to_fen(excess)}元×{percent}", to_fen(excess * rate), basis))
+    return lines
+
+
 def subsidy(request: ServiceRequest, p: VoucherParams, policy: PolicyParams | None = None) -> SubsidyResult:
     """三(一)–(五): the voucher entitlement for a fee, before the voucher's remaining value caps it.
 
     - 委托开发、技术咨询、专项审计费: 按实际发生服务费用的40%给予补助.
     - 检验检测 40%; 通过“四省边际共享专区”平台购买……按实际发生服务费用的50%; 强制检测和法定检测不纳入.
-    - 财务咨询费 5000元以内全额抵扣，超过5000元部分按……50%给予补助 (AMBIGUITIES.md V-01).
+    - 财务咨询费 5000元以内全额抵扣，超过5000元部分按……50%给予补助 (AMBIGUITIES.md V-01: the part above 5000, or
+      under ``financial_consulting_half_of`` "whole" the whole fee once above 5000).
     - 衢政发〔2023〕1号 二8 支持创新券给予保费兑付补偿，补偿额为企业实际投保费用的80%: ``policy`` is that policy's
       figures when it is in force on the day of the service, else None (P-05).
     Each line is rounded once, to 分, half up.
@@ -97,17 +115,7 @@ def subsidy(request: ServiceRequest, p: VoucherParams, policy: PolicyParams | No
         return _refused(request, "专项审计费仅限科技型企业、市级及以上研发机构申报或省、市级科技计划项目验收", basis)
     lines: list[SubsidyLine]
     if kind is ServiceType.FINANCIAL_CONSULTING:
-        full = min(request.fee, p.financial_consulting_full_amount)
-        excess = max(request.fee - p.financial_consulting_full_amount, Decimal(0))
-        lines = [SubsidyLine(f"{p.financial_consulting_full_amount.normalize():f}元以内全额抵扣", to_fen(full), basis)]
-        if excess > 0:
-            lines.append(
-                SubsidyLine(
-                    f"超过部分{to_fen(excess)}元×{(p.financial_consulting_excess_rate * 100).normalize():f}%",
-                    to_fen(excess * p.financial_consulting_excess_rate),
-                    basis,
-                )
-            )
+        lines = _financial_consulting_lines(request.fee, p, basis)
     else:
         rate = {
             ServiceType.COMMISSIONED_DEVELOPMENT: p.commissioned_development_rate,

@@ -1,0 +1,124 @@
+"""Readings as switches (issue 31): each reading of an unclear sentence that changes a figure or an outcome is a
+parameter a what-if switches per request, and GET /v1/readings lists it with its clause and calculators.
+
+Each test works out, from the clause, the figure under the chosen reading and under the other one."""
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from science_testdata import carrier, claim_body, eligibility_body, enterprise, pool, redemption_body
+
+FINANCIAL = {"service_type": "financial_consulting", "on": "2023-06-01"}
+
+
+def subsidy(client: TestClient, fee: str, parameters: dict[str, str] | None = None) -> dict[str, Any]:
+    body = FINANCIAL | {"fee": fee} | ({"parameters": parameters} if parameters else {})
+    r = client.post("/v1/vouchers/subsidy", json=body)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def test_readings_are_listed_with_their_register_entry_clause_and_calculators(client: TestClient) -> None:
+    r = client.get("/v1/readings", params={"on": "2023-06-01"})
+    assert r.status_code == 200, r.text
+    listed = {reading["parameter"]: reading for reading in r.json()}
+    assert {name: (reading["id"], reading["chosen"]) for name, reading in listed.items()} == {
+        "institutes.shared_edge_band": ("I-01", "upper"),
+        "institutes.shared_equipment_cap_applies": ("I-03", "true"),
+        "vouchers.financial_consulting_half_of": ("V-01", "excess"),
+        "policies.rd_growth_without_previous": ("P-02", "not_met"),
+    }
+    assert listed["vouchers.financial_consulting_half_of"]["clause"] == "衢市科发高〔2022〕44号 三(五)"
+    assert listed["vouchers.financial_consulting_half_of"]["calculators"] == [
+        "POST /v1/vouchers/subsidy",
+        "POST /v1/impact/voucher-redemptions",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fee", "excess", "whole"),
+    [
+        # 5000 itself is 以内: 5000 in full under both readings (the "whole" reading starts above 5000).
+        ("5000", "5000.00", "5000.00"),
+        # 8000: 5000 + (8000 − 5000) × 50% = 5000 + 1500 = 6500; the whole fee at 50%: 8000 × 50% = 4000.
+        ("8000", "6500.00", "4000.00"),
+        # 5000.02: 5000 + 0.02 × 50% = 5000.01; whole: 5000.02 × 50% = 2500.01 (the cliff V-01 names).
+        ("5000.02", "5000.01", "2500.01"),
+    ],
+)
+def test_financial_consulting_under_each_reading_of_the_part_above_5000(
+    client: TestClient, fee: str, excess: str, whole: str
+) -> None:
+    """44号 三(五) 5000元以内全额抵扣，超过5000元部分按实际发生服务费用的50%给予补助 (V-01)."""
+    assert subsidy(client, fee)["subsidy"] == excess
+    switched = subsidy(client, fee, {"vouchers.financial_consulting_half_of": "whole"})
+    assert switched["subsidy"] == whole
+    assert switched["parameter_version"].endswith("+scenario")
+
+
+def test_the_other_reading_of_financial_consulting_over_a_years_redemptions(client: TestClient) -> None:
+    """Impact of V-01 switched: a 财务咨询 redemption of a 8,000 fee on a 10,000 voucher was paid 5,000 + 3,000 × 50%
+    = 6,500; under the other reading 8,000 × 50% = 4,000, so −2,500. A 4,000 fee is 5,000 以内 under both readings:
+    4,000, capped by what is left on the voucher."""
+    enterprise(client, hitech_valid_until="2024-12-31")
+    voucher = client.post("/v1/claims", json=claim_body(pool(client)["id"], "10000")).json()
+    served_by = carrier(client)["id"]
+    for number, fee in (("1", "8000"), ("2", "4000")):
+        changes = {"service_type": "financial_consulting", "fee": fee, "paid_amount": fee}
+        numbers = {"contract_number": f"HT-FC-{number}", "invoice_number": f"FP-FC-{number}"}
+        r = client.post("/v1/redemptions", json=redemption_body(voucher["id"], served_by, **numbers, **changes))
+        assert r.status_code == 201, r.text
+    body = {"year": 2023, "parameters": {"vouchers.financial_consulting_half_of": "whole"}}
+    r = client.post("/v1/impact/voucher-redemptions", json=body)
+    assert r.status_code == 200, r.text
+    result = r.json()
+    # Before: 6,500 + 3,500 (the 4,000 capped at the 10,000 − 6,500 left) = 10,000; after: 4,000 + 4,000 = 8,000.
+    assert (result["total_before"], result["total_after"], result["difference"]) == ("10000.00", "8000.00", "-2000.00")
+    assert (result["gain"], result["lose"]) == (1, 1)
+
+
+def test_a_reading_the_book_does_not_list_is_refused(client: TestClient) -> None:
+    r = client.post(
+        "/v1/vouchers/subsidy",
+        json=FINANCIAL | {"fee": "8000", "parameters": {"vouchers.financial_consulting_half_of": "half"}},
+    )
+    assert (r.status_code, r.json()["errors"][0]["code"]) == (422, "reading_unknown")
+
+
+def test_rd_subsidy_with_no_previous_rd_under_each_reading_of_growth(client: TestClient) -> None:
+    """衢政发〔2023〕1号 二13 研发费用达200万元及以上，或占营业收入比重3%以上且研发费用年增长20%以上 (P-02).
+
+    R&D 100万, none the year before, revenue 1000万: under 200万, ratio 100/1000 = 10% ≥ 3%; growth from 0 is
+    undefined. Chosen reading (not met): not eligible, 0. Other reading (met): eligible;
+    存量 min(100万, 0) = 0 × 2% = 0, 增量 100万 − 0 = 100万 × 10% = 100,000.00, under the 100万 cap."""
+    body = {"rd_expense": "1000000", "previous_rd_expense": "0", "revenue": "10000000"}
+    chosen = client.post("/v1/policies/rd-subsidy", json=body).json()
+    assert (chosen["eligible"], chosen["subsidy"]) == (False, "0.00")
+    other = {"policies.rd_growth_without_previous": "met"}
+    switched = client.post("/v1/policies/rd-subsidy", json=body | {"parameters": other})
+    assert switched.status_code == 200, switched.text
+    assert (switched.json()["eligible"], switched.json()["subsidy"]) == (True, "100000.00")
+    assert [line["amount"] for line in switched.json()["lines"]] == ["0.00", "100000.00"]
+    # Ratio not met (revenue 5000万: 100/5000 = 2% < 3%): growth alone never suffices, under either reading.
+    low_ratio = body | {"revenue": "50000000", "parameters": other}
+    assert client.post("/v1/policies/rd-subsidy", json=low_ratio).json()["eligible"] is False
+
+
+def test_shared_equipment_under_each_reading_of_the_30_percent_cap(client: TestClient) -> None:
+    """43号 一(六) 科研生产共用的设备原值不超过科研设备原值总额的30%(……按30%比例计入) (I-03).
+
+    Dedicated 200万, shared 700万. Chosen reading (both halves): 700万 × 30% = 210万, capped at
+    200万 × 30/70 = 85.71万; counted 285.71万 < 400万: not met. Other reading (the parenthesis alone):
+    200万 + 210万 = 410万 ≥ 400万: met.
+    """
+    body = eligibility_body(dedicated_equipment_value="2000000", shared_equipment_value="7000000")
+
+    def site_equipment(parameters: dict[str, str] | None) -> bool:
+        sent = body | ({"parameters": parameters} if parameters else {})
+        r = client.post("/v1/research-institutes/eligibility", json=sent)
+        assert r.status_code == 200, r.text
+        return next(c["passed"] for c in r.json()["conditions"] if c["code"] == "site_equipment")
+
+    assert site_equipment(None) is False
+    assert site_equipment({"institutes.shared_equipment_cap_applies": "false"}) is True
