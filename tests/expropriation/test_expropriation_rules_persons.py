@@ -22,14 +22,14 @@ SIGNED = dt.date(2023, 8, 15)
 MakeMember = Callable[..., Member]
 
 
-def test_collective_member_counts(member: MakeMember) -> None:
-    d = assess_member(member(), PRE, DEADLINE, SIGNED)
+def test_collective_member_counts(city: CityParams, member: MakeMember) -> None:
+    d = assess_member(city, member(), PRE, DEADLINE, SIGNED)
     assert d.counted is True
     assert d.basis == "衢政发〔2023〕2号 三(一)1"
 
 
-def test_non_member_not_counted(member: MakeMember) -> None:
-    d = assess_member(member(collective_member=False), PRE, DEADLINE, SIGNED)
+def test_non_member_not_counted(city: CityParams, member: MakeMember) -> None:
+    d = assess_member(city, member(collective_member=False), PRE, DEADLINE, SIGNED)
     assert d.counted is False
     assert "非本村集体经济组织成员" in d.reason
 
@@ -44,14 +44,17 @@ def test_non_member_not_counted(member: MakeMember) -> None:
         (Exclusion.OTHER_SPECIAL, "三(一)1(5)"),
     ],
 )
-def test_each_exclusion_with_its_clause(member: MakeMember, exclusion: Exclusion, clause: str) -> None:
-    d = assess_member(member(exclusion=exclusion), PRE, DEADLINE, SIGNED)
+def test_each_exclusion_with_its_clause(
+    city: CityParams, member: MakeMember, exclusion: Exclusion, clause: str
+) -> None:
+    d = assess_member(city, member(exclusion=exclusion), PRE, DEADLINE, SIGNED)
     assert d.counted is False
     assert d.basis == f"衢政发〔2023〕2号 {clause}"
 
 
-def test_civil_servant_resigned_after_pre_announcement_still_excluded(member: MakeMember) -> None:
+def test_civil_servant_resigned_after_pre_announcement_still_excluded(city: CityParams, member: MakeMember) -> None:
     d = assess_member(
+        city,
         member(
             exclusion=Exclusion.CIVIL_SERVANT,
             civil_service_exit=CivilServiceExit.RESIGNED,
@@ -64,8 +67,9 @@ def test_civil_servant_resigned_after_pre_announcement_still_excluded(member: Ma
     assert d.counted is False
 
 
-def test_civil_servant_resigned_on_pre_announcement_day_excluded(member: MakeMember) -> None:
+def test_civil_servant_resigned_on_pre_announcement_day_excluded(city: CityParams, member: MakeMember) -> None:
     d = assess_member(
+        city,
         member(
             exclusion=Exclusion.CIVIL_SERVANT, civil_service_exit=CivilServiceExit.RESIGNED, civil_service_left_on=PRE
         ),
@@ -76,8 +80,9 @@ def test_civil_servant_resigned_on_pre_announcement_day_excluded(member: MakeMem
     assert d.counted is False
 
 
-def test_civil_servant_resigned_day_before_pre_announcement_counts(member: MakeMember) -> None:
+def test_civil_servant_resigned_day_before_pre_announcement_counts(city: CityParams, member: MakeMember) -> None:
     d = assess_member(
+        city,
         member(
             exclusion=Exclusion.CIVIL_SERVANT,
             civil_service_exit=CivilServiceExit.RESIGNED,
@@ -94,15 +99,15 @@ def civil(member: MakeMember, exit_: CivilServiceExit | None, left_on: dt.date |
     return member(exclusion=Exclusion.CIVIL_SERVANT, civil_service_exit=exit_, civil_service_left_on=left_on)
 
 
-def test_retired_official_excluded_whenever_retired(member: MakeMember) -> None:
+def test_retired_official_excluded_whenever_retired(city: CityParams, member: MakeMember) -> None:
     # "含离退休人员": a retirement years before the pre-announcement still excludes
-    d = assess_member(civil(member, CivilServiceExit.RETIRED, dt.date(2010, 1, 1)), PRE, DEADLINE, SIGNED)
+    d = assess_member(city, civil(member, CivilServiceExit.RETIRED, dt.date(2010, 1, 1)), PRE, DEADLINE, SIGNED)
     assert d.counted is False
     assert d.basis == "衢政发〔2023〕2号 三(一)1(2)"
 
 
-def test_retired_official_without_date_excluded(member: MakeMember) -> None:
-    assert assess_member(civil(member, CivilServiceExit.RETIRED, None), PRE, DEADLINE, SIGNED).counted is False
+def test_retired_official_without_date_excluded(city: CityParams, member: MakeMember) -> None:
+    assert assess_member(city, civil(member, CivilServiceExit.RETIRED, None), PRE, DEADLINE, SIGNED).counted is False
 
 
 @pytest.mark.parametrize(
@@ -115,114 +120,116 @@ def test_retired_official_without_date_excluded(member: MakeMember) -> None:
     ],
 )
 def test_resigned_or_dismissed_excluded_from_the_pre_announcement_day(
-    member: MakeMember, exit_: CivilServiceExit, left_on: dt.date, counted: bool
+    city: CityParams, member: MakeMember, exit_: CivilServiceExit, left_on: dt.date, counted: bool
 ) -> None:
     # "征收土地预告发布后辞职、辞退人员": from the pre-announcement day on
-    assert assess_member(civil(member, exit_, left_on), PRE, DEADLINE, SIGNED).counted is counted
+    assert assess_member(city, civil(member, exit_, left_on), PRE, DEADLINE, SIGNED).counted is counted
 
 
-def test_serving_official_excluded(member: MakeMember) -> None:
-    assert assess_member(civil(member, None, None), PRE, DEADLINE, SIGNED).counted is False
+def test_serving_official_excluded(city: CityParams, member: MakeMember) -> None:
+    assert assess_member(city, civil(member, None, None), PRE, DEADLINE, SIGNED).counted is False
 
 
-def test_housing_reform_renter_is_not_excluded(member: MakeMember) -> None:
+def test_housing_reform_renter_is_not_excluded(city: CityParams, member: MakeMember) -> None:
     d = assess_member(
-        member(exclusion=Exclusion.HOUSING_REFORM, housing_reform_rented_only=True), PRE, DEADLINE, SIGNED
+        city, member(exclusion=Exclusion.HOUSING_REFORM, housing_reform_rented_only=True), PRE, DEADLINE, SIGNED
     )
     assert d.counted is True
 
 
 @pytest.mark.parametrize("occupancy", [Occupancy.TENANT, Occupancy.BORROWER])
-def test_tenants_and_borrowers_get_nothing(member: MakeMember, occupancy: Occupancy) -> None:
-    d = assess_member(member(occupancy=occupancy), PRE, DEADLINE, SIGNED)
+def test_tenants_and_borrowers_get_nothing(city: CityParams, member: MakeMember, occupancy: Occupancy) -> None:
+    d = assess_member(city, member(occupancy=occupancy), PRE, DEADLINE, SIGNED)
     assert d.counted is False
     assert d.basis == "衢政发〔2023〕2号 三(四)5"
 
 
-def test_birth_on_pre_announcement_day_counts(member: MakeMember) -> None:
-    d = assess_member(member(born=PRE), PRE, DEADLINE, SIGNED)
+def test_birth_on_pre_announcement_day_counts(city: CityParams, member: MakeMember) -> None:
+    d = assess_member(city, member(born=PRE), PRE, DEADLINE, SIGNED)
     assert d.counted is True
     assert d.basis == "衢政发〔2023〕2号 三(一)2"
 
 
-def test_birth_day_before_deadline_counts(member: MakeMember) -> None:
-    assert assess_member(member(born=DEADLINE - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is True
+def test_birth_day_before_deadline_counts(city: CityParams, member: MakeMember) -> None:
+    assert assess_member(city, member(born=DEADLINE - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is True
 
 
-def test_birth_on_deadline_day_does_not_count(member: MakeMember) -> None:
-    d = assess_member(member(born=DEADLINE), PRE, DEADLINE, SIGNED)
+def test_birth_on_deadline_day_does_not_count(city: CityParams, member: MakeMember) -> None:
+    d = assess_member(city, member(born=DEADLINE), PRE, DEADLINE, SIGNED)
     assert d.counted is False
     assert d.basis == "衢政发〔2023〕2号 三(一)2"
 
 
-def test_birth_after_deadline_does_not_count(member: MakeMember) -> None:
-    assert assess_member(member(born=DEADLINE + dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is False
+def test_birth_after_deadline_does_not_count(city: CityParams, member: MakeMember) -> None:
+    assert assess_member(city, member(born=DEADLINE + dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is False
 
 
-def test_death_after_signing_counts(member: MakeMember) -> None:
-    d = assess_member(member(died_on=SIGNED + dt.timedelta(days=1)), PRE, DEADLINE, SIGNED)
+def test_death_after_signing_counts(city: CityParams, member: MakeMember) -> None:
+    d = assess_member(city, member(died_on=SIGNED + dt.timedelta(days=1)), PRE, DEADLINE, SIGNED)
     assert d.counted is True
     assert "协议签订后死亡" in d.reason
 
 
-def test_death_on_signing_day_counts(member: MakeMember) -> None:
-    assert assess_member(member(died_on=SIGNED), PRE, DEADLINE, SIGNED).counted is True
+def test_death_on_signing_day_counts(city: CityParams, member: MakeMember) -> None:
+    assert assess_member(city, member(died_on=SIGNED), PRE, DEADLINE, SIGNED).counted is True
 
 
-def test_death_day_before_signing_does_not_count(member: MakeMember) -> None:
-    d = assess_member(member(died_on=SIGNED - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED)
+def test_death_day_before_signing_does_not_count(city: CityParams, member: MakeMember) -> None:
+    d = assess_member(city, member(died_on=SIGNED - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED)
     assert d.counted is False
     assert "尚未签订协议" in d.reason
 
 
-def test_death_in_window_unsigned_does_not_count(member: MakeMember) -> None:
-    assert assess_member(member(died_on=PRE + dt.timedelta(days=5)), PRE, DEADLINE, None).counted is False
+def test_death_in_window_unsigned_does_not_count(city: CityParams, member: MakeMember) -> None:
+    assert assess_member(city, member(died_on=PRE + dt.timedelta(days=5)), PRE, DEADLINE, None).counted is False
 
 
-def test_death_before_pre_announcement_does_not_count(member: MakeMember) -> None:
-    assert assess_member(member(died_on=PRE - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is False
+def test_death_before_pre_announcement_does_not_count(city: CityParams, member: MakeMember) -> None:
+    assert assess_member(city, member(died_on=PRE - dt.timedelta(days=1)), PRE, DEADLINE, SIGNED).counted is False
 
 
-def test_death_on_deadline_unsigned_person_alive_through_window_counts(member: MakeMember) -> None:
+def test_death_on_deadline_unsigned_person_alive_through_window_counts(city: CityParams, member: MakeMember) -> None:
     # the window is 预告 … 截止之日前; a death on the deadline day is outside it
-    assert assess_member(member(died_on=DEADLINE), PRE, DEADLINE, None).counted is True
+    assert assess_member(city, member(died_on=DEADLINE), PRE, DEADLINE, None).counted is True
 
 
-def test_death_day_before_deadline_unsigned_does_not_count(member: MakeMember) -> None:
-    assert assess_member(member(died_on=DEADLINE - dt.timedelta(days=1)), PRE, DEADLINE, None).counted is False
+def test_death_day_before_deadline_unsigned_does_not_count(city: CityParams, member: MakeMember) -> None:
+    assert assess_member(city, member(died_on=DEADLINE - dt.timedelta(days=1)), PRE, DEADLINE, None).counted is False
 
 
-def test_death_on_the_pre_announcement_day_after_signing_counts(member: MakeMember) -> None:
+def test_death_on_the_pre_announcement_day_after_signing_counts(city: CityParams, member: MakeMember) -> None:
     # "自征收土地预告之日起…在此期间死亡的人口，若在协议签订后死亡的，应计入安置人口": 自…之日起 includes the
     # pre-announcement day; the agreement was signed that morning (A-09: a death on the signing day is after it)
-    d = assess_member(member(died_on=PRE), PRE, DEADLINE, PRE)
+    d = assess_member(city, member(died_on=PRE), PRE, DEADLINE, PRE)
     assert d.counted is True
     assert d.basis == "衢政发〔2023〕2号 三(一)2"
 
 
-def test_death_the_day_before_the_pre_announcement_is_outside_the_window(member: MakeMember) -> None:
-    d = assess_member(member(died_on=PRE - dt.timedelta(days=1)), PRE, DEADLINE, PRE - dt.timedelta(days=5))
+def test_death_the_day_before_the_pre_announcement_is_outside_the_window(city: CityParams, member: MakeMember) -> None:
+    d = assess_member(city, member(died_on=PRE - dt.timedelta(days=1)), PRE, DEADLINE, PRE - dt.timedelta(days=5))
     assert d.counted is False
     assert "征收土地预告之前" in d.reason
 
 
-def test_death_on_the_deadline_day_is_outside_the_window_but_still_a_member(member: MakeMember) -> None:
+def test_death_on_the_deadline_day_is_outside_the_window_but_still_a_member(
+    city: CityParams, member: MakeMember
+) -> None:
     # "截止之日前" excludes the deadline day: a member who died on it (after signing) is counted as an ordinary
     # 集体经济组织成员 under 三(一)1, not under the 三(一)2 window
-    d = assess_member(member(died_on=DEADLINE), PRE, DEADLINE, SIGNED)
+    d = assess_member(city, member(died_on=DEADLINE), PRE, DEADLINE, SIGNED)
     assert d.counted is True
     assert d.basis == "衢政发〔2023〕2号 三(一)1"
 
 
-def test_parent_counted_elsewhere_excluded(member: MakeMember) -> None:
-    d = assess_member(member(counted_in_other_household=True), PRE, DEADLINE, SIGNED)
+def test_parent_counted_elsewhere_excluded(city: CityParams, member: MakeMember) -> None:
+    d = assess_member(city, member(counted_in_other_household=True), PRE, DEADLINE, SIGNED)
     assert d.counted is False
     assert d.basis == "衢政发〔2023〕2号 三(一)3"
 
 
-def test_same_person_twice_in_household_counts_once(member: MakeMember) -> None:
+def test_same_person_twice_in_household_counts_once(city: CityParams, member: MakeMember) -> None:
     m = member()
-    ds = assess_members([m, m], PRE, DEADLINE, SIGNED)
+    ds = assess_members(city, [m, m], PRE, DEADLINE, SIGNED)
     assert [d.counted for d in ds] == [True, False]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .params import CityParams
 from .types import Finding, WorkKind, basis
 
 WORK_CLAUSES: dict[WorkKind, str] = {
@@ -26,7 +27,8 @@ WORK_NAMES: dict[WorkKind, str] = {
 
 
 # Works that create the declared part (it would not exist without the work): the whole part is not compensated.
-# The others alter an existing part: the part is valued as declared before the work, the work itself gets nothing.
+# The others alter an existing part: the part is valued as declared before the work, the work itself gets nothing
+# (A-23; ``altering_work_excludes_part = true`` reads "不得予以补偿" as the whole part for these too).
 AREA_CREATING_WORKS = frozenset({WorkKind.NEW_BUILD, WorkKind.EXTENSION, WorkKind.START_APPROVED_BUILD})
 
 
@@ -40,13 +42,13 @@ def is_frozen_work(work_done_on: dt.date, pre_announcement_date: dt.date) -> boo
 
 
 def freeze_finding(
-    subject: str, work_kind: WorkKind, work_done_on: dt.date, pre_announcement_date: dt.date
+    city: CityParams, subject: str, work_kind: WorkKind, work_done_on: dt.date, pre_announcement_date: dt.date
 ) -> Finding | None:
     """The exclusion to list on a quote for a declared work, or None when the work predates the freeze."""
     if not is_frozen_work(work_done_on, pre_announcement_date):
         return None
     when = f"{WORK_NAMES[work_kind]}于{work_done_on}，在征收土地预公告（{pre_announcement_date}）之后"
-    if work_kind in AREA_CREATING_WORKS:
+    if work_kind in AREA_CREATING_WORKS or city.altering_work_excludes_part:
         return Finding(subject, "not_compensated", f"{when}，该部分不得予以补偿", basis(WORK_CLAUSES[work_kind]))
     return Finding(
         subject,

@@ -37,6 +37,11 @@ class CityParams:
     stilt_above_band_factor: Decimal
     non_residential_multiplier: Decimal
     non_residential_applies_newness: bool
+    ancillary_applies_newness: bool
+    left_on_pre_announcement_day_excluded: bool
+    deadline_day_in_window: bool
+    death_on_signing_day_counts: bool
+    altering_work_excludes_part: bool
     base_area_m2: Decimal
     area_per_additional_person_m2: Decimal
     non_member_owner_area_cap_m2: Decimal
@@ -87,6 +92,11 @@ class CityParams:
             stilt_above_band_factor=p.decimal("stilt_above_band_factor"),
             non_residential_multiplier=p.decimal("non_residential_multiplier"),
             non_residential_applies_newness=bool(p["non_residential_applies_newness"]),
+            ancillary_applies_newness=bool(p["ancillary_applies_newness"]),
+            left_on_pre_announcement_day_excluded=bool(p["left_on_pre_announcement_day_excluded"]),
+            deadline_day_in_window=bool(p["deadline_day_in_window"]),
+            death_on_signing_day_counts=bool(p["death_on_signing_day_counts"]),
+            altering_work_excludes_part=bool(p["altering_work_excludes_part"]),
             base_area_m2=p.decimal("base_area_m2"),
             area_per_additional_person_m2=p.decimal("area_per_additional_person_m2"),
             non_member_owner_area_cap_m2=p.decimal("non_member_owner_area_cap_m2"),

@@ -35,7 +35,11 @@ class PersonDecision:
 
 
 def assess_member(
-    m: Member, pre_announcement_date: dt.date, signing_deadline: dt.date, agreement_signed_on: dt.date | None
+    city: CityParams,
+    m: Member,
+    pre_announcement_date: dt.date,
+    signing_deadline: dt.date,
+    agreement_signed_on: dt.date | None,
 ) -> PersonDecision:
     """Whether one declared person is an 安置人口, and why.
 
@@ -44,6 +48,9 @@ def assess_member(
     人口，若在协议签订后死亡的，应计入安置人口；若死亡时尚未签订协议的，不计入安置人口。"
     三(一)3: "父母原则上随一名本村集体经济组织成员子女安置。"
     三(四)5: "对承租人或借用人不予安置和补偿".
+
+    Three days fall on a boundary the text leaves open, each decided by a reading parameter: leaving the civil
+    service on the pre-announcement day (A-03), a birth on the deadline day (A-08), a death on the signing day (A-09).
     """
 
     def no(reason: str, clause: str) -> PersonDecision:
@@ -51,14 +58,14 @@ def assess_member(
 
     if m.occupancy is not Occupancy.HOUSEHOLD:
         return no("承租人或借用人不予安置和补偿", "三(四)5")
-    if m.born_on is not None and m.born_on >= signing_deadline:
-        # A-08: "截止之日前" — born on the deadline day or later is outside the window.
+    if m.born_on is not None and after_window(city, m.born_on, signing_deadline):
         return no(f"出生于{m.born_on}，不在签订协议截止之日（{signing_deadline}）前", "三(一)2")
     if m.died_on is not None:
         if m.died_on < pre_announcement_date:
             return no(f"死亡于{m.died_on}，在征收土地预告之前", "三(一)2")
-        if m.died_on < signing_deadline and (agreement_signed_on is None or m.died_on < agreement_signed_on):
-            # A-09: a death on the signing day counts as after signing.
+        if not after_window(city, m.died_on, signing_deadline) and not died_after_signing(
+            city, m.died_on, agreement_signed_on
+        ):
             return no(f"死亡于{m.died_on}，死亡时尚未签订协议", "三(一)2")
     if not m.collective_member:
         return no("非本村集体经济组织成员", "三(一)1")
@@ -71,7 +78,7 @@ def assess_member(
             left_on = m.civil_service_left_on
             if left_on is None:
                 raise RuleError("civil_service_left_on", "辞职、辞退人员须填写离开编制的日期", basis(clause))
-            if left_on >= pre_announcement_date:
+            if left_after_pre_announcement(city, left_on, pre_announcement_date):
                 how = "辞职" if m.civil_service_exit is CivilServiceExit.RESIGNED else "被辞退"
                 return no(f"{text}：于{left_on}{how}，在征收土地预告发布后", clause)
             # A-03: resigned or dismissed before the pre-announcement → no longer 在编, not excluded
@@ -82,17 +89,45 @@ def assess_member(
     if m.counted_in_other_household:
         return no("父母随一名本村集体经济组织成员子女安置，已在另一户计入", "三(一)3")
     if m.born_on is not None and m.born_on >= pre_announcement_date:
-        return PersonDecision(
-            m.name, m.id_number, True, f"征收土地预告后、协议截止之日前出生（{m.born_on}）", basis("三(一)2")
-        )
-    if m.died_on is not None and m.died_on < signing_deadline:
+        when = "协议截止之日当天" if m.born_on == signing_deadline else "征收土地预告后、协议截止之日前"
+        return PersonDecision(m.name, m.id_number, True, f"{when}出生（{m.born_on}）", basis("三(一)2"))
+    if m.died_on is not None and not after_window(city, m.died_on, signing_deadline):
         return PersonDecision(
             m.name, m.id_number, True, f"协议签订后死亡（{m.died_on}），计入安置人口", basis("三(一)2")
         )
     return PersonDecision(m.name, m.id_number, True, "本村集体经济组织成员", basis("三(一)1"))
 
 
+def left_after_pre_announcement(city: CityParams, left_on: dt.date, pre_announcement_date: dt.date) -> bool:
+    """三(一)1(2) "征收土地预告发布后辞职、辞退人员": A-03 reads "后" as 自…之日起 (as 二(一) counts the freeze), so
+    leaving on the day itself excludes; ``left_on_pre_announcement_day_excluded = false`` starts from the next day."""
+    if city.left_on_pre_announcement_day_excluded:
+        return left_on >= pre_announcement_date
+    return left_on > pre_announcement_date
+
+
+def after_window(city: CityParams, day: dt.date, signing_deadline: dt.date) -> bool:
+    """Whether ``day`` is past 三(一)2's window "自征收土地预告之日起至规定的签订房屋拆迁补偿安置协议截止之日前" (for
+    births, and deaths "在此期间"): A-08 reads "之日前" as excluding the deadline day; ``deadline_day_in_window = true``
+    keeps the day in the window."""
+    if city.deadline_day_in_window:
+        return day > signing_deadline
+    return day >= signing_deadline
+
+
+def died_after_signing(city: CityParams, died_on: dt.date, agreement_signed_on: dt.date | None) -> bool:
+    """三(一)2 "若在协议签订后死亡的，应计入安置人口；若死亡时尚未签订协议的，不计入": A-09 reads a death on the
+    signing day as after signing (the person was alive to sign; the day is not split);
+    ``death_on_signing_day_counts = false`` reads it as a death before the agreement."""
+    if agreement_signed_on is None:
+        return False
+    if city.death_on_signing_day_counts:
+        return died_on >= agreement_signed_on
+    return died_on > agreement_signed_on
+
+
 def assess_members(
+    city: CityParams,
     members: Sequence[Member],
     pre_announcement_date: dt.date,
     signing_deadline: dt.date,
@@ -103,7 +138,7 @@ def assess_members(
     out: list[PersonDecision] = []
     for i, m in enumerate(members):
         try:
-            d = assess_member(m, pre_announcement_date, signing_deadline, agreement_signed_on)
+            d = assess_member(city, m, pre_announcement_date, signing_deadline, agreement_signed_on)
         except RuleError as e:
             raise RuleError(f"members[{i}].{e.field}", e.message, e.basis) from None
         if d.counted and m.id_number in seen:

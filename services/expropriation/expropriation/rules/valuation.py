@@ -113,7 +113,7 @@ def assess_building(
         return excluded(Finding(label, "out_of_scope", reason, basis("三(四)1")))
     work_finding: Finding | None = None
     if b.work_kind is not None and b.work_done_on is not None:
-        work_finding = freeze_finding(label, b.work_kind, b.work_done_on, pre_announcement)
+        work_finding = freeze_finding(city, label, b.work_kind, b.work_done_on, pre_announcement)
         if work_finding is not None and work_finding.decision == "not_compensated":
             return excluded(work_finding)
     if b.kind is BuildingKind.UNAUTHORISED_EXTENSION:

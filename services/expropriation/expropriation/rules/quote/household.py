@@ -60,7 +60,9 @@ def assess_household(inp: QuoteInput, city: CityParams) -> Household:
     residential = [b for b in buildings if b.category is Category.RESIDENTIAL]
     legal_area = sum((b.area_m2 for b in residential), ZERO)
     built_area = sum((b.area_m2 for b in residential if b.built), ZERO)
-    persons = assess_members(inp.members, inp.pre_announcement_date, inp.signing_deadline, inp.agreement_signed_on)
+    persons = assess_members(
+        city, inp.members, inp.pre_announcement_date, inp.signing_deadline, inp.agreement_signed_on
+    )
     check_entitled(inp, persons)
     on_time = signed_in_time(inp.signing_deadline, inp.agreement_signed_on) and inp.vacated_on_time
     counted = sum(1 for p in persons if p.counted)

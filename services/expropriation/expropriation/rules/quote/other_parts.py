@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..freeze import is_frozen_work
 from ..params import CityParams
 from ..types import AppraisedKind, Finding, QuoteInput, basis
-from ..valuation import Category
+from ..valuation import AssessedBuilding, Category
 from .house_value import value_with_newness
 from .household import Household
 from .result import ONE, ZERO, Lines, figure, item
@@ -26,7 +28,7 @@ def other_parts(inp: QuoteInput, city: CityParams, household: Household) -> Line
     return (
         non_residential_compensation(city, household)
         + attic_stilt_compensation(household)
-        + ancillary_compensation(household)
+        + ancillary_compensation(city, household)
         + appraised_compensation(inp)
     )
 
@@ -69,14 +71,26 @@ def attic_stilt_compensation(household: Household) -> Lines:
     return Lines(items=(item("attic_stilt_compensation", total, "三(四)3; 附件 说明2", {"parts": "; ".join(lines)}),))
 
 
-def ancillary_compensation(household: Household) -> Lines:
+def ancillary_compensation(city: CityParams, household: Household) -> Lines:
     """三(四)3: "附属仓房、牛棚、猪舍、室外厕所、门斗等附属房不作为安置依据，由征收人给予相应补偿" — at 重置价 × 成新率
-    (A-18)."""
+    (A-18), or at 重置价 alone under ``ancillary_applies_newness = false``."""
     parts = household.parts(Category.ANCILLARY)
     if not parts:
         return Lines()
-    total, lines = value_with_newness(parts)
+    total, lines = value_with_newness(parts) if city.ancillary_applies_newness else value_at_replacement_price(parts)
     return Lines(items=(item("ancillary_compensation", total, "三(四)3; 附件", {"parts": "; ".join(lines)}),))
+
+
+def value_at_replacement_price(parts: tuple[AssessedBuilding, ...]) -> tuple[Decimal, list[str]]:
+    """Σ area × 重置价 over built parts (三(三)3(2) 未建部分面积不计价值), without 成新率, and each part's breakdown."""
+    total, lines = ZERO, []
+    for b in parts:
+        if not b.built:
+            lines.append(f"{b.label}: {figure(b.area_m2)}m² 未建，不计价值")
+            continue
+        total += b.area_m2 * b.price_per_m2
+        lines.append(f"{b.label}: {figure(b.area_m2)}m² × {figure(b.price_per_m2)}（不计成新率）")
+    return total, lines
 
 
 def appraised_compensation(inp: QuoteInput) -> Lines:
