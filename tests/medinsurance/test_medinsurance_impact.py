@@ -114,10 +114,12 @@ def test_places_rounded_up_give_the_first_hospital_an_a_and_the_last_a_d(client:
     assert [r["record_id"] for r in result["largest"][:3]] == sorted([ids["H1"], ids["H3"], ids["K2"]])
     assert (changed[ids["H1"]], changed[ids["H3"]], changed[ids["K2"]]) == (("B", "A"), ("C", "D"), ("B", "A"))
     assert (changed[ids["H2"]], changed[ids["H4"]], changed[ids["K1"]]) == (("B", "B"), ("B", "B"), ("B", "B"))
-    assert result["readings"] == [
-        {"parameter": "performance.share_positions", "before": "exact", "after": "rounded_up"},
-        {"parameter": "performance.partial_steps", "before": "whole", "after": "whole"},
-    ]
+    assert {r["parameter"]: (r["before"], r["after"]) for r in result["readings"]} == {
+        "performance.share_positions": ("exact", "rounded_up"),
+        "performance.partial_steps": ("whole", "whole"),
+        "performance.group_deductions": ("cumulative", "cumulative"),
+        "performance.other_key_work_points": ("column", "column"),
+    }
     assert result["parameter_versions"] == {
         "before": "performance=2023-02-18",
         "after": "performance=2023-02-18+scenario",
@@ -136,6 +138,20 @@ def test_started_steps_take_a_clinic_below_80(client: TestClient, caseload: Any)
         (ids["K1"], "B", "C"),
         (ids["H1"], "B", "B"),
     ]
+
+
+def test_other_key_work_worth_the_rules_10_takes_a_hospital_below_80(client: TestClient, caseload: Any) -> None:
+    """A-20 read the other way: 表3 其他重点工作 is worth its rule's 10, not its column's 15, so the table sums to 95.
+    H1 94.3 − 5 = 89.3, H2 86.6 − 5 = 81.6: still B. H4 82 − 5 = 77: B → C.
+    H3: half-year 95 − 12 − 10 − 10 = 63; annual 其他重点工作 −15 on a 10-point row: the 5 over come off 结算率
+    (A-62), 95 − 12 − 10 − 15 = 58; final 63 × 30% + 58 × 70% = 18.9 + 40.6 = 59.5, still C (4 × 5% = 0.2 places:
+    no D). The clinics' table has no such row: unchanged."""
+    result = impact(client, {"performance.other_key_work_points": "rule"})
+    ids = {name: str(a["id"]) for name, a in caseload.items()}
+    changed = grades(result)
+    assert (result["records"], result["outcome_changed"]) == (6, 1)
+    assert result["largest"][0]["record_id"] == ids["H4"]
+    assert (changed[ids["H4"]], changed[ids["H1"]], changed[ids["H3"]]) == (("B", "C"), ("B", "B"), ("C", "C"))
 
 
 def test_a_higher_b_threshold_moves_two_institutions_to_c(client: TestClient, caseload: Any) -> None:

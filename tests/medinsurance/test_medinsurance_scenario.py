@@ -1,9 +1,11 @@
 """What-if grading: a district tries another A-grade share before publishing it (qz_common.scenario)."""
 
+from decimal import Decimal
+
 from fastapi.testclient import TestClient
 from medinsurance_testdata import MEDICAL
 
-from medinsurance.api.examples import GRADE_REQUEST
+from medinsurance.api.examples import EXAMPLES, GRADE_REQUEST
 from medinsurance.parameters import PARAMS_DIR
 from qz_common.parameter_api import ParameterShelf
 
@@ -84,3 +86,54 @@ def test_a_what_if_of_the_pass_mark_moves_the_evaluation_and_its_basis(client: T
     r = client.post("/v1/evaluations/score", json=body)
     assert (r.status_code, r.json()["qualified"]) == (200, False), r.text
     assert r.json()["basis"].endswith("100.01分(含)以上的为合格")
+
+
+# Readings as switches (issue 31): each register entry whose other reading changes a figure, tried through the
+# what-if of the calculator it touches, with that reading's figure worked by hand from the clause.
+
+
+def test_the_average_shown_passes_an_evaluation_the_exact_average_fails(client: TestClient) -> None:
+    """A-13 (二(三)3 "得分取各评估小组成员平均分", "85分(含)以上"): three evaluators give 85, 85 and 84.99 (item 14
+    场所布局 0 with 4 designated nearby: −10; item 4 one verified price complaint: −5; the third enters comfort 1.99
+    instead of 2). Σ = 254.99, exact average 84.9966… < 85: not qualified; shown to 0.01 it is 85.00 ≥ 85: qualified
+    when the other reading compares the average shown."""
+    at85 = {**MEDICAL["sheets"][0], "community_designated": 4, "disclosure": {"verified_price_complaints": 1}}
+    below = {**at85, "premises": {"owned": True, "area_m2": "500", "comfort": "1.99"}}
+    body = {**MEDICAL, "sheets": [at85, at85, below]}
+    exact = client.post("/v1/evaluations/score", json=body).json()
+    assert (exact["total"], exact["qualified"]) == ("85.00", False)
+    shown = client.post(
+        "/v1/evaluations/score", json=body | {"parameters": {"evaluation.pass_compared_on": "rounded_average"}}
+    ).json()
+    assert (shown["total"], shown["qualified"]) == ("85.00", True)
+
+
+def test_a_lease_of_exactly_three_years_and_exactly_200_drugs_read_the_other_way(client: TestClient) -> None:
+    """A-32 (表2 item 4 租赁 "超过3年(含3年)得3分,超过2年(含2年)得2分") and A-30 (item 14 "超过200的得1分,低于200的
+    不得分"), on the pharmacy example (a 36-month lease) with exactly 200 drugs. Chosen: the lease takes 3 (含), 200
+    drugs 0 (超过 excludes). Other readings: the lease 2 (超过 excludes 36), 200 drugs 1; each total moves by 1."""
+    body = {**EXAMPLES["PharmacyEvaluationIn"]}
+    body["sheets"] = [{**body["sheets"][0], "catalogue_drug_varieties": 200}]
+
+    def scored(parameters: dict[str, str] | None) -> tuple[Decimal, Decimal, Decimal]:
+        r = client.post("/v1/evaluations/score", json=body | {"parameters": parameters})
+        assert r.status_code == 200, r.text
+        items = {i["no"]: Decimal(i["score"]) for i in r.json()["items"]}
+        return items[4], items[14], Decimal(r.json()["total"])
+
+    premises, varieties, total = scored(None)
+    assert varieties == 0
+    assert scored({"evaluation.lease_band_boundary": "excluded"}) == (premises - 1, varieties, total - 1)
+    assert scored({"evaluation.variety_band_boundary": "included"}) == (premises, Decimal(1), total + 1)
+
+
+def test_deductions_stopped_row_by_row_leave_the_group_two_points_more(client: TestClient) -> None:
+    """A-62 (门诊类 4 工作完成情况 "累计计算扣分,扣完为止"): 结算率 12 percentage points short deducts 12 from a
+    10-point row. Cumulative: the 2 points over come off 非标率, 100 − 2 (O13/O14 unentered: 1 of 2 each, A-42) − 12
+    = 86. Row by row: the row stops at 0 and the 2 are lost, 100 − 2 − 10 = 88."""
+    body = {"category": "outpatient", "on": "2023-12-31", "items": {"O04a": {"units": {"shortfall_points": "12"}}}}
+    assert client.post("/v1/assessments/score", json=body).json()["total"] == 86
+    per_row_reading = {"parameters": {"performance.group_deductions": "per_row"}}
+    per_row = client.post("/v1/assessments/score", json=body | per_row_reading)
+    assert per_row.status_code == 200, per_row.text
+    assert per_row.json()["total"] == 88

@@ -377,9 +377,15 @@ def _disclosure(d: Disclosure, p: ParameterSet, figures: DisclosureFigures) -> D
 
 
 def _tenure(pr: Premises, p: ParameterSet) -> Decimal:
+    """租赁 "超过3年(含3年)…": reading A-32 (parameter ``lease_band_boundary``) lets the 含 include 36 months; the
+    other reading lets 超过 exclude it, so a lease of exactly 3 years falls to the next band."""
     if pr.owned:
         return p.decimal("tenure_owned")
-    return _band_at_least(Decimal(pr.lease_months), p["tenure_lease_bands"])
+    months = Decimal(pr.lease_months)
+    for threshold, points in p["tenure_lease_bands"]:
+        if months > threshold or (months == threshold and p["lease_band_boundary"] == "included"):
+            return Decimal(points)
+    return ZERO
 
 
 def _ledger(ledger: Ledger, p: ParameterSet, maximum: Decimal) -> Decimal:
@@ -511,9 +517,12 @@ def _pharmacy_sheet(
     marks = (
         p.decimal("rp_12_max") - s.inaccurate_marks * p.decimal("rp_12_per_inaccurate") if s.insurance_marks else ZERO
     )
+    # "超过200的得1分,低于200的不得分": reading A-30 (parameter ``variety_band_boundary``) lets 超过 exclude the
+    # number, so exactly 200 (or 600) falls in the gap; the other reading gives it the band's points.
     varieties = ZERO
     for threshold, points in p["rp_14_bands"]:
-        if s.catalogue_drug_varieties > threshold:  # 超过 excludes the number
+        count = s.catalogue_drug_varieties
+        if count > threshold or (count == threshold and p["variety_band_boundary"] == "included"):
             varieties = points
             break
     layout = p.decimal("rp_15_max") if s.community_pharmacies < p.integer("rp_15_community_limit") else ZERO
@@ -555,9 +564,13 @@ def _average(
     exact_sum = sum(totals, ZERO)
     total = (exact_sum / n).quantize(CENT, ROUND_HALF_UP)
     basic_passed = not failed
-    # "85分(含)以上": compared on the exact average (Σ totals ≥ 85 × n), so display rounding never passes anyone.
+    # "85分(含)以上", reading A-13 (parameter ``pass_compared_on``): the exact average (Σ totals ≥ 85 × n), so display
+    # rounding never passes anyone; the other reading compares the average shown, rounded to 0.01.
     pass_score = p.decimal("pass_score")
-    qualified = basic_passed and exact_sum >= pass_score * n
+    if p["pass_compared_on"] == "exact_average":
+        qualified = basic_passed and exact_sum >= pass_score * n
+    else:
+        qualified = basic_passed and total >= pass_score
     return EvaluationResult(
         kind=kind,
         items=items,

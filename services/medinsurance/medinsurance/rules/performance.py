@@ -76,7 +76,12 @@ class TableScore:
 
 
 def table_rows(category: Category, p: ParameterSet) -> list[dict[str, Any]]:
+    """The category's rows. 表3 其他重点工作 prints 分值 15 but "按时保质保量完成得10分": reading A-20 (parameter
+    ``other_key_work_points`` = ``column``) takes the 15 of the 分值 column; the other reading (``rule``) takes the
+    rule's 10 (the row's ``rule_max``), so the table sums to 95."""
     rows: list[dict[str, Any]] = p[category.value]
+    if p["other_key_work_points"] == "rule":
+        return [row | {"max": row["rule_max"]} if "rule_max" in row else row for row in rows]
     return rows
 
 
@@ -136,7 +141,9 @@ def score_table(category: Category, inputs: dict[str, ItemInput], p: ParameterSe
             score = ZERO
         raw.append(score)
     scores = [max(ZERO, min(r, row["max"])) for row, r in zip(rows, raw, strict=True)]
-    cumulative: list[str] = p["cumulative_deduction_sections"]
+    # Reading A-62 (parameter ``group_deductions``): "累计计算扣分,扣完为止" pools the group's deductions
+    # (``cumulative``); the other reading (``per_row``) stops each row's deduction at its own points.
+    cumulative: list[str] = p["cumulative_deduction_sections"] if p["group_deductions"] == "cumulative" else []
     for section in cumulative:
         members = [k for k, row in enumerate(rows) if row["section"] == section]
         spread = _spread_over_group([rows[k]["max"] for k in members], [raw[k] for k in members])
