@@ -36,5 +36,7 @@ def capture_problems(
 def claim_deadline(taken_on: dt.date, params: ParameterSet) -> dt.date:
     """The last day the owner may claim a dog captured or seized on ``taken_on`` (衢州 date), D-27: the 扣押 period
     (行政强制法 第二十五条, 不得超过三十日) counted from the day after (民法典 第二百零一条: the first day is not
-    counted), its last day included (届满). Taken on 2026-03-01: the period runs 03-02..03-31, claim by 03-31."""
-    return taken_on + dt.timedelta(days=params.integer("impoundment_period_days"))
+    counted), its last day included (届满). Taken on 2026-03-01: the period runs 03-02..03-31, claim by 03-31.
+    Under the other reading (``impoundment_first_day_counted``) the day taken is the first of the 30: claim by 03-30."""
+    days = params.integer("impoundment_period_days")
+    return taken_on + dt.timedelta(days=days - 1 if params["impoundment_first_day_counted"] else days)

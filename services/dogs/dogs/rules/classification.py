@@ -124,13 +124,17 @@ class Classification:
         return self.large or self.fierce is True
 
 
-def _finding(lineage: tuple[str, ...], unplaced: list[str], parents: list[str], cross: bool) -> FierceFinding:
+def _finding(
+    lineage: tuple[str, ...], unplaced: list[str], parents: list[str], cross: bool, params: ParameterSet
+) -> FierceFinding:
     """含上述犬血统: one listed parent makes a cross fierce. Without one, the breed is off the list only when every
-    parent is named and known; a cross naming fewer than two parents (金毛串) may have a listed one."""
+    parent is named and known; a cross naming fewer than two parents (金毛串) may have a listed one, and an officer
+    decides what the list cannot place (D-03; under the other reading, ``unplaced_breed_finding`` "not_listed", a
+    name the list cannot place is taken as off it)."""
     if lineage:
         return FierceFinding.CROSS_OF_LISTED if cross else FierceFinding.LISTED
     if unplaced or not parents or (cross and len(parents) < 2):
-        return FierceFinding.OFFICER_DECISION_REQUIRED
+        return FierceFinding(params["unplaced_breed_finding"])
     return FierceFinding.NOT_LISTED
 
 
@@ -147,6 +151,8 @@ def _fierce_reasons(finding: FierceFinding, breed: str, names: dict[str, BreedNa
     unplaced = [given for given, name in names.items() if name is None]
     if unplaced:
         reasons.append(f"未能识别的犬种：{'、'.join(unplaced)}")
+        if finding is FierceFinding.NOT_LISTED:
+            reasons.append("名录无从识别的犬种按未列入烈性犬名录认定")
     if finding is FierceFinding.OFFICER_DECISION_REQUIRED:
         if not unplaced:
             reasons.append(f"“{breed}”未写明全部亲本犬种，无从判断是否含烈性犬血统")
@@ -164,7 +170,7 @@ def classify(
     names = {parent: catalogue.lookup(parent) for parent in parents}
     lineage = tuple(dict.fromkeys(name.listed for name in names.values() if name and name.listed))
     unplaced = [parent for parent, name in names.items() if name is None]
-    finding = _finding(lineage, unplaced, parents, cross)
+    finding = _finding(lineage, unplaced, parents, cross, params)
     reasons = []
     if large:
         reasons.append(

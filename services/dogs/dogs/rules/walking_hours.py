@@ -29,7 +29,8 @@ def check_walking(at: dt.datetime, key_area: bool, params: ParameterSet) -> Walk
 
     The window is read in Asia/Shanghai whatever offset the caller used; a naive
     time is taken as Asia/Shanghai local time. 至 includes both ends: 18:00:00
-    and 08:00:00 are allowed, 08:00:01 is not (see AMBIGUITIES.md). Outside the
+    and 08:00:00 are allowed, 08:00:01 is not (D-04; under the other reading,
+    ``walking_window_ends_included`` false, neither end is). Outside the
     重点管理区 the notice sets no hours.
     """
     zone = ZoneInfo(params["walking_timezone"])
@@ -39,7 +40,8 @@ def check_walking(at: dt.datetime, key_area: bool, params: ParameterSet) -> Walk
     if not key_area:
         return WalkingCheck(True, local, window, (CLAUSE,), "非重点管理区，本通告未限定携犬户外活动时间")
     clock = local.timetz().replace(tzinfo=None)
-    allowed = clock >= start or clock <= end
+    ends_included = params["walking_window_ends_included"]
+    allowed = (clock >= start or clock <= end) if ends_included else (clock > start or clock < end)
     reason = (
         f"北京时间 {local:%H:%M:%S} 在允许时段 {window} 内"
         if allowed

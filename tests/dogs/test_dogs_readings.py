@@ -1,0 +1,77 @@
+"""Readings as switches (issue 31): each reading of the notice that changes an outcome (a fierce finding, a walk
+allowed, a claim deadline) is a parameter GET /v1/readings lists; POST /v1/classify switches one per request, the
+others are switched in the rules here (their endpoints take no what-if: walking hours and the impoundment deadline).
+
+Each test works out, from the clause, the outcome under the chosen reading and under the other one."""
+
+import datetime as dt
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+
+from dogs.parameters import notice_book
+from dogs.rules.capture import claim_deadline
+from dogs.rules.walking_hours import check_walking
+
+ON = dt.date(2023, 6, 1)
+PUBLISHED = notice_book().at(ON)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_readings_are_listed_with_their_register_entry_clause_and_calculators(client: TestClient) -> None:
+    r = client.get("/v1/readings", params={"on": "2023-06-01"})
+    assert r.status_code == 200, r.text
+    listed = {reading["parameter"]: (reading["id"], reading["chosen"]) for reading in r.json()}
+    assert listed == {
+        "dogs.walking_window_ends_included": ("D-04", "true"),
+        "dogs.unplaced_breed_finding": ("D-03", "officer_decision_required"),
+        "dogs.impoundment_first_day_counted": ("D-27", "false"),
+    }
+
+
+def test_a_breed_the_list_cannot_place_under_each_reading(client: TestClient) -> None:
+    """一(二) 烈性犬名录 (D-03): 迷你牛头梗 (FCI 359) is on no table of the service, on purpose.
+    Chosen reading: neither fierce nor not fierce, an officer decides (fierce null).
+    Other reading: taken as off the list (fierce false, not_listed).
+    A 40 cm, 60 cm dog is not large under either (一(一): not over 55 cm, not over 80 cm).
+    A listed breed is fierce under both: the switch concerns only names the list cannot place."""
+    dog = {"breed": "迷你牛头梗", "shoulder_height_cm": "40", "body_length_cm": "60", "on": "2023-06-01"}
+    chosen = client.post("/v1/classify", json=dog).json()
+    assert (chosen["fierce"], chosen["finding"], chosen["large"]) == (None, "officer_decision_required", False)
+    other = {"dogs.unplaced_breed_finding": "not_listed"}
+    r = client.post("/v1/classify", json=dog | {"parameters": other})
+    assert r.status_code == 200, r.text
+    assert (r.json()["fierce"], r.json()["finding"], r.json()["large"]) == (False, "not_listed", False)
+    assert r.json()["scenario"] == other
+    # 金毛串 names one parent, not listed: the other may be listed (D-02); under the other reading, off the list.
+    cross = client.post("/v1/classify", json=dog | {"breed": "金毛串", "parameters": other}).json()
+    assert (cross["fierce"], cross["finding"]) == (False, "not_listed")
+    listed = client.post("/v1/classify", json=dog | {"breed": "藏獒", "parameters": other}).json()
+    assert (listed["fierce"], listed["finding"]) == (True, "listed")
+
+
+def test_the_ends_of_the_walking_window_under_each_reading() -> None:
+    """二 18:00至次日8:00 (D-04). Chosen reading (至 includes both ends): 18:00:00 and 08:00:00 allowed. Other reading
+    (both ends excluded): 18:00:00 and 08:00:00 not allowed; 18:00:01 and 07:59:59 allowed under both."""
+    other = replace(PUBLISHED, values={**PUBLISHED.values, "walking_window_ends_included": False})
+    for clock, chosen_allows, other_allows in (
+        (dt.time(18, 0, 0), True, False),
+        (dt.time(8, 0, 0), True, False),
+        (dt.time(18, 0, 1), True, True),
+        (dt.time(7, 59, 59), True, True),
+        (dt.time(12, 0, 0), False, False),
+    ):
+        at = dt.datetime.combine(ON, clock, tzinfo=SHANGHAI)
+        assert check_walking(at, True, PUBLISHED).allowed is chosen_allows, clock
+        assert check_walking(at, True, other).allowed is other_allows, clock
+
+
+def test_the_claim_deadline_under_each_reading_of_the_first_day() -> None:
+    """五, 行政强制法 第二十五条 不得超过三十日 (D-27). Seized 2026-11-20.
+    Chosen reading (民法典 第二百零一条, the first day not counted): 11-21..11-30 is 10 days, 12-01..12-20 is 20 more,
+    claim by 12-20. Other reading (the day of seizure is the first): 11-20..11-30 is 11 days, 12-01..12-19 is 19
+    more, claim by 12-19."""
+    other = replace(PUBLISHED, values={**PUBLISHED.values, "impoundment_first_day_counted": True})
+    assert claim_deadline(dt.date(2026, 11, 20), PUBLISHED) == dt.date(2026, 12, 20)
+    assert claim_deadline(dt.date(2026, 11, 20), other) == dt.date(2026, 12, 19)
