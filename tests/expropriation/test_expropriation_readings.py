@@ -42,6 +42,39 @@ def test_a_stilt_floor_above_2_2_m_at_full_price_or_at_half(client: TestClient) 
     assert amounts(other)["attic_stilt_compensation"] == "18000.00"
 
 
+def test_floors_below_the_lowest_band_get_nothing_or_the_band_s_share(client: TestClient) -> None:
+    """A-05, A-06, 附件 说明2 "檐口1—1.7米…按标准的30%", "1.5—2.2米的架空层按标准的50%": an attic of 20 ㎡ 砖混 with
+    eaves at 0.9 m, and a stilt floor of 30 ㎡ 砖混 of 1.2 m clear height.
+    As chosen (below its band no floor): 0 + 0 = 0.
+    Other readings (the lowest band reaches down): attic 20 × 1,200 × 0.30 = 7,200; stilt 30 × 1,200 × 0.50 = 18,000;
+    each alone, then both: 25,200."""
+    attic = {**HOUSE, "kind": "attic", "legal_area_m2": "20", "eaves_height_m": "0.9"}
+    stilt = {**HOUSE, "kind": "stilt_floor", "legal_area_m2": "30", "clear_height_m": "1.2"}
+    body = quote_body(buildings=[HOUSE, attic, stilt])
+    attic_reading = {"expropriation.attic_below_band_factor": "0.30"}
+    stilt_reading = {"expropriation.stilt_below_band_factor": "0.50"}
+    figures = [
+        amounts(quoted(client, body, switch))["attic_stilt_compensation"]
+        for switch in (None, attic_reading, stilt_reading, attic_reading | stilt_reading)
+    ]
+    assert figures == ["0.00", "7200.00", "18000.00", "25200.00"]
+
+
+def test_an_unbuilt_part_in_the_fees_and_rewards_or_not(client: TestClient) -> None:
+    """A-34, 三(三)3(2) "未建部分面积不计价值" with 三(四)6 "以被征收房屋建筑面积计算" and 三(四)8 "按被征收房屋的合法
+    建筑面积": beside the 150 ㎡ house, 50 ㎡ approved and not built (legal area 200).
+    As chosen (built area only): 临时安置费 150 × 10 × 12 = 18,000; 签约腾空 150 × 400 = 60,000.
+    Other reading (the whole legal area): 200 × 10 × 12 = 24,000; 200 × 400 = 80,000.
+    货币补偿 stays 150 × 3,000 = 450,000 under both (a house that does not stand has no value)."""
+    unbuilt = {**HOUSE, "legal_area_m2": "50", "built": False}
+    body = quote_body(buildings=[HOUSE, unbuilt])
+    codes = ("house_monetary_compensation", "temporary_resettlement_fee", "early_vacate_reward")
+    chosen = amounts(quoted(client, body))
+    assert [chosen[c] for c in codes] == ["450000.00", "18000.00", "60000.00"]
+    other = amounts(quoted(client, body, {"expropriation.unbuilt_area_in_fees_and_rewards": "true"}))
+    assert [other[c] for c in codes] == ["450000.00", "24000.00", "80000.00"]
+
+
 def test_an_ancillary_house_with_or_without_newness(client: TestClient) -> None:
     """A-18, 三(四)3 附属房 "给予相应补偿": a 附属房 20 ㎡ 砖木 built 2000 (成新率 0.80).
     As chosen (重置价 × 成新率): 20 × 1,000 × 0.80 = 16,000.

@@ -31,10 +31,12 @@ class CityParams:
     attic_low_factor: Decimal
     attic_high_factor: Decimal
     attic_boundary_in_high_band: bool
+    attic_below_band_factor: Decimal
     stilt_band_from_m: Decimal
     stilt_band_to_m: Decimal
     stilt_factor: Decimal
     stilt_above_band_factor: Decimal
+    stilt_below_band_factor: Decimal
     non_residential_multiplier: Decimal
     non_residential_applies_newness: bool
     ancillary_applies_newness: bool
@@ -58,6 +60,7 @@ class CityParams:
     swap_due_months_high_rise: int
     overdue_multiplier: Decimal
     overdue_doubling_covers_post_delivery: bool
+    unbuilt_area_in_fees_and_rewards: bool
     moving_fee_per_move: Decimal
     early_vacate_rate_cap_per_m2: Decimal
     village_completion_rate_per_m2: Decimal
@@ -86,10 +89,12 @@ class CityParams:
             attic_low_factor=p.decimal("attic_low_factor"),
             attic_high_factor=p.decimal("attic_high_factor"),
             attic_boundary_in_high_band=bool(p["attic_boundary_in_high_band"]),
+            attic_below_band_factor=p.decimal("attic_below_band_factor"),
             stilt_band_from_m=p.decimal("stilt_band_from_m"),
             stilt_band_to_m=p.decimal("stilt_band_to_m"),
             stilt_factor=p.decimal("stilt_factor"),
             stilt_above_band_factor=p.decimal("stilt_above_band_factor"),
+            stilt_below_band_factor=p.decimal("stilt_below_band_factor"),
             non_residential_multiplier=p.decimal("non_residential_multiplier"),
             non_residential_applies_newness=bool(p["non_residential_applies_newness"]),
             ancillary_applies_newness=bool(p["ancillary_applies_newness"]),
@@ -113,6 +118,7 @@ class CityParams:
             swap_due_months_high_rise=p.integer("swap_due_months_high_rise"),
             overdue_multiplier=p.decimal("overdue_multiplier"),
             overdue_doubling_covers_post_delivery=bool(p["overdue_doubling_covers_post_delivery"]),
+            unbuilt_area_in_fees_and_rewards=bool(p["unbuilt_area_in_fees_and_rewards"]),
             moving_fee_per_move=p.decimal("moving_fee_per_move"),
             early_vacate_rate_cap_per_m2=p.decimal("early_vacate_rate_cap_per_m2"),
             village_completion_rate_per_m2=p.decimal("village_completion_rate_per_m2"),

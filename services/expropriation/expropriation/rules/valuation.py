@@ -40,11 +40,11 @@ def newness_rate(city: CityParams, built_year: int, valuation_date: dt.date) -> 
 def attic_factor(city: CityParams, eaves_height_m: Decimal) -> Decimal:
     """附件 说明2: "檐口1—1.7米的楼层部分按标准的30%给予补偿，檐口1.7米以上的楼层部分按标准的50%给予补偿".
 
-    Below 1 m nothing (not a floor). Exactly 1.7 m falls in both phrases (以上 includes the number); the
-    parameter ``attic_boundary_in_high_band`` decides (A-05: 50%).
+    Below 1 m ``attic_below_band_factor`` (A-05: nothing, not a floor). Exactly 1.7 m falls in both phrases (以上
+    includes the number); the parameter ``attic_boundary_in_high_band`` decides (A-05: 50%).
     """
     if eaves_height_m < city.attic_low_band_from_m:
-        return Decimal("0")
+        return city.attic_below_band_factor
     if eaves_height_m == city.attic_low_band_to_m:
         return city.attic_high_factor if city.attic_boundary_in_high_band else city.attic_low_factor
     if eaves_height_m < city.attic_low_band_to_m:
@@ -55,10 +55,11 @@ def attic_factor(city: CityParams, eaves_height_m: Decimal) -> Decimal:
 def stilt_factor(city: CityParams, clear_height_m: Decimal) -> Decimal:
     """附件 说明2: "1.5—2.2米的架空层按标准的50%给予补偿" (both ends included).
 
-    Below 1.5 m nothing; above 2.2 m the full 重置价格 of 三(四)3 (A-06).
+    Below 1.5 m ``stilt_below_band_factor`` (A-06: nothing); above 2.2 m ``stilt_above_band_factor`` (A-06: the full
+    重置价格 of 三(四)3).
     """
     if clear_height_m < city.stilt_band_from_m:
-        return Decimal("0")
+        return city.stilt_below_band_factor
     if clear_height_m <= city.stilt_band_to_m:
         return city.stilt_factor
     return city.stilt_above_band_factor

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .. import fees
 from ..params import CityParams, Params
 from ..types import Item, QuoteInput
@@ -20,14 +22,25 @@ def fees_and_rewards(inp: QuoteInput, params: Params, household: Household) -> L
     )
 
 
+def area_paid_on(city: CityParams, household: Household) -> tuple[Decimal, dict[str, str]]:
+    """The area 三(四)6 ("以被征收房屋建筑面积计算") and 三(四)8 ("按被征收房屋的合法建筑面积") pay on, and the unbuilt
+    area it leaves out: the built legal area (A-34: no one moves out of, nor vacates, an unbuilt part), or under
+    ``unbuilt_area_in_fees_and_rewards = true`` the whole 合法建筑面积 ("未建部分面积不计价值" read as about value
+    only)."""
+    if city.unbuilt_area_in_fees_and_rewards:
+        return household.legal_area_m2, {}
+    return household.built_area_m2, household.unbuilt_inputs()
+
+
 def temporary_resettlement_fee(inp: QuoteInput, city: CityParams, household: Household) -> Item:
     """三(四)6: "被征收人自行解决周转用房的，临时安置费以被征收房屋建筑面积计算" — nothing when the expropriator
     provides the transit housing (A-14); the months by method and delivery (rules/fees.py, A-15)."""
     if inp.expropriator_provides_transit_housing:
         reason = {"reason": "征收人提供周转用房，临时安置费只付自行解决周转用房的被征收人"}
         return item("temporary_resettlement_fee", ZERO, "三(四)6", reason)
-    fee = fees.temporary_fee(city, inp.method, household.built_area_m2, inp.flat_type, inp.delivery_months)
-    return item("temporary_resettlement_fee", fee.amount, "三(四)6", fee.inputs | household.unbuilt_inputs())
+    area, left_out = area_paid_on(city, household)
+    fee = fees.temporary_fee(city, inp.method, area, inp.flat_type, inp.delivery_months)
+    return item("temporary_resettlement_fee", fee.amount, "三(四)6", fee.inputs | left_out)
 
 
 def moving_fee(inp: QuoteInput, city: CityParams) -> Item:
@@ -50,7 +63,9 @@ def early_vacate_reward(inp: QuoteInput, params: Params, household: Household) -
     rate = fees.early_vacate_rate(
         params.city, requested if requested is not None else district.early_vacate_rate_per_m2
     )
-    inputs = household.area_inputs() | {"rate_per_m2": figure(rate), "eligible": str(household.on_time).lower()}
+    area, left_out = area_paid_on(params.city, household)
+    inputs = {"legal_area_m2": figure(area)} | left_out
+    inputs |= {"rate_per_m2": figure(rate), "eligible": str(household.on_time).lower()}
     notes: tuple[str, ...] = ()
     if requested is None:
         inputs["district_rule_supplied"] = str(district.early_vacate_rate_supplied).lower()
@@ -58,7 +73,7 @@ def early_vacate_reward(inp: QuoteInput, params: Params, household: Household) -
             notes = (
                 f"{district.district}签约腾空奖励标准未录入：暂按三(四)8上限{figure(rate)}元/平方米计（占位值，待区实施细则）",
             )
-    amount = household.built_area_m2 * rate if household.on_time else ZERO
+    amount = area * rate if household.on_time else ZERO
     return Lines(items=(item("early_vacate_reward", amount, "三(四)8", inputs),), notes=notes)
 
 
@@ -66,10 +81,15 @@ def village_completion_reward(inp: QuoteInput, city: CityParams, household: Hous
     """三(四)8: "征收范围内（以自然村为单位）涉及的所有被征收人全部在规定时间内签订协议并交付拆除的，按被征收房屋的合法
     建筑面积再给予60元/平方米的奖励" — only with this household's own signing and vacating in time."""
     eligible = inp.village_all_signed and household.on_time
-    inputs = household.area_inputs() | {
-        "rate_per_m2": figure(city.village_completion_rate_per_m2),
-        "village_all_signed": str(inp.village_all_signed).lower(),
-        "eligible": str(eligible).lower(),
-    }
-    amount = household.built_area_m2 * city.village_completion_rate_per_m2 if eligible else ZERO
+    area, left_out = area_paid_on(city, household)
+    inputs = (
+        {"legal_area_m2": figure(area)}
+        | left_out
+        | {
+            "rate_per_m2": figure(city.village_completion_rate_per_m2),
+            "village_all_signed": str(inp.village_all_signed).lower(),
+            "eligible": str(eligible).lower(),
+        }
+    )
+    amount = area * city.village_completion_rate_per_m2 if eligible else ZERO
     return item("village_completion_reward", amount, "三(四)8", inputs)
