@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from expropriation.casework.common import checked, load_params_version
 from expropriation.facts.household import HouseholdFacts
 from expropriation.facts.quote import QuoteRequest
-from expropriation.models import Agreement, Household, HouseholdMember, Project
+from expropriation.models import Agreement, Household, Project
 from expropriation.rules.persons import assign_parents_across_households
 from expropriation.rules.quote import Quote, quote
 from expropriation.rules.types import Member, Method, QuoteInput
@@ -50,11 +50,22 @@ def village_completion(
 
 
 def counted_elsewhere(roster: Iterable[tuple[int, Sequence[str]]]) -> dict[str, int]:
-    """三(一)3 over a project: 身份证号 → the one household (lowest id) in which the person counts."""
+    """三(一)3 over a project: 身份证号 → the one household (lowest id) in which the person counts.
+
+    Only a person listed in more than one household can be counted elsewhere, so only they are handed to the rule:
+    a project of thousands of households has a few such parents, and a ``Member`` for each of its other persons
+    was a tenth of a batch quote."""
+    roster = sorted(roster, key=lambda entry: entry[0])
+    listed_in: dict[str, set[int]] = {}
+    for hid, ids in roster:
+        for i in ids:
+            listed_in.setdefault(i, set()).add(hid)
+    shared = {i for i, households in listed_in.items() if len(households) > 1}
     households = [
-        (str(hid), [Member(name="", id_number=i, collective_member=True) for i in ids]) for hid, ids in roster
+        (str(hid), [Member(name="", id_number=i, collective_member=True) for i in ids if i in shared])
+        for hid, ids in roster
     ]
-    return {k: int(v) for k, v in assign_parents_across_households(sorted(households, key=lambda h: int(h[0]))).items()}
+    return {k: int(v) for k, v in assign_parents_across_households(households).items()}
 
 
 def quote_input(
@@ -69,12 +80,11 @@ def quote_input(
 ) -> QuoteInput:
     facts = facts or facts_of(household)
     assignment = assignment or {}
+    # 三(一)3: a member the project counts in another household is counted there (one new Member only for them)
     members = tuple(
-        dataclasses.replace(
-            m.to_rules(),
-            counted_in_other_household=m.counted_in_other_household
-            or (m.id_number in assignment and assignment[m.id_number] != household.id),
-        )
+        m.to_rules()
+        if m.counted_in_other_household or assignment.get(m.id_number, household.id) == household.id
+        else dataclasses.replace(m.to_rules(), counted_in_other_household=True)
         for m in facts.members
     )
     vacated = facts.vacated_on_time
@@ -110,19 +120,11 @@ def quote_input(
     )
 
 
-async def project_assignment(session: AsyncSession, project_id: int) -> dict[str, int]:
-    rows = (
-        await session.execute(
-            select(HouseholdMember.household_id, HouseholdMember.id_number)
-            .join(Household, Household.id == HouseholdMember.household_id)
-            .where(Household.project_id == project_id)
-            .order_by(HouseholdMember.household_id, HouseholdMember.id)
-        )
-    ).all()
-    roster: dict[int, list[str]] = {}
-    for hid, id_number in rows:
-        roster.setdefault(hid, []).append(id_number)
-    return counted_elsewhere(roster.items())
+def project_assignment(households: Sequence[Household]) -> dict[str, int]:
+    """三(一)3 over the project's households, from the members of their stored facts: the same persons as the
+    ``household_members`` index (both are written together, in the same order), without reading and opening every
+    member's sealed 身份证号 a second time."""
+    return counted_elsewhere((h.id, [m["id_number"] for m in h.facts["members"]]) for h in households)
 
 
 async def project_records(
@@ -141,7 +143,7 @@ async def project_records(
         households,
         agreements,
         village_completion(project, households, agreements),
-        await project_assignment(session, project.id),
+        project_assignment(households),
     )
 
 
