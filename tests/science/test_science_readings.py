@@ -24,7 +24,10 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
     assert r.status_code == 200, r.text
     listed = {reading["parameter"]: reading for reading in r.json()}
     assert {name: (reading["id"], reading["chosen"]) for name, reading in listed.items()} == {
+        "institutes.field_condition_halves": ("I-07", "both"),
         "institutes.shared_edge_band": ("I-01", "upper"),
+        "institutes.ip_window_from": ("I-04", "same_date"),
+        "institutes.incident_window_from": ("I-08", "previous_year_start"),
         "institutes.shared_equipment_cap_applies": ("I-03", "true"),
         "vouchers.financial_consulting_half_of": ("V-01", "excess"),
         "policies.rd_growth_without_previous": ("P-02", "not_met"),
@@ -122,3 +125,40 @@ def test_shared_equipment_under_each_reading_of_the_30_percent_cap(client: TestC
 
     assert site_equipment(None) is False
     assert site_equipment({"institutes.shared_equipment_cap_applies": "false"}) is True
+
+
+def condition(client: TestClient, code: str, parameters: dict[str, str] | None = None, **changes: Any) -> bool:
+    """Whether the one condition ``code`` of 43号 一 passes for the standard applicant with ``changes``."""
+    body = eligibility_body(**changes) | ({"parameters": parameters} if parameters else {})
+    r = client.post("/v1/research-institutes/eligibility", json=body)
+    assert r.status_code == 200, r.text
+    return next(bool(c["passed"]) for c in r.json()["conditions"] if c["code"] == code)
+
+
+def test_the_field_condition_under_each_reading_of_its_two_halves(client: TestClient) -> None:
+    """43号 一(一) 属于……新材料……等重要领域，属于我市重点发展的支柱产业、主导产业和高新技术产业领域 (I-07).
+    An applicant in 新材料 (an important field) that names no key industry. Chosen reading (both halves): not met.
+    Other reading (either half): met. Naming neither fails under both."""
+    assert condition(client, "field", key_industries=[]) is False
+    assert condition(client, "field", {"institutes.field_condition_halves": "either"}, key_industries=[]) is True
+    neither = {"important_fields": [], "key_industries": []}
+    assert condition(client, "field", {"institutes.field_condition_halves": "either"}, **neither) is False
+
+
+def test_recent_ip_under_each_reading_of_where_three_years_start(client: TestClient) -> None:
+    """43号 一(七) 近三年内……拥有1件以上发明专利 (I-04). Applied 2023-06-01, one invention patent obtained 2020-03-01.
+    Chosen reading (the same date three years before): the window opens 2020-06-01, the patent is outside: not met.
+    Other reading (from 1 January of 2023 − 3 = 2020): the window opens 2020-01-01, the patent counts: met."""
+    patent = {"ip_rights": [{"kind": "invention_patent", "obtained_on": "2020-03-01"}]}
+    assert condition(client, "intellectual_property", **patent) is False
+    assert condition(client, "intellectual_property", {"institutes.ip_window_from": "calendar_year"}, **patent) is True
+
+
+def test_incidents_under_each_reading_of_the_year_before(client: TestClient) -> None:
+    """43号 一(九) 申请认定前一年度至申请之日内未发生重大安全、质量事故 (I-08). Applied 2023-06-01, a major quality
+    accident on 2022-03-01. Chosen reading (from 1 January of 2022): inside, not met. Other reading (from the same
+    date a year before, 2022-06-01): outside, met."""
+    accident = {"incidents": [{"kind": "重大质量事故", "occurred_on": "2022-03-01"}]}
+    assert condition(client, "no_incidents", **accident) is False
+    other = {"institutes.incident_window_from": "one_year_before"}
+    assert condition(client, "no_incidents", other, **accident) is True

@@ -175,13 +175,17 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-def check_field(app: InstituteApplication) -> ConditionResult:
+def check_field(app: InstituteApplication, p: InstituteParams) -> ConditionResult:
     """一(一) 属于……三大科创高地和六大标志性产业链等重要领域，属于我市重点发展的支柱产业、主导产业和高新技术产业领域.
 
-    Both halves are required (AMBIGUITIES.md I-07): an important field and a key industry of the city.
+    Both halves are required (AMBIGUITIES.md I-07): an important field and a key industry of the city. Under the
+    other reading (``field_condition_halves`` "either") the second half restates the first and either suffices.
     """
-    passed = bool(app.important_fields) and bool(app.key_industries)
-    if passed:
+    if p.field_condition_halves == "either":
+        passed = bool(app.important_fields) or bool(app.key_industries)
+    else:
+        passed = bool(app.important_fields) and bool(app.key_industries)
+    if app.important_fields and app.key_industries:
         detail = (
             "属于重要领域（"
             + "、".join(FIELD_LABELS[f] for f in sorted(app.important_fields))
@@ -189,10 +193,12 @@ def check_field(app: InstituteApplication) -> ConditionResult:
             + "、".join(FIELD_LABELS[k] for k in sorted(app.key_industries))
             + "）"
         )
-    elif not app.important_fields:
-        detail = "未属于三大科创高地、六大标志性产业链等重要领域"
     else:
-        detail = "未属于我市重点发展的支柱产业、主导产业或高新技术产业领域"
+        missing = [
+            *(() if app.important_fields else ("未属于三大科创高地、六大标志性产业链等重要领域",)),
+            *(() if app.key_industries else ("未属于我市重点发展的支柱产业、主导产业或高新技术产业领域",)),
+        ]
+        detail = "；".join(missing)
     return ConditionResult("field", passed, detail, institutes("一(一)"))
 
 
@@ -385,9 +391,12 @@ def check_ip(app: InstituteApplication, p: InstituteParams) -> ConditionResult:
     """一(七) 近三年内……在其申报领域拥有1件以上发明专利(含国防专利)、植物新品种……，
     或6件以上实用新型专利、外观设计专利、软件著作权等(不含商标)自主知识产权.
 
-    近三年内 = obtained on or after the same date three years before the application (I-04).
+    近三年内 = obtained on or after the same date three years before the application (I-04); under the other reading
+    (``ip_window_from`` "calendar_year") from 1 January of the year three years before the application's year.
     """
     since = add_years(app.applied_on, -p.ip_lookback_years)
+    if p.ip_window_from == "calendar_year":
+        since = dt.date(app.applied_on.year - p.ip_lookback_years, 1, 1)
     counted = [r for r in app.ip_rights if r.in_declared_field and since <= r.obtained_on <= app.applied_on]
     major = sum(1 for r in counted if r.kind in MAJOR_IP)
     minor = sum(1 for r in counted if r.kind in MINOR_IP)
@@ -409,16 +418,20 @@ def check_management(app: InstituteApplication) -> ConditionResult:
     return ConditionResult("management_system", app.has_management_system, detail, institutes("一(八)"))
 
 
-def incident_window_start(applied_on: dt.date) -> dt.date:
-    """一(九) 申请认定前一年度至申请之日: from 1 January of the previous calendar year (I-08)."""
+def incident_window_start(applied_on: dt.date, p: InstituteParams) -> dt.date:
+    """一(九) 申请认定前一年度至申请之日: from 1 January of the previous calendar year (I-08); under the other reading
+    (``incident_window_from`` "one_year_before", 前一年度 as the year before the application) from the same date a
+    year before."""
+    if p.incident_window_from == "one_year_before":
+        return add_years(applied_on, -1)
     return dt.date(applied_on.year - 1, 1, 1)
 
 
-def check_no_incidents(app: InstituteApplication) -> ConditionResult:
+def check_no_incidents(app: InstituteApplication, p: InstituteParams) -> ConditionResult:
     """一(九) 企业申请认定前一年度至申请之日内未发生重大安全、质量事故，
     严重的环境违法、知识产权违法、税务违法、科研失信等行为.
     """
-    start = incident_window_start(app.applied_on)
+    start = incident_window_start(app.applied_on, p)
     within = [i for i in app.incidents if start <= i.occurred_on <= app.applied_on]
     if within:
         detail = "；".join(f"{i.occurred_on.isoformat()} {i.kind}" for i in within)
@@ -431,7 +444,7 @@ def check_no_incidents(app: InstituteApplication) -> ConditionResult:
 def evaluate(app: InstituteApplication, p: InstituteParams) -> EligibilityResult:
     """一 以上认定条件需同时满足: all nine, each reported separately."""
     conditions = (
-        check_field(app),
+        check_field(app, p),
         check_registration(app, p),
         check_engineering_centre(app),
         check_rd_intensity(app, p),
@@ -439,6 +452,6 @@ def evaluate(app: InstituteApplication, p: InstituteParams) -> EligibilityResult
         check_site_and_equipment(app, p),
         check_ip(app, p),
         check_management(app),
-        check_no_incidents(app),
+        check_no_incidents(app, p),
     )
     return EligibilityResult(all(c.passed for c in conditions), conditions, p.version)

@@ -26,6 +26,9 @@ class InstituteParams:
     band_lower_limit: Decimal
     band_upper_limit: Decimal
     shared_edge_band: str
+    field_condition_halves: str
+    ip_window_from: str
+    incident_window_from: str
     small_min_ratio: Decimal
     small_min_rd: Decimal
     medium_min_ratio: Decimal
@@ -61,6 +64,9 @@ class InstituteParams:
             band_lower_limit=p.decimal("band_lower_limit"),
             band_upper_limit=p.decimal("band_upper_limit"),
             shared_edge_band=_one_of(p, "shared_edge_band", ("upper", "middle")),
+            field_condition_halves=_one_of(p, "field_condition_halves", ("both", "either")),
+            ip_window_from=_one_of(p, "ip_window_from", ("same_date", "calendar_year")),
+            incident_window_from=_one_of(p, "incident_window_from", ("previous_year_start", "one_year_before")),
             small_min_ratio=p.decimal("small_min_ratio"),
             small_min_rd=p.decimal("small_min_rd"),
             medium_min_ratio=p.decimal("medium_min_ratio"),
