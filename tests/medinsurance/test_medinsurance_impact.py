@@ -119,6 +119,7 @@ def test_places_rounded_up_give_the_first_hospital_an_a_and_the_last_a_d(client:
         "performance.partial_steps": ("whole", "whole"),
         "performance.group_deductions": ("cumulative", "cumulative"),
         "performance.other_key_work_points": ("column", "column"),
+        "performance.final_score_rounding": ("exact", "exact"),
     }
     assert result["parameter_versions"] == {
         "before": "performance=2023-02-18",

@@ -137,3 +137,52 @@ def test_deductions_stopped_row_by_row_leave_the_group_two_points_more(client: T
     per_row = client.post("/v1/assessments/score", json=body | per_row_reading)
     assert per_row.status_code == 200, per_row.text
     assert per_row.json()["total"] == 88
+
+
+def penalty_under(client: TestClient, body: dict[str, object], reading: dict[str, str] | None) -> dict[str, object]:
+    r = client.post("/v1/violations/penalty", json=body | {"parameters": reading})
+    assert r.status_code in (200, 422), r.text
+    return {"status": r.status_code} | dict(r.json())
+
+
+def test_a_penalty_for_every_tier_read_from_five_five(client: TestClient) -> None:
+    """A-09: a tier-4 case at 10% of 12,680.00 元. Chosen (only 五(三)3 lists 违约金): refused, the only ratio is 0.
+    Other reading (五(五) for every tier, cap 30%): 12,680.00 × 10% = 1,268.00 元, due 30 日 later."""
+    body = {"tier": 4, "violation_amount": "12680.00", "ratio": "0.10", "decided_on": "2023-09-12"}
+    assert penalty_under(client, body, None)["status"] == 422
+    every = penalty_under(client, body, {"sanctions.penalty_tiers": "every_tier"})
+    assert (every["penalty"], every["allowed_low"], every["allowed_high"]) == ("1268.00", "0", "0.30")
+
+
+def test_mitigation_without_a_bound_allows_a_quarter(client: TestClient) -> None:
+    """A-10: tier 3 with one 从轻 circumstance (附件3 二(1)) at 25%. Chosen: 从轻 alone caps the ratio at 20%, refused.
+    Other reading (the whole 10%–30%): 12,680.00 × 25% = 3,170.00 元."""
+    body = {"tier": 3, "violation_amount": "12680.00", "ratio": "0.25", "decided_on": "2023-09-12", "mitigating": [1]}
+    assert penalty_under(client, body, None)["status"] == 422
+    full = penalty_under(client, body, {"sanctions.circumstances_bound": "full_range"})
+    assert (full["penalty"], full["allowed_high"]) == ("3170.00", "0.30")
+
+
+def test_thirty_working_days_to_pay(client: TestClient) -> None:
+    """A-11: a 违约金 decided Tuesday 2023-09-12. Chosen (30 日, calendar days): 2023-10-12. Other reading (30 working
+    days, the decision day not counted, A-01): 9/13–15 (3), 9/18–22 (8), 9/25–28 (12; 9/29–10/6 中秋国庆), 10/7 and
+    10/8 (调休 working, 14), 10/9–13 (19), 10/16–20 (24), 10/23–27 (29), 10/30 (30): 2023-10-30."""
+    body = {"tier": 3, "violation_amount": "12680.00", "ratio": "0.20", "decided_on": "2023-09-12"}
+    assert penalty_under(client, body, None)["due_on"] == "2023-10-12"
+    working = penalty_under(client, body, {"sanctions.payment_due_counting": "working_days"})
+    assert (working["penalty"], working["due_on"]) == ("2536.00", "2023-10-30")
+
+
+def test_a_final_score_rounded_to_the_cent_reaches_b(client: TestClient) -> None:
+    """A-23 (附件1 二(三) 最终得分 = 半年 × 30% + 年度 × 70%): 80.03 × 30% + 79.98 × 70% = 24.009 + 55.986 = 79.995.
+    Chosen (exact): below 80, C. Other reading (rounded half up to 0.01 first): 80.00, "80分(含)以上" B."""
+    body = {
+        "category": "comprehensive",
+        "on": "2023-12-31",
+        "institutions": [{"id": "H1", "half_year_score": "80.03", "annual_score": "79.98"}],
+    }
+    exact = client.post("/v1/assessments/grade", json=body).json()["results"][0]
+    assert (exact["final_score"], exact["grade"]) == (79.995, "C")
+    cent = body | {"parameters": {"performance.final_score_rounding": "cent"}}
+    rounded = client.post("/v1/assessments/grade", json=cent).json()["results"][0]
+    assert (rounded["final_score"], rounded["grade"]) == (80.0, "B")

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +21,7 @@ from qz_common.periods import add_months
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+CENT = Decimal("0.01")
 
 
 class Category(StrEnum):
@@ -212,11 +213,14 @@ def assessment_schedule(year: int, p: ParameterSet) -> AssessmentSchedule:
 
 
 def final_score(half_year: Decimal, annual: Decimal, p: ParameterSet) -> Decimal:
-    """附件1 二(三) "年度绩效考核最终得分=半年拟评得分*权重比30%+年度总评得分*权重比70%" (unrounded, reading A-23)."""
+    """附件1 二(三) "年度绩效考核最终得分=半年拟评得分*权重比30%+年度总评得分*权重比70%": reading A-23 (parameter
+    ``final_score_rounding`` = ``exact``) grades the unrounded sum; the other reading (``cent``) rounds it half up to
+    0.01 first, as the scores it is made of are given, so 79.995 grades as 80.00."""
     for s in (half_year, annual):
         if not ZERO <= s <= 100:
             raise ValueError("考核得分 must lie in 0–100")
-    return half_year * p.decimal("half_year_weight") + annual * p.decimal("annual_weight")
+    exact = half_year * p.decimal("half_year_weight") + annual * p.decimal("annual_weight")
+    return exact.quantize(CENT, ROUND_HALF_UP) if p["final_score_rounding"] == "cent" else exact
 
 
 @dataclass(frozen=True)

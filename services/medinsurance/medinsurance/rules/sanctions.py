@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from medinsurance.rules.agreements import suspension_ends_agreement
 from medinsurance.rules.basis import basis
+from medinsurance.rules.workdays import add_working_days
 from qz_common.money import to_fen
 from qz_common.params import ParameterSet
 
@@ -196,21 +197,28 @@ def ratio_range(
     """The 违约支付比例 a tier allows, narrowed by 附件3 从轻/从重 (reading A-10).
 
     Only tier 3 provides 违约金: "按照核定医保费用的10%—30%支付违约金" (五(三)3); 五(五) "原则上不超过…30%".
-    Tiers 1, 2, 4, 5 list no 违约金 among their measures, so the only ratio allowed is 0 (reading A-09).
-    With only 从轻 circumstances the ratio stays at or below the split ratio; with only 从重 at or above it.
+    Tiers 1, 2, 4, 5 list no 违约金 among their measures, so the only ratio allowed is 0 (reading A-09, parameter
+    ``penalty_tiers`` = ``tier3_only``); the other reading (``every_tier``) lets 五(五) apply to every tier, any
+    ratio up to its 30% cap. With only 从轻 circumstances the ratio stays at or below the split ratio; with only 从重
+    at or above it (reading A-10, parameter ``circumstances_bound`` = ``split``; the other reading, ``full_range``,
+    leaves the circumstances to the caseworker within the tier's whole range).
     """
     if tier not in TIER_MEASURES:
         raise ValueError(f"协议处理 tier must be 1–5, got {tier}")
     unknown = (mitigating - MITIGATING.keys()) | (aggravating - AGGRAVATING.keys())
     if unknown:
         raise ValueError(f"unknown 附件3 circumstance numbers {sorted(unknown)}")
-    if tier != 3:
-        return RatioRange(ZERO, ZERO, basis(f"五(三){tier}"))
     cap = p.decimal("penalty_ratio_cap")
+    if tier != 3:
+        if p["penalty_tiers"] == "every_tier":
+            return RatioRange(ZERO, cap, basis(f"五(三){tier}, 五(五)"))
+        return RatioRange(ZERO, ZERO, basis(f"五(三){tier}"))
     low = p.decimal("tier3_ratio_min")
     high = min(p.decimal("tier3_ratio_max"), cap)
     split = p.decimal("mitigation_split_ratio")
     note = "五(三)3, 五(五)"
+    if p["circumstances_bound"] == "full_range":
+        return RatioRange(low, high, basis(note))
     if mitigating and not aggravating:
         high = split
         note += ", 附件3 二 从轻"
@@ -249,8 +257,17 @@ def penalty(
         raise RatioOutOfRange(ratio, allowed)
     amount = to_fen(violation_amount * ratio)
     # Only a 违约金 to pay has a payment date ("原则上应在30日内完成缴款").
-    due = decided_on + dt.timedelta(days=p.integer("payment_due_days")) if decided_on and amount > 0 else None
+    due = _payment_due(decided_on, p) if decided_on and amount > 0 else None
     return Penalty(amount, ratio, due, basis("五(五)"))
+
+
+def _payment_due(decided_on: dt.date, p: ParameterSet) -> dt.date:
+    """五(五) "30日内完成缴款": reading A-11 (parameter ``payment_due_counting`` = ``calendar_days``) counts 日 as
+    calendar days; the other reading (``working_days``) counts working days, as the text's other periods (A-01)."""
+    days = p.integer("payment_due_days")
+    if p["payment_due_counting"] == "working_days":
+        return add_working_days(decided_on, days).date
+    return decided_on + dt.timedelta(days=days)
 
 
 @dataclass(frozen=True)
