@@ -75,6 +75,35 @@ def test_an_unbuilt_part_in_the_fees_and_rewards_or_not(client: TestClient) -> N
     assert [other[c] for c in codes] == ["450000.00", "24000.00", "80000.00"]
 
 
+def test_the_temporary_fee_on_the_house_alone_or_with_its_other_parts(client: TestClient) -> None:
+    """A-14, 三(四)6 "临时安置费以被征收房屋建筑面积计算": beside the 150 ㎡ house, a 附属房 of 20 ㎡ and an attic of
+    10 ㎡ (eaves 1.2 m), 货币补偿 (12 months).
+    As chosen (the residential house): 150 × 10 × 12 = 18,000.
+    Other reading (with the parts 三(四)3 compensates): (150 + 20 + 10) × 10 × 12 = 21,600."""
+    shed = {**HOUSE, "kind": "ancillary", "structure": "brick_wood", "legal_area_m2": "20"}
+    attic = {**HOUSE, "kind": "attic", "legal_area_m2": "10", "eaves_height_m": "1.2"}
+    body = quote_body(buildings=[HOUSE, shed, attic])
+    assert amounts(quoted(client, body))["temporary_resettlement_fee"] == "18000.00"
+    other = quoted(client, body, {"expropriation.temporary_fee_area_includes_other_parts": "true"})
+    assert amounts(other)["temporary_resettlement_fee"] == "21600.00"
+
+
+def test_a_homestead_house_whole_or_split_at_the_resettlement_area(client: TestClient) -> None:
+    """A-19, 三(三)4 "由征收人对被征收房屋进行补偿": one person (安置面积 110), the 150 ㎡ house, 宅基地安置.
+    As chosen (the whole house): 150 × 1,200 × 0.80 = 144,000, nothing beyond.
+    Other reading (split as 房票 and 产权调换): 144,000 × 110/150 = 105,600, and (150 − 110) × 3,000 = 120,000."""
+    body = quote_body(method="homestead", outside_urban_plan_area=True, members=quote_body()["members"][:1])
+    chosen = quoted(client, body)
+    assert house_and_excess(chosen) == ("144000.00", "0.00")
+    other = quoted(client, body, {"expropriation.homestead_split_at_resettlement_area": "true"})
+    assert house_and_excess(other) == ("105600.00", "120000.00")
+
+
+def house_and_excess(answer: dict[str, Any]) -> tuple[str, str]:
+    items = amounts(answer)
+    return items["house_replacement_value"], items.get("excess_area_monetary_compensation", "0.00")
+
+
 def test_an_ancillary_house_with_or_without_newness(client: TestClient) -> None:
     """A-18, 三(四)3 附属房 "给予相应补偿": a 附属房 20 ㎡ 砖木 built 2000 (成新率 0.80).
     As chosen (重置价 × 成新率): 20 × 1,000 × 0.80 = 16,000.

@@ -50,6 +50,8 @@ class CityParams:
     voucher_validity_months: int
     voucher_remainder_reading: str
     swap_flat_replacement_price_per_m2: Decimal
+    homestead_split_at_resettlement_area: bool
+    temporary_fee_area_includes_other_parts: bool
     temporary_fee_per_m2_month: Decimal
     temporary_fee_min_per_household_month: Decimal
     temporary_months_monetary: int
@@ -108,6 +110,8 @@ class CityParams:
             voucher_validity_months=p.integer("voucher_validity_months"),
             voucher_remainder_reading=remainder,
             swap_flat_replacement_price_per_m2=p.decimal("swap_flat_replacement_price_per_m2"),
+            homestead_split_at_resettlement_area=bool(p["homestead_split_at_resettlement_area"]),
+            temporary_fee_area_includes_other_parts=bool(p["temporary_fee_area_includes_other_parts"]),
             temporary_fee_per_m2_month=p.decimal("temporary_fee_per_m2_month"),
             temporary_fee_min_per_household_month=p.decimal("temporary_fee_min_per_household_month"),
             temporary_months_monetary=p.integer("temporary_months_monetary"),

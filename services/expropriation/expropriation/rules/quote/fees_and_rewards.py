@@ -7,6 +7,7 @@ from decimal import Decimal
 from .. import fees
 from ..params import CityParams, Params
 from ..types import Item, QuoteInput
+from ..valuation import Category
 from .household import Household
 from .result import ZERO, Lines, figure, item
 
@@ -39,6 +40,17 @@ def temporary_resettlement_fee(inp: QuoteInput, city: CityParams, household: Hou
         reason = {"reason": "征收人提供周转用房，临时安置费只付自行解决周转用房的被征收人"}
         return item("temporary_resettlement_fee", ZERO, "三(四)6", reason)
     area, left_out = area_paid_on(city, household)
+    if city.temporary_fee_area_includes_other_parts:
+        # A-14's other reading: the 被征收房屋 is every part compensated as the household's, 三(四)3's too
+        other = sum(
+            (
+                b.area_m2
+                for b in household.parts(Category.ATTIC_OR_STILT) + household.parts(Category.ANCILLARY)
+                if b.built
+            ),
+            ZERO,
+        )
+        area, left_out = area + other, left_out | {"other_parts_area_m2": figure(other)}
     fee = fees.temporary_fee(city, inp.method, area, inp.flat_type, inp.delivery_months)
     return item("temporary_resettlement_fee", fee.amount, "三(四)6", fee.inputs | left_out)
 

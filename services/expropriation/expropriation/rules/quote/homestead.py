@@ -5,20 +5,26 @@ from __future__ import annotations
 
 from ..params import DistrictParams, Params
 from ..types import MethodNotAvailable, QuoteInput, basis
-from .house_value import house_replacement_value
+from .house_value import excess_area_monetary_compensation, house_replacement_value, share_within_resettlement_area
 from .household import Household
 from .result import ONE, Lines
 
 
 def items(inp: QuoteInput, params: Params, household: Household) -> Lines:
-    """The whole house at 重置价 × 成新率 (A-19: the 办法 gives no 安置面积 split for a homestead); the plot is the
-    district's to arrange (a note while its rules are missing)."""
+    """The whole house at 重置价 × 成新率 (A-19: the 办法 gives no 安置面积 split for a homestead), or under
+    ``homestead_split_at_resettlement_area`` the share within the 安置面积 and the rest at the appraised price, as
+    三(三)2(4) and 3(4) do; the plot is the district's to arrange (a note while its rules are missing)."""
     check_open(inp, params.district)
-    house = house_replacement_value(household, ONE, "三(三)4; 附件")
+    if params.city.homestead_split_at_resettlement_area:
+        house = Lines(
+            items=(house_replacement_value(household, share_within_resettlement_area(household), "三(三)4; 附件"),)
+        ) + excess_area_monetary_compensation(inp, household, "三(三)4")
+    else:
+        house = Lines(items=(house_replacement_value(household, ONE, "三(三)4; 附件"),))
     if params.district.homestead_rules_supplied:
-        return Lines(items=(house,))
+        return house
     note = f"{params.district.district}宅基地安置细则未录入：房屋按重置价结合成新率补偿，宅基地安排另行确定（三(三)4）"
-    return Lines(items=(house,), notes=(note,))
+    return house + Lines(notes=(note,))
 
 
 def check_open(inp: QuoteInput, district: DistrictParams) -> None:
