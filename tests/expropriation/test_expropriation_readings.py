@@ -75,6 +75,23 @@ def test_an_unbuilt_part_in_the_fees_and_rewards_or_not(client: TestClient) -> N
     assert [other[c] for c in codes] == ["450000.00", "24000.00", "80000.00"]
 
 
+def test_an_unbuilt_part_paid_in_money_or_not(client: TestClient) -> None:
+    """A-34, 三(三)1 "(1)被征收住宅房屋面积按合法建筑面积计算。(2)补偿价格根据被征收房屋土地和房屋的评估价值确定" beside
+    三(三)3(2) "未建部分面积不计价值": the 150 ㎡ house and 50 ㎡ approved, not built (legal area 200).
+    货币补偿 as chosen (built area): 150 × 3,000 = 450,000; other reading (legal area): 200 × 3,000 = 600,000.
+    房票 (安置面积 160) as chosen: the house 144,000 whole (150 ≤ 160), nothing beyond; other reading: the house on
+    160/200 of the legal area, 144,000 × 0.8 = 115,200, and (200 − 160) × 3,000 = 120,000 beyond; the voucher
+    160 × 7,800 = 1,248,000 under both."""
+    unbuilt = {**HOUSE, "legal_area_m2": "50", "built": False}
+    switch = {"expropriation.unbuilt_area_paid_in_money": "true"}
+    monetary = quote_body(buildings=[HOUSE, unbuilt])
+    assert amounts(quoted(client, monetary))["house_monetary_compensation"] == "450000.00"
+    assert amounts(quoted(client, monetary, switch))["house_monetary_compensation"] == "600000.00"
+    voucher = quote_body(method="house_voucher", buildings=[HOUSE, unbuilt])
+    assert voucher_items(quoted(client, voucher)) == ("1248000.00", "144000.00", "0.00")
+    assert voucher_items(quoted(client, voucher, switch)) == ("1248000.00", "115200.00", "120000.00")
+
+
 def test_the_temporary_fee_on_the_house_alone_or_with_its_other_parts(client: TestClient) -> None:
     """A-14, 三(四)6 "临时安置费以被征收房屋建筑面积计算": beside the 150 ㎡ house, a 附属房 of 20 ㎡ and an attic of
     10 ㎡ (eaves 1.2 m), 货币补偿 (12 months).

@@ -63,6 +63,7 @@ class CityParams:
     overdue_multiplier: Decimal
     overdue_doubling_covers_post_delivery: bool
     unbuilt_area_in_fees_and_rewards: bool
+    unbuilt_area_paid_in_money: bool
     moving_fee_per_move: Decimal
     early_vacate_rate_cap_per_m2: Decimal
     village_completion_rate_per_m2: Decimal
@@ -123,6 +124,7 @@ class CityParams:
             overdue_multiplier=p.decimal("overdue_multiplier"),
             overdue_doubling_covers_post_delivery=bool(p["overdue_doubling_covers_post_delivery"]),
             unbuilt_area_in_fees_and_rewards=bool(p["unbuilt_area_in_fees_and_rewards"]),
+            unbuilt_area_paid_in_money=bool(p["unbuilt_area_paid_in_money"]),
             moving_fee_per_move=p.decimal("moving_fee_per_move"),
             early_vacate_rate_cap_per_m2=p.decimal("early_vacate_rate_cap_per_m2"),
             village_completion_rate_per_m2=p.decimal("village_completion_rate_per_m2"),

@@ -27,9 +27,10 @@ def value_with_newness(buildings: Iterable[AssessedBuilding]) -> tuple[Decimal, 
 
 def share_within_resettlement_area(household: Household) -> Decimal:
     """三(三)2(4), 3(2) read with 3(4) (A-12): when the built legal area exceeds the 安置面积, the house's value is paid
-    on the share within it and the rest of the area at the 货币补偿安置标准, so no m² is paid twice."""
-    area, built = household.area.area_m2, household.built_area_m2
-    return area / built if built > area else ONE
+    on the share within it and the rest of the area at the 货币补偿安置标准, so no m² is paid twice (under
+    ``unbuilt_area_paid_in_money`` the legal area, the unbuilt part being of no value within the 安置面积, A-34)."""
+    area, in_money = household.area.area_m2, household.area_paid_in_money_m2
+    return area / in_money if in_money > area else ONE
 
 
 def house_replacement_value(household: Household, share: Decimal, clause: str) -> Item:
@@ -38,15 +39,16 @@ def house_replacement_value(household: Household, share: Decimal, clause: str) -
     value, lines = value_with_newness(household.parts(Category.RESIDENTIAL))
     inputs = {"parts": "; ".join(lines)}
     if share != ONE:
-        area, built = figure(household.area.area_m2), figure(household.built_area_m2)
-        inputs["share_within_resettlement_area"] = f"{area} / {built}"
+        area, in_money = figure(household.area.area_m2), figure(household.area_paid_in_money_m2)
+        inputs["share_within_resettlement_area"] = f"{area} / {in_money}"
     return item("house_replacement_value", value * share, clause, inputs)
 
 
 def excess_area_monetary_compensation(inp: QuoteInput, household: Household, clause: str) -> Lines:
     """ "被征收住宅房屋的合法建筑面积大于安置面积的，超出部分面积按货币补偿安置标准结算" (房票 三(三)2(4), 产权调换
-    三(三)3(4)): the built legal area beyond the 安置面积 at the appraised price (A-34)."""
-    excess = max(ZERO, household.built_area_m2 - household.area.area_m2)
+    三(三)3(4)): the built legal area beyond the 安置面积 at the appraised price (A-34; the whole legal area under
+    ``unbuilt_area_paid_in_money``)."""
+    excess = max(ZERO, household.area_paid_in_money_m2 - household.area.area_m2)
     if excess == 0:
         return Lines()
     price = needed(

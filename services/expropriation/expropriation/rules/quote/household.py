@@ -24,8 +24,11 @@ class Household:
     area: ResettlementArea
     # The legal residential area, 未建部分 included: a basis of 安置 (三(二)) ...
     legal_area_m2: Decimal
-    # ... and its built part, on which every amount by the m² is paid (三(三)3(2) 未建部分面积不计价值, A-34).
+    # ... and its built part, on which every amount by the m² is paid (三(三)3(2) 未建部分面积不计价值, A-34) ...
     built_area_m2: Decimal
+    # ... and the area paid at the appraised price (货币补偿, the area beyond the 安置面积): the built area, or the
+    # legal area under ``unbuilt_area_paid_in_money`` (A-34's other reading).
+    area_paid_in_money_m2: Decimal
     # Signed by the deadline and vacated on time (三(二), 三(四)8); an unsigned household is projected as in time.
     on_time: bool
 
@@ -41,7 +44,10 @@ class Household:
         return tuple(b for b in self.buildings if b.category is category)
 
     def area_inputs(self) -> dict[str, str]:
-        """The area an item is paid on, and the unbuilt area it leaves out (A-34), as the breakdown shows them."""
+        """The area an item paid at the appraised price is paid on, and the unbuilt area it leaves out (A-34), as the
+        breakdown shows them."""
+        if self.area_paid_in_money_m2 == self.legal_area_m2:
+            return {"legal_area_m2": figure(self.legal_area_m2)}
         return {"legal_area_m2": figure(self.built_area_m2)} | self.unbuilt_inputs()
 
     def unbuilt_inputs(self) -> dict[str, str]:
@@ -67,7 +73,8 @@ def assess_household(inp: QuoteInput, city: CityParams) -> Household:
     on_time = signed_in_time(inp.signing_deadline, inp.agreement_signed_on) and inp.vacated_on_time
     counted = sum(1 for p in persons if p.counted)
     area = resettlement_area(city, counted, legal_area, on_time)
-    return Household(buildings, persons, area, legal_area, built_area, on_time)
+    in_money = legal_area if city.unbuilt_area_paid_in_money else built_area
+    return Household(buildings, persons, area, legal_area, built_area, in_money, on_time)
 
 
 def check_entitled(inp: QuoteInput, persons: Iterable[PersonDecision]) -> None:

@@ -18,7 +18,7 @@ def items(inp: QuoteInput, params: Params, household: Household) -> Lines:
 
 def house_monetary_compensation(inp: QuoteInput, household: Household) -> Item:
     """三(三)1: "(1)被征收住宅房屋面积按合法建筑面积计算。(2)补偿价格根据被征收房屋土地和房屋的评估价值确定" — the built
-    legal area (A-34) at the appraised price."""
+    legal area (A-34; the whole legal area under ``unbuilt_area_paid_in_money``) at the appraised price."""
     price = needed(
         inp.appraised_price_per_m2,
         "appraised_price_per_m2",
@@ -26,4 +26,4 @@ def house_monetary_compensation(inp: QuoteInput, household: Household) -> Item:
         "三(三)1(2)",
     )
     inputs = household.area_inputs() | {"appraised_price_per_m2": figure(price)}
-    return item("house_monetary_compensation", household.built_area_m2 * price, "三(三)1", inputs)
+    return item("house_monetary_compensation", household.area_paid_in_money_m2 * price, "三(三)1", inputs)
