@@ -75,6 +75,17 @@ def test_an_unbuilt_part_in_the_fees_and_rewards_or_not(client: TestClient) -> N
     assert [other[c] for c in codes] == ["450000.00", "24000.00", "80000.00"]
 
 
+def test_a_voucher_on_the_resettlement_area_or_on_the_house_up_to_it(client: TestClient) -> None:
+    """A-12, 三(三)2(2) "房票价格参照…市场价格，扣除被征收住宅房屋的平均重置价格后得出" (a price per m², no area):
+    two persons (安置面积 160), the 150 ㎡ house, 房票 price 9,000 − 1,200 = 7,800.
+    As chosen (the 安置面积): 160 × 7,800 = 1,248,000. Other reading (the house's legal area up to the 安置面积):
+    150 × 7,800 = 1,170,000. The house (144,000) and the excess (none) are the same under both."""
+    body = quote_body(method="house_voucher")
+    assert voucher_items(quoted(client, body)) == TWO_PERSONS
+    other = quoted(client, body, {"expropriation.voucher_area_reading": "legal_area_up_to_resettlement_area"})
+    assert voucher_items(other) == ("1170000.00", "144000.00", "0.00")
+
+
 def test_an_unbuilt_part_paid_in_money_or_not(client: TestClient) -> None:
     """A-34, 三(三)1 "(1)被征收住宅房屋面积按合法建筑面积计算。(2)补偿价格根据被征收房屋土地和房屋的评估价值确定" beside
     三(三)3(2) "未建部分面积不计价值": the 150 ㎡ house and 50 ㎡ approved, not built (legal area 200).

@@ -49,6 +49,7 @@ class CityParams:
     non_member_owner_area_cap_m2: Decimal
     voucher_validity_months: int
     voucher_remainder_reading: str
+    voucher_area_reading: str
     swap_flat_replacement_price_per_m2: Decimal
     homestead_split_at_resettlement_area: bool
     temporary_fee_area_includes_other_parts: bool
@@ -73,6 +74,9 @@ class CityParams:
         remainder = str(p["voucher_remainder_reading"])
         if remainder not in ("face_value", "area_at_monetary_standard"):
             raise ValueError(f"voucher_remainder_reading {remainder!r} unknown")
+        voucher_area = str(p["voucher_area_reading"])
+        if voucher_area not in ("resettlement_area", "legal_area_up_to_resettlement_area"):
+            raise ValueError(f"voucher_area_reading {voucher_area!r} unknown")
         return cls(
             version=p.version,
             districts=tuple(str(d) for d in p["districts"]),
@@ -110,6 +114,7 @@ class CityParams:
             non_member_owner_area_cap_m2=p.decimal("non_member_owner_area_cap_m2"),
             voucher_validity_months=p.integer("voucher_validity_months"),
             voucher_remainder_reading=remainder,
+            voucher_area_reading=voucher_area,
             swap_flat_replacement_price_per_m2=p.decimal("swap_flat_replacement_price_per_m2"),
             homestead_split_at_resettlement_area=bool(p["homestead_split_at_resettlement_area"]),
             temporary_fee_area_includes_other_parts=bool(p["temporary_fee_area_includes_other_parts"]),

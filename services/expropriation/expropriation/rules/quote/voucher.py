@@ -33,8 +33,9 @@ def items(inp: QuoteInput, params: Params, household: Household) -> Lines:
     """The voucher and what remains of it in money (三(三)2(2), 2(4)), the house at 重置价 × 成新率 within the 安置面积
     and the area beyond it in money (三(三)2(4)), and the district's reward for new housing (三(三)2(5))."""
     price = voucher_price(inp, household)
-    value = price.per_m2 * household.area.area_m2
-    voucher = house_voucher_value(inp, price, household, value)
+    area = voucher_area(params.city, household)
+    value = price.per_m2 * area
+    voucher = house_voucher_value(inp, price, household, area, value)
     house = house_replacement_value(household, share_within_resettlement_area(household), "三(三)2(4); 附件")
     return (
         voucher_remainder_cash(inp, params.city, price, value)
@@ -63,8 +64,18 @@ def voucher_price(inp: QuoteInput, household: Household) -> VoucherPrice:
     return price
 
 
-def house_voucher_value(inp: QuoteInput, price: VoucherPrice, household: Household, value: Decimal) -> Item:
-    """三(三)2(2) the voucher, 房票价格 × 安置面积 (A-12); 三(三)2(4) "所购商品房价格高于房票价值的，超出部分自行承担"
+def voucher_area(city: CityParams, household: Household) -> Decimal:
+    """三(三)2(2) gives the 房票's price per m², not its area: the 安置面积 the voucher replaces (A-12), or under
+    ``voucher_area_reading = "legal_area_up_to_resettlement_area"`` the house's legal area, up to the 安置面积."""
+    if city.voucher_area_reading == "resettlement_area":
+        return household.area.area_m2
+    return min(household.legal_area_m2, household.area.area_m2)
+
+
+def house_voucher_value(
+    inp: QuoteInput, price: VoucherPrice, household: Household, area: Decimal, value: Decimal
+) -> Item:
+    """三(三)2(2) the voucher, 房票价格 × its area (A-12); 三(三)2(4) "所购商品房价格高于房票价值的，超出部分自行承担"
     (shown, not charged: it is paid to the seller), and a cheaper flat uses only its price of it."""
     inputs = {
         "market_price_per_m2": figure(price.market),
@@ -72,6 +83,8 @@ def house_voucher_value(inp: QuoteInput, price: VoucherPrice, household: Househo
         "voucher_price_per_m2": str(price.per_m2.quantize(Decimal("0.0001"))),
         "resettlement_area_m2": figure(household.area.area_m2),
     }
+    if area != household.area.area_m2:
+        inputs["voucher_area_m2"] = figure(area)
     used = value
     purchase = inp.voucher_purchase_price
     if purchase is not None:
