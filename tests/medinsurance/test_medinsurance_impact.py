@@ -120,6 +120,7 @@ def test_places_rounded_up_give_the_first_hospital_an_a_and_the_last_a_d(client:
         "performance.group_deductions": ("cumulative", "cumulative"),
         "performance.other_key_work_points": ("column", "column"),
         "performance.final_score_rounding": ("exact", "exact"),
+        "performance.last_places_tie": ("caseworker_review", "caseworker_review"),
     }
     assert result["parameter_versions"] == {
         "before": "performance=2023-02-18",

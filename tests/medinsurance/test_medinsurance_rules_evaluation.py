@@ -162,12 +162,12 @@ def test_operating_time_bands_and_licence_history():
     assert months_score(D(2023, 3, 1)) == 1
     assert months_score(D(2023, 3, 2)) == 0
     same = [Licence(approved_on=D(2018, 1, 1), uscc=USCC), Licence(approved_on=D(2022, 1, 1), uscc=USCC)]
-    assert operating_since(same) == D(2018, 1, 1)
+    assert operating_since(same, P) == D(2018, 1, 1)
     changed = [
         Licence(approved_on=D(2018, 1, 1), uscc="91330800MA2DC0000B"),
         Licence(approved_on=D(2022, 1, 1), uscc=USCC),
     ]
-    assert operating_since(changed) == D(2022, 1, 1)
+    assert operating_since(changed, P) == D(2022, 1, 1)
 
 
 def test_physicians_capped_at_5():

@@ -5,7 +5,7 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 from medinsurance_testdata import MEDICAL
 
-from medinsurance.api.examples import EXAMPLES, GRADE_REQUEST
+from medinsurance.api.examples import EXAMPLES, GRADE_REQUEST, PHARMACY_USCC
 from medinsurance.parameters import PARAMS_DIR
 from qz_common.parameter_api import ParameterShelf
 
@@ -186,3 +186,73 @@ def test_a_final_score_rounded_to_the_cent_reaches_b(client: TestClient) -> None
     cent = body | {"parameters": {"performance.final_score_rounding": "cent"}}
     rounded = client.post("/v1/assessments/grade", json=cent).json()["results"][0]
     assert (rounded["final_score"], rounded["grade"]) == (80.0, "B")
+
+
+def test_a_tie_across_the_last_two_places_suspended_whole(client: TestClient) -> None:
+    """A-25 (附件1 二(四)2 "将排名末两位的…予以暂停联网结算"): four clinics, one at 95 and three tied at 85 (all above
+    60). The three share the last place but fill three places, across the last-two boundary. Chosen: none is
+    suspended, each goes to the caseworker. Other reading (the whole tie): all three suspended."""
+    clinics = [{"id": "K1", "half_year_score": "95", "annual_score": "95"}] + [
+        {"id": f"K{k}", "half_year_score": "85", "annual_score": "85"} for k in (2, 3, 4)
+    ]
+    body = {"category": "outpatient", "on": "2023-12-31", "institutions": clinics}
+
+    def suspended(parameters: dict[str, str] | None) -> dict[str, tuple[bool, bool]]:
+        r = client.post("/v1/assessments/grade", json=body | {"parameters": parameters})
+        assert r.status_code == 200, r.text
+        return {
+            x["id"]: (x["consequences"]["settlement_suspended"], x["consequences"]["caseworker_review"] is not None)
+            for x in r.json()["results"]
+        }
+
+    chosen = suspended(None)
+    assert chosen == {"K1": (False, False), "K2": (False, True), "K3": (False, True), "K4": (False, True)}
+    whole = suspended({"performance.last_places_tie": "whole_tie"})
+    assert whole == {"K1": (False, False), "K2": (True, False), "K3": (True, False), "K4": (True, False)}
+
+
+def evaluation_items(client: TestClient, body: dict[str, object], parameters: dict[str, str] | None) -> dict[int, str]:
+    """Item number → score, and 0 → the total, of an evaluation scored under ``parameters``."""
+    r = client.post("/v1/evaluations/score", json=body | {"parameters": parameters})
+    assert r.status_code == 200, r.text
+    return {i["no"]: i["score"] for i in r.json()["items"]} | {0: r.json()["total"]}
+
+
+def test_the_oldest_licence_under_the_code_counts_across_a_change(client: TestClient) -> None:
+    """A-14 (表1 item 6 "社会信用代码不变按照最老的执业许可证计算经营时间,有变化按照最新的"): licences 2018-01-01 under
+    the institution's code, 2020-01-01 under another, 2022-06-01 under its code again; evaluated 2023-06-01. Chosen
+    (the latest unbroken run): from 2022-06-01, 1 year → 3 of 5, total 98. Other reading (the oldest under the
+    current code): from 2018, over 2 years → 5, total 100."""
+    licences = [
+        {"approved_on": "2018-01-01", "uscc": MEDICAL["licences"][0]["uscc"]},
+        {"approved_on": "2020-01-01", "uscc": PHARMACY_USCC},
+        {"approved_on": "2022-06-01", "uscc": MEDICAL["licences"][0]["uscc"]},
+    ]
+    body = {**MEDICAL, "licences": licences}
+    chosen = evaluation_items(client, body, None)
+    assert (chosen[6], chosen[0]) == ("3.00", "98.00")
+    oldest = evaluation_items(client, body, {"evaluation.licence_history": "oldest_under_uscc"})
+    assert (oldest[6], oldest[0]) == ("5.00", "100.00")
+
+
+def test_a_village_clinic_scored_on_its_own_data(client: TestClient) -> None:
+    """A-29 (表1 items 3, 8, 12 "规范化村级医疗机构参照上级医疗机构标准"): the clinic's own sheet is full; its 上级
+    lacks 2 devices (item 3: 7 − 2 = 5), has no 基本账户 (item 8: 0 of 2) and 1 诊疗科目 (item 12: 2 of 5). Chosen (the
+    parent's data): 100 − 2 − 2 − 3 = 93. Other reading (its own data to the parent's standard): 100."""
+    parent = {"hardware": {"missing_devices": 2}, "basic_account": False, "practice_subjects": 1}
+    body = {**MEDICAL, "standardised_village": True, "parent": parent}
+    chosen = evaluation_items(client, body, None)
+    assert (chosen[3], chosen[8], chosen[12], chosen[0]) == ("5.00", "0.00", "2.00", "93.00")
+    own = evaluation_items(client, body, {"evaluation.village_items_on": "own"})
+    assert (own[3], own[8], own[12], own[0]) == ("7.00", "2.00", "5.00", "100.00")
+
+
+def test_every_pharmacist_counted_past_the_rows_five(client: TestClient) -> None:
+    """A-45 (表2 item 7 药师配备: 按规定配备 2 分, 每增加一名执业药师加 2 分, 分值 5): the pharmacy example with 3 more
+    licensed pharmacists, 2 + 3 × 2 = 8. Chosen: stopped at 5. Other reading (no cap): 8, the total 3 more."""
+    body = {**EXAMPLES["PharmacyEvaluationIn"]}
+    body["sheets"] = [{**body["sheets"][0], "additional_licensed_pharmacists": 3}]
+    chosen = evaluation_items(client, body, None)
+    uncapped = evaluation_items(client, body, {"evaluation.pharmacist_points": "uncapped"})
+    assert (chosen[7], uncapped[7]) == ("5.00", "8.00")
+    assert Decimal(uncapped[0]) == Decimal(chosen[0]) + 3

@@ -328,11 +328,15 @@ def _deduct(maximum: Decimal, deduction: Decimal) -> Decimal:
     return _clamp(maximum - deduction, maximum)
 
 
-def operating_since(licences: Sequence[Licence]) -> dt.date:
+def operating_since(licences: Sequence[Licence], p: ParameterSet) -> dt.date:
     """表1 item 6 / 表2 item 5: "如果社会信用代码不变按照最老的执业许可证计算经营时间,如果社会信用代码有变化按照最新的
-    执业许可证计算" — reading A-14: the earliest licence in the latest unbroken run under the current USCC."""
+    执业许可证计算" — reading A-14 (parameter ``licence_history`` = ``latest_run``): the earliest licence in the latest
+    unbroken run under the current USCC; the other reading (``oldest_under_uscc``): the oldest licence ever held under
+    the current USCC, a run under another code in between notwithstanding."""
     ordered = sorted(licences, key=lambda lic: lic.approved_on)
     current = ordered[-1].uscc
+    if p["licence_history"] == "oldest_under_uscc":
+        return next(lic.approved_on for lic in ordered if lic.uscc == current)
     since = ordered[-1].approved_on
     for lic in reversed(ordered):
         if lic.uscc != current:
@@ -437,12 +441,16 @@ def _medical_sheet(
         return ItemScore(no=no, name=name, max=mx, score=_clamp(score, mx), basis=basis(f"{T1} 评估指标{no}{note}"))
 
     village = ev.standardised_village
+    # "规范化村级医疗机构参照上级医疗机构标准" (items 3, 8, 12): reading A-29 (parameter ``village_items_on`` =
+    # ``parent``) scores them on the 上级医疗机构's data; the other reading (``own``) holds the village institution
+    # to the 上级's standard on its own data.
+    on_parent = village and p["village_items_on"] == "parent"
     parent = ev.parent
-    if village and parent is None:
+    if on_parent and parent is None:
         raise ValueError("规范化村级医疗机构须提供上级医疗机构数据(表1 第3、8、12项 参照上级医疗机构标准)")
-    hw = parent.hardware if village and parent else s.hardware
-    account = parent.basic_account if village and parent else s.basic_account
-    subjects = parent.practice_subjects if village and parent else s.practice_subjects
+    hw = parent.hardware if on_parent and parent else s.hardware
+    account = parent.basic_account if on_parent and parent else s.basic_account
+    subjects = parent.practice_subjects if on_parent and parent else s.practice_subjects
     vnote = " 参照上级医疗机构标准" if village else ""
 
     pr = s.premises
@@ -497,10 +505,11 @@ def _medical_sheet(
 def _pharmacy_sheet(
     ev: PharmacyEvaluation, s: PharmacySheet, p: ParameterSet, since: dt.date, penalty_d: Decimal
 ) -> list[ItemScore]:
-    def item(no: int, score: Decimal) -> ItemScore:
+    def item(no: int, score: Decimal, capped: bool = True) -> ItemScore:
         name, key = PHARMACY_ITEMS[no]
         mx = p.decimal(key)
-        return ItemScore(no=no, name=name, max=mx, score=_clamp(score, mx), basis=basis(f"{T2} 评估指标{no}"))
+        kept = _clamp(score, mx) if capped else max(ZERO, score)
+        return ItemScore(no=no, name=name, max=mx, score=kept, basis=basis(f"{T2} 评估指标{no}"))
 
     pr = s.premises
     premises = (
@@ -533,7 +542,9 @@ def _pharmacy_sheet(
         item(4, premises),
         item(5, _band_months(since, ev.evaluated_on, p["rp_05_bands"])),
         item(6, p.decimal("rp_06_chain") if s.chain else p.decimal("rp_06_single")),
-        item(7, pharmacists),
+        # 药师配备 adds 2 per pharmacist and states no upper limit: reading A-45 (parameter ``pharmacist_points``
+        # = ``row_max``) stops it at the row's 分值 5; the other reading (``uncapped``) counts every pharmacist.
+        item(7, pharmacists, capped=p["pharmacist_points"] == "row_max"),
         item(8, p.decimal("rp_08_max") if s.basic_account else ZERO),
         item(9, _ledger(s.ledger, p, p.decimal("rp_09_max"))),
         item(10, _inventory(s.inventory, p, p.decimal("rp_10_max"))),
@@ -586,7 +597,7 @@ def _average(
 def score_medical(ev: MedicalEvaluation, p: ParameterSet) -> EvaluationResult:
     """表1 新增定点医疗机构评估标准: 基础指标 10 项 pass/fail, 评估指标 15 项 = 100分."""
     failed = [b.value for b in MedicalBasic if not ev.basic.get(b, False)]
-    since = operating_since(ev.licences)
+    since = operating_since(ev.licences, p)
     penalty_d = penalty_deduction(ev.penalties, ev.accepted_on, p)
     sheets = [_medical_sheet(ev, s, p, since, penalty_d) for s in ev.sheets]
     return _average(sheets, p, ev.kind, failed, T1)
@@ -595,7 +606,7 @@ def score_medical(ev: MedicalEvaluation, p: ParameterSet) -> EvaluationResult:
 def score_pharmacy(ev: PharmacyEvaluation, p: ParameterSet) -> EvaluationResult:
     """表2 新增定点零售药店评估标准: 基础指标 11 项 pass/fail, 评估指标 16 项 = 100分."""
     failed = [b.value for b in PharmacyBasic if not ev.basic.get(b, False)]
-    since = operating_since(ev.licences)
+    since = operating_since(ev.licences, p)
     penalty_d = penalty_deduction(ev.penalties, ev.accepted_on, p)
     sheets = [_pharmacy_sheet(ev, s, p, since, penalty_d) for s in ev.sheets]
     return _average(sheets, p, ev.kind, failed, T2)

@@ -356,9 +356,12 @@ def grade_all(category: Category, institutions: list[AssessmentInput], p: Parame
         review = None
         suspended = False
         if category is not Category.COMPREHENSIVE:
-            # Reading A-25: "排名末两位" suspends only institutions whose whole tie lies within the last two places;
-            # a tie reaching across that boundary goes to the caseworker; "低于60分" suspends on its own.
-            suspended = s < p.decimal("suspend_below_score") or at_or_below <= bottom_positions
+            # Reading A-25 (parameter ``last_places_tie`` = ``caseworker_review``): "排名末两位" suspends only
+            # institutions whose whole tie lies within the last two places; a tie reaching across that boundary goes
+            # to the caseworker. The other reading (``whole_tie``) suspends a tie sharing a last-two place whole.
+            # "低于60分" suspends on its own either way.
+            within = rank_bottom if p["last_places_tie"] == "whole_tie" else at_or_below
+            suspended = s < p.decimal("suspend_below_score") or within <= bottom_positions
             if not suspended and rank_bottom <= bottom_positions:
                 tied = at_or_below - lower - 1
                 review = f"与其他{tied}家机构并列,并列跨越排名末{bottom_positions}位界线,是否暂停联网结算由经办机构决定"
