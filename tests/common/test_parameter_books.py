@@ -94,3 +94,30 @@ def test_each_reading_a_parameter_holds_is_in_the_register_and_switches_to_each_
         with pytest.raises(ProblemError) as refused:
             with_overrides([book.versions[-1]], {name: "no-such-reading"})
         assert refused.value.errors is not None and refused.value.errors[0]["code"] == "reading_unknown"
+
+
+# Where a register entry opens: a heading (## A-05, ### I-01) or a paragraph in bold (**A-22 ...**).
+ENTRY_START = re.compile(r"^(?:#+ |\*\*)(?P<id>[A-Z]+-\d+[a-z]?)\b", re.MULTILINE)
+SECTION = re.compile(r"^#+ ", re.MULTILINE)
+
+
+def register_entries(register: str) -> dict[str, str]:
+    """Each entry's id and its text, up to the next entry or heading."""
+    starts = [(m.start(), m["id"]) for m in ENTRY_START.finditer(register)]
+    ends = sorted({m.start() for m in SECTION.finditer(register)} | {s for s, _ in starts} | {len(register)})
+    return {entry: register[start : next(e for e in ends if e > start)] for start, entry in starts}
+
+
+@pytest.mark.parametrize("directory", [DOGS, EXPROPRIATION, MEDINSURANCE, SCIENCE], ids=lambda p: p.parent.name)
+def test_every_register_entry_says_what_switches_it(directory: Path) -> None:
+    """Issue 31: each reading is switchable where another reading changes a figure or an outcome. Every entry says
+    so (``Switch:`` the reading parameter, ``none —`` why no figure depends on it, or ``pending —`` what is left), and
+    every reading parameter is named by the entry it cites, so a reviewer goes from either to the other."""
+    register = (directory.parent.parent / "AMBIGUITIES.md").read_text(encoding="utf-8")
+    entries = register_entries(register)
+    assert entries
+    assert [entry for entry, text in entries.items() if not re.search(r"\bSwitch(able)?\b", text)] == []
+    shelf = ParameterShelf.load(directory)
+    for name, meta in shelf.meta.items():
+        if meta.readings:
+            assert name.partition(".")[2] in entries[meta.reading], (name, meta.reading)
