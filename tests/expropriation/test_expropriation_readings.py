@@ -86,6 +86,21 @@ def test_a_voucher_on_the_resettlement_area_or_on_the_house_up_to_it(client: Tes
     assert voucher_items(other) == ("1170000.00", "144000.00", "0.00")
 
 
+def test_the_voucher_s_average_replacement_price_weighted_or_plain(client: TestClient) -> None:
+    """A-12, 三(三)2(2) "扣除被征收住宅房屋的平均重置价格": two persons (安置面积 160), a house of 100 ㎡ 砖混
+    (1,200) and 50 ㎡ 框混 (1,400).
+    As chosen (weighted by area): (100 × 1,200 + 50 × 1,400) / 150 = 190,000 / 150 = 1,266.6667; 房票
+    (9,000 − 1,266.6667) × 160 = 7,733.3333 × 160 = 1,237,333.33.
+    Other reading (plain mean): (1,200 + 1,400) / 2 = 1,300; (9,000 − 1,300) × 160 = 1,232,000."""
+    body = quote_body(
+        method="house_voucher",
+        buildings=[{**HOUSE, "legal_area_m2": "100"}, {**HOUSE, "legal_area_m2": "50", "structure": "frame"}],
+    )
+    assert amounts(quoted(client, body))["house_voucher_value"] == "1237333.33"
+    other = quoted(client, body, {"expropriation.voucher_average_weighted_by_area": "false"})
+    assert amounts(other)["house_voucher_value"] == "1232000.00"
+
+
 def test_an_unbuilt_part_paid_in_money_or_not(client: TestClient) -> None:
     """A-34, 三(三)1 "(1)被征收住宅房屋面积按合法建筑面积计算。(2)补偿价格根据被征收房屋土地和房屋的评估价值确定" beside
     三(三)3(2) "未建部分面积不计价值": the 150 ㎡ house and 50 ㎡ approved, not built (legal area 200).

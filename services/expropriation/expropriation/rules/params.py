@@ -50,6 +50,7 @@ class CityParams:
     voucher_validity_months: int
     voucher_remainder_reading: str
     voucher_area_reading: str
+    voucher_average_weighted_by_area: bool
     swap_flat_replacement_price_per_m2: Decimal
     homestead_split_at_resettlement_area: bool
     temporary_fee_area_includes_other_parts: bool
@@ -115,6 +116,7 @@ class CityParams:
             voucher_validity_months=p.integer("voucher_validity_months"),
             voucher_remainder_reading=remainder,
             voucher_area_reading=voucher_area,
+            voucher_average_weighted_by_area=bool(p["voucher_average_weighted_by_area"]),
             swap_flat_replacement_price_per_m2=p.decimal("swap_flat_replacement_price_per_m2"),
             homestead_split_at_resettlement_area=bool(p["homestead_split_at_resettlement_area"]),
             temporary_fee_area_includes_other_parts=bool(p["temporary_fee_area_includes_other_parts"]),

@@ -32,7 +32,7 @@ class VoucherPrice:
 def items(inp: QuoteInput, params: Params, household: Household) -> Lines:
     """The voucher and what remains of it in money (三(三)2(2), 2(4)), the house at 重置价 × 成新率 within the 安置面积
     and the area beyond it in money (三(三)2(4)), and the district's reward for new housing (三(三)2(5))."""
-    price = voucher_price(inp, household)
+    price = voucher_price(inp, params.city, household)
     area = voucher_area(params.city, household)
     value = price.per_m2 * area
     voucher = house_voucher_value(inp, price, household, area, value)
@@ -45,9 +45,10 @@ def items(inp: QuoteInput, params: Params, household: Household) -> Lines:
     )
 
 
-def voucher_price(inp: QuoteInput, household: Household) -> VoucherPrice:
-    """三(三)2(2): the market price less the area-weighted average 重置价 of the built residential parts (A-12, A-34);
-    a voucher price of 0 or less is no voucher."""
+def voucher_price(inp: QuoteInput, city: CityParams, household: Household) -> VoucherPrice:
+    """三(三)2(2): the market price less the average 重置价 of the built residential parts (A-34), weighted by their
+    areas (A-12; the plain mean of the parts' prices under ``voucher_average_weighted_by_area = false``); a voucher
+    price of 0 or less is no voucher."""
     market = needed(
         inp.market_price_per_m2,
         "market_price_per_m2",
@@ -57,7 +58,10 @@ def voucher_price(inp: QuoteInput, household: Household) -> VoucherPrice:
     if household.built_area_m2 == 0:
         raise MethodNotAvailable("buildings", "无已建成的住宅，不能计算平均重置价格", basis("三(三)2(2)"))
     built = [b for b in household.parts(Category.RESIDENTIAL) if b.built]
-    average = sum((b.area_m2 * b.price_per_m2 for b in built), ZERO) / household.built_area_m2
+    if city.voucher_average_weighted_by_area:
+        average = sum((b.area_m2 * b.price_per_m2 for b in built), ZERO) / household.built_area_m2
+    else:
+        average = sum((b.price_per_m2 for b in built), ZERO) / len(built)
     price = VoucherPrice(market, average)
     if price.per_m2 <= 0:
         raise RuleError("market_price_per_m2", "市场价格不高于平均重置价格，房票价格不成立", basis("三(三)2(2)"))
