@@ -256,3 +256,20 @@ def test_every_pharmacist_counted_past_the_rows_five(client: TestClient) -> None
     uncapped = evaluation_items(client, body, {"evaluation.pharmacist_points": "uncapped"})
     assert (chosen[7], uncapped[7]) == ("5.00", "8.00")
     assert Decimal(uncapped[0]) == Decimal(chosen[0]) + 3
+
+
+def test_a_contract_ending_the_day_before_its_anniversary_is_a_year_only_with_its_end_day(client: TestClient) -> None:
+    """A-05 (二(二)1(2) "签订1年以上劳动合同且在合同期内"): on 2023-05-10 the pharmacy's one pharmacist holds a contract
+    2022-06-01 to 2023-05-31. Chosen (its end day is one of its days): 365 days, one year, the condition holds. Other
+    reading (the contract ends before its end date): 2022-06-01 to 2023-05-30, one day short of 2023-06-01, so
+    "药师" is unmet."""
+    body = {**EXAMPLES["PharmacyConditionsIn"]}
+    body["facts"] = {**body["facts"], "pharmacists": [{"contract_start": "2022-06-01", "contract_end": "2023-05-31"}]}
+
+    def unmet(parameters: dict[str, str] | None) -> set[str]:
+        r = client.post("/v1/admission/pharmacy-conditions", json=body | {"parameters": parameters})
+        assert r.status_code == 200, r.text
+        return {u["code"] for u in r.json()["unmet"]}
+
+    assert "pharmacist" not in unmet(None)
+    assert "pharmacist" in unmet({"admission.contract_end_day": "excluded"})

@@ -174,16 +174,19 @@ class Employee:
     registered_locally: bool = True  # 药师注册地在该零售药店所在地
 
 
-def _contract_ok(e: Employee, on: dt.date, min_months: int) -> bool:
+def _contract_ok(e: Employee, on: dt.date, min_months: int, p: ParameterSet) -> bool:
     """签订1年以上劳动合同且在合同期内: term of at least 12 months (以上 includes) and ``on`` within it.
 
-    Both contract dates are inclusive, so 2023-01-01 to 2023-12-31 is a one-year contract (reading A-05).
+    Reading A-05 (parameter ``contract_end_day`` = ``included``): both contract dates are inclusive, so 2023-01-01 to
+    2023-12-31 is a one-year contract. The other reading (``excluded``) ends the contract before its end date, so
+    that contract is one day short of a year and its end date is no longer within it.
     """
     if on < e.contract_start:
         return False
     if e.contract_end is None:
         return True
-    return e.contract_end + dt.timedelta(days=1) >= add_months(e.contract_start, min_months) and on <= e.contract_end
+    last_day = e.contract_end if p["contract_end_day"] == "included" else e.contract_end - dt.timedelta(days=1)
+    return last_day + dt.timedelta(days=1) >= add_months(e.contract_start, min_months) and on <= last_day
 
 
 @dataclass(frozen=True)
@@ -223,12 +226,12 @@ def pharmacy_conditions(facts: PharmacyFacts, on: dt.date, p: ParameterSet) -> l
             )
         )
     contract = p.integer("pharmacist_contract_min_months")
-    ok_pharmacists = [e for e in facts.pharmacists if e.registered_locally and _contract_ok(e, on, contract)]
+    ok_pharmacists = [e for e in facts.pharmacists if e.registered_locally and _contract_ok(e, on, contract, p)]
     if len(ok_pharmacists) < (pharmacists := p.integer("min_pharmacists")):
         detail = f"注册在本地且持{contract}个月以上在期劳动合同的药师不足{pharmacists}名"
         out.append(Unmet("pharmacist", detail, basis("二(二)1(2)")))
     contract = p.integer("insurance_staff_contract_min_months")
-    ok_staff = [e for e in facts.insurance_staff if _contract_ok(e, on, contract)]
+    ok_staff = [e for e in facts.insurance_staff if _contract_ok(e, on, contract, p)]
     if len(ok_staff) < (staff := p.integer("min_insurance_staff")):
         detail = f"持{contract}个月以上在期劳动合同的医保管理人员不足{staff}名"
         out.append(Unmet("insurance_staff", detail, basis("二(二)1(3)")))
