@@ -9,10 +9,13 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
+from testkit import id_number
 
 from dogs.parameters import notice_book
 from dogs.rules.capture import claim_deadline
+from dogs.rules.registration import VaccinationOnFile, check_identity, check_vaccination, valid_until
 from dogs.rules.walking_hours import check_walking
+from qz_common.params import ParameterSet
 
 ON = dt.date(2023, 6, 1)
 PUBLISHED = notice_book().at(ON)
@@ -25,8 +28,10 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
     listed = {reading["parameter"]: (reading["id"], reading["chosen"]) for reading in r.json()}
     assert listed == {
         "dogs.walking_window_ends_included": ("D-04", "true"),
+        "dogs.local_card_by": ("D-08", "registered_address"),
         "dogs.unplaced_breed_finding": ("D-03", "officer_decision_required"),
         "dogs.impoundment_first_day_counted": ("D-27", "false"),
+        "dogs.vaccination_due_date_covers": ("D-09", "true"),
     }
 
 
@@ -75,3 +80,37 @@ def test_the_claim_deadline_under_each_reading_of_the_first_day() -> None:
     other = replace(PUBLISHED, values={**PUBLISHED.values, "impoundment_first_day_counted": True})
     assert claim_deadline(dt.date(2026, 11, 20), PUBLISHED) == dt.date(2026, 12, 20)
     assert claim_deadline(dt.date(2026, 11, 20), other) == dt.date(2026, 12, 19)
+
+
+def test_a_local_card_under_each_reading_of_the_city() -> None:
+    """三1 本市身份证或者居住证 (D-08). A number first issued in 北京市东城区 (110101) whose holder's 户籍 is now in
+    柯城区, and a 柯城区 number (330802) whose holder's 户籍 moved to 杭州. Chosen reading (the 户籍地址): the first is
+    a local card, the second needs a 居住证. Other reading (the number's area code, 3308): the reverse."""
+    beijing_number = id_number("110101", dt.date(1985, 6, 15))
+    quzhou_number = id_number("330802", dt.date(1985, 6, 15))
+    quzhou_home, hangzhou_home = "浙江省衢州市柯城区荷花中路1号", "浙江省杭州市西湖区文三路1号"
+    other = replace(PUBLISHED, values={**PUBLISHED.values, "local_card_by": "number_area_code"})
+
+    def codes(number: str, home: str, params: ParameterSet) -> list[str]:
+        return [p.code for p in check_identity(number, home, None, params)]
+
+    assert codes(beijing_number, quzhou_home, PUBLISHED) == []
+    assert codes(quzhou_number, hangzhou_home, PUBLISHED) == ["residence_permit_required"]
+    assert codes(beijing_number, quzhou_home, other) == ["residence_permit_required"]
+    assert codes(quzhou_number, hangzhou_home, other) == []
+    # A 居住证 serves under both readings.
+    assert check_identity(beijing_number, quzhou_home, "330802-JZ-2023-001", other) == []
+
+
+def test_the_due_date_of_a_vaccination_under_each_reading() -> None:
+    """三3 免疫证明 (D-09, D-24). Vaccinated 2023-01-10, next due 2024-01-10 (12 months, D-21). Chosen reading (the
+    due date itself covers): a registration on 2024-01-10 is accepted, and it stands until 2024-01-10. Other reading
+    (due on the 10th means lapsed that day): refused as lapsed on 2024-01-10, and it stands until 2024-01-09."""
+    owner = id_number("330802", dt.date(1985, 6, 15))
+    rabies = VaccinationOnFile(owner, "狂犬病灭活疫苗", dt.date(2023, 1, 10), dt.date(2024, 1, 10))
+    other = replace(PUBLISHED, values={**PUBLISHED.values, "vaccination_due_date_covers": False})
+    due = dt.date(2024, 1, 10)
+    assert check_vaccination(rabies, owner, due, PUBLISHED) == []
+    assert [p.code for p in check_vaccination(rabies, owner, due, other)] == ["vaccination_lapsed"]
+    assert check_vaccination(rabies, owner, due - dt.timedelta(days=1), other) == []
+    assert (valid_until(rabies, PUBLISHED), valid_until(rabies, other)) == (due, dt.date(2024, 1, 9))

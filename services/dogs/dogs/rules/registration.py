@@ -102,7 +102,8 @@ def check_identity(
     owner_id_number: str, registered_address: str | None, residence_permit_number: str | None, params: ParameterSet
 ) -> list[MaterialProblem]:
     """1.身份证明：本市身份证或者居住证. 本市身份证 = a valid number whose holder's 户籍 (the registered address
-    declared, from the card's 住址 or a 户口簿) is in 衢州, whatever the number's area code (D-08); else a 居住证."""
+    declared, from the card's 住址 or a 户口簿) is in 衢州, whatever the number's area code (D-08); else a 居住证.
+    Under the other reading (``local_card_by`` "number_area_code") the number's area code decides."""
     basis = CLAUSE + "1"
     try:
         check_id_number(owner_id_number)
@@ -111,6 +112,13 @@ def check_identity(
         return [MaterialProblem("owner_id_number", "invalid_id_number", detail, basis)]
     if (residence_permit_number or "").strip():
         return []
+    if params["local_card_by"] == "number_area_code":
+        # The other reading of 本市身份证 (D-08): a number first issued in the city, whatever the 户籍 now.
+        city_part = str(params.integer("city_division_code"))[:4]  # 330800: province 33, city 08
+        if owner_id_number.strip().startswith(city_part):
+            return []
+        detail = f"身份证号非{params['city_name']}签发（行政区划代码不以{city_part}开头），须提供本市居住证"
+        return [MaterialProblem("residence_permit_number", "residence_permit_required", detail, basis)]
     if not (registered_address or "").strip():
         detail = "须申报户籍地址（身份证住址或户口簿所载）以证明为本市身份证，或提供本市居住证"
         return [MaterialProblem("owner_registered_address", "registered_address_missing", detail, basis)]

@@ -27,9 +27,11 @@ def is_contact_phone(phone: str) -> bool:
 
 def covered_until(vaccinated_on: dt.date, next_due_on: dt.date, params: ParameterSet) -> dt.date:
     """The last day a rabies vaccination covers: its next due date, and never later than one revaccination interval
-    after it (a due date written further out does not stretch the immunity)."""
+    after it (a due date written further out does not stretch the immunity). D-09: the due date itself still covers;
+    under the other reading (``vaccination_due_date_covers`` false) the day before it is the last."""
     interval = params.integer("rabies_revaccination_interval_months")
-    return min(next_due_on, add_months(vaccinated_on, interval))
+    due = min(next_due_on, add_months(vaccinated_on, interval))
+    return due if params["vaccination_due_date_covers"] else due - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
