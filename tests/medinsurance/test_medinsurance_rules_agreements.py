@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from medinsurance.parameters import params
+from medinsurance.parameters import in_force, params
 from medinsurance.rules import agreements as ag
 from medinsurance.rules.agreements import (
     AgreementError,
@@ -20,6 +20,7 @@ from medinsurance.rules.agreements import (
     suspend,
     terminate,
 )
+from qz_common.params import ParameterSet
 
 D = dt.date
 P = params("agreement", D(2023, 3, 1))
@@ -266,3 +267,45 @@ def test_termination_procedure_steps_in_order_and_dated():
     assert [s.step for s in done] == ["stop_settlement", "decision", "final_settlement", "liquidation"]
     with pytest.raises(AgreementError, match="已完成"):
         record_termination_step(ended, done, "liquidation", D(2024, 4, 1))
+
+
+# Readings as switches (issue 31). Agreement events are stored commands and take no what-if, so each other reading
+# is tried here on the book with the switch overridden, as a what-if would.
+
+
+def other_reading(name: str, value: str) -> ParameterSet:
+    return in_force("agreement", D(2023, 3, 1), {f"agreement.{name}": value}).params
+
+
+def test_suspensions_counted_across_a_renewal_end_the_renewed_agreement():
+    """A-12 (五(三)5(1) "医保协议有效期内累计2次及以上被中止"): one 中止 in 2023 (2/1, 30 days, resumed 3/3), renewed
+    on 2023-12-01 for 2024; a 中止 on 2024-02-01. Chosen (per term): the first of 2024, suspended. Other reading
+    (across renewals): the second, 解除 on 2024-02-01."""
+    for book, state in ((P, AgreementState.SUSPENDED), (other_reading("suspension_count", "across_renewals"), None)):
+        resumed = resume(suspend(first_term(D(2023, 1, 1)), D(2023, 2, 1), 30, book), D(2023, 3, 3), book)
+        t = suspend(renew(resumed, D(2023, 12, 1), book), D(2024, 2, 1), 30, book)
+        if state is not None:
+            assert t.state is state
+        else:
+            assert (t.state, t.terminated_on) == (AgreementState.TERMINATED, D(2024, 2, 1))
+
+
+def test_a_suspension_not_counting_its_first_day_ends_the_agreement_a_day_later():
+    """A-19 ("中止超过180日…自动解除"): a 中止 from 2023-02-01 not resumed. Chosen (2/1 is day 1): day 180 is 7/30
+    (28 + 31 + 30 + 31 + 30 + 30 = 180 days to 7/30), automatic 解除 on 7/31. Other reading (counted from 2/2): day 180
+    is 7/31, 解除 on 8/1."""
+    book = other_reading("suspension_first_day", "not_counted")
+    s = suspend(first_term(D(2023, 1, 1)), D(2023, 2, 1), 30, book)
+    assert status_on(s, D(2023, 7, 31), P).terminated_on == D(2023, 7, 31)
+    assert status_on(s, D(2023, 7, 31), book).state is AgreementState.SUSPENDED
+    assert status_on(s, D(2023, 8, 1), book).terminated_on == D(2023, 8, 1)
+
+
+def test_a_suspension_decided_while_one_runs_carries_it_on():
+    """A-55: 中止 2023-02-01 for 30 days (to 3/2), not resumed; another 中止 decided 3/10 for 60 days. Chosen: the
+    second 中止 of the term, 解除 on 3/10. Other reading: no new count, the 中止 runs on to 3/10 + 59 = 5/8."""
+    book = other_reading("suspension_while_suspended", "extends")
+    s = suspend(first_term(D(2023, 1, 1)), D(2023, 2, 1), 30, book)
+    t = suspend(s, D(2023, 3, 10), 60, book)
+    assert (t.state, t.suspended_from, t.suspended_until) == (AgreementState.SUSPENDED, D(2023, 2, 1), D(2023, 5, 8))
+    assert t.suspensions_this_term == 1

@@ -74,11 +74,15 @@ def renew(a: Agreement, on: dt.date, p: ParameterSet) -> Agreement:
     if a.state is AgreementState.EXPIRED or on > a.ends_on:
         raise AgreementError(f"医保协议已于{a.ends_on}到期,未续签的到期后自动解除,须重新签订", "附件1 一(二)")
     start = a.ends_on + ONE_DAY
+    # 五(三)5(1) "医保协议有效期内累计2次": reading A-12 (parameter ``suspension_count`` = ``per_term``) counts the
+    # 中止 of one term, so the count starts again; the other reading (``across_renewals``) carries it on.
+    carried = a.suspensions_this_term if p["suspension_count"] == "across_renewals" else 0
     return Agreement(
         AgreementState.ACTIVE,
         start,
         add_years(start, p.integer("term_years")) - ONE_DAY,
         a.public_institution,
+        suspensions_this_term=carried,
         last_event_on=on,
         basis=basis("附件1 一(二)"),
     )
@@ -108,6 +112,12 @@ def suspend(
         raise AgreementError(f"中止时间原则上不得超过{longest}日", "附件1 一(三)1")
     if voluntary:
         check_voluntary(a, notified_on or on, on, p)
+    if a.state is AgreementState.SUSPENDED and p["suspension_while_suspended"] == "extends":
+        # Reading A-55's other reading: a 中止 decided while one runs is not another 中止 but carries the running one
+        # on to the later of the two ends (the 180 days still count from its first day, status_on).
+        until = max(a.suspended_until or on, on + dt.timedelta(days=days - 1))
+        return replace(a, suspended_until=until, last_event_on=on, basis=basis("附件1 一(三)1"))
+    # Reading A-55 (``suspension_while_suspended`` = ``counts``): it is the second 中止 of the term, as any other.
     if suspension_ends_agreement(a.suspensions_this_term, p):
         return replace(
             a,
@@ -165,10 +175,14 @@ def status_on(a: Agreement, day: dt.date, p: ParameterSet) -> Agreement:
     """The agreement as it stands on ``day`` (auto-termination and expiry applied).
 
     "在医保协议中止超过180日仍未提出继续履行医保协议申请的,原则上医保协议自动解除" (超过 excludes 180: the 181st day).
+    Reading A-19 (parameter ``suspension_first_day`` = ``counted``): the first day of 中止 is day 1, so the 181st
+    day is the 180th after it; the other reading (``not_counted``, 民法典 第二百零一条 for periods of days) starts
+    counting the next day, one day later.
     """
     if a.state is AgreementState.SUSPENDED and a.suspended_from is not None:
         longest = p.integer("suspension_max_days")
-        limit = a.suspended_from + dt.timedelta(days=longest - 1)
+        first_counted = a.suspended_from if p["suspension_first_day"] == "counted" else a.suspended_from + ONE_DAY
+        limit = first_counted + dt.timedelta(days=longest - 1)
         if day > limit:
             return replace(
                 a,
