@@ -2,11 +2,20 @@
 one pass (casework/quotes.py ``batch``), and 三(一)3's one-household-per-person is worked out from the members of
 the households' stored facts."""
 
+import json
+from pathlib import Path
 from typing import Any
 
+import case_tables
+import pytest
 from expropriation_kit import household, project, sign
 from fastapi.testclient import TestClient
 from testkit import id_number
+
+from expropriation.casework.records import quote_input
+from expropriation.facts.household import HouseholdFacts
+from expropriation.facts.quote import QuoteRequest
+from expropriation.models import Household, Project
 
 
 def _batch_and_single(client: TestClient, project_id: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -50,3 +59,31 @@ def test_a_declaration_that_drops_the_parent_moves_them(client: TestClient) -> N
     pairs = _batch_and_single(client, p["id"])
     # 001 now declares child 1 alone (1 person); parent 3 is listed only in 002: child 2 + parent 3 = 2 persons.
     assert [(row["resettlement_persons"], single["resettlement_persons"]) for row, single in pairs] == [(1, 1), (2, 2)]
+
+
+_QUOTE_CASES = [
+    c
+    for c in case_tables.load(Path(__file__).parent / "cases")
+    if c.calculator == "/v1/quotes" and c.status == 200 and "parameters" not in c.input
+]
+
+
+@pytest.mark.parametrize("case", _QUOTE_CASES, ids=[c.name for c in _QUOTE_CASES])
+def test_stored_facts_become_the_rule_input_their_request_gives(case: case_tables.Case) -> None:
+    """Every hand-computed household of the case tables, stored as a household stores it (``_new_household``: the
+    validated facts dumped as JSON) and read back for the rules by ``quote_input``, is the very ``QuoteInput`` the
+    stateless calculator makes of the same body: the read-back types the stored facts without validating them again
+    as a request, and must lose or change nothing."""
+    request = QuoteRequest.model_validate(case.input)
+    project_fields = {"district", "pre_announcement_date", "signing_deadline", "valuation_date"}
+    project_fields |= {"market_price_per_m2", "early_vacate_rate_per_m2", "outside_urban_plan_area"}
+    on_project = Project(id=1, **request.model_dump(include=project_fields), handover_deadline=None)
+    stored = HouseholdFacts.model_validate(request.model_dump(include=set(HouseholdFacts.model_fields)))
+    record = Household(
+        id=1,
+        method=request.method.value,
+        appraised_price_per_m2=request.appraised_price_per_m2,
+        facts=json.loads(json.dumps(stored.model_dump(mode="json"))),  # as the sealed JSON column gives it back
+    )
+    read = quote_input(on_project, record, village_all_signed=request.village_all_signed)
+    assert read == request.to_rules()

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,6 +69,15 @@ def counted_elsewhere(roster: Iterable[tuple[int, Sequence[str]]]) -> dict[str, 
     return {k: int(v) for k, v in assign_parents_across_households(households).items()}
 
 
+# A household's stored facts were validated as ``HouseholdFacts`` when they were written (casework/projects.py: the
+# roster, a household added, a declaration) and only then sealed. For the rules they are typed straight into the rules'
+# ``QuoteInput`` by pydantic's core (dates, decimals, enums, the nested members, buildings and appraised items; what
+# the rules do not take, such as a building's certificate area, left out) rather than validated again as a request
+# body and then copied into the rules' types: the 身份证号 check digits, the text scan and the cross-field checks of
+# a request, run again on every read, cost a batched household more than a third of its rules (docs/PERFORMANCE.md).
+_RULE_INPUT = TypeAdapter(QuoteInput)
+
+
 def quote_input(
     project: Project,
     household: Household,
@@ -78,46 +88,43 @@ def quote_input(
     assignment: dict[str, int] | None = None,
     facts: HouseholdFacts | None = None,
 ) -> QuoteInput:
-    facts = facts or facts_of(household)
-    assignment = assignment or {}
-    # 三(一)3: a member the project counts in another household is counted there (one new Member only for them)
-    members = tuple(
-        m.to_rules()
-        if m.counted_in_other_household or assignment.get(m.id_number, household.id) == household.id
-        else dataclasses.replace(m.to_rules(), counted_in_other_household=True)
-        for m in facts.members
-    )
-    vacated = facts.vacated_on_time
+    stored = household.facts if facts is None else facts.model_dump()
     in_time = handed_over_in_time(project, agreement)
-    if in_time is not None:
-        vacated = in_time
-    data = facts.model_dump(
-        exclude={"members", "buildings", "appraised_items", "agreement_signed_on", "vacated_on_time"}
-    )
     # the household's own appraisal, even an explicit 0, wins; only a missing one falls back to the project's
     appraised: Decimal | None = (
         household.appraised_price_per_m2
         if household.appraised_price_per_m2 is not None
         else project.appraised_price_per_m2
     )
-    return QuoteInput(
-        district=project.district,
-        pre_announcement_date=project.pre_announcement_date,
-        signing_deadline=project.signing_deadline,
-        valuation_date=project.valuation_date,
-        method=method or (Method(agreement.method) if agreement else Method(household.method)),
-        members=members,
-        buildings=tuple(b.to_rules() for b in facts.buildings),
-        appraised_items=tuple(a.to_rules() for a in facts.appraised_items),
-        agreement_signed_on=agreement.signed_on if agreement else facts.agreement_signed_on,
-        vacated_on_time=vacated,
-        village_all_signed=village_all_signed,
-        appraised_price_per_m2=appraised,
-        market_price_per_m2=project.market_price_per_m2,
-        early_vacate_rate_per_m2=project.early_vacate_rate_per_m2,
-        outside_urban_plan_area=project.outside_urban_plan_area,
-        **data,
+    inp = _RULE_INPUT.validate_python(
+        {
+            **stored,
+            "district": project.district,
+            "pre_announcement_date": project.pre_announcement_date,
+            "signing_deadline": project.signing_deadline,
+            "valuation_date": project.valuation_date,
+            "method": method or (Method(agreement.method) if agreement else Method(household.method)),
+            "agreement_signed_on": agreement.signed_on if agreement else stored["agreement_signed_on"],
+            "vacated_on_time": stored["vacated_on_time"] if in_time is None else in_time,
+            "village_all_signed": village_all_signed,
+            "appraised_price_per_m2": appraised,
+            "market_price_per_m2": project.market_price_per_m2,
+            "early_vacate_rate_per_m2": project.early_vacate_rate_per_m2,
+            "outside_urban_plan_area": project.outside_urban_plan_area,
+        }
     )
+
+    counts_in = assignment or {}
+
+    def elsewhere(m: Member) -> bool:  # 三(一)3: the project counts this member in another household
+        return not m.counted_in_other_household and counts_in.get(m.id_number, household.id) != household.id
+
+    if any(elsewhere(m) for m in inp.members):
+        counted = tuple(
+            dataclasses.replace(m, counted_in_other_household=True) if elsewhere(m) else m for m in inp.members
+        )
+        inp = dataclasses.replace(inp, members=counted)
+    return inp
 
 
 def project_assignment(households: Sequence[Household]) -> dict[str, int]:
