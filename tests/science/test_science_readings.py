@@ -30,6 +30,7 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
         "institutes.incident_window_from": ("I-08", "previous_year_start"),
         "institutes.shared_equipment_cap_applies": ("I-03", "true"),
         "vouchers.financial_consulting_half_of": ("V-01", "excess"),
+        "vouchers.redemption_deadline_day_included": ("V-04", "true"),
         "policies.rd_growth_without_previous": ("P-02", "not_met"),
     }
     assert listed["vouchers.financial_consulting_half_of"]["clause"] == "衢市科发高〔2022〕44号 三(五)"
@@ -79,6 +80,31 @@ def test_the_other_reading_of_financial_consulting_over_a_years_redemptions(clie
     # Before: 6,500 + 3,500 (the 4,000 capped at the 10,000 − 6,500 left) = 10,000; after: 4,000 + 4,000 = 8,000.
     assert (result["total_before"], result["total_after"], result["difference"]) == ("10000.00", "8000.00", "-2000.00")
     assert (result["gain"], result["lose"]) == (1, 1)
+
+
+def test_submissions_on_31_december_under_each_reading_of_the_deadline(client: TestClient) -> None:
+    """44号 四(四) 于当年度12月31日前在线提交兑付申请，逾期不予受理 (V-04). A voucher of 10,000 claimed 2023-10-15
+    (valid through 2024-01-15, G-01, so 四(四)'s deadline comes first). R1: 检验检测 fee 10,000 submitted 12-30,
+    10,000 × 40% = 4,000; R2: fee 5,000 submitted 12-31, 5,000 × 40% = 2,000. Chosen reading (前 includes the
+    31st): both accepted, 6,000. Other reading (12-30 the last day): R2 is out of time, 0: total 4,000, −2,000,
+    one record's outcome changed from payable to redemption_deadline_passed."""
+    enterprise(client, hitech_valid_until="2024-12-31")
+    voucher = client.post("/v1/claims", json=claim_body(pool(client)["id"], "10000", claimed_on="2023-10-15")).json()
+    served_by = carrier(client)["id"]
+    made = {}
+    for name, fee, submitted_on in (("R1", "10000", "2023-12-30"), ("R2", "5000", "2023-12-31")):
+        changes = {"fee": fee, "paid_amount": fee, "used_on": "2023-12-20", "submitted_on": submitted_on}
+        numbers = {"contract_number": f"HT-{name}", "invoice_number": f"FP-{name}"}
+        r = client.post("/v1/redemptions", json=redemption_body(voucher["id"], served_by, **numbers, **changes))
+        assert r.status_code == 201, r.text
+        made[name] = r.json()
+    body = {"year": 2023, "parameters": {"vouchers.redemption_deadline_day_included": "false"}}
+    r = client.post("/v1/impact/voucher-redemptions", json=body)
+    assert r.status_code == 200, r.text
+    result = r.json()
+    assert (result["total_before"], result["total_after"], result["difference"]) == ("6000.00", "4000.00", "-2000.00")
+    assert (result["lose"], result["unchanged"], result["outcome_changed"]) == (1, 1, 1)
+    assert {row["record_id"]: row["after"] for row in result["largest"]}[str(made["R2"]["id"])] == "0.00"
 
 
 def test_a_reading_the_book_does_not_list_is_refused(client: TestClient) -> None:

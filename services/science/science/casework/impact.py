@@ -6,7 +6,9 @@ platform; for a 保费 the figures of 衢政发〔2023〕1号 二8 on the day of
 voucher (一(三), 四(二)). What is left depends on the voucher's earlier redemptions, which a scenario changes too, so
 each voucher's redemptions are replayed from its face value in the order they were submitted; a rejected one gave
 back what it reserved. The service facts a stored redemption does not keep (强制检测, the 专项审计 purpose) were
-checked when it was accepted and change no amount of an accepted one.
+checked when it was accepted and change no amount of an accepted one. The day of submission is judged again against
+四(四)'s deadline, which a reading moves (V-04); the other checks of acceptance were passed at the door, and a
+scenario that would accept more cannot bring back a refusal that was never stored.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from science.parameters import policies_book, policy_params, voucher_params, vou
 from science.rules.basis import IN_FORCE_FROM
 from science.rules.params import PolicyParams
 from science.rules.policies_2023 import in_force
+from science.rules.voucher_lifecycle import redemption_deadline
 from science.rules.voucher_subsidy import CLAUSE, ServiceRequest, ServiceType, payable, subsidy
 
 # The item of a redemption is its kind of service (三(一)–(五), 衢政发〔2023〕1号 二8).
@@ -74,6 +77,9 @@ def _replay(redemptions: list[tuple[Redemption, Voucher]], overrides: Mapping[st
             outcome = Outcome(REJECTED, {}, {})
         elif not result.supported:
             outcome = Outcome("service_not_supported", {}, {})
+        elif redemption.submitted_on > redemption_deadline(voucher.issued_on, params):
+            # 四(四) 逾期不予受理: a reading of the deadline (V-04) can put a submission accepted as made after it.
+            outcome = Outcome("redemption_deadline_passed", {}, {})
         else:
             outcome = Outcome(PAYABLE, {kind.value: pay.amount}, {kind.value: CLAUSE[kind]})
             remaining -= pay.amount

@@ -113,6 +113,7 @@ class VoucherParams:
     validity_months: int
     redemption_deadline_month: int
     redemption_deadline_day: int
+    redemption_deadline_day_included: bool
     payment_deadline_month: int
     payment_deadline_day: int
     fraud_ban_years: int
@@ -134,6 +135,7 @@ class VoucherParams:
             validity_months=p.integer("validity_months"),
             redemption_deadline_month=p.integer("redemption_deadline_month"),
             redemption_deadline_day=p.integer("redemption_deadline_day"),
+            redemption_deadline_day_included=bool(p["redemption_deadline_day_included"]),
             payment_deadline_month=p.integer("payment_deadline_month"),
             payment_deadline_day=p.integer("payment_deadline_day"),
             fraud_ban_years=p.integer("fraud_ban_years"),

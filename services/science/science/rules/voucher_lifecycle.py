@@ -224,8 +224,11 @@ def is_expired(issued_on: dt.date, on: dt.date, p: VoucherParams) -> bool:
 
 
 def redemption_deadline(issued_on: dt.date, p: VoucherParams) -> dt.date:
-    """四(四) 于当年度12月31日前在线提交兑付申请，逾期不予受理 (当年度 = the year of issue, V-04)."""
-    return dt.date(issued_on.year, p.redemption_deadline_month, p.redemption_deadline_day)
+    """四(四) 于当年度12月31日前在线提交兑付申请，逾期不予受理 (当年度 = the year of issue, V-04): the last day a
+    submission is accepted, 31 December itself, or under the other reading of 前 (``redemption_deadline_day_included``
+    false) the day before."""
+    named_day = dt.date(issued_on.year, p.redemption_deadline_month, p.redemption_deadline_day)
+    return named_day if p.redemption_deadline_day_included else named_day - dt.timedelta(days=1)
 
 
 def redeem_by(issued_on: dt.date, p: VoucherParams) -> tuple[dt.date, str]:
