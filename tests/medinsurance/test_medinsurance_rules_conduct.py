@@ -5,7 +5,7 @@ import pytest
 from stdnum.cn import ric
 from testkit import id_number
 
-from medinsurance.parameters import params
+from medinsurance.parameters import in_force, params
 from medinsurance.rules.conduct import (
     DiseaseKind,
     ProxyGround,
@@ -258,4 +258,27 @@ def test_zero_prices_and_quantities_are_valid_and_each_negative_alone_is_refused
 
 def test_the_insurance_year_is_the_calendar_year() -> None:
     # reading A-17: the 医保年度 of 代配药 changes runs from 1 January to 31 December
-    assert proxy_year_bounds(dt.date(2024, 2, 29)) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert proxy_year_bounds(dt.date(2024, 2, 29), P) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+
+def test_twelve_months_count_a_change_of_the_previous_november() -> None:
+    """A-17's other reading (issue 31: a change of agent is a stored command and takes no what-if, so it is tried on
+    the book with the switch overridden): a principal changed agent on 2023-11-01 and changes again on 2024-02-10.
+    Chosen (calendar year): 2024-01-01…2024-12-31 holds no earlier change, allowed. Other reading (the 12 months up
+    to the change): 2023-02-11…2024-02-10 holds the November change, the one change a 医保年度 is used: refused."""
+    twelve = in_force("conduct", dt.date(2024, 2, 10), {"conduct.insurance_year": "twelve_months"}).params
+    change_on, earlier = dt.date(2024, 2, 10), dt.date(2023, 11, 1)
+    for book, allowed in ((P, True), (twelve, False)):
+        first, last = proxy_year_bounds(change_on, book)
+        counted = 1 if first <= earlier <= last else 0
+        decision = check_proxy(
+            req(),
+            change_on,
+            book,
+            principal_active_agents=0,
+            agent_active_principals=0,
+            is_change=True,
+            principal_changes_this_year=counted,
+        )
+        assert decision.allowed is allowed
+    assert proxy_year_bounds(change_on, twelve) == (dt.date(2023, 2, 11), dt.date(2024, 2, 10))

@@ -69,11 +69,12 @@ async def authorise(
     await _lock_people(session, request.principal_id, request.agent_id)
     replaced = await _replaced(session, caller, request.principal_id, replaces_id)
     others = (_active_on(starts_on), ProxyAuthorisation.id != (replaces_id or 0))
-    first, last = proxy_year_bounds(starts_on)
+    conduct = in_force("conduct", starts_on).params
+    first, last = proxy_year_bounds(starts_on, conduct)
     decision = check_proxy(
         request,
         starts_on,
-        in_force("conduct", starts_on).params,
+        conduct,
         principal_active_agents=await _count(
             session, ProxyAuthorisation.principal_id_number_lookup == request.principal_id, *others
         ),

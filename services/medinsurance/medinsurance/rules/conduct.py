@@ -142,7 +142,7 @@ def check_proxy(
 ) -> ProxyDecision:
     """附件2 二(四) 代配药: "委托1至3名代理人"; "每名代理人至多关联3名委托人"; long-term "委托长期有效", injury
     "委托有效期为3个月"; agents "具有完全民事行为能力的成年人", "原则上须为…直系亲属或近亲属,特殊情况可为照护人员";
-    "除短期委托情形外,其他委托人一个医保年度内可以变更一次代理人" (医保年度 = calendar year, reading A-17).
+    "除短期委托情形外,其他委托人一个医保年度内可以变更一次代理人" (医保年度: ``proxy_year_bounds``, reading A-17).
     ``principal_active_agents`` / ``agent_active_principals`` count existing active authorisations (excluding this).
     """
     problems: list[str] = []
@@ -219,6 +219,10 @@ def price_split(unit_price: Decimal, payment_standard: Decimal, quantity: Decima
     return PriceSplit(total - unpaid, unpaid, basis("附件2 二(六)"))
 
 
-def proxy_year_bounds(on: dt.date) -> tuple[dt.date, dt.date]:
-    """The 医保年度 containing ``on`` (reading A-17: the calendar year)."""
+def proxy_year_bounds(on: dt.date, p: ParameterSet) -> tuple[dt.date, dt.date]:
+    """The 医保年度 a change of agent on ``on`` is counted in. Reading A-17 (parameter ``insurance_year`` =
+    ``calendar_year``): the calendar year containing ``on``; the other reading (``twelve_months``): the 12 months
+    ending on ``on``, so a change in November still counts against one in February."""
+    if p["insurance_year"] == "twelve_months":
+        return add_months(on, -12) + dt.timedelta(days=1), on
     return dt.date(on.year, 1, 1), add_years(dt.date(on.year, 1, 1), 1) - dt.timedelta(days=1)
