@@ -203,6 +203,19 @@ def test_a_child_born_on_the_signing_deadline_day(client: TestClient) -> None:
     assert (counted(other), voucher_items(other)) == ([True, True, True], ("1638000.00", "144000.00", "0.00"))
 
 
+def test_a_child_born_in_the_window_but_not_registered_in_the_village(client: TestClient) -> None:
+    """A-08, 三(一)2 "自征收土地预告之日起至…截止之日前出生的人口应作为安置人员": 张三 born 2023-07-01, inside the
+    window, not a 本村集体经济组织成员. As chosen (三(一)1 stays the basis): not counted, two 安置人口, 房票 1,248,000.
+    Other reading (every birth in the window): three, 安置面积 210, 房票 210 × 7,800 = 1,638,000."""
+    born = dt.date(2023, 7, 1)
+    child = {"name": "张三", "id_number": id_number(born=born, sequence=3), "collective_member": False}
+    body = quote_body(method="house_voucher", members=[*quote_body()["members"], child | {"born_on": str(born)}])
+    chosen = quoted(client, body)
+    assert (counted(chosen), voucher_items(chosen)) == ([True, True, False], TWO_PERSONS)
+    other = quoted(client, body, {"expropriation.window_birth_counts_without_membership": "true"})
+    assert (counted(other), voucher_items(other)) == ([True, True, True], ("1638000.00", "144000.00", "0.00"))
+
+
 def test_a_death_on_the_signing_deadline_day_without_an_agreement(client: TestClient) -> None:
     """A-08, 三(一)2 "在此期间死亡的人口…若死亡时尚未签订协议的，不计入": 张二 died 2023-09-30, the deadline day,
     no agreement signed. As chosen (the day outside the window): the death is not one "在此期间", two 安置人口.

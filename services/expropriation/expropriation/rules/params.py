@@ -42,6 +42,7 @@ class CityParams:
     ancillary_applies_newness: bool
     left_on_pre_announcement_day_excluded: bool
     deadline_day_in_window: bool
+    window_birth_counts_without_membership: bool
     death_on_signing_day_counts: bool
     altering_work_excludes_part: bool
     base_area_m2: Decimal
@@ -108,6 +109,7 @@ class CityParams:
             ancillary_applies_newness=bool(p["ancillary_applies_newness"]),
             left_on_pre_announcement_day_excluded=bool(p["left_on_pre_announcement_day_excluded"]),
             deadline_day_in_window=bool(p["deadline_day_in_window"]),
+            window_birth_counts_without_membership=bool(p["window_birth_counts_without_membership"]),
             death_on_signing_day_counts=bool(p["death_on_signing_day_counts"]),
             altering_work_excludes_part=bool(p["altering_work_excludes_part"]),
             base_area_m2=p.decimal("base_area_m2"),

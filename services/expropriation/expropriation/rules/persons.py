@@ -67,7 +67,9 @@ def assess_member(
             city, m.died_on, agreement_signed_on
         ):
             return no(f"死亡于{m.died_on}，死亡时尚未签订协议", "三(一)2")
-    if not m.collective_member:
+    born_in_window = m.born_on is not None and m.born_on >= pre_announcement_date
+    if not m.collective_member and not (born_in_window and city.window_birth_counts_without_membership):
+        # a birth in the window is counted as a member of the village (三(一)1), unless the other reading is on
         return no("非本村集体经济组织成员", "三(一)1")
     if m.exclusion is not None:
         clause, text = EXCLUSION_CLAUSES[m.exclusion]
@@ -88,7 +90,7 @@ def assess_member(
             return no(text, clause)
     if m.counted_in_other_household:
         return no("父母随一名本村集体经济组织成员子女安置，已在另一户计入", "三(一)3")
-    if m.born_on is not None and m.born_on >= pre_announcement_date:
+    if m.born_on is not None and born_in_window:
         when = "协议截止之日当天" if m.born_on == signing_deadline else "征收土地预告后、协议截止之日前"
         return PersonDecision(m.name, m.id_number, True, f"{when}出生（{m.born_on}）", basis("三(一)2"))
     if m.died_on is not None and not after_window(city, m.died_on, signing_deadline):
