@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from medinsurance.parameters import params
+from medinsurance.parameters import in_force, params
 from medinsurance.rules.application import (
     AppEvent,
     Application,
@@ -273,3 +273,38 @@ def test_a_supplement_may_not_precede_the_previous_one():
     with pytest.raises(ProcessError, match="受理之后"):
         extend_for_supplement(first, D(2023, 6, 8), D(2023, 6, 9), P)
     assert extend_for_supplement(first, D(2023, 6, 12), D(2023, 6, 12), P).excluded_working_days == 4
+
+
+# Readings as switches (issue 31). Application steps are stored commands and take no what-if, so each other reading
+# is tried here on the process book with the switch overridden.
+
+
+def process_books(name: str, value: str) -> Books:
+    return Books(in_force("process", D(2023, 3, 1), {f"process.{name}": value}).params, BOOKS.evaluation)
+
+
+def test_a_withdrawal_counted_from_the_deadline_day_frees_the_entity_a_day_earlier():
+    """A-07: 补正 notice 2023-06-15, deadline 2023-06-25 (5 working days, as above), lapsed. Chosen (withdrawn the
+    day after, 6/26): again from 9/26. Other reading (the 3 months from the deadline, 6/25): from 9/25."""
+    books = process_books("withdrawal_on", "deadline_day")
+    a = step(submitted(), AppEvent.REQUEST_SUPPLEMENT, D(2023, 6, 15), books)
+    w = step(a, AppEvent.LAPSE_SUPPLEMENT, D(2023, 6, 26), books)
+    assert w.reapply_from == D(2023, 9, 25)
+    assert step(w, AppEvent.SUBMIT, D(2023, 9, 25), books).state is AppState.SUBMITTED
+
+
+def test_failures_carried_past_the_bar_bar_the_next_application_at_its_first_failure():
+    """A-08: two failed evaluations (2023-07-20, 2023-11-01) bar the entity to 2024-11-01; it applies again on
+    2024-11-02, is accepted on 2024-11-04 and fails (80 < 85) on 2024-11-20. Chosen (a fresh count): its first
+    failure, re-evaluation after 3 months (2025-02-20). Other reading (carried): its third, barred to 2025-11-20."""
+    for books, state, until in (
+        (BOOKS, AppState.FAILED, D(2025, 2, 20)),
+        (process_books("failures_after_bar", "carried"), AppState.BARRED, D(2025, 11, 20)),
+    ):
+        f = step(accepted(), AppEvent.EVALUATE, D(2023, 7, 20), books, score=Decimal("80"))
+        r = step(f, AppEvent.REEVALUATE, D(2023, 10, 20), books)
+        barred = step(r, AppEvent.EVALUATE, D(2023, 11, 1), books, score=Decimal("70"))
+        again = step(step(barred, AppEvent.SUBMIT, D(2024, 11, 2), books), AppEvent.ACCEPT, D(2024, 11, 4), books)
+        result = step(again, AppEvent.EVALUATE, D(2024, 11, 20), books, score=Decimal("80"))
+        assert result.state is state
+        assert (result.reevaluation_from if state is AppState.FAILED else result.barred_until) == until

@@ -167,7 +167,10 @@ def _submit(app: Application, o: _Occasion) -> Application:
         excluded_working_days=0,
         evaluation_deadline=None,
         score=None,
-        failures=0,
+        # Reading A-08 (parameter ``failures_after_bar`` = ``fresh``): a new application counts its own failed
+        # evaluations; the other reading (``carried``) carries the earlier ones on, so after the bar one more
+        # failure bars the entity again.
+        failures=app.failures if o.process["failures_after_bar"] == "carried" else 0,
         reevaluation_from=None,
         basis=basis("二(三)2"),
     )
@@ -205,12 +208,13 @@ def _complete_supplement(app: Application, o: _Occasion) -> Application:
 
 
 def _lapse_supplement(app: Application, o: _Occasion) -> Application:
-    """二(三)2 "逾期不补正的视作放弃申请,须3个月后方可再次申请": withdrawn the day after the deadline, free to apply
-    again on the corresponding day 3 months later (reading A-07)."""
+    """二(三)2 "逾期不补正的视作放弃申请,须3个月后方可再次申请": reading A-07 (parameter ``withdrawal_on`` =
+    ``day_after_deadline``): withdrawn the day after the deadline, free to apply again on the corresponding day 3
+    months later; the other reading (``deadline_day``) counts the 3 months from the deadline itself, a day earlier."""
     deadline = _open_supplement(app)
     if o.on <= deadline:
         raise ProcessError(f"补正期限{deadline}未届满", "二(三)2")
-    lapsed_on = deadline + ONE_DAY
+    lapsed_on = deadline + ONE_DAY if o.process["withdrawal_on"] == "day_after_deadline" else deadline
     return replace(
         app,
         state=AppState.WITHDRAWN,
