@@ -6,14 +6,27 @@ Each test works out, from the clause, the outcome under the chosen reading and u
 
 import datetime as dt
 from dataclasses import replace
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from testkit import id_number
 
-from dogs.parameters import notice_book
+from dogs.parameters import breeds_book, notice_book
 from dogs.rules.capture import claim_deadline
-from dogs.rules.registration import VaccinationOnFile, check_identity, check_vaccination, valid_until
+from dogs.rules.classification import BreedCatalogue, classify
+from dogs.rules.registration import (
+    PhotoOnFile,
+    RegistrationMaterials,
+    ResidenceProof,
+    VaccinationOnFile,
+    approval_problems,
+    check_identity,
+    check_materials,
+    check_vaccination,
+    key_area_refuses_large_or_fierce,
+    valid_until,
+)
 from dogs.rules.walking_hours import check_walking
 from qz_common.params import ParameterSet
 
@@ -29,6 +42,7 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
     assert listed == {
         "dogs.walking_window_ends_included": ("D-04", "true"),
         "dogs.local_card_by": ("D-08", "registered_address"),
+        "dogs.key_area_refuses_large_or_fierce": ("D-07", "true"),
         "dogs.unplaced_breed_finding": ("D-03", "officer_decision_required"),
         "dogs.impoundment_first_day_counted": ("D-27", "false"),
         "dogs.vaccination_due_date_covers": ("D-09", "true"),
@@ -114,3 +128,31 @@ def test_the_due_date_of_a_vaccination_under_each_reading() -> None:
     assert [p.code for p in check_vaccination(rabies, owner, due, other)] == ["vaccination_lapsed"]
     assert check_vaccination(rabies, owner, due - dt.timedelta(days=1), other) == []
     assert (valid_until(rabies, PUBLISHED), valid_until(rabies, other)) == (due, dt.date(2024, 1, 9))
+
+
+def test_a_large_dog_in_the_key_area_under_each_reading_of_three_with_five() -> None:
+    """三 with 五 (D-07, an interpretation). A 金毛 of 56 cm (一(一): 超过55厘米, large) filed in the 重点管理区 with
+    every material of 三. Chosen reading (the key area registers no large or fierce dog): refused,
+    `large_or_fierce_in_key_area`, and an approval too. Other reading (the notice refuses nothing; 五 is the police's):
+    no problem, approved as anywhere else."""
+    owner = id_number("330802", dt.date(1985, 6, 15))
+    materials = RegistrationMaterials(
+        applied_on=ON,
+        key_area=True,
+        owner_id_number=owner,
+        owner_registered_address="浙江省衢州市柯城区荷花街道1号",
+        residence_permit_number=None,
+        residence_proof_type=ResidenceProof.PROPERTY_CERTIFICATE,
+        residence_proof_number="浙(2020)衢州市不动产权第0001234号",
+        vaccination=VaccinationOnFile(owner, "狂犬病灭活疫苗", dt.date(2023, 1, 10), dt.date(2024, 1, 10)),
+        breed="金毛",
+        front_photo=PhotoOnFile("image/jpeg", 1000),
+        side_photo=PhotoOnFile("image/png", 1000),
+    )
+    large = classify("金毛", Decimal("56"), Decimal("70"), PUBLISHED, BreedCatalogue.from_params(breeds_book().at(ON)))
+    other = replace(PUBLISHED, values={**PUBLISHED.values, "key_area_refuses_large_or_fierce": False})
+    assert [p.code for p in check_materials(materials, large, 5000, PUBLISHED)] == ["large_or_fierce_in_key_area"]
+    assert check_materials(materials, large, 5000, other) == []
+    refuses, allows = key_area_refuses_large_or_fierce(PUBLISHED), key_area_refuses_large_or_fierce(other)
+    assert [p.code for p in approval_problems(large, refuses, None)] == ["large_or_fierce_in_key_area"]
+    assert approval_problems(large, allows, None) == []

@@ -18,6 +18,7 @@ from dogs.rules.registration import (
     approval_problems,
     check_materials,
     key_area_refusal,
+    key_area_refuses_large_or_fierce,
     registration_number,
     renewal_problems,
     undecided_breed_entering,
@@ -128,8 +129,10 @@ async def _decide(
     if record.status != "submitted":
         raise ProblemError(409, "registration_already_decided", f"该申请已处理（{record.status}），不能重复审核")
     if status == "approved":
-        dog = classify_on(today(), record.breed, record.shoulder_height_cm, record.body_length_cm)
-        if problems := approval_problems(dog, record.key_area, breed_finding):
+        day = today()
+        dog = classify_on(day, record.breed, record.shoulder_height_cm, record.body_length_cm)
+        refuses = record.key_area and key_area_refuses_large_or_fierce(notice_on(day))
+        if problems := approval_problems(dog, refuses, breed_finding):
             raise _refused(problems[0].code, "不能审核通过：", problems)
     async with audit.change(session, caller, status, record):
         record.breed_finding = breed_finding
@@ -188,7 +191,8 @@ async def change_address(
     for record in records:
         ensure_district(caller, record.district, field="owner_id_number")
     moving = [r for r in records if (r.address, r.district, r.key_area) != (address, district, key_area)]
-    flagged = _refuse_large_or_fierce_entering(moving) if key_area else []
+    refuses = key_area and key_area_refuses_large_or_fierce(notice_on(today()))
+    flagged = _refuse_large_or_fierce_entering(moving) if refuses else []
     for record in moving:
         async with audit.change(session, caller, "address_change", record):
             record.address, record.district, record.key_area = address, district, key_area

@@ -193,9 +193,21 @@ def check_materials(
         problems.append(MaterialProblem("breed", "breed_missing", "缺少犬只品种信息", CLAUSE + "4"))
     problems += check_photo("front_photo_id", materials.front_photo, "正面", max_photo_bytes)
     problems += check_photo("side_photo_id", materials.side_photo, "侧面", max_photo_bytes)
-    if materials.key_area and (refusal := key_area_refusal(classification, None, "breed")):
+    if (
+        materials.key_area
+        and key_area_refuses_large_or_fierce(params)
+        and (refusal := key_area_refusal(classification, None, "breed"))
+    ):
         problems.append(refusal)
     return problems
+
+
+def key_area_refuses_large_or_fierce(params: ParameterSet) -> bool:
+    """D-07, an interpretation: 五 has the police capture large and fierce dogs, so the 重点管理区 registers none (and
+    needs an officer's finding for a breed the list cannot place). Under the other reading
+    (``key_area_refuses_large_or_fierce`` false) the notice itself refuses no registration there, and 五 is left
+    to the police: the key area is then registered as any other."""
+    return bool(params["key_area_refuses_large_or_fierce"])
 
 
 def key_area_refusal(
@@ -216,14 +228,16 @@ def key_area_refusal(
 
 
 def approval_problems(
-    classification: Classification, key_area: bool, finding: BreedFinding | None
+    classification: Classification, key_area_refuses: bool, finding: BreedFinding | None
 ) -> list[MaterialProblem]:
     """What stops an approval (D-03): an officer's finding is given only for a breed the list cannot place; in the
-    重点管理区 such a breed needs one, and a dog found fierce (or large) is not registered there."""
+    重点管理区 such a breed needs one, and a dog found fierce (or large) is not registered there.
+    ``key_area_refuses``: the application is in the 重点管理区 and D-07's reading refuses such dogs there
+    (``key_area_refuses_large_or_fierce``)."""
     if finding is not None and classification.fierce is not None:
         detail = f"犬种已可依名录判定（{classification.finding}），无须执法人员认定"
         return [MaterialProblem("breed_finding", "breed_finding_not_needed", detail, CLAUSE_FIERCE)]
-    if not key_area:
+    if not key_area_refuses:
         return []
     if classification.fierce is None and finding is None:
         detail = "犬种未能识别：重点管理区内登记，须由审核的执法人员认定是否属于烈性犬（breed_finding）"
