@@ -491,6 +491,61 @@ async def batch_costs(label: str, server: Server, database_url: str, project_id:
     return BatchCosts(label, len(households), **per_household)
 
 
+@dataclass(frozen=True)
+class RosterMemory:
+    """A large project through a service of its own: import, batch quote and settlement-sheet export."""
+
+    households: int
+    idle_mb: float
+    seconds: dict[str, float]  # step → wall time
+    peaks_over_idle_mb: dict[str, float]  # step → the service's peak resident memory during it, over idle
+
+    @property
+    def peak_over_idle_mb(self) -> float:
+        return max(self.peaks_over_idle_mb.values())
+
+
+def _rss_mb(pid: int, field: str) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"/proc/{pid}/status has no {field}")
+    return int(found.group(1)) / 1024
+
+
+def roster_memory(server: Server, household_count: int) -> RosterMemory:
+    """The service's peak resident memory over its idle size while one project of ``household_count`` households is
+    imported (roster CSV), batch-quoted and exported (settlement sheet, CSV), on a service that has done nothing
+    else. The kernel's peak (VmHWM) is reset before each step, so each step's peak is its own."""
+    pid = server.process.pid
+    with httpx.Client(timeout=1800) as client:
+        headers = identity("expropriation")()
+        client.get(f"{server.url}/healthz").raise_for_status()
+        idle = _rss_mb(pid, "VmRSS")
+        project = client.post(f"{server.url}/v1/projects", json=PROJECT, headers=headers)
+        project.raise_for_status()
+        base = f"{server.url}/v1/projects/{project.json()['id']}"
+        roster, _quotes = households(household_count)
+        steps: dict[str, Callable[[], httpx.Response]] = {
+            "import": lambda: client.post(
+                f"{base}/roster", files={"file": ("roster.csv", roster.encode(), "text/csv")}, headers=headers
+            ),
+            "batch quote": lambda: client.post(f"{base}/batch-quotes", headers=headers),
+            "export": lambda: client.get(f"{base}/settlement-sheet", params={"format": "csv"}, headers=headers),
+        }
+        seconds: dict[str, float] = {}
+        peaks: dict[str, float] = {}
+        for step, call in steps.items():
+            Path(f"/proc/{pid}/clear_refs").write_text("5")  # the peak (VmHWM) from here on: proc(5)
+            started = time.perf_counter()
+            answer = call()
+            seconds[step] = time.perf_counter() - started
+            peaks[step] = _rss_mb(pid, "VmHWM") - idle
+            if answer.status_code not in (200, 201):
+                raise RuntimeError(f"roster {step} answered {answer.status_code}: {answer.text[:500]}")
+    return RosterMemory(household_count, idle, seconds, peaks)
+
+
 # --- report --------------------------------------------------------------------------------------------------------
 
 
@@ -598,12 +653,35 @@ def batch_report(costs: list[BatchCosts]) -> list[Ratio]:
     return ratios
 
 
+def memory_report(memory: RosterMemory, batched: BatchCosts) -> list[Ratio]:
+    print()
+    print(f"  a project of {memory.households:,} households (SQLite, a service of its own):")
+    print(f"    {'the service idle, resident':<50} {memory.idle_mb:7.1f} MB")
+    for step, seconds in memory.seconds.items():
+        per_household = seconds * 1e6 / memory.households
+        peak = memory.peaks_over_idle_mb[step]
+        print(f"    {step:<30} {seconds:7.1f} s {per_household:7.0f} µs a household, peak {peak:6.1f} MB over idle")
+    quoted_us = memory.seconds["batch quote"] * 1e6 / memory.households
+    return [
+        Ratio(f"peak memory over idle, {memory.households:,} households (MB)", memory.peak_over_idle_mb, 50, True),
+        Ratio(
+            f"batched household of {memory.households:,} / of {batched.households:,}, over HTTP",
+            quoted_us / batched.over_http,
+            3,
+            True,
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=3, help="length of each throughput run")
     parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds (medians are reported)")
     parser.add_argument("--households", type=int, default=1000, help="households in the batch-quoted project")
     parser.add_argument("--batch-rounds", type=int, default=9, help="alternating rounds of the batch rows")
+    parser.add_argument(
+        "--roster-households", type=int, default=10_000, help="households of the memory figure (0: leave it out)"
+    )
     parser.add_argument("--impact-households", type=int, default=2000, help="households in the project of the impact")
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--batch-only", action="store_true", help="only the batch rows (no throughput targets)")
@@ -645,6 +723,10 @@ def main() -> None:
             for label, server, url in batched:
                 project_id = seed_project(server, args.households)
                 costs.append(asyncio.run(batch_costs(label, server, url, project_id, args.batch_rounds)))
+            memory = None
+            if args.roster_households:
+                alone = start_service("expropriation-roster", "expropriation", f"sqlite:///{workdir}/roster.db", {})
+                memory = roster_memory(alone, args.roster_households)
         finally:
             for server in servers:
                 server.process.terminate()
@@ -653,6 +735,8 @@ def main() -> None:
 
     ratios = platform_report(platform) if platform else []
     ratios += batch_report(costs)
+    if memory:
+        ratios += memory_report(memory, costs[0])
     print()
     for ratio in ratios:
         print(ratio.line())
