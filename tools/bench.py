@@ -579,10 +579,13 @@ def measure_platform(
     workdir: Path,
     dogs_pg_url: str | None,
     start_service: Callable[..., Server],
+    servers: list[Server],
 ) -> tuple[Platform, Server]:
+    """The throughput targets, the impact and the dossier; every process started is added to ``servers``."""
     echo = start(
         "echo", [sys.executable, "-P", str(ROOT / "tools" / "bench_echo.py")], dict(os.environ), workdir, "/echo"
     )
+    servers.append(echo)
     services = {name: start_service(name, name, f"sqlite:///{workdir / name}.db", {}) for name in DOSSIER_SOURCES}
     upstreams = {name: server.url for name, server in services.items()}
     gateway = start_service("gateway", "gateway", f"sqlite:///{workdir}/gateway.db", upstreams)
@@ -708,7 +711,7 @@ def main() -> None:
                 print(f"load: {loader.description}{why}; {args.rounds} rounds of {args.seconds} s per target, medians")
             print(f"databases: SQLite{' and PostgreSQL' if server_url else ' (TEST_DATABASE_URL adds PostgreSQL)'}")
             platform, expropriation = (
-                measure_platform(args, loader, workdir, dogs_pg_url, start_service)
+                measure_platform(args, loader, workdir, dogs_pg_url, start_service, servers)
                 if not args.batch_only
                 else (
                     None,
