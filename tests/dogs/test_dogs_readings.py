@@ -43,6 +43,7 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
         "dogs.walking_window_ends_included": ("D-04", "true"),
         "dogs.local_card_by": ("D-08", "registered_address"),
         "dogs.key_area_refuses_large_or_fierce": ("D-07", "true"),
+        "dogs.materials_outside_key_area": ("D-11", "true"),
         "dogs.unplaced_breed_finding": ("D-03", "officer_decision_required"),
         "dogs.impoundment_first_day_counted": ("D-27", "false"),
         "dogs.vaccination_due_date_covers": ("D-09", "true"),
@@ -130,15 +131,12 @@ def test_the_due_date_of_a_vaccination_under_each_reading() -> None:
     assert (valid_until(rabies, PUBLISHED), valid_until(rabies, other)) == (due, dt.date(2024, 1, 9))
 
 
-def test_a_large_dog_in_the_key_area_under_each_reading_of_three_with_five() -> None:
-    """三 with 五 (D-07, an interpretation). A 金毛 of 56 cm (一(一): 超过55厘米, large) filed in the 重点管理区 with
-    every material of 三. Chosen reading (the key area registers no large or fierce dog): refused,
-    `large_or_fierce_in_key_area`, and an approval too. Other reading (the notice refuses nothing; 五 is the police's):
-    no problem, approved as anywhere else."""
+def complete_materials(key_area: bool) -> RegistrationMaterials:
+    """Every material of 三 for a 柯城区 owner with a 衢州 户籍, a rabies vaccination of 2023-01-10 and two photos."""
     owner = id_number("330802", dt.date(1985, 6, 15))
-    materials = RegistrationMaterials(
+    return RegistrationMaterials(
         applied_on=ON,
-        key_area=True,
+        key_area=key_area,
         owner_id_number=owner,
         owner_registered_address="浙江省衢州市柯城区荷花街道1号",
         residence_permit_number=None,
@@ -149,6 +147,14 @@ def test_a_large_dog_in_the_key_area_under_each_reading_of_three_with_five() -> 
         front_photo=PhotoOnFile("image/jpeg", 1000),
         side_photo=PhotoOnFile("image/png", 1000),
     )
+
+
+def test_a_large_dog_in_the_key_area_under_each_reading_of_three_with_five() -> None:
+    """三 with 五 (D-07, an interpretation). A 金毛 of 56 cm (一(一): 超过55厘米, large) filed in the 重点管理区 with
+    every material of 三. Chosen reading (the key area registers no large or fierce dog): refused,
+    `large_or_fierce_in_key_area`, and an approval too. Other reading (the notice refuses nothing; 五 is the police's):
+    no problem, approved as anywhere else."""
+    materials = complete_materials(key_area=True)
     large = classify("金毛", Decimal("56"), Decimal("70"), PUBLISHED, BreedCatalogue.from_params(breeds_book().at(ON)))
     other = replace(PUBLISHED, values={**PUBLISHED.values, "key_area_refuses_large_or_fierce": False})
     assert [p.code for p in check_materials(materials, large, 5000, PUBLISHED)] == ["large_or_fierce_in_key_area"]
@@ -156,3 +162,16 @@ def test_a_large_dog_in_the_key_area_under_each_reading_of_three_with_five() -> 
     refuses, allows = key_area_refuses_large_or_fierce(PUBLISHED), key_area_refuses_large_or_fierce(other)
     assert [p.code for p in approval_problems(large, refuses, None)] == ["large_or_fierce_in_key_area"]
     assert approval_problems(large, allows, None) == []
+
+
+def test_materials_outside_the_key_area_under_each_reading() -> None:
+    """三 (D-11): the list of materials is written for the 重点管理区. An application outside it with no 住所证明 and
+    no photos. Chosen reading (the same list everywhere): three items missing (三2, 三5 twice). Other reading (the list
+    binds only in the key area): nothing missing. In the key area the three are missing under both."""
+    lacking = replace(complete_materials(key_area=False), residence_proof_type=None, front_photo=None, side_photo=None)
+    dog = classify("金毛", Decimal("40"), Decimal("60"), PUBLISHED, BreedCatalogue.from_params(breeds_book().at(ON)))
+    other = replace(PUBLISHED, values={**PUBLISHED.values, "materials_outside_key_area": False})
+    missing = ["residence_proof_number", "front_photo_id", "side_photo_id"]
+    assert [p.field for p in check_materials(lacking, dog, 5000, PUBLISHED)] == missing
+    assert check_materials(lacking, dog, 5000, other) == []
+    assert [p.field for p in check_materials(replace(lacking, key_area=True), dog, 5000, other)] == missing

@@ -181,7 +181,11 @@ def check_photo(field: str, photo: PhotoOnFile | None, label: str, max_bytes: in
 def check_materials(
     materials: RegistrationMaterials, classification: Classification, max_photo_bytes: int, params: ParameterSet
 ) -> list[MaterialProblem]:
-    """Every failing item of 三 at once (an empty list means the application may be submitted)."""
+    """Every failing item of 三 at once (an empty list means the application may be submitted). The list is written
+    for the 重点管理区 and applied everywhere (D-11); under the other reading (``materials_outside_key_area`` false)
+    an application outside it is not held to this notice's list (the 条例 governs it)."""
+    if not materials.key_area and not params["materials_outside_key_area"]:
+        return []
     problems = check_identity(
         materials.owner_id_number, materials.owner_registered_address, materials.residence_permit_number, params
     )
