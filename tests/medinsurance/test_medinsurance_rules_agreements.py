@@ -309,3 +309,27 @@ def test_a_suspension_decided_while_one_runs_carries_it_on():
     t = suspend(s, D(2023, 3, 10), 60, book)
     assert (t.state, t.suspended_from, t.suspended_until) == (AgreementState.SUSPENDED, D(2023, 2, 1), D(2023, 5, 8))
     assert t.suspensions_this_term == 1
+
+
+def test_a_request_three_months_ahead_takes_effect_a_day_later_counted_from_the_next_day():
+    """A-18 ("应提前3个月…提出申请"): a private institution asks on 2023-03-01 to 中止 from 2023-06-01. Chosen (from
+    the corresponding day): in time. Other reading (the 3 months run from 3/2 and end on 6/1): from 6/2 only."""
+    book = other_reading("notice_ends_on", "day_after")
+    a = first_term(D(2023, 1, 1))
+    check_voluntary(a, D(2023, 3, 1), D(2023, 6, 1), P)
+    with pytest.raises(AgreementError, match="最早生效2023-06-02"):
+        check_voluntary(a, D(2023, 3, 1), D(2023, 6, 1), book)
+    check_voluntary(a, D(2023, 3, 1), D(2023, 6, 2), book)
+
+
+def test_an_expired_agreement_renewed_in_january():
+    """A-60: a 2023 agreement not renewed by 12/31; the renewal is agreed on 2024-01-15. Chosen: it lapsed on
+    2023-12-31, refused. Other reading (renewable): the 2024 term, 2024-01-01 to 2024-12-31; not once 2024 is over."""
+    book = other_reading("late_renewal", "renewable")
+    a = first_term(D(2023, 8, 20))
+    with pytest.raises(AgreementError, match="到期"):
+        renew(status_on(a, D(2024, 1, 15), P), D(2024, 1, 15), P)
+    r = renew(status_on(a, D(2024, 1, 15), book), D(2024, 1, 15), book)
+    assert (r.state, r.starts_on, r.ends_on) == (AgreementState.ACTIVE, D(2024, 1, 1), D(2024, 12, 31))
+    with pytest.raises(AgreementError, match="下一协议期也已届满"):
+        renew(status_on(a, D(2025, 1, 1), book), D(2025, 1, 1), book)

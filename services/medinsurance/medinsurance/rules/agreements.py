@@ -71,9 +71,14 @@ def renew(a: Agreement, on: dt.date, p: ParameterSet) -> Agreement:
             "医保协议中止期间不能续签:中止期结束未超过有效期的先恢复履行,超过有效期的本协议期医保协议解除",
             "附件1 一(三)1",
         )
-    if a.state is AgreementState.EXPIRED or on > a.ends_on:
+    # Reading A-60 (parameter ``late_renewal`` = ``lapsed``): "未达成一致的,医保协议到期后自动解除", so a renewal
+    # agreed after the term end comes too late; the other reading (``renewable``) lets an agreement that merely
+    # expired be renewed for the next term still.
+    if (a.state is AgreementState.EXPIRED or on > a.ends_on) and p["late_renewal"] == "lapsed":
         raise AgreementError(f"医保协议已于{a.ends_on}到期,未续签的到期后自动解除,须重新签订", "附件1 一(二)")
     start = a.ends_on + ONE_DAY
+    if on >= add_years(start, p.integer("term_years")):
+        raise AgreementError(f"医保协议已于{a.ends_on}到期,下一协议期也已届满,须重新签订", "附件1 一(二)")
     # 五(三)5(1) "医保协议有效期内累计2次": reading A-12 (parameter ``suspension_count`` = ``per_term``) counts the
     # 中止 of one term, so the count starts again; the other reading (``across_renewals``) carries it on.
     carried = a.suspensions_this_term if p["suspension_count"] == "across_renewals" else 0
@@ -220,7 +225,7 @@ def check_voluntary(a: Agreement, requested_on: dt.date, effective_on: dt.date, 
     if a.public_institution:
         raise AgreementError("公立医疗机构不得主动提出中止或解除医保协议", "附件1 一(三)3")
     months = p.integer("voluntary_notice_months")
-    earliest = add_months(requested_on, months)
+    earliest = _earliest_after_notice(requested_on, p)
     if effective_on < earliest:
         raise AgreementError(f"应提前{months}个月提出申请(最早生效{earliest})", "附件1 一(三)3")
 
@@ -228,8 +233,16 @@ def check_voluntary(a: Agreement, requested_on: dt.date, effective_on: dt.date, 
 def check_non_renewal_notice(requested_on: dt.date, ends_on: dt.date, p: ParameterSet) -> None:
     """附件1 一(三)3 "不再续签医保协议的,应提前3个月向经办机构提出申请" (public institutions may decline renewal)."""
     months = p.integer("voluntary_notice_months")
-    if ends_on < add_months(requested_on, months):
+    if ends_on < _earliest_after_notice(requested_on, p):
         raise AgreementError(f"应提前{months}个月提出不再续签申请(协议到期{ends_on})", "附件1 一(三)3")
+
+
+def _earliest_after_notice(requested_on: dt.date, p: ParameterSet) -> dt.date:
+    """ "应提前3个月…提出申请": reading A-18 (parameter ``notice_ends_on`` = ``corresponding_day``) lets the request
+    take effect from the corresponding day 3 months later; the other reading (``day_after``, 民法典 第二百零一条、
+    第二百零三条: the 3 months run from the next day and end on the corresponding day) only from the day after."""
+    corresponding = add_months(requested_on, p.integer("voluntary_notice_months"))
+    return corresponding + ONE_DAY if p["notice_ends_on"] == "day_after" else corresponding
 
 
 def major_change_deadline(approved_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
