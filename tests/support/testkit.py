@@ -346,16 +346,19 @@ class ServiceProcess:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def logged(self, marker: str, timeout_s: float = 10) -> list[str]:
-        """The log lines containing ``marker``, waiting for the first (up to ``timeout_s``).
+    def logged(self, marker: str, timeout_s: float = 10, *, waiting_for: str = "") -> list[str]:
+        """The log lines containing ``marker``, waiting (up to ``timeout_s``) for the first that also contains
+        ``waiting_for``.
 
-        The service writes its access line after the answer has left, so the gateway's answer can arrive first: wait
-        for the line rather than read the log once."""
+        The service writes its access line after the answer has left, so the gateway's answer can arrive first, and a
+        request's other lines may be written before it: wait for the line rather than read the log once."""
         deadline = time.monotonic() + timeout_s
-        while not (lines := [line for line in self.log().splitlines() if marker in line]):
-            assert time.monotonic() < deadline, f"{self.package} logged no line with {marker!r}"
+        while True:
+            lines = [line for line in self.log().splitlines() if marker in line]
+            if any(waiting_for in line for line in lines):
+                return lines
+            assert time.monotonic() < deadline, f"{self.package} logged no line with {marker!r} and {waiting_for!r}"
             time.sleep(0.05)
-        return lines
 
     def pause(self) -> None:
         """SIGSTOP: the socket still accepts connections but nothing answers, like a hung service."""
