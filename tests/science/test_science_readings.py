@@ -3,11 +3,16 @@ parameter a what-if switches per request, and GET /v1/readings lists it with its
 
 Each test works out, from the clause, the figure under the chosen reading and under the other one."""
 
+import dataclasses
+import datetime as dt
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from science_testdata import carrier, claim_body, eligibility_body, enterprise, pool, redemption_body
+
+from science.parameters import institute_params
+from science.rules.institute_management import AnnualReport, InstituteStatus, monitoring_verdict
 
 FINANCIAL = {"service_type": "financial_consulting", "on": "2023-06-01"}
 
@@ -28,6 +33,7 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
         "institutes.shared_edge_band": ("I-01", "upper"),
         "institutes.ip_window_from": ("I-04", "same_date"),
         "institutes.incident_window_from": ("I-08", "previous_year_start"),
+        "institutes.misses_run_across_gaps": ("I-09", "false"),
         "institutes.shared_equipment_cap_applies": ("I-03", "true"),
         "vouchers.financial_consulting_half_of": ("V-01", "excess"),
         "vouchers.redemption_deadline_day_included": ("V-04", "true"),
@@ -188,3 +194,16 @@ def test_incidents_under_each_reading_of_the_year_before(client: TestClient) -> 
     assert condition(client, "no_incidents", **accident) is False
     other = {"institutes.incident_window_from": "one_year_before"}
     assert condition(client, "no_incidents", other, **accident) is True
+
+
+def test_two_misses_around_an_unreported_year_under_each_reading_of_consecutive() -> None:
+    """43号 三(五) 年度研发投入不达标的给与“黄色”预警，连续两年不达标的取消资格 (I-09). Reports: 2023 missed,
+    2024 not reported, 2025 missed. Chosen reading (consecutive calendar years): 2024's gap breaks the run, 2025 is a
+    first miss again: yellow warning. Other reading (consecutive reports): 2023 and 2025 are two in a row: revoked.
+    The annual reports are stored records (no what-if): the rule is tried with each reading."""
+    published = institute_params(dt.date(2025, 6, 1))
+    other = dataclasses.replace(published, misses_run_across_gaps=True)
+    reports = [AnnualReport(2023, meets_standard=False), AnnualReport(2025, meets_standard=False)]
+    chosen_verdict, other_verdict = monitoring_verdict(reports, published), monitoring_verdict(reports, other)
+    assert chosen_verdict is not None and chosen_verdict.status is InstituteStatus.YELLOW_WARNING
+    assert other_verdict is not None and other_verdict.status is InstituteStatus.REVOKED

@@ -91,13 +91,15 @@ def monitoring_outcomes(reports: Sequence[AnnualReport], p: InstituteParams) -> 
     """三(五) 年度研发投入不达标的给与“黄色”预警，连续两年不达标的取消资格.
 
     Reports are read in year order; a year that meets the standard clears the warning; a gap in the years
-    breaks a run of misses (两年 must be consecutive calendar years). After revocation nothing further counts.
+    breaks a run of misses (两年 must be consecutive calendar years, I-09; under the other reading,
+    ``misses_run_across_gaps``, 连续 counts consecutive reports and a year with no report breaks nothing). After
+    revocation nothing further counts.
     """
     outcomes: list[MonitoringOutcome] = []
     run = 0
     previous_year: int | None = None
     for report in sorted(reports, key=lambda r: r.year):
-        if previous_year is not None and report.year != previous_year + 1:
+        if previous_year is not None and report.year != previous_year + 1 and not p.misses_run_across_gaps:
             run = 0
         previous_year = report.year
         if report.meets_standard:

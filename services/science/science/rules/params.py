@@ -53,6 +53,7 @@ class InstituteParams:
     min_minor_ip: int
     change_report_months: int
     consecutive_misses_for_revocation: int
+    misses_run_across_gaps: bool
     annual_report_months_after_year: int
     false_materials_ban_years: int
 
@@ -91,6 +92,7 @@ class InstituteParams:
             min_minor_ip=p.integer("min_minor_ip"),
             change_report_months=p.integer("change_report_months"),
             consecutive_misses_for_revocation=p.integer("consecutive_misses_for_revocation"),
+            misses_run_across_gaps=bool(p["misses_run_across_gaps"]),
             annual_report_months_after_year=p.integer("annual_report_months_after_year"),
             false_materials_ban_years=p.integer("false_materials_ban_years"),
         )
