@@ -55,7 +55,7 @@ def counted_elsewhere(roster: Iterable[tuple[int, Sequence[str]]]) -> dict[str, 
 
     Only a person listed in more than one household can be counted elsewhere, so only they are handed to the rule:
     a project of thousands of households has a few such parents, and a ``Member`` for each of its other persons
-    was a tenth of a batch quote."""
+    was 7% of a batch quote."""
     roster = sorted(roster, key=lambda entry: entry[0])
     listed_in: dict[str, set[int]] = {}
     for hid, ids in roster:
