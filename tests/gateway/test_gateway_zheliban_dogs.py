@@ -9,6 +9,7 @@ import io
 import secrets
 from typing import Any
 
+from dogs_testdata import seizure_body
 from fastapi.testclient import TestClient
 from testkit import ServiceProcess, id_number
 from zheliban_kit import STAFF, as_person, audit_actors
@@ -285,20 +286,7 @@ def test_applications_to_adopt_queue_in_the_order_they_arrive_with_the_caseworke
 
 
 def impoundment(gateway: TestClient, occurred_at: str, **changes: object) -> dict[str, Any]:
-    """五: the police seize a large dog (58 cm) and hand it to the shelter two hours on."""
-    body = {
-        "action": "seizure",
-        "occurred_at": occurred_at,
-        "location": "衢江区樟潭街道江滨公园",
-        "district": "衢江区",
-        "police_unit": "衢州市公安局衢江分局樟潭派出所",
-        "officer_badge": "330803",
-        "breed": "中华田园犬",
-        "shoulder_height_cm": "58",
-        "body_length_cm": "84",
-        "shelter": "衢州市流浪犬收容中心",
-        "handed_over_at": (dt.datetime.fromisoformat(occurred_at) + dt.timedelta(hours=2)).isoformat(),
-    } | changes
+    body = seizure_body(occurred_at, **changes)
     r = gateway.post(f"{STAFF_DOGS}/impoundments", json=body, headers=STAFF)
     assert r.status_code == 201, r.text
     return r.json()  # type: ignore[no-any-return]

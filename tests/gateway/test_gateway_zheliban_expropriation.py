@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
 from testkit import ServiceProcess, id_number
 from zheliban_kit import STAFF, as_person, audit_actors
@@ -37,18 +38,7 @@ def staff(gateway: TestClient, method: str, path: str, body: dict[str, Any] | No
 
 
 def project(gateway: TestClient, **changes: str | None) -> int:
-    terms: dict[str, Any] = {
-        "name": "某某路工程",
-        "district": "柯城区",
-        "village": "石梁村",
-        "pre_announcement_date": "2023-06-01",
-        "signing_deadline": "2023-09-30",
-        "handover_deadline": "2023-10-31",
-        "valuation_date": "2023-07-01",
-        "appraised_price_per_m2": "3000",
-        "market_price_per_m2": "9000",
-    }
-    return int(staff(gateway, "POST", "/projects", terms | changes)["id"])
+    return int(staff(gateway, "POST", "/projects", PROJECT | changes)["id"])
 
 
 def household(gateway: TestClient, project_id: int, *members: str, method: str = "monetary") -> int:

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from dogs_testdata import seizure_body
 from expropriation_kit import PROJECT
 from fastapi.testclient import TestClient
 from relocation_kit import post
@@ -74,21 +75,7 @@ def unsigned_household(gateway: TestClient, member: str) -> int:
 
 
 def seizure(gateway: TestClient, owner: str, occurred_at: str) -> int:
-    """五: the police seize the owner's dog and hand it to the shelter two hours on."""
-    body = {
-        "action": "seizure",
-        "occurred_at": occurred_at,
-        "location": "衢江区樟潭街道江滨公园",
-        "district": "衢江区",
-        "police_unit": "衢州市公安局衢江分局樟潭派出所",
-        "officer_badge": "330803",
-        "breed": "中华田园犬",
-        "shoulder_height_cm": "58",
-        "body_length_cm": "84",
-        "shelter": "衢州市流浪犬收容中心",
-        "handed_over_at": (dt.datetime.fromisoformat(occurred_at) + dt.timedelta(hours=2)).isoformat(),
-        "owner_id_number": owner,
-    }
+    body = seizure_body(occurred_at, owner_id_number=owner)
     return int(post(gateway, "/api/dogs/v1/impoundments", body)["id"])
 
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from testkit import id_number
 
+from dogs.api.examples import EXAMPLES
 from dogs.models import AuditRecord
 from dogs.rules.adoption import CHECKLIST
 
@@ -108,6 +109,13 @@ IMPOUNDMENT = {
     "shelter": "衢州市犬只收容中心",
     "handed_over_at": "2023-04-01T12:00:00+08:00",
 }
+
+
+def seizure_body(occurred_at: str, **changes: object) -> dict[str, Any]:
+    """五: the police seize a large dog (58 cm, the service's own example) and hand it to the shelter two hours on."""
+    handed_over_at = dt.datetime.fromisoformat(occurred_at) + dt.timedelta(hours=2)
+    example = EXAMPLES["ImpoundmentIn"] | {"action": "seizure", "occurred_at": occurred_at}
+    return example | {"handed_over_at": handed_over_at.isoformat()} | changes
 
 
 ALL_CONFIRMED = {"checklist": dict.fromkeys(CHECKLIST, True)}  # 四: every condition of 第十三、十四条 confirmed
