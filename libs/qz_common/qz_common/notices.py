@@ -7,8 +7,15 @@ decides which of its deadlines a user has and from which clause; this module onl
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Annotated
 
+from fastapi import Query
 from pydantic import BaseModel, Field
+
+from qz_common.clock import today
+
+# The query parameter of every ``/v1/me/notices``: the day the list is counted from (the gateway passes its own on).
+AsOf = Annotated[dt.date | None, Query(description="以哪一天为今天（默认今天，北京时间）")]
 
 
 class Notice(BaseModel):
@@ -29,3 +36,8 @@ class Notice(BaseModel):
 def due_first(notices: Iterable[Notice]) -> list[Notice]:
     """The order every list of notices is answered in: the earliest deadline first, then by kind and record."""
     return sorted(notices, key=lambda n: (n.due_on, n.kind, n.record))
+
+
+def counted_from(as_of: dt.date | None) -> dt.date:
+    """The day a list of notices is counted from: ``as_of``, or today in 衢州."""
+    return as_of or today()

@@ -1,10 +1,9 @@
 """养犬一点通: what a 浙里办 person does themselves (三 登记 and its renewal, 住所变更, 四 领养, 五 认领), under the
 caseworker's casework, for the signed-in person only (``citizen.citizen_id``, never an id of the body or path)."""
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi import APIRouter, Request, UploadFile
 from fastapi.params import File
 
 from dogs.api.adoptions import SHELTER_DOGS
@@ -26,10 +25,9 @@ from dogs.models import AdoptionApplication, Impoundment, Registration
 from dogs.rules.capture import CLAIM_BASIS
 from dogs.rules.registration import Channel
 from qz_common.app import Engine, Session
-from qz_common.clock import today
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Citizen
-from qz_common.notices import Notice
+from qz_common.notices import AsOf, Notice, counted_from
 from qz_common.pagination import Page, Paging
 
 router = APIRouter(prefix="/v1/me", tags=["citizens"])
@@ -165,6 +163,6 @@ async def my_notices(
     request: Request,
     citizen: Citizen,
     session: Session,
-    as_of: Annotated[date | None, Query(description="以哪一天为今天（默认今天，北京时间）")] = None,
+    as_of: AsOf = None,
 ) -> list[Notice]:
-    return await notices.due_for(session, citizen, request.app.state.settings.max_photo_bytes, as_of or today())
+    return await notices.due_for(session, citizen, request.app.state.settings.max_photo_bytes, counted_from(as_of))

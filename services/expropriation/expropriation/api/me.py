@@ -3,10 +3,7 @@ agreement with its payments and 房票, ask for a 复核 of the quote, and see w
 signed-in one: a household they are not a member of answers as an unused id; the commands are the caseworker's own
 casework, audited with the citizen as actor."""
 
-import datetime as dt
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from expropriation.api.common import PathId, commands
 from expropriation.api.schemas.me import ChoiceOut, MethodChoiceIn, MyAgreementOut, MyComparisonOut
@@ -17,7 +14,7 @@ from qz_common.app import Session
 from qz_common.clock import today
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Citizen
-from qz_common.notices import Notice
+from qz_common.notices import AsOf, Notice, counted_from
 
 router = APIRouter(prefix="/v1/me", tags=["citizens"])
 
@@ -86,6 +83,6 @@ async def my_objections(household_id: PathId, citizen: Citizen, session: Session
 async def my_notices(
     citizen: Citizen,
     session: Session,
-    as_of: Annotated[dt.date | None, Query(description="以哪一天为今天（默认今天，北京时间）")] = None,
+    as_of: AsOf = None,
 ) -> list[Notice]:
-    return await citizens.notices_of_member(session, _me(citizen), as_of or today())
+    return await citizens.notices_of_member(session, _me(citizen), counted_from(as_of))

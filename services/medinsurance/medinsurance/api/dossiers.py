@@ -1,9 +1,8 @@
 """What this service holds on a person or an enterprise: /v1/me and the cross-bureau dossiers."""
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from medinsurance.api.schemas.agreements import AgreementOut
 from medinsurance.api.schemas.dossiers import CreditFlag, EnterpriseDossier, PersonDossier
@@ -12,10 +11,9 @@ from medinsurance.api.schemas.proxies import ProxyOut
 from medinsurance.api.schemas.violations import ViolationOut
 from medinsurance.casework import dossiers, notices
 from qz_common.app import Session
-from qz_common.clock import today
 from qz_common.identity import Citizen, Reader
 from qz_common.ids import USCC, IdNumber
-from qz_common.notices import Notice
+from qz_common.notices import AsOf, Notice, counted_from
 
 router = APIRouter(tags=["dossiers"])
 
@@ -30,10 +28,10 @@ async def my_proxies(citizen: Citizen, session: Session) -> list[ProxyOut]:
 async def my_notices(
     citizen: Citizen,
     session: Session,
-    as_of: Annotated[dt.date | None, Query(description="以哪一天为今天（默认今天，北京时间）")] = None,
+    as_of: AsOf = None,
 ) -> list[Notice]:
     assert citizen.citizen_id is not None
-    return await notices.notices_of(session, citizen.citizen_id, as_of or today())
+    return await notices.notices_of(session, citizen.citizen_id, counted_from(as_of))
 
 
 @router.get("/v1/dossiers/citizens/{id_number}", summary="个人档案（供网关跨部门汇总）")

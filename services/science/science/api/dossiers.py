@@ -1,15 +1,13 @@
 """What this service holds on one enterprise or person: the cross-bureau dossier and the citizen's own view."""
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from qz_common.app import Session
-from qz_common.clock import today
 from qz_common.identity import Reader, ZhelibanUser
 from qz_common.ids import USCC, IdNumber
-from qz_common.notices import Notice
+from qz_common.notices import AsOf, Notice, counted_from
 from science.api.schemas.dossiers import EnterpriseDossier, HolderRecords
 from science.casework import dossiers, notices
 
@@ -43,7 +41,7 @@ async def my_records(user: ZhelibanUser, session: Session) -> HolderRecords:
 async def my_notices(
     user: ZhelibanUser,
     session: Session,
-    as_of: Annotated[dt.date | None, Query(description="以哪一天为今天（默认今天，北京时间）")] = None,
+    as_of: AsOf = None,
 ) -> list[Notice]:
     assert user.user_id is not None
-    return await notices.notices_of(session, user.user_id, as_of or today())
+    return await notices.notices_of(session, user.user_id, counted_from(as_of))
