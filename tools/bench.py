@@ -2,6 +2,7 @@
 
     ./dev bench [--seconds 3] [--rounds 3] [--households 1000] [--batch-rounds 9] [--loader auto|wrk|python]
     ./dev bench --batch-only     # only the batch rows: a minute, for working on the batch
+    ./dev bench --roster-only    # only the 10,000-household project's memory: for working on import and export
 
 Starts, as real processes on free ports: a bare FastAPI echo app (tools/bench_echo.py: same uvicorn, no middleware,
 no database), the dogs, expropriation and medinsurance services on temporary SQLite files, the gateway in front of
@@ -656,7 +657,7 @@ def batch_report(costs: list[BatchCosts]) -> list[Ratio]:
     return ratios
 
 
-def memory_report(memory: RosterMemory, batched: BatchCosts) -> list[Ratio]:
+def memory_report(memory: RosterMemory, batched: BatchCosts | None) -> list[Ratio]:
     print()
     print(f"  a project of {memory.households:,} households (SQLite, a service of its own):")
     print(f"    {'the service idle, resident':<50} {memory.idle_mb:7.1f} MB")
@@ -664,9 +665,13 @@ def memory_report(memory: RosterMemory, batched: BatchCosts) -> list[Ratio]:
         per_household = seconds * 1e6 / memory.households
         peak = memory.peaks_over_idle_mb[step]
         print(f"    {step:<30} {seconds:7.1f} s {per_household:7.0f} µs a household, peak {peak:6.1f} MB over idle")
+    label = f"peak memory over idle, {memory.households:,} households (MB)"
+    memory_ratio = Ratio(label, memory.peak_over_idle_mb, 50, True)
+    if batched is None:  # --roster-only: no batch of 1,000 to compare with
+        return [memory_ratio]
     quoted_us = memory.seconds["batch quote"] * 1e6 / memory.households
     return [
-        Ratio(f"peak memory over idle, {memory.households:,} households (MB)", memory.peak_over_idle_mb, 50, True),
+        memory_ratio,
         Ratio(
             f"batched household of {memory.households:,} / of {batched.households:,}, over HTTP",
             quoted_us / batched.over_http,
@@ -674,6 +679,37 @@ def memory_report(memory: RosterMemory, batched: BatchCosts) -> list[Ratio]:
             True,
         ),
     ]
+
+
+def measure_rates_and_batch(
+    args: argparse.Namespace,
+    loader: Loader,
+    workdir: Path,
+    dogs_pg_url: str | None,
+    expropriation_pg_url: str | None,
+    start_service: Callable[..., Server],
+    servers: list[Server],
+) -> tuple[Platform | None, list[BatchCosts]]:
+    """Everything but the large project: the throughput targets (unless ``--batch-only``) and the batch rows."""
+    if not args.batch_only:
+        missing = isinstance(loader, PythonLoad) and args.loader == "auto"
+        why = " (wrk is not installed: apt-get install wrk)" if missing else ""
+        print(f"load: {loader.description}{why}; {args.rounds} rounds of {args.seconds} s per target, medians")
+    print(f"databases: SQLite{' and PostgreSQL' if expropriation_pg_url else ' (TEST_DATABASE_URL adds PostgreSQL)'}")
+    platform, expropriation = (
+        measure_platform(args, loader, workdir, dogs_pg_url, start_service, servers)
+        if not args.batch_only
+        else (None, start_service("expropriation", "expropriation", f"sqlite:///{workdir}/expropriation.db", {}))
+    )
+    batched = [("SQLite", expropriation, f"sqlite:///{workdir / expropriation.name}.db")]
+    if expropriation_pg_url:
+        pg = start_service("expropriation-pg", "expropriation", expropriation_pg_url, {})
+        batched.append(("PostgreSQL", pg, expropriation_pg_url))
+    costs = []
+    for label, server, url in batched:
+        project_id = seed_project(server, args.households)
+        costs.append(asyncio.run(batch_costs(label, server, url, project_id, args.batch_rounds)))
+    return platform, costs
 
 
 def main() -> None:
@@ -688,13 +724,16 @@ def main() -> None:
     parser.add_argument("--impact-households", type=int, default=2000, help="households in the project of the impact")
     parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--batch-only", action="store_true", help="only the batch rows (no throughput targets)")
+    parser.add_argument(
+        "--roster-only", action="store_true", help="only the large project's memory (no targets, no batch rows)"
+    )
     args = parser.parse_args()
     server_url = os.environ.get("TEST_DATABASE_URL")
 
     with (
         tempfile.TemporaryDirectory(prefix="qz-bench-") as tmp,
-        postgres_database(None if args.batch_only else server_url, "dogs") as dogs_pg_url,
-        postgres_database(server_url, "expropriation") as expropriation_pg_url,
+        postgres_database(None if args.batch_only or args.roster_only else server_url, "dogs") as dogs_pg_url,
+        postgres_database(None if args.roster_only else server_url, "expropriation") as expropriation_pg_url,
     ):
         workdir = Path(tmp)
         use_wrk = args.loader == "wrk" or (args.loader == "auto" and shutil.which("wrk"))
@@ -706,27 +745,13 @@ def main() -> None:
             return servers[-1]
 
         try:
-            if not args.batch_only:
-                why = " (wrk is not installed: apt-get install wrk)" if not use_wrk and args.loader == "auto" else ""
-                print(f"load: {loader.description}{why}; {args.rounds} rounds of {args.seconds} s per target, medians")
-            print(f"databases: SQLite{' and PostgreSQL' if server_url else ' (TEST_DATABASE_URL adds PostgreSQL)'}")
-            platform, expropriation = (
-                measure_platform(args, loader, workdir, dogs_pg_url, start_service, servers)
-                if not args.batch_only
-                else (
-                    None,
-                    start_service("expropriation", "expropriation", f"sqlite:///{workdir}/expropriation.db", {}),
-                )
-            )
-            batched = [("SQLite", expropriation, f"sqlite:///{workdir / expropriation.name}.db")]
-            if expropriation_pg_url:
-                pg = start_service("expropriation-pg", "expropriation", expropriation_pg_url, {})
-                batched.append(("PostgreSQL", pg, expropriation_pg_url))
-            costs = []
-            for label, server, url in batched:
-                project_id = seed_project(server, args.households)
-                costs.append(asyncio.run(batch_costs(label, server, url, project_id, args.batch_rounds)))
             memory = None
+            platform: Platform | None = None
+            costs: list[BatchCosts] = []
+            if not args.roster_only:
+                platform, costs = measure_rates_and_batch(
+                    args, loader, workdir, dogs_pg_url, expropriation_pg_url, start_service, servers
+                )
             if args.roster_households:
                 alone = start_service("expropriation-roster", "expropriation", f"sqlite:///{workdir}/roster.db", {})
                 memory = roster_memory(alone, args.roster_households)
@@ -739,7 +764,7 @@ def main() -> None:
     ratios = platform_report(platform) if platform else []
     ratios += batch_report(costs)
     if memory:
-        ratios += memory_report(memory, costs[0])
+        ratios += memory_report(memory, costs[0] if costs else None)
     print()
     for ratio in ratios:
         print(ratio.line())
