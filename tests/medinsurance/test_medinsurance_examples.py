@@ -23,13 +23,18 @@ def test_every_example_is_understood_and_every_operation_answered(client: TestCl
     refused = refused_examples(client, document)
 
     # The operations no request example reaches, each on a record in the state its step needs: a 补充材料 during
-    # the evaluation of an accepted application, an agreement signed after an approval, a step of the 解除
-    # procedure of a terminated agreement, a 代配药 authorisation the example's principal makes and revokes
-    # through 浙里办.
+    # the evaluation of an accepted application and then its evaluation by the sheets, an agreement signed after an
+    # approval, a step of the 解除 procedure of a terminated agreement, a 代配药 authorisation the example's principal
+    # makes and revokes through 浙里办.
     accepted = application(client, institution(client))
     application_event(client, accepted["id"], "submit", "2023-06-01")
     application_event(client, accepted["id"], "accept", "2023-07-03")
     client.post(f"/v1/applications/{accepted['id']}/supplements", json={"first": "2023-07-10", "last": "2023-07-14"})
+    sheets = EXAMPLES["MedicalEvaluationIn"] | {"accepted_on": "2023-07-03", "evaluated_on": "2023-07-20"}
+    client.post(
+        "/v1/evaluations",
+        json=EXAMPLES["EvaluationRecordIn"] | {"application_id": accepted["id"], "evaluation": sheets},
+    )
     approved = approved_application(client, institution(client))  # approved 2023-07-01
     signing = {
         "institution_id": approved["institution_id"],

@@ -181,6 +181,29 @@ class Assessment(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class Evaluation(Base):
+    """A 新增定点 evaluation (二(三)3, 附件4 表1/表2) of an application: the evaluators' sheets as entered (its facts,
+    ``sheet``: the body of ``POST /v1/evaluations/score`` without a scenario), its date, and the result as decided
+    with the parameter version used. An application may have several (评估, 整改后再次评估)."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    district: Mapped[str] = mapped_column(String(10), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    evaluated_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    sheet: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    total: Mapped[Decimal] = mapped_column(SCORE)
+    basic_passed: Mapped[bool] = mapped_column(Boolean)
+    qualified: Mapped[bool] = mapped_column(Boolean)
+    parameter_versions: Mapped[dict[str, str]] = mapped_column(JSONDocument)
+    basis: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ProxyAuthorisation(Base):
     """A 代配药 authorisation (附件2 二(四)): principal and agent by 身份证号."""
 

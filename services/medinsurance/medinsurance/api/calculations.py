@@ -23,6 +23,7 @@ from medinsurance.api.schemas.calculations import (
     TableScoreOut,
     UnmetOut,
 )
+from medinsurance.casework import evaluations
 from medinsurance.parameters import in_force
 from medinsurance.rules.eligibility import (
     InstitutionType,
@@ -33,7 +34,6 @@ from medinsurance.rules.eligibility import (
     pharmacy_conditions,
     who_may_apply,
 )
-from medinsurance.rules.evaluation import MedicalEvaluation, implausible, score_medical, score_pharmacy
 from medinsurance.rules.performance import grade_all, score_table
 from medinsurance.rules.refusal import refusal_findings
 from medinsurance.rules.sanctions import RatioOutOfRange, penalty, ratio_range
@@ -118,24 +118,9 @@ async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
 @router.post("/evaluations/score", summary="新增定点评估评分（附件4 表1/表2）")
 async def score_evaluation(body: EvaluationIn, _caller: Reader) -> EvaluationOut:
     evaluation = body.to_rules()
-    problems = implausible(evaluation, today())
-    if problems:
-        raise ProblemError(
-            422,
-            "evaluation_implausible",
-            "；".join(x.detail for x in problems),
-            field=problems[0].field,
-            errors=[{"field": x.field, "code": "implausible", "detail": x.detail} for x in problems],
-        )
+    evaluations.check_plausible(evaluation)
     p = in_force("evaluation", evaluation.evaluated_on, body.parameters).params
-    try:
-        with scenario_computation(body.parameters):
-            if isinstance(evaluation, MedicalEvaluation):
-                result = score_medical(evaluation, p)
-            else:
-                result = score_pharmacy(evaluation, p)
-    except ValueError as exc:
-        raise ProblemError(422, "evaluation_input_invalid", str(exc), field="parent") from None
+    result = evaluations.scored(evaluation, p, body.parameters)
     return EvaluationOut.model_validate(vars(result) | {"scenario": body.parameters})
 
 

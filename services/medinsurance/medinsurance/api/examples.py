@@ -21,32 +21,33 @@ GRADE_REQUEST: dict[str, Any] = {
     ],
     "on": "2023-12-31",
 }
+# 附件4 表1：诊所自有场所 320 m²，两位评估专家打分
+MEDICAL_EVALUATION: dict[str, Any] = {
+    "kind": "medical_institution",
+    "evaluated_on": "2023-06-20",
+    "accepted_on": "2023-06-05",
+    "basic": dict.fromkeys(MedicalBasic, True),
+    "licences": [{"approved_on": "2021-03-18", "uscc": CLINIC_USCC}],
+    "sheets": [
+        {
+            "management_quality": "2",
+            "premises": {"owned": True, "area_m2": "320", "comfort": "2"},
+            "intermediate_physicians": 2,
+            "practice_subjects": 3,
+        },
+        {
+            "management_quality": "1.5",
+            "premises": {"owned": True, "area_m2": "320", "comfort": "1.5"},
+            "intermediate_physicians": 2,
+            "practice_subjects": 3,
+        },
+    ],
+}
 EXAMPLES: dict[str, dict[str, Any]] = {
     "GradeIn": GRADE_REQUEST,
     # 五(三)3 三级违约：核定违规医保费用 12,680 元，按 20% 支付违约金
     "PenaltyIn": {"tier": 3, "violation_amount": "12680.00", "ratio": "0.20", "decided_on": "2023-09-12"},
-    # 附件4 表1：诊所自有场所 320 m²，两位评估专家打分
-    "MedicalEvaluationIn": {
-        "kind": "medical_institution",
-        "evaluated_on": "2023-06-20",
-        "accepted_on": "2023-06-05",
-        "basic": dict.fromkeys(MedicalBasic, True),
-        "licences": [{"approved_on": "2021-03-18", "uscc": CLINIC_USCC}],
-        "sheets": [
-            {
-                "management_quality": "2",
-                "premises": {"owned": True, "area_m2": "320", "comfort": "2"},
-                "intermediate_physicians": 2,
-                "practice_subjects": 3,
-            },
-            {
-                "management_quality": "1.5",
-                "premises": {"owned": True, "area_m2": "320", "comfort": "1.5"},
-                "intermediate_physicians": 2,
-                "practice_subjects": 3,
-            },
-        ],
-    },
+    "MedicalEvaluationIn": MEDICAL_EVALUATION,
     # 附件4 表2：衢江区一家零售药店，营业场所租赁 36 个月
     "PharmacyEvaluationIn": {
         "kind": "retail_pharmacy",
@@ -166,6 +167,18 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     # 若“居前5%”“居后5%”的名次向上取整（A-24 的另一种理解），2023 年度各机构的等级如何变化
     "AssessmentImpactIn": {"year": 2023, "parameters": {"performance.share_positions": "rounded_up"}},
+    # 柯城区诊所的定点申请 1（2023-06-05 受理）由两位评估专家按表1 评估，服务计分后申请随之合格
+    "EvaluationRecordIn": {
+        "application_id": 1,
+        "document_number": "柯医保评〔2023〕21号",
+        "evaluation": MEDICAL_EVALUATION,
+    },
+    # 若“85分(含)以上”以显示的平均分（保留两位小数）比较（A-13 的另一种理解），2023 年的新增定点评估结论如何变化
+    "EvaluationImpactIn": {
+        "evaluated_from": "2023-01-01",
+        "evaluated_to": "2023-12-31",
+        "parameters": {"evaluation.pass_compared_on": "rounded_average"},
+    },
     "RelocationIn": {
         "operator_uscc": CLINIC_USCC,
         "from_address": "柯城区荷花街道荷花中路 168 号",

@@ -62,17 +62,25 @@ class Signed:
     agreement: Agreement
 
 
-async def _advance(
-    session: AsyncSession, caller: Caller, row: Application, event: rules.AppEvent, on: dt.date, score: Decimal | None
+async def advance(
+    session: AsyncSession,
+    caller: Caller,
+    row: Application,
+    event: rules.AppEvent,
+    on: dt.date,
+    score: Decimal | None,
+    *,
+    qualified: bool | None = None,
 ) -> None:
     """Step the (locked) application by ``event`` on ``on`` under 二(三), and audit it; a submission is first checked
-    against the entity's bars (reading A-59)."""
+    against the entity's bars (reading A-59). ``qualified``: the verdict of the scored sheets the score comes from
+    (casework/evaluations.py)."""
     if event is rules.AppEvent.SUBMIT:
         inst = await get_or_404(session, Institution, row.institution_id, "医药机构", field=None)
         await refuse_if_barred(session, inst, on)
     try:
         books = rules.Books(in_force("process", on).params, in_force("evaluation", on).params)
-        nxt = rules.step(application_rule(row), event, on, books, score=score)
+        nxt = rules.step(application_rule(row), event, on, books, score=score, qualified=qualified)
     except rules.ProcessError as exc:
         status = 422 if event is rules.AppEvent.EVALUATE and score is None else 409
         raise ProblemError(status, "process_rule", str(exc), field="event", basis=exc.basis) from None
@@ -93,7 +101,7 @@ async def sign(
     only way to a new agreement besides an import (reading A-70). Both doors, the application's ``sign`` event and
     ``POST /v1/agreements``, come here; ``field`` names the date the request gave. The agreement checks the bars."""
     row = await find(session, caller, application_id, lock=True)
-    await _advance(session, caller, row, rules.AppEvent.SIGN, signed_on, None)
+    await advance(session, caller, row, rules.AppEvent.SIGN, signed_on, None)
     return Signed(row, await agreements.sign(session, caller, row, signed_on, pooling_area, field))
 
 
@@ -128,7 +136,7 @@ async def record_event(
     if event is rules.AppEvent.SIGN:
         return (await sign(session, caller, application_id, on)).application
     row = await find(session, caller, application_id, lock=True)
-    await _advance(session, caller, row, event, on, score)
+    await advance(session, caller, row, event, on, score)
     return row
 
 

@@ -6,33 +6,52 @@ district — is graded whole on each side: its sheets scored with the version of
 the version of its latest (as the last record graded it, casework.assessments). The outcome is the grade (``A``–``D``,
 or ``not_assessed`` for a 当年新增 institution). 附件1 二(四) ties no sum of money to a grade (增加/减少基金预拨 names
 no figure), so a record has no amounts: what an impact shows is how many grades change, and which.
+
+A 新增定点 evaluation (二(三)3) is scored again from its stored sheets on its own table (附件4 表1 or 表2) with the
+version of its date; its outcome is ``pass`` (85分(含)以上 and every 基础指标 met) or ``fail``, with no amounts either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from medinsurance.casework.assessments import BOOK, grade_pool, score_sheets
-from medinsurance.models import Assessment, Institution
+from medinsurance.casework.evaluations import BOOK as EVALUATION_BOOK
+from medinsurance.casework.evaluations import evaluation_of, scored
+from medinsurance.models import Assessment, Evaluation, Institution
 from medinsurance.parameters import book, in_force
 from medinsurance.rules.basis import IN_FORCE_FROM
 from medinsurance.rules.performance import Category
+from qz_common.errors import ProblemError
 from qz_common.identity import Caller, scoped_district
 from qz_common.impact import ImpactOut, Outcome, RecordImpact, readings_used, summarise
 from qz_common.params import ParameterSet
 from qz_common.scenario import scenario_computation, with_overrides
 
 NOT_ASSESSED = "not_assessed"  # 当年新增的定点医药机构,不予考核 (附件1 二(四))
+PASS, FAIL = "pass", "fail"  # 评估分数85分(含)以上的为合格, 85分以下的为不合格 (二(三)3)
+KIND_LABELS = {"medical_institution": "医疗机构", "retail_pharmacy": "零售药店"}
 CATEGORY_LABELS = {
     Category.COMPREHENSIVE.value: "综合类",
     Category.OUTPATIENT.value: "门诊类",
     Category.PHARMACY.value: "零售药店",
 }
+
+
+@dataclass(frozen=True)
+class EvaluationScope:
+    """The evaluations dated ``first`` to ``last`` (both included), of one table (``kind``) and district if given."""
+
+    first: dt.date
+    last: dt.date
+    district: str | None
+    kind: str | None
 
 
 def _year_version(year: int) -> ParameterSet:
@@ -91,16 +110,103 @@ async def year_impact(
         for a, name in members:
             label = f"{name}（{pool_district}{CATEGORY_LABELS[category]}）"
             records.append(RecordImpact(str(a.id), label, before[str(a.id)], after[str(a.id)]))
-    published = [_year_version(year)]
-    scenario_sets = with_overrides(published, overrides)
+    scope = f"{year}年度定点医药机构绩效考核 {len(records)} 家（{scoped or '全市'}）"
+    return _answer(
+        records, BOOK, _year_version(year), overrides, (before_versions, after_versions), scope, largest, bins
+    )
+
+
+def _answer(
+    records: Sequence[RecordImpact],
+    book_name: str,
+    published: ParameterSet,
+    overrides: Mapping[str, str],
+    versions: tuple[set[str], set[str]],
+    scope: str,
+    largest: int,
+    bins: int,
+) -> ImpactOut:
+    """The records compared and summed: their outcomes carry no amounts, so the changed outcomes come first; the
+    versions each side used (the scope's ``published`` one when it holds no record) and the readings of both."""
+    scenario_sets = with_overrides([published], overrides)
+    before, after = versions
     return ImpactOut.of(
         summarise(records, largest=largest, bins=bins, changed_outcomes_first=True),
-        scope=f"{year}年度定点医药机构绩效考核 {len(records)} 家（{scoped or '全市'}）",
+        scope=scope,
         labels={},
         scenario=overrides,
         parameter_versions={
-            "before": ", ".join(f"{BOOK}={v}" for v in sorted(before_versions) or [published[0].version]),
-            "after": ", ".join(f"{BOOK}={v}" for v in sorted(after_versions) or [scenario_sets[0].version]),
+            "before": ", ".join(f"{book_name}={v}" for v in sorted(before) or [published.version]),
+            "after": ", ".join(f"{book_name}={v}" for v in sorted(after) or [scenario_sets[0].version]),
         },
-        readings=readings_used(published, scenario_sets),
+        readings=readings_used([published], scenario_sets),
+    )
+
+
+# ---------------------------------------------------------------- 新增定点 evaluations (二(三)3, 附件4 表1/表2)
+
+
+def _period_version(last: dt.date) -> ParameterSet:
+    return book(EVALUATION_BOOK).at(max(last, IN_FORCE_FROM))
+
+
+def check_evaluation_scope(first: dt.date, last: dt.date, overrides: Mapping[str, str]) -> None:
+    """422 for a period that ends before it starts, or an override the evaluation book does not allow, before
+    anything is read."""
+    if last < first:
+        detail = f"评估期间的截止日 {last} 早于起始日 {first}"
+        raise ProblemError(422, "period_invalid", detail, field="evaluated_to")
+    with_overrides([_period_version(last)], overrides)
+
+
+def _verdict(row: Evaluation, overrides: Mapping[str, str], versions: set[str]) -> Outcome:
+    """The stored sheets scored under ``overrides`` (none: as decided) with the version of the evaluation's date."""
+    p = in_force(EVALUATION_BOOK, row.evaluated_on, overrides).params
+    versions.add(p.version)
+    result = scored(evaluation_of(row.sheet), p, overrides)
+    return Outcome(PASS if result.qualified else FAIL, {}, {})
+
+
+async def evaluation_impact(
+    session: AsyncSession,
+    caller: Caller,
+    scope: EvaluationScope,
+    overrides: Mapping[str, str],
+    *,
+    largest: int,
+    bins: int,
+) -> ImpactOut:
+    """The evaluations dated in the period (of one table, in one district — a district-bound caller: its own),
+    each scored again on its own: an evaluation is passed or failed alone, not ranked."""
+    statement = (
+        select(Evaluation, Institution.name)
+        .join(Institution, Institution.id == Evaluation.institution_id)
+        .where(Evaluation.evaluated_on.between(scope.first, scope.last))
+        .order_by(Evaluation.id)
+    )
+    if scope.kind is not None:
+        statement = statement.where(Evaluation.kind == scope.kind)
+    if (scoped := scoped_district(caller, scope.district)) is not None:
+        statement = statement.where(Evaluation.district == scoped)
+    before_versions: set[str] = set()
+    after_versions: set[str] = set()
+    records = [
+        RecordImpact(
+            str(e.id),
+            f"{name}（{e.district}{KIND_LABELS[e.kind]}，{e.evaluated_on}评估）",
+            _verdict(e, {}, before_versions),
+            _verdict(e, overrides, after_versions),
+        )
+        for e, name in (await session.execute(statement)).all()
+    ]
+    label = f"{scope.first}至{scope.last}新增定点评估 {len(records)} 次（{scoped or '全市'}）"
+    return _answer(
+        records,
+        EVALUATION_BOOK,
+        _period_version(scope.last),
+        overrides,
+        (before_versions, after_versions),
+        label,
+        largest,
+        bins,
     )

@@ -104,11 +104,13 @@ class Books:
 
 @dataclass(frozen=True)
 class _Occasion:
-    """What one step is given besides the application: its date, the books in force then, a score, the calendar."""
+    """What one step is given besides the application: its date, the books in force then, a score (and, when the
+    score comes from a scored 附件4 sheet, that sheet's verdict), the calendar."""
 
     on: dt.date
     books: Books
     score: Decimal | None
+    qualified: bool | None
     table: HolidayTable
 
     @property
@@ -123,6 +125,7 @@ def step(
     books: Books,
     *,
     score: Decimal | None = None,
+    qualified: bool | None = None,
     table: HolidayTable = EMPTY_TABLE,
 ) -> Application:
     """Apply ``event`` on ``on`` to ``app`` under 二(三) and return the new state.
@@ -132,7 +135,7 @@ def step(
     previous = app.last_event_on or app.pre_registered_on
     if on < previous:
         raise ProcessError(f"{event.value} 日期 {on} 早于上一步骤日期 {previous}", "二(三)")
-    return replace(_STEPS[event](app, _Occasion(on, books, score, table)), last_event_on=on)
+    return replace(_STEPS[event](app, _Occasion(on, books, score, qualified, table)), last_event_on=on)
 
 
 # While an application is under review (submitted, supplemented, evaluated, passed), fraud may be found in it.
@@ -253,7 +256,10 @@ def _evaluate(app: Application, o: _Occasion) -> Application:
         raise ProcessError(f"{app.state} 状态下不可评估", "二(三)3")
     if o.score is None:
         raise ProcessError("评估须给出分数", "二(三)3")
-    if o.score >= o.books.evaluation.decimal("pass_score"):
+    # A scored sheet's verdict stands (its 基础指标 and reading A-13 decide it, rules/evaluation.py); a bare score is
+    # compared with the pass mark.
+    passed = o.qualified if o.qualified is not None else o.score >= o.books.evaluation.decimal("pass_score")
+    if passed:
         return replace(app, state=AppState.PASSED, score=o.score, basis=basis("二(三)3"))
     failures = app.failures + 1
     if failures >= o.process.integer("failures_before_bar"):

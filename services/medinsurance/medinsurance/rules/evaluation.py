@@ -612,6 +612,13 @@ def score_pharmacy(ev: PharmacyEvaluation, p: ParameterSet) -> EvaluationResult:
     return _average(sheets, p, ev.kind, failed, T2)
 
 
+def score(ev: MedicalEvaluation | PharmacyEvaluation, p: ParameterSet) -> EvaluationResult:
+    """The evaluation scored on its own table: 表1 for a 医疗机构, 表2 for a 零售药店."""
+    if isinstance(ev, MedicalEvaluation):
+        return score_medical(ev, p)
+    return score_pharmacy(ev, p)
+
+
 def table_maxima(p: ParameterSet, items: Mapping[int, tuple[str, str]]) -> dict[int, Decimal]:
     """Item points of 表1 (``MEDICAL_ITEMS``) or 表2 (``PHARMACY_ITEMS``) by number — their sum is 100 ("合计")."""
     return {no: p.decimal(key) for no, (_, key) in items.items()}

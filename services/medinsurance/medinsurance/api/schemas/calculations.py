@@ -215,7 +215,9 @@ class MedicalSheet(Strict):
     community_same_type: NonNeg = Field(0, description="14 其中同类型医疗机构家数")
 
 
-class MedicalEvaluationIn(Strict):
+class MedicalEvaluationSheets(Strict):
+    """A 表1 evaluation as entered: the facts and every evaluator's sheet (stored by ``POST /v1/evaluations``)."""
+
     kind: Literal["medical_institution"] = Field(
         "medical_institution", description="评估表：medical_institution 表1 医疗机构"
     )
@@ -236,10 +238,13 @@ class MedicalEvaluationIn(Strict):
     sheets: list[MedicalSheet] = Field(
         min_length=1, max_length=MAX_EVALUATORS, description="各评估人员的评分表（取平均）"
     )
-    parameters: ScenarioParameters = None
 
     def to_rules(self) -> tables.MedicalEvaluation:
         return _MEDICAL.validate_python(self.model_dump(exclude={"parameters"}))
+
+
+class MedicalEvaluationIn(MedicalEvaluationSheets):
+    parameters: ScenarioParameters = None
 
 
 class PharmacySheet(Strict):
@@ -269,7 +274,9 @@ class PharmacySheet(Strict):
     community_pharmacies: NonNeg = Field(0, description="15 社区内已有定点零售药店家数")
 
 
-class PharmacyEvaluationIn(Strict):
+class PharmacyEvaluationSheets(Strict):
+    """A 表2 evaluation as entered: the facts and every evaluator's sheet (stored by ``POST /v1/evaluations``)."""
+
     kind: Literal["retail_pharmacy"] = Field("retail_pharmacy", description="评估表：retail_pharmacy 表2 零售药店")
     evaluated_on: Day = Field(description="评估之日")
     accepted_on: Day = Field(description="受理之日（行政处罚记录以受理时间为准）")
@@ -283,13 +290,17 @@ class PharmacyEvaluationIn(Strict):
     sheets: list[PharmacySheet] = Field(
         min_length=1, max_length=MAX_EVALUATORS, description="各评估人员的评分表（取平均）"
     )
-    parameters: ScenarioParameters = None
 
     def to_rules(self) -> tables.PharmacyEvaluation:
         return _PHARMACY.validate_python(self.model_dump(exclude={"parameters"}))
 
 
+class PharmacyEvaluationIn(PharmacyEvaluationSheets):
+    parameters: ScenarioParameters = None
+
+
 EvaluationIn = Annotated[MedicalEvaluationIn | PharmacyEvaluationIn, Field(discriminator="kind")]
+EvaluationSheets = Annotated[MedicalEvaluationSheets | PharmacyEvaluationSheets, Field(discriminator="kind")]
 
 
 class Closed(Out):
