@@ -146,12 +146,28 @@ async def store_roster(
     errors: list[dict[str, str]],
     progress: Progress | None = None,
 ) -> ImportOut:
-    """Inside the caller's transaction: every household of the roster, or (422 naming every error) none."""
+    """Inside the caller's transaction: every household of the roster, or (422 naming every error) none.
+
+    The households are read once, in order, each written as it comes: a roster may be held as its cells and each
+    household validated as it is read (exchange.roster.Roster), so no more than one is held at a time. A roster found
+    wrong part-way leaves what was written to the transaction, which the refusal rolls back."""
+    taken = set(await session.scalars(select(Household.ref).where(Household.project_id == project.id)))
+    refs: list[str] = []
     for h in households:
-        if not await _ref_free(session, project.id, h.ref):
+        if h.ref in taken:
             errors.append(
                 {"field": f"household {h.ref}.household_ref", "code": "duplicate", "detail": "户号已在本项目登记"}
             )
+        if errors:
+            continue  # the roster is refused: the rest is only read for its errors
+        record = _new_household(project, h)
+        session.add(record)
+        await session.flush()
+        _index_people(session, record, h.members, h.buildings)
+        audit.record(session, caller, "import", record)
+        refs.append(h.ref)
+        if progress is not None:
+            await progress(len(refs))
     if errors:
         raise ProblemError(
             422,
@@ -160,12 +176,4 @@ async def store_roster(
             field=errors[0]["field"],
             errors=errors,
         )
-    for count, h in enumerate(households, start=1):
-        record = _new_household(project, h)
-        session.add(record)
-        await session.flush()
-        _index_people(session, record, h.members, h.buildings)
-        audit.record(session, caller, "import", record)
-        if progress is not None:
-            await progress(count)
-    return ImportOut(created=len(households), households=[h.ref for h in households])
+    return ImportOut(created=len(refs), households=refs)
