@@ -500,6 +500,9 @@ class RosterMemory:
     idle_mb: float
     seconds: dict[str, float]  # step → wall time
     peaks_over_idle_mb: dict[str, float]  # step → the service's peak resident memory during it, over idle
+    # step → resident memory once it answered, over idle: what the next step's peak starts from (an allocator keeps
+    # much of what was freed), so a step's peak is its own only where it exceeds the one before's
+    after_over_idle_mb: dict[str, float]
 
     @property
     def peak_over_idle_mb(self) -> float:
@@ -536,15 +539,17 @@ def roster_memory(server: Server, household_count: int) -> RosterMemory:
         }
         seconds: dict[str, float] = {}
         peaks: dict[str, float] = {}
+        after: dict[str, float] = {}
         for step, call in steps.items():
             Path(f"/proc/{pid}/clear_refs").write_text("5")  # the peak (VmHWM) from here on: proc(5)
             started = time.perf_counter()
             answer = call()
             seconds[step] = time.perf_counter() - started
             peaks[step] = _rss_mb(pid, "VmHWM") - idle
+            after[step] = _rss_mb(pid, "VmRSS") - idle
             if answer.status_code not in (200, 201):
                 raise RuntimeError(f"roster {step} answered {answer.status_code}: {answer.text[:500]}")
-    return RosterMemory(household_count, idle, seconds, peaks)
+    return RosterMemory(household_count, idle, seconds, peaks, after)
 
 
 # --- report --------------------------------------------------------------------------------------------------------
@@ -663,8 +668,11 @@ def memory_report(memory: RosterMemory, batched: BatchCosts | None) -> list[Rati
     print(f"    {'the service idle, resident':<50} {memory.idle_mb:7.1f} MB")
     for step, seconds in memory.seconds.items():
         per_household = seconds * 1e6 / memory.households
-        peak = memory.peaks_over_idle_mb[step]
-        print(f"    {step:<30} {seconds:7.1f} s {per_household:7.0f} µs a household, peak {peak:6.1f} MB over idle")
+        peak, after = memory.peaks_over_idle_mb[step], memory.after_over_idle_mb[step]
+        print(
+            f"    {step:<14} {seconds:5.1f} s {per_household:5.0f} µs a household, "
+            f"peak {peak:6.1f} MB over idle, after {after:6.1f} MB"
+        )
     label = f"peak memory over idle, {memory.households:,} households (MB)"
     memory_ratio = Ratio(label, memory.peak_over_idle_mb, 50, True)
     if batched is None:  # --roster-only: no batch of 1,000 to compare with

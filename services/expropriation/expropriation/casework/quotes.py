@@ -3,6 +3,7 @@ hand-over), and a whole project in one pass."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
@@ -67,10 +68,15 @@ async def batch(
 ) -> BatchQuoteOut:
     households, agreements, villages, assignment = await project_records(session, project)
     params = load_params(project.district, project.valuation_date)
+    # Each household (its opened facts) is let go of once its line is made, so that a large project's records and
+    # its lines are not all held at once (the session's identity map holds them weakly): issue 32.
+    pending = deque(households)
+    del households
     rows: list[dict[str, Any]] = []
     quoted = refused = 0
     grand = Decimal("0")
-    for h in households:
+    while pending:
+        h = pending.popleft()
         row: dict[str, Any] = {
             "household_id": h.id,
             "ref": h.ref,
