@@ -532,7 +532,7 @@ class Roster(Sequence[HouseholdIn]):
     from those same cells whenever it is read, so it reads back exactly as it was first validated.
 
     A roster's households are read more than once (the request's fingerprint, then the import), but never needed all
-    at once: held as models, 10,000 households took 52 MB of the service's memory; as their cells, a fifth of that.
+    at once: held as models, 10,000 households took 52 MB of the service's memory; as their cells, a quarter of that.
     """
 
     def __init__(self, cells: list[str]) -> None:
