@@ -92,6 +92,21 @@ def test_roster_csv_in_every_encoding_excel_saves(client: TestClient, encoding: 
     assert household["facts"]["buildings"][1]["work_done_on"] == "2023-06-02"
 
 
+def test_a_key_replays_the_file_as_sent_and_refuses_the_same_rows_saved_otherwise(client: TestClient) -> None:
+    """An Idempotency-Key stands for the bytes of the file: a retry of them replays the first answer; the same rows
+    saved in GBK are another request."""
+    project_id, key = new_project(client), {"Idempotency-Key": "roster-once"}
+    sent = {"file": ("花名册.csv", roster_csv(caseworker_rows(), "utf-8-sig"), "text/csv")}
+    first = client.post(f"/v1/projects/{project_id}/roster", files=sent, headers=key)
+    again = client.post(f"/v1/projects/{project_id}/roster", files=sent, headers=key)
+    assert (first.status_code, again.status_code, again.headers.get("Idempotent-Replayed")) == (201, 201, "true")
+    assert again.json() == first.json()
+    resaved = {"file": ("花名册.csv", roster_csv(caseworker_rows(), "gbk"), "text/csv")}
+    refused = client.post(f"/v1/projects/{project_id}/roster", files=resaved, headers=key)
+    assert (refused.status_code, refused.json()["code"]) == (422, "idempotency_key_reused")
+    assert client.get(f"/v1/projects/{project_id}/households").json()["total"] == 1
+
+
 def test_roster_xlsx_with_text_and_date_cells(client: TestClient) -> None:
     workbook = Workbook()
     sheet = workbook.active
