@@ -148,3 +148,26 @@ def test_an_enterprise_redeems_its_own_voucher_and_no_one_else_s(gateway: TestCl
     assert [x["id"] for x in listed["items"]] == [r.json()["id"]]
     own = gateway.get("/api/v1/me/science/records", headers=as_enterprise(ours)).json()
     assert [x["id"] for x in own["redemptions"]] == [r.json()["id"]]
+
+
+def test_an_enterprise_sees_its_four_colour_record_and_no_one_else_s(gateway: TestClient) -> None:
+    ours, theirs = registered_enterprise(gateway, on_four_colour_list="true"), registered_enterprise(gateway)
+    updates = f"/api/science/v1/enterprises/{ours}/four-colour-updates"
+    before = gateway.get("/api/v1/me/science/enterprise", headers=as_enterprise(ours)).json()
+    assert (before["enterprise"]["on_four_colour_list"], before["four_colour_updates"]) == (True, [])
+    # 二(四) 季末25日前: Q2 2023 is due 2023-06-25, that day included (V-14): 06-25 on time, Q3's 09-26 late.
+    for quarter, day, listed in ((2, "2023-06-25", True), (3, "2023-09-26", False)):
+        body = {"year": 2023, "quarter": quarter, "listed": listed, "updated_on": day}
+        assert gateway.post(updates, json=body, headers=STAFF).status_code == 201
+    mine = gateway.get("/api/v1/me/science/enterprise", headers=as_enterprise(ours))
+    assert mine.status_code == 200, mine.text
+    # Listed on registration, taken off by Q3's update: the enterprise's status is the latest quarter's.
+    assert (mine.json()["enterprise"]["uscc"], mine.json()["enterprise"]["on_four_colour_list"]) == (ours, False)
+    seen = [(u["quarter"], u["listed"], u["due_on"], u["on_time"]) for u in mine.json()["four_colour_updates"]]
+    assert seen == [("2023Q2", True, "2023-06-25", True), ("2023Q3", False, "2023-09-25", False)]
+    # Another enterprise sees only its own (no updates); a person holds no enterprise: an unregistered code's answer.
+    other = gateway.get("/api/v1/me/science/enterprise", headers=as_enterprise(theirs)).json()
+    assert (other["enterprise"]["uscc"], other["four_colour_updates"]) == (theirs, [])
+    person = signed_in(assertion(AGENT))
+    refused = gateway.get("/api/v1/me/science/enterprise", headers=person)
+    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")

@@ -41,6 +41,7 @@ def test_every_example_is_understood_and_every_operation_answered(client: TestCl
     # The example enterprise signed in through 浙里办: its institute, and its own voucher redeemed once more.
     own = identity_headers("science", enterprise=ENTERPRISE_USCC)
     client.get("/v1/me/institutes", headers=own)
+    client.get("/v1/me/enterprise", headers=own)
     again = {"contract_number": "HT-2023-浙里办", "invoice_number": "FP-浙里办", "fee": "1000", "paid_amount": "1000"}
     client.post("/v1/me/redemptions", json=EXAMPLES["RedemptionIn"] | again, headers=own)
     path_values = {

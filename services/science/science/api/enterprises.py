@@ -8,7 +8,7 @@ from sqlalchemy import select
 from qz_common.app import Engine, Session
 from qz_common.districts import District
 from qz_common.idempotency import IdempotencyKey
-from qz_common.identity import Reader, Writer, scoped_district
+from qz_common.identity import Reader, Writer, ZhelibanUser, scoped_district
 from qz_common.ids import USCC
 from qz_common.pagination import Page, PagedSelect, Paging
 from science.api.common import commands
@@ -18,6 +18,7 @@ from science.api.schemas.enterprises import (
     EnterprisePatch,
     FourColourUpdateIn,
     FourColourUpdateOut,
+    MyEnterpriseOut,
 )
 from science.casework import enterprises
 from science.models import Enterprise
@@ -92,3 +93,12 @@ async def update_four_colour(
 @router.get("/enterprises/{uscc}/four-colour-updates", summary="“四色”管理培育库更新记录")
 async def list_four_colour(uscc: USCC, caller: Reader, session: Session) -> list[FourColourUpdateOut]:
     return [FourColourUpdateOut.model_validate(r) for r in await enterprises.four_colour_updates(session, caller, uscc)]
+
+
+@router.get("/me/enterprise", summary="本企业的资质及“四色”管理培育库季度更新（浙里办，法人，44号 二(四)）")
+async def my_enterprise(user: ZhelibanUser, session: Session) -> MyEnterpriseOut:
+    enterprise, updates = await enterprises.of_signed_in(session, user)
+    return MyEnterpriseOut(
+        enterprise=EnterpriseOut.model_validate(enterprise),
+        four_colour_updates=[FourColourUpdateOut.model_validate(update) for update in updates],
+    )

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qz_common.clock import today
+from qz_common.db import no_such_record
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
-from science.casework.common import MANAGED_STATUSES, audit, enterprise_of, problems_422
+from science.casework.common import ENTERPRISE, MANAGED_STATUSES, audit, enterprise_of, problems_422
 from science.models import Enterprise, FourColourUpdate, Institute, InstituteEvent
 from science.parameters import voucher_params
 from science.rules.institute_management import ReviewTrigger, hitech_loss_review
@@ -101,6 +102,15 @@ async def record_four_colour_update(
     await session.flush()
     audit.record(session, caller, "four_colour_update", entry)
     return entry
+
+
+async def of_signed_in(session: AsyncSession, user: Caller) -> tuple[Enterprise, list[FourColourUpdate]]:
+    """A 浙里办 legal person's own enterprise and its “四色” quarterly updates (44号 二(四)); a person holds no
+    enterprise, and gets the answer of an unregistered code."""
+    if user.enterprise_id is None:
+        raise no_such_record(ENTERPRISE, None)
+    enterprise = await readable(session, user, user.enterprise_id)
+    return enterprise, await four_colour_updates(session, user, user.enterprise_id)
 
 
 async def four_colour_updates(session: AsyncSession, caller: Caller, uscc: str) -> list[FourColourUpdate]:

@@ -66,3 +66,10 @@ class FourColourUpdateOut(Out):
     on_time: bool
     basis: str
     created_at: dt.datetime
+
+
+class MyEnterpriseOut(Out):
+    """What a 浙里办 legal person sees of itself: its 资质 and its “四色” 管理培育库 quarterly updates (44号 二(四))."""
+
+    enterprise: EnterpriseOut
+    four_colour_updates: list[FourColourUpdateOut]
