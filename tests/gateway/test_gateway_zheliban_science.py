@@ -171,3 +171,7 @@ def test_an_enterprise_sees_its_four_colour_record_and_no_one_else_s(gateway: Te
     person = signed_in(assertion(AGENT))
     refused = gateway.get("/api/v1/me/science/enterprise", headers=person)
     assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    # An enterprise not registered with the bureau: the same answer, naming no field (its code is its sign-in's).
+    unregistered = make_uscc(secrets.randbelow(10**7), "330803")
+    unknown = gateway.get("/api/v1/me/science/enterprise", headers=as_enterprise(unregistered))
+    assert (unknown.status_code, unknown.json()["code"], unknown.json()["field"]) == (404, "not_found", None)

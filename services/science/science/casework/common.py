@@ -106,7 +106,7 @@ async def enterprise_of(
     uscc: str,
     *,
     lock: bool = False,
-    field: str = "uscc",
+    field: str | None = "uscc",
     referenced: bool = False,
 ) -> Enterprise:
     """The enterprise the path or (``referenced``) a body ``field`` names, if the caller may see it: another

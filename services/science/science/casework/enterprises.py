@@ -109,7 +109,8 @@ async def of_signed_in(session: AsyncSession, user: Caller) -> tuple[Enterprise,
     enterprise, and gets the answer of an unregistered code."""
     if user.enterprise_id is None:
         raise no_such_record(ENTERPRISE, None)
-    enterprise = await readable(session, user, user.enterprise_id)
+    # No field is named: the code is the signed-in user's own, not one the request sent.
+    enterprise = await enterprise_of(session, user, user.enterprise_id, field=None)
     return enterprise, await four_colour_updates(session, user, user.enterprise_id)
 
 
