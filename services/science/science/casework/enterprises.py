@@ -111,11 +111,15 @@ async def of_signed_in(session: AsyncSession, user: Caller) -> tuple[Enterprise,
         raise no_such_record(ENTERPRISE, None)
     # No field is named: the code is the signed-in user's own, not one the request sent.
     enterprise = await enterprise_of(session, user, user.enterprise_id, field=None)
-    return enterprise, await four_colour_updates(session, user, user.enterprise_id)
+    return enterprise, await _four_colour_updates_of(session, enterprise.uscc)
 
 
 async def four_colour_updates(session: AsyncSession, caller: Caller, uscc: str) -> list[FourColourUpdate]:
     await readable(session, caller, uscc)
+    return await _four_colour_updates_of(session, uscc)
+
+
+async def _four_colour_updates_of(session: AsyncSession, uscc: str) -> list[FourColourUpdate]:
     rows = await session.scalars(
         select(FourColourUpdate).where(FourColourUpdate.enterprise_uscc == uscc).order_by(FourColourUpdate.quarter)
     )
