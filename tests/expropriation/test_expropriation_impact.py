@@ -160,7 +160,8 @@ def test_the_readings_a_scenario_can_switch_are_listed_with_the_one_chosen(clien
     answer = client.get("/v1/readings", params={"on": "2023-07-01"}).json()
     # an entry may hold more than one switch (A-05: the 1.7 m boundary and the eaves below 1 m)
     ids = ("A-01", "A-03", "A-05", "A-06", "A-07", "A-08", "A-09", "A-10", "A-14", "A-15", "A-18", "A-19", "A-23")
-    assert {r["id"] for r in answer} == {*ids, "A-12", "A-34"}
+    ledger = ("A-13", "A-29", "A-40", "A-42")  # read by the ledger's and the 房票's commands and what-ifs
+    assert {r["id"] for r in answer} == {*ids, *ledger, "A-12", "A-34"}
     listed = {r["parameter"]: r for r in answer}
     attic = listed["expropriation.attic_boundary_in_high_band"]
     assert (attic["parameter"], attic["clause"], attic["chosen"]) == (
@@ -169,5 +170,11 @@ def test_the_readings_a_scenario_can_switch_are_listed_with_the_one_chosen(clien
         "true",
     )
     assert [(r["value"], r["chosen"]) for r in attic["readings"]] == [("true", True), ("false", False)]
+    clawback = listed["expropriation.clawback_against"]
+    assert (clawback["id"], clawback["chosen"], clawback["calculators"]) == (
+        "A-29",
+        "entitlement_now",
+        ["POST /v1/clawbacks", "POST /v1/clawbacks/what-if"],
+    )
     operations = {f"{method.upper()} {path}" for path, item in client.app.openapi()["paths"].items() for method in item}
     assert {c for r in listed.values() for c in r["calculators"]} <= operations

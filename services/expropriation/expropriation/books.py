@@ -50,10 +50,17 @@ def sets_on(district: str, day: dt.date, overrides: Mapping[str, str] | None = N
     return with_overrides(sets, overrides) if overrides else sets
 
 
-def params_of_versions(district: str, city_version: str, district_version: str) -> Params:
-    """The exact parameter versions stored on a signed agreement, so a re-quote reproduces it."""
+def params_of_versions(
+    district: str, city_version: str, district_version: str, overrides: Mapping[str, str] | None = None
+) -> Params:
+    """The exact parameter versions stored on a signed agreement, so a re-quote reproduces it; with a what-if's
+    ``overrides`` (as ``params_on``) when one asks what a finding, a payment or a 房票 would be under a scenario."""
     d = _district(district)
     city, local = city_book().version(city_version), district_book(d).version(district_version)
+    if overrides:
+        city, local = with_overrides([city, local], overrides)
+        with scenario_computation(overrides):
+            return Params(city=CityParams.from_set(city), district=DistrictParams.from_set(local))
     return _published(d, city.version, local.version)
 
 

@@ -4,7 +4,17 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from expropriation.api.common import PathId, commands
-from expropriation.api.schemas.ledger import ClawbackIn, ClawbackOut, LedgerOut, PaymentIn, PaymentOut
+from expropriation.api.schemas.ledger import (
+    ClawbackIn,
+    ClawbackOut,
+    ClawbackWhatIfIn,
+    ClawbackWhatIfOut,
+    LedgerOut,
+    PaymentIn,
+    PaymentOut,
+    PaymentWhatIfIn,
+    PaymentWhatIfOut,
+)
 from expropriation.casework import ledger, records
 from expropriation.models import Clawback, Payment
 from qz_common.app import Session
@@ -27,6 +37,16 @@ async def record_payment(
         return PaymentOut.model_validate(await ledger.pay(session, caller, body.agreement_id, payment))
 
     return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
+
+
+@router.post(
+    "/payments/what-if",
+    summary="支付的情景测算：按情景参数（含条文理解切换，如 A-40）该笔支付是否会被接受；不登记",
+)
+async def payment_what_if(body: PaymentWhatIfIn, caller: Reader, session: Session) -> PaymentWhatIfOut:
+    payment = body.model_dump(include={"item_code", "amount", "paid_on"})
+    assessed = await ledger.payment_what_if(session, caller, body.agreement_id, payment, body.parameters)
+    return PaymentWhatIfOut.of(body, assessed)
 
 
 @router.get(
@@ -53,6 +73,18 @@ async def record_clawback(
         return ClawbackOut.model_validate(record)
 
     return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
+
+
+@router.post(
+    "/clawbacks/what-if",
+    summary="收回的情景测算（四(一)）：按情景参数（含条文理解切换 A-29、A-42）该查实情况应收回多少；不登记、不收回",
+)
+async def clawback_what_if(body: ClawbackWhatIfIn, caller: Reader, session: Session) -> ClawbackWhatIfOut:
+    corrected = body.corrected.model_dump(mode="json", exclude_unset=True)
+    what_if = await ledger.clawback_what_if(
+        session, caller, body.agreement_id, body.found_on, corrected, body.parameters
+    )
+    return ClawbackWhatIfOut.of(what_if, body.parameters)
 
 
 @router.get("/agreements/{agreement_id}/clawbacks", summary="协议的收回记录")

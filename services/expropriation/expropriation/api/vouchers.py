@@ -3,7 +3,14 @@
 from fastapi import APIRouter
 
 from expropriation.api.common import PathId, commands
-from expropriation.api.schemas.vouchers import VoucherConvertIn, VoucherIssueIn, VoucherOut, VoucherUseIn
+from expropriation.api.schemas.vouchers import (
+    VoucherConvertIn,
+    VoucherIssueIn,
+    VoucherOut,
+    VoucherUseIn,
+    VoucherWhatIfIn,
+    VoucherWhatIfOut,
+)
 from expropriation.casework import vouchers
 from qz_common.app import Session
 from qz_common.idempotency import IdempotencyKey
@@ -51,3 +58,14 @@ async def convert_voucher(
         return VoucherOut.model_validate(await vouchers.convert(session, caller, voucher_id, body.converted_on))
 
     return await commands.run(session, caller, work, request=(voucher_id, body), key=idempotency_key)
+
+
+@router.post(
+    "/vouchers/{voucher_id}/what-if",
+    summary="房票有效期的情景测算（三(三)2(2)）：按情景参数（含理解切换 A-13）的最后一日及某日可否使用；不改变房票",
+)
+async def voucher_what_if(
+    voucher_id: PathId, body: VoucherWhatIfIn, caller: Reader, session: Session
+) -> VoucherWhatIfOut:
+    validity = await vouchers.validity_what_if(session, caller, voucher_id, body.on, body.parameters)
+    return VoucherWhatIfOut.of(validity, body.parameters)

@@ -49,9 +49,12 @@ def load_params(district: str, day: dt.date, overrides: Mapping[str, str] | None
         return params_on(district, day, overrides)
 
 
-def load_params_version(district: str, city_version: str, district_version: str) -> Params:
+def load_params_version(
+    district: str, city_version: str, district_version: str, overrides: Mapping[str, str] | None = None
+) -> Params:
+    """The versions a signed agreement stores (with a what-if's ``overrides``, if any)."""
     with rules_as_problems():
-        return params_of_versions(district, city_version, district_version)
+        return params_of_versions(district, city_version, district_version, overrides)
 
 
 def checked(fn: Callable[[], T], prefix: str = "") -> T:

@@ -4,12 +4,14 @@ unused value to money — never after the last valid day."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expropriation.casework.common import audit, checked, load_params_version
-from expropriation.casework.ledger import current_quote, voucher_of_agreement
+from expropriation.casework.common import audit, checked
+from expropriation.casework.ledger import agreement_params, current_quote, voucher_of_agreement
 from expropriation.casework.records import agreement_of
 from expropriation.models import Agreement, HouseVoucher
 from expropriation.rules.fees import voucher_last_valid_day, voucher_remainder_cash, voucher_valid_on
@@ -32,9 +34,8 @@ async def _voucher_item(session: AsyncSession, agreement: Agreement) -> Item:
 
 
 def _params(agreement: Agreement) -> Params:
-    return load_params_version(
-        agreement.district, agreement.city_parameter_version, agreement.district_parameter_version
-    )
+    """The books the agreement was signed with: its 房票's period (A-13) and remainder (A-10) are read there."""
+    return agreement_params(agreement)
 
 
 def _usable(voucher: HouseVoucher, agreement: Agreement, day: dt.date, field: str) -> None:
@@ -133,3 +134,29 @@ async def convert(session: AsyncSession, caller: Caller, voucher_id: int, conver
         record.conversion_cash = to_fen(cash)
         record.remaining_value = Decimal("0")
     return record
+
+
+@dataclass(frozen=True)
+class VoucherValidity:
+    """A stored 房票's period under a scenario: its last valid day, and whether ``on`` falls within it."""
+
+    voucher: HouseVoucher
+    expires_on: dt.date
+    on: dt.date | None
+    valid_on: bool | None
+    versions: dict[str, str]
+
+
+async def validity_what_if(
+    session: AsyncSession, caller: Caller, voucher_id: int, on: dt.date | None, overrides: Mapping[str, str] | None
+) -> VoucherValidity:
+    """三(三)2(2) under a scenario (the agreement's books with ``overrides``: ``voucher_validity_months``, the reading
+    A-13): the last day a use or a conversion would be accepted, and whether it would be on ``on``; nothing written
+    (the stored ``expires_on`` stays what the books decided at issue)."""
+    record = await voucher_of(session, caller, voucher_id)
+    agreement = await get_or_404(session, Agreement, record.agreement_id, "协议", field=None)
+    params = agreement_params(agreement, overrides)
+    city = params.city
+    last = voucher_last_valid_day(city, record.issued_on)
+    valid = None if on is None else voucher_valid_on(city, record.issued_on, on)
+    return VoucherValidity(record, last, on, valid, params.versions)

@@ -79,6 +79,24 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "reason": "审计发现附房面积重复计入，依实测面积更正",
         "corrected": {**HOUSEHOLD_FACTS, "buildings": [{**BUILDINGS[0], "legal_area_m2": "138.5"}]},
     },
+    # What-ifs on stored records (issue 31): the same question under another reading; nothing is written.
+    "PaymentWhatIfIn": {
+        "agreement_id": 1,
+        "item_code": "early_vacate_reward",
+        "amount": "60000.00",
+        "paid_on": "2023-09-01",
+        "parameters": {"expropriation.rewards_payable_on_projection": "true"},
+    },
+    "ClawbackWhatIfIn": {
+        "agreement_id": 1,
+        "found_on": "2023-11-02",
+        "corrected": {**HOUSEHOLD_FACTS, "buildings": [{**BUILDINGS[0], "legal_area_m2": "138.5"}]},
+        "parameters": {"expropriation.clawback_against": "quote_at_signing"},
+    },
+    "VoucherWhatIfIn": {
+        "on": "2025-08-20",
+        "parameters": {"expropriation.voucher_valid_through_corresponding_day": "false"},
+    },
     "VoucherIssueIn": {"issued_on": "2023-08-20"},
     "VoucherUseIn": {"used_on": "2023-10-08", "purchase_price": "980000", "reference": "衢房网签〔2023〕柯-08812"},
     "VoucherConvertIn": {"converted_on": "2023-12-20"},

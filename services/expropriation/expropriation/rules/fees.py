@@ -19,8 +19,13 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 def voucher_last_valid_day(city: CityParams, issued_on: dt.date) -> dt.date:
     """三(三)2(2): "房票有效期自出票之日起计算，最长不超过24个月" — the corresponding day 24 months on is the last
-    valid day (民法典 第二百零一、二百零二条; A-13)."""
-    return add_months(issued_on, city.voucher_validity_months)
+    valid day (民法典 第二百零一、二百零二条; A-13, ``voucher_valid_through_corresponding_day``). The other reading
+    counts the issue day as the first day, so the months end the day before the corresponding day. Without a
+    corresponding day (29 February, two years on) both end on the month's last day (第二百零二条)."""
+    corresponding = add_months(issued_on, city.voucher_validity_months)
+    if city.voucher_valid_through_corresponding_day or corresponding.day != issued_on.day:
+        return corresponding
+    return corresponding - dt.timedelta(days=1)
 
 
 def voucher_valid_on(city: CityParams, issued_on: dt.date, day: dt.date) -> bool:

@@ -34,14 +34,20 @@ class Entitlement:
 
 
 def entitlement(
-    items: Iterable[Item], *, handed_over_in_time: bool | None, voucher_conversion_cash: Decimal
+    items: Iterable[Item],
+    *,
+    handed_over_in_time: bool | None,
+    voucher_conversion_cash: Decimal,
+    rewards_payable_on_projection: bool = False,
 ) -> Entitlement:
     """The quote on the current facts, read as a ledger.
 
     - 三(三)2(1) "房票是用于被征收人购买商品房结算的特定票据": a voucher item is never cash; only what 三(三)2(4) lets
       the household convert ("所购商品房价格低于房票价值的…调整为货币补偿") is, once converted.
     - Charges (the 产权调换 flat's price) are owed by the household, not paid to it.
-    - 三(四)8: the rewards for signing and handing over in time are payable once the hand-over is recorded in time.
+    - 三(四)8: the rewards for signing and handing over in time are payable once the hand-over is recorded in time
+      (A-40, ``rewards_payable_on_projection`` false); the other reading (true) pays them on the quote's projection
+      before a hand-over is recorded. A hand-over recorded late earns nothing under either.
     """
     cash: dict[str, Decimal] = {}
     kinds: dict[str, str] = {}
@@ -53,7 +59,9 @@ def entitlement(
             charges += item.amount
         elif item.kind == "voucher":
             voucher += item.amount
-        elif item.code in EARNED_AT_HANDOVER and handed_over_in_time is not True:
+        elif item.code in EARNED_AT_HANDOVER and (
+            handed_over_in_time is False or (handed_over_in_time is None and not rewards_payable_on_projection)
+        ):
             cash[item.code] = ZERO
             if item.amount > 0:
                 held_back.append(item.code)
@@ -137,24 +145,27 @@ class Clawback:
     basis: str
 
 
-def clawback(settled: Settled, entitled: Entitlement) -> Clawback:
+def clawback(settled: Settled, entitled: Entitlement, *, recovers_flat_and_voucher: bool = True) -> Clawback:
     """四(一) "被征收人弄虚作假，骗取补偿安置费用的，收回被骗取的安置资金" (reading A-29).
 
-    ``entitled`` is the entitlement on the facts as found, with every event since signing. Recovered, item by item:
-    cash paid beyond what the item entitles now; the 产权调换 flat's price charged short of what the found facts
-    make it (an inflated 安置面积 buys area at 重置价 instead of the market price, 三(三)3(3)); 房票 value beyond the
-    value found, first taken off what is still unused on the voucher, the rest (already spent) recovered. Never
-    negative: an underpayment is not netted against the fraud.
+    ``entitled`` is the entitlement on the facts as found (A-29 ``clawback_against``: with every event since signing,
+    or as at signing; the caller builds it). Recovered, item by item: cash paid beyond what the item entitles; and,
+    with ``recovers_flat_and_voucher`` (A-42, the reading chosen), the 产权调换 flat's price charged short of what the
+    found facts make it (an inflated 安置面积 buys area at 重置价 instead of the market price, 三(三)3(3)) and 房票
+    value beyond the value found, first taken off what is still unused on the voucher, the rest (already spent)
+    recovered. Never negative: an underpayment is not netted against the fraud.
     """
     by_item: dict[str, Decimal] = {}
     for code, paid in settled.cash.items():
         over = paid - entitled.cash.get(code, ZERO)
         if over > 0:
             by_item[code] = to_fen(over)
-    if settled.charges > entitled.charges:
-        by_item[FLAT_PRICE] = to_fen(settled.charges - entitled.charges)
-    excess = settled.voucher_used + settled.voucher_unused - entitled.voucher
-    cut = min(settled.voucher_unused, max(ZERO, excess))
-    if excess - cut > 0:
-        by_item[VOUCHER_VALUE] = to_fen(excess - cut)
+    cut = ZERO
+    if recovers_flat_and_voucher:
+        if settled.charges > entitled.charges:
+            by_item[FLAT_PRICE] = to_fen(settled.charges - entitled.charges)
+        excess = settled.voucher_used + settled.voucher_unused - entitled.voucher
+        cut = min(settled.voucher_unused, max(ZERO, excess))
+        if excess - cut > 0:
+            by_item[VOUCHER_VALUE] = to_fen(excess - cut)
     return Clawback(sum(by_item.values(), ZERO), by_item, to_fen(cut), basis("四(一)"))

@@ -49,6 +49,7 @@ class CityParams:
     area_per_additional_person_m2: Decimal
     non_member_owner_area_cap_m2: Decimal
     voucher_validity_months: int
+    voucher_valid_through_corresponding_day: bool
     voucher_remainder_reading: str
     voucher_area_reading: str
     voucher_average_weighted_by_area: bool
@@ -70,6 +71,9 @@ class CityParams:
     moving_fee_per_move: Decimal
     early_vacate_rate_cap_per_m2: Decimal
     village_completion_rate_per_m2: Decimal
+    rewards_payable_on_projection: bool
+    clawback_against: str
+    clawback_recovers_flat_and_voucher: bool
 
     @classmethod
     def from_set(cls, p: ParameterSet) -> CityParams:
@@ -79,6 +83,9 @@ class CityParams:
         voucher_area = str(p["voucher_area_reading"])
         if voucher_area not in ("resettlement_area", "legal_area_up_to_resettlement_area"):
             raise ValueError(f"voucher_area_reading {voucher_area!r} unknown")
+        clawback_against = str(p["clawback_against"])
+        if clawback_against not in ("entitlement_now", "quote_at_signing"):
+            raise ValueError(f"clawback_against {clawback_against!r} unknown")
         return cls(
             version=p.version,
             districts=tuple(str(d) for d in p["districts"]),
@@ -116,6 +123,7 @@ class CityParams:
             area_per_additional_person_m2=p.decimal("area_per_additional_person_m2"),
             non_member_owner_area_cap_m2=p.decimal("non_member_owner_area_cap_m2"),
             voucher_validity_months=p.integer("voucher_validity_months"),
+            voucher_valid_through_corresponding_day=bool(p["voucher_valid_through_corresponding_day"]),
             voucher_remainder_reading=remainder,
             voucher_area_reading=voucher_area,
             voucher_average_weighted_by_area=bool(p["voucher_average_weighted_by_area"]),
@@ -137,6 +145,9 @@ class CityParams:
             moving_fee_per_move=p.decimal("moving_fee_per_move"),
             early_vacate_rate_cap_per_m2=p.decimal("early_vacate_rate_cap_per_m2"),
             village_completion_rate_per_m2=p.decimal("village_completion_rate_per_m2"),
+            rewards_payable_on_projection=bool(p["rewards_payable_on_projection"]),
+            clawback_against=clawback_against,
+            clawback_recovers_flat_and_voucher=bool(p["clawback_recovers_flat_and_voucher"]),
         )
 
 

@@ -8,10 +8,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from expropriation.casework.ledger import LedgerView
+from expropriation.casework.ledger import ClawbackWhatIf, LedgerView, PaymentAssessment
 from expropriation.facts.household import HouseholdFacts
+from expropriation.facts.quote import RefusalOut
 from expropriation.facts.types import Out, PastDate, Price, RecordId, Strict
 from qz_common.money import Yuan
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 
 class PaymentIn(Strict):
@@ -35,6 +37,48 @@ class PaymentOut(Out):
     created_at: dt.datetime
 
 
+class PaymentWhatIfIn(Strict):
+    """A payment as ``POST /v1/payments`` takes it, asked under a scenario: nothing is paid or recorded."""
+
+    agreement_id: RecordId = Field(description="征收补偿协议编号")
+    item_code: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="支付的补偿项目代码（见该户测算结果 items[].code）"
+    )
+    amount: Annotated[Price, Field(gt=0)]
+    paid_on: PastDate = Field(description="支付之日")
+    parameters: ScenarioParameters = None
+
+
+class PaymentWhatIfOut(BaseModel):
+    """Whether the payment would be accepted under the scenario, and the figures that decide it."""
+
+    agreement_id: int
+    item_code: str
+    amount: Yuan
+    accepted: bool = Field(description="按情景参数（含条文理解切换）登记该笔支付是否会被接受")
+    refusal: RefusalOut | None = Field(description="不被接受时的理由（同 POST /v1/payments 的 422）")
+    entitled: Yuan = Field(description="该项目按情景参数目前应得的现金")
+    paid: Yuan = Field(description="该项目已支付（扣除已收回）")
+    parameter_versions: dict[str, str]
+    basis: str = "衢政发〔2023〕2号 三(四)8、四(一)"
+    scenario: ScenarioEcho = None
+
+    @classmethod
+    def of(cls, body: PaymentWhatIfIn, assessed: PaymentAssessment) -> PaymentWhatIfOut:
+        r = assessed.refusal
+        return cls(
+            agreement_id=body.agreement_id,
+            item_code=body.item_code,
+            amount=body.amount,
+            accepted=r is None,
+            refusal=RefusalOut(code=r.code, field=r.field, detail=r.detail, basis=r.basis) if r else None,
+            entitled=assessed.entitled,
+            paid=assessed.net_paid,
+            parameter_versions=assessed.versions,
+            scenario=body.parameters,
+        )
+
+
 class ClawbackIn(Strict):
     agreement_id: RecordId = Field(description="征收补偿协议编号")
     found_on: PastDate = Field(description="发现多付之日")
@@ -54,6 +98,44 @@ class ClawbackOut(Out):
     voucher_cut: Yuan = Field(description="从房票未使用余额中核减的金额（不须以现金收回）")
     basis: str
     created_at: dt.datetime
+
+
+class ClawbackWhatIfIn(Strict):
+    """A finding as ``POST /v1/clawbacks`` takes it, asked under a scenario: nothing is recorded or recovered."""
+
+    agreement_id: RecordId = Field(description="征收补偿协议编号")
+    found_on: PastDate = Field(description="查实之日")
+    corrected: HouseholdFacts = Field(description="查实后的申报（据以重算应得金额）")
+    parameters: ScenarioParameters = None
+
+
+class ClawbackWhatIfOut(BaseModel):
+    """What the finding would recover under the scenario (the agreement's books with its figures and readings)."""
+
+    agreement_id: int
+    found_on: dt.date
+    amount: Yuan = Field(description="应收回的金额")
+    by_item: dict[str, str] = Field(
+        description="逐项收回金额；swap_flat_price 为安置房价款少缴部分，house_voucher_value 为已使用的房票超额部分"
+    )
+    voucher_cut: Yuan = Field(description="从房票未使用余额中核减的金额（不须以现金收回）")
+    basis: str
+    parameter_versions: dict[str, str]
+    scenario: ScenarioEcho = None
+
+    @classmethod
+    def of(cls, what_if: ClawbackWhatIf, scenario: ScenarioEcho) -> ClawbackWhatIfOut:
+        c = what_if.result
+        return cls(
+            agreement_id=what_if.agreement_id,
+            found_on=what_if.found_on,
+            amount=c.amount,
+            by_item={k: str(v) for k, v in c.by_item.items()},
+            voucher_cut=c.voucher_cut,
+            basis=c.basis,
+            parameter_versions=what_if.versions,
+            scenario=scenario,
+        )
 
 
 class LedgerLineOut(BaseModel):
