@@ -151,8 +151,8 @@ def test_rounded_average_passes_the_clinic(client: TestClient, caseload: Any) ->
     assert used["evaluation.pass_compared_on"] == ("exact_average", "rounded_average")
     assert used["evaluation.variety_band_boundary"] == ("excluded", "excluded")
     assert result["parameter_versions"] == {
-        "before": "evaluation=2023-02-18",
-        "after": "evaluation=2023-02-18+scenario",
+        "before": "calendar=2023-02-18, evaluation=2023-02-18",
+        "after": "calendar=2023-02-18, evaluation=2023-02-18+scenario",
     }
     assert (client.get("/v1/evaluations").json(), client.get("/v1/applications").json()) == before  # nothing written
 

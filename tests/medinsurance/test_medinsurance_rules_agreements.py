@@ -24,6 +24,7 @@ from qz_common.params import ParameterSet
 
 D = dt.date
 P = params("agreement", D(2023, 3, 1))
+CALENDAR = params("calendar", P.effective_from)  # how periods are counted (readings)
 
 
 def test_first_term_to_31_december_and_renewal_one_year():
@@ -83,10 +84,10 @@ def test_voluntary_three_months_notice_and_public_refused():
 
 
 def test_major_change_thirty_working_days():
-    r = major_change_deadline(D(2023, 9, 1), P)
+    r = major_change_deadline(D(2023, 9, 1), P, CALENDAR)
     # Sept 2023: 中秋/国庆 09-29..10-06 off, 10-07/10-08 调休 working
     assert r.date == D(2023, 10, 19)
-    assert major_change_deadline(D(2026, 12, 1), P).provisional
+    assert major_change_deadline(D(2026, 12, 1), P, CALENDAR).provisional
 
 
 def test_grade_change_schedule():
@@ -126,10 +127,10 @@ def test_payment_thirty_working_days_and_reassessment():
     from medinsurance.rules.agreements import payment_deadline
     from medinsurance.rules.performance import reassessment_due
 
-    assert payment_deadline(D(2023, 9, 1), P).date == D(2023, 10, 19)
+    assert payment_deadline(D(2023, 9, 1), P, CALENDAR).date == D(2023, 10, 19)
     performance = params("performance", D(2024, 4, 30))
-    assert reassessment_due(D(2024, 4, 30), performance) == D(2024, 7, 30)
-    assert reassessment_due(D(2024, 11, 30), performance) == D(2025, 2, 28)
+    assert reassessment_due(D(2024, 4, 30), performance, CALENDAR) == D(2024, 7, 30)
+    assert reassessment_due(D(2024, 11, 30), performance, CALENDAR) == D(2025, 2, 28)
 
 
 def test_resume_requires_suspension_and_renew_after_expiry():

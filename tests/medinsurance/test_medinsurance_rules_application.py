@@ -25,7 +25,8 @@ PRE = dt.date(2023, 3, 1)
 SUBMIT_ON = dt.date(2023, 6, 1)
 ACCEPT_ON = dt.date(2023, 7, 3)
 P = params("process", D(2023, 3, 1))
-BOOKS = Books(P, params("evaluation", D(2023, 3, 1)))
+CALENDAR = params("calendar", P.effective_from)  # how periods are counted (readings)
+BOOKS = Books(P, params("evaluation", D(2023, 3, 1)), CALENDAR)
 
 
 def fresh(pre=PRE):
@@ -37,7 +38,7 @@ def submitted(on=SUBMIT_ON):
 
 
 def test_trial_three_months_boundary():
-    assert earliest_application(D(2023, 3, 1), P) == D(2023, 6, 1)
+    assert earliest_application(D(2023, 3, 1), P, CALENDAR) == D(2023, 6, 1)
     with pytest.raises(ProcessError, match="试运行满3个月"):
         step(fresh(), AppEvent.SUBMIT, D(2023, 5, 31), BOOKS)
     assert submitted().state is AppState.SUBMITTED
@@ -89,11 +90,11 @@ def accepted(on=ACCEPT_ON):
 def test_evaluation_twenty_working_days_and_supplement_excluded():
     a = accepted()
     assert a.evaluation_deadline == D(2023, 7, 31)  # Mon 07-03 + 20 working days
-    b = extend_for_supplement(a, D(2023, 7, 10), D(2023, 7, 14), P)  # 5 working days
+    b = extend_for_supplement(a, D(2023, 7, 10), D(2023, 7, 14), P, CALENDAR)  # 5 working days
     assert b.excluded_working_days == 5
     assert b.evaluation_deadline == D(2023, 8, 7)
     with pytest.raises(ProcessError):
-        extend_for_supplement(a, D(2023, 7, 1), D(2023, 7, 2), P)
+        extend_for_supplement(a, D(2023, 7, 1), D(2023, 7, 2), P, CALENDAR)
 
 
 def test_pass_at_85_and_fail_below():
@@ -223,12 +224,12 @@ def test_a_one_day_supplement_on_the_acceptance_day_extends_the_evaluation() -> 
     # with the one excluded day, on 5 July
     accepted = Application(AppState.ACCEPTED, dt.date(2023, 3, 1), accepted_on=dt.date(2023, 6, 5), provisional=True)
     day = dt.date(2023, 6, 5)
-    extended = extend_for_supplement(accepted, day, day, PROCESS)
+    extended = extend_for_supplement(accepted, day, day, PROCESS, CALENDAR)
     assert (extended.excluded_working_days, extended.evaluation_deadline) == (1, dt.date(2023, 7, 5))
     assert extended.provisional is True
     passed = dataclasses.replace(accepted, state=AppState.PASSED)
     with pytest.raises(ProcessError, match="仅评估期间"):
-        extend_for_supplement(passed, day, day, PROCESS)
+        extend_for_supplement(passed, day, day, PROCESS, CALENDAR)
 
 
 def test_second_supplement_notice_refused():
@@ -268,11 +269,11 @@ def test_a_supplement_may_not_precede_the_previous_one():
     # 二(三) steps in date order, supplements of 二(三)3 too: accepted Mon 2023-06-05, a supplement recorded from
     # Mon 06-12 to Wed 06-14; another from Thu 06-08 (after the acceptance, before the last one) is out of order
     accepted = Application(AppState.ACCEPTED, D(2023, 3, 1), accepted_on=D(2023, 6, 5), last_event_on=D(2023, 6, 5))
-    first = extend_for_supplement(accepted, D(2023, 6, 12), D(2023, 6, 14), P)
+    first = extend_for_supplement(accepted, D(2023, 6, 12), D(2023, 6, 14), P, CALENDAR)
     assert first.excluded_working_days == 3
     with pytest.raises(ProcessError, match="受理之后"):
-        extend_for_supplement(first, D(2023, 6, 8), D(2023, 6, 9), P)
-    assert extend_for_supplement(first, D(2023, 6, 12), D(2023, 6, 12), P).excluded_working_days == 4
+        extend_for_supplement(first, D(2023, 6, 8), D(2023, 6, 9), P, CALENDAR)
+    assert extend_for_supplement(first, D(2023, 6, 12), D(2023, 6, 12), P, CALENDAR).excluded_working_days == 4
 
 
 # Readings as switches (issue 31). Application steps are stored commands and take no what-if, so each other reading
@@ -280,7 +281,9 @@ def test_a_supplement_may_not_precede_the_previous_one():
 
 
 def process_books(name: str, value: str) -> Books:
-    return Books(in_force("process", D(2023, 3, 1), {f"process.{name}": value}).params, BOOKS.evaluation)
+    return Books(
+        in_force("process", D(2023, 3, 1), {f"process.{name}": value}).params, BOOKS.evaluation, BOOKS.calendar
+    )
 
 
 def test_a_withdrawal_counted_from_the_deadline_day_frees_the_entity_a_day_earlier():

@@ -23,6 +23,7 @@ from medinsurance.rules.conduct import (
 )
 
 P = params("conduct", dt.date(2023, 3, 1))
+CALENDAR = params("calendar", P.effective_from)  # how periods are counted (readings)
 T0 = dt.datetime(2023, 5, 1, 8, 0)
 H = dt.timedelta(hours=1)
 
@@ -163,8 +164,8 @@ def test_dispensing_limits():
 
 def test_emergency_card_two_working_days():
     # admitted Fri 2024-09-27; 09-29 (Sun) is a 调休 working day; 09-30 Mon
-    assert emergency_card_deadline(dt.date(2024, 9, 27), P).date == dt.date(2024, 9, 30)
-    r = emergency_card_deadline(dt.date(2026, 12, 31), P)
+    assert emergency_card_deadline(dt.date(2024, 9, 27), P, CALENDAR).date == dt.date(2024, 9, 30)
+    r = emergency_card_deadline(dt.date(2026, 12, 31), P, CALENDAR)
     # 2027-01-01 元旦 (fixed by date, A-01), 01-02/03 weekend, then Mon 01-04 (1) and Tue 01-05 (2)
     assert r.date == dt.date(2027, 1, 5) and r.provisional
 

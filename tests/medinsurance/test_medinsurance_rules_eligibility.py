@@ -20,6 +20,7 @@ from medinsurance.rules.eligibility import (
 D = dt.date
 ON = D(2023, 6, 1)
 P = params("admission", ON)
+CALENDAR = params("calendar", P.effective_from)  # how periods are counted (readings)
 
 
 def codes(unmet):
@@ -73,17 +74,17 @@ def test_independent_lab_is_third_party_provider():
 
 
 def test_all_conditions_met():
-    assert institution_conditions(clinic(), ON, P) == []
+    assert institution_conditions(clinic(), ON, P, CALENDAR) == []
 
 
 def test_operating_three_months_boundary():
     # operating since 2023-03-01: 满3个月 on 2023-06-01
-    assert "operating_months" not in codes(institution_conditions(clinic(), D(2023, 6, 1), P))
-    assert "operating_months" in codes(institution_conditions(clinic(), D(2023, 5, 31), P))
+    assert "operating_months" not in codes(institution_conditions(clinic(), D(2023, 6, 1), P, CALENDAR))
+    assert "operating_months" in codes(institution_conditions(clinic(), D(2023, 5, 31), P, CALENDAR))
 
 
 def test_physician_required_except_blind_massage():
-    assert "physician" in codes(institution_conditions(clinic(qualified_physicians=0), ON, P))
+    assert "physician" in codes(institution_conditions(clinic(qualified_physicians=0), ON, P, CALENDAR))
     massage = clinic(
         kind=InstitutionType.BLIND_MASSAGE,
         qualified_physicians=0,
@@ -91,7 +92,7 @@ def test_physician_required_except_blind_massage():
         massage_beds=10,
         floor_area_m2=Decimal("120"),
     )
-    assert institution_conditions(massage, ON, P) == []
+    assert institution_conditions(massage, ON, P, CALENDAR) == []
 
 
 @pytest.mark.parametrize(
@@ -106,13 +107,13 @@ def test_blind_massage_thresholds_below(field, value, code):
     kw = dict(massage_staff=3, massage_beds=10, floor_area_m2=Decimal("120"))
     kw[field] = value
     facts = clinic(kind=InstitutionType.BLIND_MASSAGE, **kw)
-    assert code in codes(institution_conditions(facts, ON, P))
+    assert code in codes(institution_conditions(facts, ON, P, CALENDAR))
 
 
 def test_hundred_beds_needs_department_boundary():
-    assert "insurance_department" in codes(institution_conditions(clinic(beds=100), ON, P))
-    assert "insurance_department" not in codes(institution_conditions(clinic(beds=99), ON, P))
-    assert institution_conditions(clinic(beds=100, internal_insurance_department=True), ON, P) == []
+    assert "insurance_department" in codes(institution_conditions(clinic(beds=100), ON, P, CALENDAR))
+    assert "insurance_department" not in codes(institution_conditions(clinic(beds=99), ON, P, CALENDAR))
+    assert institution_conditions(clinic(beds=100, internal_insurance_department=True), ON, P, CALENDAR) == []
 
 
 JAN1 = dt.date(2023, 1, 1)
@@ -142,33 +143,33 @@ def pharmacy(**kw):
 
 
 def test_pharmacy_all_met_with_20_percent_exactly():
-    assert pharmacy_conditions(pharmacy(), ON, P) == []
+    assert pharmacy_conditions(pharmacy(), ON, P, CALENDAR) == []
 
 
 def test_pharmacy_non_drug_area_above_20_percent():
-    assert "non_drug_area" in codes(pharmacy_conditions(pharmacy(non_drug_area_m2=Decimal("20.01")), ON, P))
+    assert "non_drug_area" in codes(pharmacy_conditions(pharmacy(non_drug_area_m2=Decimal("20.01")), ON, P, CALENDAR))
 
 
 def test_pharmacist_contract_one_year_boundary():
     # both contract dates inclusive: 2023-01-01 … 2023-12-31 is exactly one year
     short = staff(D(2023, 1, 1), D(2023, 12, 30))
     exact = staff(D(2023, 1, 1), D(2023, 12, 31))
-    assert "pharmacist" in codes(pharmacy_conditions(pharmacy(pharmacists=(short,)), ON, P))
-    assert "pharmacist" not in codes(pharmacy_conditions(pharmacy(pharmacists=(exact,)), ON, P))
+    assert "pharmacist" in codes(pharmacy_conditions(pharmacy(pharmacists=(short,)), ON, P, CALENDAR))
+    assert "pharmacist" not in codes(pharmacy_conditions(pharmacy(pharmacists=(exact,)), ON, P, CALENDAR))
 
 
 def test_contract_must_be_current_and_pharmacist_local():
     expired = Employee(D(2021, 1, 1), D(2022, 12, 31))
-    assert "pharmacist" in codes(pharmacy_conditions(pharmacy(pharmacists=(expired,)), ON, P))
+    assert "pharmacist" in codes(pharmacy_conditions(pharmacy(pharmacists=(expired,)), ON, P, CALENDAR))
     remote = Employee(D(2023, 1, 1), None, registered_locally=False)
-    assert "pharmacist" in codes(pharmacy_conditions(pharmacy(pharmacists=(remote,)), ON, P))
+    assert "pharmacist" in codes(pharmacy_conditions(pharmacy(pharmacists=(remote,)), ON, P, CALENDAR))
     open_ended = Employee(D(2023, 1, 1), None)
-    assert "pharmacist" not in codes(pharmacy_conditions(pharmacy(pharmacists=(open_ended,)), ON, P))
+    assert "pharmacist" not in codes(pharmacy_conditions(pharmacy(pharmacists=(open_ended,)), ON, P, CALENDAR))
 
 
 def test_two_insurance_staff_needed():
     assert "insurance_staff" in codes(
-        pharmacy_conditions(pharmacy(insurance_staff=(Employee(D(2023, 1, 1), None),)), ON, P)
+        pharmacy_conditions(pharmacy(insurance_staff=(Employee(D(2023, 1, 1), None),)), ON, P, CALENDAR)
     )
 
 
@@ -191,7 +192,7 @@ ADMISSION = params("admission", dt.date(2023, 6, 1))
 
 def unmet(**facts: object) -> set[str]:
     base = InstitutionFacts(kind=InstitutionType.PRIMARY_CARE, operating_since=dt.date(2020, 1, 1))
-    found = institution_conditions(dataclasses.replace(base, **facts), dt.date(2023, 6, 1), ADMISSION)  # type: ignore[arg-type]
+    found = institution_conditions(dataclasses.replace(base, **facts), dt.date(2023, 6, 1), ADMISSION, CALENDAR)  # type: ignore[arg-type]
     return {u.code for u in found}
 
 
@@ -218,7 +219,7 @@ def test_a_responsible_leader_and_an_insurance_officer_are_each_required() -> No
 
 def pharmacy_unmet(on: dt.date, *pharmacists: Employee) -> set[str]:
     facts = PharmacyFacts(True, dt.date(2020, 1, 1), pharmacists=pharmacists)
-    return {u.code for u in pharmacy_conditions(facts, on, ADMISSION)}
+    return {u.code for u in pharmacy_conditions(facts, on, ADMISSION, CALENDAR)}
 
 
 def test_an_undeclared_pharmacy_condition_is_unmet() -> None:
@@ -249,4 +250,4 @@ def test_a_pharmacist_s_contract_counts_from_its_first_through_its_last_day() ->
 def test_a_pharmacy_declaring_no_non_drug_area_sells_none() -> None:
     # 二(二)1(7) "经营面积不得超过总经营面积的20%": undeclared, the non-drug area is 0, within 20% of even 1 m²
     facts = PharmacyFacts(True, dt.date(2020, 1, 1), total_area_m2=Decimal("1"))
-    assert "non_drug_area" not in {u.code for u in pharmacy_conditions(facts, dt.date(2023, 6, 1), ADMISSION)}
+    assert "non_drug_area" not in {u.code for u in pharmacy_conditions(facts, dt.date(2023, 6, 1), ADMISSION, CALENDAR)}

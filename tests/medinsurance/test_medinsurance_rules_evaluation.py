@@ -34,6 +34,7 @@ from qz_common.params import ParameterSet
 
 D = dt.date
 P = params("evaluation", D(2023, 6, 1))
+CALENDAR = params("calendar", P.effective_from)  # how periods are counted (readings A-01, A-02)
 USCC = "91110000600037341L"
 FULL_PREMISES = Premises(owned=True, area_m2=Decimal("500"), comfort=Decimal("2"))
 FULL_PHARMACY_PREMISES = Premises(owned=True, area_m2=Decimal("400"), comfort=Decimal("2"))
@@ -74,7 +75,7 @@ def test_tables_sum_to_100():
 
 
 def test_full_marks_medical():
-    r = score_medical(med(), P)
+    r = score_medical(med(), P, CALENDAR)
     assert r.total == Decimal("100.00")
     assert r.basic_passed and r.qualified
     assert all("附件4 表1" in i.basis for i in r.items)
@@ -83,14 +84,14 @@ def test_full_marks_medical():
 def test_basic_failure_unqualified_whatever_the_score():
     basic = {b: True for b in MedicalBasic}
     basic[MedicalBasic.CREDIT] = False
-    r = score_medical(med(basic=basic), P)
+    r = score_medical(med(basic=basic), P, CALENDAR)
     assert r.total == Decimal("100.00")
     assert not r.basic_passed and not r.qualified
     assert r.failed_basic == ["credit"]
 
 
 def test_missing_basic_indicator_counts_as_failed():
-    r = score_medical(med(basic={MedicalBasic.OPERATING_TIME: True}), P)
+    r = score_medical(med(basic={MedicalBasic.OPERATING_TIME: True}), P, CALENDAR)
     assert not r.basic_passed
 
 
@@ -98,7 +99,7 @@ def test_premises_tenure_and_area_bands():
     def premises_score(**kw):
         base = dict(owned=False, lease_months=0, area_m2=Decimal("0"), comfort=Decimal("0"), rooms_missing=3)
         base.update(kw)
-        return items(score_medical(med([med_sheet(premises=Premises(**base))]), P))[5]
+        return items(score_medical(med([med_sheet(premises=Premises(**base))]), P, CALENDAR))[5]
 
     assert premises_score(lease_months=36) == 3
     assert premises_score(lease_months=35) == 2
@@ -115,32 +116,34 @@ def test_premises_tenure_and_area_bands():
 
 def test_community_station_and_village_clinic_area_full():
     sheet = med_sheet(premises=Premises(owned=True, area_m2=Decimal("150"), comfort=Decimal("2")))
-    assert items(score_medical(med([sheet], community_station=True), P))[5] == 15
-    assert items(score_medical(med([sheet]), P))[5] == 11
+    assert items(score_medical(med([sheet], community_station=True), P, CALENDAR))[5] == 15
+    assert items(score_medical(med([sheet]), P, CALENDAR))[5] == 11
     village = med_sheet(premises=Premises(owned=True, area_m2=Decimal("60"), comfort=Decimal("2")))
     parent = Subjects(hardware=Hardware(), basic_account=True, practice_subjects=4)
-    r = score_medical(med([village], standardised_village=True, village_clinic=True, parent=parent), P)
+    r = score_medical(med([village], standardised_village=True, village_clinic=True, parent=parent), P, CALENDAR)
     assert items(r)[5] == 15
     small = med_sheet(premises=Premises(owned=True, area_m2=Decimal("59.9"), comfort=Decimal("2")))
-    r2 = score_medical(med([small], standardised_village=True, village_clinic=True, parent=parent), P)
+    r2 = score_medical(med([small], standardised_village=True, village_clinic=True, parent=parent), P, CALENDAR)
     assert items(r2)[5] == 9
 
 
 def test_village_items_follow_parent_and_layout_exempt():
     parent = Subjects(hardware=Hardware(missing_devices=2), basic_account=False, practice_subjects=1)
     sheet = med_sheet(community_designated=5)
-    r = score_medical(med([sheet], standardised_village=True, parent=parent), P)
+    r = score_medical(med([sheet], standardised_village=True, parent=parent), P, CALENDAR)
     s = items(r)
     assert s[3] == 5 and s[8] == 0 and s[12] == 2 and s[14] == 10
     assert "参照上级医疗机构标准" in r.items[2].basis
     with pytest.raises(ValueError, match="上级医疗机构"):
-        score_medical(med([sheet], standardised_village=True), P)
+        score_medical(med([sheet], standardised_village=True), P, CALENDAR)
 
 
 def test_layout_counts():
     def layout(designated, same, **kw):
         return items(
-            score_medical(med([med_sheet(community_designated=designated, community_same_type=same)], **kw), P)
+            score_medical(
+                med([med_sheet(community_designated=designated, community_same_type=same)], **kw), P, CALENDAR
+            )
         )[14]
 
     assert layout(3, 0) == 10
@@ -152,7 +155,7 @@ def test_layout_counts():
 
 def test_operating_time_bands_and_licence_history():
     def months_score(approved):
-        return items(score_medical(med(licences=[Licence(approved_on=approved, uscc=USCC)]), P))[6]
+        return items(score_medical(med(licences=[Licence(approved_on=approved, uscc=USCC)]), P, CALENDAR))[6]
 
     assert months_score(D(2021, 6, 1)) == 5
     assert months_score(D(2021, 6, 2)) == 3
@@ -171,25 +174,25 @@ def test_operating_time_bands_and_licence_history():
 
 
 def test_physicians_capped_at_5():
-    assert items(score_medical(med([med_sheet(intermediate_physicians=0, senior_physicians=0)]), P))[7] == 2
-    assert items(score_medical(med([med_sheet(intermediate_physicians=0, rehired_physicians=1)]), P))[7] == Decimal(
-        "2.5"
-    )
-    assert items(score_medical(med([med_sheet(senior_physicians=5)]), P))[7] == 5
+    assert items(score_medical(med([med_sheet(intermediate_physicians=0, senior_physicians=0)]), P, CALENDAR))[7] == 2
+    assert items(score_medical(med([med_sheet(intermediate_physicians=0, rehired_physicians=1)]), P, CALENDAR))[
+        7
+    ] == Decimal("2.5")
+    assert items(score_medical(med([med_sheet(senior_physicians=5)]), P, CALENDAR))[7] == 5
 
 
 def test_inventory_deductions_and_floor():
     inv = Inventory(missing_fields=3)
-    assert items(score_medical(med([med_sheet(inventory=inv)]), P))[10] == Decimal("16.4")
+    assert items(score_medical(med([med_sheet(inventory=inv)]), P, CALENDAR))[10] == Decimal("16.4")
     worst = Inventory(computerised=False, same_computer=False, mismatched_varieties=5, missing_binding_months=3)
-    assert items(score_medical(med([med_sheet(inventory=worst)]), P))[10] == 0
+    assert items(score_medical(med([med_sheet(inventory=worst)]), P, CALENDAR))[10] == 0
     with pytest.raises(ValidationError):
         form.Inventory(mismatched_varieties=6)
 
 
 def test_ledger_readings():
     def ledger(**kw):
-        return items(score_medical(med([med_sheet(ledger=Ledger(**kw))]), P))[9]
+        return items(score_medical(med([med_sheet(ledger=Ledger(**kw))]), P, CALENDAR))[9]
 
     assert ledger() == 8
     assert ledger(accounts="paper_only") == 3
@@ -199,9 +202,9 @@ def test_ledger_readings():
 
 
 def test_disclosure_and_hardware_floor_at_zero():
-    s = items(score_medical(med([med_sheet(disclosure=Disclosure(verified_price_complaints=2))]), P))
+    s = items(score_medical(med([med_sheet(disclosure=Disclosure(verified_price_complaints=2))]), P, CALENDAR))
     assert s[4] == 0
-    s2 = items(score_medical(med([med_sheet(hardware=Hardware(not_isolated=True, bad_positions=1))]), P))
+    s2 = items(score_medical(med([med_sheet(hardware=Hardware(not_isolated=True, bad_positions=1))]), P, CALENDAR))
     assert s2[3] == 4
 
 
@@ -209,12 +212,12 @@ def test_penalties_three_year_window_from_acceptance():
     acc = D(2023, 5, 15)
     inside = PenaltyRecord(on=D(2020, 5, 15), warning=False)
     outside = PenaltyRecord(on=D(2020, 5, 14), warning=False)
-    assert items(score_medical(med(penalties=[inside], accepted_on=acc), P))[15] == 8
-    assert items(score_medical(med(penalties=[outside], accepted_on=acc), P))[15] == 10
+    assert items(score_medical(med(penalties=[inside], accepted_on=acc), P, CALENDAR))[15] == 8
+    assert items(score_medical(med(penalties=[outside], accepted_on=acc), P, CALENDAR))[15] == 10
     two = [inside, PenaltyRecord(on=D(2022, 1, 1), warning=False), PenaltyRecord(on=D(2022, 2, 1), warning=True)]
-    assert items(score_medical(med(penalties=two, accepted_on=acc), P))[15] == 4
+    assert items(score_medical(med(penalties=two, accepted_on=acc), P, CALENDAR))[15] == 4
     three = [PenaltyRecord(on=D(2022, 1, i), warning=False) for i in (1, 2, 3)]
-    assert items(score_medical(med(penalties=three, accepted_on=acc), P))[15] == 0
+    assert items(score_medical(med(penalties=three, accepted_on=acc), P, CALENDAR))[15] == 0
 
 
 def test_subjective_range_enforced():
@@ -237,11 +240,11 @@ def test_evaluators_averaged_and_85_inclusive():
         disclosure=Disclosure(verified_price_complaints=1),  # −5
         ledger=Ledger(findings=4),  # −4
     )
-    r = score_medical(med([med_sheet(), low]), P)
+    r = score_medical(med([med_sheet(), low]), P, CALENDAR)
     assert r.evaluator_totals == [Decimal("100"), Decimal("70")]
     assert r.total == Decimal("85.00")
     assert r.qualified
-    r2 = score_medical(med([med_sheet(), low, low]), P)
+    r2 = score_medical(med([med_sheet(), low, low]), P, CALENDAR)
     assert r2.total == Decimal("80.00") and not r2.qualified
 
 
@@ -253,11 +256,11 @@ def test_exact_average_decides_not_the_rounded_one():
         disclosure=Disclosure(verified_price_complaints=1),
         premises=Premises(owned=True, area_m2=Decimal("500"), comfort=Decimal("1.99")),
     )
-    r = score_medical(med([at85, at85, below]), P)
+    r = score_medical(med([at85, at85, below]), P, CALENDAR)
     assert r.evaluator_totals == [Decimal("85"), Decimal("85"), Decimal("84.99")]
     assert r.total == Decimal("85.00")
     assert not r.qualified
-    assert score_medical(med([at85, at85, at85]), P).qualified
+    assert score_medical(med([at85, at85, at85]), P, CALENDAR).qualified
 
 
 def pharm_sheet(**kw):
@@ -289,14 +292,14 @@ def pitems(result):
 
 
 def test_full_marks_pharmacy():
-    r = score_pharmacy(pharm(), P)
+    r = score_pharmacy(pharm(), P, CALENDAR)
     assert r.total == Decimal("100.00") and r.qualified
     assert len(r.items) == 16
 
 
 def test_drug_varieties_bands_exclusive():
     def v(n):
-        return pitems(score_pharmacy(pharm([pharm_sheet(catalogue_drug_varieties=n)]), P))[14]
+        return pitems(score_pharmacy(pharm([pharm_sheet(catalogue_drug_varieties=n)]), P, CALENDAR))[14]
 
     assert v(601) == 5
     assert v(600) == 4
@@ -307,17 +310,17 @@ def test_drug_varieties_bands_exclusive():
 
 def test_pharmacy_area_and_mode_and_layout():
     def area(a):
-        return pitems(score_pharmacy(pharm([pharm_sheet(premises=Premises(area_m2=Decimal(a)))]), P))[4]
+        return pitems(score_pharmacy(pharm([pharm_sheet(premises=Premises(area_m2=Decimal(a)))]), P, CALENDAR))[4]
 
     assert area("400") == 6 and area("399") == 5 and area("60") == 1 and area("59.99") == 0
-    s = pitems(score_pharmacy(pharm([pharm_sheet(chain=False, community_pharmacies=3)]), P))
+    s = pitems(score_pharmacy(pharm([pharm_sheet(chain=False, community_pharmacies=3)]), P, CALENDAR))
     assert s[6] == 3 and s[15] == 0
-    assert pitems(score_pharmacy(pharm([pharm_sheet(community_pharmacies=2)]), P))[15] == 10
+    assert pitems(score_pharmacy(pharm([pharm_sheet(community_pharmacies=2)]), P, CALENDAR))[15] == 10
 
 
 def test_pharmacy_operating_time():
     def t(approved):
-        return pitems(score_pharmacy(pharm(licences=[Licence(approved_on=approved, uscc=USCC)]), P))[5]
+        return pitems(score_pharmacy(pharm(licences=[Licence(approved_on=approved, uscc=USCC)]), P, CALENDAR))[5]
 
     assert t(D(2022, 6, 1)) == 3 and t(D(2022, 6, 2)) == 2 and t(D(2022, 12, 1)) == 2 and t(D(2022, 12, 2)) == 1
 
@@ -325,20 +328,24 @@ def test_pharmacy_operating_time():
 def test_pharmacy_marks_layout_and_pharmacists():
     s = pitems(
         score_pharmacy(
-            pharm([pharm_sheet(insurance_marks=False, nonconforming_layout=1, positive_list_breached=True)]), P
+            pharm([pharm_sheet(insurance_marks=False, nonconforming_layout=1, positive_list_breached=True)]),
+            P,
+            CALENDAR,
         )
     )
     assert s[12] == 0 and s[11] == 2
     s2 = pitems(
         score_pharmacy(
-            pharm([pharm_sheet(inaccurate_marks=3, additional_licensed_pharmacists=0, rehired_pharmacists=1)]), P
+            pharm([pharm_sheet(inaccurate_marks=3, additional_licensed_pharmacists=0, rehired_pharmacists=1)]),
+            P,
+            CALENDAR,
         )
     )
     assert s2[12] == 0 and s2[7] == 3
 
 
 def test_pharmacy_disclosure_complaint_wipes_item():
-    s = pitems(score_pharmacy(pharm([pharm_sheet(disclosure=Disclosure(verified_price_complaints=1))]), P))
+    s = pitems(score_pharmacy(pharm([pharm_sheet(disclosure=Disclosure(verified_price_complaints=1))]), P, CALENDAR))
     assert s[3] == 0
 
 
@@ -363,7 +370,7 @@ def pharmacy_evaluation(**changes: object) -> tables.PharmacyEvaluation:
 def pharmacy_items(book: ParameterSet = EVALUATION, **sheet: object) -> dict[int, Decimal]:
     """One evaluator's 表2 评估指标 scores by number, for a sheet differing from a blank one in ``sheet`` only."""
     evaluation = pharmacy_evaluation(sheets=[tables.PharmacySheet(management_quality=Decimal("2"), **sheet)])  # type: ignore[arg-type]
-    return {i.no: i.score for i in tables.score_pharmacy(evaluation, book).items}
+    return {i.no: i.score for i in tables.score_pharmacy(evaluation, book, CALENDAR).items}
 
 
 def pharmacy_item(no: int, **sheet: object) -> Decimal:
@@ -475,7 +482,10 @@ def medical_items(
         licences=[tables.Licence(approved_on=dt.date(2022, 6, 1), uscc="91110000600037341L")],
         sheets=[tables.MedicalSheet(management_quality=Decimal("2"), **sheet)],  # type: ignore[arg-type]
     )
-    return {i.no: i.score for i in tables.score_medical(dataclasses.replace(base, **(evaluation or {})), book).items}
+    return {
+        i.no: i.score
+        for i in tables.score_medical(dataclasses.replace(base, **(evaluation or {})), book, CALENDAR).items
+    }
 
 
 def test_table_1_items_are_numbered_1_to_15() -> None:
@@ -524,15 +534,15 @@ def test_a_penalty_on_the_acceptance_day_counts() -> None:
     # 表2 16 "三年内…(以受理时间为准)": the window ends on the acceptance day itself; another kind of penalty once
     # deducts 2 of 10; a warning 1 per warning (2 under a book at 2 per warning, where × and ÷ differ)
     other = pharmacy_evaluation(penalties=[tables.PenaltyRecord(on=ACCEPTED, warning=False)])
-    assert {i.no: i.score for i in tables.score_pharmacy(other, EVALUATION).items}[16] == Decimal("8")
+    assert {i.no: i.score for i in tables.score_pharmacy(other, EVALUATION, CALENDAR).items}[16] == Decimal("8")
     warned = pharmacy_evaluation(penalties=[tables.PenaltyRecord(on=ACCEPTED, warning=True)])
     doubled = dataclasses.replace(EVALUATION, values={**EVALUATION.values, "penalty_per_warning": Decimal("2")})
-    assert {i.no: i.score for i in tables.score_pharmacy(warned, doubled).items}[16] == Decimal("8")
+    assert {i.no: i.score for i in tables.score_pharmacy(warned, doubled, CALENDAR).items}[16] == Decimal("8")
 
 
 def test_a_pharmacy_basic_indicator_not_answered_counts_as_failed() -> None:
     # 表2 基础指标 are pass/fail: one not recorded is not passed
-    result = tables.score_pharmacy(pharmacy_evaluation(basic={}), EVALUATION)
+    result = tables.score_pharmacy(pharmacy_evaluation(basic={}), EVALUATION, CALENDAR)
     assert (result.basic_passed, result.qualified) == (False, False)
     assert len(result.failed_basic) == len(tables.PharmacyBasic)
 
@@ -540,7 +550,7 @@ def test_a_pharmacy_basic_indicator_not_answered_counts_as_failed() -> None:
 def test_item_scores_are_the_evaluators_average_to_the_cent() -> None:
     # 二(三)3 "得分取各评估小组成员平均分": item 1 scored 1, 1 and 2 → 4 ÷ 3 = 1.33
     sheets = [tables.PharmacySheet(management_quality=Decimal(q)) for q in ("1", "1", "2")]
-    result = tables.score_pharmacy(pharmacy_evaluation(sheets=sheets), EVALUATION)
+    result = tables.score_pharmacy(pharmacy_evaluation(sheets=sheets), EVALUATION, CALENDAR)
     assert {i.no: i.score for i in result.items}[1] == Decimal("1.33")
 
 

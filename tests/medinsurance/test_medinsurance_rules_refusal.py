@@ -6,14 +6,15 @@ from medinsurance.rules.refusal import CASE_ITEMS, ApplicantRecord, RefusalCase,
 
 D = dt.date
 P = params("refusal", D(2024, 1, 1))
+CALENDAR = params("calendar", P.effective_from)  # how periods are counted (readings)
 
 
 def find(record, on, pharmacy=False):
-    return {f.case: f for f in refusal_findings(record, on, pharmacy, P)}
+    return {f.case: f for f in refusal_findings(record, on, pharmacy, P, CALENDAR)}
 
 
 def test_clean_record_has_no_findings():
-    assert refusal_findings(ApplicantRecord(), D(2024, 1, 1), False, P) == []
+    assert refusal_findings(ApplicantRecord(), D(2024, 1, 1), False, P, CALENDAR) == []
 
 
 def test_fraud_three_years_boundary():
@@ -146,7 +147,7 @@ def test_an_event_on_the_application_day_itself_already_counts() -> None:
         irregular_practice_on=(day,),
         terminated_for_breach=(Termination(day, liabilities_fulfilled=True),),
     )
-    found = {f.case for f in refusal_findings(record, day, False, params("refusal", day))}
+    found = {f.case for f in refusal_findings(record, day, False, params("refusal", day), CALENDAR)}
     assert found == {
         RefusalCase.FRAUDULENT_APPLICATION,
         RefusalCase.IRREGULAR_PRACTICE,
@@ -159,5 +160,7 @@ def test_the_latest_of_two_terminations_decides_until_when_a_refusal_holds() -> 
     # 31 August 2024, the last day before the later termination's year is 满
     on = dt.date(2024, 1, 10)
     terminations = tuple(Termination(d, liabilities_fulfilled=True) for d in (dt.date(2023, 3, 1), dt.date(2023, 9, 1)))
-    findings = refusal_findings(ApplicantRecord(terminated_for_breach=terminations), on, False, params("refusal", on))
+    findings = refusal_findings(
+        ApplicantRecord(terminated_for_breach=terminations), on, False, params("refusal", on), CALENDAR
+    )
     assert [(f.case, f.until) for f in findings] == [(RefusalCase.TERMINATED_FOR_BREACH, dt.date(2024, 8, 31))]

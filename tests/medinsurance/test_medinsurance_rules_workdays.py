@@ -21,19 +21,19 @@ def test_national_day_2024_is_skipped_and_adjusted_weekend_counts():
     # 2024-09-30 (Mon) notice: next working days are 10-08 … ; 09-29 (Sun) was a 调休 working day.
     assert day_kind(D(2024, 9, 29)).working
     assert not day_kind(D(2024, 10, 1)).working
-    r = add_working_days(D(2024, 9, 30), 1)
+    r = add_working_days(D(2024, 9, 30), 1, start_counted=False)
     assert r.date == D(2024, 10, 8)
     assert not r.provisional
 
 
 def test_start_day_not_counted():
     # Monday 2023-03-06 + 5 working days = Monday 2023-03-13
-    assert add_working_days(D(2023, 3, 6), 5).date == D(2023, 3, 13)
-    assert add_working_days(D(2023, 3, 6), 0).date == D(2023, 3, 6)
+    assert add_working_days(D(2023, 3, 6), 5, start_counted=False).date == D(2023, 3, 13)
+    assert add_working_days(D(2023, 3, 6), 0, start_counted=False).date == D(2023, 3, 6)
 
 
 def test_2027_does_not_crash_and_is_provisional():
-    r = add_working_days(D(2026, 12, 30), 5)
+    r = add_working_days(D(2026, 12, 30), 5, start_counted=False)
     # 2026-12-31 (Thu) working per the published schedule; 2027-01-01 元旦 is fixed by date;
     # then Mon–Fri: 01-04, 01-05, 01-06, 01-07
     assert r.date == D(2027, 1, 7)
@@ -44,7 +44,7 @@ def test_2027_does_not_crash_and_is_provisional():
 
 
 def test_deadline_inside_2026_is_not_provisional():
-    r = add_working_days(D(2026, 12, 24), 5)
+    r = add_working_days(D(2026, 12, 24), 5, start_counted=False)
     assert r.date == D(2026, 12, 31)
     assert not r.provisional
 
@@ -53,7 +53,7 @@ def test_operator_table_for_2027_is_authoritative():
     table = HolidayTable({2027: YearSchedule(holidays=frozenset({D(2027, 1, 1)}), working_weekends=frozenset())})
     kind = day_kind(D(2027, 1, 1), table)
     assert not kind.working and not kind.provisional and kind.source == "operator"
-    r = add_working_days(D(2026, 12, 31), 1, table)
+    r = add_working_days(D(2026, 12, 31), 1, table, start_counted=False)
     assert r.date == D(2027, 1, 4)
     assert not r.provisional
 
@@ -111,7 +111,7 @@ def test_the_days_around_the_2027_holidays_are_provisional_working_days():
 def test_an_emergency_card_deadline_over_the_2027_spring_festival():
     # 附件2 二(十四) "两个工作日内补办", admitted Thu 2027-02-04: Fri 02-05 除夕, Sat 02-06 初一, Sun 02-07 初二,
     # Mon 02-08 初三 are holidays; Tue 02-09 is working day 1, Wed 02-10 day 2 (provisional: no 2027 schedule yet)
-    assert add_working_days(D(2027, 2, 4), 2) == WorkdayResult(D(2027, 2, 10), True)
+    assert add_working_days(D(2027, 2, 4), 2, start_counted=False) == WorkdayResult(D(2027, 2, 10), True)
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_an_emergency_card_deadline_over_the_2027_spring_festival():
     ],
 )
 def test_one_working_day_across_a_2027_lunar_holiday(start, deadline):
-    assert add_working_days(start, 1) == WorkdayResult(deadline, True)
+    assert add_working_days(start, 1, start_counted=False) == WorkdayResult(deadline, True)
 
 
 def test_the_computed_holidays_agree_with_every_published_schedule():
@@ -153,5 +153,5 @@ def test_fixed_date_holidays_are_known_in_2027():
 
 def test_deadline_over_national_day_2027():
     # Thu 2027-09-30 + 1 working day: Fri 10-01 国庆 (fixed), 10-02/03 weekend, Mon 10-04 → provisional
-    r = add_working_days(D(2027, 9, 30), 1)
+    r = add_working_days(D(2027, 9, 30), 1, start_counted=False)
     assert r.date == D(2027, 10, 4) and r.provisional

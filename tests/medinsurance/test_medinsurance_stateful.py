@@ -195,7 +195,10 @@ class CommandsMachine(RuleBasedStateMachine):
             fraud_found_on=tuple(a.cancelled_on for a in history if a.cancelled_on is not None),
             terminated_for_breach=tuple(Termination(e, True) for e in ended),
         )
-        return bool(refusal_findings(record, on, False, params("refusal", on))) or waiting_bar(history, on) is not None
+        return (
+            bool(refusal_findings(record, on, False, params("refusal", on), params("calendar", on)))
+            or waiting_bar(history, on) is not None
+        )
 
     def live(self, institution: int) -> list[AgreementModel]:
         """Live as stored (the record the last event left), as casework counts them."""
@@ -338,7 +341,9 @@ class CommandsMachine(RuleBasedStateMachine):
             if before not in NEXT:
                 return
             waits = {
-                AppState.TRIAL: earliest_application(record.pre_registered_on, params("process", self.day)),
+                AppState.TRIAL: earliest_application(
+                    record.pre_registered_on, params("process", self.day), params("calendar", self.day)
+                ),
                 AppState.FAILED: record.reevaluation_from,
                 AppState.WITHDRAWN: record.reapply_from,
                 AppState.BARRED: record.barred_until and record.barred_until + dt.timedelta(days=1),
@@ -361,7 +366,7 @@ class CommandsMachine(RuleBasedStateMachine):
         if event is AppEvent.SUBMIT and self.barred(self.institutions[app.institution], self.day):
             return None
         try:
-            books = Books(params("process", self.day), params("evaluation", self.day))
+            books = Books(params("process", self.day), params("evaluation", self.day), params("calendar", self.day))
             nxt = step(app.record, event, self.day, books, score=score)
         except ProcessError:
             return None

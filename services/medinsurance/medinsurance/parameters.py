@@ -8,12 +8,22 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from medinsurance.rules.basis import DOC
+from medinsurance.rules.basis import CALENDAR_BOOK, DOC
 from qz_common.params import ParameterBook, ParameterSet
-from qz_common.scenario import in_scenario
+from qz_common.scenario import in_scenario, with_overrides
 
 PARAMS_DIR = Path(__file__).parent / "params"
-BOOKS = ("admission", "refusal", "process", "evaluation", "sanctions", "conduct", "agreement", "performance")
+BOOKS = (
+    "admission",
+    "refusal",
+    "process",
+    "evaluation",
+    "sanctions",
+    "conduct",
+    "agreement",
+    "performance",
+    "calendar",
+)
 
 
 @cache
@@ -61,3 +71,16 @@ def in_force(name: str, day: dt.date, overrides: Mapping[str, str] | None = None
     """The book's version for ``day``, with a calculator's what-if overrides (qz_common.scenario) if any."""
     force = resolve(name, day)
     return replace(force, params=in_scenario(force.params, overrides)) if overrides else force
+
+
+def counted_in_force(
+    name: str, day: dt.date, overrides: Mapping[str, str] | None = None
+) -> tuple[InForce, ParameterSet]:
+    """Book ``name``'s version for ``day`` and the calendar book's, which says how its periods are counted (readings
+    A-01 and A-02, one home for every rule that counts), with a what-if's overrides of either (422 for any other)."""
+    force = resolve(name, day)
+    calendar = resolve(CALENDAR_BOOK, day).params
+    if not overrides:
+        return force, calendar
+    own, counting = with_overrides([force.params, calendar], overrides)
+    return replace(force, params=own), counting

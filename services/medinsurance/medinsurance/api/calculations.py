@@ -24,7 +24,7 @@ from medinsurance.api.schemas.calculations import (
     UnmetOut,
 )
 from medinsurance.casework import evaluations
-from medinsurance.parameters import in_force
+from medinsurance.parameters import counted_in_force, in_force
 from medinsurance.rules.eligibility import (
     InstitutionType,
     Unmet,
@@ -92,13 +92,20 @@ def _out_of_range(exc: RatioOutOfRange) -> ProblemError:
 
 @router.post("/violations/penalty", summary="违约金计算（五(五)：核定违规医保费用×违约支付比例）")
 async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
-    p = in_force("sanctions", body.decided_on or today(), body.parameters).params
+    force, calendar = counted_in_force("sanctions", body.decided_on or today(), body.parameters)
+    p = force.params
     circumstances = {"mitigating": frozenset(body.mitigating), "aggravating": frozenset(body.aggravating)}
     try:
         with scenario_computation(body.parameters):
             allowed = ratio_range(body.tier, p, **circumstances)
             result = penalty(
-                body.tier, body.violation_amount, body.ratio, p, decided_on=body.decided_on, **circumstances
+                body.tier,
+                body.violation_amount,
+                body.ratio,
+                p,
+                decided_on=body.decided_on,
+                calendar=calendar,
+                **circumstances,
             )
     except RatioOutOfRange as exc:
         raise _out_of_range(exc) from None
@@ -119,16 +126,16 @@ async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
 async def score_evaluation(body: EvaluationIn, _caller: Reader) -> EvaluationOut:
     evaluation = body.to_rules()
     evaluations.check_plausible(evaluation)
-    p = in_force("evaluation", evaluation.evaluated_on, body.parameters).params
-    result = evaluations.scored(evaluation, p, body.parameters)
+    force, calendar = counted_in_force("evaluation", evaluation.evaluated_on, body.parameters)
+    result = evaluations.scored(evaluation, force.params, calendar, body.parameters)
     return EvaluationOut.model_validate(vars(result) | {"scenario": body.parameters})
 
 
 @router.post("/refusal-check", summary="不予受理情形判定（二(三)2）")
 async def refusal_check(body: RefusalIn, _caller: Reader) -> RefusalOut:
-    p = in_force("refusal", body.on, body.parameters).params
+    force, calendar = counted_in_force("refusal", body.on, body.parameters)
     with scenario_computation(body.parameters):
-        findings = refusal_findings(body.to_rules(), body.on, body.pharmacy, p)
+        findings = refusal_findings(body.to_rules(), body.on, body.pharmacy, force.params, calendar)
     return RefusalOut(
         scenario=body.parameters,
         refused=bool(findings),
@@ -169,21 +176,21 @@ def _conditions_out(route: WhoMayApply, unmet: list[Unmet], scenario: dict[str, 
 
 @router.post("/admission/institution-conditions", summary="医疗机构申请类别与申请条件（二(一)1、2）")
 async def institution_admission(body: InstitutionConditionsIn, _caller: Reader) -> ConditionsOut:
-    p = in_force("admission", body.on, body.parameters).params
+    force, calendar = counted_in_force("admission", body.on, body.parameters)
     route = who_may_apply(
         body.facts.kind,
         has_practice_licence=body.has_practice_licence,
         physical_parent_designated=body.physical_parent_designated,
     )
     with scenario_computation(body.parameters):
-        unmet = institution_conditions(body.to_rules(), body.on, p)
+        unmet = institution_conditions(body.to_rules(), body.on, force.params, calendar)
     return _conditions_out(route, unmet, body.parameters)
 
 
 @router.post("/admission/pharmacy-conditions", summary="零售药店申请条件（二(二)1）")
 async def pharmacy_admission(body: PharmacyConditionsIn, _caller: Reader) -> ConditionsOut:
-    p = in_force("admission", body.on, body.parameters).params
+    force, calendar = counted_in_force("admission", body.on, body.parameters)
     route = who_may_apply(InstitutionType.RETAIL_PHARMACY, has_drug_trading_licence=body.facts.has_drug_trading_licence)
     with scenario_computation(body.parameters):
-        unmet = pharmacy_conditions(body.to_rules(), body.on, p)
+        unmet = pharmacy_conditions(body.to_rules(), body.on, force.params, calendar)
     return _conditions_out(route, unmet, body.parameters)

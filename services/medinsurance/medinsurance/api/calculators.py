@@ -24,7 +24,7 @@ from medinsurance.api.schemas.calculators import (
     PriceOut,
 )
 from medinsurance.api.schemas.common import Day
-from medinsurance.parameters import in_force
+from medinsurance.parameters import counted_in_force, in_force
 from medinsurance.rules import agreements, conduct
 from medinsurance.rules.basis import basis
 from medinsurance.rules.workdays import WorkdayResult, day_kind
@@ -35,7 +35,7 @@ from qz_common.scenario import scenario_computation
 router = APIRouter(prefix="/v1/calculators", tags=["calculators"])
 
 
-DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet], WorkdayResult]]] = {
+DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet, ParameterSet], WorkdayResult]]] = {
     Duty.PAYMENT: ("agreement", "四(六)", agreements.payment_deadline),
     Duty.MAJOR_CHANGE: ("agreement", "附件1 一(一)", agreements.major_change_deadline),
     Duty.EMERGENCY_CARD: ("conduct", "附件2 二(十四)", conduct.emergency_card_deadline),
@@ -47,8 +47,9 @@ DUTIES: dict[Duty, tuple[str, str, Callable[[dt.date, ParameterSet], WorkdayResu
 )
 async def deadline(body: DeadlineIn, _caller: Reader) -> DeadlineOut:
     book, clause, rule = DUTIES[body.duty]
+    force, calendar = counted_in_force(book, body.start, body.parameters)
     with scenario_computation(body.parameters):
-        result = rule(body.start, in_force(book, body.start, body.parameters).params)
+        result = rule(body.start, force.params, calendar)
     return DeadlineOut(
         deadline=result.date, provisional=result.provisional, basis=basis(clause), scenario=body.parameters
     )

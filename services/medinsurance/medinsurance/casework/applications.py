@@ -12,8 +12,9 @@ from medinsurance.casework.bars import refuse_if_barred
 from medinsurance.casework.common import audit, institution_for, not_in_future, of_institution
 from medinsurance.casework.records import application_rule, store_application
 from medinsurance.models import Agreement, Application, Institution
-from medinsurance.parameters import in_force
+from medinsurance.parameters import counted_in_force, in_force
 from medinsurance.rules import application as rules
+from medinsurance.rules.basis import CALENDAR_BOOK
 from qz_common.db import get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
@@ -79,7 +80,9 @@ async def advance(
         inst = await get_or_404(session, Institution, row.institution_id, "医药机构", field=None)
         await refuse_if_barred(session, inst, on)
     try:
-        books = rules.Books(in_force("process", on).params, in_force("evaluation", on).params)
+        books = rules.Books(
+            in_force("process", on).params, in_force("evaluation", on).params, in_force(CALENDAR_BOOK, on).params
+        )
         nxt = rules.step(application_rule(row), event, on, books, score=score, qualified=qualified)
     except rules.ProcessError as exc:
         status = 422 if event is rules.AppEvent.EVALUATE and score is None else 409
@@ -146,7 +149,8 @@ async def add_supplement(
     """二(三)3 "机构补充材料时间不计入评估期限": a supplement period during the evaluation extends its deadline."""
     row = await find(session, caller, application_id, lock=True)
     try:
-        nxt = rules.extend_for_supplement(application_rule(row), first, last, in_force("process", first).params)
+        process, calendar = counted_in_force("process", first)
+        nxt = rules.extend_for_supplement(application_rule(row), first, last, process.params, calendar)
     except rules.ProcessError as exc:
         raise ProblemError(409, "process_rule", str(exc), field="first", basis=exc.basis) from None
     async with audit.change(session, caller, "supplement", row):

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from medinsurance.casework.common import is_pharmacy
 from medinsurance.casework.records import application_rule
 from medinsurance.models import Agreement, Application, Institution
-from medinsurance.parameters import in_force
+from medinsurance.parameters import counted_in_force
 from medinsurance.rules.agreements import AgreementState
 from medinsurance.rules.application import waiting_bar
 from medinsurance.rules.refusal import ApplicantRecord, Termination, refusal_findings
@@ -41,6 +41,7 @@ async def refuse_if_barred(session: AsyncSession, inst: Institution, on: dt.date
             )
         )
     ).all()
+    refusal, calendar = counted_in_force("refusal", on)
     findings = refusal_findings(
         ApplicantRecord(
             fraud_found_on=tuple(a.cancelled_on for a in history if a.cancelled_on is not None),
@@ -49,7 +50,8 @@ async def refuse_if_barred(session: AsyncSession, inst: Institution, on: dt.date
         ),
         on,
         is_pharmacy(inst),
-        in_force("refusal", on).params,
+        refusal.params,
+        calendar,
     )
     if findings:
         f = findings[0]

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from medinsurance.casework import applications
 from medinsurance.casework.common import audit, is_pharmacy
 from medinsurance.models import Application, Evaluation, Institution
-from medinsurance.parameters import in_force
+from medinsurance.parameters import counted_in_force
 from medinsurance.rules.application import AppEvent
 from medinsurance.rules.evaluation import (
     EvaluationResult,
@@ -68,14 +68,18 @@ def check_plausible(evaluation: MedicalEvaluation | PharmacyEvaluation) -> None:
 
 
 def scored(
-    evaluation: MedicalEvaluation | PharmacyEvaluation, p: ParameterSet, overrides: Mapping[str, str] | None = None
+    evaluation: MedicalEvaluation | PharmacyEvaluation,
+    p: ParameterSet,
+    calendar: ParameterSet,
+    overrides: Mapping[str, str] | None = None,
 ) -> EvaluationResult:
-    """The evaluation on its table under ``p`` (``overrides``: the scenario it carries, whose unusable values are
+    """The evaluation on its table under ``p``, its 经营时间 counted by ``calendar`` (reading A-02) (``overrides``:
+    the scenario it carries, whose unusable values are
     the scenario's fault); a sheet the table cannot read (a 规范化村级医疗机构 scored on its 上级医疗机构 without
     one) is 422."""
     try:
         with scenario_computation(overrides):
-            return score(evaluation, p)
+            return score(evaluation, p, calendar)
     except ValueError as exc:
         raise ProblemError(422, "evaluation_input_invalid", str(exc), field="parent") from None
 
@@ -101,8 +105,9 @@ async def record(session: AsyncSession, caller: Caller, facts: EvaluationFacts) 
     app = await applications.find(session, caller, facts.application_id, lock=True, referenced=True)
     inst = await get_or_404(session, Institution, app.institution_id, "医药机构", field=None)
     _check_application(evaluation, app, inst)
-    p = in_force(BOOK, evaluation.evaluated_on).params
-    result = scored(evaluation, p)
+    force, calendar = counted_in_force(BOOK, evaluation.evaluated_on)
+    p = force.params
+    result = scored(evaluation, p, calendar)
     await applications.advance(
         session, caller, app, AppEvent.EVALUATE, evaluation.evaluated_on, result.total, qualified=result.qualified
     )

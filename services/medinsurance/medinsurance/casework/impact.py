@@ -25,8 +25,8 @@ from medinsurance.casework.assessments import BOOK, grade_pool, score_sheets
 from medinsurance.casework.evaluations import BOOK as EVALUATION_BOOK
 from medinsurance.casework.evaluations import evaluation_of, scored
 from medinsurance.models import Assessment, Evaluation, Institution
-from medinsurance.parameters import book, in_force
-from medinsurance.rules.basis import IN_FORCE_FROM
+from medinsurance.parameters import book, counted_in_force, in_force
+from medinsurance.rules.basis import CALENDAR_BOOK, IN_FORCE_FROM
 from medinsurance.rules.performance import Category
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, scoped_district
@@ -71,10 +71,10 @@ def _grades(
         scored = []
         for a in pool:
             sheets = in_force(BOOK, a.assessed_on, overrides).params
-            versions.add(sheets.version)
+            versions.add(f"{BOOK}={sheets.version}")
             scored.append(score_sheets(str(a.id), category, a.new_this_year, a.half_year_items, a.annual_items, sheets))
         grading = in_force(BOOK, max(a.assessed_on for a in pool), overrides).params
-        versions.add(grading.version)
+        versions.add(f"{BOOK}={grading.version}")
         results = grade_pool(category, scored, grading)
     return {key: Outcome(r.grade.value if r.grade else NOT_ASSESSED, {}, {}) for key, r in results.items()}
 
@@ -111,15 +111,12 @@ async def year_impact(
             label = f"{name}（{pool_district}{CATEGORY_LABELS[category]}）"
             records.append(RecordImpact(str(a.id), label, before[str(a.id)], after[str(a.id)]))
     scope = f"{year}年度定点医药机构绩效考核 {len(records)} 家（{scoped or '全市'}）"
-    return _answer(
-        records, BOOK, _year_version(year), overrides, (before_versions, after_versions), scope, largest, bins
-    )
+    return _answer(records, [_year_version(year)], overrides, (before_versions, after_versions), scope, largest, bins)
 
 
 def _answer(
     records: Sequence[RecordImpact],
-    book_name: str,
-    published: ParameterSet,
+    published: Sequence[ParameterSet],
     overrides: Mapping[str, str],
     versions: tuple[set[str], set[str]],
     scope: str,
@@ -127,8 +124,9 @@ def _answer(
     bins: int,
 ) -> ImpactOut:
     """The records compared and summed: their outcomes carry no amounts, so the changed outcomes come first; the
-    versions each side used (the scope's ``published`` one when it holds no record) and the readings of both."""
-    scenario_sets = with_overrides([published], overrides)
+    versions each side used (``book=version``; the scope's ``published`` ones, a version per book, when it holds no
+    record) and the readings of both."""
+    scenario_sets = with_overrides(published, overrides)
     before, after = versions
     return ImpactOut.of(
         summarise(records, largest=largest, bins=bins, changed_outcomes_first=True),
@@ -136,10 +134,10 @@ def _answer(
         labels={},
         scenario=overrides,
         parameter_versions={
-            "before": ", ".join(f"{book_name}={v}" for v in sorted(before) or [published.version]),
-            "after": ", ".join(f"{book_name}={v}" for v in sorted(after) or [scenario_sets[0].version]),
+            "before": ", ".join(sorted(before) or [f"{s.book}={s.version}" for s in published]),
+            "after": ", ".join(sorted(after) or [f"{s.book}={s.version}" for s in scenario_sets]),
         },
-        readings=readings_used([published], scenario_sets),
+        readings=readings_used(published, scenario_sets),
     )
 
 
@@ -150,20 +148,28 @@ def _period_version(last: dt.date) -> ParameterSet:
     return book(EVALUATION_BOOK).at(max(last, IN_FORCE_FROM))
 
 
+def _period_calendar(last: dt.date) -> ParameterSet:
+    """The calendar book of the period: how an evaluation's 经营时间 is 满 (reading A-02) is switched beside the
+    evaluation book's figures."""
+    return book(CALENDAR_BOOK).at(max(last, IN_FORCE_FROM))
+
+
 def check_evaluation_scope(first: dt.date, last: dt.date, overrides: Mapping[str, str]) -> None:
     """422 for a period that ends before it starts, or an override the evaluation book does not allow, before
     anything is read."""
     if last < first:
         detail = f"评估期间的截止日 {last} 早于起始日 {first}"
         raise ProblemError(422, "period_invalid", detail, field="evaluated_to")
-    with_overrides([_period_version(last)], overrides)
+    with_overrides([_period_version(last), _period_calendar(last)], overrides)
 
 
 def _verdict(row: Evaluation, overrides: Mapping[str, str], versions: set[str]) -> Outcome:
     """The stored sheets scored under ``overrides`` (none: as decided) with the version of the evaluation's date."""
-    p = in_force(EVALUATION_BOOK, row.evaluated_on, overrides).params
-    versions.add(p.version)
-    result = scored(evaluation_of(row.sheet), p, overrides)
+    force, calendar = counted_in_force(EVALUATION_BOOK, row.evaluated_on, overrides)
+    p = force.params
+    versions.add(f"{EVALUATION_BOOK}={p.version}")
+    versions.add(f"{CALENDAR_BOOK}={calendar.version}")
+    result = scored(evaluation_of(row.sheet), p, calendar, overrides)
     return Outcome(PASS if result.qualified else FAIL, {}, {})
 
 
@@ -202,8 +208,7 @@ async def evaluation_impact(
     label = f"{scope.first}至{scope.last}新增定点评估 {len(records)} 次（{scoped or '全市'}）"
     return _answer(
         records,
-        EVALUATION_BOOK,
-        _period_version(scope.last),
+        [_period_version(scope.last), _period_calendar(scope.last)],
         overrides,
         (before_versions, after_versions),
         label,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from medinsurance.casework import agreements
 from medinsurance.casework.common import audit, institution_for, is_pharmacy, not_in_future
 from medinsurance.models import Agreement, Institution, Violation
-from medinsurance.parameters import in_force
+from medinsurance.parameters import counted_in_force, in_force
 from medinsurance.rules import agreements as agreement_rules
 from medinsurance.rules import sanctions
 from qz_common.errors import ProblemError
@@ -37,7 +37,7 @@ class ViolationFacts:
     terminate_agreement: bool  # tier 4 may choose 解除
 
 
-def _penalty(facts: ViolationFacts, tier: int, p: ParameterSet) -> sanctions.Penalty:
+def _penalty(facts: ViolationFacts, tier: int, p: ParameterSet, calendar: ParameterSet) -> sanctions.Penalty:
     """The 违约金 (五(五)) after every input check of the decision, all refusals named at once (422)."""
     errors: list[dict[str, Any]] = []
     if facts.terminate_agreement and tier != 4:
@@ -53,6 +53,7 @@ def _penalty(facts: ViolationFacts, tier: int, p: ParameterSet) -> sanctions.Pen
             facts.ratio,
             p,
             decided_on=facts.decided_on,
+            calendar=calendar,
             mitigating=frozenset(facts.mitigating),
             aggravating=frozenset(facts.aggravating),
         )
@@ -121,8 +122,9 @@ async def record(session: AsyncSession, caller: Caller, facts: ViolationFacts) -
         raise ProblemError(422, "unknown_case", f"未知的协议处理情形 {facts.case}", field="case")
     not_in_future(facts.decided_on, "decided_on")
     tier = sanctions.tier_of(facts.case)
-    p = in_force("sanctions", facts.decided_on).params
-    result = _penalty(facts, tier, p)
+    force, calendar = counted_in_force("sanctions", facts.decided_on)
+    p = force.params
+    result = _penalty(facts, tier, p, calendar)
     inst = await institution_for(session, caller, facts.institution_id, referenced=True)
     if not sanctions.case_applies(facts.case, pharmacy=is_pharmacy(inst)):
         kind = "定点医疗机构" if is_pharmacy(inst) else "定点零售药店"

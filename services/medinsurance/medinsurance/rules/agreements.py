@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from medinsurance.rules.basis import basis
+from medinsurance.rules.basis import basis, start_day_counted
 from medinsurance.rules.workdays import EMPTY_TABLE, HolidayTable, WorkdayResult, add_working_days
 from qz_common.params import ParameterSet
 from qz_common.periods import add_months, add_years
@@ -245,9 +245,13 @@ def _earliest_after_notice(requested_on: dt.date, p: ParameterSet) -> dt.date:
     return corresponding + ONE_DAY if p["notice_ends_on"] == "day_after" else corresponding
 
 
-def major_change_deadline(approved_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
-    """附件1 一(一) 重大信息变更 "应自有关部门批准之日起30个工作日内向统筹地区经办机构提出变更申请"."""
-    return add_working_days(approved_on, p.integer("major_change_working_days"), table)
+def major_change_deadline(
+    approved_on: dt.date, p: ParameterSet, calendar: ParameterSet, table: HolidayTable = EMPTY_TABLE
+) -> WorkdayResult:
+    """附件1 一(一) 重大信息变更 "应自有关部门批准之日起30个工作日内向统筹地区经办机构提出变更申请" (counted as the
+    calendar book reads A-01)."""
+    days = p.integer("major_change_working_days")
+    return add_working_days(approved_on, days, table, start_counted=start_day_counted(calendar))
 
 
 @dataclass(frozen=True)
@@ -286,9 +290,13 @@ TERMINATION_STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def payment_deadline(declared_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
-    """四(六) "原则上,应当在定点医药机构申报后30个工作日内拨付符合规定的医保费用"."""
-    return add_working_days(declared_on, p.integer("payment_working_days"), table)
+def payment_deadline(
+    declared_on: dt.date, p: ParameterSet, calendar: ParameterSet, table: HolidayTable = EMPTY_TABLE
+) -> WorkdayResult:
+    """四(六) "原则上,应当在定点医药机构申报后30个工作日内拨付符合规定的医保费用" (counted as the calendar book reads
+    A-01, A-48)."""
+    days = p.integer("payment_working_days")
+    return add_working_days(declared_on, days, table, start_counted=start_day_counted(calendar))
 
 
 def next_termination_step(done: frozenset[str]) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from medinsurance.rules.basis import basis
+from medinsurance.rules.basis import basis, complete_from, start_day_counted
 from medinsurance.rules.workdays import EMPTY_TABLE, HolidayTable, add_working_days, working_days_between
 from qz_common.params import ParameterSet
 from qz_common.periods import add_months, add_years
@@ -78,9 +78,10 @@ class Application:
     basis: str = basis("二(三)1")
 
 
-def earliest_application(pre_registered_on: dt.date, p: ParameterSet) -> dt.date:
-    """二(三)2 "试运行期间不开通刷卡,试运行满3个月后…提交正式的定点申请书"."""
-    return add_months(pre_registered_on, p.integer("trial_months"))
+def earliest_application(pre_registered_on: dt.date, p: ParameterSet, calendar: ParameterSet) -> dt.date:
+    """二(三)2 "试运行期间不开通刷卡,试运行满3个月后…提交正式的定点申请书": the day the trial is 满 (reading A-02, as
+    the calendar book reads it)."""
+    return complete_from(pre_registered_on, p.integer("trial_months"), calendar)
 
 
 def quarter_of(day: dt.date) -> str:
@@ -95,11 +96,12 @@ def agreement_end(signed_on: dt.date) -> dt.date:
 
 @dataclass(frozen=True)
 class Books:
-    """The figures a step reads: the windows of 二(三) (``process``) and the pass mark of 二(三)3, kept with the
-    evaluation tables it marks (``evaluation``)."""
+    """The figures a step reads: the windows of 二(三) (``process``), the pass mark of 二(三)3, kept with the
+    evaluation tables it marks (``evaluation``), and how periods are counted (``calendar``: readings A-01, A-02)."""
 
     process: ParameterSet
     evaluation: ParameterSet
+    calendar: ParameterSet
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def _submit(app: Application, o: _Occasion) -> Application:
     evaluation (二(三)3) "1年内不得再次申请". A new submission starts the application afresh."""
     if app.state not in (AppState.TRIAL, AppState.WITHDRAWN, AppState.BARRED):
         raise ProcessError(f"{app.state} 状态下不可提交申请", "二(三)2")
-    first = earliest_application(app.pre_registered_on, o.process)
+    first = earliest_application(app.pre_registered_on, o.process, o.books.calendar)
     if o.on < first:
         raise ProcessError(f"试运行满{o.process.integer('trial_months')}个月后方可申请(最早{first})", "二(三)2")
     bar = _wait_of(app, o.on)
@@ -184,7 +186,8 @@ def _request_supplement(app: Application, o: _Occasion) -> Application:
     application (a new submission starts afresh)."""
     if app.state is not AppState.SUBMITTED or app.supplement_notice_on is not None:
         raise ProcessError("材料不齐应一次性告知,只可告知一次", "二(三)2")
-    deadline = add_working_days(o.on, o.process.integer("supplement_working_days"), o.table)
+    days = o.process.integer("supplement_working_days")
+    deadline = add_working_days(o.on, days, o.table, start_counted=start_day_counted(o.books.calendar))
     return replace(
         app,
         state=AppState.SUPPLEMENT_REQUESTED,
@@ -230,7 +233,8 @@ def _evaluation_opens(app: Application, o: _Occasion) -> Application:
     """二(三)3 "自受理申请材料之日起,评估时间不超过20个工作日": a fresh evaluation from ``o.on``, no supplement days yet
     (reading A-06: a supplement completed before acceptance does not move the deadline; ``extend_for_supplement``
     adds those of the evaluation)."""
-    deadline = add_working_days(o.on, o.process.integer("evaluation_working_days"), o.table)
+    days = o.process.integer("evaluation_working_days")
+    deadline = add_working_days(o.on, days, o.table, start_counted=start_day_counted(o.books.calendar))
     return replace(
         app,
         state=AppState.ACCEPTED,
@@ -330,7 +334,12 @@ _STEPS: Mapping[AppEvent, Callable[[Application, _Occasion], Application]] = {
 
 
 def extend_for_supplement(
-    app: Application, first: dt.date, last: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE
+    app: Application,
+    first: dt.date,
+    last: dt.date,
+    p: ParameterSet,
+    calendar: ParameterSet,
+    table: HolidayTable = EMPTY_TABLE,
 ) -> Application:
     """二(三)3 "自受理申请材料之日起,评估时间不超过20个工作日,机构补充材料时间不计入评估期限".
 
@@ -342,7 +351,8 @@ def extend_for_supplement(
         raise ProcessError("补充材料时间须在受理之后", "二(三)3")
     days, provisional = working_days_between(first, last, table)
     excluded = app.excluded_working_days + days
-    deadline = add_working_days(app.accepted_on, p.integer("evaluation_working_days") + excluded, table)
+    days = p.integer("evaluation_working_days") + excluded
+    deadline = add_working_days(app.accepted_on, days, table, start_counted=start_day_counted(calendar))
     return replace(
         app,
         excluded_working_days=excluded,

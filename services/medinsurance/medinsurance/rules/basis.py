@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from qz_common.citation import Citation
+from qz_common.params import ParameterSet
 from qz_common.periods import add_months
 
 DOC = "衢医保发〔2023〕8号"
@@ -25,13 +26,31 @@ def basis(clause: str) -> str:
     return str(Citation(DOC, clause))
 
 
-def period_complete(start: dt.date, on: dt.date, months: int) -> bool:
-    """Whether a period of ``months`` counted from ``start`` is 满 (complete) on ``on``.
+ONE_DAY = dt.timedelta(days=1)
+# The book that says how every period of these rules is counted (readings A-01 and A-02, issue 31): their one home, so
+# a switch of either reading moves every deadline and every 满 bar that counts, in every rule given that book.
+CALENDAR_BOOK = "calendar"
 
-    Reading (AMBIGUITIES.md A-02): a period of N months/years is 满 on the corresponding
-    date; 未满 covers every day before it.
+
+def complete_from(start: dt.date, months: int, calendar: ParameterSet) -> dt.date:
+    """The first day on which a period of ``months`` counted from ``start`` is 满 (complete); 未满 is every day before.
+
+    Reading A-02 (``calendar.period_complete_on``): ``anniversary`` (chosen) — 满 on the corresponding date (month-end
+    when there is none, 民法典 第二百零二条); ``day_after`` — only on the day after it.
     """
-    return on >= add_months(start, months)
+    corresponding = add_months(start, months)
+    return corresponding + ONE_DAY if calendar["period_complete_on"] == "day_after" else corresponding
+
+
+def period_complete(start: dt.date, on: dt.date, months: int, calendar: ParameterSet) -> bool:
+    """Whether a period of ``months`` counted from ``start`` is 满 (complete) on ``on`` (reading A-02)."""
+    return on >= complete_from(start, months, calendar)
+
+
+def start_day_counted(calendar: ParameterSet) -> bool:
+    """Reading A-01 (``calendar.working_days_start``): whether the day a period of 工作日 runs from is itself counted
+    (``counted``, when it is a working day) or not (``not_counted``, chosen: 民法典 第二百零一条)."""
+    return bool(calendar["working_days_start"] == "counted")
 
 
 def within_recent(event: dt.date, on: dt.date, months: int) -> bool:

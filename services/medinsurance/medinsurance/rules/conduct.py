@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from medinsurance.rules.basis import basis
+from medinsurance.rules.basis import basis, start_day_counted
 from medinsurance.rules.workdays import EMPTY_TABLE, HolidayTable, WorkdayResult, add_working_days
 from qz_common.ids import birth_date
 from qz_common.money import to_fen
@@ -197,9 +197,13 @@ def check_dispensing(kind: DiseaseKind, days: int, p: ParameterSet) -> Dispensin
     return DispensingCheck(0 < days <= limit, limit, basis("附件2 二(五)"))
 
 
-def emergency_card_deadline(admitted_on: dt.date, p: ParameterSet, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
-    """附件2 二(十四) "因急诊等原因暂时不能出示社会保障卡或医保电子凭证的,…应当允许其在两个工作日内补办"."""
-    return add_working_days(admitted_on, p.integer("emergency_card_working_days"), table)
+def emergency_card_deadline(
+    admitted_on: dt.date, p: ParameterSet, calendar: ParameterSet, table: HolidayTable = EMPTY_TABLE
+) -> WorkdayResult:
+    """附件2 二(十四) "因急诊等原因暂时不能出示社会保障卡或医保电子凭证的,…应当允许其在两个工作日内补办" (counted
+    as the calendar book reads A-01)."""
+    days = p.integer("emergency_card_working_days")
+    return add_working_days(admitted_on, days, table, start_counted=start_day_counted(calendar))
 
 
 @dataclass(frozen=True)

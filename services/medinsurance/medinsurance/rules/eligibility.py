@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from medinsurance.rules.basis import basis, period_complete
+from medinsurance.rules.basis import basis, complete_from, period_complete
 from qz_common.params import ParameterSet
 from qz_common.periods import add_months
 
@@ -125,7 +125,9 @@ class InstitutionFacts:
     other_conditions_met: bool = True  # (7) 其他条件
 
 
-def institution_conditions(facts: InstitutionFacts, on: dt.date, p: ParameterSet) -> list[Unmet]:
+def institution_conditions(
+    facts: InstitutionFacts, on: dt.date, p: ParameterSet, calendar: ParameterSet
+) -> list[Unmet]:
     """二(一)2 "申请医保定点的医疗机构应当同时具备以下基本条件" — returns the unmet conditions (empty = all met).
 
     (2) 盲人医疗按摩所 variant: "专业技术人员3名(含)以上,按摩床10张(含)以上,服务场所建筑面积120平方米(含)以上";
@@ -133,11 +135,11 @@ def institution_conditions(facts: InstitutionFacts, on: dt.date, p: ParameterSet
     """
     out: list[Unmet] = []
     months = p.integer("min_operating_months")
-    if not period_complete(facts.operating_since, on, months):
+    if not period_complete(facts.operating_since, on, months, calendar):
         out.append(
             Unmet(
                 "operating_months",
-                f"正式运营未满{months}个月(满于{add_months(facts.operating_since, months)})",
+                f"正式运营未满{months}个月(满于{complete_from(facts.operating_since, months, calendar)})",
                 basis("二(一)2(1)"),
             )
         )
@@ -207,7 +209,7 @@ class PharmacyFacts:
     other_conditions_met: bool = True  # (9)
 
 
-def pharmacy_conditions(facts: PharmacyFacts, on: dt.date, p: ParameterSet) -> list[Unmet]:
+def pharmacy_conditions(facts: PharmacyFacts, on: dt.date, p: ParameterSet, calendar: ParameterSet) -> list[Unmet]:
     """二(二)1 "取得药品经营许可证,并同时符合以下条件" — returns the unmet conditions.
 
     (2) "药师须签订1年以上劳动合同且在合同期内"; (3) "至少有2名…医保管理人员…签订1年以上劳动合同";
@@ -217,11 +219,11 @@ def pharmacy_conditions(facts: PharmacyFacts, on: dt.date, p: ParameterSet) -> l
     if not facts.has_drug_trading_licence:
         out.append(Unmet("licence", "未取得药品经营许可证", basis("二(二)1")))
     months = p.integer("min_operating_months")
-    if not period_complete(facts.operating_since, on, months):
+    if not period_complete(facts.operating_since, on, months, calendar):
         out.append(
             Unmet(
                 "operating_months",
-                f"在注册地址正式经营未满{months}个月(满于{add_months(facts.operating_since, months)})",
+                f"在注册地址正式经营未满{months}个月(满于{complete_from(facts.operating_since, months, calendar)})",
                 basis("二(二)1(1)"),
             )
         )

@@ -345,9 +345,10 @@ def operating_since(licences: Sequence[Licence], p: ParameterSet) -> dt.date:
     return since
 
 
-def _band_months(since: dt.date, on: dt.date, bands: list[list[Decimal]]) -> Decimal:
+def _band_months(since: dt.date, on: dt.date, bands: list[list[Decimal]], calendar: ParameterSet) -> Decimal:
+    """经营时间 bands: the first band whose months are 满 on ``on`` (reading A-02, as the calendar book reads it)."""
     for months, points in bands:
-        if period_complete(since, on, int(months)):
+        if period_complete(since, on, int(months), calendar):
             return points
     return ZERO
 
@@ -433,7 +434,7 @@ def penalty_deduction(penalties: Sequence[PenaltyRecord], accepted_on: dt.date, 
 
 
 def _medical_sheet(
-    ev: MedicalEvaluation, s: MedicalSheet, p: ParameterSet, since: dt.date, penalty_d: Decimal
+    ev: MedicalEvaluation, s: MedicalSheet, p: ParameterSet, since: dt.date, penalty_d: Decimal, calendar: ParameterSet
 ) -> list[ItemScore]:
     def item(no: int, score: Decimal, note: str = "") -> ItemScore:
         name, key = MEDICAL_ITEMS[no]
@@ -489,7 +490,7 @@ def _medical_sheet(
         item(3, _hardware(hw, p, p.decimal("mi_03_max")), vnote),
         item(4, _disclosure(s.disclosure, p, MEDICAL_DISCLOSURE)),
         item(5, premises),
-        item(6, _band_months(since, ev.evaluated_on, p["mi_06_bands"])),
+        item(6, _band_months(since, ev.evaluated_on, p["mi_06_bands"], calendar)),
         item(7, physicians),
         item(8, p.decimal("mi_08_max") if account else ZERO, vnote),
         item(9, _ledger(s.ledger, p, p.decimal("mi_09_max"))),
@@ -503,7 +504,12 @@ def _medical_sheet(
 
 
 def _pharmacy_sheet(
-    ev: PharmacyEvaluation, s: PharmacySheet, p: ParameterSet, since: dt.date, penalty_d: Decimal
+    ev: PharmacyEvaluation,
+    s: PharmacySheet,
+    p: ParameterSet,
+    since: dt.date,
+    penalty_d: Decimal,
+    calendar: ParameterSet,
 ) -> list[ItemScore]:
     def item(no: int, score: Decimal, capped: bool = True) -> ItemScore:
         name, key = PHARMACY_ITEMS[no]
@@ -540,7 +546,7 @@ def _pharmacy_sheet(
         item(2, p.decimal("rp_02_max") - s.unmaintained_cases * p.decimal("rp_02_per_case")),
         item(3, _disclosure(s.disclosure, p, PHARMACY_DISCLOSURE)),
         item(4, premises),
-        item(5, _band_months(since, ev.evaluated_on, p["rp_05_bands"])),
+        item(5, _band_months(since, ev.evaluated_on, p["rp_05_bands"], calendar)),
         item(6, p.decimal("rp_06_chain") if s.chain else p.decimal("rp_06_single")),
         # 药师配备 adds 2 per pharmacist and states no upper limit: reading A-45 (parameter ``pharmacist_points``
         # = ``row_max``) stops it at the row's 分值 5; the other reading (``uncapped``) counts every pharmacist.
@@ -594,29 +600,30 @@ def _average(
     )
 
 
-def score_medical(ev: MedicalEvaluation, p: ParameterSet) -> EvaluationResult:
+def score_medical(ev: MedicalEvaluation, p: ParameterSet, calendar: ParameterSet) -> EvaluationResult:
     """表1 新增定点医疗机构评估标准: 基础指标 10 项 pass/fail, 评估指标 15 项 = 100分."""
     failed = [b.value for b in MedicalBasic if not ev.basic.get(b, False)]
     since = operating_since(ev.licences, p)
     penalty_d = penalty_deduction(ev.penalties, ev.accepted_on, p)
-    sheets = [_medical_sheet(ev, s, p, since, penalty_d) for s in ev.sheets]
+    sheets = [_medical_sheet(ev, s, p, since, penalty_d, calendar) for s in ev.sheets]
     return _average(sheets, p, ev.kind, failed, T1)
 
 
-def score_pharmacy(ev: PharmacyEvaluation, p: ParameterSet) -> EvaluationResult:
+def score_pharmacy(ev: PharmacyEvaluation, p: ParameterSet, calendar: ParameterSet) -> EvaluationResult:
     """表2 新增定点零售药店评估标准: 基础指标 11 项 pass/fail, 评估指标 16 项 = 100分."""
     failed = [b.value for b in PharmacyBasic if not ev.basic.get(b, False)]
     since = operating_since(ev.licences, p)
     penalty_d = penalty_deduction(ev.penalties, ev.accepted_on, p)
-    sheets = [_pharmacy_sheet(ev, s, p, since, penalty_d) for s in ev.sheets]
+    sheets = [_pharmacy_sheet(ev, s, p, since, penalty_d, calendar) for s in ev.sheets]
     return _average(sheets, p, ev.kind, failed, T2)
 
 
-def score(ev: MedicalEvaluation | PharmacyEvaluation, p: ParameterSet) -> EvaluationResult:
-    """The evaluation scored on its own table: 表1 for a 医疗机构, 表2 for a 零售药店."""
+def score(ev: MedicalEvaluation | PharmacyEvaluation, p: ParameterSet, calendar: ParameterSet) -> EvaluationResult:
+    """The evaluation scored on its own table: 表1 for a 医疗机构, 表2 for a 零售药店; 经营时间 is 满 as the calendar
+    book reads A-02."""
     if isinstance(ev, MedicalEvaluation):
-        return score_medical(ev, p)
-    return score_pharmacy(ev, p)
+        return score_medical(ev, p, calendar)
+    return score_pharmacy(ev, p, calendar)
 
 
 def table_maxima(p: ParameterSet, items: Mapping[int, tuple[str, str]]) -> dict[int, Decimal]:

@@ -15,9 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from medinsurance.rules.basis import basis
+from medinsurance.rules.basis import basis, complete_from
 from qz_common.params import ParameterSet
-from qz_common.periods import add_months
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -290,9 +289,10 @@ def _consequences(category: Category, grade: Grade, suspended: bool, p: Paramete
     return Consequences((text, *suspension), inspections, "decrease", "notify", suspended, reassess)
 
 
-def reassessment_due(suspended_on: dt.date, p: ParameterSet) -> dt.date:
-    """附件1 二(四)2 "予以暂停联网结算,整改3个月后再进行考核": on the corresponding day (reading A-49)."""
-    return add_months(suspended_on, p.integer("reassess_months"))
+def reassessment_due(suspended_on: dt.date, p: ParameterSet, calendar: ParameterSet) -> dt.date:
+    """附件1 二(四)2 "予以暂停联网结算,整改3个月后再进行考核": when the 3 months are 满 (reading A-49, as the calendar
+    book reads A-02: the corresponding day, or the day after it)."""
+    return complete_from(suspended_on, p.integer("reassess_months"), calendar)
 
 
 def share_places(n: int, share: Decimal, p: ParameterSet) -> Decimal:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from medinsurance.rules.basis import basis
+from medinsurance.rules.basis import basis, complete_from
 from qz_common.params import ParameterSet
 from qz_common.periods import add_years
 
@@ -98,9 +98,10 @@ def _clause(case: RefusalCase, pharmacy: bool) -> str | None:
     return f"{head}({item})"
 
 
-def _not_full(event: dt.date, on: dt.date, years: int) -> dt.date | None:
-    """未满N年: the last day still inside the window, or None if ``on`` is past it."""
-    last = add_years(event, years) - ONE_DAY
+def _not_full(event: dt.date, on: dt.date, years: int, calendar: ParameterSet) -> dt.date | None:
+    """未满N年: the last day still inside the window (the day before the N years are 满, reading A-02 as the calendar
+    book reads it), or None if ``on`` is past it."""
+    last = complete_from(event, 12 * years, calendar) - ONE_DAY
     return last if event <= on <= last else None
 
 
@@ -131,25 +132,27 @@ def _undated(record: ApplicantRecord) -> list[_Hit]:
     return hits
 
 
-def _fraud(record: ApplicantRecord, on: dt.date, p: ParameterSet) -> list[_Hit]:
+def _fraud(record: ApplicantRecord, on: dt.date, p: ParameterSet, calendar: ParameterSet) -> list[_Hit]:
     """医疗机构(4)/药店(2) "以弄虚作假等不正当手段申请定点,自发现之日起未满3年"."""
     years = p.integer("fraud_found_years")
     reason = f"以弄虚作假等不正当手段申请定点,自发现之日起未满{years}年"
-    return _latest(RefusalCase.FRAUDULENT_APPLICATION, reason, [_not_full(d, on, years) for d in record.fraud_found_on])
+    return _latest(
+        RefusalCase.FRAUDULENT_APPLICATION, reason, [_not_full(d, on, years, calendar) for d in record.fraud_found_on]
+    )
 
 
 def _terminated(
-    case: RefusalCase, terms: tuple[Termination, ...], years: int, liability: str, on: dt.date
+    case: RefusalCase, terms: tuple[Termination, ...], years: int, liability: str, on: dt.date, calendar: ParameterSet
 ) -> list[_Hit]:
     """ "被解除医保协议未满N年或已满N年但未完全履行…责任": open-ended while any liability is unfulfilled (reading
     A-04), else until the window of the latest termination ends."""
     past = [t for t in terms if t.on <= on]
     if any(not t.liabilities_fulfilled for t in past):
         return [(case, f"被解除医保协议,未完全履行{liability}", None)]
-    return _latest(case, f"被解除医保协议未满{years}年", [_not_full(t.on, on, years) for t in past])
+    return _latest(case, f"被解除医保协议未满{years}年", [_not_full(t.on, on, years, calendar) for t in past])
 
 
-def _terminations(record: ApplicantRecord, on: dt.date, p: ParameterSet) -> list[_Hit]:
+def _terminations(record: ApplicantRecord, on: dt.date, p: ParameterSet, calendar: ParameterSet) -> list[_Hit]:
     """医疗机构(5)/药店(3) "因违法违规被解除医保协议未满3年或已满3年但未完全履行行政处罚法律责任"; 医疗机构(6)/药店(4)
     "因严重违反医保协议约定而被解除协议未满1年或已满1年但未完全履行违约责任"."""
     return [
@@ -159,6 +162,7 @@ def _terminations(record: ApplicantRecord, on: dt.date, p: ParameterSet) -> list
             p.integer("terminated_violation_years"),
             "行政处罚法律责任",
             on,
+            calendar,
         ),
         *_terminated(
             RefusalCase.TERMINATED_FOR_BREACH,
@@ -166,27 +170,28 @@ def _terminations(record: ApplicantRecord, on: dt.date, p: ParameterSet) -> list
             p.integer("terminated_breach_years"),
             "违约责任",
             on,
+            calendar,
         ),
     ]
 
 
-def _legal_representative(record: ApplicantRecord, on: dt.date, p: ParameterSet) -> list[_Hit]:
+def _legal_representative(record: ApplicantRecord, on: dt.date, p: ParameterSet, calendar: ParameterSet) -> list[_Hit]:
     """医疗机构(7)/药店(5) "法定代表人…曾因严重违法违规导致原定点医药机构被解除医保协议,未满5年"; 医疗机构(8)/药店(6)
     "…被列入失信人名单"."""
     years = p.integer("legal_rep_serious_years")
     reason = f"法定代表人等曾因严重违法违规导致原定点机构被解除协议,未满{years}年"
-    windows = [_not_full(d, on, years) for d in record.legal_rep_serious_termination_on]
+    windows = [_not_full(d, on, years, calendar) for d in record.legal_rep_serious_termination_on]
     hits = _latest(RefusalCase.LEGAL_REP_PRIOR_TERMINATION, reason, windows)
     if record.legal_rep_on_dishonest_list:
         hits.append((RefusalCase.LEGAL_REP_DISHONEST, "法定代表人等被列入失信人名单", None))
     return hits
 
 
-def _practice(record: ApplicantRecord, on: dt.date, p: ParameterSet) -> list[_Hit]:
+def _practice(record: ApplicantRecord, on: dt.date, p: ParameterSet, calendar: ParameterSet) -> list[_Hit]:
     """医疗机构(9) "因医疗服务行为受到有关行政部门处罚未满1年"; (10) "近2年内有非法行医、非法医疗广告、诊室外包等不规范
     经营行为" (近N年内 includes the anniversary, reading A-03)."""
     years = p.integer("medical_penalty_years")
-    windows = [_not_full(d, on, years) for d in record.medical_service_penalty_on]
+    windows = [_not_full(d, on, years, calendar) for d in record.medical_service_penalty_on]
     hits = _latest(RefusalCase.MEDICAL_SERVICE_PENALTY, f"因医疗服务行为受到行政处罚未满{years}年", windows)
     recent = p.integer("irregular_practice_years")
     reason = f"近{recent}年内有非法行医、非法医疗广告、诊室外包等不规范经营行为"
@@ -214,16 +219,18 @@ def _annual_assessment(record: ApplicantRecord, on: dt.date, p: ParameterSet) ->
     return _latest(RefusalCase.ANNUAL_ASSESSMENT_TERMINATION, reason, windows)
 
 
-def refusal_findings(record: ApplicantRecord, on: dt.date, pharmacy: bool, p: ParameterSet) -> list[RefusalFinding]:
+def refusal_findings(
+    record: ApplicantRecord, on: dt.date, pharmacy: bool, p: ParameterSet, calendar: ParameterSet
+) -> list[RefusalFinding]:
     """二(三)2 "有下列情形之一的,不予受理定点申请" — every case that applies on ``on`` to the kind (医疗机构 or
-    零售药店), in the order of the text, with its end date."""
+    零售药店), in the order of the text, with its end date; 未满N年 ends as the calendar book reads A-02."""
     other = [(RefusalCase.OTHER_LEGAL, record.other_legal_ground, None)] if record.other_legal_ground else []
     hits: list[_Hit] = [
         *_undated(record),
-        *_fraud(record, on, p),
-        *_terminations(record, on, p),
-        *_legal_representative(record, on, p),
-        *_practice(record, on, p),
+        *_fraud(record, on, p, calendar),
+        *_terminations(record, on, p, calendar),
+        *_legal_representative(record, on, p, calendar),
+        *_practice(record, on, p, calendar),
         *_same_entity(record, on, p),
         *other,
         *_annual_assessment(record, on, p),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from medinsurance.rules.agreements import suspension_ends_agreement
-from medinsurance.rules.basis import basis
+from medinsurance.rules.basis import basis, start_day_counted
 from medinsurance.rules.workdays import add_working_days
 from qz_common.money import to_fen
 from qz_common.params import ParameterSet
@@ -243,6 +243,7 @@ def penalty(
     p: ParameterSet,
     *,
     decided_on: dt.date | None = None,
+    calendar: ParameterSet | None = None,
     mitigating: frozenset[int] = frozenset(),
     aggravating: frozenset[int] = frozenset(),
 ) -> Penalty:
@@ -257,16 +258,19 @@ def penalty(
         raise RatioOutOfRange(ratio, allowed)
     amount = to_fen(violation_amount * ratio)
     # Only a 违约金 to pay has a payment date ("原则上应在30日内完成缴款").
-    due = _payment_due(decided_on, p) if decided_on and amount > 0 else None
+    due = _payment_due(decided_on, p, calendar) if decided_on and amount > 0 else None
     return Penalty(amount, ratio, due, basis("五(五)"))
 
 
-def _payment_due(decided_on: dt.date, p: ParameterSet) -> dt.date:
+def _payment_due(decided_on: dt.date, p: ParameterSet, calendar: ParameterSet | None) -> dt.date:
     """五(五) "30日内完成缴款": reading A-11 (parameter ``payment_due_counting`` = ``calendar_days``) counts 日 as
-    calendar days; the other reading (``working_days``) counts working days, as the text's other periods (A-01)."""
+    calendar days; the other reading (``working_days``) counts working days, as the text's other periods, the
+    decision day counted or not as the calendar book reads A-01 (so the calendar book is needed then)."""
     days = p.integer("payment_due_days")
     if p["payment_due_counting"] == "working_days":
-        return add_working_days(decided_on, days).date
+        if calendar is None:
+            raise ValueError("working days are counted as the calendar book reads A-01: pass it")
+        return add_working_days(decided_on, days, start_counted=start_day_counted(calendar)).date
     return decided_on + dt.timedelta(days=days)
 
 

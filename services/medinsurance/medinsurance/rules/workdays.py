@@ -113,8 +113,13 @@ class WorkdayResult:
     provisional: bool
 
 
-def add_working_days(start: dt.date, n: int, table: HolidayTable = EMPTY_TABLE) -> WorkdayResult:
-    """The ``n``-th working day after ``start`` (the start day itself is not counted, 民法典 第二百零一条).
+def add_working_days(
+    start: dt.date, n: int, table: HolidayTable = EMPTY_TABLE, *, start_counted: bool
+) -> WorkdayResult:
+    """The last day of ``n`` working days counted from ``start``: the ``n``-th working day after it when the start day
+    is not counted (reading A-01, chosen: 民法典 第二百零一条), or, when it is (``start_counted``, the other reading)
+    and is itself a working day, the ``n - 1``-th after it. Callers take ``start_counted`` from the calendar book
+    (``rules.basis.start_day_counted``), the reading's one home.
 
     ``provisional`` is True when any day examined fell in a year with no published schedule.
     """
@@ -123,6 +128,10 @@ def add_working_days(start: dt.date, n: int, table: HolidayTable = EMPTY_TABLE) 
     day = start
     provisional = False
     counted = 0
+    if start_counted and n > 0:
+        kind = day_kind(start, table)
+        provisional = kind.provisional
+        counted = 1 if kind.working else 0
     while counted < n:
         day += dt.timedelta(days=1)
         kind = day_kind(day, table)
