@@ -273,3 +273,23 @@ def test_an_impact_switches_a_reading_over_the_project(client: TestClient) -> No
     changed = {i["code"]: (i["before"], i["after"]) for i in result["items"] if i["difference"] != "0.00"}
     assert changed == {"ancillary_compensation": ("24000.00", "30000.00")}
     assert result["scenario"] == switch
+
+
+def test_the_house_within_the_resettlement_area_pro_rata_or_its_dearest_parts_first(client: TestClient) -> None:
+    """A-12, 三(三)2(4) "被征收住宅房屋的合法建筑面积大于安置面积的，超出部分面积按货币补偿安置标准结算" (no order of
+    the parts): two persons (安置面积 160), a house of 100 ㎡ 框混 built 2020 (age 3: 成新率 1, 1,400 a ㎡) and 100 ㎡
+    砖混 built 2000 (0.80: 960 a ㎡), legal area 200.
+    As chosen (pro rata): (140,000 + 96,000) × 160 / 200 = 188,800. Other reading (the dearest ㎡ first): the 框混
+    part whole, 100 × 1,400 = 140,000, then 60 ㎡ of the 砖混, 60 × 960 = 57,600: 197,600. Under both the 40 ㎡
+    beyond at 3,000 = 120,000 and the 房票 (9,000 − (100 × 1,400 + 100 × 1,200) / 200) × 160 = 7,700 × 160
+    = 1,232,000; a house within the 安置面积 (one part of 100 ㎡) is the same under both."""
+    newer = {**HOUSE, "legal_area_m2": "100", "structure": "frame", "built_year": 2020}
+    body = quote_body(method="house_voucher", buildings=[{**HOUSE, "legal_area_m2": "100"}, newer])
+    switch = {"expropriation.house_within_area_split": "dearest_first"}
+    assert voucher_items(quoted(client, body)) == ("1232000.00", "188800.00", "120000.00")
+    other = quoted(client, body, switch)
+    assert voucher_items(other) == ("1232000.00", "197600.00", "120000.00")
+    house = next(i for i in other["items"] if i["code"] == "house_replacement_value")
+    assert house["inputs"]["within_resettlement_area"] == "buildings[1]: 100m² × 1400; buildings[0]: 60m² × 960"
+    small = quote_body(method="property_swap", buildings=[newer])
+    assert amounts(quoted(client, small, switch)) == amounts(quoted(client, small))

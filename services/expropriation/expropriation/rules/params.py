@@ -53,6 +53,7 @@ class CityParams:
     voucher_remainder_reading: str
     voucher_area_reading: str
     voucher_average_weighted_by_area: bool
+    house_within_area_split: str
     swap_flat_replacement_price_per_m2: Decimal
     homestead_split_at_resettlement_area: bool
     temporary_fee_area_includes_other_parts: bool
@@ -83,6 +84,9 @@ class CityParams:
         voucher_area = str(p["voucher_area_reading"])
         if voucher_area not in ("resettlement_area", "legal_area_up_to_resettlement_area"):
             raise ValueError(f"voucher_area_reading {voucher_area!r} unknown")
+        split = str(p["house_within_area_split"])
+        if split not in ("pro_rata", "dearest_first"):
+            raise ValueError(f"house_within_area_split {split!r} unknown")
         clawback_against = str(p["clawback_against"])
         if clawback_against not in ("entitlement_now", "quote_at_signing"):
             raise ValueError(f"clawback_against {clawback_against!r} unknown")
@@ -127,6 +131,7 @@ class CityParams:
             voucher_remainder_reading=remainder,
             voucher_area_reading=voucher_area,
             voucher_average_weighted_by_area=bool(p["voucher_average_weighted_by_area"]),
+            house_within_area_split=split,
             swap_flat_replacement_price_per_m2=p.decimal("swap_flat_replacement_price_per_m2"),
             homestead_split_at_resettlement_area=bool(p["homestead_split_at_resettlement_area"]),
             temporary_fee_area_includes_other_parts=bool(p["temporary_fee_area_includes_other_parts"]),

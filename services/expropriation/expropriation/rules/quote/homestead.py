@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..params import DistrictParams, Params
 from ..types import MethodNotAvailable, QuoteInput, basis
-from .house_value import excess_area_monetary_compensation, house_replacement_value, share_within_resettlement_area
+from .house_value import excess_area_monetary_compensation, house_replacement_value, house_within_resettlement_area
 from .household import Household
 from .result import ONE, Lines
 
@@ -17,7 +17,7 @@ def items(inp: QuoteInput, params: Params, household: Household) -> Lines:
     check_open(inp, params.district)
     if params.city.homestead_split_at_resettlement_area:
         house = Lines(
-            items=(house_replacement_value(household, share_within_resettlement_area(household), "三(三)4; 附件"),)
+            items=(house_within_resettlement_area(household, params.city, "三(三)4; 附件"),)
         ) + excess_area_monetary_compensation(inp, household, "三(三)4")
     else:
         house = Lines(items=(house_replacement_value(household, ONE, "三(三)4; 附件"),))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from ..params import CityParams
 from ..types import Item, QuoteInput
 from ..valuation import AssessedBuilding, Category
 from .checks import needed
@@ -42,6 +43,33 @@ def house_replacement_value(household: Household, share: Decimal, clause: str) -
         area, in_money = figure(household.area.area_m2), figure(household.area_paid_in_money_m2)
         inputs["share_within_resettlement_area"] = f"{area} / {in_money}"
     return item("house_replacement_value", value * share, clause, inputs)
+
+
+def house_within_resettlement_area(household: Household, city: CityParams, clause: str) -> Item:
+    """The house at 重置价 × 成新率 within the 安置面积 (三(三)2(4), 3(2), 3(4); 4 when split, A-19). When the area
+    paid in money exceeds the 安置面积, which m² are within it (A-12, ``house_within_area_split``): every part pro
+    rata (``"pro_rata"``, chosen: the text prefers none), or the parts of the highest value per m² (重置价 × 成新率;
+    an unbuilt part, of no value, last) first, each whole until the 安置面积 is filled (``"dearest_first"``)."""
+    share = share_within_resettlement_area(household)
+    if share == ONE or city.house_within_area_split == "pro_rata":
+        return house_replacement_value(household, share, clause)
+    _value, lines = value_with_newness(household.parts(Category.RESIDENTIAL))
+    in_money = household.area_paid_in_money_m2 == household.legal_area_m2  # the unbuilt parts too (A-34)
+    parts = [b for b in household.parts(Category.RESIDENTIAL) if b.built or in_money]
+
+    def per_m2(b: AssessedBuilding) -> Decimal:
+        return b.price_per_m2 * b.newness if b.built else ZERO
+
+    left, within, filled = household.area.area_m2, ZERO, []
+    for b in sorted(parts, key=lambda b: (-per_m2(b), b.index)):
+        taken = min(left, b.area_m2)
+        if taken <= 0:
+            continue
+        within += taken * per_m2(b)
+        left -= taken
+        filled.append(f"{b.label}: {figure(taken)}m² × {figure(per_m2(b))}")
+    inputs = {"parts": "; ".join(lines), "within_resettlement_area": "; ".join(filled)}
+    return item("house_replacement_value", within, clause, inputs)
 
 
 def excess_area_monetary_compensation(inp: QuoteInput, household: Household, clause: str) -> Lines:

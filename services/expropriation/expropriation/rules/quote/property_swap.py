@@ -7,7 +7,7 @@ from decimal import Decimal
 from ..params import CityParams, Params
 from ..types import Item, QuoteInput, RuleError, basis
 from .checks import needed
-from .house_value import excess_area_monetary_compensation, house_replacement_value, share_within_resettlement_area
+from .house_value import excess_area_monetary_compensation, house_within_resettlement_area
 from .household import Household
 from .result import ZERO, Lines, figure, item
 
@@ -16,7 +16,7 @@ def items(inp: QuoteInput, params: Params, household: Household) -> Lines:
     """The house at 重置价 × 成新率 within the 安置面积 (三(三)3(2)), the flat's price charged within and beyond it
     (三(三)3(3)), and the house's area beyond the 安置面积 in money (三(三)3(4))."""
     flat = flat_area(inp)
-    house = house_replacement_value(household, share_within_resettlement_area(household), "三(三)3(2); 附件")
+    house = house_within_resettlement_area(household, params.city, "三(三)3(2); 附件")
     return (
         Lines(items=(house, swap_flat_price_within_area(inp, params.city, flat, household.area.area_m2)))
         + swap_flat_price_beyond_area(inp, flat, household.area.area_m2)

@@ -12,7 +12,7 @@ from ..params import CityParams, DistrictParams, Params
 from ..types import Item, MethodNotAvailable, QuoteInput, RuleError, basis
 from ..valuation import Category
 from .checks import needed
-from .house_value import excess_area_monetary_compensation, house_replacement_value, share_within_resettlement_area
+from .house_value import excess_area_monetary_compensation, house_within_resettlement_area
 from .household import Household
 from .result import ZERO, Lines, figure, item
 
@@ -36,7 +36,7 @@ def items(inp: QuoteInput, params: Params, household: Household) -> Lines:
     area = voucher_area(params.city, household)
     value = price.per_m2 * area
     voucher = house_voucher_value(inp, price, household, area, value)
-    house = house_replacement_value(household, share_within_resettlement_area(household), "三(三)2(4); 附件")
+    house = house_within_resettlement_area(household, params.city, "三(三)2(4); 附件")
     return (
         voucher_remainder_cash(inp, params.city, price, value)
         + Lines(items=(voucher, house))
