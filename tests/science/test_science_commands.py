@@ -178,14 +178,15 @@ COMMANDS: dict[str, Callable[[TestClient], Post]] = {
 
 
 def test_every_command_takes_a_key(client: TestClient) -> None:
-    """Every POST and PATCH but the stateless calculators (tag ``rules``) and impact (tag ``impact``: it computes and
-    writes nothing) declares the Idempotency-Key header."""
+    """Every POST and PATCH but the stateless calculators (tag ``rules``), impact (tag ``impact``: it computes and
+    writes nothing) and the what-if of a submission (tag ``what-if``: it reads and writes nothing) declares the
+    Idempotency-Key header."""
     document = client.get("/openapi.json").json()
     keyless = [
         f"{method.upper()} {path}"
         for path, item in document["paths"].items()
         for method, operation in item.items()
-        if method in ("post", "patch") and operation["tags"] not in (["rules"], ["impact"])
+        if method in ("post", "patch") and not {"rules", "impact", "what-if"} & set(operation["tags"])
         if "Idempotency-Key" not in {p["name"] for p in operation.get("parameters", [])}
     ]
     assert keyless == []

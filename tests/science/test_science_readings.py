@@ -37,7 +37,13 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
         "institutes.shared_equipment_cap_applies": ("I-03", "true"),
         "vouchers.financial_consulting_half_of": ("V-01", "excess"),
         "vouchers.redemption_deadline_day_included": ("V-04", "true"),
+        "vouchers.submission_within_validity": ("V-02", "true"),
+        "vouchers.service_use_from": ("V-06", "claim_day"),
+        "vouchers.annual_cap_counts": ("V-03", "face_value"),
+        "vouchers.refused_reservation_returns_to": ("V-11", "voucher_while_valid"),
+        "vouchers.carrier_ban_withholds": ("V-13", "redemptions"),
         "policies.rd_growth_without_previous": ("P-02", "not_met"),
+        "policies.premium_within_voucher": ("P-05", "true"),
     }
     assert listed["vouchers.financial_consulting_half_of"]["clause"] == "衢市科发高〔2022〕44号 三(五)"
     assert listed["vouchers.financial_consulting_half_of"]["calculators"] == [

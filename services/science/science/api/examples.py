@@ -139,6 +139,22 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "used_on": "2023-06-20",
         "submitted_on": "2023-07-03",
     },
+    # V-02 switched: a service used within the voucher's validity (through 2023-07-10), its redemption submitted after.
+    "RedemptionWhatIfIn": {
+        "voucher_id": 1,
+        "carrier_id": 1,
+        "service_type": "testing",
+        "fee": "12000",
+        "paid_amount": "12000",
+        "contract_number": "QZJC-2023-0702",
+        "contract_sealed_by_both": True,
+        "bank_receipt": True,
+        "invoice_number": "23332000000012349876",
+        "service_evidence": True,
+        "used_on": "2023-07-05",
+        "submitted_on": "2023-07-20",
+        "parameters": {"vouchers.submission_within_validity": "false"},
+    },
     "ReviewIn": {"on": "2023-07-20", "document_number": "衢市科发高〔2023〕19号"},
     "ReasonsIn": {
         "on": "2023-07-20",

@@ -1,5 +1,6 @@
 """科技创新券 (44号): carriers, pools, claims (first come first served), expiry, redemptions."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -30,6 +31,8 @@ from science.api.schemas.vouchers import (
     ReasonsIn,
     RedemptionIn,
     RedemptionOut,
+    RedemptionWhatIfIn,
+    RedemptionWhatIfOut,
     ReviewIn,
     VoucherOut,
     YearQuotaOut,
@@ -243,20 +246,22 @@ async def submit_my_redemption(
 
 async def _submit(session: Session, caller: Caller, body: RedemptionIn, idempotency_key: str | None) -> object:
     async def work() -> RedemptionOut:
-        redemption = await redemptions.submit(
-            session,
-            caller,
-            body.voucher_id,
-            body.carrier_id,
-            body.service(),
-            body.materials(),
-            body.used_on,
-            body.submitted_on or today(),
-            body.funded_by_other_programme,
-        )
-        return RedemptionOut.model_validate(redemption)
+        return RedemptionOut.model_validate(await redemptions.submit(session, caller, body.submission()))
 
     return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
+
+
+@router.post(
+    "/redemptions/what-if",
+    tags=["what-if"],
+    summary="兑付申请情景测算：按现行与情景参数、条文理解判断是否受理及兑付金额，不保存、不占额度（44号 四(二)—(四)）",
+    response_model=RedemptionWhatIfOut,
+)
+async def redemption_what_if(body: RedemptionWhatIfIn, caller: Reader, session: Session) -> RedemptionWhatIfOut:
+    judged = await redemptions.what_if(session, caller, body.submission(), body.parameters)
+    return RedemptionWhatIfOut.model_validate(
+        {**dataclasses.asdict(judged), "parameters": body.parameters}, from_attributes=False
+    )
 
 
 @router.get("/redemptions", summary="兑付申请列表")

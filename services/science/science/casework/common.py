@@ -1,7 +1,7 @@
 """What the science commands share: the audit trail, dated parameters refused as 422, the loaders."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -55,10 +55,16 @@ def params_on(load: Callable[[dt.date], Params], day: dt.date, field: str) -> Pa
         raise not_in_force(exc, field) from None
 
 
-def policy_in_force_on(day: dt.date) -> PolicyParams | None:
-    """衢政发〔2023〕1号 figures when its items apply on ``day`` (2023, P-03), else None."""
+def of_book(overrides: Mapping[str, str] | None, book: str) -> dict[str, str]:
+    """The overrides of a what-if or an impact that name parameters of ``book`` (``book.key``)."""
+    return {name: value for name, value in (overrides or {}).items() if name.partition(".")[0] == book}
+
+
+def policy_in_force_on(day: dt.date, overrides: Mapping[str, str] | None = None) -> PolicyParams | None:
+    """衢政发〔2023〕1号 figures when its items apply on ``day`` (2023, P-03), else None; ``overrides``: the
+    policies book's values of a what-if."""
     try:
-        params = policy_params(day)
+        params = policy_params(day, overrides)
     except RuleNotInForce:
         return None
     return params if in_force(day, params) else None

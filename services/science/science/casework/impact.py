@@ -4,17 +4,22 @@ facts as decided and under a scenario, compared and summed by qz_common.impact. 
 A redemption's figure is what the voucher pays for it: the subsidy of 三 for its service (type, fee, the 共享专区
 platform; for a 保费 the figures of 衢政发〔2023〕1号 二8 on the day of the service), at most what is left on the
 voucher (一(三), 四(二)). What is left depends on the voucher's earlier redemptions, which a scenario changes too, so
-each voucher's redemptions are replayed from its face value in the order they were submitted; a rejected one gave
-back what it reserved. The service facts a stored redemption does not keep (强制检测, the 专项审计 purpose) were
-checked when it was accepted and change no amount of an accepted one. The day of submission is judged again against
-四(四)'s deadline, which a reading moves (V-04); the other checks of acceptance were passed at the door, and a
-scenario that would accept more cannot bring back a refusal that was never stored.
+each voucher's redemptions are replayed from its face value in the order they were submitted; a rejected one held
+what it reserved until the day of its review, and gave it back to the voucher or to the pool as the reading of V-11
+says (a redemption submitted on the day of the review is taken as made before it); a 保费 compensated outside the
+voucher draws nothing on it (P-05). The service facts a stored redemption does not keep (强制检测, the 专项审计
+purpose) were checked when it was accepted and change no amount of an accepted one. The day of submission is judged
+again against 四(四)'s deadline, which a reading moves (V-04), and against its carrier's 科研诚信 records on that day
+and on the day of payment (V-13); the other checks of acceptance were passed at the door, and a scenario that would
+accept more cannot bring back a refusal that was never stored (POST /v1/redemptions/what-if asks that of one
+submission).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from itertools import groupby
 
 from sqlalchemy import select
@@ -24,13 +29,15 @@ from qz_common.identity import Caller, scoped_district
 from qz_common.impact import ImpactOut, Outcome, RecordImpact, readings_used, summarise
 from qz_common.params import RuleNotInForce
 from qz_common.scenario import with_overrides
-from science.models import Redemption, Voucher
+from science.casework.common import credit_records_of
+from science.models import Carrier, Redemption, Voucher
 from science.parameters import policies_book, policy_params, voucher_params, vouchers_book
 from science.rules.basis import IN_FORCE_FROM
+from science.rules.credit import CreditRecord
 from science.rules.params import PolicyParams
 from science.rules.policies_2023 import in_force
-from science.rules.voucher_lifecycle import redemption_deadline
-from science.rules.voucher_subsidy import CLAUSE, ServiceRequest, ServiceType, payable, subsidy
+from science.rules.voucher_lifecycle import carrier_ban_problems, redemption_deadline, reservation_back_to_voucher
+from science.rules.voucher_subsidy import CLAUSE, ServiceRequest, ServiceType, draws_on_voucher, payable_for, subsidy
 
 # The item of a redemption is its kind of service (三(一)–(五), 衢政发〔2023〕1号 二8).
 SERVICE_LABELS = {
@@ -41,6 +48,7 @@ SERVICE_LABELS = {
     ServiceType.FINANCIAL_CONSULTING.value: "财务咨询费",
     ServiceType.INSURANCE_PREMIUM.value: "科技成果先用后转保险保费补偿",
 }
+ZERO = Decimal("0.00")
 REJECTED = "rejected"  # gave back what it reserved on the voucher (四(五))
 PAYABLE = "payable"
 
@@ -63,28 +71,73 @@ def _policy(day: dt.date, overrides: Mapping[str, str]) -> PolicyParams | None:
     return params if in_force(day, params) else None
 
 
-def _replay(redemptions: list[tuple[Redemption, Voucher]], overrides: Mapping[str, str]) -> dict[int, Outcome]:
-    """One voucher's redemptions, in the order submitted: each one's outcome under ``overrides``."""
-    remaining = redemptions[0][1].face_value
+def _payment_day(redemption: Redemption) -> dt.date | None:
+    """The day a redemption's payment is judged on: the day it was paid, or for one not yet paid (submitted or
+    approved) the day it is due (四(五)); None for one refused or stopped, which nothing will pay."""
+    if redemption.status == "paid":
+        return redemption.paid_on
+    return redemption.payment_due if redemption.status in ("submitted", "approved") else None
+
+
+def _replay(
+    redemptions: list[tuple[Redemption, Voucher]],
+    overrides: Mapping[str, str],
+    carrier_records: Mapping[int, tuple[CreditRecord, ...]],
+) -> dict[int, Outcome]:
+    """One voucher's redemptions, in the order submitted: each one's outcome under ``overrides``.
+
+    Each reserves what it would pay on the voucher when submitted (a 保费 compensated outside the voucher draws
+    nothing, P-05). A rejected one gives its reservation back on the day of the review: to the voucher while the
+    voucher is valid, so that a redemption submitted after that day can use it, else to the pool, and always to the
+    pool under the other reading of V-11. A carrier under a 科研诚信 record refuses a redemption naming it at the door
+    (submitted while the ban runs) or at payment (paid, or due, while it runs), unless the reading of V-13 withholds
+    only the carrier's own funds; one refused at payment keeps its reservation, as the stored command leaves it.
+    """
+    voucher = redemptions[0][1]
+    remaining = voucher.face_value
+    given_back: list[tuple[dt.date | None, Decimal]] = []  # reservations going back to the voucher, by day
     outcomes: dict[int, Outcome] = {}
-    for redemption, voucher in redemptions:
+    for redemption, _ in redemptions:
+        remaining += sum((amount for day, amount in given_back if day is None or day < redemption.submitted_on), ZERO)
+        given_back = [(day, amount) for day, amount in given_back if day is not None and day >= redemption.submitted_on]
         kind = ServiceType(redemption.service_type)
         service = ServiceRequest(kind, redemption.fee, via_shared_platform=redemption.via_shared_platform)
         params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM), _of_book(overrides, "vouchers"))
-        result = subsidy(service, params, _policy(redemption.used_on, overrides))
-        pay = payable(result.subsidy, remaining)
-        if redemption.status == REJECTED:
-            outcome = Outcome(REJECTED, {}, {})
-        elif not result.supported:
+        policy = _policy(redemption.used_on, overrides)
+        result = subsidy(service, params, policy)
+        pay = payable_for(kind, result.subsidy, remaining, policy)
+        reserved = pay.amount if draws_on_voucher(kind, policy) else ZERO
+        bans = carrier_records.get(redemption.carrier_id, ())
+        payment_day = _payment_day(redemption)
+        if not result.supported:
             outcome = Outcome("service_not_supported", {}, {})
         elif redemption.submitted_on > redemption_deadline(voucher.issued_on, params):
             # 四(四) 逾期不予受理: a reading of the deadline (V-04) can put a submission accepted as made after it.
             outcome = Outcome("redemption_deadline_passed", {}, {})
+        elif carrier_ban_problems(bans, redemption.submitted_on, params):
+            outcome = Outcome("carrier_credit_ban", {}, {})
+        elif redemption.status == REJECTED:
+            outcome = Outcome(REJECTED, {}, {})
+            remaining -= reserved
+            back = reservation_back_to_voucher(
+                redemption.decided_on is None or redemption.decided_on <= voucher.last_valid_on, params
+            )
+            if back:
+                given_back.append((redemption.decided_on, reserved))
+        elif payment_day is not None and carrier_ban_problems(bans, payment_day, params):
+            outcome = Outcome("carrier_credit_ban", {}, {})  # 五(二): not paid, its reservation held
+            remaining -= reserved
         else:
             outcome = Outcome(PAYABLE, {kind.value: pay.amount}, {kind.value: CLAUSE[kind]})
-            remaining -= pay.amount
+            remaining -= reserved
         outcomes[redemption.id] = outcome
     return outcomes
+
+
+async def _carrier_records(session: AsyncSession, carrier_ids: set[int]) -> dict[int, tuple[CreditRecord, ...]]:
+    """The 科研诚信 records of each carrier the redemptions name (五(二))."""
+    carriers = await session.execute(select(Carrier.id, Carrier.uscc).where(Carrier.id.in_(carrier_ids)))
+    return {carrier_id: await credit_records_of(session, uscc) for carrier_id, uscc in carriers.all()}
 
 
 async def year_impact(
@@ -109,11 +162,12 @@ async def year_impact(
     )
     if (scoped := scoped_district(caller, district)) is not None:
         statement = statement.where(Voucher.district == scoped)
-    rows = [(r, v) for r, v in (await session.execute(statement)).tuples()]
+    rows = [(r, v) for r, v in (await session.execute(statement)).all()]
+    carrier_records = await _carrier_records(session, {r.carrier_id for r, _ in rows})
     records = []
     for _voucher_id, group in groupby(rows, key=lambda row: row[0].voucher_id):
         claims = list(group)
-        before, after = _replay(claims, {}), _replay(claims, overrides)
+        before, after = _replay(claims, {}, carrier_records), _replay(claims, overrides, carrier_records)
         for redemption, voucher in claims:
             if redemption.submitted_on >= start:
                 label = f"创新券 {voucher.id} 兑付 {redemption.id}"

@@ -6,6 +6,8 @@ path) when the reservation is given back.
 """
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from qz_common.db import ensure_visible, get_or_404, get_referenced, no_such_record
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
-from science.casework.common import audit, credit_records_of, policy_in_force_on, problems_422
+from qz_common.scenario import scenario_computation, with_overrides
+from science.casework.common import audit, credit_records_of, of_book, policy_in_force_on, problems_422
 from science.models import Carrier, Redemption, SubsidisedDocument, Voucher, VoucherPool
-from science.parameters import voucher_params
+from science.parameters import policies_book, voucher_params, vouchers_book
 from science.rules.basis import IN_FORCE_FROM
 from science.rules.basis import vouchers as cite
+from science.rules.params import PolicyParams, VoucherParams
 from science.rules.voucher_lifecycle import (
     Problem,
     RedemptionContext,
@@ -29,8 +33,18 @@ from science.rules.voucher_lifecycle import (
     document_key,
     payment_due,
     redemption_problems,
+    reservation_back_to_voucher,
 )
-from science.rules.voucher_subsidy import Payable, ServiceRequest, ServiceType, SubsidyResult, payable, subsidy
+from science.rules.voucher_subsidy import (
+    Payable,
+    ServiceRequest,
+    ServiceType,
+    SubsidyResult,
+    draws_on_voucher,
+    drew_on_voucher,
+    payable_for,
+    subsidy,
+)
 
 REDEMPTION_FIELDS = {
     "old_rules_apply": "used_on",
@@ -56,6 +70,19 @@ REDEMPTION_FIELDS = {
     "audit_purpose_required": "audit_purpose",
 }
 ALREADY_SUBSIDISED = Problem("already_subsidised", "同一服务合同及其发票只能享受1次创新券补助", cite("四(四)"))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A 兑付申请 as submitted: the voucher, the carrier, the service and its materials, the days."""
+
+    voucher_id: int
+    carrier_id: int
+    service: ServiceRequest
+    materials: RedemptionMaterials
+    used_on: dt.date
+    submitted_on: dt.date
+    funded_by_other_programme: bool
 
 
 async def _subsidised(session: AsyncSession, contract_key: str, invoice_key: str) -> set[str]:
@@ -90,30 +117,47 @@ def _lines(result: SubsidyResult, pay: Payable, remaining: Decimal) -> list[dict
     return lines
 
 
-async def submit(
+@dataclass(frozen=True)
+class Judgement:
+    """A submission judged against the voucher, the carrier and the records as they stand (nothing written)."""
+
+    voucher: Voucher
+    carrier: Carrier
+    params: VoucherParams
+    policy: PolicyParams | None
+    result: SubsidyResult
+    pay: Payable
+    problems: list[Problem]
+    contract_key: str
+    invoice_key: str
+
+
+async def judge(
     session: AsyncSession,
     caller: Caller,
-    voucher_id: int,
-    carrier_id: int,
-    service: ServiceRequest,
-    materials: RedemptionMaterials,
-    used_on: dt.date,
-    submitted_on: dt.date,
-    funded_by_other_programme: bool,
-) -> Redemption:
-    """四(三)(四): check the materials and the voucher as they stand, reserve the subsidy on the voucher (at most
-    what is left on it) and the contract and invoice."""
-    voucher = await get_referenced(session, caller, Voucher, voucher_id, "创新券", field="voucher_id", lock=True)
+    submission: Submission,
+    *,
+    lock: bool,
+    overrides: Mapping[str, str] | None = None,
+) -> Judgement:
+    """四(三)(四), 二 末段, 五(二), 一(一), 六, 三: every check of a redemption's acceptance, and what it would pay,
+    under the published parameters or a what-if's ``overrides`` (readings V-02, V-06, V-13, P-05 included)."""
+    voucher = await get_referenced(
+        session, caller, Voucher, submission.voucher_id, "创新券", field="voucher_id", lock=lock
+    )
     if caller.is_citizen and voucher.holder_id != caller.user_id:  # 实名制、不得转让 (五(二)): only the holder's own
         raise no_such_record("创新券", "voucher_id", referenced=True)
     # 创新载体 serve every district's vouchers: any registered carrier may be cited.
-    carrier = await get_or_404(session, Carrier, carrier_id, "创新载体", field="carrier_id", referenced=True)
-    params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM))
+    carrier = await get_or_404(session, Carrier, submission.carrier_id, "创新载体", field="carrier_id", referenced=True)
+    materials, service, used_on = submission.materials, submission.service, submission.used_on
+    with scenario_computation(overrides):
+        params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM), of_book(overrides, "vouchers"))
+        policy = policy_in_force_on(used_on, of_book(overrides, "policies"))
     contract_key = f"{carrier.uscc}/{document_key(materials.contract_number)}"
     invoice_key = document_key(materials.invoice_number)
     held = await _subsidised(session, contract_key, invoice_key)
     context = RedemptionContext(
-        submitted_on=submitted_on,
+        submitted_on=submission.submitted_on,
         used_on=used_on,
         issued_on=voucher.issued_on,
         voucher_status=voucher.status,
@@ -123,14 +167,29 @@ async def submit(
         contract_already_subsidised="contract" in held,
         invoice_already_subsidised="invoice" in held,
         credit_records=await credit_records_of(session, voucher.holder_id),
-        funded_by_other_programme=funded_by_other_programme,
+        funded_by_other_programme=submission.funded_by_other_programme,
         carrier_credit_records=await credit_records_of(session, carrier.uscc),
     )
-    result = subsidy(service, params, policy_in_force_on(used_on))
-    pay = payable(result.subsidy, voucher.remaining)
-    problems = redemption_problems(context, params) + _subsidy_problems(service, result, pay)
-    if problems:
-        raise problems_422(problems, "redemption_refused", "兑付申请不予受理", REDEMPTION_FIELDS)
+    with scenario_computation(overrides):
+        result = subsidy(service, params, policy)
+        pay = payable_for(service.service_type, result.subsidy, voucher.remaining, policy)
+        problems = redemption_problems(context, params) + _subsidy_problems(service, result, pay)
+    return Judgement(voucher, carrier, params, policy, result, pay, problems, contract_key, invoice_key)
+
+
+def refusal(problems: list[Problem]) -> ProblemError:
+    return problems_422(problems, "redemption_refused", "兑付申请不予受理", REDEMPTION_FIELDS)
+
+
+async def submit(session: AsyncSession, caller: Caller, submission: Submission) -> Redemption:
+    """四(三)(四): check the materials and the voucher as they stand, reserve the subsidy on the voucher (at most
+    what is left on it) and the contract and invoice."""
+    judged = await judge(session, caller, submission, lock=True)
+    if judged.problems:
+        raise refusal(judged.problems)
+    voucher, carrier, params, result, pay = judged.voucher, judged.carrier, judged.params, judged.result, judged.pay
+    service, materials, submitted_on = submission.service, submission.materials, submission.submitted_on
+    contract_key, invoice_key, policy = judged.contract_key, judged.invoice_key, judged.policy
     redemption = Redemption(
         voucher_id=voucher.id,
         carrier_id=carrier.id,
@@ -141,7 +200,7 @@ async def submit(
         via_shared_platform=service.via_shared_platform,
         contract_number=materials.contract_number.strip(),
         invoice_number=materials.invoice_number.strip(),
-        used_on=used_on,
+        used_on=submission.used_on,
         submitted_on=submitted_on,
         entitlement=result.subsidy,
         amount=pay.amount,
@@ -162,12 +221,64 @@ async def submit(
             )
     except IntegrityError:  # a simultaneous redemption took the contract or the invoice first
         raise problems_422([ALREADY_SUBSIDISED], "already_subsidised", "兑付申请不予受理", REDEMPTION_FIELDS) from None
-    async with audit.change(session, caller, "redeem", voucher):
-        voucher.remaining -= pay.amount
-        if voucher.remaining == 0:
-            voucher.status = "used_up"
+    if draws_on_voucher(service.service_type, policy):  # P-05: a premium compensated outside it draws nothing
+        async with audit.change(session, caller, "redeem", voucher):
+            voucher.remaining -= pay.amount
+            if voucher.remaining == 0:
+                voucher.status = "used_up"
     audit.record(session, caller, "submit", redemption)
     return redemption
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a submission would come to: accepted or refused with every reason, and what it would pay."""
+
+    accepted: bool
+    problems: list[dict[str, str | None]]
+    entitlement: Decimal
+    amount: Decimal
+    lines: list[dict[str, Any]]
+    basis: list[str]
+    parameter_versions: str
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    published: Verdict
+    scenario: Verdict | None
+
+
+def _verdict(judged: Judgement) -> Verdict:
+    accepted = not judged.problems
+    versions = [judged.params.version, *([judged.policy.version] if judged.policy else [])]
+    return Verdict(
+        accepted=accepted,
+        problems=[
+            {"field": REDEMPTION_FIELDS.get(p.code), "code": p.code, "detail": p.detail, "basis": p.basis}
+            for p in judged.problems
+        ],
+        entitlement=judged.result.subsidy,
+        amount=judged.pay.amount if accepted else Decimal("0.00"),
+        lines=_lines(judged.result, judged.pay, judged.voucher.remaining) if accepted else [],
+        basis=[*judged.result.basis, *judged.pay.basis, cite("四(四)")],
+        parameter_versions=", ".join(versions),
+    )
+
+
+async def what_if(
+    session: AsyncSession, caller: Caller, submission: Submission, overrides: Mapping[str, str] | None
+) -> WhatIf:
+    """A submission judged as the books stand and under ``overrides`` (figures and readings), against the voucher,
+    the carrier and the records as they stand: nothing is reserved or written (issue 31; V-02, V-06, V-13, P-05 are
+    refusals at the door, which no stored record shows)."""
+    if overrides:  # 422 for an override neither book of a redemption declares, before anything is read
+        day = max(submission.used_on, IN_FORCE_FROM)
+        with_overrides([vouchers_book().at(day), policies_book().at(day)], overrides)
+    published = _verdict(await judge(session, caller, submission, lock=False))
+    if not overrides:
+        return WhatIf(published, None)
+    return WhatIf(published, _verdict(await judge(session, caller, submission, lock=False, overrides=overrides)))
 
 
 async def readable(
@@ -190,16 +301,21 @@ async def locked(session: AsyncSession, caller: Caller, redemption_id: int, *, r
 
 async def release(session: AsyncSession, caller: Caller, redemption: Redemption) -> None:
     """A refused or clawed-back redemption gives its reservation back: to the voucher while it is active, else to
-    the pool (the voucher has already expired and been collected); its contract and invoice become free again."""
+    the pool (the voucher has already expired and been collected), or always to the pool under the other reading of
+    V-11 (``refused_reservation_returns_to``); a premium compensated outside the voucher reserved nothing there
+    (P-05). Its contract and invoice become free again."""
     voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", field=None)
     pool = await get_or_404(session, VoucherPool, voucher.pool_id, "创新券批次", lock=True, field=None)
     voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", lock=True, field=None)
+    params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM))
+    still_valid = voucher.status in ("active", "used_up") and redemption.submitted_on <= voucher.last_valid_on
     # The voucher's row is audited first, then the pool's (the inner block's audit is written first).
     async with audit.change(session, caller, "release", pool), audit.change(session, caller, "release", voucher):
-        if voucher.status in ("active", "used_up") and redemption.submitted_on <= voucher.last_valid_on:
+        drew = drew_on_voucher(redemption.basis)
+        if drew and reservation_back_to_voucher(still_valid, params):
             voucher.remaining += redemption.amount
             voucher.status = "active"
-        else:
+        elif drew:
             voucher.returned += redemption.amount
             pool.available += redemption.amount
         await session.execute(delete(SubsidisedDocument).where(SubsidisedDocument.redemption_id == redemption.id))
@@ -250,7 +366,9 @@ async def pay(
     if paid_on < redemption.submitted_on:
         raise ProblemError(422, "paid_before_submission", "兑付日期早于申请日期", field="paid_on")
     carrier = await get_or_404(session, Carrier, redemption.carrier_id, "创新载体", field=None)
-    banned = carrier_ban_problems(await credit_records_of(session, carrier.uscc), paid_on)
+    voucher = await get_or_404(session, Voucher, redemption.voucher_id, "创新券", field=None)
+    params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM))
+    banned = carrier_ban_problems(await credit_records_of(session, carrier.uscc), paid_on, params)
     if banned:
         raise problems_422(banned, "carrier_credit_ban", "不予兑付", {"carrier_credit_ban": "paid_on"})
     async with audit.change(session, caller, "pay", redemption):

@@ -29,6 +29,7 @@ from science.rules.voucher_lifecycle import (
     ApplicantProfile,
     ClaimContext,
     claim_problems,
+    counted_against_cap,
     in_force_problems,
     priority_grounds,
     remaining_annual_quota,
@@ -139,6 +140,31 @@ async def _quota_row(session: AsyncSession, holder_id: str, year: int) -> Annual
     return quota
 
 
+async def returned_on_expiry(session: AsyncSession, holder_id: str, year: int, on: dt.date) -> Decimal:
+    """What the holder's vouchers claimed in ``year`` and past their last valid day on ``on`` gave back to their pools
+    (the unused value of each: all of its face value when unused), counting one not yet collected by its pool's
+    expiry job at what is left on it (AMBIGUITIES.md V-03, the other reading)."""
+    expired = select(Voucher.status, Voucher.remaining, Voucher.returned).where(
+        Voucher.holder_id_lookup == holder_id,
+        Voucher.issued_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        Voucher.last_valid_on < on,
+    )
+    given_back = Decimal("0.00")
+    for status, remaining, returned in (await session.execute(expired)).all():
+        given_back += returned + (remaining if status == "active" else Decimal("0.00"))
+    return given_back
+
+
+async def counted_this_year(
+    session: AsyncSession, holder_id: str, year: int, claimed: Decimal, on: dt.date, params: VoucherParams
+) -> Decimal:
+    """四(二) 每年最高申领额度: what of ``claimed`` (the face value of the holder's claims of ``year``) counts against
+    the cap on ``on``, under the reading of V-03 the parameters hold."""
+    if params.annual_cap_counts == "face_value":
+        return claimed
+    return counted_against_cap(claimed, await returned_on_expiry(session, holder_id, year, on), params)
+
+
 @dataclass(frozen=True)
 class YearQuota:
     year: int
@@ -156,7 +182,8 @@ async def annual_quota(session: AsyncSession, holder_id: str, year: int) -> Year
         select(AnnualQuota.claimed).where(AnnualQuota.holder_id_lookup == holder_id, AnnualQuota.year == year)
     )
     claimed = claimed if claimed is not None else Decimal("0.00")
-    remaining = remaining_annual_quota(claimed, params)
+    counted = await counted_this_year(session, holder_id, year, claimed, min(dt.date(year, 12, 31), today()), params)
+    remaining = remaining_annual_quota(counted, params)
     return YearQuota(year, params.annual_claim_cap, claimed, remaining, cite("四(二)"))
 
 
@@ -202,6 +229,11 @@ async def claim(
     in_window = pool.opens_on <= claimed_on <= pool.closes_on
     quota = await _quota_row(session, holder_id, claimed_on.year) if in_window else None
     await _expire_pool_vouchers(session, caller, pool, claimed_on)
+    counted = (
+        await counted_this_year(session, holder_id, claimed_on.year, quota.claimed, claimed_on, params)
+        if quota
+        else Decimal("0.00")
+    )
     problems = claim_problems(
         ClaimContext(
             claimed_on=claimed_on,
@@ -209,7 +241,7 @@ async def claim(
             pool_available=pool.available,
             pool_opens_on=pool.opens_on,
             pool_closes_on=pool.closes_on,
-            claimed_this_year=quota.claimed if quota else Decimal("0.00"),
+            claimed_this_year=counted,
             profile=profile,
             credit_records=await credit_records_of(session, holder_id),
         ),

@@ -120,6 +120,11 @@ class VoucherParams:
     payment_deadline_day: int
     fraud_ban_years: int
     four_colour_due_day: int
+    submission_within_validity: bool  # V-02
+    service_use_from: str  # V-06
+    annual_cap_counts: str  # V-03
+    refused_reservation_returns_to: str  # V-11
+    carrier_ban_withholds: str  # V-13
 
     @classmethod
     def from_params(cls, p: ParameterSet) -> VoucherParams:
@@ -142,6 +147,13 @@ class VoucherParams:
             payment_deadline_day=p.integer("payment_deadline_day"),
             fraud_ban_years=p.integer("fraud_ban_years"),
             four_colour_due_day=p.integer("four_colour_due_day"),
+            submission_within_validity=bool(p["submission_within_validity"]),
+            service_use_from=_one_of(p, "service_use_from", ("claim_day", "year_start")),
+            annual_cap_counts=_one_of(p, "annual_cap_counts", ("face_value", "net_of_expired")),
+            refused_reservation_returns_to=_one_of(
+                p, "refused_reservation_returns_to", ("voucher_while_valid", "pool")
+            ),
+            carrier_ban_withholds=_one_of(p, "carrier_ban_withholds", ("redemptions", "own_funds")),
         )
 
 
@@ -168,6 +180,7 @@ class PolicyParams:
     maker_space_provincial: Decimal
     excellent_maker_space_match_ratio: Decimal
     insurance_compensation_rate: Decimal
+    premium_within_voucher: bool  # P-05
     innovation_centre_city_multiple: Decimal
     tech_transfer_exempt_amount: Decimal
     tech_transfer_excess_taxable_share: Decimal
@@ -194,6 +207,7 @@ class PolicyParams:
             maker_space_provincial=p.decimal("maker_space_provincial"),
             excellent_maker_space_match_ratio=p.decimal("excellent_maker_space_match_ratio"),
             insurance_compensation_rate=p.decimal("insurance_compensation_rate"),
+            premium_within_voucher=bool(p["premium_within_voucher"]),
             innovation_centre_city_multiple=p.decimal("innovation_centre_city_multiple"),
             tech_transfer_exempt_amount=p.decimal("tech_transfer_exempt_amount"),
             tech_transfer_excess_taxable_share=p.decimal("tech_transfer_excess_taxable_share"),

@@ -173,6 +173,16 @@ def remaining_annual_quota(claimed_this_year: Decimal, p: VoucherParams) -> Deci
     return max(p.annual_claim_cap - claimed_this_year, Decimal(0))
 
 
+def counted_against_cap(claimed_this_year: Decimal, returned_on_expiry: Decimal, p: VoucherParams) -> Decimal:
+    """四(二) 每年最高申领额度为6万元: what of the year's claims counts against the cap (AMBIGUITIES.md V-03). The face
+    value of every claim, expired vouchers included (a 申领额度 is a claiming limit); under the other reading
+    (``annual_cap_counts`` "net_of_expired") less what the year's expired vouchers gave back on expiry (all of an
+    unused one's face value)."""
+    if p.annual_cap_counts == "face_value":
+        return claimed_this_year
+    return max(claimed_this_year - returned_on_expiry, Decimal(0))
+
+
 def claim_problems(ctx: ClaimContext, p: VoucherParams) -> list[Problem]:
     """四(二) 创新券实行定额发放、先到先得的原则。可多次申领创新券，单个企业或创业者每年最高申领额度为6万元.
 
@@ -304,12 +314,14 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
             Problem("voucher_not_active", f"创新券状态为 {ctx.voucher_status}，不能兑现", vouchers("四(二)"))
         )
     last_valid = voucher_last_valid_day(ctx.issued_on, p)
-    if ctx.used_on > last_valid or ctx.submitted_on > last_valid:
+    # V-02: the submission as well as the service within the validity, or under the other reading the service alone.
+    if ctx.used_on > last_valid or (p.submission_within_validity and ctx.submitted_on > last_valid):
         problems.append(
             Problem("voucher_expired", f"创新券有效期至 {last_valid.isoformat()}，逾期系统自动收回", vouchers("四(二)"))
         )
-    if ctx.used_on < ctx.issued_on:
-        problems.append(Problem("used_before_issue", "使用日期早于创新券领取日期", vouchers("四(一)")))
+    if ctx.used_on < (first_use := first_use_day(ctx.issued_on, p)):
+        detail = "使用日期早于创新券领取日期" if first_use == ctx.issued_on else f"使用日期早于{first_use.isoformat()}"
+        problems.append(Problem("used_before_issue", detail, vouchers("四(一)")))
     if ctx.submitted_on < ctx.used_on:
         problems.append(
             Problem(
@@ -357,14 +369,31 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
         problems.append(Problem("carrier_not_registered", "服务机构不是已注册的创新载体", vouchers("一(二)")))
     problems.extend(relation_problems(ctx.related_to_carrier))
     problems.extend(ban_problems(ctx.credit_records, ctx.submitted_on))
-    problems.extend(carrier_ban_problems(ctx.carrier_credit_records, ctx.submitted_on))
+    problems.extend(carrier_ban_problems(ctx.carrier_credit_records, ctx.submitted_on, p))
     return problems
 
 
-def carrier_ban_problems(records: Iterable[CreditRecord], on: dt.date) -> list[Problem]:
+def first_use_day(issued_on: dt.date, p: VoucherParams) -> dt.date:
+    """The first day a service the voucher pays for may have been used (AMBIGUITIES.md V-06): the day it was claimed
+    (``service_use_from`` "claim_day", 根据需求适时领取), or under the other reading 1 January of that year."""
+    return issued_on if p.service_use_from == "claim_day" else dt.date(issued_on.year, 1, 1)
+
+
+def carrier_ban_problems(records: Iterable[CreditRecord], on: dt.date, p: VoucherParams) -> list[Problem]:
     """五(二) 对通过创新券骗取财政资金的……创新载体……3年内不再给予科技项目和财政科技资金支持: a voucher redeemed with a
-    carrier is 财政科技资金 paid to it, so no redemption to a carrier under such a record is accepted or paid."""
+    carrier is 财政科技资金 paid to it, so no redemption to a carrier under such a record is accepted or paid
+    (AMBIGUITIES.md V-13; under the other reading, ``carrier_ban_withholds`` "own_funds", the ban withholds only the
+    carrier's own projects' funds and no redemption naming it is refused)."""
+    if p.carrier_ban_withholds == "own_funds":
+        return []
     return [
         Problem("carrier_credit_ban", f"创新载体{b.detail}，不得接收创新券兑付", b.basis)
         for b in active_bans(records, on)
     ]
+
+
+def reservation_back_to_voucher(voucher_still_valid: bool, p: VoucherParams) -> bool:
+    """A refused or stopped redemption gives back what it reserved (AMBIGUITIES.md V-11): to the voucher while the
+    voucher is still valid, else to the pool (the voucher was collected, 四(二) 逾期系统自动收回); under the other
+    reading (``refused_reservation_returns_to`` "pool") always to the pool."""
+    return voucher_still_valid and p.refused_reservation_returns_to == "voucher_while_valid"

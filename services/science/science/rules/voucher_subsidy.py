@@ -141,7 +141,33 @@ class Payable:
     basis: tuple[str, ...]
 
 
+# The clauses a payment drawn on the voucher cites: a redemption whose basis names them reserved its amount there.
+VOUCHER_CAP_BASIS = (vouchers("一(三)"), vouchers("四(二)"))
+
+
 def payable(entitlement: Decimal, remaining_value: Decimal) -> Payable:
     """A redemption never pays more than the voucher's remaining value (一(三) 创新券抵用部分; 四(二) 定额发放)."""
     amount = min(entitlement, max(remaining_value, Decimal(0)))
-    return Payable(amount, amount < entitlement, (vouchers("一(三)"), vouchers("四(二)")))
+    return Payable(amount, amount < entitlement, VOUCHER_CAP_BASIS)
+
+
+def draws_on_voucher(service_type: ServiceType, policy: PolicyParams | None) -> bool:
+    """Whether a service's subsidy is paid out of the voucher's value, capped by what is left on it: every 三 service,
+    and 衢政发〔2023〕1号 二8's 保费补偿 as an ordinary redemption (AMBIGUITIES.md P-05), unless under the other reading
+    (``premium_within_voucher`` false) its 80% is an award outside the voucher, neither capped by nor drawn on it."""
+    return service_type is not ServiceType.INSURANCE_PREMIUM or policy is None or policy.premium_within_voucher
+
+
+def payable_for(
+    service_type: ServiceType, entitlement: Decimal, remaining_value: Decimal, policy: PolicyParams | None
+) -> Payable:
+    """What a redemption pays: its entitlement at most the voucher's remaining value, or all of it for a premium
+    compensated outside the voucher (P-05, other reading; it cites item 8 alone)."""
+    if draws_on_voucher(service_type, policy):
+        return payable(entitlement, remaining_value)
+    return Payable(entitlement, False, ())
+
+
+def drew_on_voucher(basis: list[str] | tuple[str, ...]) -> bool:
+    """Whether a stored redemption reserved its amount on the voucher: its basis cites the voucher's cap."""
+    return VOUCHER_CAP_BASIS[0] in basis

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from qz_common.clock import today
 from qz_common.districts import District
@@ -11,7 +11,9 @@ from qz_common.ids import USCC
 from qz_common.impact import ImpactIn
 from qz_common.money import Yuan
 from qz_common.periods import add_months
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 from science.api.schemas.common import DocumentNumber, Money, Name, Out, PastDate, PositiveMoney, RecordId, Strict, Text
+from science.casework.redemptions import Submission
 from science.rules.basis import IN_FORCE_FROM
 from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel, RedemptionMaterials
 from science.rules.voucher_subsidy import AuditPurpose, ServiceRequest, ServiceType
@@ -180,6 +182,52 @@ class RedemptionIn(Strict):
             paid_amount=self.paid_amount,
             fee=self.fee,
         )
+
+    def submission(self) -> Submission:
+        return Submission(
+            self.voucher_id,
+            self.carrier_id,
+            self.service(),
+            self.materials(),
+            self.used_on,
+            self.submitted_on or today(),
+            self.funded_by_other_programme,
+        )
+
+
+class RedemptionWhatIfIn(RedemptionIn):
+    """A 兑付申请 as it would be submitted, and the figures and readings to judge it under (nothing is written)."""
+
+    parameters: ScenarioParameters = None
+
+
+class RedemptionProblemOut(BaseModel):
+    field: str | None = Field(description="所涉字段")
+    code: str = Field(description="不予受理的原因代码")
+    detail: str = Field(description="说明")
+    basis: str = Field(description="条款依据")
+
+
+class RedemptionVerdictOut(BaseModel):
+    accepted: bool = Field(description="是否予以受理")
+    problems: list[RedemptionProblemOut] = Field(description="不予受理的全部原因（受理时为空）")
+    entitlement: Yuan = Field(description="按服务类型计算的补助额（未以创新券剩余额度为限）")
+    amount: Yuan = Field(description="受理时本次兑付的金额（不予受理为0）")
+    lines: list[dict[str, Any]] = Field(description="计算明细")
+    basis: list[str] = Field(description="条款依据")
+    parameter_versions: str = Field(description="所用参数版本（情景测算标记 +scenario）")
+
+
+class RedemptionWhatIfOut(BaseModel):
+    """A submission judged as the books stand and under the scenario; nothing reserved, nothing stored."""
+
+    published: RedemptionVerdictOut = Field(description="按现行参数与条文理解")
+    scenario: RedemptionVerdictOut | None = Field(
+        None,
+        description="按情景参数与条文理解（仅请求含 parameters 时）",
+        exclude_if=lambda verdict: verdict is None,
+    )
+    parameters: ScenarioEcho = None
 
 
 class RedemptionOut(Out):
