@@ -464,7 +464,7 @@ async def batch_costs(label: str, server: Server, database_url: str, project_id:
 
     async def in_process() -> None:
         async with database.sessionmaker() as session:
-            await batch(session, await session.get_one(Project, project_id), None)
+            await batch(session, project_id, None)
 
     async def over_http(client: httpx.AsyncClient) -> None:
         path = f"{server.url}/v1/projects/{project_id}/batch-quotes"

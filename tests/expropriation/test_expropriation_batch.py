@@ -2,7 +2,10 @@
 one pass (casework/quotes.py ``batch``), and 三(一)3's one-household-per-person is worked out from the members of
 the households' stored facts."""
 
+import csv
+import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,10 @@ from expropriation_kit import household, project, sign
 from fastapi.testclient import TestClient
 from testkit import id_number
 
+from expropriation.casework import records
 from expropriation.casework.records import quote_input
 from expropriation.facts.household import HouseholdFacts
-from expropriation.facts.quote import QuoteRequest
+from expropriation.facts.quote import BatchQuoteOut, QuoteRequest
 from expropriation.models import Household, Project
 
 
@@ -59,6 +63,39 @@ def test_a_declaration_that_drops_the_parent_moves_them(client: TestClient) -> N
     pairs = _batch_and_single(client, p["id"])
     # 001 now declares child 1 alone (1 person); parent 3 is listed only in 002: child 2 + parent 3 = 2 persons.
     assert [(row["resettlement_persons"], single["resettlement_persons"]) for row, single in pairs] == [(1, 1), (2, 2)]
+
+
+def test_a_project_read_a_chunk_at_a_time_answers_as_one_read(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch and the settlement sheet read a project a chunk of households at a time and send their answer from
+    a spool (issue 32). With chunks of one household, the parent listed in the first and the third household is
+    still counted once, and the counts and totals are those of the lines."""
+    monkeypatch.setattr(records, "_CHUNK", 1)
+    p = project(client)
+    household(client, p["id"], "001", seqs=(1, 3))  # child 1 + parent 3
+    household(client, p["id"], "002", seqs=(2,))
+    household(client, p["id"], "003", seqs=(4, 3))  # child 4 + the same parent 3, two chunks further
+    out = client.post(f"/v1/projects/{p['id']}/batch-quotes")
+    assert out.status_code == 200, out.text
+    assert out.headers["content-length"] == str(len(out.content))
+    answer = out.json()
+    assert set(answer) == set(BatchQuoteOut.model_fields)
+    lines = answer["households"]
+    # 三(一)3: parent 3 counts in 001 (the lowest id): 001 child 1 + parent 3 = 2 persons, 002 child 2 = 1,
+    # 003 child 4 = 1.
+    assert [line["resettlement_persons"] for line in lines] == [2, 1, 1]
+    assert (answer["quoted"], answer["refused"]) == (3, 0)
+    assert Decimal(answer["total"]) == sum(Decimal(line["total"]) for line in lines)
+
+    sheet = client.get(f"/v1/projects/{p['id']}/settlement-sheet", params={"format": "csv"})
+    assert sheet.status_code == 200, sheet.text
+    rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    headers, totals = rows[1], rows[-2]
+    assert [row[0] for row in rows[3:-2]] == ["001", "002", "003"]
+    assert totals[0] == "合计"
+    assert totals[4] == "3 户已测算，0 户未能测算"
+    assert Decimal(totals[headers.index("合计(元)")]) == Decimal(answer["total"])
 
 
 _QUOTE_CASES = [

@@ -239,6 +239,18 @@ JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+async def begin_snapshot(session: AsyncSession) -> None:
+    """Begin ``session``'s next transaction as one snapshot of the database, for a read of several statements that
+    must agree with each other (a project read a chunk at a time, with its standing read first). PostgreSQL:
+    REPEATABLE READ, where READ COMMITTED would take a snapshot per statement. SQLite: its deferred ``BEGIN`` already
+    reads one snapshot (WAL), from the first read to the end. ``session`` must not be in a transaction: a rollback
+    before this expires its objects, so the read loads what it needs afterwards."""
+    if session.in_transaction():
+        raise RuntimeError("begin_snapshot: the session is already in a transaction")
+    if session.get_bind().dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

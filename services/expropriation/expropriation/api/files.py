@@ -9,7 +9,7 @@ from expropriation.api.common import PathId, commands
 from expropriation.api.jobs import start_job
 from expropriation.api.schemas.jobs import JobOut
 from expropriation.casework import jobs, projects, quotes
-from expropriation.exchange.negotiation import XLSX_MEDIA_TYPE, attachment, negotiate
+from expropriation.exchange.negotiation import XLSX_MEDIA_TYPE, attachment, disposition, negotiate
 from expropriation.exchange.roster import RosterLimits, read_roster, template
 from expropriation.exchange.settlement import SHEET_FORMATS, settlement_csv, settlement_xlsx
 from expropriation.facts.quote import ImportOut
@@ -18,6 +18,7 @@ from qz_common.contract import file_response
 from qz_common.errors import ProblemError
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer
+from qz_common.spool import Spool
 
 router = APIRouter(prefix="/v1", tags=["projects"])
 TEMPLATE_FORMATS = {"xlsx": XLSX_MEDIA_TYPE, "csv": "text/csv"}
@@ -94,11 +95,14 @@ async def settlement_sheet(
     session: Session,
     format: Annotated[Literal["csv", "xlsx"] | None, Query(description="csv（默认）或 xlsx；也可用 Accept 头")] = None,
 ) -> Response:
-    project = await projects.project_of(session, caller, project_id)
-    sheet, versions = await quotes.batch(session, project, None), quotes.parameter_versions(project)
+    await projects.project_of(session, caller, project_id)
+    await session.rollback()  # the check is over: the sheet reads a snapshot
+    batch = await quotes.open_batch(session, project_id, None)
+    versions = quotes.parameter_versions(batch.project)
     if negotiate(request, format, SHEET_FORMATS) == "xlsx":
-        content = settlement_xlsx(project, sheet, versions)
+        content = settlement_xlsx(batch.project, [line async for line in batch.lines], versions)
         return attachment(content, XLSX_MEDIA_TYPE, f"settlement-{project_id}.xlsx")
-    return attachment(
-        settlement_csv(project, sheet, versions).encode(), "text/csv; charset=utf-8", f"settlement-{project_id}.csv"
-    )
+    rows = Spool()
+    before, after = await settlement_csv(batch.project, batch.lines, versions, rows)
+    headers = disposition(f"settlement-{project_id}.csv")
+    return rows.response("text/csv; charset=utf-8", before=before, after=after, headers=headers)

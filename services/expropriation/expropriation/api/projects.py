@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic_core import to_json
 from sqlalchemy import and_, exists, select
 
 from expropriation.api.common import PathId, commands
@@ -33,6 +35,7 @@ from qz_common.districts import District
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
 from qz_common.pagination import Page, PagedSelect, Paging
+from qz_common.spool import Spool
 
 router = APIRouter(prefix="/v1", tags=["projects"])
 
@@ -199,8 +202,20 @@ async def batch_quote(
 ) -> Any:
     project = await projects.project_of(session, caller, project_id)
     total = await jobs.household_count(session, project)
+    await session.rollback()  # the check is over: the batch reads a snapshot, a job is made by a command
     if total <= request.app.state.settings.batch_job_threshold:
-        return await quotes.batch(session, project, method)
-    order = jobs.batch_quote_order(project.id, total, method)
-    await session.rollback()  # the read is over: the job is made by a command, in a transaction of its own
+        return await _batch_answer(await quotes.open_batch(session, project_id, method))
+    order = jobs.batch_quote_order(project_id, total, method)
     return await start_job(request, session, caller, order, asked=(project_id, method))
+
+
+async def _batch_answer(batch: quotes.Batch) -> StreamingResponse:
+    """``BatchQuoteOut`` as JSON, its households written one at a time as they are made and sent from a spool."""
+    households, separator = Spool(), b""
+    async for line in batch.lines:
+        households.write(separator + to_json(line))
+        separator = b","
+    # The answer without its households ends in their empty list: the lines go in between.
+    summary = quotes.summary_of(batch, []).model_dump_json().encode()
+    before, after = summary.removesuffix(b"]}"), b"]}"
+    return households.response("application/json", before=before, after=after)

@@ -317,8 +317,7 @@ def _interrupted(job: Job) -> dict[str, str]:
 
 def _batch_quote_work(project_id: int, method: Method | None) -> Work:
     async def work(session: AsyncSession, lease: Lease) -> None:
-        project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
-        result = await batch(session, project, method, progress=lease.progress)
+        result = await batch(session, project_id, method, progress=lease.progress)
         refused = [
             {"household_ref": h["ref"], **{k: h["refusal"][k] for k in ("code", "detail", "field")}}
             for h in result.households

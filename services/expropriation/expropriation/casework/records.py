@@ -5,18 +5,20 @@ parameter versions it was signed with."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expropriation.casework.common import checked, load_params_version
 from expropriation.facts.household import HouseholdFacts
 from expropriation.facts.quote import QuoteRequest
-from expropriation.models import Agreement, Household, Project
+from expropriation.models import Agreement, Household, HouseholdMember, Project
 from expropriation.rules.persons import assign_parents_across_households
 from expropriation.rules.quote import Quote, quote
 from expropriation.rules.types import Member, Method, QuoteInput
@@ -30,7 +32,26 @@ def facts_of(household: Household) -> HouseholdFacts:
     return read_back(HouseholdFacts, household.facts)
 
 
-def handed_over_in_time(project: Project, agreement: Agreement | None) -> bool | None:
+@dataclass(frozen=True)
+class Signing:
+    """What a quote takes from a household's agreement: the method signed, the day and the hand-over."""
+
+    method: str
+    signed_on: dt.date
+    handed_over_on: dt.date | None
+
+
+async def _signings(session: AsyncSession, of: ColumnElement[bool]) -> dict[int, Signing]:
+    """household id → the ``Signing`` of its agreement, for the agreements ``of`` selects, read without their sealed
+    quote and facts."""
+    signed = select(Agreement.household_id, Agreement.method, Agreement.signed_on, Agreement.handed_over_on).where(of)
+    return {
+        household_id: Signing(method, signed_on, handed_over_on)
+        for household_id, method, signed_on, handed_over_on in (await session.execute(signed)).all()
+    }
+
+
+def handed_over_in_time(project: Project, agreement: Agreement | Signing | None) -> bool | None:
     """Whether the house was handed over by the project's deadline; None while it has not been handed over."""
     if agreement is None or agreement.handed_over_on is None:
         return None
@@ -38,15 +59,15 @@ def handed_over_in_time(project: Project, agreement: Agreement | None) -> bool |
 
 
 def village_completion(
-    project: Project, households: Sequence[Household], agreements: dict[int, Agreement]
+    project: Project, villagers: Iterable[tuple[str, Agreement | Signing | None]]
 ) -> dict[str, bool]:
     """三(四)8 "征收范围内（以自然村为单位）涉及的所有被征收人全部在规定时间内签订协议并交付拆除": per natural village,
-    from the project's own agreements (signed by the deadline and handed over in time)."""
+    from the project's own agreements (signed by the deadline and handed over in time); ``villagers`` gives each
+    household's natural village and agreement."""
     status: dict[str, bool] = {}
-    for h in households:
-        a = agreements.get(h.id)
+    for village, a in villagers:
         ok = a is not None and a.signed_on <= project.signing_deadline and handed_over_in_time(project, a) is True
-        status[h.natural_village] = status.get(h.natural_village, True) and ok
+        status[village] = status.get(village, True) and ok
     return status
 
 
@@ -83,7 +104,7 @@ def quote_input(
     household: Household,
     *,
     method: Method | None = None,
-    agreement: Agreement | None = None,
+    agreement: Agreement | Signing | None = None,
     village_all_signed: bool = False,
     assignment: dict[str, int] | None = None,
     facts: HouseholdFacts | None = None,
@@ -149,9 +170,82 @@ async def project_records(
     return (
         households,
         agreements,
-        village_completion(project, households, agreements),
+        village_completion(project, ((h.natural_village, agreements.get(h.id)) for h in households)),
         project_assignment(households),
     )
+
+
+@dataclass(frozen=True)
+class ProjectStanding:
+    """What a household's quote takes from the rest of its project: per natural village whether every household
+    signed and handed over in time (三(四)8), and the household each person listed in several counts in (三(一)3)."""
+
+    villages: dict[str, bool]
+    assignment: dict[str, int]
+
+
+async def project_standing(session: AsyncSession, project: Project) -> ProjectStanding:
+    """The project's standing read from a few columns of its households, agreements and members, without opening a
+    household's facts: a project of 10,000 households is not held in memory to quote one, or to quote all in turn
+    (``households_in_turn``; issue 32)."""
+    signings = await _signings(session, Agreement.project_id == project.id)
+    villagers = await session.execute(
+        select(Household.id, Household.natural_village).where(Household.project_id == project.id)
+    )
+    villages = village_completion(project, ((village, signings.get(hid)) for hid, village in villagers.all()))
+    return ProjectStanding(villages, await _shared_persons_assignment(session, project))
+
+
+async def _shared_persons_assignment(session: AsyncSession, project: Project) -> dict[str, int]:
+    """三(一)3 over the project, as ``project_assignment``: only a person listed in more than one household can be
+    counted elsewhere, so the persons are told apart by their 身份证号's blind index, and only the 身份证号 of the few
+    households that share one are opened."""
+    of_project = HouseholdMember.household_id.in_(select(Household.id).where(Household.project_id == project.id))
+    listed_in: dict[str, set[int]] = {}
+    for household_id, lookup in await session.execute(
+        select(HouseholdMember.household_id, HouseholdMember.id_number_lookup).where(of_project)
+    ):
+        listed_in.setdefault(lookup, set()).add(household_id)
+    sharing = {household_id for households in listed_in.values() if len(households) > 1 for household_id in households}
+    if not sharing:
+        return {}
+    members = await session.execute(
+        select(HouseholdMember.household_id, HouseholdMember.id_number)
+        .where(HouseholdMember.household_id.in_(sharing))
+        .order_by(HouseholdMember.household_id, HouseholdMember.id)  # each household's persons in its facts' order
+    )
+    roster: dict[int, list[str]] = {}
+    for household_id, id_number in members:
+        roster.setdefault(household_id, []).append(id_number)
+    return counted_elsewhere(roster.items())
+
+
+# Households read a chunk at a time: the chunk's rows are let go of before the next is read.
+_CHUNK = 500
+
+
+async def households_in_turn(
+    session: AsyncSession, project: Project
+) -> AsyncIterator[tuple[Household, Signing | None]]:
+    """The project's households in the order of their ids, each with its agreement's ``Signing``, read a chunk at a
+    time, so that however large the project only a chunk is held (issue 32). Read in a session begun with
+    ``qz_common.db.snapshot``, the chunks and ``project_standing`` see the project as it stood at one moment."""
+    after = 0
+    while True:
+        chunk = (
+            await session.scalars(
+                select(Household)
+                .where(Household.project_id == project.id, Household.id > after)
+                .order_by(Household.id)
+                .limit(_CHUNK)
+            )
+        ).all()
+        if not chunk:
+            return
+        signed = await _signings(session, Agreement.household_id.in_([h.id for h in chunk]))
+        after = chunk[-1].id
+        for household in chunk:
+            yield household, signed.get(household.id)
 
 
 async def agreement_of(

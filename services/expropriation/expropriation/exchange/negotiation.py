@@ -18,7 +18,10 @@ def negotiate(request: Request, requested: str | None, offered: dict[str, str]) 
     return next((fmt for fmt, media_type in offered.items() if media_type in accept), next(iter(offered)))
 
 
+def disposition(filename: str) -> dict[str, str]:
+    """The header that has a browser save the answer as ``filename``."""
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return Response(content, media_type=media_type, headers=disposition(filename))

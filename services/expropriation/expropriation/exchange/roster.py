@@ -381,19 +381,18 @@ def _normalise(column: str, value: str) -> str:
     return value
 
 
-def roster_text(raw: bytes, limits: RosterLimits, deadline: _Deadline) -> str:
-    """The canonical roster CSV (English column names, normalised cells) of an uploaded file."""
+def canonical_rows(raw: bytes, limits: RosterLimits, deadline: _Deadline) -> Iterator[list[str]]:
+    """The rows of an uploaded file as the canonical roster has them, the header first: English column names,
+    normalised cells. One row at a time: the file is never held again as text (issue 32)."""
     is_xlsx = raw.startswith(b"PK\x03\x04")
     rows = _bounded(_xlsx_rows(raw, limits) if is_xlsx else _csv_rows(raw), limits, deadline)
     first = next(rows, None)
     if first is None:
-        return ""
+        return
     header = [_BY_HEADER.get(h.strip(), h.strip()) for h in first]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([_normalise(column, cell) for column, cell in zip(header, row, strict=False)] for row in rows)
-    return out.getvalue()
+    yield header
+    for row in rows:
+        yield [_normalise(column, cell) for column, cell in zip(header, row, strict=False)]
 
 
 def template(file_format: str) -> bytes:
@@ -555,55 +554,89 @@ class Roster(Sequence[HouseholdIn]):
             yield HouseholdIn.model_validate(json.loads(cells))
 
 
-def parse_roster(text: str, deadline: _Deadline) -> tuple[Roster, list[dict[str, str]]]:
-    """Roster CSV: one row per member (record=member), building part (record=building) or appraised item
-    (record=appraised), grouped by household_ref. Household columns are read from the first row of the household
-    that fills them."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in ("household_ref", "record") if c not in (reader.fieldnames or [])]
+class _Groups:
+    """The rows read so far, grouped by household. A roster lists a household's rows together, so the household being
+    read is held as cells and one finished is packed as JSON text (a fifth of its cells' memory); rows of a packed
+    household found further down unpack it again. Households keep the order of their first rows."""
+
+    def __init__(self) -> None:
+        self.packed: dict[str, str] = {}  # ref → the household as JSON; "" for the one being read
+        self.ref = ""
+        self.current: dict[str, Any] = {}
+
+    def of(self, ref: str) -> dict[str, Any]:
+        if ref != self.ref:
+            self._pack()
+            packed = self.packed.setdefault(ref, "")  # a household found again keeps its place
+            self.ref, self.current = ref, json.loads(packed) if packed else _new_group(ref)
+        return self.current
+
+    def _pack(self) -> None:
+        if self.ref:
+            self.packed[self.ref] = json.dumps(self.current, ensure_ascii=False, separators=(",", ":"))
+
+    def each(self) -> Iterator[dict[str, Any]]:
+        """Every household; each let go of as it is taken."""
+        self._pack()
+        self.ref, self.current = "", {}
+        for ref in list(self.packed):
+            yield json.loads(self.packed.pop(ref))
+
+
+def _new_group(ref: str) -> dict[str, Any]:
+    # ``_lines``: [part, index, row] of each member, building and appraised item, to name its row in an error
+    return {"ref": ref, "members": [], "buildings": [], "appraised_items": [], "_lines": []}
+
+
+def parse_roster(rows: Iterable[list[str]], deadline: _Deadline) -> tuple[Roster, list[dict[str, str]]]:
+    """Canonical roster rows, the header first: one row per member (record=member), building part (record=building)
+    or appraised item (record=appraised), grouped by household_ref. Household columns are read from the first row of
+    the household that fills them. Rows are numbered as the caseworker sees them, the header being row 1."""
+    rows = iter(rows)
+    header = next(rows, [])
+    missing = [c for c in ("household_ref", "record") if c not in header]
     if missing:
         return Roster([]), [{"field": c, "code": "missing_column", "detail": "缺少列"} for c in missing]
-    groups: dict[str, dict[str, Any]] = {}
+    groups = _Groups()
     errors: list[dict[str, str]] = []
-    for row in reader:
+    for line, cells in enumerate(rows, start=2):
         deadline.check()
-        line = reader.line_num  # the row number the caseworker sees in the file
-        ref = (row.get("household_ref") or "").strip()
-        if ref.startswith(EXPLANATION_MARK) or not any(isinstance(v, str) and v.strip() for v in row.values()):
+        row = dict(zip(header, cells, strict=False))
+        ref = row.get("household_ref", "").strip()
+        if ref.startswith(EXPLANATION_MARK) or not any(v.strip() for v in row.values()):
             continue  # the template's explanation row, and empty rows
         if not ref:
             errors.append({"field": f"row {line}.household_ref", "code": "missing", "detail": "缺少户号"})
             continue
-        g = groups.setdefault(ref, {"ref": ref, "members": [], "buildings": [], "appraised_items": [], "_lines": {}})
+        g = groups.of(ref)
         for key in _HOUSEHOLD:
             if row.get(key) and key not in g:
                 g[key] = _cell(key, row[key])
-        record = (row.get("record") or "").strip()
+        record = row.get("record", "").strip()
         if record == "member":
             g["members"].append({k: _cell(k, row[k]) for k in _MEMBER if row.get(k)})
-            g["_lines"][("members", len(g["members"]) - 1)] = line
+            g["_lines"].append(["members", len(g["members"]) - 1, line])
         elif record == "building":
             g["buildings"].append({k: _cell(k, row[k]) for k in _BUILDING if row.get(k)})
-            g["_lines"][("buildings", len(g["buildings"]) - 1)] = line
+            g["_lines"].append(["buildings", len(g["buildings"]) - 1, line])
         elif record == "appraised":
             g["appraised_items"].append({field: row[k].strip() for k, field in _APPRAISED.items() if row.get(k)})
-            g["_lines"][("appraised_items", len(g["appraised_items"]) - 1)] = line
+            g["_lines"].append(["appraised_items", len(g["appraised_items"]) - 1, line])
         else:
             detail = "记录类型应为 成员、房屋 或 评估项目（member、building、appraised）"
             errors.append({"field": f"row {line}.record", "code": "invalid", "detail": detail})
     households: list[str] = []
-    for ref in list(groups):
+    for g in groups.each():
         deadline.check()
-        g = groups.pop(ref)  # let go of each household's cells as it is validated
         lines = g.pop("_lines")
         try:
             HouseholdIn.model_validate(g)
-            households.append(json.dumps(g, ensure_ascii=False))
+            households.append(json.dumps(g, ensure_ascii=False, separators=(",", ":")))
         except ValidationError as e:
             for err in validation_errors(list(e.errors())):
                 loc = err["field"]
-                where = f"household {ref}"
-                for (kind, idx), line in lines.items():
+                where = f"household {g['ref']}"
+                for kind, idx, line in lines:
                     if loc.startswith(f"{kind}[{idx}]"):
                         where = f"row {line}"
                 errors.append({"field": f"{where}.{loc}", "code": err["code"], "detail": err["detail"]})
@@ -611,7 +644,7 @@ def parse_roster(text: str, deadline: _Deadline) -> tuple[Roster, list[dict[str,
 
 
 def _read(raw: bytes, limits: RosterLimits, deadline: _Deadline) -> tuple[Roster, list[dict[str, str]]]:
-    return parse_roster(roster_text(raw, limits, deadline), deadline)
+    return parse_roster(canonical_rows(raw, limits, deadline), deadline)
 
 
 # Rosters are read in these threads, off the event loop. Two, so that one slow file does not hold up every other

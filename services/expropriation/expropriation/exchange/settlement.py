@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import AsyncIterable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -25,9 +26,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from expropriation.exchange.amount_words import Settlement
 from expropriation.exchange.negotiation import PDF_MEDIA_TYPE, XLSX_MEDIA_TYPE
-from expropriation.facts.quote import BatchQuoteOut, ItemOut, QuoteOut
+from expropriation.facts.quote import ItemOut, QuoteOut
 from expropriation.models import Household, Project
 from expropriation.rules.types import AppraisedKind
+from qz_common.spool import Spool
 
 # Every item a quote can hold, in the column order of the settlement sheet.
 ITEM_LABELS = {
@@ -125,65 +127,92 @@ def sheet_footnote(versions: dict[str, str]) -> str:
     return f"注：金额单位为元；依据{BASIS}；测算参数：{versions_in_words(versions)}。"
 
 
-def sheet_rows(project: Project, sheet: BatchQuoteOut, versions: dict[str, str]) -> list[list[Cell]]:
+class SheetTally:
+    """What the sheet's clause row and totals take from its households, gathered as their rows are made, so that the
+    rows can be written out before the clause row above them is known (the CSV is sent from a spool: issue 32)."""
+
+    def __init__(self) -> None:
+        self.bases: dict[str, set[str]] = {code: set() for code in ITEM_CODES}
+        self.sums = dict.fromkeys(ITEM_CODES, Decimal(0))
+        self.quoted = self.refused = 0
+        self.total = Decimal(0)
+
+    def row(self, household: dict[str, Any]) -> list[Cell]:
+        """The household's row; its figures and clauses are added to the tally."""
+        items = household.get("items", {})
+        for code, basis in household.get("bases", {}).items():
+            self.bases[code].add(basis)
+        for code, amount in items.items():
+            self.sums[code] += Decimal(amount)
+        total = _decimal(household.get("total"))
+        if household["status"] == "quoted":
+            self.quoted += 1
+            self.total += total or Decimal(0)
+        else:
+            self.refused += 1
+        return [
+            household["ref"],
+            household["head_name"],
+            household["natural_village"],
+            METHOD_LABELS.get(household["method"], household["method"]),
+            STATUS_LABELS.get(household["status"], household["status"]),
+            household.get("resettlement_persons"),
+            _decimal(household.get("resettlement_area_m2")),
+            _decimal(household.get("legal_residential_area_m2")),
+            *(_decimal(items.get(code)) for code in ITEM_CODES),
+            total,
+            Settlement(total).sentence if total is not None else "",
+            household.get("refusal", {}).get("detail", ""),
+        ]
+
+    def heading(self, project: Project) -> list[list[Cell]]:
+        """The project header, the column headers and the clause row (every clause the households' items cite)."""
+        headers: list[Cell] = [*FIXED_HEADERS, *(ITEM_LABELS[code] for code in ITEM_CODES), *TRAILING_HEADERS]
+        blanks: list[Cell] = [""] * (len(FIXED_HEADERS) - 1)
+        bases = ("；".join(sorted(self.bases[code])) for code in ITEM_CODES)
+        return [[project_header(project)], headers, ["条款依据", *blanks, *bases, "", "", ""]]
+
+    def closing(self, versions: dict[str, str]) -> list[list[Cell]]:
+        """The totals row and the footnote."""
+        count = f"{self.quoted} 户已测算，{self.refused} 户未能测算"
+        sums = (self.sums[code] for code in ITEM_CODES)
+        return [["合计", "", "", "", count, "", "", "", *sums, self.total, "", ""], [sheet_footnote(versions)]]
+
+
+def sheet_rows(project: Project, households: Iterable[dict[str, Any]], versions: dict[str, str]) -> list[list[Cell]]:
     """The rows both sheet formats hold: the project header, the headers, the clause row, one row a household, the
     totals, the footnote. Money and counts are numbers; everything else is text."""
-    headers: list[Cell] = [*FIXED_HEADERS, *(ITEM_LABELS[code] for code in ITEM_CODES), *TRAILING_HEADERS]
-    bases = {
-        code: "；".join(sorted({h["bases"][code] for h in sheet.households if code in h.get("bases", {})}))
-        for code in ITEM_CODES
-    }
-    blanks: list[Cell] = [""] * (len(FIXED_HEADERS) - 1)
-    rows: list[list[Cell]] = [
-        [project_header(project)],
-        headers,
-        ["条款依据", *blanks, *(bases[code] for code in ITEM_CODES), "", "", ""],
-    ]
-    for household in sheet.households:
-        items = household.get("items", {})
-        total = _decimal(household.get("total"))
-        rows.append(
-            [
-                household["ref"],
-                household["head_name"],
-                household["natural_village"],
-                METHOD_LABELS.get(household["method"], household["method"]),
-                STATUS_LABELS.get(household["status"], household["status"]),
-                household.get("resettlement_persons"),
-                _decimal(household.get("resettlement_area_m2")),
-                _decimal(household.get("legal_residential_area_m2")),
-                *(_decimal(items.get(code)) for code in ITEM_CODES),
-                total,
-                Settlement(total).sentence if total is not None else "",
-                household.get("refusal", {}).get("detail", ""),
-            ]
-        )
-    sums = [
-        sum((_decimal(h.get("items", {}).get(c)) or Decimal(0) for h in sheet.households), Decimal(0))
-        for c in ITEM_CODES
-    ]
-    count = f"{sheet.quoted} 户已测算，{sheet.refused} 户未能测算"
-    rows.append(["合计", "", "", "", count, "", "", "", *sums, Decimal(sheet.total), "", ""])
-    rows.append([sheet_footnote(versions)])
-    return rows
+    tally = SheetTally()
+    rows = [tally.row(household) for household in households]
+    return [*tally.heading(project), *rows, *tally.closing(versions)]
 
 
-def settlement_csv(project: Project, sheet: BatchQuoteOut, versions: dict[str, str]) -> str:
-    """The sheet as CSV, the same rows as the XLSX, for Excel: UTF-8 with a BOM (A-48), which Excel opens as UTF-8
-    by a double click (without it, Chinese Excel reads the file as GBK)."""
+def _csv_text(rows: Iterable[list[Cell]]) -> str:
     out = io.StringIO()
-    csv.writer(out).writerows([spreadsheet_text(cell) for cell in row] for row in sheet_rows(project, sheet, versions))
-    return "\ufeff" + out.getvalue()
+    csv.writer(out).writerows([spreadsheet_text(cell) for cell in row] for row in rows)
+    return out.getvalue()
 
 
-def settlement_xlsx(project: Project, sheet: BatchQuoteOut, versions: dict[str, str]) -> bytes:
+async def settlement_csv(
+    project: Project, households: AsyncIterable[dict[str, Any]], versions: dict[str, str], body: Spool
+) -> tuple[bytes, bytes]:
+    """The sheet as CSV, the same rows as the XLSX, for Excel: UTF-8 with a BOM (A-48), which Excel opens as UTF-8
+    by a double click (without it, Chinese Excel reads the file as GBK). The households' rows are written to
+    ``body`` as they come; returned: what goes before them (the BOM and the headings) and after (the totals)."""
+    tally, rows = SheetTally(), csv.writer(body)
+    async for household in households:
+        rows.writerow([spreadsheet_text(cell) for cell in tally.row(household)])
+    return ("\ufeff" + _csv_text(tally.heading(project))).encode(), _csv_text(tally.closing(versions)).encode()
+
+
+def settlement_xlsx(project: Project, households: Iterable[dict[str, Any]], versions: dict[str, str]) -> bytes:
     """One household a row, one item a column; 户号 as text; money as numbers; a totals row; the clause row; print
     setup for A4 landscape, one page wide, the headers on every page; the parameter versions in the properties."""
     workbook = Workbook()
     ws = workbook.active
     assert ws is not None
     ws.title = "结算清单"
-    rows = sheet_rows(project, sheet, versions)
+    rows = sheet_rows(project, households, versions)
     for row in rows:
         ws.append([spreadsheet_text(cell) for cell in row])
     totals_row, first_data_row = len(rows) - 1, 4
