@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -84,3 +84,11 @@ def counted_in_force(
         return force, calendar
     own, counting = with_overrides([force.params, calendar], overrides)
     return replace(force, params=own), counting
+
+
+def books_in_force(
+    names: Sequence[str], day: dt.date, overrides: Mapping[str, str] | None = None
+) -> list[ParameterSet]:
+    """The versions of the books ``names`` for ``day`` (the first one before 六(四)'s date), with a what-if's overrides
+    of any of them (422 for any other)."""
+    return with_overrides([resolve(name, day).params for name in names], overrides)

@@ -92,20 +92,14 @@ def _out_of_range(exc: RatioOutOfRange) -> ProblemError:
 
 @router.post("/violations/penalty", summary="违约金计算（五(五)：核定违规医保费用×违约支付比例）")
 async def compute_penalty(body: PenaltyIn, _caller: Reader) -> PenaltyOut:
-    force, calendar = counted_in_force("sanctions", body.decided_on or today(), body.parameters)
+    force, cal = counted_in_force("sanctions", body.decided_on or today(), body.parameters)
     p = force.params
-    circumstances = {"mitigating": frozenset(body.mitigating), "aggravating": frozenset(body.aggravating)}
+    weighed = {"mitigating": frozenset(body.mitigating), "aggravating": frozenset(body.aggravating)}
     try:
         with scenario_computation(body.parameters):
-            allowed = ratio_range(body.tier, p, **circumstances)
+            allowed = ratio_range(body.tier, p, **weighed)
             result = penalty(
-                body.tier,
-                body.violation_amount,
-                body.ratio,
-                p,
-                decided_on=body.decided_on,
-                calendar=calendar,
-                **circumstances,
+                body.tier, body.violation_amount, body.ratio, p, decided_on=body.decided_on, calendar=cal, **weighed
             )
     except RatioOutOfRange as exc:
         raise _out_of_range(exc) from None

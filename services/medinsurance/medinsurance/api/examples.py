@@ -115,6 +115,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "legal_rep_id_number": "330802198506150014",
     },
     "ApplicationIn": {"institution_id": 1, "pre_registered_on": "2023-04-03"},
+    # 同一经营主体另一机构逾期不补正放弃申请后，本机构拟于 2023-09-01 提交申请：等待期仅约束该机构时能否受理
+    "ApplicationCheckIn": {"on": "2023-09-01", "parameters": {"process.wait_binds": "institution"}},
     "ApplicationEventIn": {"event": "submit", "on": "2023-07-05"},
     "SupplementIn": {"first": "2023-07-24", "last": "2023-08-04"},
     "AgreementIn": {"institution_id": 1, "application_id": 1, "signed_on": "2023-07-01"},

@@ -7,8 +7,13 @@ from sqlalchemy import select
 
 from medinsurance.api.common import commands
 from medinsurance.api.schemas.common import PathId
-from medinsurance.api.schemas.institutions import InstitutionIn, InstitutionOut
-from medinsurance.casework import institutions
+from medinsurance.api.schemas.institutions import (
+    ApplicationCheckIn,
+    ApplicationCheckOut,
+    InstitutionIn,
+    InstitutionOut,
+)
+from medinsurance.casework import bars, institutions
 from medinsurance.casework.common import institution_for
 from medinsurance.models import Institution
 from qz_common.app import Engine, Session
@@ -54,3 +59,20 @@ async def list_institutions(
 @router.get("/institutions/{institution_id}", summary="医药机构详情")
 async def get_institution(institution_id: PathId, caller: Reader, session: Session) -> InstitutionOut:
     return InstitutionOut.model_validate(await institution_for(session, caller, institution_id))
+
+
+@router.post(
+    "/institutions/{institution_id}/application-check",
+    summary="再次申请定点的核查：某日提交申请是否遇不予受理情形或等待期（二(三)2、二(三)3），可作情景测算（不写入）",
+)
+async def check_application(
+    institution_id: PathId, body: ApplicationCheckIn, caller: Reader, session: Session
+) -> ApplicationCheckOut:
+    bar = await bars.check(session, caller, institution_id, body.on, body.parameters)
+    if bar is None:
+        return ApplicationCheckOut(
+            barred=False, code=None, reason=None, until=None, basis=None, scenario=body.parameters
+        )
+    return ApplicationCheckOut(
+        barred=True, code=bar.code, reason=bar.reason, until=bar.until, basis=bar.basis, scenario=body.parameters
+    )

@@ -389,7 +389,8 @@ def _wait_of(app: Application, on: dt.date) -> WaitingBar | None:
 
 
 def waiting_bar(history: Iterable[Application], on: dt.date) -> WaitingBar | None:
-    """The waiting periods of 二(三)2 and 二(三)3 bind the institution (its 统一社会信用代码), not one application:
-    ``history`` holds every application of the entity; the bar that ends last applies (reading A-59)."""
+    """The waiting periods of 二(三)2 and 二(三)3 bind more than one application: ``history`` holds every application
+    they bind (``rules.bars.binding``: the entity's, or the institution row's, reading A-59); the bar that ends last
+    applies."""
     bars = [bar for app in history if (bar := _wait_of(app, on)) is not None]
     return max(bars, key=lambda b: b.until, default=None)

@@ -1,13 +1,15 @@
 """Bodies of the institution register (api/institutions.py)."""
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from medinsurance.api.schemas.common import Out, Strict, Text
+from medinsurance.api.schemas.common import Day, Out, Strict, Text
 from medinsurance.rules.eligibility import InstitutionType
 from qz_common.districts import District
 from qz_common.ids import USCC, IdNumber
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 
 class InstitutionIn(Strict):
@@ -33,3 +35,19 @@ class InstitutionOut(Out):
     secondary_or_above: bool
     public_institution: bool
     legal_rep_id_number: str | None
+
+
+class ApplicationCheckIn(Strict):
+    on: Day = Field(description="拟提交正式定点申请书（或签订医保协议）之日")
+    parameters: ScenarioParameters = None
+
+
+class ApplicationCheckOut(BaseModel):
+    barred: bool = Field(description="该日提交申请是否不予受理")
+    code: Literal["refused", "waiting_period"] | None = Field(
+        description="refused：不予受理情形（二(三)2）；waiting_period：等待期（二(三)2 补正、二(三)3 评估不合格）"
+    )
+    reason: str | None = Field(description="理由")
+    until: dt.date | None = Field(description="至该日（含）止")
+    basis: str | None = Field(description="条款依据")
+    scenario: ScenarioEcho = None
