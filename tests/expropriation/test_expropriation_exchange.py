@@ -147,6 +147,20 @@ def test_roster_errors(client: TestClient) -> None:
     assert client.get(f"/v1/projects/{project_id}/households").json()["total"] == 0
 
 
+def test_a_row_is_named_by_its_number_in_the_spreadsheet_after_a_cell_with_a_line_break(client: TestClient) -> None:
+    """A quoted cell may hold a line break (Alt+Enter in Excel): rows are counted as the spreadsheet shows them, the
+    header being row 1, not as lines of the file."""
+    project_id = new_project(client)
+    rows = caseworker_rows()
+    rows[2][list(COLUMNS).index("name")] = "成员\n二"
+    rows[3][list(COLUMNS).index("collective_member")] = "也许"
+    r = client.post(
+        f"/v1/projects/{project_id}/roster", files={"file": ("a.csv", roster_csv(rows, "utf-8"), "text/csv")}
+    )
+    assert r.status_code == 422
+    assert "row 4.members[1].collective_member" in {e["field"] for e in r.json()["errors"]}
+
+
 def test_template_downloads_and_imports_as_it_is(client: TestClient) -> None:
     r = client.get("/v1/roster-template")
     assert r.status_code == 200 and r.headers["content-type"] == XLSX
