@@ -162,6 +162,23 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "reasons": ["发票抬头与券主名称不一致"],
     },
     "PayIn": {"paid_on": "2023-08-15", "document_number": "衢市科发高〔2023〕24号"},
+    # I-06 switched: the 高新 certificate judged on the day of recognition (the application as above).
+    "InstituteWhatIfIn": {
+        "enterprise_uscc": ENTERPRISE_USCC,
+        "trade_name": "柯城华晶",
+        "core_direction": "氟硅新材料",
+        "materials": {
+            "application_form": True,
+            "implementation_plan": True,
+            "commitment": True,
+            "audit_reports": [
+                {"year": year, "items": ["rd_staff", "site_area", "equipment_value", "own_ip", "rd_ratio"]}
+                for year in (2020, 2021, 2022)
+            ],
+        },
+        "application": ELIGIBILITY,
+        "parameters": {"institutes.hitech_valid_on": "recognition"},
+    },
     "CreditIn": {
         "subject_id": ENTERPRISE_USCC,
         "subject_kind": "enterprise",

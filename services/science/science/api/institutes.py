@@ -1,6 +1,7 @@
 """市级企业研究院 (43号): application → county recommendation → expert review → public notice → recognition,
 then management: annual R&D monitoring, changes, upgrade, revocation."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -26,6 +27,8 @@ from science.api.schemas.institutes import (
     InstituteDecisionIn,
     InstituteEventOut,
     InstituteOut,
+    InstituteWhatIfIn,
+    InstituteWhatIfOut,
     MaterialsIn,
     ReviewOut,
     RevokeIn,
@@ -74,6 +77,27 @@ async def apply(
         return InstituteOut.model_validate(institute)
 
     return await commands.run(session, caller, work, request=body, key=idempotency_key, status_code=201)
+
+
+@router.post(
+    "/institutes/what-if",
+    tags=["what-if"],
+    summary="研究院申报情景测算：按现行与情景参数、条文理解判断是否受理、认定条件逐项结果，不保存（43号 一、二(一)）",
+    response_model=InstituteWhatIfOut,
+)
+async def application_what_if(body: InstituteWhatIfIn, caller: Reader, session: Session) -> InstituteWhatIfOut:
+    application = to_application(body.application, "application.")
+    judged = await institutes.what_if(
+        session,
+        caller,
+        body.enterprise_uscc,
+        body.trade_name,
+        body.core_direction,
+        _materials(body.materials),
+        application,
+        body.parameters,
+    )
+    return InstituteWhatIfOut.model_validate({**dataclasses.asdict(judged), "parameters": body.parameters})
 
 
 @router.get("/institutes", summary="企业研究院列表")

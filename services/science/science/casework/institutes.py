@@ -3,8 +3,10 @@ then management: annual R&D monitoring, changes, upgrade, revocation."""
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +38,13 @@ from science.rules import institute_management
 from science.rules.basis import institutes as cite
 from science.rules.credit import CreditKind
 from science.rules.institute_application import ApplicationMaterials, missing_materials
-from science.rules.institute_conditions import EligibilityResult, InstituteApplication, evaluate, rd_intensity_met
+from science.rules.institute_conditions import (
+    EligibilityResult,
+    InstituteApplication,
+    evaluate,
+    hitech_recognition_problem,
+    rd_intensity_met,
+)
 from science.rules.institute_management import (
     AnnualReport,
     InstituteStatus,
@@ -50,6 +58,7 @@ from science.rules.institute_management import (
     monitoring_verdict,
     upgrade_to_provincial,
 )
+from science.rules.params import InstituteParams
 from science.rules.voucher_lifecycle import ban_problems
 
 LIVE = ("applied", "recommended", "reviewed", "publicised", "recognised", "yellow_warning")
@@ -82,7 +91,7 @@ def evaluate_application(
         )
 
 
-def _refuse_contradicted_facts(enterprise: Enterprise, application: InstituteApplication) -> None:
+def _contradicted_facts(enterprise: Enterprise, application: InstituteApplication) -> ProblemError | None:
     """An application is judged on the facts the service holds, not only on what the request says: where the
     enterprise record has a registration date or a 高新 validity, the application must state the same (422 naming
     each contradiction; the record is corrected through PATCH /v1/enterprises/{uscc}, which is audited)."""
@@ -98,14 +107,15 @@ def _refuse_contradicted_facts(enterprise: Enterprise, application: InstituteApp
                     "basis": cite("一(二)"),
                 }
             )
-    if errors:
-        raise ProblemError(
-            422,
-            "contradicts_enterprise_record",
-            "申请与企业登记信息不符：" + "；".join(e["detail"] for e in errors),
-            field=errors[0]["field"],
-            errors=errors,
-        )
+    if not errors:
+        return None
+    return ProblemError(
+        422,
+        "contradicts_enterprise_record",
+        "申请与企业登记信息不符：" + "；".join(e["detail"] for e in errors),
+        field=errors[0]["field"],
+        errors=errors,
+    )
 
 
 def _name(trade_name: str, core_direction: str, field: str) -> str:
@@ -116,33 +126,92 @@ def _name(trade_name: str, core_direction: str, field: str) -> str:
         raise ProblemError(422, "invalid_institute_name", str(exc), field=field) from None
 
 
-def _refuse_missing_materials(materials: ApplicationMaterials, applied_on: dt.date) -> None:
-    missing = missing_materials(materials, applied_on)
-    if missing:
-        raise ProblemError(
-            422,
-            "materials_incomplete",
-            "申请材料不全：" + "；".join(m.detail for m in missing),
-            field=f"materials.{missing[0].code}",
-            errors=[
-                {"field": f"materials.{m.code}", "code": m.code, "detail": m.detail, "basis": m.basis} for m in missing
-            ],
-        )
+def _missing_materials(
+    materials: ApplicationMaterials, application: InstituteApplication, params: InstituteParams
+) -> ProblemError | None:
+    """二(一) 申请材料, the audit reports of the years the reading of I-11 asks for."""
+    missing = missing_materials(
+        materials,
+        application.applied_on,
+        registered_on=application.registered_in_quzhou_on,
+        reports_of=params.audit_reports_of,
+    )
+    if not missing:
+        return None
+    return ProblemError(
+        422,
+        "materials_incomplete",
+        "申请材料不全：" + "；".join(m.detail for m in missing),
+        field=f"materials.{missing[0].code}",
+        errors=[
+            {"field": f"materials.{m.code}", "code": m.code, "detail": m.detail, "basis": m.basis} for m in missing
+        ],
+    )
 
 
-def _refuse_unmet_conditions(result: EligibilityResult) -> None:
+def _unmet_conditions(result: EligibilityResult) -> ProblemError | None:
     failing = [c for c in result.conditions if not c.passed]
-    if failing:
-        raise ProblemError(
-            422,
-            "conditions_not_met",
-            "以下认定条件未满足：" + "；".join(f"{c.basis}：{c.detail}" for c in failing),
-            field=f"application.{failing[0].code}",
-            errors=[
-                {"field": f"application.{c.code}", "code": c.code, "detail": c.detail, "basis": c.basis}
-                for c in failing
-            ],
-        )
+    if not failing:
+        return None
+    return ProblemError(
+        422,
+        "conditions_not_met",
+        "以下认定条件未满足：" + "；".join(f"{c.basis}：{c.detail}" for c in failing),
+        field=f"application.{failing[0].code}",
+        errors=[
+            {"field": f"application.{c.code}", "code": c.code, "detail": c.detail, "basis": c.basis} for c in failing
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationJudgement:
+    """An application judged against the enterprise record, its credit records and institutes (nothing written):
+    each refusal as the problem the command answers, in the order it checks them."""
+
+    enterprise: Enterprise
+    name: str
+    result: EligibilityResult
+    problems: list[ProblemError]
+
+
+async def judge_application(
+    session: AsyncSession,
+    caller: Caller,
+    enterprise_uscc: str,
+    trade_name: str,
+    core_direction: str,
+    materials: ApplicationMaterials,
+    application: InstituteApplication,
+    *,
+    lock: bool,
+    overrides: Mapping[str, str] | None = None,
+) -> ApplicationJudgement:
+    """二(一) 申报: the enterprise as registered, no ban (三(六)), one live institute per enterprise (I-12), complete
+    materials, the nine conditions of 一 met, under the published parameters or a what-if's ``overrides``."""
+    enterprise = await enterprise_of(
+        session, caller, enterprise_uscc, lock=lock, field="enterprise_uscc", referenced=True
+    )
+    problems = [_contradicted_facts(enterprise, application)]
+    name = ""
+    try:
+        name = _name(trade_name, core_direction, "trade_name")
+    except ProblemError as refused:
+        problems.append(refused)
+    field = "application.applied_on"
+    with scenario_computation(overrides):
+        params = params_on(partial(institute_params, overrides=overrides), application.applied_on, field)
+    result = evaluate_application(application, field, overrides)
+    bans = ban_problems(await credit_records_of(session, enterprise.uscc), application.applied_on)
+    if bans:
+        problems.append(problems_422(bans, "credit_ban", "企业处于科研诚信限制期", {"credit_ban": "enterprise_uscc"}))
+    live = await session.scalar(
+        select(Institute.id).where(Institute.enterprise_uscc == enterprise.uscc, Institute.status.in_(LIVE))
+    )
+    if live is not None:
+        problems.append(ProblemError(409, "institute_exists", f"该企业已有在办或已认定的企业研究院（{live}）"))
+    problems += [_missing_materials(materials, application, params), _unmet_conditions(result)]
+    return ApplicationJudgement(enterprise, name, result, [p for p in problems if p is not None])
 
 
 async def apply(
@@ -154,28 +223,17 @@ async def apply(
     materials: ApplicationMaterials,
     application: InstituteApplication,
 ) -> Institute:
-    """二(一) 申报: the enterprise as registered, no ban (三(六)), one live institute per enterprise (I-12), complete
-    materials, the nine conditions of 一 met."""
-    enterprise = await enterprise_of(
-        session, caller, enterprise_uscc, lock=True, field="enterprise_uscc", referenced=True
+    """二(一) 申报: refused with the first problem found (judge_application), else stored as applied."""
+    judged = await judge_application(
+        session, caller, enterprise_uscc, trade_name, core_direction, materials, application, lock=True
     )
-    _refuse_contradicted_facts(enterprise, application)
-    name = _name(trade_name, core_direction, "trade_name")
-    bans = ban_problems(await credit_records_of(session, enterprise.uscc), application.applied_on)
-    if bans:
-        raise problems_422(bans, "credit_ban", "企业处于科研诚信限制期", {"credit_ban": "enterprise_uscc"})
-    live = await session.scalar(
-        select(Institute.id).where(Institute.enterprise_uscc == enterprise.uscc, Institute.status.in_(LIVE))
-    )
-    if live is not None:
-        raise ProblemError(409, "institute_exists", f"该企业已有在办或已认定的企业研究院（{live}）")
-    _refuse_missing_materials(materials, application.applied_on)
-    result = evaluate_application(application, "application.applied_on")
-    _refuse_unmet_conditions(result)
+    if judged.problems:
+        raise judged.problems[0]
+    enterprise, result = judged.enterprise, judged.result
     institute = Institute(
         enterprise_uscc=enterprise.uscc,
         district=enterprise.district,
-        name=name,
+        name=judged.name,
         trade_name=trade_name.strip(),
         core_direction=core_direction.strip(),
         status="applied",
@@ -191,6 +249,57 @@ async def apply(
         status_changed_on=application.applied_on,
     )
     return await audit.add(session, caller, "apply", institute)
+
+
+@dataclass(frozen=True)
+class ApplicationVerdict:
+    accepted: bool
+    problems: list[dict[str, Any]]
+    eligible: bool
+    conditions: list[dict[str, Any]]
+    parameter_version: str
+
+
+@dataclass(frozen=True)
+class ApplicationWhatIf:
+    published: ApplicationVerdict
+    scenario: ApplicationVerdict | None
+
+
+def _verdict(judged: ApplicationJudgement) -> ApplicationVerdict:
+    problems = [
+        error
+        for problem in judged.problems
+        for error in (problem.errors or [{"field": problem.field, "code": problem.code, "detail": problem.detail}])
+    ]
+    return ApplicationVerdict(
+        accepted=not judged.problems,
+        problems=problems,
+        eligible=judged.result.eligible,
+        conditions=[
+            {"code": c.code, "passed": c.passed, "detail": c.detail, "basis": c.basis} for c in judged.result.conditions
+        ],
+        parameter_version=judged.result.parameter_version,
+    )
+
+
+async def what_if(
+    session: AsyncSession,
+    caller: Caller,
+    enterprise_uscc: str,
+    trade_name: str,
+    core_direction: str,
+    materials: ApplicationMaterials,
+    application: InstituteApplication,
+    overrides: Mapping[str, str] | None,
+) -> ApplicationWhatIf:
+    """An application judged as the book stands and under ``overrides`` (figures and readings: I-06, I-11 among
+    them), against the records as they stand: nothing is stored (a refused application leaves no record)."""
+    args = (session, caller, enterprise_uscc, trade_name, core_direction, materials, application)
+    published = _verdict(await judge_application(*args, lock=False))
+    if not overrides:
+        return ApplicationWhatIf(published, None)
+    return ApplicationWhatIf(published, _verdict(await judge_application(*args, lock=False, overrides=overrides)))
 
 
 async def readable(session: AsyncSession, caller: Caller, institute_id: int) -> Institute:
@@ -223,6 +332,24 @@ def _refuse_unmanaged(institute: Institute, detail: str = "") -> None:
         raise ProblemError(409, "institute_not_managed", f"研究院当前状态为 {institute.status}{detail}")
 
 
+async def _refuse_hitech_lapsed_on_recognition(session: AsyncSession, institute: Institute, on: dt.date) -> None:
+    """一(二) 国家高新技术企业 judged on the day of recognition under the other reading of I-06 (the book of the
+    application day says which): the enterprise record's certificate must be valid that day."""
+    params = institute_params(institute.applied_on)
+    enterprise = await enterprise_or_404(session, institute.enterprise_uscc, field=None)
+    problem = hitech_recognition_problem(enterprise.hitech_valid_until, on, params)
+    if problem is not None:
+        raise ProblemError(
+            422,
+            "hitech_not_valid_on_recognition",
+            problem,
+            field="on",
+            errors=[
+                {"field": "on", "code": "hitech_not_valid_on_recognition", "detail": problem, "basis": cite("一(二)")}
+            ],
+        )
+
+
 async def decide(
     session: AsyncSession,
     caller: Caller,
@@ -247,6 +374,8 @@ async def decide(
         raise ProblemError(422, "certificate_required", detail, field="no_violation_certificate")
     if action == "recognise" and not batch:
         raise ProblemError(422, "batch_required", "认定须注明批次", field="batch")
+    if action == "recognise":
+        await _refuse_hitech_lapsed_on_recognition(session, institute, on)
     if on < institute.applied_on:
         raise ProblemError(422, "date_before_application", "决定日期早于申报日期", field="on")
     async with audit.change(session, caller, action, institute):

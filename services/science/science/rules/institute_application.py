@@ -45,13 +45,27 @@ class MissingMaterial:
     basis: str
 
 
-def audit_years(applied_on: dt.date, years: int = 3) -> list[int]:
-    """近三年: the three complete calendar years before the application year (AMBIGUITIES.md I-11)."""
-    return [applied_on.year - n for n in range(years, 0, -1)]
+def audit_years(
+    applied_on: dt.date, years: int = 3, *, registered_on: dt.date | None = None, reports_of: str = "three_years"
+) -> list[int]:
+    """近三年: the three complete calendar years before the application year (AMBIGUITIES.md I-11); under the other
+    reading (``audit_reports_of`` "years_registered") a firm registered in 衢州 less than three years gives those of
+    the years from the year of its registration."""
+    wanted = [applied_on.year - n for n in range(years, 0, -1)]
+    if reports_of == "years_registered" and registered_on is not None:
+        return [year for year in wanted if year >= registered_on.year]
+    return wanted
 
 
-def missing_materials(materials: ApplicationMaterials, applied_on: dt.date) -> list[MissingMaterial]:
-    """二(一): every missing document or audit item, each with the clause."""
+def missing_materials(
+    materials: ApplicationMaterials,
+    applied_on: dt.date,
+    *,
+    registered_on: dt.date | None = None,
+    reports_of: str = "three_years",
+) -> list[MissingMaterial]:
+    """二(一): every missing document or audit item, each with the clause (``reports_of``: the reading of I-11 the
+    parameters hold, ``registered_on`` the day the firm was registered in 衢州)."""
     basis = institutes("二(一)")
     missing: list[MissingMaterial] = []
     if not materials.application_form:
@@ -61,7 +75,7 @@ def missing_materials(materials: ApplicationMaterials, applied_on: dt.date) -> l
     if not materials.commitment:
         missing.append(MissingMaterial("commitment", "缺少企业承诺书（附件3）", basis))
     by_year = {r.year: r for r in materials.audit_reports}
-    for year in audit_years(applied_on):
+    for year in audit_years(applied_on, registered_on=registered_on, reports_of=reports_of):
         report = by_year.get(year)
         if report is None:
             missing.append(MissingMaterial("audit_report", f"缺少{year}年度专项审计报告", basis))

@@ -206,7 +206,9 @@ def check_registration(app: InstituteApplication, p: InstituteParams) -> Conditi
     """一(二) 在我市注册1年以上(包括在衢州市辖区内注册的入驻“创新飞地”的企业)，具有独立法人资格的国家高新技术企业.
 
     注册1年以上: 以上 includes the number, so the first anniversary of registration qualifies (I-06).
-    The 高新技术企业 certificate must be valid on the application date.
+    The 高新技术企业 certificate must be valid on the application date; under the other reading of I-06
+    (``hitech_valid_on`` "recognition") the application needs a certificate held, and its validity is judged on the
+    day of recognition (``hitech_recognition_problem``).
     """
     problems: list[str] = []
     if app.registered_in_quzhou_on is None:
@@ -219,10 +221,25 @@ def check_registration(app: InstituteApplication, p: InstituteParams) -> Conditi
         problems.append("不具有独立法人资格")
     if app.hitech_valid_until is None:
         problems.append("不是国家高新技术企业")
-    elif app.hitech_valid_until < app.applied_on:
+    elif p.hitech_valid_on == "application" and app.hitech_valid_until < app.applied_on:
         problems.append(f"国家高新技术企业证书已于 {app.hitech_valid_until.isoformat()} 到期")
     detail = "；".join(problems) if problems else "在衢注册满1年、独立法人、国家高新技术企业资格有效"
+    if not problems and p.hitech_valid_on == "recognition":
+        detail = "在衢注册满1年、独立法人、持有国家高新技术企业证书（有效期于认定之日核验）"
     return ConditionResult("registration_hitech", not problems, detail, institutes("一(二)"))
+
+
+def hitech_recognition_problem(hitech_valid_until: dt.date | None, on: dt.date, p: InstituteParams) -> str | None:
+    """一(二) 国家高新技术企业 judged on the day of recognition (AMBIGUITIES.md I-06, ``hitech_valid_on``
+    "recognition"): the certificate on the enterprise record must be valid that day. None under the chosen reading
+    (judged on the application day, when the application was accepted)."""
+    if p.hitech_valid_on == "application":
+        return None
+    if hitech_valid_until is None:
+        return "企业登记信息中无有效的国家高新技术企业证书"
+    if hitech_valid_until < on:
+        return f"国家高新技术企业证书已于 {hitech_valid_until.isoformat()} 到期，认定之日 {on.isoformat()} 不再有效"
+    return None
 
 
 def check_engineering_centre(app: InstituteApplication) -> ConditionResult:

@@ -23,6 +23,8 @@ class InstituteParams:
 
     version: str
     min_registration_years: int
+    hitech_valid_on: str  # I-06
+    audit_reports_of: str  # I-11
     band_lower_limit: Decimal
     band_upper_limit: Decimal
     shared_edge_band: str
@@ -62,6 +64,8 @@ class InstituteParams:
         return cls(
             version=f"{p.book}@{p.version}",
             min_registration_years=p.integer("min_registration_years"),
+            hitech_valid_on=_one_of(p, "hitech_valid_on", ("application", "recognition")),
+            audit_reports_of=_one_of(p, "audit_reports_of", ("three_years", "years_registered")),
             band_lower_limit=p.decimal("band_lower_limit"),
             band_upper_limit=p.decimal("band_upper_limit"),
             shared_edge_band=_one_of(p, "shared_edge_band", ("upper", "middle")),

@@ -3,10 +3,11 @@
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from qz_common.ids import USCC
 from qz_common.money import Yuan
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 from science.api.schemas.common import ConditionOut, DocumentNumber, Money, Out, PastDate, Strict, Text
 from science.api.schemas.rules import InstituteEligibilityIn
 from science.rules.institute_application import AuditItem
@@ -33,6 +34,39 @@ class InstituteApplicationIn(Strict):
     core_direction: Annotated[str, Field(min_length=1, max_length=100)] = Field(description="研究院的核心研究方向")
     materials: MaterialsIn = Field(description="申请材料（43号 二(一)）")
     application: InstituteEligibilityIn = Field(description="认定条件逐项情况（43号 一）")
+
+
+class InstituteWhatIfIn(InstituteApplicationIn):
+    """An application as it would be made, and the figures and readings to judge it under (nothing is stored)."""
+
+    parameters: ScenarioParameters = None
+
+
+class ApplicationProblemOut(BaseModel):
+    field: str | None = Field(description="所涉字段")
+    code: str = Field(description="不予受理的原因代码")
+    detail: str = Field(description="说明")
+    basis: str | None = Field(None, description="条款依据")
+
+
+class ApplicationVerdictOut(BaseModel):
+    accepted: bool = Field(description="是否予以受理")
+    problems: list[ApplicationProblemOut] = Field(description="不予受理的全部原因（受理时为空）")
+    eligible: bool = Field(description="认定条件（43号 一）是否全部满足")
+    conditions: list[ConditionOut] = Field(description="认定条件逐项结果")
+    parameter_version: str = Field(description="所用参数版本（情景测算标记 +scenario）")
+
+
+class InstituteWhatIfOut(BaseModel):
+    """An application judged as the book stands and under the scenario; nothing stored."""
+
+    published: ApplicationVerdictOut = Field(description="按现行参数与条文理解")
+    scenario: ApplicationVerdictOut | None = Field(
+        None,
+        description="按情景参数与条文理解（仅请求含 parameters 时）",
+        exclude_if=lambda verdict: verdict is None,
+    )
+    parameters: ScenarioEcho = None
 
 
 class ReviewOut(Out):
