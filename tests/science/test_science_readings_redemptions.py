@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from science_testdata import CARRIER, carrier, claim_body, enterprise, pool, redemption_body
+from science_testdata import CARRIER, carrier, claim_body, enterprise, make_uscc, pool, redemption_body
 
 from qz_common.params import ParameterBook
 from science import parameters
@@ -262,3 +262,34 @@ def test_the_annual_cap_net_of_expired_vouchers_under_the_other_reading(client: 
     assert client.post("/v1/claims", json=claim_body(p["id"], "10000", claimed_on="2023-05-02")).status_code == 201
     r = client.post("/v1/claims", json=claim_body(p["id"], "0.01", claimed_on="2023-05-03"))
     assert (r.status_code, r.json()["code"]) == (422, "annual_cap_exceeded")
+
+
+def test_a_stopped_redemption_gives_back_and_a_clawed_back_one_pays_nothing(client: TestClient) -> None:
+    """五(二) 停拨或追回 in the impact (V-11). The carrier is listed twice for voucher fraud, each listing citing one
+    redemption; later redemptions go to a second carrier.
+    Voucher A 10,000: R1 委托开发 fee 20,000 → 8,000 (2,000 left), submitted 04-01, stopped unpaid by the listing of
+    04-10: its 8,000 back to A (valid through 06-01); R2 检验检测 fee 10,000 submitted 05-01 → 4,000.
+    Voucher B 10,000: S1 检验检测 fee 10,000 → 4,000, paid 04-05, clawed back by the listing of 04-12: recovered, not
+    given back (6,000 left); S2 委托开发 fee 20,000 submitted 05-01 → 8,000, capped at 6,000.
+    As decided: R1 0, R2 4,000, S1 0, S2 6,000 = 10,000. Other reading of V-11 (to the pool): R2 capped at the 2,000
+    A kept: 8,000 in all, R2 −2,000; S1, S2 the same under both (nothing of S1 was given back)."""
+    enterprise(client, hitech_valid_until="2024-12-31")
+    a, b = voucher(client, "10000"), voucher(client, "10000")
+    first, second = carrier(client)["id"], carrier(client, uscc=make_uscc(901, "330800"), name="衢州某研究所")["id"]
+    r1 = redeemed(client, a["id"], first, "R1", **DEVELOPMENT)
+    s1 = redeemed(client, b["id"], first, "S1")
+    assert client.post(f"/v1/redemptions/{s1['id']}/approve", json={"on": "2023-04-02"}).status_code == 200
+    assert client.post(f"/v1/redemptions/{s1['id']}/pay", json={"paid_on": "2023-04-05"}).status_code == 200
+    for cited, day in ((r1, "2023-04-10"), (s1, "2023-04-12")):
+        listing = BAN | {"decided_on": day, "redemption_id": cited["id"]}
+        assert client.post("/v1/credit-records", json=listing).status_code == 201
+    assert (remaining(client, a["id"]), remaining(client, b["id"])) == ("10000.00", "6000.00")
+    r2 = redeemed(client, a["id"], second, "R2", submitted_on="2023-05-01")
+    s2 = redeemed(client, b["id"], second, "S2", submitted_on="2023-05-01", **DEVELOPMENT)
+    assert (r2["amount"], s2["amount"]) == ("4000.00", "6000.00")
+    result = impact(client, {"vouchers.refused_reservation_returns_to": "pool"})
+    assert (result["records"], result["total_before"], result["total_after"]) == (4, "10000.00", "8000.00")
+    rows = by_record(result)
+    assert rows[str(r1["id"])] == rows[str(s1["id"])] == ("0.00", "0.00", "clawed_back", "clawed_back")
+    assert rows[str(r2["id"])] == ("4000.00", "2000.00", "payable", "payable")
+    assert rows[str(s2["id"])] == ("6000.00", "6000.00", "payable", "payable")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
@@ -29,8 +30,8 @@ from qz_common.identity import Caller, scoped_district
 from qz_common.impact import ImpactOut, Outcome, RecordImpact, readings_used, summarise
 from qz_common.params import RuleNotInForce
 from qz_common.scenario import with_overrides
-from science.casework.common import credit_records_of
-from science.models import Carrier, Redemption, Voucher
+from science.casework.common import credit_records_of, of_book
+from science.models import Carrier, CreditRecordRow, Redemption, Voucher
 from science.parameters import policies_book, policy_params, voucher_params, vouchers_book
 from science.rules.basis import IN_FORCE_FROM
 from science.rules.credit import CreditRecord
@@ -50,11 +51,8 @@ SERVICE_LABELS = {
 }
 ZERO = Decimal("0.00")
 REJECTED = "rejected"  # gave back what it reserved on the voucher (四(五))
+CLAWED_BACK = "clawed_back"  # 五(二) 停拨 (before payment: gave back what it reserved) or 追回 (after)
 PAYABLE = "payable"
-
-
-def _of_book(overrides: Mapping[str, str], book: str) -> dict[str, str]:
-    return {name: value for name, value in overrides.items() if name.partition(".")[0] == book}
 
 
 def check_scenario(year: int, overrides: Mapping[str, str]) -> None:
@@ -65,7 +63,7 @@ def check_scenario(year: int, overrides: Mapping[str, str]) -> None:
 
 def _policy(day: dt.date, overrides: Mapping[str, str]) -> PolicyParams | None:
     try:
-        params = policy_params(day, _of_book(overrides, "policies"))
+        params = policy_params(day, of_book(overrides, "policies"))
     except RuleNotInForce:
         return None
     return params if in_force(day, params) else None
@@ -79,19 +77,39 @@ def _payment_day(redemption: Redemption) -> dt.date | None:
     return redemption.payment_due if redemption.status in ("submitted", "approved") else None
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What the replay reads beside the redemptions: each carrier's 科研诚信 records, and the day each redemption a
+    listing stopped or clawed back (五(二) 停拨或追回) was found."""
+
+    carrier_records: Mapping[int, tuple[CreditRecord, ...]]
+    stopped_on: Mapping[int, dt.date]
+
+
+def _gives_back(redemption: Redemption) -> bool:
+    """Whether a redemption gave its reservation back: one rejected, or stopped by a listing before payment; not one
+    clawed back after payment (the money goes to the treasury, not back to the voucher or the pool)."""
+    return redemption.status == REJECTED or (redemption.status == CLAWED_BACK and redemption.paid_on is None)
+
+
+def _given_back_on(redemption: Redemption, findings: Findings) -> dt.date | None:
+    """The day it gave it back (None: before any later submission): a review's day, or a listing's."""
+    return redemption.decided_on if redemption.status == REJECTED else findings.stopped_on.get(redemption.id)
+
+
 def _replay(
-    redemptions: list[tuple[Redemption, Voucher]],
-    overrides: Mapping[str, str],
-    carrier_records: Mapping[int, tuple[CreditRecord, ...]],
+    redemptions: list[tuple[Redemption, Voucher]], overrides: Mapping[str, str], findings: Findings
 ) -> dict[int, Outcome]:
     """One voucher's redemptions, in the order submitted: each one's outcome under ``overrides``.
 
     Each reserves what it would pay on the voucher when submitted (a 保费 compensated outside the voucher draws
     nothing, P-05). A rejected one gives its reservation back on the day of the review: to the voucher while the
     voucher is valid, so that a redemption submitted after that day can use it, else to the pool, and always to the
-    pool under the other reading of V-11. A carrier under a 科研诚信 record refuses a redemption naming it at the door
-    (submitted while the ban runs) or at payment (paid, or due, while it runs), unless the reading of V-13 withholds
-    only the carrier's own funds; one refused at payment keeps its reservation, as the stored command leaves it.
+    pool under the other reading of V-11; one stopped by a 科研诚信 listing before payment likewise from the day of the
+    finding, and one clawed back after payment keeps it (the money is recovered): both pay 0. A carrier under a 科研诚信
+    record refuses a redemption naming it at the door (submitted while the ban runs) or at payment (paid, or due, while
+    it runs), unless the reading of V-13 withholds only the carrier's own funds; one refused at payment keeps its
+    reservation, as the stored command leaves it.
     """
     voucher = redemptions[0][1]
     remaining = voucher.face_value
@@ -102,12 +120,12 @@ def _replay(
         given_back = [(day, amount) for day, amount in given_back if day is not None and day >= redemption.submitted_on]
         kind = ServiceType(redemption.service_type)
         service = ServiceRequest(kind, redemption.fee, via_shared_platform=redemption.via_shared_platform)
-        params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM), _of_book(overrides, "vouchers"))
+        params = voucher_params(max(voucher.issued_on, IN_FORCE_FROM), of_book(overrides, "vouchers"))
         policy = _policy(redemption.used_on, overrides)
         result = subsidy(service, params, policy)
         pay = payable_for(kind, result.subsidy, remaining, policy)
         reserved = pay.amount if draws_on_voucher(kind, policy) else ZERO
-        bans = carrier_records.get(redemption.carrier_id, ())
+        bans = findings.carrier_records.get(redemption.carrier_id, ())
         payment_day = _payment_day(redemption)
         if not result.supported:
             outcome = Outcome("service_not_supported", {}, {})
@@ -116,14 +134,14 @@ def _replay(
             outcome = Outcome("redemption_deadline_passed", {}, {})
         elif carrier_ban_problems(bans, redemption.submitted_on, params):
             outcome = Outcome("carrier_credit_ban", {}, {})
-        elif redemption.status == REJECTED:
-            outcome = Outcome(REJECTED, {}, {})
+        elif redemption.status in (REJECTED, CLAWED_BACK):
+            outcome = Outcome(redemption.status, {}, {})  # nothing paid, or what was paid recovered
             remaining -= reserved
-            back = reservation_back_to_voucher(
-                redemption.decided_on is None or redemption.decided_on <= voucher.last_valid_on, params
-            )
-            if back:
-                given_back.append((redemption.decided_on, reserved))
+            day = _given_back_on(redemption, findings)
+            if _gives_back(redemption) and reservation_back_to_voucher(
+                day is None or day <= voucher.last_valid_on, params
+            ):
+                given_back.append((day, reserved))
         elif payment_day is not None and carrier_ban_problems(bans, payment_day, params):
             outcome = Outcome("carrier_credit_ban", {}, {})  # 五(二): not paid, its reservation held
             remaining -= reserved
@@ -134,10 +152,22 @@ def _replay(
     return outcomes
 
 
-async def _carrier_records(session: AsyncSession, carrier_ids: set[int]) -> dict[int, tuple[CreditRecord, ...]]:
-    """The 科研诚信 records of each carrier the redemptions name (五(二))."""
+async def _findings(session: AsyncSession, redemptions: list[Redemption]) -> Findings:
+    """The 科研诚信 records of each carrier the redemptions name, and the listings that stopped any of them."""
+    carrier_ids = {r.carrier_id for r in redemptions}
     carriers = await session.execute(select(Carrier.id, Carrier.uscc).where(Carrier.id.in_(carrier_ids)))
-    return {carrier_id: await credit_records_of(session, uscc) for carrier_id, uscc in carriers.all()}
+    records = {carrier_id: await credit_records_of(session, uscc) for carrier_id, uscc in carriers.all()}
+    stopped = [r.id for r in redemptions if r.status == CLAWED_BACK]
+    listings = await session.execute(
+        select(CreditRecordRow.redemption_id, CreditRecordRow.decided_on)
+        .where(CreditRecordRow.redemption_id.in_(stopped))
+        .order_by(CreditRecordRow.decided_on)
+    )
+    stopped_on: dict[int, dt.date] = {}
+    for redemption_id, decided_on in listings.all():
+        if redemption_id is not None:
+            stopped_on.setdefault(redemption_id, decided_on)
+    return Findings(records, stopped_on)
 
 
 async def year_impact(
@@ -163,11 +193,11 @@ async def year_impact(
     if (scoped := scoped_district(caller, district)) is not None:
         statement = statement.where(Voucher.district == scoped)
     rows = [(r, v) for r, v in (await session.execute(statement)).all()]
-    carrier_records = await _carrier_records(session, {r.carrier_id for r, _ in rows})
+    findings = await _findings(session, [r for r, _ in rows])
     records = []
     for _voucher_id, group in groupby(rows, key=lambda row: row[0].voucher_id):
         claims = list(group)
-        before, after = _replay(claims, {}, carrier_records), _replay(claims, overrides, carrier_records)
+        before, after = _replay(claims, {}, findings), _replay(claims, overrides, findings)
         for redemption, voucher in claims:
             if redemption.submitted_on >= start:
                 label = f"创新券 {voucher.id} 兑付 {redemption.id}"
