@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from science_testdata import CARRIER, carrier, claim_body, enterprise, make_uscc, pool, redemption_body
+from science_testdata import CARRIER, audit_trail, carrier, claim_body, enterprise, make_uscc, pool, redemption_body
 
 from qz_common.params import ParameterBook
 from science import parameters
@@ -293,3 +293,32 @@ def test_a_stopped_redemption_gives_back_and_a_clawed_back_one_pays_nothing(clie
     assert rows[str(r1["id"])] == rows[str(s1["id"])] == ("0.00", "0.00", "clawed_back", "clawed_back")
     assert rows[str(r2["id"])] == ("4000.00", "2000.00", "payable", "payable")
     assert rows[str(s2["id"])] == ("6000.00", "6000.00", "payable", "payable")
+
+
+def test_a_claim_under_each_reading_of_the_annual_cap_in_the_what_if(client: TestClient) -> None:
+    """V-03 per request: POST /v1/claims/what-if of the 20,000 claim of 05-01. As published: 60,000 counted, 0 left,
+    refused. Under the other reading: 60,000 − the 30,000 the expired voucher gives back = 30,000 counted, 30,000
+    left, issued, valid through 2023-08-01 (3 months, G-01). Nothing is issued or collected: the pool still shows
+    100,000 − 60,000 = 40,000 and the expired voucher is still to be collected (the what-if counted it as the claim
+    would, 40,000 + 30,000 = 70,000 ≥ 20,000)."""
+    p = _claims_with_one_expired(client)
+    trail = audit_trail(client)
+    body = claim_body(p["id"], "20000", claimed_on="2023-05-01") | {
+        "parameters": {"vouchers.annual_cap_counts": "net_of_expired"}
+    }
+    r = client.post("/v1/claims/what-if", json=body)
+    assert r.status_code == 200, r.text
+    published, scenario = r.json()["published"], r.json()["scenario"]
+    assert (published["accepted"], [e["code"] for e in published["problems"]]) == (False, ["annual_cap_exceeded"])
+    assert (published["counted_this_year"], published["quota_left"]) == ("60000.00", "0.00")
+    assert (scenario["accepted"], scenario["counted_this_year"], scenario["quota_left"]) == (
+        True,
+        "30000.00",
+        "30000.00",
+    )
+    assert scenario["last_valid_on"] == "2023-08-01"
+    assert audit_trail(client) == trail
+    assert client.get(f"/v1/voucher-pools/{p['id']}").json()["available"] == "40000.00"
+    body["parameters"] = {"institutes.hitech_valid_on": "recognition"}
+    r = client.post("/v1/claims/what-if", json=body)
+    assert (r.status_code, r.json()["code"]) == (422, "scenario_invalid")

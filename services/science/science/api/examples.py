@@ -123,6 +123,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "amount": "30000",
         "claimed_on": "2023-04-10",
     },
+    # V-03 switched: what the holder's expired vouchers of the year gave back no longer counts against the 6万.
+    "ClaimWhatIfIn": {
+        "pool_id": 1,
+        "holder_kind": "enterprise",
+        "holder_id": ENTERPRISE_USCC,
+        "holder_name": "衢州柯城华晶新材料有限公司",
+        "amount": "30000",
+        "claimed_on": "2023-08-01",
+        "parameters": {"vouchers.annual_cap_counts": "net_of_expired"},
+    },
     "MyClaimIn": {"pool_id": 1, "holder_name": "张建国", "amount": "10000", "claimed_on": "2023-04-12"},
     "VoucherImpactIn": {"year": 2023, "parameters": {"vouchers.testing_rate": "0.5"}, "largest": 10, "bins": 10},
     "RedemptionIn": {

@@ -22,6 +22,8 @@ from science.api.schemas.vouchers import (
     CarrierOut,
     CarrierPatch,
     ClaimIn,
+    ClaimWhatIfIn,
+    ClaimWhatIfOut,
     ExpireIn,
     ExpireOut,
     MyClaimIn,
@@ -168,6 +170,21 @@ async def claim_voucher(
     body: ClaimIn, caller: Writer, session: Session, idempotency_key: IdempotencyKey = None
 ) -> object:
     return await _claim(session, caller, body, idempotency_key)
+
+
+@router.post(
+    "/claims/what-if",
+    tags=["what-if"],
+    summary="申领情景测算：按现行与情景参数、条文理解判断是否发放，不发放、不占额度（44号 四(二)）",
+    response_model=ClaimWhatIfOut,
+)
+async def claim_what_if(body: ClaimWhatIfIn, caller: Reader, session: Session) -> ClaimWhatIfOut:
+    holder_id = holder_or_422(body.holder_kind, body.holder_id, "holder_id")
+    stated = ApplicantProfile(body.holder_kind, body.has_innovation_need, body.competition_winner, body.incubated)
+    judged = await vouchers.what_if_claim(
+        session, caller, body.pool_id, holder_id, body.amount, body.claimed_on or today(), stated, body.parameters
+    )
+    return ClaimWhatIfOut.model_validate({**dataclasses.asdict(judged), "parameters": body.parameters})
 
 
 @router.post(

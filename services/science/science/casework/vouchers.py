@@ -8,10 +8,11 @@ vouchers are collected last.
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,7 @@ from qz_common.clock import today
 from qz_common.db import ensure_visible, get_in_district, get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
+from qz_common.scenario import scenario_computation
 from science.casework.common import audit, credit_records_of, problems_422
 from science.models import AnnualQuota, Enterprise, Voucher, VoucherPool
 from science.parameters import voucher_params
@@ -47,12 +49,13 @@ CLAIM_FIELDS = {
 }
 
 
-def voucher_params_on(day: dt.date, field: str) -> VoucherParams:
-    """The 44号 figures on ``day``, or 422 naming ``field`` before the 办法 took effect (六)."""
+def voucher_params_on(day: dt.date, field: str, overrides: Mapping[str, str] | None = None) -> VoucherParams:
+    """The 44号 figures on ``day`` (with a what-if's ``overrides``), or 422 naming ``field`` before the 办法 took
+    effect (六)."""
     problems = in_force_problems(day)
     if problems:
         raise problems_422(problems, "not_in_force", "创新券办法尚未施行", {"not_in_force": field})
-    return voucher_params(day)
+    return voucher_params(day, overrides)
 
 
 async def open_pool(session: AsyncSession, caller: Caller, pool: VoucherPool) -> VoucherPool:
@@ -269,3 +272,88 @@ async def claim(
         priority_grounds=[g.value for g in priority_grounds(profile, claimed_on)],
     )
     return await audit.add(session, caller, "issue", voucher)
+
+
+@dataclass(frozen=True)
+class ClaimVerdict:
+    """What a claim would come to: issued or refused with every reason, the year's total it is counted against."""
+
+    accepted: bool
+    problems: list[dict[str, str | None]]
+    counted_this_year: Decimal
+    quota_left: Decimal
+    last_valid_on: dt.date
+    parameter_version: str
+
+
+@dataclass(frozen=True)
+class ClaimWhatIf:
+    published: ClaimVerdict
+    scenario: ClaimVerdict | None
+
+
+async def what_if_claim(
+    session: AsyncSession,
+    caller: Caller,
+    pool_id: int,
+    holder_id: str,
+    amount: Decimal,
+    claimed_on: dt.date,
+    stated: ApplicantProfile,
+    overrides: Mapping[str, str] | None,
+) -> ClaimWhatIf:
+    """A claim judged as the book stands and under ``overrides`` (figures and readings: V-03 among them), against the
+    pool, the holder's year and records as they stand: nothing is issued, locked or collected. The pool's vouchers
+    past their last valid day count as collected, as the claim would collect them first (四(二))."""
+    voucher_params_on(claimed_on, "claimed_on", overrides)  # 422 for the day or the scenario before anything is read
+    label, field = "创新券批次", "pool_id"
+    pool = await get_or_404(session, VoucherPool, pool_id, label, field=field, referenced=True)
+    if not caller.is_citizen:
+        ensure_visible(caller, pool.district, label, field=field, referenced=True)
+    profile = await _profile(session, stated, holder_id)
+    in_window = pool.opens_on <= claimed_on <= pool.closes_on
+    claimed = (
+        await session.scalar(
+            select(AnnualQuota.claimed).where(
+                AnnualQuota.holder_id_lookup == holder_id, AnnualQuota.year == claimed_on.year
+            )
+        )
+        if in_window
+        else None
+    ) or Decimal("0.00")
+    uncollected = await session.scalar(
+        select(func.coalesce(func.sum(Voucher.remaining), 0)).where(
+            Voucher.pool_id == pool.id, Voucher.status == "active", Voucher.last_valid_on < claimed_on
+        )
+    )
+    credit_records = await credit_records_of(session, holder_id)
+
+    async def verdict(scenario: Mapping[str, str] | None) -> ClaimVerdict:
+        with scenario_computation(scenario):
+            params = voucher_params_on(claimed_on, "claimed_on", scenario)
+            counted = await counted_this_year(session, holder_id, claimed_on.year, claimed, claimed_on, params)
+            context = ClaimContext(
+                claimed_on=claimed_on,
+                amount=amount,
+                pool_available=pool.available + Decimal(uncollected or 0),
+                pool_opens_on=pool.opens_on,
+                pool_closes_on=pool.closes_on,
+                claimed_this_year=counted,
+                profile=profile,
+                credit_records=credit_records,
+            )
+            problems = claim_problems(context, params)
+            last_valid_on = voucher_last_valid_day(claimed_on, params)
+        return ClaimVerdict(
+            accepted=not problems,
+            problems=[
+                {"field": CLAIM_FIELDS.get(p.code), "code": p.code, "detail": p.detail, "basis": p.basis}
+                for p in problems
+            ],
+            counted_this_year=counted,
+            quota_left=remaining_annual_quota(counted, params),
+            last_valid_on=last_valid_on,
+            parameter_version=params.version,
+        )
+
+    return ClaimWhatIf(await verdict(None), await verdict(overrides) if overrides else None)

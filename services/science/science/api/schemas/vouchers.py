@@ -112,6 +112,40 @@ class ClaimIn(Strict):
     incubated: bool = Field(False, description="创业者：孵化器、众创空间在孵")
 
 
+class ClaimWhatIfIn(ClaimIn):
+    """A claim as it would be made, and the figures and readings to judge it under (nothing is issued)."""
+
+    parameters: ScenarioParameters = None
+
+
+class ClaimProblemOut(BaseModel):
+    field: str | None = Field(description="所涉字段")
+    code: str = Field(description="不予发放的原因代码")
+    detail: str = Field(description="说明")
+    basis: str = Field(description="条款依据")
+
+
+class ClaimVerdictOut(BaseModel):
+    accepted: bool = Field(description="是否予以发放")
+    problems: list[ClaimProblemOut] = Field(description="不予发放的全部原因（发放时为空）")
+    counted_this_year: Yuan = Field(description="本年度已申领额度中计入每年最高额度的部分（44号 四(二)）")
+    quota_left: Yuan = Field(description="本次申领前尚可申领的额度")
+    last_valid_on: dt.date = Field(description="发放时创新券的有效期至")
+    parameter_version: str = Field(description="所用参数版本（情景测算标记 +scenario）")
+
+
+class ClaimWhatIfOut(BaseModel):
+    """A claim judged as the book stands and under the scenario; nothing issued, nothing stored."""
+
+    published: ClaimVerdictOut = Field(description="按现行参数与条文理解")
+    scenario: ClaimVerdictOut | None = Field(
+        None,
+        description="按情景参数与条文理解（仅请求含 parameters 时）",
+        exclude_if=lambda verdict: verdict is None,
+    )
+    parameters: ScenarioEcho = None
+
+
 class VoucherOut(Out):
     id: int
     pool_id: int
