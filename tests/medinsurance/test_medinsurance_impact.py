@@ -115,6 +115,7 @@ def test_places_rounded_up_give_the_first_hospital_an_a_and_the_last_a_d(client:
     assert (changed[ids["H1"]], changed[ids["H3"]], changed[ids["K2"]]) == (("B", "A"), ("C", "D"), ("B", "A"))
     assert (changed[ids["H2"]], changed[ids["H4"]], changed[ids["K1"]]) == (("B", "B"), ("B", "B"), ("B", "B"))
     assert {r["parameter"]: (r["before"], r["after"]) for r in result["readings"]} == {
+        "performance.assessment_pool": ("district", "district"),
         "performance.share_positions": ("exact", "rounded_up"),
         "performance.partial_steps": ("whole", "whole"),
         "performance.group_deductions": ("cumulative", "cumulative"),

@@ -1,8 +1,9 @@
 """Yearly 绩效考核 (附件1 二) recorded per institution: its two sheets scored on the table of its category (附件4),
 the final score (二(三)) and the grade (二(四)), with the parameter versions used.
 
-A grade ranks the institution in its pool: the year's assessments of its category in its district (reading A-72),
-so each record grades the pool again, as the 经办机构 would on the sheets it holds, and a grade that moves is
+A grade ranks the institution in its pool: the year's assessments of its category in its district, or in the whole
+city (reading A-72, ``performance.assessment_pool``, as the version of the record's date reads it), so each record
+grades the pool again, as the 经办机构 would on the sheets it holds, and a grade that moves is
 audited as ``regrade``. The scoring and grading are the calculators' own rules (``score_table``, ``grade_all``).
 """
 
@@ -27,6 +28,7 @@ from medinsurance.rules.performance import (
     Category,
     ItemInput,
     grade_all,
+    pool_district,
     score_table,
 )
 from qz_common.errors import ProblemError
@@ -145,28 +147,22 @@ async def record(session: AsyncSession, caller: Caller, facts: AssessmentFacts) 
     _check_dates(facts)
     inst = await institution_for(session, caller, facts.institution_id, referenced=True)
     _check_category(facts, inst)
-    # Every assessment of the district waits here, so each grades the pool with all those recorded before it.
-    district_lock = select(Institution.id).where(Institution.district == inst.district).with_for_update()
-    await session.execute(district_lock.order_by(Institution.id))
+    sheets = in_force(BOOK, facts.assessed_on).params
+    area = pool_district(inst.district, sheets)  # None: the whole city (A-72)
+    # Every assessment of the pool's area waits here, so each grades the pool with all those recorded before it.
+    area_lock = select(Institution.id).with_for_update().order_by(Institution.id)
+    await session.execute(area_lock if area is None else area_lock.where(Institution.district == area))
     held = await session.scalar(
         select(Assessment.id).where(Assessment.institution_id == inst.id, Assessment.year == facts.year)
     )
     if held is not None:
         detail = f"机构 {inst.id} 已有{facts.year}年度绩效考核记录 {held}（每机构每年度一条）"
         raise ProblemError(409, "assessment_exists", detail, field="institution_id")
-    sheets = in_force(BOOK, facts.assessed_on).params
     scored = score_sheets("new", facts.category, facts.new_this_year, facts.half_year_items, facts.annual_items, sheets)
-    pool = list(
-        await session.scalars(
-            select(Assessment)
-            .where(
-                Assessment.district == inst.district,
-                Assessment.year == facts.year,
-                Assessment.category == facts.category.value,
-            )
-            .order_by(Assessment.id)
-        )
-    )
+    members_of = select(Assessment).where(Assessment.year == facts.year, Assessment.category == facts.category.value)
+    if area is not None:
+        members_of = members_of.where(Assessment.district == area)
+    pool = list(await session.scalars(members_of.order_by(Assessment.id)))
     grading = in_force(BOOK, max([facts.assessed_on, *(a.assessed_on for a in pool)])).params
     members = [Scored(str(a.id), a.new_this_year, a.half_year_score, a.annual_score) for a in pool]
     results = grade_pool(facts.category, [*members, scored], grading)

@@ -2,10 +2,15 @@
 under a scenario, compared and summed by qz_common.impact. Nothing is written.
 
 A grade ranks an institution in its pool (reading A-72), so each pool — the year's assessments of one category in one
-district — is graded whole on each side: its sheets scored with the version of each one's date, the pool graded with
-the version of its latest (as the last record graded it, casework.assessments). The outcome is the grade (``A``–``D``,
-or ``not_assessed`` for a 当年新增 institution). 附件1 二(四) ties no sum of money to a grade (增加/减少基金预拨 names
-no figure), so a record has no amounts: what an impact shows is how many grades change, and which.
+district, or in the whole city when a side reads ``performance.assessment_pool`` so — is graded whole on each side: its
+sheets scored with the version of each one's date, the pool graded with the version of its latest (as the last record
+graded it, casework.assessments). A district-bound caller (or a ``district`` asked for) sees its district's records
+only; where a side pools the whole city, the other districts' assessments take part in the ranking without being
+listed or counted, as a 统筹区 asking what a city ranking would mean for its own institutions expects.
+
+The outcome is the grade (``A``–``D``, or ``not_assessed`` for a 当年新增 institution). 附件1 二(四) ties no sum of
+money to a grade (增加/减少基金预拨 names no figure), so a record has no amounts: what an impact shows is how many
+grades change, and which.
 
 A 新增定点 evaluation (二(三)3) is scored again from its stored sheets on its own table (附件4 表1 or 表2) with the
 version of its date; its outcome is ``pass`` (85分(含)以上 and every 基础指标 met) or ``fail``, with no amounts either.
@@ -27,7 +32,7 @@ from medinsurance.casework.evaluations import evaluation_of, scored
 from medinsurance.models import Assessment, Evaluation, Institution
 from medinsurance.parameters import book, counted_in_force, in_force
 from medinsurance.rules.basis import CALENDAR_BOOK, IN_FORCE_FROM
-from medinsurance.rules.performance import Category
+from medinsurance.rules.performance import Category, pool_district
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, scoped_district
 from qz_common.impact import ImpactOut, Outcome, RecordImpact, readings_used, summarise
@@ -79,6 +84,21 @@ def _grades(
     return {key: Outcome(r.grade.value if r.grade else NOT_ASSESSED, {}, {}) for key, r in results.items()}
 
 
+def _side(
+    rows: Sequence[Assessment], overrides: Mapping[str, str], city: bool, versions: set[str]
+) -> dict[str, Outcome]:
+    """Every assessment of ``rows`` graded under ``overrides`` in its pool: its category in its district, or (``city``)
+    in the whole city."""
+    outcomes: dict[str, Outcome] = {}
+
+    def pool_of(a: Assessment) -> tuple[str, str]:
+        return ("" if city else a.district, a.category)
+
+    for (_area, category), group in groupby(sorted(rows, key=lambda a: (*pool_of(a), a.id)), key=pool_of):
+        outcomes |= _grades(Category(category), list(group), overrides, versions)
+    return outcomes
+
+
 async def year_impact(
     session: AsyncSession,
     caller: Caller,
@@ -89,28 +109,37 @@ async def year_impact(
     largest: int,
     bins: int,
 ) -> ImpactOut:
-    """The assessments of ``year`` in ``district`` (a district-bound caller: its own), pool by pool."""
+    """The assessments of ``year`` in ``district`` (a district-bound caller: its own), each graded in its pool as each
+    side reads A-72 (the whole city's assessments read when a side pools the city)."""
+    published = _year_version(year)
+    city_before = pool_district("", published) is None
+    city_after = pool_district("", with_overrides([published], overrides)[0]) is None
     statement = (
         select(Assessment, Institution.name)
         .join(Institution, Institution.id == Assessment.institution_id)
         .where(Assessment.year == year)
         .order_by(Assessment.district, Assessment.category, Assessment.id)
     )
-    if (scoped := scoped_district(caller, district)) is not None:
+    scoped = scoped_district(caller, district)
+    if scoped is not None and not (city_before or city_after):
         statement = statement.where(Assessment.district == scoped)
     rows = list((await session.execute(statement)).all())
-    records = []
+    pooled = [a for a, _name in rows]
     before_versions: set[str] = set()
     after_versions: set[str] = set()
-    for (pool_district, category), group in groupby(rows, key=lambda row: (row[0].district, row[0].category)):
-        members = list(group)
-        pool = [a for a, _name in members]
-        before = _grades(Category(category), pool, {}, before_versions)
-        after = _grades(Category(category), pool, overrides, after_versions)
-        for a, name in members:
-            label = f"{name}（{pool_district}{CATEGORY_LABELS[category]}）"
-            records.append(RecordImpact(str(a.id), label, before[str(a.id)], after[str(a.id)]))
-    scope = f"{year}年度定点医药机构绩效考核 {len(records)} 家（{scoped or '全市'}）"
+    before = _side(pooled, {}, city_before, before_versions)
+    after = _side(pooled, overrides, city_after, after_versions)
+    records = [
+        RecordImpact(
+            str(a.id), f"{name}（{a.district}{CATEGORY_LABELS[a.category]}）", before[str(a.id)], after[str(a.id)]
+        )
+        for a, name in rows
+        if scoped is None or a.district == scoped
+    ]
+    ranked = (
+        "；全市统筹排名，其他区县的考核参与排名、不列出" if scoped is not None and (city_before or city_after) else ""
+    )
+    scope = f"{year}年度定点医药机构绩效考核 {len(records)} 家（{scoped or '全市'}{ranked}）"
     return _answer(records, [_year_version(year)], overrides, (before_versions, after_versions), scope, largest, bins)
 
 

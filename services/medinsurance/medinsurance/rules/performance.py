@@ -295,6 +295,15 @@ def reassessment_due(suspended_on: dt.date, p: ParameterSet, calendar: Parameter
     return complete_from(suspended_on, p.integer("reassess_months"), calendar)
 
 
+def pool_district(district: str, p: ParameterSet) -> str | None:
+    """The district whose institutions an institution of ``district`` is ranked among, None for the whole city.
+
+    附件1 二(一) "各统筹区经办机构分别负责与本统筹区签订协议的定点医药机构年度医保服务质量评价工作"; 二(四) "居前10%",
+    "居后5%", "排名末两位" rank it among others. Reading A-72 (``assessment_pool``): ``district`` (chosen) — the year's
+    assessments of its category in its own district; ``city`` — those of the whole city."""
+    return None if p["assessment_pool"] == "city" else district
+
+
 def share_places(n: int, share: Decimal, p: ParameterSet) -> Decimal:
     """The places "居前/居后 x%" covers in a pool of ``n`` (reading A-24, parameter ``share_positions``): n × x as it
     is (``exact``: 5 综合类 × 10% = 0.5, no place), or rounded up to whole places (``rounded_up``: 1 place)."""
