@@ -47,6 +47,7 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
         "dogs.unplaced_breed_finding": ("D-03", "officer_decision_required"),
         "dogs.impoundment_first_day_counted": ("D-27", "false"),
         "dogs.vaccination_due_date_covers": ("D-09", "true"),
+        "dogs.registration_renewal_due": ("D-24", "vaccination"),
     }
 
 

@@ -46,7 +46,8 @@ async def due_for(session: AsyncSession, citizen: Caller, max_photo_bytes: int, 
                     overdue=False,
                 )
             )
-        until = now.valid_until
+        if (until := now.renewal_due) is None:  # no term of its own (D-24's other reading): nothing falls due
+            continue
         notices.append(
             Notice(
                 due_on=until,

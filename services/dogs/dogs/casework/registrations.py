@@ -20,6 +20,7 @@ from dogs.rules.registration import (
     key_area_refusal,
     key_area_refuses_large_or_fierce,
     registration_number,
+    renewal_due,
     renewal_problems,
     undecided_breed_entering,
     valid_until,
@@ -217,12 +218,14 @@ def _refuse_large_or_fierce_entering(moving: list[Registration]) -> list[str]:
 
 @dataclass(frozen=True)
 class MaterialsNow:
-    """A stored application's materials checked again today (D-23), and the day its 免疫证明 stops covering."""
+    """A stored application's materials checked again today (D-23), the day its 免疫证明 stops covering, and the day
+    the registration is due for renewal (None: none, D-24)."""
 
     record: Registration
     checked_on: date
     problems: list[MaterialProblem]
     valid_until: date
+    renewal_due: date | None
 
 
 async def materials_now(
@@ -238,7 +241,7 @@ async def materials_now(
     dog = classify_on(day, record.breed, record.shoulder_height_cm, record.body_length_cm)
     params = notice_on(day)
     problems = check_materials(materials, dog, max_photo_bytes, params)
-    return MaterialsNow(record, day, problems, valid_until(vaccination, params))
+    return MaterialsNow(record, day, problems, valid_until(vaccination, params), renewal_due(vaccination, params))
 
 
 async def renew(session: AsyncSession, caller: Caller, registration_id: int, vaccination_id: int) -> Registration:

@@ -154,6 +154,14 @@ def valid_until(vaccination: VaccinationOnFile, params: ParameterSet) -> dt.date
     return covered_until(vaccination.vaccinated_on, vaccination.next_due_on, params)
 
 
+def renewal_due(vaccination: VaccinationOnFile, params: ParameterSet) -> dt.date | None:
+    """The day a registration is due for renewal, None if it has none. Reading D-24 (``registration_renewal_due``):
+    ``vaccination`` (chosen) — the last day its 免疫证明 covers (``valid_until``); ``none`` — the notice sets a
+    registration no term of its own, so nothing falls due (its vaccination still lapses, D-09, for what 三3 asks of a
+    waiting application or a renewal)."""
+    return valid_until(vaccination, params) if params["registration_renewal_due"] == "vaccination" else None
+
+
 def renewal_problems(
     current: VaccinationOnFile, renewal: VaccinationOnFile, owner_id_number: str, day: dt.date, params: ParameterSet
 ) -> list[MaterialProblem]:
