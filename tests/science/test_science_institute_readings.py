@@ -154,8 +154,8 @@ def test_a_certificate_expired_on_the_application_day_under_each_reading(client:
 
 def test_the_what_if_names_every_refusal_and_the_scenario_it_was_given(client: TestClient) -> None:
     """All refusals at once, in the order the command checks them: the record contradicted (its 高新 through
-    2024-12-31 against 2023-05-31 stated), the missing 2020 report, the unmet 高新 half. A scenario naming another
-    service's book is refused as any what-if's."""
+    2024-12-31 against 2023-05-31 stated), the missing 2020 report, the unmet 高新 half. A scenario naming a book an
+    application does not read (the 1号 policies) is refused as any what-if's."""
     enterprise(client, hitech_valid_until="2024-12-31")
     answer = what_if(client, None, application=eligibility_body(hitech_valid_until="2023-05-31"), materials=TWO_REPORTS)
     assert codes(answer["published"]) == (
@@ -163,6 +163,6 @@ def test_the_what_if_names_every_refusal_and_the_scenario_it_was_given(client: T
         ["contradicts_enterprise_record", "audit_report", "registration_hitech"],
     )
     assert "scenario" not in answer and "parameters" not in answer
-    body = institute_application() | {"parameters": {"vouchers.testing_rate": "0.5"}}
+    body = institute_application() | {"parameters": {"policies.rd_cap": "2000000"}}
     r = client.post("/v1/institutes/what-if", json=body)
     assert (r.status_code, r.json()["code"]) == (422, "scenario_invalid")

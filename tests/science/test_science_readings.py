@@ -44,6 +44,7 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
         "vouchers.annual_cap_counts": ("V-03", "face_value"),
         "vouchers.refused_reservation_returns_to": ("V-11", "voucher_while_valid"),
         "vouchers.carrier_ban_withholds": ("V-13", "redemptions"),
+        "vouchers.credit_ban_reach": ("G-02", "every_programme"),
         "policies.rd_growth_without_previous": ("P-02", "not_met"),
         "policies.premium_within_voucher": ("P-05", "true"),
     }

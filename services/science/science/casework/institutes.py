@@ -15,13 +15,14 @@ from qz_common.clock import today
 from qz_common.db import get_in_district
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
-from qz_common.scenario import scenario_computation
+from qz_common.scenario import scenario_computation, with_overrides
 from science.casework.common import (
     MANAGED_STATUSES,
     audit,
     credit_records_of,
     enterprise_of,
     enterprise_or_404,
+    of_book,
     params_on,
     problems_422,
 )
@@ -33,10 +34,10 @@ from science.models import (
     InstituteChange,
     InstituteEvent,
 )
-from science.parameters import institute_params
+from science.parameters import institute_params, institutes_book, voucher_params, vouchers_book
 from science.rules import institute_management
 from science.rules.basis import institutes as cite
-from science.rules.credit import CreditKind
+from science.rules.credit import CreditKind, Programme
 from science.rules.institute_application import ApplicationMaterials, missing_materials
 from science.rules.institute_conditions import (
     EligibilityResult,
@@ -198,11 +199,19 @@ async def judge_application(
         name = _name(trade_name, core_direction, "trade_name")
     except ProblemError as refused:
         problems.append(refused)
-    field = "application.applied_on"
+    field, day = "application.applied_on", application.applied_on
+    if overrides:  # 422 for an override neither book an application reads declares
+        with_overrides(
+            [params_on(institutes_book().at, day, field), params_on(vouchers_book().at, day, field)], overrides
+        )
+    own = of_book(overrides, "institutes")
     with scenario_computation(overrides):
-        params = params_on(partial(institute_params, overrides=overrides), application.applied_on, field)
-    result = evaluate_application(application, field, overrides)
-    bans = ban_problems(await credit_records_of(session, enterprise.uscc), application.applied_on)
+        params = params_on(partial(institute_params, overrides=own), day, field)
+        # G-02: what a 科研诚信 record bars is the vouchers book's reading (44号 五(二) with 43号 三(六)).
+        reach = params_on(partial(voucher_params, overrides=of_book(overrides, "vouchers")), day, field)
+    result = evaluate_application(application, field, own)
+    records = await credit_records_of(session, enterprise.uscc)
+    bans = ban_problems(records, day, Programme.INSTITUTES, reach)
     if bans:
         problems.append(problems_422(bans, "credit_ban", "企业处于科研诚信限制期", {"credit_ban": "enterprise_uscc"}))
     live = await session.scalar(

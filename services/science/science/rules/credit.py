@@ -32,6 +32,20 @@ CREDIT_SCOPE: dict[CreditKind, str] = {
 }
 
 
+class Programme(enum.StrEnum):
+    """What a later request asks for: 创新券 (44号, 财政科技资金) or a 研究院 recognition (43号, 科技计划项目)."""
+
+    VOUCHERS = "vouchers"
+    INSTITUTES = "institutes"
+
+
+# The programme each kind of record was found in (AMBIGUITIES.md G-02, the other reading: a ban reaches only it).
+OWN_PROGRAMME: dict[CreditKind, Programme] = {
+    CreditKind.VOUCHER_FRAUD: Programme.VOUCHERS,
+    CreditKind.INSTITUTE_FALSE_MATERIALS: Programme.INSTITUTES,
+}
+
+
 class CreditSubject(enum.StrEnum):
     """五(二) 对通过创新券骗取财政资金的企业、创新载体、创业者: whom a record names."""
 
@@ -68,9 +82,17 @@ class BanFinding:
     basis: str
 
 
-def active_bans(records: Iterable[CreditRecord], on: dt.date) -> list[BanFinding]:
-    """Every ban in force on ``on``: both kinds bar voucher claims, redemptions and institute applications,
-    since 科技创新券 and 企业研究院认定 are 科技项目/财政科技资金/科技计划项目 alike (AMBIGUITIES.md G-02).
+def active_bans(
+    records: Iterable[CreditRecord],
+    on: dt.date,
+    *,
+    applying_to: Programme | None = None,
+    reach: str = "every_programme",
+) -> list[BanFinding]:
+    """Every ban in force on ``on`` that reaches a request of ``applying_to``: both kinds bar voucher claims,
+    redemptions and institute applications, since 科技创新券 and 企业研究院认定 are 科技项目/财政科技资金/科技计划项目
+    alike (AMBIGUITIES.md G-02); under the other reading (``credit_ban_reach`` "own_programme") a record bars only
+    requests of the programme it was found in.
     """
     return [
         BanFinding(
@@ -82,7 +104,7 @@ def active_bans(records: Iterable[CreditRecord], on: dt.date) -> list[BanFinding
             r.basis,
         )
         for r in records
-        if r.active_on(on)
+        if r.active_on(on) and (reach == "every_programme" or applying_to in (None, OWN_PROGRAMME[r.kind]))
     ]
 
 

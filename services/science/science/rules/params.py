@@ -129,6 +129,7 @@ class VoucherParams:
     annual_cap_counts: str  # V-03
     refused_reservation_returns_to: str  # V-11
     carrier_ban_withholds: str  # V-13
+    credit_ban_reach: str  # G-02
 
     @classmethod
     def from_params(cls, p: ParameterSet) -> VoucherParams:
@@ -158,6 +159,7 @@ class VoucherParams:
                 p, "refused_reservation_returns_to", ("voucher_while_valid", "pool")
             ),
             carrier_ban_withholds=_one_of(p, "carrier_ban_withholds", ("redemptions", "own_funds")),
+            credit_ban_reach=_one_of(p, "credit_ban_reach", ("every_programme", "own_programme")),
         )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from science.rules.basis import IN_FORCE_FROM, OLD_VOUCHERS_DOC, period_last_day, vouchers
-from science.rules.credit import CreditRecord, active_bans
+from science.rules.credit import CreditRecord, Programme, active_bans
 from science.rules.params import VoucherParams
 
 
@@ -145,9 +145,13 @@ def relation_problems(related_to_carrier: bool) -> list[Problem]:
     return [Problem("carrier_related", "使用者与创新载体存在隶属、共建等关联关系，不得使用创新券", vouchers("二"))]
 
 
-def ban_problems(records: Iterable[CreditRecord], on: dt.date) -> list[Problem]:
-    """五(二) 3年内不再给予科技项目和财政科技资金支持 (and 43号 三(六) for false institute materials)."""
-    return [Problem("credit_ban", b.detail, b.basis) for b in active_bans(records, on)]
+def ban_problems(
+    records: Iterable[CreditRecord], on: dt.date, applying_to: Programme, p: VoucherParams
+) -> list[Problem]:
+    """五(二) 3年内不再给予科技项目和财政科技资金支持 (and 43号 三(六) for false institute materials): the bans
+    that reach a request of ``applying_to`` under the reading of G-02 (``credit_ban_reach``)."""
+    bans = active_bans(records, on, applying_to=applying_to, reach=p.credit_ban_reach)
+    return [Problem("credit_ban", b.detail, b.basis) for b in bans]
 
 
 def in_force_problems(on: dt.date) -> list[Problem]:
@@ -220,7 +224,7 @@ def claim_problems(ctx: ClaimContext, p: VoucherParams) -> list[Problem]:
                 vouchers("四(二)"),
             )
         )
-    problems.extend(ban_problems(ctx.credit_records, ctx.claimed_on))
+    problems.extend(ban_problems(ctx.credit_records, ctx.claimed_on, Programme.VOUCHERS, p))
     return problems
 
 
@@ -368,7 +372,7 @@ def redemption_problems(ctx: RedemptionContext, p: VoucherParams) -> list[Proble
     if not ctx.carrier_active:
         problems.append(Problem("carrier_not_registered", "服务机构不是已注册的创新载体", vouchers("一(二)")))
     problems.extend(relation_problems(ctx.related_to_carrier))
-    problems.extend(ban_problems(ctx.credit_records, ctx.submitted_on))
+    problems.extend(ban_problems(ctx.credit_records, ctx.submitted_on, Programme.VOUCHERS, p))
     problems.extend(carrier_ban_problems(ctx.carrier_credit_records, ctx.submitted_on, p))
     return problems
 
