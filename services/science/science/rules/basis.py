@@ -35,10 +35,12 @@ def policies(clause: str) -> str:
     return str(Citation(POLICIES_DOC, clause))
 
 
-def period_last_day(start: dt.date, months: int) -> dt.date:
+def period_last_day(start: dt.date, months: int, start_day_counted: bool = False) -> dt.date:
     """Last day of a period of ``months`` starting on ``start``.
 
     民法典 第二百零一条 开始的当日不计入, 第二百零二条 到期月的对应日为期间的最后一日: a three-month voucher issued on
-    15 January may be used through 15 April inclusive (AMBIGUITIES.md G-01).
+    15 January may be used through 15 April inclusive (AMBIGUITIES.md G-01). Under the other reading
+    (``start_day_counted``: the start day is the period's first) it ends the day before: 14 April.
     """
-    return add_months(start, months)
+    last = add_months(start, months)
+    return last - dt.timedelta(days=1) if start_day_counted else last

@@ -215,6 +215,8 @@ def check_registration(app: InstituteApplication, p: InstituteParams) -> Conditi
         problems.append("未在衢州市辖区内注册")
     else:
         anniversary = add_years(app.registered_in_quzhou_on, p.min_registration_years)
+        if p.period_start_day_counted:  # G-01, the other reading: the registration day is the period's first
+            anniversary -= dt.timedelta(days=1)
         if app.applied_on < anniversary:
             problems.append(f"在衢注册未满{p.min_registration_years}年（{anniversary.isoformat()} 起方满）")
     if not app.independent_legal_person:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qz_common.periods import add_months, add_years
-from science.rules.basis import institutes
+from science.rules.basis import institutes, period_last_day
 from science.rules.params import InstituteParams
 
 NAME_PREFIX = "衢州市"
@@ -53,9 +53,10 @@ class ChangeReport:
 def change_report(changed_on: dt.date, reported_on: dt.date | None, p: InstituteParams) -> ChangeReport:
     """三(四) 主办企业发生更名、重组等重大调整的，应当在变更发生后6个月内提出申请.
 
-    6个月内: 以内 includes the last day, the corresponding date six months on (民法典 第二百零二条).
+    6个月内: 以内 includes the last day, the corresponding date six months on (民法典 第二百零二条), or the day before
+    under the other reading of G-01 (``period_start_day_counted``).
     """
-    deadline = add_months(changed_on, p.change_report_months)
+    deadline = period_last_day(changed_on, p.change_report_months, p.period_start_day_counted)
     if reported_on is None:
         return ChangeReport(deadline, None, f"应于 {deadline.isoformat()} 前（含当日）提出申请", institutes("三(四)"))
     on_time = reported_on <= deadline

@@ -23,6 +23,7 @@ class InstituteParams:
 
     version: str
     min_registration_years: int
+    period_start_day_counted: bool  # G-01
     hitech_valid_on: str  # I-06
     audit_reports_of: str  # I-11
     band_lower_limit: Decimal
@@ -64,6 +65,7 @@ class InstituteParams:
         return cls(
             version=f"{p.book}@{p.version}",
             min_registration_years=p.integer("min_registration_years"),
+            period_start_day_counted=bool(p["period_start_day_counted"]),
             hitech_valid_on=_one_of(p, "hitech_valid_on", ("application", "recognition")),
             audit_reports_of=_one_of(p, "audit_reports_of", ("three_years", "years_registered")),
             band_lower_limit=p.decimal("band_lower_limit"),
@@ -124,6 +126,7 @@ class VoucherParams:
     payment_deadline_day: int
     fraud_ban_years: int
     four_colour_due_day: int
+    validity_start_day_counted: bool  # G-01
     submission_within_validity: bool  # V-02
     service_use_from: str  # V-06
     annual_cap_counts: str  # V-03
@@ -152,6 +155,7 @@ class VoucherParams:
             payment_deadline_day=p.integer("payment_deadline_day"),
             fraud_ban_years=p.integer("fraud_ban_years"),
             four_colour_due_day=p.integer("four_colour_due_day"),
+            validity_start_day_counted=bool(p["validity_start_day_counted"]),
             submission_within_validity=bool(p["submission_within_validity"]),
             service_use_from=_one_of(p, "service_use_from", ("claim_day", "year_start")),
             annual_cap_counts=_one_of(p, "annual_cap_counts", ("face_value", "net_of_expired")),

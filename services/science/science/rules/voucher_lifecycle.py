@@ -230,7 +230,7 @@ def claim_problems(ctx: ClaimContext, p: VoucherParams) -> list[Problem]:
 
 def voucher_last_valid_day(issued_on: dt.date, p: VoucherParams) -> dt.date:
     """四(二) 创新券有效期一般为3个月，逾期系统自动收回 (through the corresponding day, G-01)."""
-    return period_last_day(issued_on, p.validity_months)
+    return period_last_day(issued_on, p.validity_months, p.validity_start_day_counted)
 
 
 def is_expired(issued_on: dt.date, on: dt.date, p: VoucherParams) -> bool:
