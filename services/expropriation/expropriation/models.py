@@ -60,6 +60,8 @@ class Project(Base):
     district: Mapped[str] = mapped_column(String(10), index=True)
     village: Mapped[str] = mapped_column(String(60))
     pre_announcement_date: Mapped[dt.date] = mapped_column(Date)
+    # 征收公告 (五(二) A-02: "已实施" read from it under ``implemented_from = "announcement"``); None: not announced
+    announcement_date: Mapped[dt.date | None] = mapped_column(Date)
     signing_deadline: Mapped[dt.date] = mapped_column(Date)
     handover_deadline: Mapped[dt.date | None] = mapped_column(Date)
     valuation_date: Mapped[dt.date] = mapped_column(Date)

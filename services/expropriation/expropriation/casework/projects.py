@@ -28,7 +28,7 @@ async def create_project(session: AsyncSession, caller: Caller, terms: dict[str,
     params = load_params(terms["district"], terms["valuation_date"])
     rate = terms.get("early_vacate_rate_per_m2")
     with rules_as_problems():
-        check_scope(params.city, terms["district"], terms["pre_announcement_date"])
+        check_scope(params.city, terms["district"], terms["pre_announcement_date"], terms.get("announcement_date"))
         if rate is not None and rate > params.city.early_vacate_rate_cap_per_m2:
             raise RuleError("early_vacate_rate_per_m2", "提前腾空奖励标准不高于400元/平方米", basis("三(四)8"))
     record = Project(**terms)

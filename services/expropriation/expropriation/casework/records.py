@@ -122,6 +122,7 @@ def quote_input(
             **stored,
             "district": project.district,
             "pre_announcement_date": project.pre_announcement_date,
+            "announcement_date": project.announcement_date,
             "signing_deadline": project.signing_deadline,
             "valuation_date": project.valuation_date,
             "method": method or (Method(agreement.method) if agreement else Method(household.method)),

@@ -17,6 +17,7 @@ BUILDINGS: list[dict[str, Any]] = [
 QUOTE_REQUEST: dict[str, Any] = {
     "district": "柯城区",
     "pre_announcement_date": "2023-06-01",
+    "announcement_date": "2023-06-20",
     "signing_deadline": "2023-09-30",
     "valuation_date": "2023-07-01",
     "method": "monetary",
@@ -32,6 +33,7 @@ QUOTE_REQUEST: dict[str, Any] = {
 PROJECT_TERMS = (
     "district",
     "pre_announcement_date",
+    "announcement_date",
     "signing_deadline",
     "valuation_date",
     "appraised_price_per_m2",

@@ -21,6 +21,9 @@ from qz_common.scenario import ScenarioEcho, ScenarioParameters
 class QuoteRequest(HouseholdFacts):
     district: str = Field(description="柯城区 | 衢江区")
     pre_announcement_date: AnnouncementDate = Field(description="征收土地预公告发布之日")
+    announcement_date: AnnouncementDate | None = Field(
+        None, description="征收公告发布之日；未发布的省略（五(二)“施行前已实施征收”自征收公告起算的理解读取，A-02）"
+    )
     signing_deadline: PlanDate = Field(description="征收补偿方案规定的签约期限届满之日")
     valuation_date: PlanDate = Field(description="评估时点（适用该日施行的参数）")
     method: Method = Field(description="安置方式：货币补偿、房票、产权调换（公寓房）、迁建（宅基地）（三(三)）")

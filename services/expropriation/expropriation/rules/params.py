@@ -21,6 +21,7 @@ class CityParams:
     version: str
     districts: tuple[str, ...]
     in_force_from: dt.date
+    implemented_from: str
     replacement_prices: dict[Structure, Decimal]
     newness_no_depreciation_years: int
     depreciation_rate_per_year: Decimal
@@ -78,6 +79,9 @@ class CityParams:
 
     @classmethod
     def from_set(cls, p: ParameterSet) -> CityParams:
+        implemented_from = str(p["implemented_from"])
+        if implemented_from not in ("pre_announcement", "announcement"):
+            raise ValueError(f"implemented_from {implemented_from!r} unknown")
         remainder = str(p["voucher_remainder_reading"])
         if remainder not in ("face_value", "area_at_monetary_standard"):
             raise ValueError(f"voucher_remainder_reading {remainder!r} unknown")
@@ -94,6 +98,7 @@ class CityParams:
             version=p.version,
             districts=tuple(str(d) for d in p["districts"]),
             in_force_from=p["in_force_from"],
+            implemented_from=implemented_from,
             replacement_prices={
                 Structure.FRAME: p.decimal("replacement_price_frame"),
                 Structure.BRICK_CONCRETE: p.decimal("replacement_price_brick_concrete"),

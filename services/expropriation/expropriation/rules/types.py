@@ -194,6 +194,8 @@ class QuoteInput:
     method: Method
     members: tuple[Member, ...]
     buildings: tuple[Building, ...]
+    # 五(二) A-02: the 征收公告's day, read when "已实施" is taken from it (``implemented_from``); None: not announced
+    announcement_date: dt.date | None = None
     agreement_signed_on: dt.date | None = None
     moves_via_temporary_housing: bool = True
     village_all_signed: bool = False

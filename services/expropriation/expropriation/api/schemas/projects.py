@@ -22,6 +22,9 @@ class ProjectIn(Strict):
     district: str = Field(description="柯城区 | 衢江区")
     village: Annotated[str, Field(min_length=1, max_length=60)] = Field(description="被征收的行政村（社区）")
     pre_announcement_date: AnnouncementDate = Field(description="征收土地预公告发布之日")
+    announcement_date: AnnouncementDate | None = Field(
+        None, description="征收公告发布之日；未发布的省略（五(二)“施行前已实施征收”自征收公告起算的理解读取，A-02）"
+    )
     signing_deadline: PlanDate = Field(description="征收补偿方案规定的签约期限届满之日")
     handover_deadline: PlanDate | None = Field(None, description="规定的腾空交房期限届满之日")
     valuation_date: PlanDate = Field(description="评估时点（适用该日施行的参数）")
@@ -30,11 +33,11 @@ class ProjectIn(Strict):
     market_price_per_m2: Price | None = Field(None, description="同区域新建商品住宅市场评估价（元/m²）")
     early_vacate_rate_per_m2: Price | None = Field(None, description="提前腾空奖励标准（元/m²）；缺省取区参数簿")
 
-    @field_validator("signing_deadline", "valuation_date")
+    @field_validator("announcement_date", "signing_deadline", "valuation_date")
     @classmethod
-    def _after_pre(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+    def _after_pre(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         pre = info.data.get("pre_announcement_date")
-        if pre is not None and value < pre:
+        if pre is not None and value is not None and value < pre:
             raise ValueError("早于征收土地预公告日")
         return value
 
@@ -53,6 +56,7 @@ class ProjectOut(Out):
     district: str
     village: str
     pre_announcement_date: dt.date
+    announcement_date: dt.date | None
     signing_deadline: dt.date
     handover_deadline: dt.date | None
     valuation_date: dt.date

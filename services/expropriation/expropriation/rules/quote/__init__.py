@@ -38,7 +38,7 @@ METHODS: dict[Method, Callable[[QuoteInput, Params, Household], Lines]] = {
 
 def quote(inp: QuoteInput, params: Params) -> Quote:
     """Quote one household under one 安置方式 (三(三)) with the parts, fees and rewards of 三(四)."""
-    check_scope(params.city, inp.district, inp.pre_announcement_date)  # 一(一), 五(二)
+    check_scope(params.city, inp.district, inp.pre_announcement_date, inp.announcement_date)  # 一(一), 五(二)
     validate(inp)
     household = assess_household(inp, params.city)
     check_method_allowed(inp.method, household.area)
@@ -74,7 +74,7 @@ class MethodOutcome:
 def compare_methods(inp: QuoteInput, params: Params) -> tuple[MethodOutcome, ...]:
     """三(三): the same household under all four 安置方式, so it can choose; a method that is closed to it (or
     lacks an input) carries the refusal instead of a quote. Scope refusals (一(一), 五(二)) are raised."""
-    check_scope(params.city, inp.district, inp.pre_announcement_date)
+    check_scope(params.city, inp.district, inp.pre_announcement_date, inp.announcement_date)
     out = []
     for m in Method:
         try:
