@@ -161,7 +161,7 @@ def test_the_readings_a_scenario_can_switch_are_listed_with_the_one_chosen(clien
     # an entry may hold more than one switch (A-05: the 1.7 m boundary and the eaves below 1 m)
     ids = ("A-01", "A-03", "A-05", "A-06", "A-07", "A-08", "A-09", "A-10", "A-14", "A-15", "A-18", "A-19", "A-23")
     ledger = ("A-13", "A-29", "A-40", "A-42")  # read by the ledger's and the 房票's commands and what-ifs
-    assert {r["id"] for r in answer} == {*ids, *ledger, "A-02", "A-12", "A-34"}
+    assert {r["id"] for r in answer} == {*ids, *ledger, "A-02", "A-12", "A-22", "A-34"}
     listed = {r["parameter"]: r for r in answer}
     attic = listed["expropriation.attic_boundary_in_high_band"]
     assert (attic["parameter"], attic["clause"], attic["chosen"]) == (

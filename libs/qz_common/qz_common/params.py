@@ -90,6 +90,13 @@ class ParameterSet:
             raise TypeError(f"{self.book}.{name} is not a number: {value!r}")
         return Decimal(value)
 
+    def reading(self, name: str) -> str:
+        """A parameter holding the reading of an unclear sentence: one of the readings its ``[meta]`` names."""
+        value = str(self[name])
+        if value not in self.readings.get(name, {}):
+            raise ValueError(f"{self.book}.{name}: reading {value!r} unknown")
+        return value
+
     def integer(self, name: str) -> int:
         value = self[name]
         if isinstance(value, Decimal) and value == value.to_integral_value():

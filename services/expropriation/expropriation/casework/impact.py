@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from expropriation.books import sets_on
 from expropriation.casework.common import load_params, rule_problem
-from expropriation.casework.records import project_records, quote_input
+from expropriation.casework.records import project_assignment, project_records, quote_input
 from expropriation.exchange.settlement import ITEM_LABELS
 from expropriation.models import Household, Job, Project
 from expropriation.rules.params import Params
@@ -87,24 +87,31 @@ async def project_impact(
     scope: ImpactScope,
     progress: Callable[[int], Awaitable[None]] | None = None,
 ) -> ImpactOut:
-    households, agreements, villages, assignment = await project_records(session, project)
+    households, agreements, villages, _assignment = await project_records(session, project)
     in_scope = _in_scope(households, scope.household_ids)
     as_decided = load_params(project.district, project.valuation_date)
     scenario = scenario_params(project, scope.overrides)
+    # 三(一)3 across the project, as each side reads it: where a person listed in several households counts
+    sides = (as_decided.city.parent_kept_by, scenario.city.parent_kept_by)
+    assigned = {reading: project_assignment(households, reading) for reading in sides}
     records = []
     for done, household in enumerate(in_scope, start=1):
         try:
-            inp = quote_input(
-                project,
-                household,
-                agreement=agreements.get(household.id),
-                village_all_signed=villages.get(household.natural_village, False),
-                assignment=assignment,
-            )
+            inputs = {
+                reading: quote_input(
+                    project,
+                    household,
+                    agreement=agreements.get(household.id),
+                    village_all_signed=villages.get(household.natural_village, False),
+                    assignment=assignment,
+                )
+                for reading, assignment in assigned.items()
+            }
         except RuleError as refused:  # stored facts the rules cannot run on: refused alike on both sides
             before = after = Outcome(rule_problem(refused).code, {}, {})
         else:
-            before, after = _outcome(inp, as_decided), _outcome(inp, scenario)
+            before = _outcome(inputs[sides[0]], as_decided)
+            after = _outcome(inputs[sides[1]], scenario)
         records.append(RecordImpact(str(household.id), household.ref, before, after))
         if progress is not None:
             await progress(done)

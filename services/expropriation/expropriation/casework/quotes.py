@@ -36,7 +36,8 @@ async def _household_input(
 ) -> tuple[Household, Project, QuoteInput, Params]:
     household, project = await household_of(session, caller, household_id)
     agreement = await session.scalar(select(Agreement).where(Agreement.household_id == household_id))
-    standing = await project_standing(session, project)
+    params = load_params(project.district, project.valuation_date)
+    standing = await project_standing(session, project, params.city.parent_kept_by)
     inp = checked(
         lambda: quote_input(
             project,
@@ -47,7 +48,7 @@ async def _household_input(
             assignment=standing.assignment,
         )
     )
-    return household, project, inp, load_params(project.district, project.valuation_date)
+    return household, project, inp, params
 
 
 async def household_quote(
@@ -98,8 +99,8 @@ async def open_batch(
     held at a time, and each line is let go of once it has been passed on (issue 32)."""
     await begin_snapshot(session)
     project = await get_or_404(session, Project, project_id, "征收项目", field="project_id")
-    standing = await project_standing(session, project)
     params = load_params(project.district, project.valuation_date)
+    standing = await project_standing(session, project, params.city.parent_kept_by)
     tally = BatchTally()
 
     async def lines() -> AsyncIterator[dict[str, Any]]:

@@ -15,11 +15,11 @@ from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from expropriation.casework.common import checked, load_params_version
+from expropriation.casework.common import checked, load_params, load_params_version
 from expropriation.facts.household import HouseholdFacts
 from expropriation.facts.quote import QuoteRequest
 from expropriation.models import Agreement, Household, HouseholdMember, Project
-from expropriation.rules.persons import assign_parents_across_households
+from expropriation.rules.persons import assign_parents_across_households, keeping_order
 from expropriation.rules.quote import Quote, quote
 from expropriation.rules.types import Member, Method, QuoteInput
 from qz_common.audit import jsonable
@@ -71,13 +71,14 @@ def village_completion(
     return status
 
 
-def counted_elsewhere(roster: Iterable[tuple[int, Sequence[str]]]) -> dict[str, int]:
-    """三(一)3 over a project: 身份证号 → the one household (lowest id) in which the person counts.
+def counted_elsewhere(roster: Iterable[tuple[int, Sequence[str]]], kept_by: str) -> dict[str, int]:
+    """三(一)3 over a project: 身份证号 → the one household in which the person counts, given each household's id and
+    every 身份证号 it lists; which household keeps a person listed in several is the reading ``kept_by`` (A-22).
 
     Only a person listed in more than one household can be counted elsewhere, so only they are handed to the rule:
     a project of thousands of households has a few such parents, and a ``Member`` for each of its other persons
     was 7% of a batch quote."""
-    roster = sorted(roster, key=lambda entry: entry[0])
+    roster = keeping_order(roster, kept_by)
     listed_in: dict[str, set[int]] = {}
     for hid, ids in roster:
         for i in ids:
@@ -149,11 +150,11 @@ def quote_input(
     return inp
 
 
-def project_assignment(households: Sequence[Household]) -> dict[str, int]:
+def project_assignment(households: Sequence[Household], kept_by: str) -> dict[str, int]:
     """三(一)3 over the project's households, from the members of their stored facts: the same persons as the
     ``household_members`` index (both are written together, in the same order), without reading and opening every
     member's sealed 身份证号 a second time."""
-    return counted_elsewhere((h.id, [m["id_number"] for m in h.facts["members"]]) for h in households)
+    return counted_elsewhere(((h.id, [m["id_number"] for m in h.facts["members"]]) for h in households), kept_by)
 
 
 async def project_records(
@@ -172,7 +173,7 @@ async def project_records(
         households,
         agreements,
         village_completion(project, ((h.natural_village, agreements.get(h.id)) for h in households)),
-        project_assignment(households),
+        project_assignment(households, load_params(project.district, project.valuation_date).city.parent_kept_by),
     )
 
 
@@ -185,22 +186,22 @@ class ProjectStanding:
     assignment: dict[str, int]
 
 
-async def project_standing(session: AsyncSession, project: Project) -> ProjectStanding:
+async def project_standing(session: AsyncSession, project: Project, kept_by: str) -> ProjectStanding:
     """The project's standing read from a few columns of its households, agreements and members, without opening a
     household's facts: a project of 10,000 households is not held in memory to quote one, or to quote all in turn
-    (``households_in_turn``; issue 32)."""
+    (``households_in_turn``; issue 32). ``kept_by``: the reading of 三(一)3 the quotes are made with (A-22)."""
     signings = await _signings(session, Agreement.project_id == project.id)
     villagers = await session.execute(
         select(Household.id, Household.natural_village).where(Household.project_id == project.id)
     )
     villages = village_completion(project, ((village, signings.get(hid)) for hid, village in villagers.all()))
-    return ProjectStanding(villages, await _shared_persons_assignment(session, project))
+    return ProjectStanding(villages, await _shared_persons_assignment(session, project, kept_by))
 
 
-async def _shared_persons_assignment(session: AsyncSession, project: Project) -> dict[str, int]:
+async def _shared_persons_assignment(session: AsyncSession, project: Project, kept_by: str) -> dict[str, int]:
     """三(一)3 over the project, as ``project_assignment``: only a person listed in more than one household can be
     counted elsewhere, so the persons are told apart by their 身份证号's blind index, and only the 身份证号 of the few
-    households that share one are opened."""
+    households that share one are opened (all of theirs: the reading may weigh how many persons each lists)."""
     of_project = HouseholdMember.household_id.in_(select(Household.id).where(Household.project_id == project.id))
     listed_in: dict[str, set[int]] = {}
     for household_id, lookup in await session.execute(
@@ -218,7 +219,7 @@ async def _shared_persons_assignment(session: AsyncSession, project: Project) ->
     roster: dict[int, list[str]] = {}
     for household_id, id_number in members:
         roster.setdefault(household_id, []).append(id_number)
-    return counted_elsewhere(roster.items())
+    return counted_elsewhere(roster.items(), kept_by)
 
 
 # Households read a chunk at a time: the chunk's rows are let go of before the next is read.

@@ -55,6 +55,7 @@ class CityParams:
     voucher_area_reading: str
     voucher_average_weighted_by_area: bool
     house_within_area_split: str
+    parent_kept_by: str
     swap_flat_replacement_price_per_m2: Decimal
     homestead_split_at_resettlement_area: bool
     temporary_fee_area_includes_other_parts: bool
@@ -79,26 +80,11 @@ class CityParams:
 
     @classmethod
     def from_set(cls, p: ParameterSet) -> CityParams:
-        implemented_from = str(p["implemented_from"])
-        if implemented_from not in ("pre_announcement", "announcement"):
-            raise ValueError(f"implemented_from {implemented_from!r} unknown")
-        remainder = str(p["voucher_remainder_reading"])
-        if remainder not in ("face_value", "area_at_monetary_standard"):
-            raise ValueError(f"voucher_remainder_reading {remainder!r} unknown")
-        voucher_area = str(p["voucher_area_reading"])
-        if voucher_area not in ("resettlement_area", "legal_area_up_to_resettlement_area"):
-            raise ValueError(f"voucher_area_reading {voucher_area!r} unknown")
-        split = str(p["house_within_area_split"])
-        if split not in ("pro_rata", "dearest_first"):
-            raise ValueError(f"house_within_area_split {split!r} unknown")
-        clawback_against = str(p["clawback_against"])
-        if clawback_against not in ("entitlement_now", "quote_at_signing"):
-            raise ValueError(f"clawback_against {clawback_against!r} unknown")
         return cls(
             version=p.version,
             districts=tuple(str(d) for d in p["districts"]),
             in_force_from=p["in_force_from"],
-            implemented_from=implemented_from,
+            implemented_from=p.reading("implemented_from"),
             replacement_prices={
                 Structure.FRAME: p.decimal("replacement_price_frame"),
                 Structure.BRICK_CONCRETE: p.decimal("replacement_price_brick_concrete"),
@@ -133,10 +119,11 @@ class CityParams:
             non_member_owner_area_cap_m2=p.decimal("non_member_owner_area_cap_m2"),
             voucher_validity_months=p.integer("voucher_validity_months"),
             voucher_valid_through_corresponding_day=bool(p["voucher_valid_through_corresponding_day"]),
-            voucher_remainder_reading=remainder,
-            voucher_area_reading=voucher_area,
+            voucher_remainder_reading=p.reading("voucher_remainder_reading"),
+            voucher_area_reading=p.reading("voucher_area_reading"),
             voucher_average_weighted_by_area=bool(p["voucher_average_weighted_by_area"]),
-            house_within_area_split=split,
+            house_within_area_split=p.reading("house_within_area_split"),
+            parent_kept_by=p.reading("parent_kept_by"),
             swap_flat_replacement_price_per_m2=p.decimal("swap_flat_replacement_price_per_m2"),
             homestead_split_at_resettlement_area=bool(p["homestead_split_at_resettlement_area"]),
             temporary_fee_area_includes_other_parts=bool(p["temporary_fee_area_includes_other_parts"]),
@@ -156,7 +143,7 @@ class CityParams:
             early_vacate_rate_cap_per_m2=p.decimal("early_vacate_rate_cap_per_m2"),
             village_completion_rate_per_m2=p.decimal("village_completion_rate_per_m2"),
             rewards_payable_on_projection=bool(p["rewards_payable_on_projection"]),
-            clawback_against=clawback_against,
+            clawback_against=p.reading("clawback_against"),
             clawback_recovers_flat_and_voucher=bool(p["clawback_recovers_flat_and_voucher"]),
         )
 

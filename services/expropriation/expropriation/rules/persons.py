@@ -151,6 +151,18 @@ def assess_members(
     return tuple(out)
 
 
+def keeping_order(households: Iterable[tuple[int, Sequence[str]]], kept_by: str) -> list[tuple[int, Sequence[str]]]:
+    """三(一)3 "父母原则上随一名本村集体经济组织成员子女安置" (A-22, A-27): the order in which a project's
+    households, each with the 身份证号 it lists, are offered a person listed in several, when the family designates
+    none.
+
+    ``first_registered`` (the chosen reading): the household registered first (the lowest id). ``most_persons``: the
+    household listing the most persons (the shared person among them), ties to the one registered first."""
+    if kept_by == "most_persons":
+        return sorted(households, key=lambda household: (-len(household[1]), household[0]))
+    return sorted(households, key=lambda household: household[0])
+
+
 def assign_parents_across_households(
     households: Iterable[tuple[str, Sequence[Member]]], chosen: dict[str, str] | None = None
 ) -> dict[str, str]:
