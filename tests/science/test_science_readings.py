@@ -37,6 +37,8 @@ def test_readings_are_listed_with_their_register_entry_clause_and_calculators(cl
         "institutes.hitech_valid_on": ("I-06", "application"),
         "institutes.period_start_day_counted": ("G-01", "false"),
         "vouchers.validity_start_day_counted": ("G-01", "false"),
+        "vouchers.fraud_ban_start_day_counted": ("G-01", "false"),
+        "institutes.false_materials_ban_start_day_counted": ("G-01", "false"),
         "institutes.audit_reports_of": ("I-11", "three_years"),
         "institutes.shared_equipment_cap_applies": ("I-03", "true"),
         "vouchers.financial_consulting_half_of": ("V-01", "excess"),

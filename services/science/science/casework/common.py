@@ -1,5 +1,6 @@
 """What the science commands share: the audit trail, dated parameters refused as 422, the loaders."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import TypeVar
@@ -11,9 +12,10 @@ from qz_common.audit import AuditTrail
 from qz_common.db import ensure_visible, no_such_record
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
-from qz_common.params import RuleNotInForce
+from qz_common.params import ParameterSet, RuleNotInForce
+from qz_common.scenario import scenario_computation
 from science.models import AuditRecord, CreditRecordRow, Enterprise
-from science.parameters import policy_params
+from science.parameters import institute_params, institutes_book, policy_params, voucher_params
 from science.rules.basis import INSTITUTES_DOC, POLICIES_DOC, VOUCHERS_DOC
 from science.rules.credit import CreditKind, CreditRecord
 from science.rules.params import PolicyParams
@@ -84,12 +86,48 @@ def problems_422(
     )
 
 
-async def credit_records_of(session: AsyncSession, subject_id: str) -> tuple[CreditRecord, ...]:
-    """The subject's 科研诚信记录 as the rules read them, each with its ban in whole years."""
+def ban_terms(kind: CreditKind, decided_on: dt.date, overrides: Mapping[str, str] | None = None) -> tuple[int, bool]:
+    """A ban's years and how they are counted (G-01), as the record's own book reads them in the version in force on
+    the day it was decided: 44号 五(二) (the vouchers book) for voucher fraud, 43号 三(六) (the institutes book) for
+    false materials. ``overrides``: a what-if's or an impact's, of either book (each kind reads its own).
+    RuleNotInForce for a decision before the book took effect."""
+    if kind is CreditKind.VOUCHER_FRAUD:
+        vp = voucher_params(decided_on, of_book(overrides, "vouchers"))
+        return vp.fraud_ban_years, vp.fraud_ban_start_day_counted
+    ip = institute_params(decided_on, of_book(overrides, "institutes"))
+    return ip.false_materials_ban_years, ip.false_materials_ban_start_day_counted
+
+
+# What a voucher claim or redemption reads of the institutes book: how long a false-materials ban (43号 三(六)), which
+# bars them under G-02, runs and how it is counted (G-01). A what-if of either may override these, no other of it.
+INSTITUTES_BAN_TERMS = ("false_materials_ban_years", "false_materials_ban_start_day_counted")
+
+
+def institutes_ban_terms(day: dt.date) -> ParameterSet:
+    """The institutes book on ``day`` narrowed to INSTITUTES_BAN_TERMS, to check a claim's or redemption's overrides."""
+    book = institutes_book().at(day)
+    return dataclasses.replace(book, values={key: book.values[key] for key in INSTITUTES_BAN_TERMS})
+
+
+def _credit_record(row: CreditRecordRow, overrides: Mapping[str, str] | None) -> CreditRecord:
+    kind = CreditKind(row.kind)
+    try:
+        years, counted = ban_terms(kind, row.decided_on, overrides)
+    except RuleNotInForce:  # decided before either book took effect (no command stores one): as the row stands
+        years = row.ban_until.year - row.decided_on.year
+        counted = row.ban_until != CreditRecord(kind, row.decided_on, years).ban_until
+    return CreditRecord(kind, row.decided_on, years, row.id, counted)
+
+
+async def credit_records_of(
+    session: AsyncSession, subject_id: str, overrides: Mapping[str, str] | None = None
+) -> tuple[CreditRecord, ...]:
+    """The subject's 科研诚信记录 as the rules read them: each ban's length and last day computed at every check by the
+    reading of its own book in force on the day it was decided (G-01), the stored ``ban_until`` being that same
+    computation made when it was recorded; under a what-if's or an impact's ``overrides`` when given."""
     rows = (await session.scalars(select(CreditRecordRow).where(CreditRecordRow.subject_id_lookup == subject_id))).all()
-    return tuple(
-        CreditRecord(CreditKind(r.kind), r.decided_on, r.ban_until.year - r.decided_on.year, r.id) for r in rows
-    )
+    with scenario_computation(overrides):  # a scenario's years that are no whole number: 422, not a fault
+        return tuple(_credit_record(r, overrides) for r in rows)
 
 
 async def enterprise_or_404(

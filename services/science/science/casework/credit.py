@@ -1,6 +1,7 @@
 """科研诚信记录 (44号 五(二)): fraud stops or recovers funds and bars science funding for 3 years."""
 
 import datetime as dt
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,18 +9,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
 from qz_common.pii import ID_NUMBER, keyring_of
-from science.casework.common import audit, params_on
+from science.casework.common import audit, ban_terms, params_on
 from science.casework.redemptions import locked, readable, release
 from science.models import Carrier, CreditRecordRow, Redemption
-from science.parameters import institute_params, voucher_params
 from science.rules.credit import CREDIT_BASIS, CreditKind, CreditRecord, CreditSubject
 
 
-def _ban_years(kind: CreditKind, decided_on: dt.date) -> int:
-    """44号 五(二) 3年内 for voucher fraud; 43号 三(六) 三年内 for an institute's false materials."""
-    if kind is CreditKind.VOUCHER_FRAUD:
-        return params_on(voucher_params, decided_on, "decided_on").fraud_ban_years
-    return params_on(institute_params, decided_on, "decided_on").false_materials_ban_years
+def _ban(kind: CreditKind, decided_on: dt.date) -> CreditRecord:
+    """44号 五(二) 3年内 for voucher fraud; 43号 三(六) 三年内 for an institute's false materials: years and their
+    counting (G-01) as the book of the record's kind publishes them on the day decided (422 before it took effect)."""
+    years, counted = params_on(partial(ban_terms, kind), decided_on, "decided_on")
+    return CreditRecord(kind, decided_on, years, start_day_counted=counted)
 
 
 # A decision's identity names its subject by the first digits of its id's blind index, as many as the id has: the
@@ -80,7 +80,7 @@ async def record(
     document: str | None,
 ) -> CreditRecordRow:
     """列入科研诚信记录, with the redemption it concerns stopped or clawed back."""
-    ban = CreditRecord(kind, decided_on, _ban_years(kind, decided_on))
+    ban = _ban(kind, decided_on)
     carrier = await _carrier_of(session, subject_id, kind) if subject_kind is CreditSubject.CARRIER else None
     if redemption_id is not None:
         await _claw_back(session, caller, redemption_id, subject_id, carrier, reason)

@@ -84,6 +84,8 @@ class Findings:
 
     carrier_records: Mapping[int, tuple[CreditRecord, ...]]
     stopped_on: Mapping[int, dt.date]
+    # The same records with their bans counted under the scenario (G-01, ``vouchers.fraud_ban_start_day_counted``).
+    scenario_carrier_records: Mapping[int, tuple[CreditRecord, ...]]
 
 
 def _gives_back(redemption: Redemption) -> bool:
@@ -125,7 +127,9 @@ def _replay(
         result = subsidy(service, params, policy)
         pay = payable_for(kind, result.subsidy, remaining, policy)
         reserved = pay.amount if draws_on_voucher(kind, policy) else ZERO
-        bans = findings.carrier_records.get(redemption.carrier_id, ())
+        bans = (findings.scenario_carrier_records if overrides else findings.carrier_records).get(
+            redemption.carrier_id, ()
+        )
         payment_day = _payment_day(redemption)
         if not result.supported:
             outcome = Outcome("service_not_supported", {}, {})
@@ -152,11 +156,13 @@ def _replay(
     return outcomes
 
 
-async def _findings(session: AsyncSession, redemptions: list[Redemption]) -> Findings:
-    """The 科研诚信 records of each carrier the redemptions name, and the listings that stopped any of them."""
+async def _findings(session: AsyncSession, redemptions: list[Redemption], overrides: Mapping[str, str]) -> Findings:
+    """The 科研诚信 records of each carrier the redemptions name (as published and under ``overrides``), and the
+    listings that stopped any of them."""
     carrier_ids = {r.carrier_id for r in redemptions}
-    carriers = await session.execute(select(Carrier.id, Carrier.uscc).where(Carrier.id.in_(carrier_ids)))
-    records = {carrier_id: await credit_records_of(session, uscc) for carrier_id, uscc in carriers.all()}
+    carriers = (await session.execute(select(Carrier.id, Carrier.uscc).where(Carrier.id.in_(carrier_ids)))).all()
+    records = {carrier_id: await credit_records_of(session, uscc) for carrier_id, uscc in carriers}
+    scenario = {carrier_id: await credit_records_of(session, uscc, overrides) for carrier_id, uscc in carriers}
     stopped = [r.id for r in redemptions if r.status == CLAWED_BACK]
     listings = await session.execute(
         select(CreditRecordRow.redemption_id, CreditRecordRow.decided_on)
@@ -167,7 +173,7 @@ async def _findings(session: AsyncSession, redemptions: list[Redemption]) -> Fin
     for redemption_id, decided_on in listings.all():
         if redemption_id is not None:
             stopped_on.setdefault(redemption_id, decided_on)
-    return Findings(records, stopped_on)
+    return Findings(records, stopped_on, scenario)
 
 
 async def year_impact(
@@ -193,7 +199,7 @@ async def year_impact(
     if (scoped := scoped_district(caller, district)) is not None:
         statement = statement.where(Voucher.district == scoped)
     rows = [(r, v) for r, v in (await session.execute(statement)).all()]
-    findings = await _findings(session, [r for r, _ in rows])
+    findings = await _findings(session, [r for r, _ in rows], overrides)
     records = []
     for _voucher_id, group in groupby(rows, key=lambda row: row[0].voucher_id):
         claims = list(group)

@@ -210,7 +210,7 @@ async def judge_application(
         # G-02: what a 科研诚信 record bars is the vouchers book's reading (44号 五(二) with 43号 三(六)).
         reach = params_on(partial(voucher_params, overrides=of_book(overrides, "vouchers")), day, field)
     result = evaluate_application(application, field, own)
-    records = await credit_records_of(session, enterprise.uscc)
+    records = await credit_records_of(session, enterprise.uscc, overrides)
     bans = ban_problems(records, day, Programme.INSTITUTES, reach)
     if bans:
         problems.append(problems_422(bans, "credit_ban", "企业处于科研诚信限制期", {"credit_ban": "enterprise_uscc"}))

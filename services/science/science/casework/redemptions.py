@@ -19,7 +19,14 @@ from qz_common.db import ensure_visible, get_or_404, get_referenced, no_such_rec
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
 from qz_common.scenario import scenario_computation, with_overrides
-from science.casework.common import audit, credit_records_of, of_book, policy_in_force_on, problems_422
+from science.casework.common import (
+    audit,
+    credit_records_of,
+    institutes_ban_terms,
+    of_book,
+    policy_in_force_on,
+    problems_422,
+)
 from science.models import Carrier, Redemption, SubsidisedDocument, Voucher, VoucherPool
 from science.parameters import policies_book, voucher_params, vouchers_book
 from science.rules.basis import IN_FORCE_FROM
@@ -166,9 +173,9 @@ async def judge(
         carrier_active=carrier.status == "active",
         contract_already_subsidised="contract" in held,
         invoice_already_subsidised="invoice" in held,
-        credit_records=await credit_records_of(session, voucher.holder_id),
+        credit_records=await credit_records_of(session, voucher.holder_id, overrides),
         funded_by_other_programme=submission.funded_by_other_programme,
-        carrier_credit_records=await credit_records_of(session, carrier.uscc),
+        carrier_credit_records=await credit_records_of(session, carrier.uscc, overrides),
     )
     with scenario_computation(overrides):
         result = subsidy(service, params, policy)
@@ -272,9 +279,10 @@ async def what_if(
     """A submission judged as the books stand and under ``overrides`` (figures and readings), against the voucher,
     the carrier and the records as they stand: nothing is reserved or written (issue 31; V-02, V-06, V-13, P-05 are
     refusals at the door, which no stored record shows)."""
-    if overrides:  # 422 for an override neither book of a redemption declares, before anything is read
+    if overrides:  # 422 for an override no book of a redemption declares, before anything is read (of the
+        # institutes book, the terms of a false-materials ban: G-01, G-02)
         day = max(submission.used_on, IN_FORCE_FROM)
-        with_overrides([vouchers_book().at(day), policies_book().at(day)], overrides)
+        with_overrides([vouchers_book().at(day), policies_book().at(day), institutes_ban_terms(day)], overrides)
     published = _verdict(await judge(session, caller, submission, lock=False))
     if not overrides:
         return WhatIf(published, None)

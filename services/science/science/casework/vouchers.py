@@ -20,10 +20,10 @@ from qz_common.clock import today
 from qz_common.db import ensure_visible, get_in_district, get_or_404
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
-from qz_common.scenario import scenario_computation
-from science.casework.common import audit, credit_records_of, problems_422
+from qz_common.scenario import scenario_computation, with_overrides
+from science.casework.common import audit, credit_records_of, institutes_ban_terms, of_book, problems_422
 from science.models import AnnualQuota, Enterprise, Voucher, VoucherPool
-from science.parameters import voucher_params
+from science.parameters import voucher_params, vouchers_book
 from science.rules.basis import vouchers as cite
 from science.rules.params import VoucherParams
 from science.rules.voucher_lifecycle import (
@@ -305,7 +305,9 @@ async def what_if_claim(
     """A claim judged as the book stands and under ``overrides`` (figures and readings: V-03 among them), against the
     pool, the holder's year and records as they stand: nothing is issued, locked or collected. The pool's vouchers
     past their last valid day count as collected, as the claim would collect them first (四(二))."""
-    voucher_params_on(claimed_on, "claimed_on", overrides)  # 422 for the day or the scenario before anything is read
+    voucher_params_on(claimed_on, "claimed_on")  # 422 for the day or the scenario before anything is read
+    if overrides:  # the vouchers book's, and the institutes book's terms of a false-materials ban (G-01, G-02)
+        with_overrides([vouchers_book().at(claimed_on), institutes_ban_terms(claimed_on)], overrides)
     label, field = "创新券批次", "pool_id"
     pool = await get_or_404(session, VoucherPool, pool_id, label, field=field, referenced=True)
     if not caller.is_citizen:
@@ -326,11 +328,11 @@ async def what_if_claim(
             Voucher.pool_id == pool.id, Voucher.status == "active", Voucher.last_valid_on < claimed_on
         )
     )
-    credit_records = await credit_records_of(session, holder_id)
 
     async def verdict(scenario: Mapping[str, str] | None) -> ClaimVerdict:
+        credit_records = await credit_records_of(session, holder_id, scenario)
         with scenario_computation(scenario):
-            params = voucher_params_on(claimed_on, "claimed_on", scenario)
+            params = voucher_params_on(claimed_on, "claimed_on", of_book(scenario, "vouchers"))
             counted = await counted_this_year(session, holder_id, claimed_on.year, claimed, claimed_on, params)
             context = ClaimContext(
                 claimed_on=claimed_on,

@@ -3,7 +3,9 @@
 - 衢市科发高〔2022〕44号 五(二) 对通过创新券骗取财政资金的……列入科研诚信记录，3年内不再给予科技项目和财政科技资金支持.
 - 衢市科发高〔2022〕43号 三(六) 提供虚假材料和数据的……三年内不得申报各项科技计划项目.
 
-A ban runs from the decision date through the same date three years on, inclusive (AMBIGUITIES.md G-01).
+A ban runs from the decision date through the same date three years on, inclusive (民法典 第二百零一条 the decision
+day not counted, 第二百零二条; AMBIGUITIES.md G-01), or through the day before under the other reading (the decision day
+counted as the first): each record by the reading of its own book as in force on the day it was decided.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qz_common.periods import add_years
-from science.rules.basis import institutes, vouchers
+from science.rules.basis import institutes, period_last_day, vouchers
 
 
 class CreditKind(enum.StrEnum):
@@ -60,10 +61,13 @@ class CreditRecord:
     decided_on: dt.date
     ban_years: int
     record_id: int | None = None  # the stored 科研诚信记录, named in refusals
+    start_day_counted: bool = False  # G-01, the reading of the record's own book on ``decided_on``
 
     @property
     def ban_until(self) -> dt.date:
-        return add_years(self.decided_on, self.ban_years)
+        """The ban's last day (inside it: 3年内 includes it): decided 10 May 2023, 10 May 2026; with the decision day
+        counted as the first, 9 May 2026."""
+        return period_last_day(self.decided_on, 12 * self.ban_years, self.start_day_counted)
 
     @property
     def basis(self) -> str:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from qz_common.periods import add_months, add_years
+from qz_common.periods import add_months
 from science.rules.basis import institutes, period_last_day
 from science.rules.params import InstituteParams
 
@@ -244,13 +244,14 @@ class Revocation:
 
 def revoke(ground: RevocationGround, decided_on: dt.date, p: InstituteParams) -> Revocation:
     """三(六) 有下列情形之一的，取消其企业研究院资格; for false materials also
-    “除取消相应资格外，三年内不得申报各项科技计划项目” (ban through the third anniversary inclusive, G-01).
+    “除取消相应资格外，三年内不得申报各项科技计划项目” (ban through the third anniversary inclusive, or the day before
+    under the other reading of G-01, ``false_materials_ban_start_day_counted``).
     """
     ban = None
     if ground is RevocationGround.FALSE_MATERIALS:
         ban = Ban(
             decided_on,
-            add_years(decided_on, p.false_materials_ban_years),
+            period_last_day(decided_on, 12 * p.false_materials_ban_years, p.false_materials_ban_start_day_counted),
             "不得申报各项科技计划项目",
             institutes("三(六)"),
         )

@@ -59,6 +59,7 @@ class InstituteParams:
     misses_run_across_gaps: bool
     annual_report_months_after_year: int
     false_materials_ban_years: int
+    false_materials_ban_start_day_counted: bool  # G-01
 
     @classmethod
     def from_params(cls, p: ParameterSet) -> InstituteParams:
@@ -101,6 +102,7 @@ class InstituteParams:
             misses_run_across_gaps=bool(p["misses_run_across_gaps"]),
             annual_report_months_after_year=p.integer("annual_report_months_after_year"),
             false_materials_ban_years=p.integer("false_materials_ban_years"),
+            false_materials_ban_start_day_counted=bool(p["false_materials_ban_start_day_counted"]),
         )
 
 
@@ -125,6 +127,7 @@ class VoucherParams:
     payment_deadline_month: int
     payment_deadline_day: int
     fraud_ban_years: int
+    fraud_ban_start_day_counted: bool  # G-01
     four_colour_due_day: int
     validity_start_day_counted: bool  # G-01
     submission_within_validity: bool  # V-02
@@ -154,6 +157,7 @@ class VoucherParams:
             payment_deadline_month=p.integer("payment_deadline_month"),
             payment_deadline_day=p.integer("payment_deadline_day"),
             fraud_ban_years=p.integer("fraud_ban_years"),
+            fraud_ban_start_day_counted=bool(p["fraud_ban_start_day_counted"]),
             four_colour_due_day=p.integer("four_colour_due_day"),
             validity_start_day_counted=bool(p["validity_start_day_counted"]),
             submission_within_validity=bool(p["submission_within_validity"]),
