@@ -55,7 +55,7 @@ from sqlalchemy.engine import make_url
 from stdnum.cn import ric
 
 from expropriation.casework.common import load_params
-from expropriation.casework.quotes import batch
+from expropriation.casework.quotes import open_batch
 from expropriation.casework.records import project_records, quote_input
 from expropriation.exchange.roster import ROSTER_COLUMNS
 from expropriation.main import create_app
@@ -435,8 +435,9 @@ class BatchCosts:
 
 async def batch_costs(label: str, server: Server, database_url: str, project_id: int, rounds: int) -> BatchCosts:
     """For the same households, measured in turn in every round (the first round warms up): the rules alone in a hot
-    loop over inputs built beforehand; the batch in this process (``casework.quotes.batch`` on a session of its own:
-    reading the records, turning them into rule inputs, the rules, each household's line); and the batch over HTTP
+    loop over inputs built beforehand; the batch in this process (``casework.quotes.open_batch`` on a session of its
+    own, its lines made and let go of as the synchronous answer lets them go: reading the records, turning them into
+    rule inputs, the rules, each household's line); and the batch over HTTP
     (``POST /v1/projects/{id}/batch-quotes`` to the running service: the same, plus the request and its answer)."""
     app = create_app(
         ExpropriationSettings(database_url=database_url), PlatformSettings(dev_mode=True, log_level="WARNING")
@@ -464,7 +465,8 @@ async def batch_costs(label: str, server: Server, database_url: str, project_id:
 
     async def in_process() -> None:
         async with database.sessionmaker() as session:
-            await batch(session, project_id, None)
+            async for _line in (await open_batch(session, project_id, None)).lines:
+                pass
 
     async def over_http(client: httpx.AsyncClient) -> None:
         path = f"{server.url}/v1/projects/{project_id}/batch-quotes"
