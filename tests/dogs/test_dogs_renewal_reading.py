@@ -1,7 +1,8 @@
 """Reading D-24 as a parameter (issue 31): a registration is due for renewal when its 免疫证明 stops covering
 (``registration_renewal_due = vaccination``, chosen), or it has no term of its own and nothing falls due (``none``).
-Registrations and 浙里办 notices take no ``parameters``, so the reading is switched by a dated version of the notice's
-book; here that version is stood for by the published one with the value replaced."""
+浙里办 notices take no ``parameters``, so for them the reading is switched by a dated version of the notice's book; here
+that version is stood for by the published one with the value replaced. A caseworker switches it per request in
+``POST /v1/registrations/{id}/renewal/what-if`` (tests/dogs/test_dogs_renewal_what_if.py)."""
 
 import datetime as dt
 from dataclasses import replace
@@ -53,4 +54,4 @@ def test_the_reading_is_listed(client: TestClient) -> None:
     listed = {r["parameter"]: r for r in client.get("/v1/readings", params={"on": "2023-06-01"}).json()}
     renewal = listed["dogs.registration_renewal_due"]
     assert (renewal["id"], renewal["chosen"]) == ("D-24", "vaccination")
-    assert renewal["calculators"] == ["GET /v1/me/notices"]
+    assert renewal["calculators"] == ["GET /v1/me/notices", "POST /v1/registrations/{registration_id}/renewal/what-if"]

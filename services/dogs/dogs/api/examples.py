@@ -49,6 +49,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "ApproveRegistrationIn": {"document_number": "柯综执犬登〔2023〕0158号"},
     "RejectIn": {"reasons": ["犬只正面照片不清晰，请重新上传"], "document_number": "柯综执不登〔2023〕012号"},
+    # D-24 switched: a registration with no term of its own has no renewal day (as_of omitted: today).
+    "RenewalWhatIfIn": {"parameters": {"dogs.registration_renewal_due": "none"}},
     "AddressChangeIn": {
         "owner_id_number": OWNER_ID,
         "address": "衢江区樟潭街道樟潭路 88 号",

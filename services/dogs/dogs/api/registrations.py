@@ -14,10 +14,13 @@ from dogs.api.schemas.registrations import (
     RegistrationIn,
     RegistrationOut,
     RenewalIn,
+    RenewalWhatIfIn,
+    RenewalWhatIfOut,
 )
 from dogs.casework import registrations
 from dogs.models import Registration
 from qz_common.app import Engine, Session
+from qz_common.clock import today
 from qz_common.districts import District
 from qz_common.idempotency import IdempotencyKey
 from qz_common.identity import Reader, Writer, scoped_district
@@ -133,6 +136,22 @@ async def renew_registration(
         )
 
     return await commands.run(session, caller, work, request=(registration_id, body), key=idempotency_key)
+
+
+@router.post(
+    "/registrations/{registration_id}/renewal/what-if",
+    tags=["what-if"],
+    summary="续期情景测算：按现行与情景参数、条文理解测算须续期之日，不续期、不存档（三3）",
+)
+async def renewal_what_if(
+    registration_id: int,
+    caller: Reader,
+    session: Session,
+    body: Annotated[RenewalWhatIfIn, Body(default_factory=RenewalWhatIfIn)],
+) -> RenewalWhatIfOut:
+    day = body.as_of or today()
+    judged = await registrations.renewal_what_if(session, caller, registration_id, day, body.parameters)
+    return RenewalWhatIfOut.of(judged, body.parameters)
 
 
 @router.post("/address-changes", summary="养犬人住所变更（如因房屋征收搬迁）", response_model=AddressChangeOut)

@@ -1,5 +1,6 @@
 """三 养犬登记: submitted → approved (registration number issued) | rejected with reasons; the owner's moves."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ from dogs.rules.registration import (
     MaterialProblem,
     PhotoOnFile,
     RegistrationMaterials,
+    RenewalDay,
     ResidenceProof,
     VaccinationOnFile,
     approval_problems,
@@ -20,6 +22,7 @@ from dogs.rules.registration import (
     key_area_refusal,
     key_area_refuses_large_or_fierce,
     registration_number,
+    renewal_day,
     renewal_due,
     renewal_problems,
     undecided_breed_entering,
@@ -30,6 +33,7 @@ from qz_common.db import get_in_district, get_referenced, utcnow
 from qz_common.districts import DISTRICT_CODES
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller, ensure_district
+from qz_common.scenario import in_scenario, scenario_computation
 
 
 async def registration(
@@ -247,9 +251,7 @@ async def materials_now(
 async def renew(session: AsyncSession, caller: Caller, registration_id: int, vaccination_id: int) -> Registration:
     """续期 (D-24): the registration, approved or still awaiting its decision, stands from now on a new 免疫证明 that
     三3 accepts today for its owner and that covers longer than the one it stood on."""
-    record = await registration(session, caller, registration_id, lock=True)
-    if record.status not in ("approved", "submitted"):
-        raise ProblemError(409, "registration_not_renewable", f"该申请已不予登记（{record.status}），不能续期")
+    record = _renewable(await registration(session, caller, registration_id, lock=True))
     renewal = await _vaccination_cited(session, caller, vaccination_id)
     assert renewal is not None  # a cited id that names nothing was refused above
     current = _on_file(await session.get_one(Vaccination, record.vaccination_id))
@@ -259,3 +261,36 @@ async def renew(session: AsyncSession, caller: Caller, registration_id: int, vac
     async with audit.change(session, caller, "renew", record):
         record.vaccination_id = vaccination_id
     return record
+
+
+def _renewable(record: Registration) -> Registration:
+    """An approved registration, or an application still waiting, may be renewed; a refused one may not (D-24)."""
+    if record.status not in ("approved", "submitted"):
+        raise ProblemError(409, "registration_not_renewable", f"该申请已不予登记（{record.status}），不能续期")
+    return record
+
+
+@dataclass(frozen=True)
+class RenewalWhatIf:
+    """When a registration is due for renewal, as the book of the day stands and under a scenario (None if none)."""
+
+    record: Registration
+    as_of: date
+    published: RenewalDay
+    scenario: RenewalDay | None
+
+
+async def renewal_what_if(
+    session: AsyncSession, caller: Caller, registration_id: int, day: date, overrides: Mapping[str, str] | None
+) -> RenewalWhatIf:
+    """续期 (D-24) asked of the registration the path names on ``day``: its renewal day and the day its 免疫证明 stops
+    covering under the notice's book in force that day, and under ``overrides`` (figures and readings: D-24's
+    ``registration_renewal_due``, D-09's ``vaccination_due_date_covers``). It stands on the vaccination it cites now.
+    Reads only: nothing is renewed, audited or stored. A refused application has no renewal (409, as ``renew``)."""
+    record = _renewable(await registration(session, caller, registration_id))
+    published = notice_on(day)
+    scenario = in_scenario(published, overrides) if overrides else None  # 422 scenario_invalid naming each override
+    vaccination = _on_file(await session.get_one(Vaccination, record.vaccination_id))
+    with scenario_computation(overrides):
+        under = renewal_day(vaccination, scenario, day) if scenario is not None else None
+    return RenewalWhatIf(record, day, renewal_day(vaccination, published, day), under)

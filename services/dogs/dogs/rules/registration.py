@@ -14,9 +14,9 @@ from stdnum.exceptions import ValidationError
 
 from dogs.rules.classification import CLAUSE_FIERCE, CLAUSE_LARGE, Classification
 from dogs.rules.notice import cite
-from dogs.rules.vaccination import covered_until
+from dogs.rules.vaccination import INTERVAL_BASIS, covered_until
 from qz_common.ids import check_id_number, reason_in_chinese
-from qz_common.params import ParameterSet
+from qz_common.params import ParameterSet, as_sent
 
 CLAUSE = cite("三")
 CLAUSE_CAPTURE = cite("五")
@@ -160,6 +160,51 @@ def renewal_due(vaccination: VaccinationOnFile, params: ParameterSet) -> dt.date
     registration no term of its own, so nothing falls due (its vaccination still lapses, D-09, for what 三3 asks of a
     waiting application or a renewal)."""
     return valid_until(vaccination, params) if params["registration_renewal_due"] == "vaccination" else None
+
+
+# The readings a registration's renewal day depends on (parameter of the notice's book → register entry).
+RENEWAL_READINGS = {"registration_renewal_due": "D-24", "vaccination_due_date_covers": "D-09"}
+
+
+@dataclass(frozen=True)
+class ReadingUsed:
+    """A reading a figure was computed under: its parameter, register entry, value and label."""
+
+    parameter: str
+    entry: str
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RenewalDay:
+    """When a registration standing on ``vaccination`` is due for renewal under one version of the notice's book."""
+
+    renewal_due: dt.date | None
+    overdue: bool
+    vaccination_covers_until: dt.date
+    basis: tuple[str, ...]
+    readings: tuple[ReadingUsed, ...]
+    parameter_version: str
+
+
+def renewal_day(vaccination: VaccinationOnFile, params: ParameterSet, day: dt.date) -> RenewalDay:
+    """三3 (D-24, D-09), asked on ``day``: the day the registration is due for renewal (None: it has no term of its
+    own) and whether that day has passed, the last day its 免疫证明 covers, their clauses (三3; the revaccination
+    interval of 六 and the 技术规范 that bounds the immunity), and the readings they were read under."""
+    readings = tuple(
+        ReadingUsed(f"{params.book}.{key}", entry, as_sent(params[key]), params.readings[key][as_sent(params[key])])
+        for key, entry in RENEWAL_READINGS.items()
+    )
+    due = renewal_due(vaccination, params)
+    return RenewalDay(
+        renewal_due=due,
+        overdue=due is not None and due < day,
+        vaccination_covers_until=valid_until(vaccination, params),
+        basis=(CLAUSE + "3", INTERVAL_BASIS),
+        readings=readings,
+        parameter_version=f"{params.book}@{params.version}",
+    )
 
 
 def renewal_problems(

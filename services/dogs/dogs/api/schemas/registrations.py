@@ -2,15 +2,17 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from dogs.api.schemas.common import Centimetres, DocumentNumber, Name, Out, Phone, Strict
-from dogs.rules.registration import BreedFinding, Channel, ResidenceProof
+from dogs.casework.registrations import RenewalWhatIf
+from dogs.rules.registration import BreedFinding, Channel, RenewalDay, ResidenceProof
 from dogs.rules.vaccination import DogSex
 from qz_common.districts import District
 from qz_common.ids import IdNumber
+from qz_common.scenario import ScenarioEcho, ScenarioParameters
 
 
 class MyRegistrationIn(Strict):
@@ -114,6 +116,65 @@ class AddressChangeOut(BaseModel):
 
 class RenewalIn(Strict):
     vaccination_id: int = Field(description="新的狂犬病免疫记录编号（免疫点录入，须为养犬人本人的）")
+
+
+class RenewalWhatIfIn(Strict):
+    """A registration's renewal day asked on a day, as published and under figures and readings of one's own."""
+
+    as_of: dt.date | None = Field(None, description="按哪一天施行的参数簿测算（默认今天，北京时间）")
+    parameters: ScenarioParameters = None
+
+
+class ReadingUsedOut(BaseModel):
+    parameter: str = Field(description="承载该理解的参数名（见 /v1/readings）")
+    entry: str = Field(description="歧义登记簿（AMBIGUITIES.md）条目编号")
+    value: str = Field(description="所用理解（参数值）")
+    label: str = Field(description="该理解的中文表述")
+
+
+class RenewalDayOut(BaseModel):
+    renewal_due: dt.date | None = Field(
+        description="须续期之日（当日仍有效）；null：按所用理解登记本身无期限，不因免疫证明到期而须续期（D-24）"
+    )
+    overdue: bool = Field(description="测算日已过须续期之日")
+    vaccination_covers_until: dt.date = Field(description="所附狂犬病免疫证明有效至（含当日，D-09）")
+    basis: list[str] = Field(description="依据：文号及条款")
+    readings: list[ReadingUsedOut] = Field(description="所用的条文理解")
+    parameter_version: str = Field(description="所用参数版本（情景测算标记 +scenario）")
+
+    @classmethod
+    def of(cls, day: RenewalDay) -> "RenewalDayOut":
+        return cls.model_validate({**vars(day), "readings": [vars(r) for r in day.readings]})
+
+
+class RenewalWhatIfOut(BaseModel):
+    """续期 asked of a stored registration: nothing renewed, nothing stored."""
+
+    registration_id: int
+    registration_number: str | None
+    status: str
+    vaccination_id: int = Field(description="登记现所依据的免疫记录编号")
+    as_of: dt.date = Field(description="测算日（衢州）")
+    published: RenewalDayOut = Field(description="按该日施行的参数与条文理解")
+    scenario: RenewalDayOut | None = Field(
+        None,
+        description="按情景参数与条文理解（仅请求含 parameters 时）",
+        exclude_if=lambda day: day is None,
+    )
+    parameters: ScenarioEcho = None
+
+    @classmethod
+    def of(cls, judged: RenewalWhatIf, parameters: Any) -> "RenewalWhatIfOut":
+        return cls(
+            registration_id=judged.record.id,
+            registration_number=judged.record.registration_number,
+            status=judged.record.status,
+            vaccination_id=judged.record.vaccination_id,
+            as_of=judged.as_of,
+            published=RenewalDayOut.of(judged.published),
+            scenario=RenewalDayOut.of(judged.scenario) if judged.scenario is not None else None,
+            parameters=parameters,
+        )
 
 
 class MaterialProblemOut(BaseModel):
