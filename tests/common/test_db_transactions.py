@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 from testkit import DatabaseFactory
 
-from qz_common.db import Database
+from qz_common.db import Database, begin_snapshot
 
 metadata = MetaData()
 counter = Table("counter", metadata, Column("id", Integer, primary_key=True), Column("n", Integer, nullable=False))
@@ -51,6 +51,29 @@ def test_check_then_write_commands_do_not_lose_updates(database_factory: Databas
         return total
 
     assert asyncio.run(scenario()) == 20
+
+
+def test_a_snapshot_read_sees_one_state_across_its_statements(database_factory: DatabaseFactory) -> None:
+    """``begin_snapshot``: a read of several statements (a project read a chunk at a time, issue 32) sees the
+    database as it stood at its first statement, though a command commits between two of them (PostgreSQL's READ
+    COMMITTED would show the second statement the new figure); and it is refused inside a transaction already begun."""
+    database = _database(database_factory)
+
+    async def scenario() -> tuple[int, int, int]:
+        await _prepare(database)
+        async with database.sessionmaker() as reader:
+            await begin_snapshot(reader)
+            first = int(await reader.scalar(select(counter.c.n).where(counter.c.id == 1)) or 0)
+            async with database.sessionmaker() as writer, writer.begin():
+                await writer.execute(update(counter).where(counter.c.id == 1).values(n=5))
+            second = int(await reader.scalar(select(counter.c.n).where(counter.c.id == 1)) or 0)
+            with pytest.raises(RuntimeError, match="already in a transaction"):
+                await begin_snapshot(reader)
+        committed = await _read(database)
+        await database.dispose()
+        return first, second, committed
+
+    assert asyncio.run(scenario()) == (0, 0, 5)
 
 
 def test_reads_do_not_wait_for_a_command_in_progress(database_factory: DatabaseFactory) -> None:
