@@ -231,7 +231,7 @@ async def households_in_turn(
 ) -> AsyncIterator[tuple[Household, Signing | None]]:
     """The project's households in the order of their ids, each with its agreement's ``Signing``, read a chunk at a
     time, so that however large the project only a chunk is held (issue 32). Read in a session begun with
-    ``qz_common.db.snapshot``, the chunks and ``project_standing`` see the project as it stood at one moment."""
+    ``qz_common.db.begin_snapshot``, the chunks and ``project_standing`` see the project as it stood at one moment."""
     after = 0
     while True:
         chunk = (
