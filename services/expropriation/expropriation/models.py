@@ -5,9 +5,10 @@ name and 身份证号, and every document that copies them — a household's dec
 身份证号 and dates of birth and death), a declaration's payload, an agreement's facts, quote (the persons counted
 and excluded) and member 身份证号, a clawback's corrected facts and its reason, a dispute's 情况说明 (free text that
 names the owner, or says where they went), an objection's grounds and its answer (free text as well), a job's
-errors and result (a batch quote lists each 户主), the audit trail (snapshots, and a 浙里办 actor's 身份证号) and the
-stored answers of commands. Members are found by the blind index of their 身份证号
-(``household_members.id_number_lookup``: /v1/me and the citizen dossier); nothing else is looked up by a person.
+errors and result and a batch-quote job's lines (``job_lines``: each names its 户主), the audit trail (snapshots,
+and a 浙里办 actor's 身份证号) and the stored answers of commands. Members are found by the blind index of their
+身份证号 (``household_members.id_number_lookup``: /v1/me and the citizen dossier); nothing else is looked up by a
+person.
 
 What stays in clear is what the rules, the filters and the locks read in SQL and what names no one: districts,
 projects and villages (natural villages decide 三(四)8's completion), 户号, methods, dates, states, areas and money,
@@ -295,3 +296,19 @@ class Job(Base):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class JobLine(Base):
+    """One household's line of a batch-quote job's answer, stored a chunk at a time as the job runs and read back a
+    chunk at a time (issue 32): the job's ``result`` keeps the answer without its households. Each line is sealed: it
+    names the 户主. Tied to the attempt that wrote it: a job taken over deletes the lines of its earlier attempts
+    before it writes its own, and only the lines of the job's ``attempts`` are read."""
+
+    __tablename__ = "job_lines"
+    __table_args__ = (UniqueConstraint("job_id", "attempt", "position", name="uq_job_lines_job_attempt_position"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)  # one key column: qz_common.rekey
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
+    attempt: Mapped[int]
+    position: Mapped[int]  # the household's place in the answer, from 0
+    line: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)

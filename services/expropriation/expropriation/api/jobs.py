@@ -3,13 +3,17 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic_core import to_json
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from expropriation.api.common import PathId, commands
 from expropriation.api.schemas.jobs import JobOut
 from expropriation.casework import jobs
+from expropriation.models import Job
 from qz_common.app import Session
 from qz_common.identity import Caller, Reader
+from qz_common.spool import Spool
 
 router = APIRouter(prefix="/v1/jobs", tags=["projects"])
 
@@ -32,6 +36,27 @@ async def start_job(
     return answer
 
 
-@router.get("/{job_id}", summary="任务进度（已处理/总数、错误、完成后的结果）")
-async def get_job(job_id: PathId, caller: Reader, session: Session) -> JobOut:
-    return JobOut.model_validate(await jobs.job_of(session, caller, job_id))
+@router.get("/{job_id}", summary="任务进度（已处理/总数、错误、完成后的结果）", response_model=JobOut)
+async def get_job(job_id: PathId, caller: Reader, session: Session) -> JobOut | StreamingResponse:
+    job = await jobs.job_of(session, caller, job_id)
+    answer = JobOut.model_validate(job)
+    if jobs.answered_from_lines(job):
+        return await _with_lines(session, job, answer)
+    return answer
+
+
+# Stands for the households in a done batch quote's answer while it is written, then replaced by its lines.
+_LINES = "\x00lines\x00"
+_LINES_JSON = to_json(_LINES)
+
+
+async def _with_lines(session: AsyncSession, job: Job, answer: JobOut) -> StreamingResponse:
+    """The job as ``JobOut``, its result's households its lines, read a chunk at a time and written one at a time to a
+    spool (issue 32): the answer a batch quote's job gave when its result held every household."""
+    households, separator = Spool(), b""
+    async for line in jobs.lines_of(session, job):
+        households.write(separator + to_json(line))
+        separator = b","
+    result = (answer.result or {}) | {"households": [_LINES]}
+    before, after = answer.model_copy(update={"result": result}).model_dump_json().encode().split(_LINES_JSON)
+    return households.response("application/json", before=before, after=after)

@@ -11,12 +11,18 @@ its process (killed, crashed, restarted): every service process looks for such j
 renewal after, and takes them over:
 
 - a batch quote or an impact is run again from the start, on the project as it is stored then. It writes nothing but
-  the job, so running it again is the same request answered later. After ``MAX_ATTEMPTS`` takes it fails
-  (``interrupted``), so that a job which brings its process down cannot bring down every process in turn.
+  the job (and a batch quote its lines, those of earlier attempts deleted first), so running it again is the same
+  request answered later. After ``MAX_ATTEMPTS`` takes it fails (``interrupted``), so that a job which brings its
+  process down cannot bring down every process in turn.
 - a roster import fails (``interrupted``: nothing imported, send the file again). Its households are stored in the
   same transaction as the job's end, so an import that lost its process stored nothing, and the caseworker still
   has the file. Running it again would need the roster kept in the job: names and 身份证号 in a table beside the
   records that are meant to hold them (and to encrypt them), for a file the caseworker can resend.
+
+A batch quote's households are not held whole (issue 32): the job writes its lines a chunk at a time as it makes
+them (table ``job_lines``, each line sealed, in short transactions of their own that name the attempt, like every
+write of its holder), and its ``result`` keeps the answer without them; ``GET /v1/jobs/{id}`` reads them back a chunk
+at a time (``lines_of``). A batch quote taken over deletes the lines of its earlier attempts before it writes its own.
 
 Every write of a holder names the attempt it holds (``attempts``): a process that lost its lease (stalled beyond it)
 finds its writes refused (``LeaseLost``) and stops, and cannot overwrite the job another process took.
@@ -36,20 +42,22 @@ saq: Redis or RabbitMQ), and the service runs on SQLite and PostgreSQL alike.
 
 import asyncio
 import datetime as dt
+import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, func, or_, select, text, update
+from pydantic_core import to_json
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from expropriation.casework.impact import ImpactScope, project_impact
 from expropriation.casework.projects import project_of, store_roster
-from expropriation.casework.quotes import batch
+from expropriation.casework.quotes import open_batch, summary_of
 from expropriation.facts.household import HouseholdIn
-from expropriation.models import JOB_ACTIVE, Household, Job, Project
+from expropriation.models import JOB_ACTIVE, Household, Job, JobLine, Project
 from expropriation.rules.types import Method
 from expropriation.settings import ExpropriationSettings
 from qz_common.audit import actor_of
@@ -59,6 +67,7 @@ from qz_common.identity import Caller
 
 log = logging.getLogger("qz.expropriation.jobs")
 _PROGRESS_EVERY = 25  # households between progress writes
+LINES_CHUNK = 500  # a batch quote's lines written, and read back, a transaction at a time
 FIRST_ATTEMPT = 1
 MAX_ATTEMPTS = 3
 # Seconds a client is asked to wait when the queue is full: about what a batch of a few thousand households takes.
@@ -124,6 +133,25 @@ class Lease:
 
     async def fail(self, errors: list[dict[str, Any]]) -> None:
         await self.write(status="failed", errors=errors, lease_until=None, finished_at=utcnow())
+
+    async def forget_earlier_lines(self) -> None:
+        """Delete the lines the job's earlier attempts wrote (a job taken over runs again from the start)."""
+        async with self.database.sessionmaker() as session, session.begin():
+            await self.write(session, done=0)  # holds the job's row (PostgreSQL) until the lines are gone
+            await session.execute(delete(JobLine).where(JobLine.job_id == self.job_id, JobLine.attempt != self.attempt))
+
+    async def write_lines(self, first: int, lines: list[dict[str, Any]]) -> None:
+        """Store ``lines`` as the job's lines from position ``first`` on, in a transaction of their own, if this
+        process still holds the job (``LeaseLost`` otherwise, and nothing is written)."""
+        rows = [
+            {"job_id": self.job_id, "attempt": self.attempt, "position": first + offset, "line": line}
+            for offset, line in enumerate(lines)
+        ]
+        async with self.database.sessionmaker() as session, session.begin():
+            # First the job's row, guarded by the attempt: on PostgreSQL it stays locked until the lines commit, so
+            # a process taking the job over (SELECT … FOR UPDATE SKIP LOCKED) cannot slip in between.
+            await self.write(session, done=first + len(lines))
+            await session.execute(insert(JobLine), rows)
 
 
 # The work of a job: in its own session, reporting progress and finishing through its lease.
@@ -317,13 +345,23 @@ def _interrupted(job: Job) -> dict[str, str]:
 
 def _batch_quote_work(project_id: int, method: Method | None) -> Work:
     async def work(session: AsyncSession, lease: Lease) -> None:
-        result = await batch(session, project_id, method, progress=lease.progress)
-        refused = [
-            {"household_ref": h["ref"], **{k: h["refusal"][k] for k in ("code", "detail", "field")}}
-            for h in result.households
-            if "refusal" in h
-        ]
-        await lease.finish(result, refused)
+        if lease.attempt > FIRST_ATTEMPT:
+            await lease.forget_earlier_lines()
+        made = await open_batch(session, project_id, method, progress=lease.progress)
+        refused: list[dict[str, Any]] = []
+        chunk: list[dict[str, Any]] = []
+        written = 0
+        async for line in made.lines:
+            if "refusal" in line:
+                refusal = line["refusal"]
+                refused.append({"household_ref": line["ref"], **{k: refusal[k] for k in ("code", "detail", "field")}})
+            chunk.append(json.loads(to_json(line)))  # as the synchronous answer writes it
+            if len(chunk) == LINES_CHUNK:
+                await lease.write_lines(written, chunk)
+                written, chunk = written + len(chunk), []
+        if chunk:
+            await lease.write_lines(written, chunk)
+        await lease.finish(summary_of(made, []), refused)
 
     return work
 
@@ -374,3 +412,28 @@ _RUN_AGAIN: dict[str, Callable[[Job], Work]] = {
 async def job_of(session: AsyncSession, caller: Caller, job_id: int) -> Job:
     """The job, if the caller may see it; another district's job answers as an unused id does (404)."""
     return await get_in_district(session, caller, Job, job_id, "任务", field="job_id")
+
+
+def answered_from_lines(job: Job) -> bool:
+    """Whether the job's answer is its ``result`` with its lines (``lines_of``) as the households: a batch quote done
+    since issue 32. One done before keeps its households in its ``result`` (an empty project has none either way)."""
+    result = job.result
+    return job.kind == "batch_quote" and job.status == "done" and result is not None and result.get("households") == []
+
+
+async def lines_of(session: AsyncSession, job: Job) -> AsyncIterator[dict[str, Any]]:
+    """The lines of a batch-quote job's attempt, in order, read ``LINES_CHUNK`` at a time."""
+    after, chunk = -1, LINES_CHUNK
+    while True:
+        read = await session.execute(
+            select(JobLine.position, JobLine.line)
+            .where(JobLine.job_id == job.id, JobLine.attempt == job.attempts, JobLine.position > after)
+            .order_by(JobLine.position)
+            .limit(chunk)
+        )
+        rows = read.all()
+        for position, line in rows:
+            yield line
+            after = position
+        if len(rows) < chunk:
+            return
