@@ -1,6 +1,6 @@
-"""A-22, A-27 as a switch (issue 31): 三(一)3 "父母原则上随一名本村集体经济组织成员子女安置" — a person listed in several
-households of a project, the family designating none, counts in the household registered first (chosen), or in the
-one listing the most persons (``expropriation.parent_kept_by = most_persons``).
+"""A-22, A-27 as a switch (issue 31): 三(一)3 "父母原则上随一名本村集体经济组织成员子女安置" — a person listed in
+several households of a project, the family designating none, counts in the household registered first (chosen), or
+in the one listing the most persons (``expropriation.parent_kept_by = most_persons``).
 
 The project of expropriation_kit: 柯城区, market 9,000 元/㎡, appraised 3,000 元/㎡. Every household: 房票安置, one
 150 ㎡ 砖混 house built 2000 (重置价 1,200 × 成新率 0.80 = 960 a ㎡), all members 本村. 房票 price 9,000 − 1,200 =
