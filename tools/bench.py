@@ -113,7 +113,18 @@ def start(name: str, command: list[str], env: dict[str, str], workdir: Path, hea
     raise RuntimeError(f"{name} did not start:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def start_deployable(name: str, package: str, database_url: str, upstreams: dict[str, str], workdir: Path) -> Server:
+# The batch rows measure the batch as the one synchronous request it is up to this threshold, not as a background job.
+SYNCHRONOUS_BATCHES = 1_000_000
+
+
+def start_deployable(
+    name: str,
+    package: str,
+    database_url: str,
+    upstreams: dict[str, str],
+    workdir: Path,
+    batch_job_threshold: int = SYNCHRONOUS_BATCHES,
+) -> Server:
     env = {
         **os.environ,
         "QZ_DEV_MODE": "true",
@@ -122,8 +133,7 @@ def start_deployable(name: str, package: str, database_url: str, upstreams: dict
         "GATEWAY_SERVICE_URLS": "{" + ", ".join(f'"{s}": "{u}"' for s, u in upstreams.items()) + "}",
         "GATEWAY_RATE_LIMIT_PER_S": "1000000",
         "GATEWAY_RATE_LIMIT_BURST": "1000000",
-        # The batch is measured as the one synchronous request it is up to this threshold, not as a background job.
-        "EXPROPRIATION_BATCH_JOB_THRESHOLD": "1000000",
+        "EXPROPRIATION_BATCH_JOB_THRESHOLD": str(batch_job_threshold),
     }
     # -P: the repository root must not shadow the installed packages (gateway/ is both a folder and a package).
     return start(name, [sys.executable, "-P", "-m", "qz_common.serve", package], env, workdir)
@@ -519,10 +529,25 @@ def _rss_mb(pid: int, field: str) -> float:
     return int(found.group(1)) / 1024
 
 
+def _job_answer(client: httpx.Client, base: str, answer: httpx.Response, headers: dict[str, str]) -> httpx.Response:
+    """The answer of a request answered ``202`` with a job: the job, polled until it is done, as its last poll read it
+    (a batch quote's households come with it); any other answer as it is."""
+    if answer.status_code != 202:
+        return answer
+    job = f"{base}{answer.headers['Location']}"
+    while (polled := client.get(job, headers=headers)).json()["status"] in ("queued", "running"):
+        time.sleep(0.2)
+    if polled.json()["status"] != "done":
+        raise RuntimeError(f"job {job} ended {polled.json()['status']}: {polled.text[:500]}")
+    return polled
+
+
 def roster_memory(server: Server, household_count: int) -> RosterMemory:
     """The service's peak resident memory over its idle size while one project of ``household_count`` households is
     imported (roster CSV), batch-quoted and exported (settlement sheet, CSV), on a service that has done nothing
-    else. The kernel's peak (VmHWM) is reset before each step, so each step's peak is its own."""
+    else and runs as deployed: the import and the batch quote, of more households than its threshold, are jobs,
+    polled to their end and read. The kernel's peak (VmHWM) is reset before each step, so each step's peak is its
+    own."""
     pid = server.process.pid
     with httpx.Client(timeout=1800) as client:
         headers = identity("expropriation")()
@@ -533,10 +558,17 @@ def roster_memory(server: Server, household_count: int) -> RosterMemory:
         base = f"{server.url}/v1/projects/{project.json()['id']}"
         roster, _quotes = households(household_count)
         steps: dict[str, Callable[[], httpx.Response]] = {
-            "import": lambda: client.post(
-                f"{base}/roster", files={"file": ("roster.csv", roster.encode(), "text/csv")}, headers=headers
+            "import": lambda: _job_answer(
+                client,
+                server.url,
+                client.post(
+                    f"{base}/roster", files={"file": ("roster.csv", roster.encode(), "text/csv")}, headers=headers
+                ),
+                headers,
             ),
-            "batch quote": lambda: client.post(f"{base}/batch-quotes", headers=headers),
+            "batch quote": lambda: _job_answer(
+                client, server.url, client.post(f"{base}/batch-quotes", headers=headers), headers
+            ),
             "export": lambda: client.get(f"{base}/settlement-sheet", params={"format": "csv"}, headers=headers),
         }
         seconds: dict[str, float] = {}
@@ -666,7 +698,8 @@ def batch_report(costs: list[BatchCosts]) -> list[Ratio]:
 
 def memory_report(memory: RosterMemory, batched: BatchCosts | None) -> list[Ratio]:
     print()
-    print(f"  a project of {memory.households:,} households (SQLite, a service of its own):")
+    households = f"{memory.households:,} households"
+    print(f"  a project of {households} (SQLite, a service of its own; the import and the batch quote as jobs):")
     print(f"    {'the service idle, resident':<50} {memory.idle_mb:7.1f} MB")
     for step, seconds in memory.seconds.items():
         per_household = seconds * 1e6 / memory.households
@@ -750,8 +783,10 @@ def main() -> None:
         loader: Loader = Wrk(workdir) if use_wrk else PythonLoad()
         servers: list[Server] = []
 
-        def start_service(name: str, package: str, database_url: str, upstreams: dict[str, str]) -> Server:
-            servers.append(start_deployable(name, package, database_url, upstreams, workdir))
+        def start_service(
+            name: str, package: str, database_url: str, upstreams: dict[str, str], **settings: int
+        ) -> Server:
+            servers.append(start_deployable(name, package, database_url, upstreams, workdir, **settings))
             return servers[-1]
 
         try:
@@ -763,7 +798,10 @@ def main() -> None:
                     args, loader, workdir, dogs_pg_url, expropriation_pg_url, start_service, servers
                 )
             if args.roster_households:
-                alone = start_service("expropriation-roster", "expropriation", f"sqlite:///{workdir}/roster.db", {})
+                # as deployed: a roster or a batch of more households than the default threshold is a job
+                deployed = {"batch_job_threshold": ExpropriationSettings.model_fields["batch_job_threshold"].default}
+                roster_db = f"sqlite:///{workdir}/roster.db"
+                alone = start_service("expropriation-roster", "expropriation", roster_db, {}, **deployed)
                 memory = roster_memory(alone, args.roster_households)
         finally:
             for server in servers:
