@@ -61,3 +61,12 @@ class ConditionOut(BaseModel):
     passed: bool
     detail: str
     basis: str
+
+
+class RefusalReasonOut(BaseModel):
+    """One reason a what-if finds its request would be refused: the problem the command would answer."""
+
+    field: str | None = Field(description="所涉字段")
+    code: str = Field(description="不予发放或不予受理的原因代码")
+    detail: str = Field(description="说明")
+    basis: str | None = Field(None, description="条款依据")

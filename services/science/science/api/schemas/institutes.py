@@ -8,7 +8,16 @@ from pydantic import BaseModel, Field
 from qz_common.ids import USCC
 from qz_common.money import Yuan
 from qz_common.scenario import ScenarioEcho, ScenarioParameters
-from science.api.schemas.common import ConditionOut, DocumentNumber, Money, Out, PastDate, Strict, Text
+from science.api.schemas.common import (
+    ConditionOut,
+    DocumentNumber,
+    Money,
+    Out,
+    PastDate,
+    RefusalReasonOut,
+    Strict,
+    Text,
+)
 from science.api.schemas.rules import InstituteEligibilityIn
 from science.rules.institute_application import AuditItem
 from science.rules.institute_management import RevocationGround
@@ -42,16 +51,9 @@ class InstituteWhatIfIn(InstituteApplicationIn):
     parameters: ScenarioParameters = None
 
 
-class ApplicationProblemOut(BaseModel):
-    field: str | None = Field(description="所涉字段")
-    code: str = Field(description="不予受理的原因代码")
-    detail: str = Field(description="说明")
-    basis: str | None = Field(None, description="条款依据")
-
-
 class ApplicationVerdictOut(BaseModel):
     accepted: bool = Field(description="是否予以受理")
-    problems: list[ApplicationProblemOut] = Field(description="不予受理的全部原因（受理时为空）")
+    problems: list[RefusalReasonOut] = Field(description="不予受理的全部原因（受理时为空）")
     eligible: bool = Field(description="认定条件（43号 一）是否全部满足")
     conditions: list[ConditionOut] = Field(description="认定条件逐项结果")
     parameter_version: str = Field(description="所用参数版本（情景测算标记 +scenario）")

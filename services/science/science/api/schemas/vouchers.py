@@ -12,7 +12,18 @@ from qz_common.impact import ImpactIn
 from qz_common.money import Yuan
 from qz_common.periods import add_months
 from qz_common.scenario import ScenarioEcho, ScenarioParameters
-from science.api.schemas.common import DocumentNumber, Money, Name, Out, PastDate, PositiveMoney, RecordId, Strict, Text
+from science.api.schemas.common import (
+    DocumentNumber,
+    Money,
+    Name,
+    Out,
+    PastDate,
+    PositiveMoney,
+    RecordId,
+    RefusalReasonOut,
+    Strict,
+    Text,
+)
 from science.casework.redemptions import Submission
 from science.rules.basis import IN_FORCE_FROM
 from science.rules.voucher_lifecycle import ApplicantKind, CarrierChannel, RedemptionMaterials
@@ -118,16 +129,9 @@ class ClaimWhatIfIn(ClaimIn):
     parameters: ScenarioParameters = None
 
 
-class ClaimProblemOut(BaseModel):
-    field: str | None = Field(description="所涉字段")
-    code: str = Field(description="不予发放的原因代码")
-    detail: str = Field(description="说明")
-    basis: str = Field(description="条款依据")
-
-
 class ClaimVerdictOut(BaseModel):
     accepted: bool = Field(description="是否予以发放")
-    problems: list[ClaimProblemOut] = Field(description="不予发放的全部原因（发放时为空）")
+    problems: list[RefusalReasonOut] = Field(description="不予发放的全部原因（发放时为空）")
     counted_this_year: Yuan = Field(description="本年度已申领额度中计入每年最高额度的部分（44号 四(二)）")
     quota_left: Yuan = Field(description="本次申领前尚可申领的额度")
     last_valid_on: dt.date = Field(description="发放时创新券的有效期至")
@@ -235,16 +239,9 @@ class RedemptionWhatIfIn(RedemptionIn):
     parameters: ScenarioParameters = None
 
 
-class RedemptionProblemOut(BaseModel):
-    field: str | None = Field(description="所涉字段")
-    code: str = Field(description="不予受理的原因代码")
-    detail: str = Field(description="说明")
-    basis: str = Field(description="条款依据")
-
-
 class RedemptionVerdictOut(BaseModel):
     accepted: bool = Field(description="是否予以受理")
-    problems: list[RedemptionProblemOut] = Field(description="不予受理的全部原因（受理时为空）")
+    problems: list[RefusalReasonOut] = Field(description="不予受理的全部原因（受理时为空）")
     entitlement: Yuan = Field(description="按服务类型计算的补助额（未以创新券剩余额度为限）")
     amount: Yuan = Field(description="受理时本次兑付的金额（不予受理为0）")
     lines: list[dict[str, Any]] = Field(description="计算明细")
