@@ -146,6 +146,9 @@ def test_offset_paging_still_works_and_gives_a_cursor_to_continue_with(client: T
     )
     assert (after.json()["items"], after.json()["next_cursor"], after.json()["offset"]) == ([7], None, 0)
     assert "link" not in after.headers
+    # An offset page knows from its total (5) whether rows follow it: after 4 one does, after 3 + 2 none.
+    assert client.get("/v1/items", params={"limit": 4, "district": "柯城区"}).json()["next_cursor"] is not None
+    assert client.get("/v1/items", params={"limit": 2, "offset": 3, "district": "柯城区"}).json()["next_cursor"] is None
     # The last page by offset has no next page either.
     assert client.get("/v1/items", params={"limit": 5, "district": "柯城区"}).json()["next_cursor"] is None
 
