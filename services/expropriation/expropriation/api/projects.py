@@ -216,6 +216,6 @@ async def _batch_answer(batch: quotes.Batch) -> StreamingResponse:
         households.write(separator + to_json(line))
         separator = b","
     # The answer without its households ends in their empty list: the lines go in between.
-    summary = quotes.summary_of(batch, []).model_dump_json().encode()
+    summary = quotes.summary_of(batch).model_dump_json().encode()
     before, after = summary.removesuffix(b"]}"), b"]}"
     return households.response("application/json", before=before, after=after)

@@ -361,7 +361,7 @@ def _batch_quote_work(project_id: int, method: Method | None) -> Work:
                 written, chunk = written + len(chunk), []
         if chunk:
             await lease.write_lines(written, chunk)
-        await lease.finish(summary_of(made, []), refused)
+        await lease.finish(summary_of(made), refused)
 
     return work
 

@@ -161,9 +161,9 @@ def _line(
     }
 
 
-def summary_of(batch: Batch, households: list[dict[str, Any]]) -> BatchQuoteOut:
-    """The batch's answer with ``households`` as its lines (all of them, or none for an answer whose lines are sent
-    as they are made), once its lines have all passed."""
+def summary_of(batch: Batch) -> BatchQuoteOut:
+    """The batch's answer without its households, which are sent or stored as they are made, once its lines have all
+    passed."""
     tally = batch.tally
     return BatchQuoteOut(
         project_id=batch.project.id,
@@ -171,17 +171,5 @@ def summary_of(batch: Batch, households: list[dict[str, Any]]) -> BatchQuoteOut:
         quoted=tally.quoted,
         refused=tally.refused,
         total=tally.total,
-        households=households,
+        households=[],
     )
-
-
-async def batch(
-    session: AsyncSession,
-    project_id: int,
-    method: Method | None,
-    progress: Callable[[int], Awaitable[None]] | None = None,
-) -> BatchQuoteOut:
-    """The whole batch in one answer, as a job stores its result."""
-    made = await open_batch(session, project_id, method, progress)
-    lines = [line async for line in made.lines]
-    return summary_of(made, lines)

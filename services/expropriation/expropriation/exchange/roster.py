@@ -1,6 +1,6 @@
 """Roster files as caseworkers save them: UTF-8 (with or without BOM), GB18030/GBK, or XLSX.
 
-Whatever arrives is turned into the canonical roster CSV that ``parse_roster`` reads (which skips the
+Whatever arrives is turned into the canonical roster's rows that ``parse_roster`` reads (which skips the
 template's explanation row and blank rows): Chinese headers become the column names, 是/否 become true/false,
 dates such as 2023/6/2 or 2023年6月2日 become 2023-06-02, and every cell stays text (户号 ``007`` keeps its zeros).
 
