@@ -87,13 +87,17 @@ async def project_impact(
     scope: ImpactScope,
     progress: Callable[[int], Awaitable[None]] | None = None,
 ) -> ImpactOut:
-    households, agreements, villages, _assignment = await project_records(session, project)
+    households, agreements, villages, as_decided_assignment = await project_records(session, project)
     in_scope = _in_scope(households, scope.household_ids)
     as_decided = load_params(project.district, project.valuation_date)
     scenario = scenario_params(project, scope.overrides)
-    # 三(一)3 across the project, as each side reads it: where a person listed in several households counts
+    # 三(一)3 across the project, as each side reads it: where a person listed in several households counts.
+    # project_records assigned them as the published books of the 评估时点 read it; a scenario reading otherwise
+    # assigns them again.
     sides = (as_decided.city.parent_kept_by, scenario.city.parent_kept_by)
-    assigned = {reading: project_assignment(households, reading) for reading in sides}
+    assigned = {sides[0]: as_decided_assignment}
+    if sides[1] not in assigned:
+        assigned[sides[1]] = project_assignment(households, sides[1])
     records = []
     for done, household in enumerate(in_scope, start=1):
         try:
