@@ -36,6 +36,22 @@ ELIGIBILITY: dict[str, Any] = {
     "has_management_system": True,
 }
 
+INSTITUTE_APPLICATION: dict[str, Any] = {
+    "enterprise_uscc": ENTERPRISE_USCC,
+    "trade_name": "柯城华晶",
+    "core_direction": "氟硅新材料",
+    "materials": {
+        "application_form": True,
+        "implementation_plan": True,
+        "commitment": True,
+        "audit_reports": [
+            {"year": year, "items": ["rd_staff", "site_area", "equipment_value", "own_ip", "rd_ratio"]}
+            for year in (2020, 2021, 2022)
+        ],
+    },
+    "application": ELIGIBILITY,
+}
+
 EXAMPLES: dict[str, dict[str, Any]] = {
     "EligibilityCheckIn": ELIGIBILITY,
     "InstituteNameIn": {"trade_name": "柯城华晶", "core_direction": "氟硅新材料"},
@@ -57,21 +73,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "EnterprisePatch": {"national_tech_sme": True},
     "FourColourUpdateIn": {"year": 2023, "quarter": 2, "listed": False, "updated_on": "2023-07-05"},
-    "InstituteApplicationIn": {
-        "enterprise_uscc": ENTERPRISE_USCC,
-        "trade_name": "柯城华晶",
-        "core_direction": "氟硅新材料",
-        "materials": {
-            "application_form": True,
-            "implementation_plan": True,
-            "commitment": True,
-            "audit_reports": [
-                {"year": year, "items": ["rd_staff", "site_area", "equipment_value", "own_ip", "rd_ratio"]}
-                for year in (2020, 2021, 2022)
-            ],
-        },
-        "application": ELIGIBILITY,
-    },
+    "InstituteApplicationIn": INSTITUTE_APPLICATION,
     "InstituteDecisionIn": {
         "action": "recommend",
         "on": "2023-06-02",
@@ -173,22 +175,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "PayIn": {"paid_on": "2023-08-15", "document_number": "衢市科发高〔2023〕24号"},
     # I-06 switched: the 高新 certificate judged on the day of recognition (the application as above).
-    "InstituteWhatIfIn": {
-        "enterprise_uscc": ENTERPRISE_USCC,
-        "trade_name": "柯城华晶",
-        "core_direction": "氟硅新材料",
-        "materials": {
-            "application_form": True,
-            "implementation_plan": True,
-            "commitment": True,
-            "audit_reports": [
-                {"year": year, "items": ["rd_staff", "site_area", "equipment_value", "own_ip", "rd_ratio"]}
-                for year in (2020, 2021, 2022)
-            ],
-        },
-        "application": ELIGIBILITY,
-        "parameters": {"institutes.hitech_valid_on": "recognition"},
-    },
+    "InstituteWhatIfIn": {**INSTITUTE_APPLICATION, "parameters": {"institutes.hitech_valid_on": "recognition"}},
     "CreditIn": {
         "subject_id": ENTERPRISE_USCC,
         "subject_kind": "enterprise",
