@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from expropriation_files import households_roster, job_ended, new_project
+from expropriation_files import DEV_KEYS, households_roster, job_ended, new_project, on_database
 from fastapi.testclient import TestClient
 from sqlalchemy import column, insert, select, table, update
 from testkit import DatabaseFactory, ServiceProcess, identity_headers, reset_tables
@@ -29,13 +29,11 @@ from qz_common.db import Database, JSONDocument, UTCDateTime, utcnow
 from qz_common.errors import ProblemError
 from qz_common.identity import Caller
 from qz_common.migrations import upgrade
-from qz_common.pii import KeyRing, use_keyring
 from qz_common.settings import PlatformSettings
 
 CALLER = Caller("test-client", frozenset({"expropriation:read", "expropriation:write"}))
 ACTIVE = ("queued", "running")
 # The keys of the service in dev mode, as every service here runs (its personal data is sealed with them).
-DEV_KEYS = KeyRing.from_settings(ExpropriationSettings(), dev_mode=True)
 
 
 @pytest.fixture(scope="module")
@@ -52,21 +50,6 @@ def url(database: str) -> str:
 def service(url: str, **settings: Any) -> TestClient:
     app = create_app(ExpropriationSettings(database_url=url, **settings), PlatformSettings(dev_mode=True))
     return TestClient(app, headers=identity_headers("expropriation"))
-
-
-def on_database(url: str, work: Any) -> Any:
-    """Run ``work(database)`` (a coroutine function) on a Database of its own, with the service's keys, as another
-    process would."""
-
-    async def run() -> Any:
-        database = Database(url)
-        use_keyring(database.engine, DEV_KEYS)
-        try:
-            return await work(database)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
 
 
 def admit(url: str, project_id: int, kind: str = "batch_quote", cap: int = 8) -> Job | ProblemError:

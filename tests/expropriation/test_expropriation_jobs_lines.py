@@ -7,12 +7,11 @@ answered when its result held every household: the synchronous batch's answer. A
 attempt's lines only; a process that lost the job writes none. The re-key command reseals the lines.
 """
 
-import asyncio
 import json
 from typing import Any
 
 import pytest
-from expropriation_files import job_ended
+from expropriation_files import job_ended, on_database
 from expropriation_kit import household, project
 from fastapi.testclient import TestClient
 from testkit import DatabaseFactory, PiiKeys, identity_headers, in_clear, run_sql
@@ -28,22 +27,7 @@ from qz_common.rekey import rekey
 from qz_common.settings import PlatformSettings
 
 CALLER = Caller("test-client", frozenset({"expropriation:read", "expropriation:write"}))
-DEV_KEYS = KeyRing.from_settings(ExpropriationSettings(), dev_mode=True)
 HEADS = [f"户主{ref}" for ref in ("001", "002", "003", "004", "005")]
-
-
-def on_database(url: str, work: Any) -> Any:
-    """``work(database)`` on a Database of its own, with the service's keys, as another process of it would."""
-
-    async def run() -> Any:
-        database = Database(url)
-        use_keyring(database.engine, DEV_KEYS)
-        try:
-            return await work(database)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
 
 
 def five_households(client: TestClient) -> int:

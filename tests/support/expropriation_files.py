@@ -1,5 +1,6 @@
 """Test data for the expropriation files: a project, and rosters written the way caseworkers write them."""
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -16,6 +17,9 @@ from openpyxl import Workbook
 from testkit import id_number
 
 from expropriation.exchange.roster import COLUMNS
+from expropriation.settings import ExpropriationSettings
+from qz_common.db import Database
+from qz_common.pii import KeyRing, use_keyring
 
 
 def new_project(client: TestClient) -> int:
@@ -116,3 +120,22 @@ def job_ended(client: httpx.Client, location: str, timeout_s: float = 45) -> dic
             return dict(r.json())
         assert time.monotonic() < deadline, f"still {r.json()['status']} after {timeout_s} s: {r.text}"
         time.sleep(0.02)
+
+
+# The keys a service in development mode seals with: a database opened here reads what the service wrote.
+DEV_KEYS = KeyRing.from_settings(ExpropriationSettings(), dev_mode=True)
+
+
+def on_database(url: str, work: Any) -> Any:
+    """Run ``work(database)`` (a coroutine function) on a Database of its own, with the service's keys, as another
+    process would."""
+
+    async def run() -> Any:
+        database = Database(url)
+        use_keyring(database.engine, DEV_KEYS)
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
